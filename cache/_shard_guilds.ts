@@ -5,11 +5,7 @@
 // 27 s). The memory store's guilds are indexed per shard count instead,
 // built when a READY of that count first asks and kept on every guild set
 // and removal.
-/** The largest snowflake, 2^64 - 1, as its 20 digits. */
-const MAX_SNOWFLAKE = "18446744073709551615";
-
-/** 2^22: the bits of a snowflake below its timestamp. */
-const TIMESTAMP_SHIFT = 4194304;
+import { snowflakeShard } from "../gateway/shard_routing.ts";
 
 /**
  * How many shard counts are indexed at once: the one running, and the next
@@ -18,37 +14,6 @@ const TIMESTAMP_SHIFT = 4194304;
  * an index of every guild per count.
  */
 const KEPT_COUNTS = 2;
-
-/**
- * Discord's `(guild_id >> 22) % count`, as `shardForGuild` gives it, without
- * a BigInt per id (the index is built over every guild held): the id's
- * high digits `hi` and low 7 `lo` make it `hi * 10^7 + lo`, so with
- * `hi = a * 2^22 + b` the shifted id is `a * 10^7 + (b * 10^7 + lo) >> 22`,
- * every part below 2^53.
- *
- * @param id The guild id.
- * @param count The shard count (a positive safe integer).
- * @returns The shard, or undefined for an id no shard owns (not a
- * snowflake, or past 64 bits).
- */
-export function guildShard(id: string, count: number): number | undefined {
-  const length = id.length;
-  if (length === 0 || length > 20 || (length === 20 && id > MAX_SNOWFLAKE)) {
-    return undefined;
-  }
-  // One pass over the digits, checking them (isSnowflake's test) too.
-  let hi = 0;
-  let lo = 0;
-  for (let i = 0; i < length; i++) {
-    const digit = id.charCodeAt(i) - 48;
-    if (digit < 0 || digit > 9) return undefined;
-    if (i < length - 7) hi = hi * 10 + digit;
-    else lo = lo * 10 + digit;
-  }
-  const a = Math.floor(hi / TIMESTAMP_SHIFT);
-  const b = hi % TIMESTAMP_SHIFT;
-  return (a * 1e7 + Math.floor((b * 1e7 + lo) / TIMESTAMP_SHIFT)) % count;
-}
 
 /** Each shard's guild ids, for one shard count (shards without any absent). */
 type Shards = Map<number, Set<string>>;
@@ -95,7 +60,7 @@ export class GuildEntries<V> extends Map<string, V> {
   override delete(id: string): boolean {
     if (!super.delete(id)) return false;
     for (const [count, shards] of this.#counts) {
-      const shard = guildShard(id, count);
+      const shard = snowflakeShard(id, count);
       const ids = shard === undefined ? undefined : shards.get(shard);
       ids?.delete(id);
       if (ids?.size === 0) shards.delete(shard!);
@@ -112,7 +77,7 @@ export class GuildEntries<V> extends Map<string, V> {
 
 /** Index `id` under its shard of `count` (none for an id no shard owns). */
 function add(shards: Shards, id: string, count: number): void {
-  const shard = guildShard(id, count);
+  const shard = snowflakeShard(id, count);
   if (shard === undefined) return;
   let ids = shards.get(shard);
   if (ids === undefined) shards.set(shard, ids = new Set());

@@ -16,7 +16,7 @@ import {
   UNKEYED,
 } from "./redis_layout.ts";
 import { READ_KIND_KEYS } from "./redis_scripts.ts";
-import { guildShard } from "./_shard_guilds.ts";
+import { snowflakeShard } from "../gateway/shard_routing.ts";
 
 /** A lookup of nothing: a batch that reads nothing. */
 export const EMPTY_LOOKUP: CacheLookup = {
@@ -146,7 +146,7 @@ export async function fetchReads(
     // shard), a READY's shard's, without the core's BigInt per id.
     guildIdsOfShard: (shard, count) =>
       (sets.get("guild\0") ?? []).filter((id) =>
-        guildShard(id, count) === shard
+        snowflakeShard(id, count) === shard
       ),
   };
 }

@@ -43,7 +43,9 @@ export function shardForGuild(
   }
   let id: bigint;
   if (isSnowflake(guildId)) {
-    id = BigInt(guildId);
+    const shard = snowflakeShard(guildId, shardCount);
+    if (shard !== undefined) return shard;
+    id = BigInt(guildId); // past 64 bits: refused below
   } else if (typeof guildId === "bigint") {
     id = guildId;
   } else {
@@ -59,6 +61,45 @@ export function shardForGuild(
     );
   }
   return Number((id >> 22n) % BigInt(shardCount));
+}
+
+/** The largest snowflake, 2^64 - 1, as its 20 digits. */
+const MAX_SNOWFLAKE_DIGITS = "18446744073709551615";
+
+/** 2^22: the bits of a snowflake below its timestamp. */
+const TIMESTAMP_SHIFT = 4194304;
+
+/**
+ * Discord's `(id >> 22) % count` for a snowflake written in digits, without
+ * a BigInt ({@linkcode shardForGuild}'s, and the cache's, which works it out
+ * for every guild it holds): the id's high digits `hi` and low 7 `lo` make
+ * it `hi * 10^7 + lo`, so with `hi = a * 2^22 + b` the shifted id is
+ * `a * 10^7 + (b * 10^7 + lo) >> 22`, every part below 2^53. Internal: not
+ * exported from an entry point.
+ *
+ * @param id The snowflake.
+ * @param count The shard count (a positive safe integer).
+ * @returns The shard, or undefined for an id no shard owns (not 1 to 20
+ * digits, or past 64 bits).
+ */
+export function snowflakeShard(id: string, count: number): number | undefined {
+  const length = id.length;
+  if (
+    length === 0 || length > 20 ||
+    (length === 20 && id > MAX_SNOWFLAKE_DIGITS)
+  ) return undefined;
+  // One pass over the digits, checking them (isSnowflake's test) too.
+  let hi = 0;
+  let lo = 0;
+  for (let i = 0; i < length; i++) {
+    const digit = id.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return undefined;
+    if (i < length - 7) hi = hi * 10 + digit;
+    else lo = lo * 10 + digit;
+  }
+  const a = Math.floor(hi / TIMESTAMP_SHIFT);
+  const b = hi % TIMESTAMP_SHIFT;
+  return (a * 1e7 + Math.floor((b * 1e7 + lo) / TIMESTAMP_SHIFT)) % count;
 }
 
 /** Options for {@linkcode shardsForProcess}. */

@@ -1,10 +1,14 @@
-// guildShard: the shard of a held guild, for the memory store's per-shard
-// index of its guilds and Redis's READY, without a BigInt per id.
+// snowflakeShard: Discord's (id >> 22) % count without a BigInt per id, for
+// shardForGuild and the memory store's per-shard index of its guilds.
 import assert from "node:assert/strict";
-import { shardForGuild } from "../../gateway/shard_routing.ts";
-import { guildShard } from "../../cache/_shard_guilds.ts";
+import { snowflakeShard } from "../../gateway/shard_routing.ts";
 
-Deno.test("guildShard is Discord's (id >> 22) % count without a BigInt, and undefined for an id no shard can own", () => {
+/** Discord's formula with BigInts, as written. */
+function reference(id: string, count: number): number {
+  return Number((BigInt(id) >> 22n) % BigInt(count));
+}
+
+Deno.test("snowflakeShard is Discord's (id >> 22) % count without a BigInt, and undefined for an id no shard can own", () => {
   const ids = [
     "0",
     "1",
@@ -28,10 +32,10 @@ Deno.test("guildShard is Discord's (id >> 22) % count without a BigInt, and unde
   }
   for (const id of ids) {
     for (const count of [1, 2, 7, 16, 1000, 65536, 2 ** 31 - 1]) {
-      assert.equal(guildShard(id, count), shardForGuild(id, count), id);
+      assert.equal(snowflakeShard(id, count), reference(id, count), id);
     }
   }
   for (const id of ["18446744073709551616", "99999999999999999999", "", "a"]) {
-    assert.equal(guildShard(id, 8), undefined, id);
+    assert.equal(snowflakeShard(id, 8), undefined, id);
   }
 });
