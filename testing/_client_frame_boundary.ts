@@ -79,8 +79,17 @@ export class ClientFrameBoundary {
   }
 }
 
-/** The full header size once enough of it is known. */
-function headerSize(header: Uint8Array, length: number): number | undefined {
+/**
+ * A WebSocket frame's full header size, once enough of it is known.
+ *
+ * @param header The header bytes read so far (and perhaps more).
+ * @param length How many of them are read.
+ * @returns The size, or `undefined` before its first two bytes.
+ */
+export function headerSize(
+  header: ArrayLike<number>,
+  length: number,
+): number | undefined {
   if (length < 2) return undefined;
   const length7 = header[1]! & 0x7f;
   const extended = length7 === 126 ? 2 : length7 === 127 ? 8 : 0;

@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { payloadLength } from "./_client_frame_boundary.ts";
+import { headerSize, payloadLength } from "./_client_frame_boundary.ts";
 
 /** A marker's payload: the relay's random tag, then the probe's number. */
 const TAG_BYTES = 16;
@@ -207,11 +207,8 @@ class FrameReader {
     }
     const header = this.header;
     header.push(byte);
-    if (header.length < 2) return false;
-    const length7 = header[1]! & 0x7f;
-    const extended = length7 === 126 ? 2 : length7 === 127 ? 8 : 0;
-    const masked = (header[1]! & 0x80) !== 0 ? 4 : 0;
-    if (header.length < 2 + extended + masked) return false;
+    const size = headerSize(header, header.length);
+    if (size === undefined || header.length < size) return false;
     this.#complete = true;
     this.left = payloadLength(header);
     return true;
