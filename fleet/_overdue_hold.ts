@@ -186,9 +186,8 @@ export class OverdueHold {
    * those saves must still stay before the events dropped.
    */
   discard(): void {
+    // Every shard with an event held: none is left, nor said.
     this.drop(new Set(this.#held.map((h) => h.shard)));
-    this.#held = [];
-    this.#said = false;
   }
 
   #overdue(): boolean {
