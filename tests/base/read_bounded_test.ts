@@ -357,3 +357,22 @@ Deno.test("readBounded: an abort while the last chunk is pending rejects with th
   await assert.rejects(read, (error) => error === reason);
   assert.equal(cancelled, reason);
 });
+
+Deno.test("readBounded: a body of one chunk that came late (a GC pause, a busy machine) is read without waiting for a real timer, so a test on a virtual clock does not run its timers past it", async () => {
+  let pulls = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller): void {
+      if (++pulls > 1) return controller.close();
+      // Past the 20 ms a read runs before it makes sure timers had a turn.
+      const end = performance.now() + 30;
+      while (performance.now() < end) pulls += 0;
+      controller.enqueue(new Uint8Array(3));
+    },
+  }, { highWaterMark: 0 });
+  let settled = false;
+  const read = readBounded(stream, 10).finally(() => settled = true);
+  // Microtasks only, as a VirtualScheduler's advance gives: no timer runs.
+  for (let i = 0; i < 1_000 && !settled; i++) await Promise.resolve();
+  assert.ok(settled, "the read waited for the event loop's timers");
+  assert.equal((await read).size, 3);
+});
