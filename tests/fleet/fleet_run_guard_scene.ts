@@ -2,8 +2,12 @@
 // (leases on its clock) against the real test Redis, through a valve that
 // can hold commands the way a frozen Redis or a stalled network does (a
 // held command reaches Redis only when the valve opens), fail them the way
-// a Redis that is down does, and rewrite answers; the fake gateway on
-// loopback, on the same clock.
+// a Redis that is down does, and rewrite answers; the fake gateway in
+// process, on the same clock. Not on loopback: a tick that closes shards
+// (a reshard given up) waits for their sockets, real I/O no valve sees, so
+// on a loaded machine a step moved the clock before the tick renewed, the
+// lease guard fired, and every later tick came a step late and fired it
+// again (a test's reshard never flipped). In process, a close is microtasks.
 import assert from "node:assert/strict";
 import type { Scheduler } from "../../base/scheduler.ts";
 import { FleetShards } from "../../fleet/fleet_shards.ts";
@@ -211,7 +215,10 @@ export interface MemberOptions {
   leaseTtlMs?: number;
   renewMs?: number;
   store?: SessionStore;
-  /** Where shards connect: the scene's fake gateway unless given. */
+  /**
+   * Where shards connect (on loopback): the scene's fake gateway, in
+   * process, unless given.
+   */
   gatewayUrl?: string;
   /** The bot token: `"fake-token"` (the scene's fake's) unless given. */
   token?: string;
@@ -280,7 +287,9 @@ export async function scene(
         shard: {
           token: options.token ?? "fake-token",
           intents: 1,
-          gatewayUrl: options.gatewayUrl ?? served.url,
+          ...(options.gatewayUrl === undefined
+            ? { gatewayUrl: gateway.url, transport: gateway.transport }
+            : { gatewayUrl: options.gatewayUrl }),
         },
         shardCount: options.shardCount ?? 2,
         identifyQueue: new MemoryIdentifyQueue({
