@@ -1026,16 +1026,17 @@ Deno.test({
     service.waitFor("/metrics", logged(text), `the log line '${text}'`);
   let alarm = false;
   // A reconnect command that reaches gateway.send while the shards are
-  // paused (nobody can publish during the alarm: it waits in a queue whose
-  // TTL dead-letters it there). It must wait for the resume: reconnecting
-  // at once took in events the full buffer could not hold, for good.
+  // paused. Nobody can publish during the alarm: it waits in a queue that
+  // dead-letters it there when rejected, which a consumer may do during
+  // the alarm. (A TTL was used: on a loaded machine it ran out before the
+  // shards paused.) It must wait for the resume: reconnecting at once took
+  // in events the full buffer could not hold, for good.
   const admin = new AMQPClient(amqp.url);
   const hold = `test.hold.${crypto.randomUUID()}`;
   try {
     await t.ready();
     await admin.connect();
     await (await admin.channel()).queueDeclare(hold, { durable: false }, {
-      "x-message-ttl": 8000,
       "x-dead-letter-exchange": "",
       "x-dead-letter-routing-key": "gateway.send",
     });
@@ -1061,6 +1062,9 @@ Deno.test({
     const health = await service.get("/healthcheck");
     assert.equal(health.status, 503, "not healthy while shards are paused");
     const connections = t.discord.gateway.counters.connections;
+    const held = await (await admin.channel()).basicGet(hold, { noAck: false });
+    assert.ok(held, "the command held");
+    await held.reject(false);
     await service.waitFor(
       "/metrics",
       (text) => /dispatch_commands\{result="retried"\} [1-9]/.test(text),
