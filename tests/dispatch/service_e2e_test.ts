@@ -553,6 +553,22 @@ serviceTest(
         () => contents(t.consumer.messages, "before").size >= 50 * SHARDS,
         "some events",
       );
+      // Both sessions in Redis first (each is saved once its READY is
+      // confirmed). Killed before that, a shard identifies anew and misses
+      // what its old session was sent after the kill: a window this test is
+      // not about, and on a loaded machine the kill came inside it.
+      await within(
+        (async () => {
+          const saved = async () =>
+            Object.keys(
+              JSON.parse(await t.redis.get("gateway_sessions") ?? "{}"),
+            ).length;
+          while (await saved() < SHARDS) {
+            await new Promise((resolve) => setTimeout(resolve, 10));
+          }
+        })(),
+        "both sessions saved",
+      );
       // Kill mid-stream, after the consumer has seen some of the events.
       postMessages(t.discord, 100, "mid");
       await t.consumer.until(
