@@ -14,7 +14,6 @@ import { pollUntil } from "../_fakes/fleet_scene.ts";
 import {
   activeSessions,
   deliveredMessages,
-  established,
   isLeaseTick,
   oneEach,
   postInEveryGuild,
@@ -67,17 +66,8 @@ valvesTest(
   "FleetShards: close() whose wait for Redis runs out while events are held still saves before them",
   2,
   async (s, valves) => {
-    const opts = { redisStore: true, leaseTtlMs: 15_000, renewMs: 1_000 };
-    const a = await s.member(valves[0]!, opts);
-    const b = await s.member(valves[1]!, opts);
-    await established(s, a);
-    await a.start();
-    await b.start();
-    const settled = () =>
-      a.shardIds.length === 1 && b.shardIds.length === 1 &&
-      activeSessions(s) === 2;
-    for (let i = 0; i < 40 && !settled(); i++) await stepAll(s, valves);
-    await pollUntil("one shard each", settled);
+    const timings = { leaseTtlMs: 15_000, renewMs: 1_000 };
+    const [a, b] = await oneEach(s, valves, timings, 40);
     const [byA, byB] = [deliveredMessages([a]), deliveredMessages([b])];
     let held: string[] = [];
     await captureStderr(async () => {
@@ -126,17 +116,8 @@ valvesTest(
   "FleetShards: events held from a session Discord then ends are delivered, as no one can resume it",
   2,
   async (s, valves) => {
-    const opts = { redisStore: true, leaseTtlMs: 15_000, renewMs: 1_000 };
-    const a = await s.member(valves[0]!, opts);
-    const b = await s.member(valves[1]!, opts);
-    await established(s, a);
-    await a.start();
-    await b.start();
-    const settled = () =>
-      a.shardIds.length === 1 && b.shardIds.length === 1 &&
-      activeSessions(s) === 2;
-    for (let i = 0; i < 40 && !settled(); i++) await stepAll(s, valves);
-    await pollUntil("one shard each", settled);
+    const timings = { leaseTtlMs: 15_000, renewMs: 1_000 };
+    const [a, b] = await oneEach(s, valves, timings, 40);
     const aShard = a.shardIds[0]!;
     const [byA, byB] = [deliveredMessages([a]), deliveredMessages([b])];
     let held: string[] = [];

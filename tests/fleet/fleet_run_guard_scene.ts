@@ -479,21 +479,25 @@ export function assertResumedAll(
 
 /**
  * Two processes sharing the session store in Redis, one shard each: the
- * first two of `valves`, started and stepped until each runs one.
+ * first two of `valves`, started with `timings` and stepped (at most
+ * `steps` times) until each runs one.
  */
 export async function oneEach(
   s: Scene,
   valves: Valve[],
+  timings: Pick<MemberOptions, "leaseTtlMs" | "renewMs"> = {},
+  steps = 20,
 ): Promise<[FleetShards, FleetShards]> {
-  const a = await s.member(valves[0]!, { redisStore: true });
-  const b = await s.member(valves[1]!, { redisStore: true });
+  const options = { redisStore: true, ...timings };
+  const a = await s.member(valves[0]!, options);
+  const b = await s.member(valves[1]!, options);
   await established(s, a);
   await a.start();
   await b.start();
   const settled = () =>
     a.shardIds.length === 1 && b.shardIds.length === 1 &&
     activeSessions(s) === 2;
-  for (let i = 0; i < 20 && !settled(); i++) await stepAll(s, valves);
+  for (let i = 0; i < steps && !settled(); i++) await stepAll(s, valves);
   await pollUntil("one shard each", settled);
   return [a, b];
 }
