@@ -59,13 +59,20 @@ async function abortedMidBody(
   return error === reason ? "caller's reason" : (error as Error).name;
 }
 
-Deno.test("a 403 aborted by the caller while its body arrives counts as an invalid request", async () => {
-  const clock = new VirtualScheduler();
-  const { fetch, sent } = stalledAnswers(403);
+/**
+ * Four requests to different channels, each answered `status` (with
+ * `headers`) and aborted mid-body, on a client that gives up after two
+ * invalid requests: what each rejected with, and how many were sent.
+ */
+async function fourAbortedMidBody(
+  status: number,
+  headers?: Record<string, string>,
+): Promise<{ ended: unknown[]; sent: number }> {
+  const { fetch, sent } = stalledAnswers(status, headers);
   const rest = new RestClient({
     token: "abc.def.ghi",
     fetch,
-    scheduler: clock,
+    scheduler: new VirtualScheduler(),
     maxRetries: 0,
     invalidRequestLimit: 2,
   });
@@ -73,13 +80,18 @@ Deno.test("a 403 aborted by the caller while its body arrives counts as an inval
   for (let i = 0; i < 4; i++) {
     ended.push(await abortedMidBody(rest, `/channels/${i + 1}/messages`));
   }
+  return { ended, sent: sent() };
+}
+
+Deno.test("a 403 aborted by the caller while its body arrives counts as an invalid request", async () => {
+  const { ended, sent } = await fourAbortedMidBody(403);
   assert.deepEqual(ended, [
     "caller's reason",
     "caller's reason",
     "InvalidRequestLimitError",
     "InvalidRequestLimitError",
   ]);
-  assert.equal(sent(), 2);
+  assert.equal(sent, 2);
 });
 
 Deno.test("a 401 to the bot token aborted by the caller while its body arrives still stops the client", async () => {
@@ -138,22 +150,10 @@ Deno.test("a 429's rate-limit headers are learned when the caller aborts while i
 });
 
 Deno.test("a 429 of the shared scope aborted by the caller while its body arrives does not count as an invalid request", async () => {
-  const clock = new VirtualScheduler();
   // Discord does not count a shared-scope 429 towards its cap.
-  const { fetch, sent } = stalledAnswers(429, {
+  const { ended, sent } = await fourAbortedMidBody(429, {
     "x-ratelimit-scope": "shared",
   });
-  const rest = new RestClient({
-    token: "abc.def.ghi",
-    fetch,
-    scheduler: clock,
-    maxRetries: 0,
-    invalidRequestLimit: 2,
-  });
-  const ended: unknown[] = [];
-  for (let i = 0; i < 4; i++) {
-    ended.push(await abortedMidBody(rest, `/channels/${i + 1}/messages`));
-  }
   assert.deepEqual(ended, Array(4).fill("caller's reason"));
-  assert.equal(sent(), 4);
+  assert.equal(sent, 4);
 });
