@@ -59,6 +59,21 @@ function unpacedLimiter(): { clock: VirtualScheduler; limiter: RateLimiter } {
   return { clock, limiter };
 }
 
+/**
+ * One route answered with a new bucket hash each time, past the cap: the
+ * buckets it leaves behind are idle, with requests left, and named by no
+ * route.
+ */
+async function rotateHashesPastCap(limiter: RateLimiter): Promise<void> {
+  const route = parseRoute("GET", "/channels/1/messages");
+  for (let n = 0; n < PAST_CAP; n++) {
+    await limiter.schedule(
+      route,
+      ok({ bucket: `rot${n}`, limit: 5, remaining: 4, resetAfter: HOUR }),
+    );
+  }
+}
+
 /** `/channels/<id>/messages`, POST. */
 function channel(id: number): RouteInfo {
   return parseRoute("POST", `/channels/${id}/messages`);
@@ -100,13 +115,7 @@ Deno.test("RateLimiter: at the cap, buckets no route names any more go before na
     "named:",
     () => Promise.all(named.map((route) => limiter.schedule(route, empty))),
   );
-  const route = parseRoute("GET", "/channels/1/messages");
-  for (let n = 0; n < PAST_CAP; n++) {
-    await limiter.schedule(
-      route,
-      ok({ bucket: `rot${n}`, limit: 5, remaining: 4, resetAfter: HOUR }),
-    );
-  }
+  await rotateHashesPastCap(limiter);
   assert.ok(buckets.size <= MAX_BUCKETS, `${buckets.size} buckets kept`);
   const kept = named.filter((route) =>
     limiter.bucketState(route)?.remaining === 0
@@ -231,13 +240,7 @@ Deno.test("RateLimiter: at the cap, idle buckets no route names go before named 
     "named:",
     () => Promise.all(named.map((route) => limiter.schedule(route, sooner))),
   );
-  const route = parseRoute("GET", "/channels/1/messages");
-  for (let n = 0; n < PAST_CAP; n++) {
-    await limiter.schedule(
-      route,
-      ok({ bucket: `rot${n}`, limit: 5, remaining: 4, resetAfter: HOUR }),
-    );
-  }
+  await rotateHashesPastCap(limiter);
   assert.ok(buckets.size <= MAX_BUCKETS, `${buckets.size} buckets kept`);
   const kept = named.filter((route) =>
     limiter.bucketState(route)?.remaining === 4
