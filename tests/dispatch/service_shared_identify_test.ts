@@ -79,6 +79,33 @@ async function runFor(
   );
 }
 
+/**
+ * Start `services` together and run the clock `ms` from there (one
+ * service's shards identify while the other still starts: short steps from
+ * the start), then close them: when each IDENTIFY came, in order.
+ */
+async function identifiesOfBoth(
+  scene: FakesScene,
+  services: DispatchService[],
+  ms: number,
+): Promise<number[]> {
+  const { scheduler, discord } = scene;
+  try {
+    const starts = Promise.all(services.map((service) => service.start()));
+    await runFor(scene, ms, `${ms / 1000} s of identifying`);
+    await within(starts, "both starts");
+  } finally {
+    await advanceUntil(
+      scheduler,
+      Promise.all(services.map((service) => service.close())),
+      "both closes",
+    );
+  }
+  return discord.gateway.log.flatMap((e) =>
+    e.type === "identify" ? [e.at] : []
+  );
+}
+
 Deno.test({
   name:
     "dispatch service: two processes splitting 4 shards on one Redis identify as one bot: one IDENTIFY per 5 s in bucket 0, and none past the shared remaining",
@@ -95,23 +122,8 @@ Deno.test({
     splitService(scheduler, discord, broker.url, redis.port, 0, 1),
     splitService(scheduler, discord, broker.url, redis.port, 2, 3),
   ];
-  try {
-    // One service's shards identify while the other still starts: the
-    // clock is run in short steps from the start.
-    const starts = Promise.all(services.map((service) => service.start()));
-    // Long enough for all four shards were nothing holding them back.
-    await runFor(scene, 20_000, "20 s of identifying");
-    await within(starts, "both starts");
-  } finally {
-    await advanceUntil(
-      scheduler,
-      Promise.all(services.map((service) => service.close())),
-      "both closes",
-    );
-  }
-  const at = discord.gateway.log.flatMap((e) =>
-    e.type === "identify" ? [e.at] : []
-  );
+  // Long enough for all four shards were nothing holding them back.
+  const at = await identifiesOfBoth(scene, services, 20_000);
   const counters = discord.gateway.counters;
   assert.deepEqual(
     {
@@ -203,20 +215,7 @@ Deno.test({
     splitService(scheduler, discord, broker.url, redis.port, 0, 0, pace),
     splitService(scheduler, discord, broker.url, redis.port, 1, 1, pace),
   ];
-  try {
-    const starts = Promise.all(services.map((service) => service.start()));
-    await runFor(scene, 10_000, "10 s of identifying");
-    await within(starts, "both starts");
-  } finally {
-    await advanceUntil(
-      scheduler,
-      Promise.all(services.map((service) => service.close())),
-      "both closes",
-    );
-  }
-  const at = discord.gateway.log.flatMap((e) =>
-    e.type === "identify" ? [e.at] : []
-  );
+  const at = await identifiesOfBoth(scene, services, 10_000);
   assert.equal(at.length, 2);
   assert.equal(discord.gateway.counters.invalidSessions, 0);
   const gap = Math.abs(at[1]! - at[0]!);
