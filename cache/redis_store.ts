@@ -172,6 +172,7 @@ export class RedisCache {
   /** Write chunks whose answers are not looked at yet: `flush()` waits. */
   readonly #unchecked = new Set<Promise<void>>();
   #draining = false;
+  #sweeping: Promise<number> | undefined; // see sweepExpired()
   /** What the batch just applied still writes after its first chunk. */
   #afterBatch: Promise<void> | undefined;
   /**
@@ -598,12 +599,14 @@ export class RedisCache {
 
   /**
    * Remove members and messages whose time is up (see `ttl`). Call it
-   * periodically, e.g. every second.
+   * periodically, e.g. every second; a call while a sweep is unanswered
+   * shares it (behind a frozen Redis, a timer's sweeps piled up).
    *
    * @returns How many entities were removed.
    */
   sweepExpired(): Promise<number> {
-    return sweepExpiry(this.#redis, this.#scheduler.now());
+    return this.#sweeping ??= sweepExpiry(this.#redis, this.#scheduler.now())
+      .finally(() => this.#sweeping = undefined);
   }
 
   // Getters (Discord JSON) ----------------------------------------------

@@ -368,3 +368,24 @@ Deno.test(redisStoreTest(
     assert.equal(await cache.sweepExpired(), 1);
   },
 ));
+
+Deno.test("RedisCache.sweepExpired runs one sweep at a time: calls while one is unanswered share it instead of piling up sweeps behind a frozen Redis", async () => {
+  let scans = 0;
+  let answer: (reply: [string, string[]]) => void = () => {};
+  const redis = {
+    status: "ready",
+    hscan: () => {
+      scans++;
+      return new Promise((resolve) => answer = resolve);
+    },
+  } as unknown as ConstructorParameters<typeof RedisCache>[0];
+  const cache = new RedisCache(redis);
+  const sweeps = [1, 2, 3].map(() => cache.sweepExpired());
+  assert.equal(scans, 1);
+  answer(["0", []]);
+  assert.deepEqual(await Promise.all(sweeps), [0, 0, 0]);
+  const next = cache.sweepExpired();
+  assert.equal(scans, 2, "a call after the sweep settled sweeps again");
+  answer(["0", []]);
+  assert.equal(await next, 0);
+});
