@@ -205,7 +205,7 @@ function own<T>(map: Record<string, T>, name: string): T | undefined {
  * @param data The interaction's data.
  * @returns The values, the focused option and the subcommand path.
  * @throws {InteractionError} `options_mismatch` when its options are not
- *   a list of options.
+ *   a list of options, or more than one has focus.
  */
 export function readAutocomplete(data: ApplicationCommandInteractionData): {
   values: Record<string, string | number | boolean>;
@@ -234,7 +234,10 @@ export function readAutocomplete(data: ApplicationCommandInteractionData): {
     const raw = typeof value === "string" || typeof value === "number" ||
       typeof value === "boolean";
     if (raw) values[option.name] = value;
-    if (option.focused) {
+    // One has focus (Discord's docs); the choices are checked against the
+    // same one (`_autocomplete_choices.ts`), so a second is refused.
+    if (option.focused === true) {
+      if (focused) throw mismatch("more than one option has focus");
       focused = { name: option.name, value: raw ? String(value) : "" };
     }
   }

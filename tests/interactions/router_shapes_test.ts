@@ -290,6 +290,43 @@ Deno.test("autocomplete hands the handler raw values only: an object the peer se
   assert.deepEqual(seen, ["", {}]);
 });
 
+Deno.test("autocomplete with two options in focus is options_mismatch: the handler was picked from the last and its choices checked against the first", async () => {
+  const { router, errors, handle } = harness();
+  const find = command({
+    name: "find",
+    description: "Find",
+    options: {
+      q: string({ description: "Query", autocomplete: true }),
+      tag: string({ description: "Tag", autocomplete: true }),
+    },
+  });
+  const ran: string[] = [];
+  for (const name of ["q", "tag"] as const) {
+    router.autocomplete(find, name, (_, ctx) => {
+      ran.push(name);
+      return ctx.autocomplete([]);
+    });
+  }
+  const focusing = (focused: unknown[]) =>
+    interaction(4, {
+      id: "9",
+      name: "find",
+      type: 1,
+      options: [
+        { name: "q", type: 3, value: "a", focused: focused[0] },
+        { name: "tag", type: 3, value: "b", focused: focused[1] },
+      ],
+    });
+  await handle(focusing([true, true]));
+  assert.deepEqual(ran, []);
+  assert.equal(errors[0]?.kind, "options_mismatch");
+  assert.match(errors[0]!.message, /more than one option has focus/);
+  // Focus is `true`, as the choices' check reads it: not any truthy value.
+  await handle(focusing([1, true]));
+  assert.deepEqual(ran, ["tag"]);
+  assert.equal(errors.length, 1);
+});
+
 Deno.test("a value built into a custom id reaches its own route decoded, never a route whose punctuation it holds; awaitComponent decodes alike; a malformed escape routes nowhere", async () => {
   const { router, errors, handle } = harness();
   const ran: string[] = [];
