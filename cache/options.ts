@@ -18,6 +18,7 @@ export interface CacheOptions {
    * `"users"` implies `"guilds"` (a new session's READY lists the bot's
    * guilds: one it left while disconnected is found missing only against
    * the guilds held, and its channels, members and the rest go with it).
+   * The bot's own member is kept with the guilds, members or not.
    *
    * @default {every resource}
    */

@@ -146,11 +146,12 @@ export class Context {
    * Whether the member of `userId` is kept: every member with the members
    * resource, and the bot's own without it (as twilight-dispatch keeps it
    * in Redis, and discord.js as `guild.members.me`): a bot's permissions in
-   * a guild are computed from it.
+   * a guild are computed from it. Not without the guilds, which alone let
+   * a READY drop the state of guilds left while disconnected.
    */
   keepsMember(userId: string): boolean {
-    return this.keeps("member") ||
-      snowflake(this.#lookup.get("bot_user", "", BOT)?.id) === userId;
+    return this.keeps("member") || (this.keeps("guild") &&
+      snowflake(this.#lookup.get("bot_user", "", BOT)?.id) === userId);
   }
 
   /**

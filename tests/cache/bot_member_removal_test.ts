@@ -115,3 +115,26 @@ Deno.test({
   ignore: privateRedisIgnored,
   fn: () => withPrivateRedis((_, redis) => sameInRedis(redis)),
 });
+
+Deno.test("MemoryCache without the guilds resource keeps no bot member: a READY could not drop the member of a guild left meanwhile, and an update named any guild", () => {
+  for (const resources of [[], ["users"]] as const) {
+    const cache = new MemoryCache({ resources: [...resources] });
+    for (const [e, d] of START) cache.apply(e, structuredClone(d));
+    cache.apply("READY", {
+      v: 10,
+      user: user(BOT),
+      guilds: [],
+      session_id: "t",
+    });
+    for (const guild of [G, "101"]) {
+      cache.apply("GUILD_MEMBER_UPDATE", {
+        guild_id: guild,
+        roles: [],
+        user: user(BOT),
+        joined_at: TIME,
+      });
+    }
+    assert.equal(cache.member(G, BOT), undefined, String(resources));
+    assert.equal(cache.sizes().member ?? 0, 0);
+  }
+});
