@@ -126,6 +126,7 @@ export interface FakeResourceHost {
   validateEdit?(
     body: Record<string, unknown>,
     message: RestMessage,
+    files: readonly FakeUploadedFile[],
   ): FakeReply | undefined;
 }
 
@@ -203,6 +204,50 @@ const invalid = (field: string, code: string, message: string): FakeReply => ({
   },
 });
 const noContent: FakeReply = { status: 204 };
+
+/**
+ * A page `limit` outside 1-`max` (or not an integer) as Discord answers it:
+ * the bound it breaks, in Discord's words.
+ */
+function badLimit(limit: number, max: number): FakeReply | undefined {
+  if (limit < 1) {
+    return invalid(
+      "limit",
+      "NUMBER_TYPE_MIN",
+      "int value should be greater than or equal to 1.",
+    );
+  }
+  if (!(Number.isInteger(limit) && limit <= max)) {
+    return invalid(
+      "limit",
+      "NUMBER_TYPE_MAX",
+      `int value should be less than or equal to ${max}.`,
+    );
+  }
+  return undefined;
+}
+
+/**
+ * The first of the query's page cursors that is no snowflake, answered as
+ * Discord does; checked before the routes turn the cursors into BigInts,
+ * which throw on `latest` or `1.5`.
+ */
+function badCursor(
+  query: URLSearchParams,
+  names: string[],
+): FakeReply | undefined {
+  for (const name of names) {
+    const value = query.get(name);
+    if (value && !/^\d{1,20}$/.test(value)) {
+      return invalid(
+        name,
+        "NUMBER_TYPE_COERCE",
+        `Value "${value}" is not snowflake.`,
+      );
+    }
+  }
+  return undefined;
+}
 const ok = (body: unknown): FakeReply => ({
   status: 200,
   body: structuredClone(body),
@@ -922,15 +967,11 @@ export class FakeResources {
         re(`${G}/members`),
         ({ match, query }) =>
           this.#withGuild(match[1]!, (guild) => {
+            const refusal = badLimit(Number(query.get("limit") ?? 1), 1000) ??
+              badCursor(query, ["after"]);
+            if (refusal) return refusal;
             const limit = Number(query.get("limit") ?? 1);
-            if (!(limit >= 1 && limit <= 1000)) {
-              return invalid(
-                "limit",
-                "NUMBER_TYPE_MAX",
-                "int value should be less than or equal to 1000.",
-              );
-            }
-            const after = BigInt(query.get("after") ?? "0");
+            const after = BigInt(query.get("after") || "0");
             return ok(
               [...guild.members.values()]
                 .filter((m) => BigInt(m.user.id) > after)
@@ -1052,12 +1093,16 @@ export class FakeResources {
             const banned: string[] = [];
             const failed: string[] = [];
             for (const id of ids) {
-              (this.#ban(guild, id, f).status === 204 ? banned : failed).push(
-                id,
-              );
+              // Discord's failed_users: "IDs that could not be banned or
+              // were already banned" (a single PUT ban of one is a 204).
+              const done = !guild.bans.has(id) &&
+                this.#ban(guild, id, f).status === 204;
+              (done ? banned : failed).push(id);
             }
             if (banned.length === 0) {
-              return error(500000, 500000, "Failed to ban users");
+              // Discord's docs: "If none of the users could be banned, an
+              // error response code 500000: Failed to ban users" (a 400).
+              return error(400, 500000, "Failed to ban users");
             }
             return ok({ banned_users: banned, failed_users: failed });
           }),
@@ -1469,7 +1514,7 @@ export class FakeResources {
             const message = ownMessage(w, match[3]!);
             if (!message) return unknown.message();
             const edit = fields(body);
-            const bad = this.#host.validateEdit?.(edit, message);
+            const bad = this.#host.validateEdit?.(edit, message, files);
             if (bad) return bad;
             this.#host.editMessage(message, edit, files);
             return ok(message);
@@ -1590,13 +1635,9 @@ export class FakeResources {
 
   #listMessages(channelId: string, query: URLSearchParams): FakeReply {
     const limit = Number(query.get("limit") ?? 50);
-    if (!(Number.isInteger(limit) && limit >= 1 && limit <= 100)) {
-      return invalid(
-        "limit",
-        "NUMBER_TYPE_MAX",
-        "int value should be less than or equal to 100.",
-      );
-    }
+    const refusal = badLimit(limit, 100) ??
+      badCursor(query, ["before", "after", "around"]);
+    if (refusal) return refusal;
     const all = this.#host.messagesIn(channelId).sort((a, b) =>
       BigInt(a.id) < BigInt(b.id) ? 1 : -1
     );
@@ -1663,10 +1704,18 @@ export class FakeResources {
     add: boolean,
   ): FakeReply {
     return this.#withMessage(channelId, messageId, (message) => {
-      const emoji = decodeURIComponent(rawEmoji);
-      if (emoji.includes(":") && !/^[\w~-]{2,32}:\d+$/.test(emoji)) {
-        return unknown.emoji();
+      let emoji: string;
+      try {
+        emoji = decodeURIComponent(rawEmoji);
+      } catch {
+        return unknown.emoji(); // malformed percent-encoding
       }
+      // Discord's docs: a URL-encoded Unicode emoji or name:id, else 10014
+      // (a bare name such as `thumbsup` is neither).
+      const valid = emoji.includes(":")
+        ? /^[\w~-]{2,32}:\d+$/.test(emoji)
+        : /^\p{RGI_Emoji}$/v.test(emoji);
+      if (!valid) return unknown.emoji();
       let byEmoji = this.#reactions.get(message.id);
       if (!byEmoji) this.#reactions.set(message.id, byEmoji = new Map());
       let users = byEmoji.get(emoji);

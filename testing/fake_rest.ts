@@ -614,7 +614,8 @@ export class FakeRest {
         this.#editMessage(message, body, files),
       deleteMessage: (message) => this.#deleteMessage(message),
       validateMessage: (body, hasFiles) => messageErrors(body, "", hasFiles),
-      validateEdit: (body, message) => editErrors(body, message),
+      validateEdit: (body, message, files) =>
+        editErrors(body, message, "", files),
     });
     this.#handlers = [...this.resources.routes(), ...this.#routes()];
   }
@@ -892,16 +893,23 @@ export class FakeRest {
       );
     }
     if (this.#latency > 0) await delay(this.#scheduler, this.#latency, signal);
-    return this.#respond(
-      route,
-      method,
-      pathname,
-      body,
-      bodyError,
-      headers,
-      files,
-      url.searchParams,
-    );
+    try {
+      return this.#respond(
+        route,
+        method,
+        pathname,
+        body,
+        bodyError,
+        headers,
+        files,
+        url.searchParams,
+      );
+    } catch (error) {
+      // A route that throws is a bug of the fake (or of a hook): answer it
+      // as the loopback server's onError does, a 500 naming it, rather than
+      // reject the fetch, which the client would retry as a network failure.
+      return json(500, errorBody(0, `FakeRest failed: ${error}`), {});
+    }
   }
 
   #respond(
@@ -1346,7 +1354,7 @@ export class FakeRest {
           message.author.id !== this.botUser.id &&
           (files.length > 0 || !Object.keys(fields).every(othersMay))
         ) return notAuthor;
-        const invalid = editErrors(fields, message);
+        const invalid = editErrors(fields, message, "", files);
         if (invalid) return invalid;
         this.#editMessage(message, fields, files);
         return { status: 200, body: message };
@@ -1410,7 +1418,7 @@ export class FakeRest {
         if (message === false) return invalidWebhookToken();
         if (!message) return unknownMessage;
         const fields = asObject(body);
-        const invalid = editErrors(fields, message);
+        const invalid = editErrors(fields, message, "", files);
         if (invalid) return invalid;
         this.#editMessage(message, fields, files);
         return { status: 200, body: message };
@@ -1557,7 +1565,7 @@ export class FakeRest {
       const target = interaction.messageId === undefined
         ? undefined
         : this.#messages.get(interaction.messageId);
-      const invalid = editErrors(data, target, "data.");
+      const invalid = editErrors(data, target, "data.", files);
       if (invalid) return invalid;
     }
     if (fields.type === 9) {
