@@ -13,10 +13,12 @@
  * @module
  */
 import { textLength } from "../base/text_length.ts";
-import { MessageFlags } from "../types/objects/message.ts";
+import { type Attachment, MessageFlags } from "../types/objects/message.ts";
+import { editedAttachments } from "./_message_attachments.ts";
 import { componentErrors } from "./_component_checks.ts";
 import { embedErrors } from "./_embed_checks.ts";
 import { asObject, fieldError, tooLong, type Tree } from "./_form_errors.ts";
+import type { FakeUploadedFile } from "./fake_resources.ts";
 import { pollErrors } from "./_poll_checks.ts";
 
 /** IS_COMPONENTS_V2. */
@@ -38,6 +40,16 @@ export interface StoredMessage {
   content?: string | undefined;
   /** Its embeds. */
   embeds?: unknown[] | undefined;
+  /** Its attachments. */
+  attachments?: Attachment[] | undefined;
+  /** Its components. */
+  components?: unknown[] | undefined;
+  /** Its stickers. */
+  sticker_items?: unknown[] | undefined;
+  /** Its stickers, as older messages carry them. */
+  stickers?: unknown[] | undefined;
+  /** Its poll. */
+  poll?: unknown;
 }
 
 const invalidForm = (errors: unknown): Refusal => ({
@@ -65,17 +77,24 @@ export function messageErrors(
   prefix = "",
   hasFiles = false,
 ): Refusal | undefined {
-  if (
-    !nonEmpty(fields.content) && !nonEmpty(fields.embeds) &&
-    !nonEmpty(fields.components) && !nonEmpty(fields.sticker_ids) &&
-    fields.poll === undefined && !hasFiles
-  ) {
-    return {
-      status: 400,
-      body: { code: 50006, message: "Cannot send an empty message" },
-    };
-  }
+  if (!showsSomething(fields, hasFiles)) return emptyMessage;
   return contentErrors(fields, prefix, undefined);
+}
+
+const emptyMessage: Refusal = {
+  status: 400,
+  body: { code: 50006, message: "Cannot send an empty message" },
+};
+
+/**
+ * Whether a message body has something to show: content, embeds,
+ * components (a Components V2 message's text is in them), stickers, a poll
+ * or files.
+ */
+function showsSomething(fields: Tree, hasFiles: boolean): boolean {
+  return nonEmpty(fields.content) || nonEmpty(fields.embeds) ||
+    nonEmpty(fields.components) || nonEmpty(fields.sticker_ids) ||
+    fields.poll !== undefined || hasFiles;
 }
 
 /**
@@ -114,19 +133,61 @@ export function forwardErrors(
 }
 
 /**
- * The refusal Discord answers an edit of `stored` with, if any.
+ * The refusal Discord answers an edit of `stored` with, if any. An edit
+ * that leaves the message with nothing to show is refused as an empty new
+ * message is (50006; discord.py #8344, and discord.js users meet it from
+ * `InteractionWebhook.editMessage`): the message is judged as the edit
+ * leaves it, the stored fields the edit does not set counting as they are.
  *
  * @param fields The edit's body (or a type 7 callback's `data`).
  * @param stored The message it edits, when known.
  * @param prefix `"data."` for a callback's data, `""` otherwise.
+ * @param files The files uploaded with the edit; when not given, whether
+ *   the edit empties the message is not judged (an upload may fill it).
  * @returns The refusal, or `undefined` when Discord accepts it.
  */
 export function editErrors(
   fields: Tree,
   stored: StoredMessage | undefined,
   prefix = "",
+  files?: readonly FakeUploadedFile[],
 ): Refusal | undefined {
+  // The fake does not record every field that shows (a sticker or a poll
+  // sent on create), so a stored message that seems empty is not judged.
+  if (
+    stored !== undefined && files !== undefined &&
+    showsAfter({}, stored, []) && !showsAfter(fields, stored, files)
+  ) return emptyMessage;
   return contentErrors(fields, prefix, stored);
+}
+
+/**
+ * Whether `stored` has something to show after the edit `fields` with
+ * `files` uploaded: a field the edit sets replaces the stored one, and the
+ * attachments are those the message keeps (see `editedAttachments`).
+ */
+function showsAfter(
+  fields: Tree,
+  stored: StoredMessage,
+  files: readonly FakeUploadedFile[],
+): boolean {
+  const after = (key: string, was: unknown): unknown =>
+    key in fields ? fields[key] : was;
+  const poll = after("poll", stored.poll);
+  const attachments = editedAttachments(
+    stored.attachments ?? [],
+    fields,
+    files,
+    () => "0",
+  );
+  return showsSomething({
+    content: after("content", stored.content),
+    embeds: after("embeds", stored.embeds),
+    components: after("components", stored.components),
+    sticker_ids: after("sticker_ids", stored.sticker_items ?? stored.stickers),
+    // An edit clears a field with `null` ("all parameters ... are nullable").
+    poll: poll === null ? undefined : poll,
+  }, attachments.length > 0);
 }
 
 /**
