@@ -167,6 +167,35 @@ export function assertUrlOption(
 }
 
 /**
+ * Check that an option, when given, is a base URL with one of `protocols`
+ * that paths are appended to: no user info, which `fetch` merged into the
+ * `Authorization` header beside the bot token (whose 401 then stopped the
+ * client), and no query or fragment, after which an appended path is none.
+ *
+ * @param what Who is being created, for the message (`"client"`).
+ * @param name The option's name.
+ * @param value The value; `undefined` passes.
+ * @param protocols The protocols allowed, with their colon (`"https:"`).
+ * @throws {TypeError} When it is not such a URL (its user info not shown).
+ */
+export function assertBaseUrlOption(
+  what: string,
+  name: string,
+  value: unknown,
+  protocols: readonly string[],
+): void {
+  assertUrlOption(what, name, value, protocols);
+  if (value === undefined) return;
+  const url = new URL(value as string);
+  if (!url.username && !url.password && !/[?#]/.test(value as string)) return;
+  throw new TypeError(
+    `Cannot create ${what} as '${name}' must be a URL that paths are appended to: no user info (a proxy's credentials go in 'fetch'), no query and no fragment: current value '${name}=${
+      redactUrlPassword(value as string)
+    }'`,
+  );
+}
+
+/**
  * Check that an option, when given, is a function.
  *
  * @param what Who is being created, for the message (`"client"`).

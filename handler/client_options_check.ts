@@ -9,10 +9,10 @@
 import { closestName } from "../base/closest_name.ts";
 import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import {
+  assertBaseUrlOption,
   assertFunctionOption,
   assertNumberTypedIntegerOption,
   assertSchedulerOption,
-  assertUrlOption,
   isClass,
   isUrl,
   numberOptionError,
@@ -435,7 +435,10 @@ function assertObjectOptions(options: CheckedClientOptions): void {
   }
   // `rest: {}` failed at start() as "rest.getGatewayBot is not a function".
   assertMethodsOption("rest", rest);
-  assertUrlOption("client", "restBaseUrl", restBaseUrl, ["http:", "https:"]);
+  assertBaseUrlOption("client", "restBaseUrl", restBaseUrl, [
+    "http:",
+    "https:",
+  ]);
   assertSchedulerOption("client", scheduler);
 }
 

@@ -9,9 +9,9 @@
 import { assertTokenOption } from "../base/bot_token.ts";
 import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import {
+  assertBaseUrlOption,
   assertFunctionOption,
   assertSchedulerOption,
-  assertUrlOption,
   numberOptionError,
 } from "../base/option_checks.ts";
 import {
@@ -169,7 +169,8 @@ export interface RestClientOptions {
    * Refuse requests (with an `InvalidRequestLimitError`) once this many
    * responses with status 401, 403 or 429 came back within 10 minutes,
    * requests in flight counted as if they were such answers; Discord bans
-   * the IP at 10,000.
+   * the IP at 10,000. Counted per client: share one (a `Client`'s
+   * `client.rest`), and split the limit among processes sharing an IP.
    *
    * @default {9000}
    */
@@ -293,7 +294,7 @@ export function restSettings(options: RestClientOptions): RestSettings {
       }'`,
     );
   }
-  assertUrlOption(WHAT, "baseUrl", options.baseUrl, ["http:", "https:"]);
+  assertBaseUrlOption(WHAT, "baseUrl", options.baseUrl, ["http:", "https:"]);
   assertFunctionOption(WHAT, "fetch", options.fetch);
   assertFunctionOption(WHAT, "random", options.random);
   assertSchedulerOption(WHAT, options.scheduler);

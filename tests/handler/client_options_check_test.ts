@@ -222,6 +222,13 @@ Deno.test("Client refuses untyped signal, cache, events and seam options at cons
     ["restBaseUrl not a URL", {
       restBaseUrl: "discord.com/api",
     }, /'restBaseUrl' must be an http: or https: URL/],
+    [
+      "restBaseUrl with a query",
+      {
+        restBaseUrl: "http://127.0.0.1:9/api/v10?v=10",
+      },
+      /^Cannot create client as 'restBaseUrl' must be a URL that paths are appended to: .*'restBaseUrl=http:\/\/127\.0\.0\.1:9\/api\/v10\?v=10'$/,
+    ],
   ];
   for (const [name, options, message] of rows) {
     await t.step(name, () => {

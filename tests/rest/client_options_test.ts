@@ -46,6 +46,29 @@ Deno.test("RestClient refuses a base URL, fetch, scheduler or retryServerErrors 
   create({ baseUrl: "http://127.0.0.1:9/api/v10/", retryServerErrors: "all" });
 });
 
+Deno.test("RestClient refuses a base URL with user info, a query or a fragment: fetch merged the user info into the token's Authorization header, and every path appended after a query blamed 'path'", () => {
+  const why =
+    "must be a URL that paths are appended to: no user info (a proxy's credentials go in 'fetch'), no query and no fragment";
+  for (
+    const [baseUrl, shown] of [
+      [
+        "http://proxy:hunter2@127.0.0.1:9/api/v10",
+        "http://proxy:***@127.0.0.1:9/api/v10",
+      ],
+      ["http://proxy@127.0.0.1:9/api/v10", "http://proxy@127.0.0.1:9/api/v10"],
+      ["http://127.0.0.1:9/api/v10?v=10", "http://127.0.0.1:9/api/v10?v=10"],
+      ["http://127.0.0.1:9/api/v10?", "http://127.0.0.1:9/api/v10?"],
+      ["http://127.0.0.1:9/api/v10#x", "http://127.0.0.1:9/api/v10#x"],
+    ]
+  ) {
+    assert.throws(() => create({ baseUrl }), {
+      name: "TypeError",
+      message:
+        `Cannot create REST client as 'baseUrl' ${why}: current value 'baseUrl=${shown}'`,
+    });
+  }
+});
+
 Deno.test("RestClient refuses a token with a newline, a control character or a space inside, never showing it", () => {
   for (
     const token of [
