@@ -27,6 +27,7 @@ import {
   parseBoundedJson,
 } from "../base/json_bounds.ts";
 import { isSnowflake } from "../base/snowflake.ts";
+import { isRecord } from "../base/is_record.ts";
 import { GatewayError } from "./errors.ts";
 import { connectFailure } from "./connect_failure.ts";
 import { type IdentifyQueue, MemoryIdentifyQueue } from "./identify_queue.ts";
@@ -2567,6 +2568,19 @@ export class Shard {
       this.#emit("raw", { shardId: this.#shardId, name, sequence, text });
     }
     if (!parsed) return;
+    // Typed listeners are promised Discord's object (RESUMED's may be
+    // null): a peer's `d` of null, 5 or a list reached them as one.
+    if (!isRecord(data) && name !== "RESUMED") {
+      const error = new GatewayError(
+        "decode",
+        `Shard ${this.#shardId} skipped ${name} (sequence ${sequence}): its data is ${
+          describeValue(data)
+        }, not an object`,
+        { shardId: this.#shardId },
+      );
+      visible.error("{message}", { message: error.message });
+      return void this.#emit("error", error);
+    }
     const event: ShardDispatch = {
       shardId: this.#shardId,
       name,

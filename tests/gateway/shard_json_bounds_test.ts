@@ -204,3 +204,36 @@ Deno.test("A GUILD_CREATE over the bound goes on as its guild unavailable, named
   assert.equal(complete, true);
   await h.shard.close();
 });
+
+for (const filtered of [false, true]) {
+  Deno.test(
+    `Shard skips a dispatch whose d is no object (null, 5, a list), ${
+      filtered ? "peeked" : "parsed"
+    }, with an error naming it: typed listeners were handed it as Discord's object; raw listeners still get it`,
+    async () => {
+      const h = await readyHarness({ recordDispatches: false });
+      const seen: unknown[] = [];
+      const raw: number[] = [];
+      h.shard.on("raw", (event) => raw.push(event.sequence));
+      h.shard.on(
+        "dispatch",
+        (event) => seen.push(event.data),
+        filtered ? { events: ["MESSAGE_CREATE"] } : {},
+      );
+      for (const [s, d] of [[2, "null"], [3, "5"], [4, '[{"id":"1"}]']]) {
+        h.socket().receive(`{"t":"MESSAGE_CREATE","s":${s},"op":0,"d":${d}}`);
+      }
+      dispatch(h.socket(), 5);
+      assert.deepEqual(h.errors.map((e) => e.kind), Array(3).fill("decode"));
+      assert.match(
+        h.errors[0]!.message,
+        /^Shard 0 skipped MESSAGE_CREATE \(sequence 2\): its data is null, not an object$/,
+      );
+      assert.equal(seen.length, 1, "only the object reached the listener");
+      assert.deepEqual(raw, [2, 3, 4, 5]);
+      assert.equal(h.shard.sequence, 5);
+      assert.equal(h.transport.sockets.length, 1, "still connected");
+      await h.shard.close();
+    },
+  );
+}
