@@ -526,7 +526,22 @@ class TcpWebSocket implements GatewaySocket {
       return FrameStep.Handled;
     }
     if (control && (!fin || length > 125)) {
+      // A close frame too long still names its code in its first two bytes,
+      // reported as a bad reason's is: dropped, a fatal 4004 passed for a
+      // decode failure and the shard identified again for ever.
+      const closing = opcode === OP_CLOSE && fin && length >= 2;
+      if (closing && available < header + 2) return FrameStep.NeedMore;
+      const code = closing
+        ? (buffer[at + header]! << 8) | buffer[at + header + 1]!
+        : 0;
+      const said = closing && sendableCode(code) && this.#state === "open" &&
+        !this.#received && !this.#failure;
+      if (said) this.#received = { code, reason: "" };
       this.#fail(1002, "A control frame is fragmented or too long");
+      const listener = this.#listener;
+      if (said && listener.onCloseFrame) {
+        this.#call(() => listener.onCloseFrame!(code, ""));
+      }
       return FrameStep.Handled;
     }
     if (!control && this.#fragmentBytes + length > MAX_MESSAGE_BYTES) {

@@ -5,7 +5,9 @@
 // still answers 1007 (RFC 6455 §8.1) but reports the code it received, so
 // the close-code policy applies. (The runtime's WebSocket, behind
 // webSocketTransport, reports "1007 Invalid UTF-8" and no code: nothing the
-// library can fix.) Against a hand-written loopback server;
+// library can fix.) A close frame too long (a reason past 125 bytes) is
+// failed with 1002 but reported with its code alike. Against a hand-written
+// loopback server;
 // the shard's timers on the virtual clock, every real wait on an event.
 import assert from "node:assert/strict";
 import type { GatewayError } from "../../gateway/errors.ts";
@@ -61,54 +63,67 @@ Deno.test("tcpWebSocketTransport answers a close reason that is not UTF-8 with 1
   }
 });
 
-Deno.test("Shard over tcpWebSocketTransport stops with authentication_failed on a close 4004 whose reason is not UTF-8", async () => {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const url = `ws://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`;
-  const scheduler = new VirtualScheduler();
-  const shard = new Shard({
-    token: "bad-reason-token",
-    intents: GatewayIntent.Guilds,
-    gatewayUrl: url,
-    compress: "none",
-    transport: tcpWebSocketTransport,
-    scheduler,
-    random: () => 0.5,
-  });
-  const errors: GatewayError[] = [];
-  shard.on("error", (error) => errors.push(error));
-  let stopped!: () => void;
-  const closed = new Promise<void>((resolve) => stopped = resolve);
-  shard.on("state", ({ current }) => {
-    if (current === "closed") stopped();
-  });
-  let peer: RawWsPeer | undefined;
-  const connecting = shard.connect().then(
-    () => "resolved",
-    (error: GatewayError) => error.kind,
-  );
-  try {
-    const stderr = await captureStderr(async () => {
-      await scheduler.advance(0);
-      peer = await RawWsPeer.accept(listener);
-      await peer.sendJson({ op: 10, d: { heartbeat_interval: 45_000 } });
-      assert.equal((await peer.readPayload()).op, 2, "IDENTIFY");
-      await peer.sendClose(4004, CUT_REASON);
-      assert.equal((await peer.readFrame()).opcode, 0x8, "the 1007 answer");
-      peer.close();
-      await within(closed, "the shard to stop");
+/** A reason past a control frame's 125 bytes. */
+const LONG_REASON = new TextEncoder().encode("x".repeat(200));
+
+for (
+  const [what, reason] of [
+    ["is not UTF-8", CUT_REASON],
+    [
+      "makes the frame too long (200 bytes: a control frame holds 125)",
+      LONG_REASON,
+    ],
+  ] as const
+) {
+  Deno.test(`Shard over tcpWebSocketTransport stops with authentication_failed on a close 4004 whose reason ${what}`, async () => {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const url = `ws://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`;
+    const scheduler = new VirtualScheduler();
+    const shard = new Shard({
+      token: "bad-reason-token",
+      intents: GatewayIntent.Guilds,
+      gatewayUrl: url,
+      compress: "none",
+      transport: tcpWebSocketTransport,
+      scheduler,
+      random: () => 0.5,
     });
-    assert.equal(await connecting, "authentication_failed");
-    assert.equal(shard.status, "closed");
-    assert.match(stderr.join("\n"), /Shard 0 stopped: .*4004/);
-    assert.deepEqual(
-      errors.map((error) => [error.kind, error.closeCode]),
-      [["authentication_failed", 4004]],
+    const errors: GatewayError[] = [];
+    shard.on("error", (error) => errors.push(error));
+    let stopped!: () => void;
+    const closed = new Promise<void>((resolve) => stopped = resolve);
+    shard.on("state", ({ current }) => {
+      if (current === "closed") stopped();
+    });
+    let peer: RawWsPeer | undefined;
+    const connecting = shard.connect().then(
+      () => "resolved",
+      (error: GatewayError) => error.kind,
     );
-  } finally {
-    const done = shard.close();
-    peer?.close();
-    await within(done, "the shard to close");
-    listener.close();
-    await connecting;
-  }
-});
+    try {
+      const stderr = await captureStderr(async () => {
+        await scheduler.advance(0);
+        peer = await RawWsPeer.accept(listener);
+        await peer.sendJson({ op: 10, d: { heartbeat_interval: 45_000 } });
+        assert.equal((await peer.readPayload()).op, 2, "IDENTIFY");
+        await peer.sendClose(4004, reason);
+        assert.equal((await peer.readFrame()).opcode, 0x8, "the close answer");
+        peer.close();
+        await within(closed, "the shard to stop");
+      });
+      assert.equal(await connecting, "authentication_failed");
+      assert.equal(shard.status, "closed");
+      assert.match(stderr.join("\n"), /Shard 0 stopped: .*4004/);
+      assert.deepEqual(
+        errors.map((error) => [error.kind, error.closeCode]),
+        [["authentication_failed", 4004]],
+      );
+    } finally {
+      const done = shard.close();
+      peer?.close();
+      await within(done, "the shard to close");
+      listener.close();
+      await connecting;
+    }
+  });
+}
