@@ -584,12 +584,13 @@ export class ManagerSessions {
 
   /**
    * Save on the timer, unless the store has left a call unanswered for less
-   * than `#lostAfter`: a store still silent (a frozen Redis) would only
-   * queue one more copy of every session per tick behind it. Past that the
-   * calls are taken as lost and the save goes on, so one reply that never
-   * comes does not stop timed saves for the life of the process.
+   * than `#lostAfter` (a frozen Redis would only queue one more copy of
+   * every session per tick); past that the calls are taken as lost, so one
+   * lost reply stops no timed save for good. None without a session: one
+   * of none, reaching no store, said a frozen one answers.
    */
   #timedSave(): void {
+    if (![...this.#shards.values()].some((shard) => shard.session)) return;
     const now = this.#scheduler.now();
     let oldest = Infinity;
     let newest = -Infinity;

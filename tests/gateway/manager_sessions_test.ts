@@ -201,6 +201,46 @@ Deno.test("ShardManager: a store call whose reply never comes pauses timed saves
   }
 });
 
+/**
+ * A frozen Redis's session store: no call is answered, but a save of no
+ * session returns at once, as `RedisSessionStore`'s does without a round trip.
+ */
+class FrozenButEmptySaves extends MemorySessionStore {
+  override loadAll(): Promise<SavedSession[]> {
+    return new Promise(() => {});
+  }
+  override save(sessions: SavedSession[]): Promise<void> {
+    return sessions.length === 0 ? Promise.resolve() : new Promise(() => {});
+  }
+}
+
+Deno.test("ShardManager: with no shard holding a session, a timed save reaches no store, so a frozen one is never said to work again", async () => {
+  const scheduler = new VirtualScheduler();
+  const gateway = new FakeGateway({ scheduler, maxConcurrency: SHARDS });
+  const running = new ShardManager({
+    token: "fake-token",
+    intents: GatewayIntent.Guilds,
+    shardCount: SHARDS,
+    transport: gateway.transport,
+    scheduler,
+    random: () => 0.5,
+    sessionStore: new FrozenButEmptySaves(),
+    // A frozen Redis's identify queue: no shard gets a session.
+    identifyQueue: { acquire: () => new Promise<void>(() => {}) },
+  });
+  const lines = await captureStderr(async () => {
+    void running.start().catch(() => {});
+    await scheduler.advance(120_000);
+  });
+  assert.deepEqual(
+    lines.filter((l) => /saves work again/.test(l)),
+    [],
+    lines.join("\n"),
+  );
+  await settled(scheduler, running.close());
+  gateway.close();
+});
+
 /** A store whose `loadAll` answers `answer` (a user's store gone wrong). */
 class AnswersLoadAll extends MemorySessionStore {
   constructor(readonly answer: unknown) {
