@@ -8,6 +8,9 @@
  *
  * @module
  */
+import { getVisibleLogger } from "../base/visible_logger.ts";
+
+const visible = getVisibleLogger(["disruption", "gateway", "transport"]);
 
 /** What a socket reports back to its owner. */
 export interface SocketListener {
@@ -89,6 +92,14 @@ export const MAX_SEND_QUEUE_BYTES: number = 4 * 1024 * 1024;
  */
 export const CLOSE_TIMEOUT_MS: number = 2_000;
 
+/**
+ * Whether the warning that an abandoned native socket keeps the process
+ * alive was given: once per process, as the first abandoned socket already
+ * explains why the process outlives `stop()`, and a gateway that never
+ * answers would otherwise repeat it on every reconnect.
+ */
+let abandonWarned = false;
+
 /** `WebSocket.OPEN`, spelled out so the module loads where `WebSocket` is absent. */
 const OPEN = 1;
 
@@ -122,10 +133,15 @@ function framingErrorCode(message: string | undefined): number | undefined {
  * the close frame, or a connect never completes) is reported as 1006 and
  * the socket is no longer listened to. The runtime's `WebSocket` has no way
  * to cut its TCP connection, so that connection itself stays open until the
- * peer ends it (the TCP transport cuts it). A framing error the runtime
- * reports only as an error and a close without a code (reserved bits,
- * invalid UTF-8, a frame too large) is closed with the TCP transport's code
- * for it (1002, 1007, 1009), not as a dropped connection.
+ * peer ends it, and keeps the process alive after `Client.stop()` has
+ * returned: the first time this happens a warning says so on stderr
+ * (category `disruption·gateway·transport`). The TCP transport, the
+ * default on Deno without a proxy variable, cuts the connection instead.
+ *
+ * A framing error the runtime reports only as an error and a close without
+ * a code (reserved bits, invalid UTF-8, a frame too large) is closed with
+ * the TCP transport's code for it (1002, 1007, 1009), not as a dropped
+ * connection.
  *
  * What the runtime does not guard, this cannot (it sees whole messages
  * only): Deno 2.9's `WebSocket` bounds a frame but not a message
@@ -200,6 +216,16 @@ export function webSocketTransport(
     deadline = setTimeout(() => {
       deadline = undefined;
       finish(1006, "the close handshake timed out");
+      if (abandonWarned) return;
+      abandonWarned = true;
+      // Otherwise a process that outlives stop() looks like a library bug,
+      // with nothing pointing at the socket or at the transport that avoids it.
+      visible.warn(
+        "The gateway did not answer the WebSocket close (or complete the connection) within {ms} ms; " +
+          "the runtime's WebSocket keeps its connection open until the peer ends it, which keeps the process alive: " +
+          "on Deno, the default TCP transport (used when no HTTPS_PROXY, HTTP_PROXY or ALL_PROXY is set) does not",
+        { ms: CLOSE_TIMEOUT_MS },
+      );
     }, CLOSE_TIMEOUT_MS);
   };
   ws.binaryType = "arraybuffer";
