@@ -24,13 +24,13 @@ import type { AMQPChannel } from "@cloudamqp/amqp-client";
 import { getLogger } from "@logtape/logtape";
 import { backoffDelay } from "../base/backoff.ts";
 import { BrokerSizeLimit } from "./_broker_size_limit.ts";
-import { ensureTopicExchange, ExchangeTypeError } from "./declare.ts";
+import { destroySocket, openConfirmChannel } from "./_publisher_open.ts";
+import { ExchangeTypeError } from "./declare.ts";
 import {
   guardAmqpConnection,
   holdAmqpLibraryRejections,
 } from "./amqp_library_rejections.ts";
 import { isLoginRefused } from "./credentials_refused.ts";
-import { readNackMultiple } from "./amqp_nack_multiple.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { MAX_ROUTING_KEY_BYTES, routingKeyProblem } from "./event_name.ts";
 import {
@@ -80,8 +80,6 @@ const RETURN_STREAK_MS = 60_000;
  * stays full for an hour costs each of them 120 copies, not one per 5 s.
  */
 const MAX_NACK_RETRY_DELAY = 30_000;
-/** How long one connection attempt may take. */
-const CONNECT_TIMEOUT = 10_000;
 /**
  * How long {@linkcode ConfirmedPublisher.close} waits for the broker's
  * close-ok before it drops the socket. A broker under a resource alarm
@@ -159,6 +157,8 @@ export class ConfirmedPublisher {
   #wasFull = false;
   #drainWaiters: (() => void)[] = [];
   #connecting: Promise<void> | undefined;
+  /** Drops the open under way (see {@linkcode ConfirmedPublisher.close}). */
+  #dropOpen: AbortController | undefined;
   /** Ends this publisher's hold on the AMQP client's stray rejections. */
   #releaseRejections: (() => void) | undefined;
   /** Confirmed-publish latency of the last event, in milliseconds. */
@@ -360,7 +360,15 @@ export class ConfirmedPublisher {
     }
     this.#retryTimer = undefined;
     this.#endStall(false);
-    await this.#connecting;
+    // An open under way ends by itself (its close, once connected, is
+    // awaited within its deadline) or is dropped: a broker that stopped
+    // answering mid-set-up would keep a SIGTERM waiting up to the deadline.
+    if (
+      !await settlesWithin(this.#scheduler, this.#connecting, CLOSE_TIMEOUT)
+    ) {
+      this.#dropOpen?.abort();
+      await this.#connecting;
+    }
     const client = this.#client;
     this.#client = undefined;
     this.#channel = undefined;
@@ -374,7 +382,7 @@ export class ConfirmedPublisher {
           "RabbitMQ did not answer the close in {ms} ms (blocked by a resource alarm?); dropping the connection",
           { ms: CLOSE_TIMEOUT },
         );
-        (client as { socket?: { destroy(): void } }).socket?.destroy();
+        destroySocket(client);
       }
     }
     for (const done of this.#drainWaiters.splice(0)) done();
@@ -392,26 +400,21 @@ export class ConfirmedPublisher {
   async #open(): Promise<void> {
     const client = new AMQPClient(this.#options.url);
     guardAmqpConnection(client);
+    const drop = new AbortController();
+    this.#dropOpen = drop;
     try {
       // A host that drops packets would keep connect() waiting for the
-      // system's TCP timeout (minutes), and start() and close() with it.
-      const connecting = client.connect();
-      if (!await settlesWithin(this.#scheduler, connecting, CONNECT_TIMEOUT)) {
-        (client as { socket?: { destroy(): void } }).socket?.destroy();
-        throw new Error(`no answer in ${CONNECT_TIMEOUT} ms`);
-      }
-      await connecting;
-      if (this.#closing) {
-        await client.close().catch(() => {});
-        return;
-      }
-      await ensureTopicExchange(client, this.#options.exchange);
-      const channel = await client.channel();
-      await channel.confirmSelect();
-      readNackMultiple(client, channel);
-      channel.onReturn = (message) =>
-        this.#returned(client, message.routingKey, message.replyText ?? "");
-      await this.#options.onConnect?.(client);
+      // system's TCP timeout (minutes), and a broker gone silent after the
+      // handshake the set-up for ever: start() and close() with them.
+      const channel = await openConfirmChannel(client, {
+        scheduler: this.#scheduler,
+        exchange: this.#options.exchange,
+        onConnect: this.#options.onConnect,
+        onReturn: (key, reason) => this.#returned(client, key, reason),
+        closing: () => this.#closing,
+        signal: drop.signal,
+      });
+      if (channel === undefined) return;
       this.#client = client;
       this.#channel = channel;
       ++this.#epoch;

@@ -386,7 +386,18 @@ export class DispatchService {
     // Checked as the Client checks it: a shard count from the network builds
     // that many shards (1e9 would exhaust memory), and a bad URL or budget
     // would fail later and less clearly.
-    const bot = checkGatewayBot(await this.#rest.getGatewayBot());
+    // close() aborts it: a Discord that never answers kept the start
+    // waiting for the request's timeout, and then rejected it.
+    let answer;
+    try {
+      answer = await this.#rest.getGatewayBot({
+        signal: this.#closeSignal.signal,
+      });
+    } catch (error) {
+      if (this.#closing) return;
+      throw error;
+    }
+    const bot = checkGatewayBot(answer);
     if (this.#closing) return;
     const total = config.shardsTotal ?? bot.shards;
     const first = config.shardsStart ?? 0;
