@@ -58,6 +58,7 @@ import { cacheReads, NOTHING, reduceDispatch } from "./reduce.ts";
 import { CHUNK_COMMANDS, WriteChunk } from "./redis_write_chunk.ts";
 import { indexKeysOf } from "./redis_wrong_type.ts";
 import { OversizedValues } from "./redis_oversized.ts";
+import { RedisAnswerWatch } from "./redis_answer_watch.ts";
 
 /**
  * Dispatches applied as one batch at most, when calls pile up (more make
@@ -122,9 +123,10 @@ interface BatchWrites {
  * top-level lists; a call is taken when none waits), or 100,000 write
  * commands or 32 million characters of their arguments unanswered (see
  * redis_backlog.ts), the next ones are dropped (no previous state) rather
- * than held; and so is a server restarted or replaced (a new
- * `run_id`) or a connection lost while writes were unanswered, on a
- * connection from `connectRedis`, and a database that lost its keys (a
+ * than held; one that has not answered for 10 s (stopped: its calls still
+ * wait); a server restarted or replaced (a new `run_id`) or a connection
+ * lost while writes were unanswered, on a connection from `connectRedis`,
+ * and a database that lost its keys (a
  * FLUSHDB: its marker `disruption_cache_epoch` is gone, see
  * redis_epoch.ts). The cache is fresh again once every shard that fed it
  * sent a new READY (one store may serve several; a shard whose
@@ -160,6 +162,7 @@ export class RedisCache {
   readonly #epoch = new CacheEpoch();
   /** What is written instead of a value too long to keep. */
   readonly #oversized = new OversizedValues();
+  readonly #answers: RedisAnswerWatch; // a frozen Redis, noticed in time
   /** Calls of applyBatch waiting for the batch in progress. */
   #waiting: Waiting[] = [];
   /**
@@ -175,10 +178,7 @@ export class RedisCache {
   #sweeping: Promise<number> | undefined; // see sweepExpired()
   /** What the batch just applied still writes after its first chunk. */
   #afterBatch: Promise<void> | undefined;
-  /**
-   * The last call whose writes were sent: a server restarted since may have
-   * lost them (see `RedisStaleness.admit`).
-   */
+  /** The last call whose writes were sent: a restarted server may lose them. */
   #sentThrough = 0;
 
   /**
@@ -202,6 +202,7 @@ export class RedisCache {
       options.onStale,
       checkShardIds(options.shardIds, "create a RedisCache"),
     );
+    this.#answers = new RedisAnswerWatch(this.#scheduler, this.#staleness);
   }
 
   /**
@@ -347,9 +348,8 @@ export class RedisCache {
         return calls[calls.length - 1]!.admitted;
       };
       const last = calls[calls.length - 1]!.admitted;
-      // Reduced (or failed before): what the batch weighs now is its
-      // writes, bounded as they are sent; its dispatches count until they
-      // are answered.
+      // Reduced (or failed before): the batch weighs its writes now (bounded
+      // as sent); its dispatches count until they are answered.
       let released = false;
       const reduced = (): void => {
         if (!released) this.#backlog.reduced(entities, chars);
@@ -457,8 +457,8 @@ export class RedisCache {
       try {
         // A connection lost meanwhile fails the batch at once: the client
         // would hold the reads, and every event behind them, until it is back.
-        snapshot = await untilLost(
-          fetchReads(this.#redis, reads, trimmed, epoch),
+        snapshot = await this.#answers.watch(
+          untilLost(fetchReads(this.#redis, reads, trimmed, epoch)),
         );
       } catch (error) {
         this.#staleness.suspect(error, () => indexKeysOf(reads, trimmed, []));
@@ -570,7 +570,7 @@ export class RedisCache {
     through: number,
     suspects: () => Iterable<string>,
   ): Promise<void> {
-    const sent = this.#backlog.send(chunk, this.#redis);
+    const sent = this.#answers.watch(this.#backlog.send(chunk, this.#redis));
     const failed = (error: unknown) => {
       this.#staleness.suspect(error, suspects);
       this.#staleness.failed(error, through);
@@ -592,7 +592,7 @@ export class RedisCache {
     // Behind the calls waiting, not through admission: refused past a bound
     // (a big batch's writes unanswered), it marked a healthy cache stale.
     await this.#enqueue([], this.#staleness.admit());
-    await this.#redis.ping();
+    await this.#answers.watch(this.#redis.ping());
     // Answered before the PING, but ioredis settles a transaction turns later.
     await Promise.all(this.#unchecked);
   }
@@ -622,7 +622,7 @@ export class RedisCache {
     id: string,
   ): Promise<CachedValue | undefined> {
     const key = redisKey(kind, scope, id);
-    const text = await this.#redis.get(key);
+    const text = await this.#answers.watch(this.#redis.get(key));
     return text === null ? undefined : readValue(key, text);
   }
 

@@ -40,6 +40,7 @@ import type {
 import { assertShardId } from "../gateway/saved_session.ts";
 import { assumedSessionStartLimit } from "../gateway/_manager_pacing.ts";
 import type { RedisConnection } from "./connection.ts";
+import { SILENT_REDIS_MS } from "./silent_redis.ts";
 import { RedisClosedError } from "./closed_error.ts";
 import {
   BUDGET_KEPT_MS,
@@ -75,13 +76,6 @@ const MIN_POLL_MS = 10;
 
 /** Discord's session start window, used after a refill until told otherwise. */
 const SESSION_START_WINDOW_MS = 24 * 60 * 60 * 1000;
-
-/**
- * How long a round trip to Redis may go unanswered before the wait is said
- * (once an outage): a frozen server (SIGSTOP, a stalled network) fails no
- * command, it only never answers.
- */
-const SILENT_REDIS_MS = 10_000;
 
 /**
  * The longest a waiter may stay in the queue without asking again: a longer

@@ -3,6 +3,7 @@
 // still ready) held 355 MB of heap, 3.2 GB at the store's largest, within
 // the bounds on dispatches and entities.
 import assert from "node:assert/strict";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { RedisCache } from "../../cache/mod.ts";
 import {
   charsOf,
@@ -11,9 +12,9 @@ import {
   MAX_WAITING_CHARS,
   RedisBacklog,
 } from "../../cache/redis_backlog.ts";
-import type { RedisConnection } from "../../redis/mod.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { guildMessage } from "./_guild_message.ts";
+import { hungConnection, writesHungConnection } from "./_hung_connections.ts";
 import {
   privateRedisIgnored,
   withPrivateRedis,
@@ -25,58 +26,6 @@ const LONG = "x".repeat(16_000);
 /** A MESSAGE_CREATE in channel 2 of guild 1 with {@linkcode LONG} content. */
 const longMessage = (id: number) =>
   guildMessage(String(10_000 + id), "2", "1", { content: LONG });
-
-/**
- * A connection that is ready, whose reads are answered at once (guild 1 and
- * its channel 2 held) and whose transactions (the writes) never are.
- */
-function writesHungConnection(): RedisConnection {
-  const held: Record<string, string> = {
-    "guild:1": JSON.stringify({ id: "1", name: "g" }),
-    "channel:2": JSON.stringify({ id: "2", type: 0, guild_id: "1" }),
-  };
-  const pipeline = (): Record<string, unknown> => {
-    const answers: [null, unknown][] = [];
-    const queued: Record<string, unknown> = new Proxy({}, {
-      get: (_, name) =>
-        name === "exec"
-          ? () => Promise.resolve(answers)
-          : (...args: unknown[]) => {
-            answers.push([
-              null,
-              name === "mget"
-                ? (args[0] as string[]).map((key) => held[key] ?? null)
-                : name === "smembers"
-                ? []
-                : "epoch",
-            ]);
-            return queued;
-          },
-    });
-    return queued;
-  };
-  return {
-    status: "ready",
-    pipeline,
-    multi: () => ({ exec: () => new Promise(() => {}) }),
-  } as unknown as RedisConnection;
-}
-
-/** A connection that is ready and never answers anything. */
-function hungConnection(): RedisConnection {
-  const hung = (): Record<string, unknown> => {
-    const queued: Record<string, unknown> = new Proxy({}, {
-      get: (_, name) =>
-        name === "exec" ? () => new Promise(() => {}) : () => queued,
-    });
-    return queued;
-  };
-  return {
-    status: "ready",
-    pipeline: hung,
-    multi: hung,
-  } as unknown as RedisConnection;
-}
 
 Deno.test("charsOf: every string at any depth, without recursion, past throwing getters, and bounded on a payload that refers to itself", () => {
   assert.equal(
@@ -116,6 +65,7 @@ Deno.test("RedisBacklog: one call past MAX_WAITING_CHARS is taken when nothing w
 Deno.test("RedisCache: long messages waiting behind an unanswered read are bounded by their characters (MAX_WAITING_CHARS); before, all 20,000 were held", async () => {
   const stale: unknown[] = [];
   const cache = new RedisCache(hungConnection(), {
+    scheduler: new VirtualScheduler(),
     onStale: (error) => stale.push(error),
   });
   let taken = 0;
@@ -130,7 +80,9 @@ Deno.test("RedisCache: long messages waiting behind an unanswered read are bound
   assert.equal(taken, Math.floor(MAX_WAITING_CHARS / weight) + 1);
   assert.match(String(stale[0]), /dispatches of \d+ characters are waiting/);
   // A call when none waits is taken whatever it carries.
-  const lone = new RedisCache(hungConnection());
+  const lone = new RedisCache(hungConnection(), {
+    scheduler: new VirtualScheduler(),
+  });
   void lone.applyBatch(
     Array.from({ length: 4_001 }, (_, i) => ({
       event: "MESSAGE_CREATE",
@@ -143,6 +95,7 @@ Deno.test("RedisCache: long messages waiting behind an unanswered read are bound
 Deno.test("RedisCache: the writes Redis has not answered are bounded by their characters too (MAX_UNANSWERED_CHARS), not only by their commands", async () => {
   const stale: unknown[] = [];
   const cache = new RedisCache(writesHungConnection(), {
+    scheduler: new VirtualScheduler(),
     resources: ["guilds", "channels", "messages"],
     onStale: (error) => stale.push(error),
   });

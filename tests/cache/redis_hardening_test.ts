@@ -2,6 +2,7 @@
 // Redis does not answer, a server restarted between events, a stale cache
 // served to several shards, and scripts that block Redis on a big guild.
 import assert from "node:assert/strict";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { RedisCache } from "../../cache/mod.ts";
 import {
   MAX_UNANSWERED_WRITES,
@@ -115,6 +116,7 @@ const memberChunk = (id: number) => ({
 Deno.test("RedisCache: writes Redis has not answered count against MAX_WAITING, also for events already resolved (their reads answered)", async () => {
   const stale: unknown[] = [];
   const cache = new RedisCache(guildHeldConnection(), {
+    scheduler: new VirtualScheduler(),
     resources: ["members"],
     onStale: (error) => stale.push(error),
   });
@@ -147,6 +149,7 @@ const bigChunk = (n: number) => ({
 Deno.test("RedisCache: write commands Redis has not answered are bounded too (MAX_UNANSWERED_WRITES), not only dispatches", async () => {
   const stale: unknown[] = [];
   const cache = new RedisCache(guildHeldConnection(), {
+    scheduler: new VirtualScheduler(),
     resources: ["members"],
     onStale: (error) => stale.push(error),
   });
@@ -215,6 +218,7 @@ const guildCreate = (n: number, members: number) => ({
 Deno.test("RedisCache: dispatches waiting behind an unanswered read are bounded by what they carry (MAX_WAITING_ENTITIES), not only by their count; a lone large guild is still taken", async () => {
   const stale: unknown[] = [];
   const cache = new RedisCache(hungConnection(), {
+    scheduler: new VirtualScheduler(),
     resources: ["guilds", "members"],
     onStale: (error) => stale.push(error),
   });
@@ -228,6 +232,7 @@ Deno.test("RedisCache: dispatches waiting behind an unanswered read are bounded 
   assert.equal(cache.stale, true, "nothing more while it waits");
 
   const fresh = new RedisCache(hungConnection(), {
+    scheduler: new VirtualScheduler(),
     resources: ["guilds", "members"],
     onStale: (error) => stale.push(error),
   });
@@ -249,7 +254,11 @@ Deno.test("RedisCache: a big batch whose writes Redis stops answering midway (it
   const firstSent = new Promise<void>((resolve) => sent = resolve);
   const cache = new RedisCache(
     guildHeldConnection(() => (sent(), new Promise(() => {}))),
-    { resources: ["members"], onStale: (error) => stale.push(error) },
+    {
+      resources: ["members"],
+      scheduler: new VirtualScheduler(),
+      onStale: (error) => stale.push(error),
+    },
   );
   // 20 chunks' members in one dispatch: its read answered, written a chunk
   // at a time, the first never answered.

@@ -1,6 +1,7 @@
 // A Redis outage under the Redis store: logged, never thrown, the cache is
 // marked stale (once), and rebuilt from the next READY and GUILD_CREATEs.
 import assert from "node:assert/strict";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { RedisCache } from "../../cache/mod.ts";
 import { MAX_WAITING } from "../../cache/redis_backlog.ts";
 import type { RedisConnection } from "../../redis/mod.ts";
@@ -232,7 +233,10 @@ Deno.test({
 Deno.test("RedisCache: a Redis that is up but never answers holds at most MAX_WAITING dispatches; the next are dropped at once, and the cache says it is stale (once)", async () => {
   const hung = hungConnection();
   const stale: unknown[] = [];
-  const cache = new RedisCache(hung, { onStale: (error) => stale.push(error) });
+  const cache = new RedisCache(hung, {
+    scheduler: new VirtualScheduler(),
+    onStale: (error) => stale.push(error),
+  });
   const message = (id: number) => ({
     event: "MESSAGE_CREATE",
     data: { id: String(id), channel_id: "2", guild_id: "1", content: "x" },
@@ -505,7 +509,9 @@ Deno.test({
 });
 
 Deno.test("RedisCache: a READY dropped because Redis is too slow is awaited too", async () => {
-  const cache = new RedisCache(hungConnection());
+  const cache = new RedisCache(hungConnection(), {
+    scheduler: new VirtualScheduler(),
+  });
   for (let i = 0; i < MAX_WAITING; i++) {
     void cache.apply("GUILD_UPDATE", { id: String(i + 1), name: "g" });
   }

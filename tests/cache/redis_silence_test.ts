@@ -1,0 +1,68 @@
+// A Redis that stops answering (SIGSTOP, a stalled network: its connection
+// stays open and no command fails) is noticed by time, not only by the
+// volume of what waits: before, the store's calls waited for ever and the
+// cache said nothing, `stale` false and `onStale` never called.
+import assert from "node:assert/strict";
+import { RedisCache } from "../../cache/mod.ts";
+import { SILENT_REDIS_MS } from "../../redis/silent_redis.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
+import { hungConnection, lateConnection } from "./_hung_connections.ts";
+
+Deno.test("RedisCache: a Redis that has not answered for SILENT_REDIS_MS marks the cache stale, said once, onStale called once", async () => {
+  const clock = new VirtualScheduler();
+  const stale: unknown[] = [];
+  const cache = new RedisCache(hungConnection(), {
+    scheduler: clock,
+    onStale: (error) => stale.push(error),
+  });
+  const settled: string[] = [];
+  const lines = await captureStderr(async () => {
+    void cache.apply("GUILD_UPDATE", { id: "1", name: "H" })
+      .then(() => settled.push("apply"));
+    void cache.apply("GUILD_UPDATE", { id: "1", name: "I" })
+      .then(() => settled.push("apply"));
+    await clock.advance(SILENT_REDIS_MS - 1);
+    assert.equal(cache.stale, false, "within the bound");
+    await clock.advance(1);
+    // Still silent: said once for the outage, not again.
+    await clock.advance(5 * SILENT_REDIS_MS);
+  });
+  assert.equal(cache.stale, true);
+  assert.equal(stale.length, 1);
+  assert.match(
+    String(stale[0]),
+    new RegExp(`Redis has not answered for ${SILENT_REDIS_MS} ms`),
+  );
+  assert.equal(lines.length, 1, lines.join("\n"));
+  assert.match(lines[0]!, /has not answered.*stale/);
+  assert.deepEqual(settled, [], "the calls still wait for Redis");
+  assert.equal(clock.pending, 0, "no timer left once said");
+});
+
+Deno.test("RedisCache: a Redis that answers late but within SILENT_REDIS_MS marks nothing, and leaves no timer", async () => {
+  const clock = new VirtualScheduler();
+  const stale: unknown[] = [];
+  const { redis, answer } = lateConnection();
+  const cache = new RedisCache(redis, {
+    scheduler: clock,
+    onStale: (error) => stale.push(error),
+  });
+  const lines = await captureStderr(async () => {
+    const applied = cache.apply("CHANNEL_CREATE", {
+      id: "2",
+      type: 1,
+      recipients: [],
+    });
+    await clock.advance(SILENT_REDIS_MS - 1);
+    answer();
+    const update = await applied;
+    assert.notEqual(update.changes.length, 0);
+    await cache.flush();
+    await clock.advance(5 * SILENT_REDIS_MS);
+  });
+  assert.deepEqual(stale, []);
+  assert.equal(cache.stale, false);
+  assert.deepEqual(lines, []);
+  assert.equal(clock.pending, 0);
+});
