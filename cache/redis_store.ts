@@ -58,7 +58,7 @@ import { cacheReads, NOTHING, reduceDispatch } from "./reduce.ts";
 import { CHUNK_COMMANDS, WriteChunk } from "./redis_write_chunk.ts";
 import { indexKeysOf } from "./redis_wrong_type.ts";
 import { OversizedValues } from "./redis_oversized.ts";
-import { RedisAnswerWatch } from "./redis_answer_watch.ts";
+import { SilenceWatch } from "./redis_silence.ts";
 
 /**
  * Dispatches applied as one batch at most, when calls pile up (more make
@@ -162,7 +162,7 @@ export class RedisCache {
   readonly #epoch = new CacheEpoch();
   /** What is written instead of a value too long to keep. */
   readonly #oversized = new OversizedValues();
-  readonly #answers: RedisAnswerWatch; // a frozen Redis, noticed in time
+  readonly #answers: SilenceWatch; // a frozen Redis, noticed in time
   /** Calls of applyBatch waiting for the batch in progress. */
   #waiting: Waiting[] = [];
   /**
@@ -202,7 +202,7 @@ export class RedisCache {
       options.onStale,
       checkShardIds(options.shardIds, "create a RedisCache"),
     );
-    this.#answers = new RedisAnswerWatch(this.#scheduler, this.#staleness);
+    this.#answers = new SilenceWatch(this.#scheduler, this.#staleness, redis);
   }
 
   /**

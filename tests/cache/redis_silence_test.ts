@@ -66,3 +66,51 @@ Deno.test("RedisCache: a Redis that answers late but within SILENT_REDIS_MS mark
   assert.deepEqual(lines, []);
   assert.equal(clock.pending, 0);
 });
+
+Deno.test("RedisCache: bytes still coming from Redis (a big transaction's QUEUED replies over a slow link) are no silence; once they stop, it is", async () => {
+  const clock = new VirtualScheduler();
+  const stale: unknown[] = [];
+  const socket = { bytesRead: 0 };
+  const redis = Object.assign(hungConnection(), { stream: socket });
+  const cache = new RedisCache(redis, {
+    scheduler: clock,
+    onStale: (error) => stale.push(error),
+  });
+  const lines = await captureStderr(async () => {
+    void cache.apply("GUILD_UPDATE", { id: "1", name: "H" });
+    for (let second = 0; second < 60; second++) {
+      socket.bytesRead += 5; // "+QUEUED\r\n", a little at a time
+      await clock.advance(1_000);
+    }
+    assert.equal(cache.stale, false, "a slow answer is an answer");
+    await clock.advance(2 * SILENT_REDIS_MS);
+  });
+  assert.equal(stale.length, 1, lines.join("\n"));
+  assert.equal(cache.stale, true);
+});
+
+Deno.test("RedisCache: an answer read just after the bound (a process paused past it read its socket late) marks nothing", async () => {
+  const clock = new VirtualScheduler();
+  const stale: unknown[] = [];
+  const { redis, answer } = lateConnection();
+  const cache = new RedisCache(redis, {
+    scheduler: clock,
+    onStale: (error) => stale.push(error),
+  });
+  const lines = await captureStderr(async () => {
+    const applied = cache.apply("CHANNEL_CREATE", {
+      id: "2",
+      type: 1,
+      recipients: [],
+    });
+    // The timer runs first after a pause; the answer waiting is read next.
+    await clock.advance(SILENT_REDIS_MS);
+    answer();
+    await applied;
+    await cache.flush();
+    await clock.advance(5 * SILENT_REDIS_MS);
+  });
+  assert.deepEqual(stale, [], lines.join("\n"));
+  assert.equal(cache.stale, false);
+  assert.equal(clock.pending, 0);
+});
