@@ -614,6 +614,16 @@ export function loadDispatchConfig(
         redactUrlPassword(value),
       );
     }
+    // As the REST client refuses it: fetch merged user info into the bot
+    // token's header, and a path appended after `?` or `#` is none.
+    const parsed = new URL(value);
+    if (parsed.username || parsed.password || /[?#]/.test(value)) {
+      throw new ConfigError(
+        name,
+        "a URL that paths are appended to: no user info, query or fragment (a proxy and its credentials go in HTTPS_PROXY)",
+        redactUrlPassword(value),
+      );
+    }
     return value.replace(/\/+$/, "");
   };
   const ttl = (name: string): number => {

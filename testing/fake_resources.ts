@@ -205,6 +205,10 @@ const invalid = (field: string, code: string, message: string): FakeReply => ({
 });
 const noContent: FakeReply = { status: 204 };
 
+/** A reaction's Unicode emoji, as {@linkcode FakeResources} takes one. */
+const UNICODE_REACTION =
+  /^(?:\p{RGI_Emoji}|\p{Regional_Indicator}|\p{Extended_Pictographic}\uFE0F?|[#*0-9]\uFE0F?\u20E3)$/v;
+
 /**
  * A page `limit` outside 1-`max` (or not an integer) as Discord answers it:
  * the bound it breaks, in Discord's words.
@@ -1711,10 +1715,12 @@ export class FakeResources {
         return unknown.emoji(); // malformed percent-encoding
       }
       // Discord's docs: a URL-encoded Unicode emoji or name:id, else 10014
-      // (a bare name such as `thumbsup` is neither).
+      // (a bare name such as `thumbsup` is neither). Beside the RGI set: a
+      // lone regional indicator (poll bots' 🇦 🇧 …) and a pictograph or
+      // keycap without its U+FE0F, which bots send and Discord takes.
       const valid = emoji.includes(":")
         ? /^[\w~-]{2,32}:\d+$/.test(emoji)
-        : /^\p{RGI_Emoji}$/v.test(emoji);
+        : UNICODE_REACTION.test(emoji);
       if (!valid) return unknown.emoji();
       let byEmoji = this.#reactions.get(message.id);
       if (!byEmoji) this.#reactions.set(message.id, byEmoji = new Map());

@@ -490,7 +490,8 @@ export class FakeRest {
    * Called with each message created over REST (channel messages,
    * interaction responses and follow-ups that are not ephemeral): join it
    * to a fake gateway to emit MESSAGE_CREATE. A hook that throws makes the
-   * request fail.
+   * request fail as any route that throws does: a 500 whose message names
+   * the error (`DiscordApiError` from a `RestClient`).
    */
   onMessageCreate: ((message: RestMessage) => void) | undefined;
   /** Called with each message edited over REST (for MESSAGE_UPDATE). */

@@ -32,3 +32,28 @@ Deno.test("dispatch config: a refused DISCORD_API_URL does not show its password
     );
   }
 });
+
+Deno.test("dispatch config: a DISCORD_API_URL with user info, a query or a fragment is refused naming the variable, not the REST client's 'baseUrl'", () => {
+  for (
+    const url of [
+      "https://user:pw-S3CRET@proxy.local/api/v10",
+      "https://proxy.local/api/v10?v=10",
+      "https://proxy.local/api/v10#x",
+    ]
+  ) {
+    assert.throws(
+      () =>
+        loadDispatchConfig({
+          BOT_TOKEN: "MTIz.GaBcDe.abc",
+          INTENTS: "513",
+          DISCORD_API_URL: url,
+        }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.variable === "DISCORD_API_URL" &&
+        /no user info, query or fragment/.test(error.message) &&
+        !error.message.includes("S3CRET"),
+      url,
+    );
+  }
+});
