@@ -5,8 +5,9 @@
 // accounting can be watched event by event without a real broker. It can
 // return a publish (basic.return, as RabbitMQ returns a mandatory one no
 // queue took), answer a passive declare of a deleted queue with 404, block
-// and unblock publishing (a resource alarm), and take a consumer (basic.qos,
-// basic.consume) to which it never delivers.
+// and unblock publishing (a resource alarm), take a consumer (basic.qos,
+// basic.consume) to which it never delivers, and go silent once a
+// connection is open.
 
 /** AMQP frame types. */
 const METHOD = 1;
@@ -112,8 +113,20 @@ export class FakeAmqpBroker {
    */
   exchangeType: string | undefined;
 
-  constructor(options: { answerClose?: boolean } = {}) {
+  /**
+   * Whether a connection, once open, is answered no more: as a broker that
+   * tuned heartbeat 0 (it always does here) and then went silent, which no
+   * heartbeat ends.
+   */
+  readonly silentAfterOpen: boolean;
+  readonly #ignoring = Promise.withResolvers<void>();
+  readonly #ended = Promise.withResolvers<void>();
+
+  constructor(
+    options: { answerClose?: boolean; silentAfterOpen?: boolean } = {},
+  ) {
     this.answerClose = options.answerClose ?? true;
+    this.silentAfterOpen = options.silentAfterOpen ?? false;
     this.#listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
     this.#accepting = this.#accept();
   }
@@ -121,6 +134,19 @@ export class FakeAmqpBroker {
   /** `amqp://` URL to give the publisher. */
   get url(): string {
     return `amqp://guest:guest@127.0.0.1:${this.#listener.addr.port}`;
+  }
+
+  /**
+   * Resolves once a connection, silent after its open, sent a method the
+   * broker left unanswered (the client's set-up after the connect).
+   */
+  get ignoring(): Promise<void> {
+    return this.#ignoring.promise;
+  }
+
+  /** Resolves once a connection ended (the client closed or dropped it). */
+  get ended(): Promise<void> {
+    return this.#ended.promise;
   }
 
   /** Resolves once `count` publishes (in all) were taken. */
@@ -236,6 +262,7 @@ export class FakeAmqpBroker {
         this.#conns.add(conn);
         const serving = this.#serve(conn).catch(() => {}).finally(() => {
           this.closedConnections++;
+          this.#ended.resolve();
           this.#conns.delete(conn);
           this.#serving.delete(serving);
         });
@@ -252,7 +279,7 @@ export class FakeAmqpBroker {
 
   async #serve(conn: Deno.Conn): Promise<void> {
     let buffered = new Uint8Array(0);
-    let greeted = false;
+    let [greeted, opened] = [false, false];
     const tags = new Map<number, number>();
     const chunk = new Uint8Array(65_536);
     while (true) {
@@ -300,6 +327,10 @@ export class FakeAmqpBroker {
           continue;
         }
         if (type !== METHOD) continue; // the content header, heartbeats
+        if (opened && this.silentAfterOpen) {
+          this.#ignoring.resolve();
+          continue;
+        }
         const id = (payload[0]! << 8 | payload[1]!) * 1000 +
           (payload[2]! << 8 | payload[3]!);
         switch (id) {
@@ -326,6 +357,7 @@ export class FakeAmqpBroker {
             break;
           case 10_040: // connection.open
             this.connections++;
+            opened = true;
             await this.#send(conn, 0, method(10, 41, [0]));
             break;
           case 10_050: // connection.close

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { CLOSE_TIMEOUT, ConfirmedPublisher } from "../../dispatch/publisher.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { within } from "../_fakes/watchdog.ts";
-import { SilentAmqpBroker } from "./_silent_amqp_broker.ts";
+import { FakeAmqpBroker } from "./_fake_amqp.ts";
 
 /** The publisher's CONNECT_TIMEOUT, documented: one open's deadline. */
 const CONNECT_TIMEOUT = 10_000;
@@ -29,7 +29,7 @@ Deno.test({
   name:
     "ConfirmedPublisher: an open whose set-up gets no answer fails at the connect deadline and its socket is dropped",
 }, async () => {
-  await using broker = new SilentAmqpBroker();
+  await using broker = new FakeAmqpBroker({ silentAfterOpen: true });
   const scheduler = new VirtualScheduler();
   const silent = publisher(broker.url, scheduler);
   let started = false;
@@ -50,7 +50,7 @@ Deno.test({
   name:
     "ConfirmedPublisher: close() during an open the broker never answers drops it after CLOSE_TIMEOUT",
 }, async () => {
-  await using broker = new SilentAmqpBroker();
+  await using broker = new FakeAmqpBroker({ silentAfterOpen: true });
   const scheduler = new VirtualScheduler();
   const silent = publisher(broker.url, scheduler);
   const starting = silent.start();
