@@ -9,7 +9,10 @@
  * bot stops, and nothing said why (measured: 5,024 messages, no consumer,
  * `/healthcheck` OK, no line). A passive declare every minute reads its
  * message and consumer counts, on a channel of its own of the publisher's
- * connection.
+ * connection, and the queue is bound to every event again there: unbound
+ * while another queue is bound to the exchange, it gets no event and
+ * RabbitMQ returns none (the other queue takes them), so only a check can
+ * bring it back.
  *
  * @module
  */
@@ -60,12 +63,19 @@ export interface DefaultQueueWatchOptions {
    * @default {DEFAULT_QUEUE_BACKLOG}
    */
   backlog?: number;
+  /**
+   * The exchange the queue is bound to every event (`#`) of again at each
+   * check, as the service's set-up binds it (`bindToEveryEvent`): a binding
+   * removed is back within one interval. AMQP cannot tell whether it was
+   * missing, so a bind that was needed is not said. Without it, no bind.
+   */
+  exchange?: string;
   /** Called with the counts of every check that succeeded (for gauges). */
   onCounts?: (counts: QueueCounts) => void;
   /**
    * Declares and binds the queue again through the client: called (and
    * said on stderr) when a check finds it deleted (404 `NOT_FOUND`), as
-   * the events published meanwhile reach no queue.
+   * the events published meanwhile do not reach it.
    */
   redeclare?: (client: AMQPClient) => Promise<void>;
 }
@@ -74,16 +84,19 @@ export interface DefaultQueueWatchOptions {
  * Checks a queue periodically and warns (visible on stderr) when it has no
  * consumer and grows past the backlog: once, again each time it grows ten
  * times larger than when last said, and an info line once it is consumed
- * again or falls below the backlog. A queue found deleted is said on
- * stderr and declared and bound again (`redeclare`). A check the broker
- * refuses otherwise (the channel refused) or that is still in flight
- * changes nothing; the next one is made on time.
+ * again or falls below the backlog. Each check binds the queue to every
+ * event of `exchange` again. A queue found deleted is said on stderr and
+ * declared and bound again (`redeclare`). A check the broker refuses
+ * otherwise (the channel or the bind refused: said once until one
+ * succeeds) or that is still in flight changes nothing else; the next one
+ * is made on time.
  */
 export class DefaultQueueWatch {
   readonly #queue: string;
   readonly #scheduler: Scheduler;
   readonly #interval: number;
   readonly #backlog: number;
+  readonly #exchange: string | undefined;
   readonly #onCounts: ((counts: QueueCounts) => void) | undefined;
   readonly #redeclare: ((client: AMQPClient) => Promise<void>) | undefined;
   #client: AMQPClient | undefined;
@@ -113,6 +126,7 @@ export class DefaultQueueWatch {
     this.#scheduler = options.scheduler;
     this.#interval = interval;
     this.#backlog = backlog;
+    this.#exchange = options.exchange;
     this.#onCounts = options.onCounts;
     this.#redeclare = options.redeclare;
     this.#arm();
@@ -160,41 +174,57 @@ export class DefaultQueueWatch {
   async #check(): Promise<void> {
     const client = this.#client;
     if (!client || client.closed) return;
-    let counts: QueueCounts;
+    let counts: QueueCounts | undefined;
     try {
       const channel = await client.channel();
       // A refusal (the queue deleted: 404) closes the channel: expected,
       // not worth the client's error log.
       channel.onerror = () => {};
       const ok = await channel.queueDeclare(this.#queue, { passive: true });
-      await channel.close().catch(() => {});
       counts = { messages: ok.messageCount, consumers: ok.consumerCount };
+      if (this.#exchange !== undefined) {
+        await channel.queueBind(this.#queue, this.#exchange, "#");
+      }
+      await channel.close().catch(() => {});
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      // "channel 2 closed: NOT_FOUND - no queue 'gateway.recv' ... (404)"
-      if (this.#redeclare && /NOT_FOUND|\(404\)/.test(message)) {
+      // "channel 2 closed: NOT_FOUND - no queue 'gateway.recv' ... (404)",
+      // from the declare (a bind's 404 may be the exchange's).
+      if (
+        counts === undefined && this.#redeclare &&
+        /NOT_FOUND|\(404\)/.test(message)
+      ) {
         await this.#recreate(client, message);
         return;
       }
       if (!this.#failing) {
         this.#failing = true;
-        logger.info("Checking {queue}'s length failed: {message}", {
+        logger.info("Checking {queue} failed: {message}", {
           queue: this.#queue,
-          message: error instanceof Error ? error.message : String(error),
+          message,
         });
       }
+      // The counts read before a refused bind are still right.
+      if (counts !== undefined) this.#read(counts);
       return;
     }
     this.#failing = false;
+    this.#read(counts);
+  }
+
+  /** Give the counts a check read, and judge the backlog by them. */
+  #read(counts: QueueCounts): void {
     this.#onCounts?.(counts);
     this.#judge(counts);
   }
 
   /** The queue was deleted: say so, and declare and bind it again. */
   async #recreate(client: AMQPClient, reason: string): Promise<void> {
+    // Had no queue taken the events, RabbitMQ would have returned them and
+    // the publisher's reconnect declared it already: other queues took them.
     visible.warn(
-      "{queue} was deleted ({reason}): declaring and binding it again. The events RabbitMQ returned meanwhile as unroutable are sent again",
-      { queue: this.#queue, reason },
+      "{queue} was deleted ({reason}): declaring and binding it again. The events published while it was missing (up to {seconds} s, the check interval) reached only the other queues bound to the exchange: lost for {queue}'s consumers",
+      { queue: this.#queue, reason, seconds: this.#interval / 1000 },
     );
     try {
       await this.#redeclare!(client);

@@ -468,6 +468,9 @@ export class DispatchService {
           this.#metrics.defaultQueueMessages.set(messages);
           this.#metrics.defaultQueueConsumers.set(consumers);
         },
+        // Bound again at each check: unbound while a user's queue takes every
+        // event, it gets none and RabbitMQ returns none to say so.
+        exchange: EXCHANGE,
         redeclare: (client) => bindToEveryEvent(client, RECV_QUEUE, EXCHANGE),
       });
     }

@@ -20,6 +20,13 @@
  * missing permissions), logged on stderr and rejected without requeue, so a
  * failing channel never fills the prefetch and stops the worker.
  *
+ * When the broker drops its connection (a restart, `rabbitmqctl
+ * close_all_connections`, a network cut), it says so on stderr and connects
+ * again, after 250 ms, then twice as long each failed try up to every 5 s,
+ * and subscribes again (the durable queue and its bindings outlive the
+ * connection): the messages it had not acked yet are delivered again, and the
+ * duplicate check skips those it had already answered.
+ *
  * Several workers can share the queue (each message goes to one of them),
  * but each then sees only part of every shard's events, and only the one
  * that takes a `READY` starts over: workers sharing a queue should keep the
@@ -28,7 +35,7 @@
  *
  * @module
  */
-import { AMQPClient } from "@cloudamqp/amqp-client";
+import { AMQPSession } from "@cloudamqp/amqp-client";
 import {
   RestClient,
   type RestClientOptions,
@@ -82,19 +89,34 @@ export async function startPingWorker(
   const rest = new RestClient(restOptions);
   const queue = options.queue ?? "pingbot";
   const exchange = options.exchange ?? "gateway";
-  const amqp = new AMQPClient(options.amqpUrl);
-  await amqp.connect();
-  const channel = await amqp.channel();
-  await channel.exchangeDeclare(exchange, "topic", { durable: true });
-  await channel.queueDeclare(queue, { durable: true });
-  for (const event of EVENTS) await channel.queueBind(queue, exchange, event);
-  await channel.basicQos(50);
+  // A session, not a bare AMQPClient: a bare client that loses its
+  // connection stops consuming for good, silently.
+  const session = await AMQPSession.connect(options.amqpUrl, {
+    reconnectInterval: 250,
+    maxReconnectInterval: 5_000,
+    ondisconnect: (error) =>
+      console.error(
+        `RabbitMQ connection lost (${
+          error?.message ?? "closed"
+        }); connecting again`,
+      ),
+    // Recovery subscribes again but declares nothing (the durable queue and
+    // its bindings outlive the connection): it fails if the queue was deleted.
+    onrecoverfailed: (name, error) =>
+      console.error(`Consuming ${name} again failed: ${error.message}`),
+  });
+  await session.exchange(exchange, "topic", { durable: true });
+  const pingbot = await session.queue(queue, { durable: true });
+  for (const event of EVENTS) await pingbot.bind(exchange, event);
   // The last sequence handled per shard: after a crash of the service a few
   // events may come twice, and `shard` + `s` say which. A new session
   // starts over from 1 with its READY (the first of its session_id).
   const lastSeen = new Map<number, number>();
   const lastSession = new Map<number, string>();
-  await channel.basicConsume(queue, { noAck: false }, async (message) => {
+  // Acked by hand once handled, never before: one unacked when the
+  // connection drops is delivered again, not lost.
+  const consume = { prefetch: 50, manualAck: true };
+  await pingbot.subscribe(consume, async (message) => {
     let event: PublishedEvent;
     try {
       event = JSON.parse(message.bodyToString() ?? "");
@@ -137,7 +159,7 @@ export async function startPingWorker(
   });
   return {
     async close(): Promise<void> {
-      await amqp.close();
+      await session.stop();
     },
   };
 }

@@ -3,15 +3,16 @@
 // the `gateway` exchange as the dispatch service publishes, with a loopback
 // REST server that records the answers: a new session (READY) starts the
 // duplicate check over (a READY published again for the same session does
-// not), and a REST failure settles its message instead of holding a prefetch
-// slot for good.
+// not), a REST failure settles its message instead of holding a prefetch
+// slot for good, and a connection the broker drops is made again.
 import assert from "node:assert/strict";
 import { AMQPClient } from "@cloudamqp/amqp-client";
 import { startPingWorker } from "../../examples/dispatch_worker.ts";
-import { testAmqp } from "../_fakes/servers.ts";
+import { testAmqp, testRabbitmqctl } from "../_fakes/servers.ts";
 import { within } from "../_fakes/watchdog.ts";
 
 const amqp = testAmqp();
+const rabbitmqctl = testRabbitmqctl();
 
 /**
  * `within`, with room for another test file's RabbitMQ memory alarm
@@ -93,6 +94,12 @@ function restServer(): {
 async function runningWorker(restUrl: string): Promise<
   {
     publish: (routingKey: string, body: string) => Promise<void>;
+    /**
+     * Close the worker's connections from the broker's side, as
+     * `rabbitmqctl close_all_connections` or a broker restart does (only
+     * the worker's: other test files share the broker).
+     */
+    dropConnection: () => Promise<void>;
   } & AsyncDisposable
 > {
   const queue = `test.pingbot.${crypto.randomUUID()}`;
@@ -101,7 +108,8 @@ async function runningWorker(restUrl: string): Promise<
   await publisher.connect();
   const channel = await publisher.channel();
   const worker = await startPingWorker({
-    amqpUrl: amqp.url,
+    // Named after its queue, for `dropConnection` to find it.
+    amqpUrl: `${amqp.url}?name=${queue}`,
     token: "fake-token",
     restBaseUrl: restUrl,
     queue,
@@ -111,8 +119,26 @@ async function runningWorker(restUrl: string): Promise<
     publish: async (routingKey, body) => {
       await channel.basicPublish(exchange, routingKey, body);
     },
+    dropConnection: async () => {
+      const listed = await rabbitmqctl.run(
+        "list_connections",
+        "--no-table-headers",
+        "-q",
+        "pid",
+        "client_properties",
+      );
+      const pids = listed.split("\n")
+        .filter((line) => line.includes(`"connection_name","${queue}"`))
+        .map((line) => line.split(/\s/)[0]!);
+      assert.ok(pids.length > 0, `the worker's connection in:\n${listed}`);
+      for (const pid of pids) {
+        await rabbitmqctl.run("close_connection", pid, "test: dropped");
+      }
+    },
     async [Symbol.asyncDispose](): Promise<void> {
-      await worker.close();
+      // Not a check: a worker whose connection is gone may refuse to close,
+      // and that error would hide the test's own.
+      await worker.close().catch(() => {});
       await channel.queueDelete(queue).catch(() => {});
       await channel.exchangeDelete(exchange).catch(() => {});
       await publisher.close();
@@ -198,4 +224,35 @@ Deno.test({
   answer = rest.answered("3");
   await publish("MESSAGE_CREATE", ping(2, "3"));
   await settles(answer, "pong in the new session");
+});
+
+Deno.test({
+  name:
+    "dispatch_worker: when the broker drops its connection it says so on stderr, connects again and answers a !ping published after the drop",
+  ignore: amqp.ignore || rabbitmqctl.ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await using rest = restServer();
+  await using worker = await runningWorker(rest.url);
+  const errors: string[] = [];
+  const consoleError = console.error;
+  console.error = (line: string) => void errors.push(line);
+  try {
+    let answer = rest.answered("1");
+    await worker.publish("MESSAGE_CREATE", ping(1, "1"));
+    await settles(answer, "pong before the drop");
+    await worker.dropConnection();
+    // Kept in the queue until a consumer comes back: answered only by a
+    // worker that connected and subscribed again.
+    answer = rest.answered("2");
+    await worker.publish("MESSAGE_CREATE", ping(2, "2"));
+    await settles(answer, "pong to a !ping published after the drop");
+    assert.ok(
+      errors.some((line) => /connection .*lost/i.test(line)),
+      `the drop said on stderr: ${JSON.stringify(errors)}`,
+    );
+  } finally {
+    console.error = consoleError;
+  }
 });
