@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { isRecord } from "./is_record.ts";
 
 /**
  * Whether `value` is a URL string with one of `protocols`.
@@ -377,6 +378,106 @@ export function assertBooleanOption(
   if (value === undefined || typeof value === "boolean") return;
   throw new TypeError(
     `Cannot ${action} as '${name}' must be a boolean: current value '${name}=${
+      shownQuoted(value)
+    }'`,
+  );
+}
+
+/**
+ * Check that a function's options are an object: `null` or a string read
+ * as one failed deep inside with "Cannot read properties of null".
+ *
+ * @param action What was being done, e.g. `"sync commands"`.
+ * @param options The options, as given.
+ * @throws {TypeError} When they are not an object (an array included).
+ *
+ * @example Usage
+ * ```ts
+ * import { assertOptionsObject } from "./option_checks.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(() => assertOptionsObject("sync commands", null), {
+ *   message: "Cannot sync commands as 'options' must be an object: current value 'options=null'",
+ * });
+ * ```
+ */
+export function assertOptionsObject(action: string, options: unknown): void {
+  if (isRecord(options)) return;
+  throw new TypeError(
+    `Cannot ${action} as 'options' must be an object: current value 'options=${
+      shown(options)
+    }'`,
+  );
+}
+
+/**
+ * Check that a `signal` option, when given, is an `AbortSignal` (any
+ * realm's): a falsy one (`0`, `""`, `null`) was read as none, another
+ * failed deep inside ("signal.addEventListener is not a function").
+ *
+ * @param action What was being done, e.g. `"sync commands"`.
+ * @param name The option's name.
+ * @param value The value; `undefined` passes.
+ * @throws {TypeError} When it is not an `AbortSignal` (the message says to
+ *   pass an `AbortController`'s `.signal` when it is one).
+ */
+export function assertSignalOption(
+  action: string,
+  name: string,
+  value: unknown,
+): void {
+  if (value === undefined || isAbortSignal(value)) return;
+  // A common slip: the AbortController instead of its signal.
+  const hint = typeof value === "object" && value !== null &&
+      isAbortSignal((value as { signal?: unknown }).signal)
+    ? " (pass the controller's .signal)"
+    : "";
+  throw new TypeError(
+    `Cannot ${action} as '${name}' must be an AbortSignal${hint}: current value '${name}=${
+      shown(value)
+    }'`,
+  );
+}
+
+/** Whether `value` can serve as an `AbortSignal` (any realm's). */
+function isAbortSignal(value: unknown): boolean {
+  return typeof value === "object" && value !== null &&
+    typeof (value as { aborted?: unknown }).aborted === "boolean" &&
+    typeof (value as { addEventListener?: unknown }).addEventListener ===
+      "function";
+}
+
+/**
+ * Check that an option, when given, is an object (not an array): a falsy
+ * one (`0`, `""`, `null`) was read as "not set" and a truthy one failed
+ * deep inside.
+ *
+ * @param what Who is being created, for the message (`"identify queue"`).
+ * @param name The option's name.
+ * @param value The value; `undefined` passes.
+ * @param rule What it must be, when more than "an object" helps.
+ * @throws {TypeError} When it is not an object.
+ *
+ * @example Usage
+ * ```ts
+ * import { assertObjectOption } from "./option_checks.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(
+ *   () => assertObjectOption("identify queue", "sessionStartLimit", 0),
+ *   { message: "Cannot create identify queue as 'sessionStartLimit' must be an object: current value 'sessionStartLimit=0'" },
+ * );
+ * ```
+ */
+export function assertObjectOption(
+  what: string,
+  name: string,
+  value: unknown,
+  rule = "an object",
+): void {
+  if (value === undefined || isRecord(value)) return;
+  throw new TypeError(
+    `Cannot create ${what} as '${name}' must be ${rule}: current value '${name}=${
       shownQuoted(value)
     }'`,
   );

@@ -6,7 +6,11 @@
  */
 import { closestName } from "../base/closest_name.ts";
 import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
-import { numberOptionError } from "../base/option_checks.ts";
+import {
+  assertFunctionOption,
+  assertSchedulerOption,
+  numberOptionError,
+} from "../base/option_checks.ts";
 import type { CacheConfig } from "./changes.ts";
 import { CACHE_RESOURCES, type CacheResource } from "./resources.ts";
 
@@ -172,8 +176,10 @@ type OptionsPlace = {
  *   at the top by default.
  * @throws {TypeError} Options or `messages` that are not an object or have
  * an unknown key, `resources` that is not an array, an unknown resource,
- * or a message bound that is not a number (a string such as `"100"`
- * or `null` included: only `undefined` takes the default).
+ * a message bound that is not a number (a string such as `"100"`
+ * or `null` included: only `undefined` takes the default), or
+ * `RedisCache`'s `onStale` not a function or `scheduler` not a
+ * `Scheduler`.
  * @throws {RangeError} A message bound that is not a positive integer.
  */
 export function resolveCacheOptions(
@@ -186,6 +192,15 @@ export function resolveCacheOptions(
 ): ResolvedCacheOptions {
   const { what, path } = where;
   assertCacheOptionsShape(`create ${what}`, path, options, storeKeys);
+  // RedisCache's own (refused above for any other store): a wrong one
+  // failed only later, `onStale` at the first Redis failure (the cache
+  // went stale without its hook), `scheduler` at the first expiry.
+  const { onStale, scheduler } = options as {
+    onStale?: unknown;
+    scheduler?: unknown;
+  };
+  assertFunctionOption(what, `${path}onStale`, onStale);
+  assertSchedulerOption(what, scheduler);
   const requested = new Set<CacheResource>(
     options.resources ?? CACHE_RESOURCES,
   );

@@ -15,6 +15,7 @@
 import { getLogger } from "@logtape/logtape";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import type { Scheduler } from "../base/scheduler.ts";
+import { assertObjectOption } from "../base/option_checks.ts";
 import {
   type IdentifyQueue,
   MemoryIdentifyQueue,
@@ -111,7 +112,8 @@ export function pacingOptions(
  * @param maxConcurrency The `maxConcurrency` option.
  * @param limit The `sessionStartLimit` option.
  * @returns The queue.
- * @throws {TypeError} When the given queue cannot do what the options ask.
+ * @throws {TypeError} When the limit is not an object, or the given queue
+ * cannot do what the options ask.
  * @throws {RangeError} When the default queue refuses a malformed limit.
  */
 export function managerQueue(
@@ -120,6 +122,8 @@ export function managerQueue(
   maxConcurrency: number | undefined,
   limit: SessionStartLimit | undefined,
 ): IdentifyQueue {
+  // A falsy one (0, "", null) was read as "not set".
+  assertObjectOption("shard manager", "sessionStartLimit", limit);
   if (identifyQueue !== undefined) {
     assertQueueTakes(identifyQueue, maxConcurrency, limit);
     return identifyQueue;
@@ -128,7 +132,7 @@ export function managerQueue(
     scheduler,
     maxConcurrency: maxConcurrency ?? 1,
   });
-  if (limit) queue.updateSessionStartLimit(limit);
+  if (limit !== undefined) queue.updateSessionStartLimit(limit);
   else assumeSessionStartLimit(queue);
   return queue;
 }

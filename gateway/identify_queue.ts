@@ -17,6 +17,11 @@ import {
 import { assertShardId } from "./saved_session.ts";
 import { BinaryHeap } from "../base/binary_heap.ts";
 import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
+import {
+  assertObjectOption,
+  assertSchedulerOption,
+  shown,
+} from "../base/option_checks.ts";
 
 // Shards held for hours by a spent budget are something to act on (start()
 // looks hung otherwise): shown on stderr unless LogTape is set up.
@@ -255,7 +260,8 @@ export class MemoryIdentifyQueue implements IdentifyQueue {
    *
    * @param options Concurrency, interval, clock and session start limit.
    * @throws {TypeError} When `options` has a key that is not one of its
-   * options (the message names the nearest one).
+   * options (the message names the nearest one), `scheduler` is not a
+   * Scheduler or `sessionStartLimit` is not an object.
    * @throws {RangeError} When `maxConcurrency` is not a positive integer,
    * `intervalMs` is not a non-negative finite number, or the session start
    * limit is malformed.
@@ -271,19 +277,33 @@ export class MemoryIdentifyQueue implements IdentifyQueue {
     } = options;
     if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1) {
       throw new RangeError(
-        `Cannot create identify queue as 'maxConcurrency' must be a positive integer: current value 'maxConcurrency=${maxConcurrency}'`,
+        `Cannot create identify queue as 'maxConcurrency' must be a positive integer: current value 'maxConcurrency=${
+          shown(maxConcurrency)
+        }'`,
       );
     }
     if (!Number.isFinite(intervalMs) || intervalMs < 0) {
       throw new RangeError(
-        `Cannot create identify queue as 'intervalMs' must be a non-negative finite number: current value 'intervalMs=${intervalMs}'`,
+        `Cannot create identify queue as 'intervalMs' must be a non-negative finite number: current value 'intervalMs=${
+          shown(intervalMs)
+        }'`,
       );
     }
+    // Else the first acquire failed with "scheduler.now is not a function".
+    assertSchedulerOption("identify queue", scheduler);
+    // A falsy one (0, "", null) was read as "not set".
+    assertObjectOption(
+      "identify queue",
+      "sessionStartLimit",
+      sessionStartLimit,
+    );
     this.#scheduler = scheduler;
     this.#clock = new ForwardClock(scheduler);
     this.#intervalMs = intervalMs;
     this.#maxConcurrency = maxConcurrency;
-    if (sessionStartLimit) this.updateSessionStartLimit(sessionStartLimit);
+    if (sessionStartLimit !== undefined) {
+      this.updateSessionStartLimit(sessionStartLimit);
+    }
   }
 
   /** IDENTIFYs allowed per interval, i.e. the number of buckets. */
@@ -336,18 +356,24 @@ export class MemoryIdentifyQueue implements IdentifyQueue {
     ) {
       if (!Number.isInteger(value) || value < 0) {
         throw new RangeError(
-          `Cannot update session start limit as '${name}' must be a non-negative integer: current value '${name}=${value}'`,
+          `Cannot update session start limit as '${name}' must be a non-negative integer: current value '${name}=${
+            shown(value)
+          }'`,
         );
       }
     }
     if (!Number.isFinite(reset_after) || reset_after < 0) {
       throw new RangeError(
-        `Cannot update session start limit as 'reset_after' must be a non-negative finite number: current value 'reset_after=${reset_after}'`,
+        `Cannot update session start limit as 'reset_after' must be a non-negative finite number: current value 'reset_after=${
+          shown(reset_after)
+        }'`,
       );
     }
     if (!Number.isInteger(max_concurrency) || max_concurrency < 1) {
       throw new RangeError(
-        `Cannot update session start limit as 'max_concurrency' must be a positive integer: current value 'max_concurrency=${max_concurrency}'`,
+        `Cannot update session start limit as 'max_concurrency' must be a positive integer: current value 'max_concurrency=${
+          shown(max_concurrency)
+        }'`,
       );
     }
     const now = this.#clock.now();

@@ -13,6 +13,7 @@ import {
   type SavedSession,
 } from "./saved_session.ts";
 import { assertShardIds, type SessionStore } from "./session_store.ts";
+import { assertObjectOption } from "../base/option_checks.ts";
 
 const logger = getLogger(["disruption", "gateway", "session_store"]);
 
@@ -130,9 +131,12 @@ export class KvSessionStore implements SessionStore {
    *
    * @param kv The database.
    * @param options The key prefix, and whether to close `kv` with the store.
-   * @throws {TypeError} When `prefix` is not an array of strings.
+   * @throws {TypeError} When `options` is not an object or `prefix` is not
+   * an array of strings.
    */
   constructor(kv: Deno.Kv, options: KvSessionStoreOptions = {}) {
+    // null read as "Cannot read properties of null", naming no option.
+    assertObjectOption("session store", "options", options);
     this.#kv = kv;
     this.#prefix = checkPrefix(options.prefix);
     this.#closeKv = options.closeKv ?? false;

@@ -586,7 +586,8 @@ export class Shard {
     });
     this.#presencePacer = new PresencePacer(this.#scheduler);
     this.#sessionPacer = new SessionPacer(this.#scheduler);
-    if (options.session) this.#restoreSession(options.session);
+    // A falsy one (null, 0, "") was read as "not set": refused instead.
+    if (options.session !== undefined) this.#restoreSession(options.session);
     // Checked at construction: an IDENTIFY over 4096 bytes (a long token or
     // properties, or a presence) is closed with 4002, which asks for a
     // resume; with no session the shard would identify again, forever.

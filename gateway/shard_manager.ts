@@ -24,13 +24,10 @@ import {
   type ShardListener,
   type ShardListenOptions,
 } from "./shard.ts";
-import {
-  assertTimeouts,
-  SHARD_OPTION_KEYS,
-  type ShardOptions,
-} from "./shard_options.ts";
+import { SHARD_OPTION_KEYS, type ShardOptions } from "./shard_options.ts";
 import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import { assertIntegerOption } from "../base/option_checks.ts";
+import { assertManagerOptions } from "./_manager_options.ts";
 import type { ShardStatus } from "./shard_state.ts";
 import { shardForGuild } from "./shard_routing.ts";
 import type { MemberRequestOptions } from "./member_request.ts";
@@ -354,6 +351,7 @@ export class ShardManager {
       // The Client's name: the nearest key, 'shardIds', is a list of ids.
       shards: "the shard count is 'shardCount' here",
     });
+    assertManagerOptions(options);
     const {
       shardCount,
       shardIds,
@@ -365,18 +363,15 @@ export class ShardManager {
       sessionSaveInterval,
       ...shared
     } = options;
-    if (!Number.isSafeInteger(shardCount) || shardCount < 1) {
-      throw new RangeError(
-        `Cannot create shard manager as 'shardCount' must be a positive integer: current value 'shardCount=${shardCount}'`,
-      );
-    }
     assertBuildableShardCount(
       "shard manager",
       "shardCount",
       shardCount,
       shardIds,
     );
-    const ids = shardIds ?? Array.from({ length: shardCount }, (_, i) => i);
+    const ids = [
+      ...(shardIds ?? Array.from({ length: shardCount }, (_, i) => i)),
+    ];
     if (ids.length === 0) {
       throw new RangeError(
         "Cannot create shard manager as 'shardIds' must not be empty",
@@ -402,7 +397,6 @@ export class ShardManager {
         MAX_TIMER_DELAY,
       );
     }
-    assertTimeouts("shard manager", shared.timeouts);
     this.#shardCount = shardCount;
     this.#scheduler = shared.scheduler ?? realScheduler;
     // A given queue is checked against the pacing options; else the default

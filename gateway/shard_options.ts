@@ -251,7 +251,9 @@ export function assertTimeouts(what: string, timeouts: unknown): void {
   if (timeouts === undefined) return;
   if (typeof timeouts !== "object" || timeouts === null) {
     throw new TypeError(
-      `Cannot create ${what} as 'timeouts' must be an object: current value 'timeouts=${timeouts}'`,
+      `Cannot create ${what} as 'timeouts' must be an object: current value 'timeouts=${
+        shown(timeouts)
+      }'`,
     );
   }
   // The keys the Client refuses under the same type, with the same message.
@@ -328,12 +330,16 @@ export function assertShardOptions(options: ShardOptions): void {
   const shardCount = options.shardCount ?? 1;
   if (!Number.isSafeInteger(shardCount) || shardCount < 1) {
     throw new RangeError(
-      `Cannot create shard as 'shardCount' must be a positive integer: current value 'shardCount=${shardCount}'`,
+      `Cannot create shard as 'shardCount' must be a positive integer: current value 'shardCount=${
+        shown(shardCount)
+      }'`,
     );
   }
   if (!Number.isInteger(shardId) || shardId < 0 || shardId >= shardCount) {
     throw new RangeError(
-      `Cannot create shard as 'shardId' must be an integer from 0 to 'shardCount' - 1: current values 'shardId=${shardId}', 'shardCount=${shardCount}'`,
+      `Cannot create shard as 'shardId' must be an integer from 0 to 'shardCount' - 1: current values 'shardId=${
+        shown(shardId)
+      }', 'shardCount=${shardCount}'`,
     );
   }
   // A string ("100") is a TypeError, quoted: "must be an integer from 50
@@ -359,7 +365,9 @@ export function assertShardOptions(options: ShardOptions): void {
   const compress = options.compress ?? "none";
   if (!TRANSPORT_COMPRESSIONS.includes(compress)) {
     throw new RangeError(
-      `Cannot create shard as 'compress' must be "none", "zlib-stream" or "zstd-stream": current value 'compress=${compress}'`,
+      `Cannot create shard as 'compress' must be "none", "zlib-stream" or "zstd-stream": current value 'compress=${
+        shown(compress)
+      }'`,
     );
   }
   try {
@@ -369,7 +377,9 @@ export function assertShardOptions(options: ShardOptions): void {
     }
   } catch {
     throw new TypeError(
-      `Cannot create shard as 'gatewayUrl' must be a ws: or wss: URL: current value 'gatewayUrl=${options.gatewayUrl}'`,
+      `Cannot create shard as 'gatewayUrl' must be a ws: or wss: URL: current value 'gatewayUrl=${
+        shown(options.gatewayUrl)
+      }'`,
     );
   }
   const properties: unknown = options.properties;

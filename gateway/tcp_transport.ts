@@ -28,6 +28,7 @@ import { HandshakeError, parseRetryAfter } from "./connect_failure.ts";
 import { DEFAULT_USER_AGENT } from "../base/user_agent.ts";
 import { decodeUtf8 } from "../base/utf8_decode.ts";
 import { writeAll } from "../base/write_all.ts";
+import { shownQuoted } from "../base/option_checks.ts";
 
 /**
  * How long after `close()` a TCP connect still pending is aborted, in
@@ -961,6 +962,7 @@ export function tcpWebSocketTransport(
  *
  * @param options What to trust.
  * @returns The transport.
+ * @throws {TypeError} When `caCerts` is not an array of strings.
  *
  * @example Trusting a private CA
  * ```ts
@@ -973,6 +975,19 @@ export function tcpWebSocketTransport(
 export function createTcpWebSocketTransport(
   options: TcpWebSocketTransportOptions = {},
 ): Transport {
-  const caCerts = options.caCerts ? [...options.caCerts] : undefined;
+  const given: unknown = options.caCerts;
+  // A falsy one (0, "", null) was read as "not set", another failed with
+  // "options.caCerts is not iterable".
+  if (
+    given !== undefined &&
+    (!Array.isArray(given) || !given.every((cert) => typeof cert === "string"))
+  ) {
+    throw new TypeError(
+      `Cannot create transport as 'caCerts' must be an array of PEM strings: current value 'caCerts=${
+        shownQuoted(given)
+      }'`,
+    );
+  }
+  const caCerts = given === undefined ? undefined : [...given];
   return (url, listener) => new TcpWebSocket(url, listener, caCerts);
 }

@@ -13,6 +13,7 @@ import {
   assertFunctionOption,
   assertNumberTypedIntegerOption,
   assertSchedulerOption,
+  assertSignalOption,
   isClass,
   isUrl,
   numberOptionError,
@@ -403,17 +404,7 @@ function assertShardIds(shardIds: readonly unknown[], shards: unknown): void {
 /** `signal`, `cache`, `rest`, `restBaseUrl` and `scheduler`. */
 function assertObjectOptions(options: CheckedClientOptions): void {
   const { signal, cache, rest, restBaseUrl, scheduler } = options;
-  if (signal !== undefined && !isSignal(signal)) {
-    // A common slip: the AbortController instead of its signal.
-    const hint = isObject(signal) && isSignal(signal.signal)
-      ? " (pass the controller's .signal)"
-      : "";
-    throw new TypeError(
-      `Cannot create client as 'signal' must be an AbortSignal${hint}: current value 'signal=${
-        shown(signal)
-      }'`,
-    );
-  }
+  assertSignalOption("create client", "signal", signal);
   if (cache !== undefined) {
     // `cache: false` kept everything, `cache: null` crashed.
     if (!isRecord(cache)) {
@@ -539,10 +530,4 @@ export function startRefusal(
       run.stopping ? "stopping" : "started or starting"
     }: call stop() and await it first`,
   );
-}
-
-/** Whether `value` can serve as an `AbortSignal` (any realm's). */
-function isSignal(value: unknown): boolean {
-  return isObject(value) && typeof value.aborted === "boolean" &&
-    typeof value.addEventListener === "function";
 }

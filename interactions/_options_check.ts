@@ -11,7 +11,12 @@
  *
  * @module
  */
-import { assertIntegerOption } from "../base/option_checks.ts";
+import {
+  assertFunctionOption,
+  assertIntegerOption,
+  assertOptionsObject,
+  assertSchedulerOption,
+} from "../base/option_checks.ts";
 import { checkOptionKeys } from "../base/option_keys.ts";
 import { MAX_TIMER_DELAY } from "../base/scheduler.ts";
 
@@ -22,13 +27,15 @@ import { MAX_TIMER_DELAY } from "../base/scheduler.ts";
  *
  * @param options The options.
  * @param keys Its option keys (kept with the type, in http_endpoint.ts).
- * @throws {TypeError} When it is not an object, or has another key (the
- *   message names the nearest option).
+ * @throws {TypeError} When it is not an object (`undefined` included), or
+ *   has another key (the message names the nearest option).
  */
 export function assertEndpointOptionKeys(
   options: unknown,
   keys: readonly string[],
 ): void {
+  // Required: `undefined` failed as "Cannot read properties of undefined".
+  assertOptionsObject("create interactions endpoint", options);
   checkOptionKeys("create interactions endpoint", "", options, keys);
 }
 
@@ -56,15 +63,24 @@ export interface CheckedEndpointOptions {
   maxBodySize?: unknown;
   /** Interaction IDs, at least 1. */
   maxRemembered?: unknown;
+  /** A `Scheduler`. */
+  scheduler?: unknown;
+  /** A function. */
+  clock?: unknown;
+  /** A `RestClient` (required). */
+  rest?: unknown;
 }
 
 /**
- * Check the number options of `interactionsEndpoint`.
+ * Check the number options of `interactionsEndpoint`, and its clocks and
+ * REST client (each accepted before, and failing at the first request).
  *
  * @param options The options.
  * @throws {RangeError} When `maxAge` is not an integer from 1 to 86,400 (s),
  * `answerDeadline` not one from 1 to 2^31 - 1 (ms), or `maxBodySize` or
  * `maxRemembered` not a positive safe integer.
+ * @throws {TypeError} When `scheduler` is not a `Scheduler`, `clock` not a
+ * function, or `rest` not a `RestClient` (no `createInteractionResponse`).
  */
 export function assertEndpointOptions(options: CheckedEndpointOptions): void {
   const what = "interactions endpoint";
@@ -72,6 +88,19 @@ export function assertEndpointOptions(options: CheckedEndpointOptions): void {
   assertAnswerDeadline(what, options.answerDeadline);
   optionalInteger(what, "maxBodySize", options.maxBodySize, 1);
   optionalInteger(what, "maxRemembered", options.maxRemembered, 1);
+  assertSchedulerOption(what, options.scheduler);
+  assertFunctionOption(what, "clock", options.clock);
+  const { rest } = options;
+  if (
+    typeof rest !== "object" || rest === null ||
+    typeof (rest as { createInteractionResponse?: unknown })
+        .createInteractionResponse !== "function"
+  ) {
+    // typeof only: a token put here by mistake is never shown.
+    throw new TypeError(
+      `Cannot create ${what} as 'rest' must be a RestClient (a createInteractionResponse function): current value 'rest=${typeof rest}'`,
+    );
+  }
 }
 
 /**
@@ -83,13 +112,18 @@ export function assertEndpointOptions(options: CheckedEndpointOptions): void {
  * does not read (the message names the nearest option).
  * @throws {RangeError} When `answerDeadline` is not an integer from 1 to
  * 2^31 - 1 (ms).
+ * @throws {TypeError} When `scheduler` is not a `Scheduler` or `onError` not
+ * a function.
  */
 export function assertRouterOptions(
-  options: { answerDeadline?: unknown },
+  options: { answerDeadline?: unknown; scheduler?: unknown; onError?: unknown },
   keys: readonly string[],
 ): void {
   checkOptionKeys("create interaction router", "", options, keys);
   assertAnswerDeadline("interaction router", options.answerDeadline);
+  // Else the first timer, or the first error, failed far from here.
+  assertSchedulerOption("interaction router", options.scheduler);
+  assertFunctionOption("interaction router", "onError", options.onError);
 }
 
 /**

@@ -2,7 +2,10 @@
 // timeout, its signal, or the stop of the Client it listens to. One place,
 // so that every way out clears the timer and removes every listener.
 import { onAbort } from "../base/abort_fanout.ts";
-import { assertSchedulerOption } from "../base/option_checks.ts";
+import {
+  assertSchedulerOption,
+  assertSignalOption,
+} from "../base/option_checks.ts";
 import {
   realScheduler,
   type Scheduler,
@@ -60,6 +63,8 @@ export function waitFor<T>(
   return new Promise<T>((resolve, reject) => {
     assertWaitTimeout(ends.what, ends.timeout);
     assertSchedulerOption(ends.what, ends.scheduler);
+    // A falsy one (`0`, `null`) was read as none.
+    assertSignalOption(`create ${ends.what}`, "signal", signal);
     if (signal?.aborted) return reject(signal.reason);
     let done = false;
     let untie = (): void => {};

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { assertOptionsObject, shown } from "../base/option_checks.ts";
 import type { Scheduler } from "../base/scheduler.ts";
 import { waitFor } from "./_wait.ts";
 import { WaiterIndex } from "./_waiter_index.ts";
@@ -79,8 +80,9 @@ export interface AwaitMessageOptions {
  *   does not run when it starts.
  * @throws {RangeError} When `timeout` is not an integer from 0 to 2^31 - 1
  *   (the promise rejects with it).
- * @throws {TypeError} When `scheduler` is not a Scheduler (the promise
- *   rejects with it).
+ * @throws {TypeError} When `options` is not an object, `scheduler` is not
+ *   a Scheduler or `signal` not an AbortSignal (the promise rejects with
+ *   it).
  *
  * @example Wait for an answer
  * ```ts
@@ -99,11 +101,19 @@ export function awaitMessage(
   source: MessageSource,
   options: AwaitMessageOptions = {},
 ): Promise<CreatedMessage> {
+  try {
+    // `null` failed as "Cannot read properties of null".
+    assertOptionsObject("create message wait", options);
+  } catch (error) {
+    // As the wait's other option errors: a rejection, not a throw.
+    return Promise.reject(error);
+  }
   const timeout = options.timeout ?? 60_000;
   const ends = {
     what: "message wait",
     timeout,
-    timeoutMessage: `No matching message within ${timeout} ms`,
+    // shown(): a Symbol in a template threw before the timeout's own check.
+    timeoutMessage: `No matching message within ${shown(timeout)} ms`,
     signal: options.signal,
     scheduler: options.scheduler,
     sources: [source],

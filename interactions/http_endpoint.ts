@@ -382,8 +382,10 @@ async function delivered(
  * @throws {TypeError} When the public key is not a string of 64 hex
  * characters (whitespace around it is trimmed) or is a key no key pair has
  * (a point of small order, such as 64 zeros: forged signatures would
- * verify against it), or `options` has a key that
- * is not one of its options (`maxage`: the message names the nearest).
+ * verify against it), `options` is not an object or has a key that
+ * is not one of its options (`maxage`: the message names the nearest),
+ * `scheduler` is not a `Scheduler`, `clock` not a function or `rest` not a
+ * `RestClient`.
  * @throws {RangeError} When `maxAge`, `answerDeadline`, `maxBodySize`,
  * `maxBufferedBodyBytes` (at least `maxBodySize`) or `maxRemembered` is
  * not an integer in its range (`NaN`, 0, negative, fractional, not a

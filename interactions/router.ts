@@ -260,7 +260,8 @@ export class InteractionRouter {
    *
    * @param options Clock, error hook and deadline.
    * @throws {TypeError} When `options` has a key that is not one of them
-   *   (the message names the nearest).
+   *   (the message names the nearest), `scheduler` is not a `Scheduler` or
+   *   `onError` not a function.
    * @throws {RangeError} When `answerDeadline` is not an integer of ms
    *   (one above 3000 is taken as 3000, not refused).
    */

@@ -5,6 +5,10 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
+import {
+  assertOptionsObject,
+  assertSignalOption,
+} from "../base/option_checks.ts";
 import { checkSnowflake } from "../base/snowflake.ts";
 import type { RestClient } from "../rest/rest_client.ts";
 import type {
@@ -69,7 +73,8 @@ export interface SyncCommandsResult {
  *   or `guildId` is not a snowflake string (checked before anything is
  *   sent; the id `/applications/@me` answers, before it is used): they go
  *   into the request path, and `"2/../../../../applications/1"` would turn
- *   a guild sync into an overwrite of the global commands.
+ *   a guild sync into an overwrite of the global commands. Also when
+ *   `options` is not an object or `signal` not an `AbortSignal`.
  * @throws {RangeError} For more than 100 slash, 15 user or 15 message
  *   commands (Discord's limits per scope), before anything is sent.
  *
@@ -93,6 +98,10 @@ export async function syncCommands(
   definitions: readonly CommandDefinition[],
   options: SyncCommandsOptions = {},
 ): Promise<SyncCommandsResult> {
+  // Before anything is sent: `null` failed as a property read, and a falsy
+  // signal (`0`, `""`) was read as none.
+  assertOptionsObject("sync commands", options);
+  assertSignalOption("sync commands", "signal", options.signal);
   // Compared in the form that goes over the wire: a translation map such as
   // `{ de: undefined }` (a missing translation, which JSON leaves out) is sent
   // as `{}`, which Discord may store and answer as `null`; compared as built it
@@ -124,7 +133,7 @@ export async function syncCommands(
     checkId("applicationId", options.applicationId);
   }
   if (options.guildId !== undefined) checkId("guildId", options.guildId);
-  const signal = options.signal ? { signal: options.signal } : {};
+  const signal = options.signal === undefined ? {} : { signal: options.signal };
   let application: Promise<Application> | undefined;
   const getApplication = (): Promise<Application> =>
     application ??= rest.request<Application>(

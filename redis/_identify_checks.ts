@@ -2,6 +2,11 @@
 // start limit (redis/identify_queue.ts), with its messages. Private to the
 // queue.
 import { checkOptionKeys } from "../base/option_keys.ts";
+import {
+  assertObjectOption,
+  assertSchedulerOption,
+  shown,
+} from "../base/option_checks.ts";
 import type { SessionStartLimit } from "../gateway/identify_queue.ts";
 
 /**
@@ -26,20 +31,31 @@ export const QUEUE_KEYS = {
  * @param options The queue's options.
  * @param keys Every key of their type ({@linkcode QUEUE_KEYS}).
  * @throws {TypeError} When `options` is not an object or has another key
- * (the message names the nearest one).
+ * (the message names the nearest one), its `scheduler` is not a Scheduler
+ * or its `sessionStartLimit` is not an object.
  */
 export function checkQueueKeys<T>(
   options: T,
   keys: NoInfer<Readonly<Record<keyof T, true>>>,
 ): void {
   checkOptionKeys("create identify queue", "", options, Object.keys(keys));
+  // Else construction failed with "scheduler.now is not a function", and a
+  // falsy limit (0, "", null) was read as "not set".
+  const { scheduler, sessionStartLimit } = (options ?? {}) as {
+    scheduler?: unknown;
+    sessionStartLimit?: unknown;
+  };
+  assertSchedulerOption("identify queue", scheduler);
+  assertObjectOption("identify queue", "sessionStartLimit", sessionStartLimit);
 }
 
 /** Throws a RangeError unless `value` is a positive safe integer. */
 export function positiveInteger(name: string, value: number): void {
   if (!Number.isSafeInteger(value) || value < 1) {
     throw new RangeError(
-      `Cannot configure identify queue as '${name}' must be a positive integer: current value '${name}=${value}'`,
+      `Cannot configure identify queue as '${name}' must be a positive integer: current value '${name}=${
+        shown(value)
+      }'`,
     );
   }
 }
@@ -48,7 +64,9 @@ export function positiveInteger(name: string, value: number): void {
 export function nonNegativeInteger(name: string, value: number): void {
   if (!Number.isSafeInteger(value) || value < 0) {
     throw new RangeError(
-      `Cannot configure identify queue as '${name}' must be a non-negative integer: current value '${name}=${value}'`,
+      `Cannot configure identify queue as '${name}' must be a non-negative integer: current value '${name}=${
+        shown(value)
+      }'`,
     );
   }
 }
@@ -57,7 +75,9 @@ export function nonNegativeInteger(name: string, value: number): void {
 export function nonNegative(name: string, value: number): void {
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
     throw new RangeError(
-      `Cannot configure identify queue as '${name}' must be a non-negative finite number: current value '${name}=${value}'`,
+      `Cannot configure identify queue as '${name}' must be a non-negative finite number: current value '${name}=${
+        shown(value)
+      }'`,
     );
   }
 }

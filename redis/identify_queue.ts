@@ -243,7 +243,9 @@ export class RedisIdentifyQueue implements IdentifyQueue {
     } = options;
     if (typeof prefix !== "string" || prefix === "") {
       throw new TypeError(
-        `Cannot create identify queue as 'prefix' must be a non-empty string: current value 'prefix=${prefix}'`,
+        `Cannot create identify queue as 'prefix' must be a non-empty string: current value 'prefix=${
+          String(prefix)
+        }'`,
       );
     }
     positiveInteger("maxConcurrency", maxConcurrency);
@@ -252,12 +254,16 @@ export class RedisIdentifyQueue implements IdentifyQueue {
     // attempt failed. A timer's longest wait is far past any pacing.
     if (intervalMs > MAX_TIMER_DELAY) {
       throw new RangeError(
-        `Cannot configure identify queue as 'intervalMs' must be at most ${MAX_TIMER_DELAY}: current value 'intervalMs=${intervalMs}'`,
+        `Cannot configure identify queue as 'intervalMs' must be at most ${MAX_TIMER_DELAY}: current value 'intervalMs=${
+          String(intervalMs)
+        }'`,
       );
     }
     if (!Number.isFinite(pollMs) || pollMs < 1) {
       throw new RangeError(
-        `Cannot create identify queue as 'pollMs' must be a finite number of at least 1: current value 'pollMs=${pollMs}'`,
+        `Cannot create identify queue as 'pollMs' must be a finite number of at least 1: current value 'pollMs=${
+          String(pollMs)
+        }'`,
       );
     }
     if (
@@ -265,7 +271,9 @@ export class RedisIdentifyQueue implements IdentifyQueue {
       livenessMs > MAX_LIVENESS_MS
     ) {
       throw new RangeError(
-        `Cannot create identify queue as 'livenessMs' must be above 'pollMs' and at most ${MAX_LIVENESS_MS}: current values 'livenessMs=${livenessMs}', 'pollMs=${pollMs}'`,
+        `Cannot create identify queue as 'livenessMs' must be above 'pollMs' and at most ${MAX_LIVENESS_MS}: current values 'livenessMs=${
+          String(livenessMs)
+        }', 'pollMs=${pollMs}'`,
       );
     }
     if (clock !== "redis" && clock !== "scheduler") {
@@ -284,7 +292,7 @@ export class RedisIdentifyQueue implements IdentifyQueue {
     this.#livenessMs = livenessMs;
     this.#useSchedulerClock = clock === "scheduler";
     this.#maxConcurrency = maxConcurrency;
-    if (sessionStartLimit) {
+    if (sessionStartLimit !== undefined) {
       // Its numbers are checked here, as the constructor's @throws says
       // (the update rejects instead, and the rejection is not kept).
       checkSessionStartLimit(sessionStartLimit);

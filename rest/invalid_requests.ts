@@ -20,6 +20,12 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { ForwardClock } from "../base/forward_clock.ts";
+import {
+  assertFunctionOption,
+  assertOptionsObject,
+  assertSchedulerOption,
+  shown,
+} from "../base/option_checks.ts";
 import type { Scheduler } from "../base/scheduler.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { DiscordApiError, RestError } from "./errors.ts";
@@ -27,6 +33,9 @@ import { CLOUDFLARE_REPORT_INTERVAL } from "./rate_limit_headers.ts";
 import type { RouteInfo } from "./routes.ts";
 
 const logger = getLogger(["disruption", "rest"]);
+
+/** Who is created, for the messages refusing an option. */
+const GUARD = "invalid-request guard";
 
 /** Discord's window for invalid requests (10 minutes). */
 export const INVALID_REQUEST_WINDOW = 600_000;
@@ -385,21 +394,36 @@ export class InvalidRequestGuard {
    * @param options Clock, cap, window and the hook.
    * @throws {RangeError} For a cap below 1 or above 10,000, or a window
    *   that is not a positive integer.
+   * @throws {TypeError} For options that are not an object, a `scheduler`
+   *   that is not a `Scheduler` (or none), or an `onLimit` that is not a
+   *   function.
    */
   constructor(options: InvalidRequestGuardOptions) {
+    // Checked here, not at the first record(): `{}` failed there as
+    // "scheduler.now is not a function", `null` as a property read.
+    assertOptionsObject(`create ${GUARD}`, options);
+    // Required here (the REST client passes its own): a missing one is
+    // refused as given, not skipped as an optional one would be.
+    assertSchedulerOption(
+      GUARD,
+      options.scheduler ?? String(options.scheduler),
+    );
+    assertFunctionOption(GUARD, "onLimit", options.onLimit);
     const limit = options.limit ?? 9000;
     if (
       !Number.isInteger(limit) || limit < 1 || limit > INVALID_REQUEST_LIMIT
     ) {
       throw new RangeError(
-        `Cannot create invalid-request guard as 'limit' must be an integer in 1..10000: current value 'limit=${limit}'`,
+        `Cannot create invalid-request guard as 'limit' must be an integer in 1..10000: current value 'limit=${
+          shown(limit)
+        }'`,
       );
     }
     const window = options.window ?? INVALID_REQUEST_WINDOW;
     if (!Number.isSafeInteger(window) || window < 1) {
       throw new RangeError(
         `Cannot create invalid-request guard as 'window' must be a positive integer of ms: current value 'window=${
-          String(window)
+          shown(window)
         }'`,
       );
     }

@@ -1,0 +1,156 @@
+// Odd option values (found by fuzzing the constructors) are refused with a
+// message naming the option, not an internal error far from the mistake:
+// a `scheduler` that is no Scheduler failed at the first timer ("scheduler
+// .now is not a function"), a Symbol broke the message itself ("Cannot
+// convert a Symbol value to a string"), `shardIds: 5` said "ids is not
+// iterable", and a falsy `sessionStartLimit`, `session` or `caCerts` (NaN,
+// 0, "", null) was read as "not set".
+import assert from "node:assert/strict";
+import { MemoryIdentifyQueue } from "../../gateway/identify_queue.ts";
+import { KvSessionStore } from "../../gateway/kv_session_store.ts";
+import { Shard } from "../../gateway/shard.ts";
+import { ShardManager } from "../../gateway/shard_manager.ts";
+import { createTcpWebSocketTransport } from "../../gateway/tcp_transport.ts";
+
+/** A row: what is built, the expected error class and message pattern. */
+type Case = [
+  label: string,
+  build: () => unknown,
+  errorClass: typeof TypeError | typeof RangeError,
+  message: RegExp,
+];
+
+const shard = { token: "t", intents: 0 };
+const manager = { ...shard, shardCount: 1 };
+/** The constructors only keep the database. */
+const kv = {} as unknown as Deno.Kv;
+const falsy = [NaN, 0, "", null] as const;
+
+const cases: Case[] = [
+  // A scheduler that is none.
+  [
+    "MemoryIdentifyQueue scheduler {}",
+    () => new MemoryIdentifyQueue({ scheduler: {} as never }),
+    TypeError,
+    /^Cannot create identify queue as 'scheduler' must be a Scheduler \(now, setTimeout and clearTimeout functions\): current value 'scheduler=object'$/,
+  ],
+  [
+    "ShardManager scheduler {}",
+    () => new ShardManager({ ...manager, scheduler: {} as never }),
+    TypeError,
+    /^Cannot create shard manager as 'scheduler' must be a Scheduler \(now, setTimeout and clearTimeout functions\): current value 'scheduler=object'$/,
+  ],
+  // A Symbol shown in the message, not breaking it.
+  ...(["maxConcurrency", "intervalMs"] as const).map((name): Case => [
+    `MemoryIdentifyQueue ${name} Symbol`,
+    () => new MemoryIdentifyQueue({ [name]: Symbol("s") as never }),
+    RangeError,
+    new RegExp(
+      `^Cannot create identify queue as '${name}' must be .*: current value '${name}=Symbol\\(s\\)'$`,
+    ),
+  ]),
+  ...(["shardId", "shardCount", "compress", "gatewayUrl", "timeouts"] as const)
+    .map((name): Case => [
+      `Shard ${name} Symbol`,
+      () => new Shard({ ...shard, [name]: Symbol("s") as never }),
+      name === "gatewayUrl" || name === "timeouts" ? TypeError : RangeError,
+      new RegExp(
+        `^Cannot create shard as '${name}' must be .*'${name}=Symbol\\(s\\)'`,
+      ),
+    ]),
+  ...(["shardCount", "maxConcurrency", "sessionSaveInterval"] as const).map((
+    name,
+  ): Case => [
+    `ShardManager ${name} Symbol`,
+    () => new ShardManager({ ...manager, [name]: Symbol("s") as never }),
+    RangeError,
+    new RegExp(
+      `^Cannot create shard manager as '${name}' must be .*: current value '${name}=Symbol\\(s\\)'$`,
+    ),
+  ]),
+  // Internal errors where the option can be named.
+  [
+    "ShardManager shardIds 5",
+    () => new ShardManager({ ...manager, shardIds: 5 as never }),
+    TypeError,
+    /^Cannot create shard manager as 'shardIds' must be an iterable of shard ids: current value 'shardIds=5'$/,
+  ],
+  [
+    "ShardManager shardOptions {}",
+    () => new ShardManager({ ...manager, shardOptions: {} as never }),
+    TypeError,
+    /^Cannot create shard manager as 'shardOptions' must be a function: current value 'shardOptions=object'$/,
+  ],
+  [
+    "ShardManager undefined",
+    () => new ShardManager(undefined as never),
+    TypeError,
+    /^Cannot create shard manager as 'options' must be an object: current value 'options=undefined'$/,
+  ],
+  [
+    "KvSessionStore null",
+    () => new KvSessionStore(kv, null as never),
+    TypeError,
+    /^Cannot create session store as 'options' must be an object: current value 'options=null'$/,
+  ],
+  // Falsy garbage is not "not set".
+  ...falsy.flatMap((value): Case[] => [
+    [
+      `MemoryIdentifyQueue sessionStartLimit ${String(value)}`,
+      () => new MemoryIdentifyQueue({ sessionStartLimit: value as never }),
+      TypeError,
+      /^Cannot create identify queue as 'sessionStartLimit' must be an object/,
+    ],
+    [
+      `ShardManager sessionStartLimit ${String(value)}`,
+      () => new ShardManager({ ...manager, sessionStartLimit: value as never }),
+      TypeError,
+      /^Cannot create shard manager as 'sessionStartLimit' must be an object/,
+    ],
+    [
+      `Shard session ${String(value)}`,
+      () => new Shard({ ...shard, session: value as never }),
+      TypeError,
+      /^Cannot restore a session as 'sessionId' /,
+    ],
+    [
+      `createTcpWebSocketTransport caCerts ${String(value)}`,
+      () => createTcpWebSocketTransport({ caCerts: value as never }),
+      TypeError,
+      /^Cannot create transport as 'caCerts' must be an array of PEM strings/,
+    ],
+  ]),
+];
+
+for (const [label, build, errorClass, message] of cases) {
+  Deno.test(`odd options: ${label} is refused naming the option`, () => {
+    assert.throws(build, (error: unknown) => {
+      assert.ok(
+        error instanceof errorClass,
+        `expected a ${errorClass.name}, got ${String(error)}`,
+      );
+      assert.match((error as Error).message, message);
+      return true;
+    });
+  });
+}
+
+Deno.test("odd options: an empty sessionStartLimit object still names its fields", () => {
+  assert.throws(
+    () => new MemoryIdentifyQueue({ sessionStartLimit: {} as never }),
+    {
+      name: "RangeError",
+      message:
+        "Cannot update session start limit as 'total' must be a non-negative integer: current value 'total=undefined'",
+    },
+  );
+});
+
+Deno.test("odd options: shardIds may be any iterable of ids", () => {
+  const built = new ShardManager({
+    ...manager,
+    shardCount: 3,
+    shardIds: new Set([2, 0]) as never,
+  });
+  assert.deepEqual([...built.shards.keys()].sort(), [0, 2]);
+});
