@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { assertSignalOption } from "../base/option_checks.ts";
 import { parseBoundedJson } from "../base/json_bounds.ts";
 import { fnv1a } from "../base/fnv1a.ts";
 import { textLength } from "../base/text_length.ts";
@@ -252,6 +253,8 @@ export function prepareRequest(
   const route = parseRoute(method, path, { now: client.now });
   // The route is read from the literal path: the URL sent must be that one.
   assertLiteralPath(client.baseUrl, path);
+  // A falsy one was read as none; another failed in the limiter's queue.
+  assertSignalOption("send request", "signal", options.signal);
   const secrets = secretsOf(client.token, pathToken(path));
   let url = client.baseUrl + path;
   const query = queryString(options.query);

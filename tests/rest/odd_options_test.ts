@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { InvalidRequestGuard } from "../../rest/invalid_requests.ts";
 import { RestClient } from "../../rest/rest_client.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { FakeRest } from "../../testing/fake_rest.ts";
 
 /** A constructor call with odd options, and the error it must throw. */
 type Case = [
@@ -82,3 +83,18 @@ for (const [call, build, error, message] of CASES) {
     });
   });
 }
+
+Deno.test("a request's signal that is no AbortSignal is refused before anything is sent: a falsy one was read as none", async () => {
+  const fake = new FakeRest({ token: "t" });
+  const rest = new RestClient({ token: "t", fetch: fake.fetch });
+  for (const signal of [0, "", null, new AbortController()]) {
+    await assert.rejects(
+      rest.request("GET", "/users/@me", { signal: signal as never }),
+      {
+        name: "TypeError",
+        message: /^Cannot send request as 'signal' must be an AbortSignal/,
+      },
+    );
+  }
+  assert.equal(fake.requests.length, 0);
+});
