@@ -21,12 +21,31 @@ import {
 const GENERATED_GUILD_BASE = 300_000_000_000n;
 const JOINED_AT = "2024-01-01T00:00:00.000000+00:00";
 
+/**
+ * The most guilds the `guilds` option generates: each is built up front,
+ * and `2 ** 31` of them exhausted the heap (a larger count failed with a
+ * bare "Invalid array length"). 40 shards' worth at 2500 per shard.
+ */
+export const MAX_GENERATED_GUILDS = 100_000;
+
+/**
+ * The most members `membersPerGuild` generates per guild: an op 8 that
+ * lists them builds every one.
+ */
+export const MAX_MEMBERS_PER_GUILD = 100_000;
+
 /** The guilds of the `guilds` option: generated, or seeded by ID. */
 export function makeGuilds(
   guilds: number | readonly (string | FakeGuildSeed)[],
 ): Guild[] {
   if (typeof guilds === "number") {
     nonNegativeInteger("guilds", guilds);
+    // Refused before anything is allocated.
+    if (guilds > MAX_GENERATED_GUILDS) {
+      throw new RangeError(
+        `Cannot create FakeGateway as 'guilds' must be a non-negative integer of at most ${MAX_GENERATED_GUILDS}: current value 'guilds=${guilds}'`,
+      );
+    }
     return Array.from({ length: guilds }, (_, index) => {
       const big = (GENERATED_GUILD_BASE + BigInt(index)) << 22n;
       return { id: String(big), index, big, extra: {} };

@@ -13,7 +13,7 @@
 // sending it. Candidate for a cut: building and checking a command's
 // options (`#optionList` and its helpers) in a private module, as
 // `_component_checks.ts` is for components.
-import { assertBotToken } from "../base/bot_token.ts";
+import { assertTokenOption } from "../base/bot_token.ts";
 import { textLength } from "../base/text_length.ts";
 import {
   MAX_TIMER_DELAY,
@@ -22,7 +22,10 @@ import {
   type TimerId,
 } from "../base/scheduler.ts";
 import type { Transport } from "../gateway/transport.ts";
-import { assertIntegerOption } from "../base/option_checks.ts";
+import {
+  assertIntegerOption,
+  assertSchedulerOption,
+} from "../base/option_checks.ts";
 import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
 import { fixtureChannels, textChannelId } from "./_gateway_model.ts";
 import { readEnvIfAllowed } from "../base/runtime.ts";
@@ -579,7 +582,8 @@ export class FakeDiscord {
       MAX_TIMER_DELAY,
     );
     // A token no client takes (a space in it) failed later, at the Client.
-    const token = assertBotToken(NAME, options.token ?? "fake-token");
+    const token = assertTokenOption(NAME, options.token ?? "fake-token");
+    assertSchedulerOption(NAME, options.scheduler);
     const scheduler = options.scheduler ?? realScheduler;
     // A token the gateway resets (its session-start budget ran out) is
     // refused by REST too, as on Discord; no IDENTIFY reaches the gateway

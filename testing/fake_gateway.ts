@@ -59,6 +59,7 @@ import {
 } from "./_gateway_checks.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { GatewayEngine } from "./_gateway_engine.ts";
+import { checkFakeGatewayOptions } from "./_fake_options.ts";
 import { eventGuildId, intentsNeeded } from "./_gateway_intents.ts";
 import {
   connectionView,
@@ -170,6 +171,7 @@ export class FakeGateway {
    */
   constructor(options: FakeGatewayOptions = {}) {
     checkGatewayOptionKeys(options);
+    checkFakeGatewayOptions(options);
     const engine = new GatewayEngine(options);
     this.#engine = engine;
     this.transport = (url: string, listener: SocketListener): GatewaySocket =>

@@ -131,14 +131,16 @@ export interface FakeGatewayOptions {
   replayBufferSize?: number;
   /**
    * The guilds the bot is in: a count (IDs are generated, spread evenly over
-   * shards) or the IDs themselves, optionally with GUILD_CREATE fields.
+   * shards; at most 100000, as each is built up front) or the IDs
+   * themselves, optionally with GUILD_CREATE fields.
    *
    * @default {0}
    */
   guilds?: number | readonly (string | FakeGuildSeed)[];
   /**
    * Members per guild, the bot included (members are generated: `member1`,
-   * `member2`, …). Used for GUILD_CREATE's `member_count` and op 8 replies.
+   * `member2`, …; at most 100000). Used for GUILD_CREATE's `member_count`
+   * and op 8 replies.
    *
    * @default {1}
    */

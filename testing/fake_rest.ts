@@ -33,6 +33,7 @@ import {
   withSettableFlags,
 } from "./_message_flags.ts";
 import { EnforcedNonces } from "./_message_nonces.ts";
+import { checkFakeRestOptions } from "./_fake_options.ts";
 import { FakeResources } from "./fake_resources.ts";
 import { multipartParts } from "./_multipart_parts.ts";
 import { messageMentions, resourcesDirectory } from "./_message_mentions.ts";
@@ -562,11 +563,15 @@ export class FakeRest {
    *
    * @param options Token, clock, bot user and model settings.
    * @throws {TypeError} When `options` has a key that is not one of its
-   *   options (the message names the nearest one).
+   *   options (the message names the nearest one), or a value of the wrong
+   *   type.
+   * @throws {RangeError} When a number is out of range.
    */
   constructor(options: FakeRestOptions = {}) {
     // A misspelt option would leave a test running on the default.
     checkOptionKeys("create FakeRest", "", options, FAKE_REST_OPTION_KEYS);
+    // A wrong value failed later: a 405, a 401, rate limiting off.
+    checkFakeRestOptions(options);
     this.#token = options.token ?? "fake-bot-token";
     this.#scheduler = options.scheduler ?? realScheduler;
     this.#nonces = new EnforcedNonces(() => this.#scheduler.now());

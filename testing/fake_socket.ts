@@ -10,6 +10,11 @@ import type {
   Transport,
 } from "../gateway/transport.ts";
 import type { GatewayPayload } from "../types/gateway_payloads.ts";
+import { checkOptionKeys } from "../base/option_keys.ts";
+import {
+  assertBooleanOption,
+  assertFunctionOption,
+} from "../base/option_checks.ts";
 
 /** Where a {@linkcode FakeSocket} is in its life. */
 export type FakeSocketState = "connecting" | "open" | "closed";
@@ -189,8 +194,17 @@ export class FakeTransport {
    * Create a transport.
    *
    * @param options Opening behaviour and a connect hook.
+   * @throws {TypeError} When `options` is not an object, has a key that is
+   *   not one of its options, or a value of the wrong type.
    */
   constructor(options: FakeTransportOptions = {}) {
+    // `null` failed on its first read, a misspelt key went unnoticed.
+    checkOptionKeys("create FakeTransport", "", options, [
+      "autoOpen",
+      "onConnect",
+    ]);
+    assertBooleanOption("create FakeTransport", "autoOpen", options.autoOpen);
+    assertFunctionOption("FakeTransport", "onConnect", options.onConnect);
     const autoOpen = options.autoOpen ?? true;
     this.connect = (url, listener) => {
       const socket = new FakeSocket(url, listener);
