@@ -261,6 +261,13 @@ export class FakeAmqpBroker {
       for await (const conn of this.#listener) {
         this.#conns.add(conn);
         const serving = this.#serve(conn).catch(() => {}).finally(() => {
+          // Ended by the client (a read of nothing, or a reset): closed
+          // here, or the test's sanitizer finds the socket open.
+          try {
+            conn.close();
+          } catch {
+            // Closed already (connection.close).
+          }
           this.closedConnections++;
           this.#ended.resolve();
           this.#conns.delete(conn);
