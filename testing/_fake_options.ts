@@ -18,7 +18,6 @@ import {
   shownQuoted,
 } from "../base/option_checks.ts";
 import { MAX_TIMER_DELAY } from "../base/scheduler.ts";
-import type { FakeRestOptions } from "./fake_rest.ts";
 import type { FakeGatewayOptions } from "./fake_gateway_types.ts";
 import { isObject, isSnowflake } from "./_gateway_checks.ts";
 import { MAX_MEMBERS_PER_GUILD } from "./_gateway_fixtures.ts";
@@ -27,14 +26,16 @@ const REST = "FakeRest";
 const GATEWAY = "FakeGateway";
 
 /**
- * Check the values of {@linkcode FakeRestOptions} (their keys are checked
- * already).
+ * Check the values of `FakeRest`'s options (their keys are checked
+ * already). Taken as any object, not `FakeRestOptions`: fake_rest.ts imports
+ * this file.
  *
- * @param options The fake's options.
+ * @param given The fake's options.
  * @throws {TypeError} When a value is of the wrong type.
  * @throws {RangeError} When a number is out of range.
  */
-export function checkFakeRestOptions(options: FakeRestOptions): void {
+export function checkFakeRestOptions(given: object): void {
+  const options = given as Readonly<Record<string, unknown>>;
   if (options.token !== undefined) assertTokenOption(REST, options.token);
   assertSchedulerOption(REST, options.scheduler);
   assertObjectOption(REST, "botUser", options.botUser);
