@@ -16,9 +16,11 @@ import { freePort } from "./_service_harness.ts";
  */
 function serviceWithSlowDiscord(): {
   service: DispatchService;
+  scheduler: VirtualScheduler;
   asked: Promise<void>;
   answer: (shards?: number) => void;
 } {
+  const scheduler = new VirtualScheduler();
   const asked = Promise.withResolvers<void>();
   const answered = Promise.withResolvers<Response>();
   const service = new DispatchService(
@@ -36,7 +38,7 @@ function serviceWithSlowDiscord(): {
         asked.resolve();
         return answered.promise;
       },
-      scheduler: new VirtualScheduler(),
+      scheduler,
     },
   );
   const answer = (shards = 2) =>
@@ -50,7 +52,7 @@ function serviceWithSlowDiscord(): {
         max_concurrency: 1,
       },
     }));
-  return { service, asked: asked.promise, answer };
+  return { service, scheduler, asked: asked.promise, answer };
 }
 
 const stopped = (records: LogRecord[]) =>
@@ -89,4 +91,25 @@ Deno.test("dispatch service: a close after a start that failed adds no line to t
     await service.close();
     assert.deepEqual(stopped(records), []);
   }, "info");
+});
+
+// The request was made without the close signal, so start() went on
+// waiting for it and rejected a minute later (the request's timeout) with a
+// NetworkError. The close aborts it, though the fetch ignores its signal.
+Deno.test("dispatch service: close() during a GET /gateway/bot that never answers ends the start (start() resolves)", async () => {
+  const { service, scheduler, asked } = serviceWithSlowDiscord();
+  let outcome: "resolved" | "rejected" | undefined;
+  const starting = service.start().then(
+    () => outcome = "resolved",
+    (error) => {
+      outcome = "rejected";
+      throw error;
+    },
+  );
+  await within(asked, "GET /gateway/bot");
+  await within(service.close(), "the close");
+  await scheduler.flushMicrotasks();
+  assert.equal(outcome, "resolved", "the close ended the start at once");
+  await starting;
+  assert.equal(scheduler.pending, 0, "no timer left behind");
 });
