@@ -13,7 +13,7 @@
 import {
   assertFunctionOption,
   assertSchedulerOption,
-  shown,
+  shownQuoted,
 } from "../base/option_checks.ts";
 import { assertTimeouts } from "./shard_options.ts";
 
@@ -41,7 +41,7 @@ export function assertManagerOptions(
   if (!Number.isSafeInteger(shardCount) || (shardCount as number) < 1) {
     throw new RangeError(
       `Cannot create shard manager as 'shardCount' must be a positive integer: current value 'shardCount=${
-        shown(shardCount)
+        shownQuoted(shardCount)
       }'`,
     );
   }
@@ -55,7 +55,7 @@ export function assertManagerOptions(
   ) {
     throw new TypeError(
       `Cannot create shard manager as 'shardIds' must be an iterable of shard ids: current value 'shardIds=${
-        shown(shardIds)
+        shownQuoted(shardIds)
       }'`,
     );
   }

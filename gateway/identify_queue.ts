@@ -20,7 +20,7 @@ import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import {
   assertObjectOption,
   assertSchedulerOption,
-  shown,
+  shownQuoted,
 } from "../base/option_checks.ts";
 
 // Shards held for hours by a spent budget are something to act on (start()
@@ -278,14 +278,14 @@ export class MemoryIdentifyQueue implements IdentifyQueue {
     if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1) {
       throw new RangeError(
         `Cannot create identify queue as 'maxConcurrency' must be a positive integer: current value 'maxConcurrency=${
-          shown(maxConcurrency)
+          shownQuoted(maxConcurrency)
         }'`,
       );
     }
     if (!Number.isFinite(intervalMs) || intervalMs < 0) {
       throw new RangeError(
         `Cannot create identify queue as 'intervalMs' must be a non-negative finite number: current value 'intervalMs=${
-          shown(intervalMs)
+          shownQuoted(intervalMs)
         }'`,
       );
     }
@@ -357,7 +357,7 @@ export class MemoryIdentifyQueue implements IdentifyQueue {
       if (!Number.isInteger(value) || value < 0) {
         throw new RangeError(
           `Cannot update session start limit as '${name}' must be a non-negative integer: current value '${name}=${
-            shown(value)
+            shownQuoted(value)
           }'`,
         );
       }
@@ -365,14 +365,14 @@ export class MemoryIdentifyQueue implements IdentifyQueue {
     if (!Number.isFinite(reset_after) || reset_after < 0) {
       throw new RangeError(
         `Cannot update session start limit as 'reset_after' must be a non-negative finite number: current value 'reset_after=${
-          shown(reset_after)
+          shownQuoted(reset_after)
         }'`,
       );
     }
     if (!Number.isInteger(max_concurrency) || max_concurrency < 1) {
       throw new RangeError(
         `Cannot update session start limit as 'max_concurrency' must be a positive integer: current value 'max_concurrency=${
-          shown(max_concurrency)
+          shownQuoted(max_concurrency)
         }'`,
       );
     }

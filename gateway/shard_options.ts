@@ -331,14 +331,14 @@ export function assertShardOptions(options: ShardOptions): void {
   if (!Number.isSafeInteger(shardCount) || shardCount < 1) {
     throw new RangeError(
       `Cannot create shard as 'shardCount' must be a positive integer: current value 'shardCount=${
-        shown(shardCount)
+        shownQuoted(shardCount)
       }'`,
     );
   }
   if (!Number.isInteger(shardId) || shardId < 0 || shardId >= shardCount) {
     throw new RangeError(
       `Cannot create shard as 'shardId' must be an integer from 0 to 'shardCount' - 1: current values 'shardId=${
-        shown(shardId)
+        shownQuoted(shardId)
       }', 'shardCount=${shardCount}'`,
     );
   }

@@ -154,3 +154,21 @@ Deno.test("odd options: shardIds may be any iterable of ids", () => {
   });
   assert.deepEqual([...built.shards.keys()].sort(), [0, 2]);
 });
+
+Deno.test("a number given as a string (an environment variable read as is) is shown quoted, not as the valid value it looks like", () => {
+  const cases: [() => unknown, RegExp][] = [
+    [
+      () => new Shard({ ...shard, shardId: "1" as never, shardCount: 2 }),
+      /'shardId="1"'/,
+    ],
+    [
+      () => new ShardManager({ ...shard, shardCount: "2" as never }),
+      /'shardCount="2"'/,
+    ],
+    [
+      () => new MemoryIdentifyQueue({ maxConcurrency: "16" as never }),
+      /'maxConcurrency="16"'/,
+    ],
+  ];
+  for (const [make, message] of cases) assert.throws(make, { message });
+});
