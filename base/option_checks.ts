@@ -222,12 +222,17 @@ export function assertFunctionOption(
  * `TypeError`).
  *
  * @param what Who is being created, for the message (`"client"`).
- * @param scheduler The value; `undefined` passes.
+ * @param scheduler The value; `undefined` passes unless `required`.
+ * @param required Whether the option has no default.
  * @throws {TypeError} When `now`, `setTimeout` or `clearTimeout` is not a
  *   function.
  */
-export function assertSchedulerOption(what: string, scheduler: unknown): void {
-  if (scheduler === undefined) return;
+export function assertSchedulerOption(
+  what: string,
+  scheduler: unknown,
+  required = false,
+): void {
+  if (scheduler === undefined && !required) return;
   if (
     typeof scheduler === "object" && scheduler !== null &&
     ["now", "setTimeout", "clearTimeout"].every((name) =>

@@ -404,10 +404,7 @@ export class InvalidRequestGuard {
     assertOptionsObject(`create ${GUARD}`, options);
     // Required here (the REST client passes its own): a missing one is
     // refused as given, not skipped as an optional one would be.
-    assertSchedulerOption(
-      GUARD,
-      options.scheduler ?? String(options.scheduler),
-    );
+    assertSchedulerOption(GUARD, options.scheduler, true);
     assertFunctionOption(GUARD, "onLimit", options.onLimit);
     const limit = options.limit ?? 9000;
     if (
