@@ -11,6 +11,7 @@ import { assertTokenOption } from "../base/bot_token.ts";
 import {
   assertBooleanOption,
   assertNumberTypedIntegerOption,
+  assertObjectOption,
   assertSchedulerOption,
   assertUrlOption,
   numberOptionError,
@@ -213,14 +214,4 @@ function assertNumber(
   if (typeof value !== "number" || Number.isNaN(value) || !ok(value)) {
     throw numberOptionError(what, name, rule, value);
   }
-}
-
-/** An object option (not an array, not null); `undefined` passes. */
-function assertObjectOption(what: string, name: string, value: unknown): void {
-  if (value === undefined || isObject(value)) return;
-  throw new TypeError(
-    `Cannot create ${what} as '${name}' must be an object: current value '${name}=${
-      shownQuoted(value)
-    }'`,
-  );
 }
