@@ -389,11 +389,13 @@ export function assertBooleanOption(
 }
 
 /**
- * Check that a function's options are an object: `null` or a string read
- * as one failed deep inside with "Cannot read properties of null".
+ * Check that a function's options (or a nested options object, `name`) are
+ * an object: `null` or a string read as one failed deep inside with
+ * "Cannot read properties of null". `checkOptionKeys` checks with it too.
  *
  * @param action What was being done, e.g. `"sync commands"`.
  * @param options The options, as given.
+ * @param name Their name in the message.
  * @throws {TypeError} When they are not an object (an array included).
  *
  * @example Usage
@@ -406,10 +408,14 @@ export function assertBooleanOption(
  * });
  * ```
  */
-export function assertOptionsObject(action: string, options: unknown): void {
+export function assertOptionsObject(
+  action: string,
+  options: unknown,
+  name = "options",
+): asserts options is object {
   if (isRecord(options)) return;
   throw new TypeError(
-    `Cannot ${action} as 'options' must be an object: current value 'options=${
+    `Cannot ${action} as '${name}' must be an object: current value '${name}=${
       shown(options)
     }'`,
   );

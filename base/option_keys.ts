@@ -9,6 +9,7 @@
  * @module
  */
 import { closestName } from "./closest_name.ts";
+import { assertOptionsObject } from "./option_checks.ts";
 
 /**
  * The keys of an object literal written as `{ key: true, … }`: with
@@ -68,14 +69,7 @@ export function checkOptionKeys(
   hints: Readonly<Record<string, string>> = {},
 ): void {
   if (value === undefined) return;
-  const name = path === "" ? "options" : path.slice(0, -1);
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new TypeError(
-      `Cannot ${what} as '${name}' must be an object: current value '${name}=${
-        Array.isArray(value) ? "array" : String(value)
-      }'`,
-    );
-  }
+  assertOptionsObject(what, value, path === "" ? "options" : path.slice(0, -1));
   for (const key of Object.keys(value)) {
     if (known.includes(key)) continue;
     const hint = Object.hasOwn(hints, key) ? hints[key] : undefined;
