@@ -13,7 +13,7 @@ import {
   type SavedSession,
 } from "./saved_session.ts";
 import { assertShardIds, type SessionStore } from "./session_store.ts";
-import { assertObjectOption } from "../base/option_checks.ts";
+import { assertObjectOption, shownQuoted } from "../base/option_checks.ts";
 
 const logger = getLogger(["disruption", "gateway", "session_store"]);
 
@@ -107,12 +107,25 @@ export class KvSessionStore implements SessionStore {
    *
    * @param options The database path and the key prefix.
    * @returns The store.
-   * @throws {TypeError} When `prefix` is not an array of strings, or when
-   * Deno KV is not enabled (run with `--unstable-kv`).
+   * @throws {TypeError} When `options` is not an object, `path` is not a
+   * non-empty string or `prefix` is not an array of strings, or when Deno KV
+   * is not enabled (run with `--unstable-kv`).
    */
   static async open(
     options: KvSessionStoreOpenOptions = {},
   ): Promise<KvSessionStore> {
+    // null read as "Cannot read properties of null"; a `path` of null opened
+    // Deno's default database instead of the one meant, and a number said
+    // only "Filename cannot be empty".
+    assertObjectOption("session store", "options", options);
+    const path: unknown = options.path;
+    if (path !== undefined && (typeof path !== "string" || path === "")) {
+      throw new TypeError(
+        `Cannot create session store as 'path' must be a non-empty string (a file, or ":memory:"): current value 'path=${
+          shownQuoted(path)
+        }'`,
+      );
+    }
     const prefix = checkPrefix(options.prefix);
     // Without the flag `Deno.openKv` is undefined, and calling it said only
     // "Deno.openKv is not a function".
@@ -332,7 +345,7 @@ function checkPrefix(prefix: readonly string[] | undefined): readonly string[] {
   ) {
     throw new TypeError(
       `Cannot create session store as 'prefix' must be an array of strings: current value 'prefix=${
-        String(prefix)
+        shownQuoted(prefix)
       }'`,
     );
   }

@@ -28,7 +28,7 @@ import { HandshakeError, parseRetryAfter } from "./connect_failure.ts";
 import { DEFAULT_USER_AGENT } from "../base/user_agent.ts";
 import { decodeUtf8 } from "../base/utf8_decode.ts";
 import { writeAll } from "../base/write_all.ts";
-import { shownQuoted } from "../base/option_checks.ts";
+import { assertObjectOption, shownQuoted } from "../base/option_checks.ts";
 
 /**
  * How long after `close()` a TCP connect still pending is aborted, in
@@ -962,7 +962,8 @@ export function tcpWebSocketTransport(
  *
  * @param options What to trust.
  * @returns The transport.
- * @throws {TypeError} When `caCerts` is not an array of strings.
+ * @throws {TypeError} When `options` is not an object or `caCerts` is not
+ * an array of strings.
  *
  * @example Trusting a private CA
  * ```ts
@@ -975,6 +976,8 @@ export function tcpWebSocketTransport(
 export function createTcpWebSocketTransport(
   options: TcpWebSocketTransportOptions = {},
 ): Transport {
+  // null read as "Cannot read properties of null", naming no option.
+  assertObjectOption("transport", "options", options);
   const given: unknown = options.caCerts;
   // A falsy one (0, "", null) was read as "not set", another failed with
   // "options.caCerts is not iterable".

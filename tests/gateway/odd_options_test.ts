@@ -93,6 +93,12 @@ const cases: Case[] = [
     TypeError,
     /^Cannot create session store as 'options' must be an object: current value 'options=null'$/,
   ],
+  [
+    "createTcpWebSocketTransport null",
+    () => createTcpWebSocketTransport(null as never),
+    TypeError,
+    /^Cannot create transport as 'options' must be an object: current value 'options=null'$/,
+  ],
   // Falsy garbage is not "not set".
   ...falsy.flatMap((value): Case[] => [
     [
@@ -134,6 +140,36 @@ for (const [label, build, errorClass, message] of cases) {
     });
   });
 }
+
+Deno.test("odd options: KvSessionStore.open refuses a null options object and a path that names no database, before opening one", async () => {
+  // A null `path` opened Deno's default database instead of the one meant.
+  const odd: [unknown, RegExp][] = [
+    [
+      null,
+      /^Cannot create session store as 'options' must be an object: current value 'options=null'$/,
+    ],
+    [
+      { path: null },
+      /^Cannot create session store as 'path' must be a non-empty string \(a file, or ":memory:"\): current value 'path=null'$/,
+    ],
+    [{ path: 5 }, /'path=5'$/],
+    [{ path: "" }, /'path=""'$/],
+    [
+      { prefix: [Symbol("p")] },
+      /^Cannot create session store as 'prefix' must be an array of strings/,
+    ],
+  ];
+  for (const [options, message] of odd) {
+    await assert.rejects(
+      () => KvSessionStore.open(options as never),
+      (error: unknown) => {
+        assert.ok(error instanceof TypeError, String(error));
+        assert.match(error.message, message);
+        return true;
+      },
+    );
+  }
+});
 
 Deno.test("odd options: an empty sessionStartLimit object still names its fields", () => {
   assert.throws(
