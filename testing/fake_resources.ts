@@ -210,6 +210,19 @@ const UNICODE_REACTION =
   /^(?:\p{RGI_Emoji}|\p{Regional_Indicator}|\p{Extended_Pictographic}\uFE0F?|[#*0-9]\uFE0F?\u20E3)$/v;
 
 /**
+ * A reaction route's emoji segment decoded, or `undefined` when its
+ * percent-encoding is malformed (Discord: 10014). Every reaction route reads
+ * it here: a malformed one crashed the listing and removal routes (500).
+ */
+function decodeEmoji(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * A page `limit` outside 1-`max` (or not an integer) as Discord answers it:
  * the bound it breaks, in Discord's words.
  */
@@ -679,9 +692,10 @@ export class FakeResources {
         re(`${C}${M}/reactions/([^/]+)`),
         ({ match }) =>
           this.#withMessage(match[1]!, match[2]!, (message) => {
-            const users = this.#reactions.get(message.id)?.get(
-              decodeURIComponent(match[3]!),
-            ) ?? new Set<string>();
+            const emoji = decodeEmoji(match[3]!);
+            if (emoji === undefined) return unknown.emoji();
+            const users = this.#reactions.get(message.id)?.get(emoji) ??
+              new Set<string>();
             return ok(
               [...users].map((id) => this.#users.get(id)).filter(Boolean),
             );
@@ -702,9 +716,9 @@ export class FakeResources {
         re(`${C}${M}/reactions/([^/]+)`),
         ({ match }) =>
           this.#withMessage(match[1]!, match[2]!, (message) => {
-            this.#reactions.get(message.id)?.delete(
-              decodeURIComponent(match[3]!),
-            );
+            const emoji = decodeEmoji(match[3]!);
+            if (emoji === undefined) return unknown.emoji();
+            this.#reactions.get(message.id)?.delete(emoji);
             this.#syncReactions(message);
             return noContent;
           }),
@@ -1708,12 +1722,8 @@ export class FakeResources {
     add: boolean,
   ): FakeReply {
     return this.#withMessage(channelId, messageId, (message) => {
-      let emoji: string;
-      try {
-        emoji = decodeURIComponent(rawEmoji);
-      } catch {
-        return unknown.emoji(); // malformed percent-encoding
-      }
+      const emoji = decodeEmoji(rawEmoji);
+      if (emoji === undefined) return unknown.emoji();
       // Discord's docs: a URL-encoded Unicode emoji or name:id, else 10014
       // (a bare name such as `thumbsup` is neither). Beside the RGI set: a
       // lone regional indicator (poll bots' 🇦 🇧 …) and a pictograph or

@@ -1,7 +1,8 @@
 // FakeRest refuses what Discord refuses, with Discord's answer, and never
 // lets a request crash the fake: a bulk ban that bans no one (400 500000), a
 // page cursor that is no snowflake (400 50035 NUMBER_TYPE_COERCE), a reaction
-// emoji that is neither Unicode nor name:id (400 10014), a limit under 1
+// emoji that is neither Unicode nor name:id (400 10014, on every reaction
+// route), a limit under 1
 // (NUMBER_TYPE_MIN). A route that throws answers a JSON 500 naming the bug,
 // as the loopback server does, instead of rejecting the fetch (which the
 // client would take for a network failure and retry).
@@ -220,6 +221,18 @@ Deno.test("FakeRest takes a reaction emoji only as Unicode emoji or name:id, els
     Object.keys(fake.resources.reactions(message.id)).sort(),
     [...accepted, "party:123456"].sort(),
   );
+});
+
+Deno.test("FakeRest answers 400 10014 to a malformed emoji on the reaction listing and removal routes too, not a 500", async () => {
+  const { fake, rest } = scene();
+  const message = await rest.createMessage(CHANNEL, { content: "react" });
+  const path = `/channels/${CHANNEL}/messages/${message.id}/reactions/%E0%A4`;
+  for (const [method, route] of [["GET", path], ["DELETE", path]] as const) {
+    assert.deepEqual(await call(fake, method, route), {
+      status: 400,
+      json: { code: 10014, message: "Unknown Emoji" },
+    }, method);
+  }
 });
 
 Deno.test("FakeRest answers a route that throws with a JSON 500 naming the bug, not a rejected fetch", async () => {
