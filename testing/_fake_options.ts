@@ -169,6 +169,16 @@ export function checkFakeGatewayOptions(options: FakeGatewayOptions): void {
       }'`,
     );
   }
+  // null read as unset (the default token), a string as one token per
+  // character.
+  if (!Array.isArray(options.tokens)) {
+    assertObjectOption(
+      GATEWAY,
+      "tokens",
+      options.tokens,
+      "an array of tokens or an object of per-token settings",
+    );
+  }
   assertBooleanOption(
     `create ${GATEWAY}`,
     "filterIntents",

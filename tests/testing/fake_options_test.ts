@@ -51,6 +51,13 @@ const GATEWAY_ROWS: readonly Row[] = [
     TypeError,
     /^Cannot create FakeGateway as 'guilds' must be a count or an array of guild IDs: current value 'guilds=Symbol\(g\)'$/,
   ],
+  // null gave the default token, a string one token per character.
+  [
+    { tokens: null },
+    TypeError,
+    /^Cannot create FakeGateway as 'tokens' must be an array of tokens or an object of per-token settings: current value 'tokens=null'$/,
+  ],
+  [{ tokens: "fake-token" }, TypeError, /'tokens="fake-token"'$/],
   [
     { membersPerGuild: 100_001 },
     RangeError,
