@@ -1254,7 +1254,8 @@ export class Shard {
    * `restoredResumeUrlProblem`) is ignored with a warning: the session then
    * resumes on the main URL.
    * @throws {Error} When the shard is running.
-   * @throws {TypeError} When `sessionId` is not one READY could have sent.
+   * @throws {TypeError} When `session` is not an object or `sessionId` is
+   * not one READY could have sent.
    * @throws {RangeError} When `sequence` is not a non-negative integer.
    */
   restore(session: ResumableSession): void {
@@ -1924,7 +1925,15 @@ export class Shard {
   }
 
   #restoreSession(session: ResumableSession): void {
-    const { sessionId, sequence, resumeUrl } = session ?? {};
+    // A falsy one (0, "", null) was blamed on 'sessionId'.
+    if (!isRecord(session)) {
+      throw new TypeError(
+        `Cannot restore a session as 'session' must be an object with sessionId and sequence: current value 'session=${
+          describeValue(session)
+        }'`,
+      );
+    }
+    const { sessionId, sequence, resumeUrl } = session;
     const idProblem = sessionIdProblem(sessionId);
     if (idProblem !== undefined) {
       throw new TypeError(

@@ -117,7 +117,7 @@ const cases: Case[] = [
       `Shard session ${String(value)}`,
       () => new Shard({ ...shard, session: value as never }),
       TypeError,
-      /^Cannot restore a session as 'sessionId' /,
+      /^Cannot restore a session as 'session' must be an object with sessionId and sequence: current value 'session=/,
     ],
     [
       `createTcpWebSocketTransport caCerts ${String(value)}`,
