@@ -12,8 +12,9 @@ const logger = getLogger(["disruption", "interactions", "http"]);
 
 /**
  * How long, in ms, refused requests of one kind that anyone can send (no
- * signature headers, a bad signature, a body too slow) are counted, not
- * each logged, once one was: 5,000 unsigned requests in 1.8 s were 5,000
+ * signature headers, a bad signature, a body too slow, or a signed request
+ * seen once and sent again: stale or replayed) are counted, not each
+ * logged, once one was: 5,000 unsigned requests in 1.8 s were 5,000
  * lines. A flood is one line and then its count; one after a quiet time is
  * said again.
  */

@@ -371,26 +371,48 @@ export async function reportError(
   }
 }
 
+/** What {@linkcode notAnswered} knows of how an interaction went. */
+export interface Unanswered {
+  /** The ms from its arrival at which its handler returned, if it did. */
+  readonly returned?: number | undefined;
+  /** What its initial response failed with, if one was sent and failed. */
+  readonly failed?: unknown;
+}
+
 /**
- * The report of an interaction not answered in time.
+ * The report of an interaction not answered in time, saying why: its
+ * initial response failed, its handler returned without answering, or
+ * (neither) its handler was still at work at the deadline.
  *
  * @param label How reports name it.
  * @param deadline The ms it had from its arrival.
  * @param waited The ms from its arrival to its handler: on the gateway, a
  *   slow Handler method or listener of the shard holds the events behind it.
+ * @param outcome How its handler and initial response went.
  * @returns The `not_answered` error.
  */
 export function notAnswered(
   label: string,
   deadline: number,
   waited: number,
+  outcome: Unanswered = {},
 ): InteractionError {
+  const { returned, failed } = outcome;
   const queued = waited > 0
     ? `; it reached its handler ${waited} ms after it arrived (on the gateway, a slow Handler method or listener of its shard holds back the events behind it: hand slow work off instead of awaiting it there)`
     : "";
+  // "Call defer() for slow work" would mislead when the work was done, or
+  // when an answer was sent and failed (Discord may show it all the same).
+  const why = failed !== undefined
+    ? `its initial response failed (${
+      failed instanceof Error ? String(failed) : shown(failed)
+    }), so it is back to "pending"; after a 5xx or no reply, Discord may have the response all the same, so the user may or may not see it`
+    : returned !== undefined
+    ? `its handler returned ${returned} ms after it arrived without answering: answer with ctx.respond(), or ctx.defer() and answer later`
+    : "Discord's limit is 3 s: call ctx.defer() first for slow work";
   return new InteractionError(
     "not_answered",
-    `${label} was not answered within ${deadline} ms of arriving (Discord's limit is 3 s: call ctx.defer() first for slow work)${queued}`,
+    `${label} was not answered within ${deadline} ms of arriving (${why})${queued}`,
     { interaction: label },
   );
 }

@@ -28,6 +28,7 @@ import {
   type MessageResponse,
 } from "./_message_data.ts";
 import { unknownInteraction } from "./_unknown_interaction.ts";
+import { recordInitialFailure } from "./_initial_failure.ts";
 import { assertAnswerDeadline } from "./_options_check.ts";
 import { uploadLimitOf } from "./_upload_limit.ts";
 import { checkAutocompleteChoices } from "./_autocomplete_choices.ts";
@@ -561,6 +562,7 @@ export class InteractionContext {
       this.#state = "pending";
       this.#deferred = undefined;
       this.#loading = false;
+      recordInitialFailure(this, error);
       throw unknownInteraction(error, this.interaction.id) ?? error;
     }
     this.#acknowledge();

@@ -466,6 +466,12 @@ export function interactionsEndpoint(
     "whose body did not arrive within {deadline} ms",
     { deadline },
   );
+  // Signed, but anyone who once saw a signed request can send it again.
+  const stale = refusalLog(scheduler, "with a stale timestamp");
+  const replay = refusalLog(
+    scheduler,
+    "replaying an interaction already taken",
+  );
   const key = crypto.subtle.importKey(
     "raw",
     keyBytes as Uint8Array<ArrayBuffer>,
@@ -553,7 +559,9 @@ export function interactionsEndpoint(
     // Discord's 3 s run from when it sent the request: every deadline
     // (the body's, the answer's, the context's) counts from its arrival.
     const arrived = scheduler.now();
-    for (const log of [unsigned, forged, late]) log.settle();
+    for (const log of [unsigned, forged, late, stale, replay]) {
+      log.settle();
+    }
     if (request.method !== "POST") {
       return text(405, "Method Not Allowed", { allow: "POST" });
     }
@@ -582,7 +590,7 @@ export function interactionsEndpoint(
     const seconds = Number(timestamp);
     const now = clock() / 1000;
     if (!Number.isFinite(seconds) || Math.abs(now - seconds) > maxAge) {
-      logger.warn("Interaction request with a stale timestamp refused");
+      stale.refused();
       return text(401, "stale request timestamp");
     }
     let interaction: Interaction;
@@ -596,9 +604,7 @@ export function interactionsEndpoint(
       return text(400, "Bad Request");
     }
     if (replayed(interaction.id, clock(), seconds)) {
-      logger.warn("Interaction request {id} replayed; refused", {
-        id: String(interaction.id),
-      });
+      replay.refused();
       return text(401, "replayed request");
     }
     if (interaction.type === 1) return Response.json({ type: 1 });

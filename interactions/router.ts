@@ -51,6 +51,7 @@ import {
   routeFailure,
   target,
 } from "./_routing.ts";
+import { initialFailure } from "./_initial_failure.ts";
 import { addPattern, byPattern, type PatternRoute } from "./_pattern_routes.ts";
 
 /** Lines a bot author must act on: on stderr when LogTape is not configured. */
@@ -618,8 +619,13 @@ export class InteractionRouter {
       this.#deadline,
       options.answerDeadline ?? this.#deadline,
     );
+    /** When its handler returned, in ms from its arrival. */
+    let returned: number | undefined;
     const late = (): InteractionError =>
-      notAnswered(label, deadline, now - received);
+      notAnswered(label, deadline, now - received, {
+        returned,
+        failed: initialFailure(ctx),
+      });
     let sending = false; // the answer was still going out at the deadline
     let reported = false;
     const expire = (): void => {
@@ -636,6 +642,7 @@ export class InteractionRouter {
     ctx.acknowledged.then(() => this.#scheduler.clearTimeout(timer));
     try {
       await run();
+      returned = this.#scheduler.now() - received;
       // Its send failed after the deadline, and the handler swallowed that.
       if (sending && ctx.state === "pending") throw late();
     } catch (error) {

@@ -1,5 +1,6 @@
 // Requests refused before their signature checks out (no signature headers,
-// a bad signature, a body that did not arrive in time) can come from anyone:
+// a bad signature, a body that did not arrive in time) can come from anyone,
+// and a signed one that is stale or replayed from anyone who once saw it:
 // a flood of them is logged as the 503s are, the first of a burst and then
 // its count, not a line each; one after a quiet time is said again.
 import assert from "node:assert/strict";
@@ -15,8 +16,13 @@ import { commandInteraction } from "../_fakes/interactions.ts";
 
 const ping = command({ name: "ping", description: "Ping" });
 
-/** An endpoint on a virtual clock whose /ping answers "pong". */
-async function refusingEndpoint(): Promise<{
+/**
+ * An endpoint on a virtual clock whose /ping answers "pong"; signed
+ * timestamps are checked against `wall` (default: the real clock).
+ */
+async function refusingEndpoint(
+  wall?: (clock: VirtualScheduler) => number,
+): Promise<{
   clock: VirtualScheduler;
   signer: InteractionSigner;
   handler: (request: Request) => Promise<Response>;
@@ -30,6 +36,7 @@ async function refusingEndpoint(): Promise<{
     router,
     rest: new RestClient({ token: "t", fetch: new FakeRest({}).fetch }),
     scheduler: clock,
+    ...(wall ? { clock: () => wall(clock) } : {}),
   });
   return { clock, signer, handler };
 }
@@ -132,5 +139,61 @@ Deno.test("endpoint logs a flood of requests whose bodies did not arrive in time
       "19 more interaction requests whose body did not arrive within 3000 ms were refused within 60000 ms of the first",
     ]);
     assert.equal(clock.pending, 0);
+  });
+});
+
+Deno.test("endpoint logs a flood of stale or replayed signed requests once and then its count; one after a quiet time is said again", async () => {
+  await withLogRecords(async (records) => {
+    const start = 1_700_000_000_000;
+    const { clock, signer, handler } = await refusingEndpoint((c) =>
+      start + c.now()
+    );
+    const seconds = (): number => (start + clock.now()) / 1000;
+    // A request captured long ago, and one captured now: sent again and again.
+    const stale = (): Promise<Request> =>
+      signer.request(commandInteraction({ id: "1" }), {
+        timestamp: seconds() - 1000,
+      });
+    const signedAt = seconds();
+    const replay = (): Promise<Request> =>
+      signer.request(commandInteraction({ id: "2" }), { timestamp: signedAt });
+    const first = await handler(await replay());
+    assert.equal(first.status, 200);
+    await first.body?.cancel();
+    for (let i = 0; i < 300; i++) {
+      const old = await handler(await stale());
+      assert.equal(await old.text(), "stale request timestamp");
+      const again = await handler(await replay());
+      assert.equal(await again.text(), "replayed request");
+    }
+    assert.deepEqual(linesSaying(records, "stale"), [
+      "Interaction request with a stale timestamp refused (said once a minute at most, then how many more came)",
+    ]);
+    assert.deepEqual(linesSaying(records, "already taken"), [
+      "Interaction request replaying an interaction already taken refused (said once a minute at most, then how many more came)",
+    ]);
+
+    // A minute on, the next request says the bursts' counts; a stale one
+    // and a replayed one are each said again.
+    await clock.advance(60_000);
+    const later = await handler(await stale());
+    assert.equal(later.status, 401);
+    await later.body?.cancel();
+    assert.deepEqual(linesSaying(records, "more interaction requests"), [
+      "299 more interaction requests with a stale timestamp were refused within 60000 ms of the first",
+      "299 more interaction requests replaying an interaction already taken were refused within 60000 ms of the first",
+    ]);
+    const now = seconds();
+    const fresh = (): Promise<Request> =>
+      signer.request(commandInteraction({ id: "3" }), { timestamp: now });
+    const taken = await handler(await fresh());
+    assert.equal(taken.status, 200);
+    await taken.body?.cancel();
+    const replayed = await handler(await fresh());
+    assert.equal(replayed.status, 401);
+    await replayed.body?.cancel();
+    assert.equal(linesSaying(records, "stale timestamp refused").length, 2);
+    assert.equal(linesSaying(records, "already taken refused").length, 2);
+    assert.equal(records.length, 6);
   });
 });
