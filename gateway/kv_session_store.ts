@@ -311,7 +311,9 @@ export class KvSessionStore implements SessionStore {
   }
 
   #key(shardId: number): Deno.KvKey {
-    return [...this.#prefix, "session", shardId];
+    // KV orders -0 and 0 as two keys: shard 0 had two sessions, and
+    // delete(0) left the one saved as -0.
+    return [...this.#prefix, "session", shardId || 0];
   }
 
   #assertOpen(action: string): void {

@@ -176,14 +176,15 @@ export function isSavedSession(value: unknown): value is SavedSession {
 
 /**
  * A copy of a session with only the documented fields (and no `resumeUrl`
- * key when it is undefined).
+ * key when it is undefined), shard ID -0 made 0.
  *
  * @param session A well-formed session.
  * @returns The copy.
  */
 export function copySession(session: SavedSession): SavedSession {
   const copy: SavedSession = {
-    shardId: session.shardId,
+    // -0 passes every integer check, but Deno KV keeps it apart from 0.
+    shardId: session.shardId || 0,
     shardCount: session.shardCount,
     sessionId: session.sessionId,
     sequence: session.sequence,

@@ -325,7 +325,7 @@ export class RedisIdentifyQueue implements IdentifyQueue {
    * Share fresh numbers from Discord and take over their `max_concurrency`.
    * Within the stored window the shared `remaining` only goes down (another
    * process may have identified since Discord answered); after it, these
-   * numbers replace it.
+   * numbers replace it. A reset over a day off is taken as a day's.
    *
    * @param limit The `session_start_limit` of `GET /gateway/bot`.
    * @returns A promise that resolves with the shared `remaining` once it is
@@ -335,7 +335,9 @@ export class RedisIdentifyQueue implements IdentifyQueue {
   updateSessionStartLimit(limit: SessionStartLimit): Promise<void> {
     try {
       checkSessionStartLimit(limit);
-      const { total, remaining, reset_after, max_concurrency } = limit;
+      const { total, remaining, max_concurrency } = limit;
+      // A day at most, as in MemoryIdentifyQueue: PEXPIRE refused 1e21 ms.
+      const resetAfter = Math.min(limit.reset_after, SESSION_START_WINDOW_MS);
       if (max_concurrency !== this.#maxConcurrency) {
         this.#changeLayout(max_concurrency);
       }
@@ -344,9 +346,9 @@ export class RedisIdentifyQueue implements IdentifyQueue {
       this.#known = {
         total,
         remaining,
-        resetAt: this.#scheduler.now() + reset_after,
+        resetAt: this.#scheduler.now() + resetAfter,
       };
-      const update = this.#storeBudget(total, remaining, reset_after).then(
+      const update = this.#storeBudget(total, remaining, resetAfter).then(
         () => {},
         (error: unknown) => {
           logger.warn(

@@ -40,6 +40,26 @@ interface StoredEntry {
 const NAMED_SHARDS = 10;
 
 /**
+ * The most bytes a stored entry may take encoded; the save drops a larger
+ * one. A session the readers accept takes under 3 KB (a session ID of 512
+ * characters and a resume URL of 2,048 at most, which `toSession` and the
+ * shard hold to), so this only meets values no session needs, which every
+ * save decoded and encoded again: 100 MB left by another writer under a
+ * shard no process saves made each save take 1–3 s and hold Redis for every
+ * client. It is also Deno KV's limit for a value.
+ */
+const MAX_ENTRY_BYTES = 64 * 1024;
+
+/**
+ * The bytes a shard's entry takes on average above which the script looks
+ * for entries over {@linkcode MAX_ENTRY_BYTES}. Discord's sessions take about
+ * 200; looking at every entry of 4,000 shards costs half a save of them, so
+ * an object its sessions explain is not looked through (one over 64 KiB may
+ * then stay while it costs a save less than 512 bytes a shard would).
+ */
+const LOOK_ABOVE_BYTES_PER_ENTRY = 512;
+
+/**
  * Merge entries into the sessions object, and remove some, atomically
  * (other processes write the other shards' entries), in one pass over the
  * object however many shards change: a delete per shard re-encoded it per
@@ -78,7 +98,12 @@ const NAMED_SHARDS = 10;
  * twilight-dispatch writes one, no reader loads it, and kept, every save
  * decoded and encoded it again (20 MB of it held Redis 22 % busy under
  * the dispatch service's save a second). Its value is not decoded when the
- * object is split by members.
+ * object is split by members. An entry encoding to over
+ * {@linkcode MAX_ENTRY_BYTES} is dropped for the same reason, as if it did
+ * not encode: under a shard this bot does not run, no save replaced it
+ * (looked for only in an object over
+ * {@linkcode LOOK_ABOVE_BYTES_PER_ENTRY} bytes a shard, when the object is
+ * decoded whole).
  */
 const WRITE_SCRIPT = sentBySha(String.raw`
 -- The end of the string starting at i (its closing quote), or nil.
@@ -155,6 +180,29 @@ local function members(text)
   end
 end
 
+-- Whether an entry encodes to over ${MAX_ENTRY_BYTES} bytes. A session (a few
+-- short fields) is told by its text's length, not encoded: encoding every
+-- entry apart doubled the time of a save. Text grows 6 times at most when
+-- encoded (a control character is 6 characters escaped), a field of no text
+-- by a few dozen bytes.
+local function oversized(value)
+  local size = 0
+  if type(value) == 'string' then
+    size = #value
+  elseif type(value) == 'table' then
+    for k, v in pairs(value) do
+      if type(v) == 'table' then size = math.huge break end
+      size = size + 8 + (type(k) == 'string' and #k or 0)
+        + (type(v) == 'string' and #v or 0)
+      if size > ${MAX_ENTRY_BYTES / 8} then break end
+    end
+  end
+  if size <= ${MAX_ENTRY_BYTES / 8} then return false end
+  -- One that does not encode is dropped when the object is encoded.
+  local ok, encoded = pcall(cjson.encode, value)
+  return ok and #encoded > ${MAX_ENTRY_BYTES}
+end
+
 -- Whether a member's key is a shard id as this store and twilight-dispatch
 -- write it (no sign, no leading zero).
 local function is_shard(key)
@@ -176,10 +224,21 @@ if text then
   -- cjson decodes an array to a table too: its entries are no shards.
   if ok and type(decoded) == 'table' and string.match(text, '^%s*{') then
     current = decoded
+    local count = 0
     for key in pairs(current) do
       if not is_shard(key) then
         foreign[#foreign + 1] = key
         current[key] = nil
+      else
+        count = count + 1
+      end
+    end
+    if #text > count * ${LOOK_ABOVE_BYTES_PER_ENTRY} then
+      for key, value in pairs(current) do
+        if oversized(value) then
+          dropped[#dropped + 1] = key
+          current[key] = nil
+        end
       end
     end
   else
@@ -191,7 +250,7 @@ if text then
           foreign[#foreign + 1] = key
         else
           local value_ok, value = pcall(cjson.decode, member[2])
-          if key_ok and value_ok then
+          if key_ok and value_ok and not oversized(value) then
             current[key] = value
           else
             dropped[#dropped + 1] = key_ok and key or member[1]
@@ -299,7 +358,9 @@ const STORE_KEY_HINTS: Readonly<Record<string, string>> = {
  * twilight-dispatch writes one) are dropped by the next save; a value that is not a JSON object, or a key of another
  * type, loads as no sessions and is replaced by the next save; entries
  * Redis's JSON cannot rewrite (a number beyond the double range, nesting
- * over 1,000 levels) are dropped by the next save, the other shards' kept
+ * over 1,000 levels), or over 64 KiB (a session takes under 3 KB; looked
+ * for in an object over 512 bytes a shard), are dropped by the next save,
+ * the other shards' kept
  * (each with a warning naming them, on stderr unless LogTape is
  * configured). Numbers are kept to Redis's JSON precision of 14 digits,
  * ample for sequences and times.
@@ -509,7 +570,9 @@ export class RedisSessionStore implements SessionStore {
     }
     if (dropped > 0) {
       visible.warn(
-        "Redis key {key} held {entries} Redis cannot decode or encode (a number beyond the double range, nesting deeper than 1,000 levels, text that is not JSON), for {shards}: dropped so that saves go through, the other entries kept; those shards identify instead of resuming",
+        `Redis key {key} held {entries} Redis cannot decode or encode (a number beyond the double range, nesting deeper than 1,000 levels, text that is not JSON) or over ${
+          MAX_ENTRY_BYTES / 1024
+        } KiB encoded (a session takes under 3 KB; each save encoded it again), for {shards}: dropped so that saves go through, the other entries kept; those shards identify instead of resuming`,
         {
           key: this.#key,
           entries: dropped === 1 ? "1 entry" : `${dropped} entries`,
@@ -581,6 +644,8 @@ export class RedisSessionStore implements SessionStore {
     }
     const fallbackCount = countText === null ? undefined : Number(countText);
     const skipped: string[] = [];
+    // Entries of shards beyond the shard count: no shard identifies for them.
+    let beyond = 0;
     for (const [shard, value] of Object.entries(stored)) {
       // Other keys are no shard's: nothing identifies for them, and the
       // next save drops them, saying so (said here, every load said it).
@@ -589,15 +654,21 @@ export class RedisSessionStore implements SessionStore {
       const session = toSession(Number(shard), value, fallbackCount);
       if (typeof session === "string") {
         skipped.push(`${cut(shard, 20)} (${session})`);
+        if (session.startsWith(SHARD_BEYOND)) beyond++;
       } else {
         sessions.set(session.shardId, session);
       }
     }
     if (skipped.length > 0) {
       visible.warn(
-        "Redis key {key} holds {skipped}, skipped: their shards identify instead of resuming: {shards}",
+        "Redis key {key} holds {skipped}, skipped: {outcome}: {shards}",
         {
           key: this.#key,
+          outcome: beyond === 0
+            ? "their shards identify instead of resuming"
+            : beyond === skipped.length
+            ? "their shard ids are beyond the shard count, so no shard identifies for them"
+            : "their shards identify instead of resuming (those beyond the shard count run no shard)",
           skipped: skipped.length === 1
             ? "1 entry that is not a well-formed session"
             : `${skipped.length} entries that are not well-formed sessions`,
@@ -615,6 +686,9 @@ export class RedisSessionStore implements SessionStore {
     );
   }
 }
+
+/** How `toSession` begins its reason for a shard beyond the shard count. */
+const SHARD_BEYOND = "'shardId' must be an integer in [0, shardCount)";
 
 /** The longest part of a skipped entry's value a warning shows. */
 const SHOWN_CHARS = 40;
