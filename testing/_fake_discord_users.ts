@@ -50,12 +50,42 @@ export class KnownUsers {
    * @param user The user.
    * @param guildId Where they acted.
    * @param at When, as an ISO timestamp (their `joined_at` if first).
+   * @returns Whether they became a member of the guild just now (they
+   *   were none: not the resources', not a generated one, never acted
+   *   there), so a GUILD_MEMBER_ADD is due.
    */
-  remember(user: RestUser, guildId: string | null, at: string): void {
+  remember(user: RestUser, guildId: string | null, at: string): boolean {
     this.#users.set(user.id, structuredClone(user));
-    if (guildId === null) return;
+    if (guildId === null) return false;
     const key = `${guildId} ${user.id}`;
-    if (!this.#joined.has(key)) this.#joined.set(key, at);
+    if (this.#joined.has(key)) return false;
+    const before = this.member(guildId, user.id);
+    this.#joined.set(key, at);
+    return before === undefined;
+  }
+
+  /**
+   * A guild's members the gateway's generated ones leave out, in full (with
+   * `user`): the resources' and the simulated users' who acted there.
+   *
+   * @param guildId The guild.
+   * @returns Copies.
+   */
+  members(guildId: string): Record<string, unknown>[] {
+    const held = this.#resources.members(guildId) as Record<string, unknown>[];
+    const ids = new Set(held.map((m) => (m.user as RestUser).id));
+    for (const key of this.#joined.keys()) {
+      const [guild, userId] = key.split(" ") as [string, string];
+      if (guild !== guildId || ids.has(userId)) continue;
+      const user = this.#users.get(userId);
+      if (!user) continue;
+      held.push({
+        user: structuredClone(user),
+        ...this.member(guildId, userId),
+      });
+      ids.add(userId);
+    }
+    return held;
   }
 
   /**

@@ -208,6 +208,7 @@ export function resolveConfig(options: FakeGatewayOptions): GatewayConfig {
       options.zlibFrameParts ?? 1,
     ),
     filterIntents: options.filterIntents ?? true,
+    extraMembers: undefined,
     botUser,
     applicationId: options.applicationId ?? botUser.id,
     onEvent: options.onEvent,

@@ -25,7 +25,10 @@ import {
   isSnowflake,
   malformed,
 } from "./_gateway_checks.ts";
-import { members as guildMembers, presenceOf } from "./_gateway_fixtures.ts";
+import {
+  guildDirectory as guildMembers,
+  presenceOf,
+} from "./_gateway_fixtures.ts";
 import {
   type GatewayCore,
   type Guild,

@@ -111,6 +111,40 @@ export function members(
   return members;
 }
 
+/**
+ * A guild's members beyond the generated ones (`config.extraMembers`, those
+ * the generated list already has left out).
+ *
+ * @param guild The guild.
+ * @param config The bot user, the member count and the extra members.
+ * @returns The extra members (with `user`).
+ */
+export function extraMembers(
+  guild: Guild,
+  config: Pick<GatewayConfig, "botUser" | "membersPerGuild" | "extraMembers">,
+): Record<string, unknown>[] {
+  return (config.extraMembers?.(guild.id) ?? []).filter((member) => {
+    const id = (member.user as { id: string }).id;
+    return id !== config.botUser.id &&
+      generatedMember(guild.id, id, config.membersPerGuild) === undefined;
+  });
+}
+
+/**
+ * Every member of a guild, as op 8 searches them: the generated ones, then
+ * the extra ones.
+ *
+ * @param guild The guild.
+ * @param config The bot user, the member count and the extra members.
+ * @returns The members (with `user`).
+ */
+export function guildDirectory(
+  guild: Guild,
+  config: Pick<GatewayConfig, "botUser" | "membersPerGuild" | "extraMembers">,
+): Record<string, unknown>[] {
+  return [...members(guild, config), ...extraMembers(guild, config)];
+}
+
 /** The generated member `member<i>` (i >= 1) of the guild `big` names. */
 function generatedUser(big: bigint, i: number): Record<string, unknown> {
   return {
@@ -245,18 +279,22 @@ export function presenceOf(
 export function guildCreate(
   guild: Guild,
   session: { largeThreshold: number; intents: number },
-  config: Pick<GatewayConfig, "botUser" | "membersPerGuild">,
+  config: Pick<GatewayConfig, "botUser" | "membersPerGuild" | "extraMembers">,
 ): Record<string, unknown> {
   const { largeThreshold } = session;
-  const memberCount = config.membersPerGuild;
+  const extra = extraMembers(guild, config);
+  const memberCount = config.membersPerGuild + extra.length;
   const everyone = (session.intents & GatewayIntent.GuildPresences) !== 0 &&
     memberCount <= largeThreshold;
   // Only the members sent are built: a fixture of 100,000 members built
   // them all for every GUILD_CREATE to send one.
   const listed = members(guild, {
     botUser: config.botUser,
-    membersPerGuild: everyone ? memberCount : Math.min(memberCount, 1),
+    membersPerGuild: everyone
+      ? config.membersPerGuild
+      : Math.min(config.membersPerGuild, 1),
   });
+  if (everyone) listed.push(...extra);
   return {
     ...guildObject({
       id: guild.id,

@@ -151,6 +151,12 @@ export interface GatewayConfig {
   reconnectCloseDelay: number;
   zlibFrameParts: number;
   filterIntents: boolean;
+  /**
+   * A guild's members besides the generated ones (a FakeDiscord's REST
+   * members and simulated users), read at each use; op 8 finds them and
+   * GUILD_CREATE counts them.
+   */
+  extraMembers: ((guildId: string) => Record<string, unknown>[]) | undefined;
   onEvent: ((event: FakeGatewayEvent) => void) | undefined;
   identifyHook: ((event: FakeIdentifyEvent) => void) | undefined;
   resumeHook: ((event: FakeResumeEvent) => void) | undefined;

@@ -382,6 +382,26 @@ const ID_BASE = 1_300_000_000_000_000_000n;
  * `mention_roles` and `mention_everyone` come from its content (`<@id>`,
  * `<@&id>`, `@everyone`), a user's and the bot's alike.
  *
+ * What the bot changes over REST comes back through the gateway as Discord
+ * sends it, to a session whose intents take it: its messages created,
+ * edited (an interaction's original response and follow-ups included) and
+ * deleted (`MESSAGE_CREATE` / `_UPDATE` / `_DELETE`), a bulk delete
+ * (`MESSAGE_DELETE_BULK`), roles created, edited, reordered or deleted
+ * (`GUILD_ROLE_*`), a member's roles or fields edited (`GUILD_MEMBER_UPDATE`)
+ * or a member kicked (`GUILD_MEMBER_REMOVE`), guild channels created, edited
+ * (overwrites and positions too) or deleted (`CHANNEL_*`; a thread's
+ * `THREAD_UPDATE` / `THREAD_DELETE`), reactions added or removed
+ * (`MESSAGE_REACTION_ADD` / `_REMOVE` / `_REMOVE_ALL` / `_REMOVE_EMOJI`).
+ * Not dispatched: a thread started (`THREAD_CREATE`), thread members
+ * (`THREAD_MEMBERS_UPDATE`), pins (`CHANNEL_PINS_UPDATE`), bans and prunes
+ * (`GUILD_BAN_ADD` / `_REMOVE`, `GUILD_MEMBER_REMOVE`), guild edits
+ * (`GUILD_UPDATE`), webhooks (`WEBHOOKS_UPDATE`), the bot's user
+ * (`USER_UPDATE`), commands (`APPLICATION_COMMAND_PERMISSIONS_UPDATE`),
+ * and a crosspost's `MESSAGE_UPDATE`. A simulated user who first acts in a
+ * guild joins it (`GUILD_MEMBER_ADD`, before their message), and op 8 and
+ * GUILD_CREATE's `member_count` know the members the REST side holds and
+ * the simulated users, besides the gateway's generated members.
+ *
  * @example Test a bot end to end
  * ```ts
  * import { FakeDiscord } from "@disruption/disruption/testing";
@@ -531,7 +551,35 @@ export class FakeDiscord {
     // The bot's messages mention the gateway's members and the simulated
     // users too, not only those the REST resources hold.
     rest.knownUser = (id) => this.#users.user(id);
+    // Op 8 and GUILD_CREATE know the members REST knows, as on Discord.
+    gateway.setExtraMembers((guildId) => this.#users.members(guildId));
     rest.onMessageCreate = (message) => this.#botMessage(message);
+    // The bot's own edits and deletes (an interaction's original response
+    // and follow-ups included) come back as on Discord, or its cache keeps
+    // the stale message.
+    rest.onMessageUpdate = (message) => {
+      const guildId = this.#guildOf(message.channel_id);
+      this.gateway.dispatch(
+        "MESSAGE_UPDATE",
+        this.#dispatched(message, guildId),
+        { guildId, warnIfFiltered: false },
+      );
+    };
+    rest.onMessageDelete = ({ id, channel_id }) => {
+      const guildId = this.#guildOf(channel_id);
+      this.gateway.dispatch("MESSAGE_DELETE", {
+        id,
+        channel_id,
+        ...(guildId === null ? {} : { guild_id: guildId }),
+      }, { guildId, warnIfFiltered: false });
+    };
+    // Roles, members, channels, reactions, bulk deletes (see FakeRest's
+    // onGatewayEvent): what the bot changed, as Discord reports it.
+    rest.onGatewayEvent = (event, data, guildId) =>
+      void this.gateway.dispatch(event, data, {
+        guildId,
+        warnIfFiltered: false,
+      });
     rest.onInteractionResponse = (response) => {
       for (const waiter of this.#responseWaiters) {
         if (waiter(response)) this.#responseWaiters.delete(waiter);
@@ -691,7 +739,7 @@ export class FakeDiscord {
     const author = options.author ?? this.user;
     this.#ensureChannel(channelId, guildId, author);
     const timestamp = new Date(this.#scheduler.now()).toISOString();
-    this.#users.remember(author, guildId, timestamp);
+    this.#remember(author, guildId, timestamp);
     const message: RestMessage = {
       id: this.#snowflake(),
       channel_id: channelId,
@@ -1644,7 +1692,7 @@ export class FakeDiscord {
     }
     const user = options.author ?? this.user;
     this.#ensureChannel(channelId, guildId, user);
-    this.#users.remember(
+    this.#remember(
       user,
       guildId,
       new Date(this.#scheduler.now()).toISOString(),
@@ -1811,6 +1859,9 @@ export class FakeDiscord {
     await this.#gatewayServer?.close();
     await this.#restServer?.close();
     this.rest.onMessageCreate = undefined;
+    this.rest.onMessageUpdate = undefined;
+    this.rest.onMessageDelete = undefined;
+    this.rest.onGatewayEvent = undefined;
     this.rest.onInteractionResponse = undefined;
     this.rest.knownUser = undefined;
     for (const cancel of [...this.#pendingWaits]) cancel();
@@ -1821,8 +1872,18 @@ export class FakeDiscord {
     return this.close();
   }
 
+  /**
+   * A channel's guild: one a simulated user acted in, or the REST
+   * resources' (a channel the bot created), else `null` (a DM).
+   */
+  #guildOf(channelId: string): string | null {
+    const known = this.#channelGuilds.get(channelId);
+    if (known !== undefined) return known;
+    return this.rest.resources.channel(channelId)?.guild_id ?? null;
+  }
+
   #botMessage(message: RestMessage): void {
-    const guildId = this.#channelGuilds.get(message.channel_id) ?? null;
+    const guildId = this.#guildOf(message.channel_id);
     const dispatched = this.#dispatched(message, guildId);
     // A bot without the message intents not getting its own message back is
     // normal: no warning.
@@ -1912,6 +1973,23 @@ export class FakeDiscord {
     this.gateway.dispatch("CHANNEL_CREATE", structuredClone(channel), {
       guildId,
     });
+  }
+
+  /**
+   * A simulated user acted in `guildId`: one who was no member until now
+   * joined, so dispatch their GUILD_MEMBER_ADD first, as Discord did when
+   * they joined (a bot without GUILD_MEMBERS not getting it is normal).
+   */
+  #remember(user: RestUser, guildId: string | null, at: string): void {
+    if (!this.#users.remember(user, guildId, at) || guildId === null) return;
+    const member = this.#users.members(guildId).find((m) =>
+      (m.user as RestUser).id === user.id
+    );
+    this.gateway.dispatch(
+      "GUILD_MEMBER_ADD",
+      { ...member, guild_id: guildId },
+      { guildId, warnIfFiltered: false },
+    );
   }
 
   #snowflake(): string {

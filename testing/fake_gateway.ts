@@ -193,6 +193,19 @@ export class FakeGateway {
     return this.#engine.closed;
   }
 
+  /**
+   * Give guilds members besides the generated ones (a {@linkcode FakeDiscord}
+   * gives its REST members and simulated users): op 8 finds them and
+   * GUILD_CREATE counts them.
+   *
+   * @param source A guild's extra members (with `user`), read at each use.
+   */
+  setExtraMembers(
+    source: ((guildId: string) => Record<string, unknown>[]) | undefined,
+  ): void {
+    this.#engine.config.extraMembers = source;
+  }
+
   /** The guild IDs the bot is in. */
   get guildIds(): string[] {
     return this.#engine.guilds.map((guild) => guild.id);

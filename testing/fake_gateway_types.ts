@@ -140,7 +140,8 @@ export interface FakeGatewayOptions {
   /**
    * Members per guild, the bot included (members are generated: `member1`,
    * `member2`, …; at most 100000). Used for GUILD_CREATE's `member_count`
-   * and op 8 replies.
+   * and op 8 replies. `FakeDiscord` adds its simulated users to them: its
+   * tester in its first guild, another user once it acts in a guild.
    *
    * @default {1}
    */

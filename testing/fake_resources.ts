@@ -112,8 +112,17 @@ export interface FakeResourceHost {
     body: Record<string, unknown>,
     files: FakeUploadedFile[],
   ): void;
-  /** Delete a message (hooks run). */
-  deleteMessage(message: RestMessage): void;
+  /** Delete a message (hooks run, unless `quiet`: a bulk delete's). */
+  deleteMessage(message: RestMessage, quiet?: boolean): void;
+  /**
+   * Send the gateway event Discord sends for a change (a role, a member, a
+   * channel, a reaction, a bulk delete); `guildId` routes it.
+   */
+  dispatch?(
+    event: string,
+    data: Record<string, unknown>,
+    guildId: string | null,
+  ): void;
   /** Check a message body as the create route does. */
   validateMessage(
     body: Record<string, unknown>,
@@ -220,6 +229,12 @@ function decodeEmoji(segment: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A stored emoji (`name` or `name:id`) as a reaction event names it. */
+function emojiObject(emoji: string): { id: string | null; name: string } {
+  const [name, id] = emoji.split(":");
+  return { id: id ?? null, name: name! };
 }
 
 /**
@@ -533,6 +548,7 @@ export class FakeResources {
         ({ match }) =>
           this.#withChannel(match[1]!, (channel) => {
             this.#channels.delete(channel.id);
+            this.#channelEvent("DELETE", channel);
             return ok(channel);
           }),
       ],
@@ -561,6 +577,7 @@ export class FakeResources {
               deny: String(f.deny ?? "0"),
             });
             this.#channels.get(channel.id)!.permission_overwrites = next;
+            this.#channelEvent("UPDATE", this.#channels.get(channel.id)!);
             return noContent;
           }),
       ],
@@ -574,6 +591,7 @@ export class FakeResources {
               ((stored.permission_overwrites ?? []) as { id: string }[]).filter(
                 (o) => o.id !== match[2],
               );
+            this.#channelEvent("UPDATE", stored);
             return noContent;
           }),
       ],
@@ -708,6 +726,10 @@ export class FakeResources {
           this.#withMessage(match[1]!, match[2]!, (message) => {
             this.#reactions.delete(message.id);
             this.#syncReactions(message);
+            this.#emit("MESSAGE_REACTION_REMOVE_ALL", {
+              channel_id: message.channel_id,
+              message_id: message.id,
+            }, this.#guildOf(message));
             return noContent;
           }),
       ],
@@ -720,6 +742,11 @@ export class FakeResources {
             if (emoji === undefined) return unknown.emoji();
             this.#reactions.get(message.id)?.delete(emoji);
             this.#syncReactions(message);
+            this.#emit("MESSAGE_REACTION_REMOVE_EMOJI", {
+              channel_id: message.channel_id,
+              message_id: message.id,
+              emoji: emojiObject(emoji),
+            }, this.#guildOf(message));
             return noContent;
           }),
       ],
@@ -928,6 +955,7 @@ export class FakeResources {
               name: f.name as string,
             };
             this.#channels.set(channel.id, channel);
+            this.#channelEvent("CREATE", channel);
             return { status: 201, body: structuredClone(channel) };
           }),
       ],
@@ -949,6 +977,7 @@ export class FakeResources {
               if (!channel) return unknown.channel();
               if (typeof f.position === "number") channel.position = f.position;
               if (f.parent_id !== undefined) channel.parent_id = f.parent_id;
+              this.#channelEvent("UPDATE", channel);
             }
             return noContent;
           }),
@@ -1014,7 +1043,12 @@ export class FakeResources {
           this.#withMember(
             match[1]!,
             this.#host.botUser.id,
-            (_, member) => this.#modifyMember(member, fields(body), true),
+            (guild, member) =>
+              this.#memberUpdated(
+                guild,
+                member,
+                this.#modifyMember(member, fields(body), true),
+              ),
           ),
       ],
       [
@@ -1029,7 +1063,11 @@ export class FakeResources {
               );
               if (missing !== undefined) return unknown.role();
             }
-            return this.#modifyMember(member, f, false);
+            return this.#memberUpdated(
+              guild,
+              member,
+              this.#modifyMember(member, f, false),
+            );
           }),
       ],
       [
@@ -1038,8 +1076,10 @@ export class FakeResources {
         ({ match }) =>
           this.#withMember(match[1]!, match[2]!, (guild, member) => {
             if (!guild.roles.has(match[3]!)) return unknown.role();
-            if (!member.roles.includes(match[3]!)) member.roles.push(match[3]!);
-            return noContent;
+            // Discord sends the update only for a change.
+            if (member.roles.includes(match[3]!)) return noContent;
+            member.roles.push(match[3]!);
+            return this.#memberUpdated(guild, member, noContent);
           }),
       ],
       [
@@ -1048,8 +1088,9 @@ export class FakeResources {
         ({ match }) =>
           this.#withMember(match[1]!, match[2]!, (guild, member) => {
             if (!guild.roles.has(match[3]!)) return unknown.role();
+            if (!member.roles.includes(match[3]!)) return noContent;
             member.roles = member.roles.filter((id) => id !== match[3]);
-            return noContent;
+            return this.#memberUpdated(guild, member, noContent);
           }),
       ],
       [
@@ -1058,6 +1099,10 @@ export class FakeResources {
         ({ match }) =>
           this.#withMember(match[1]!, match[2]!, (guild, member) => {
             guild.members.delete(member.user.id);
+            this.#emit("GUILD_MEMBER_REMOVE", {
+              guild_id: guild.id,
+              user: member.user,
+            }, guild.id);
             return noContent;
           }),
       ],
@@ -1200,6 +1245,11 @@ export class FakeResources {
               if (other.position >= 1) other.position++;
             }
             guild.roles.set(role.id, role);
+            this.#emit(
+              "GUILD_ROLE_CREATE",
+              { guild_id: guild.id, role },
+              guild.id,
+            );
             return ok(role);
           }),
       ],
@@ -1220,6 +1270,10 @@ export class FakeResources {
               const role = guild.roles.get(String(f.id));
               if (!role) return unknown.role();
               if (typeof f.position === "number") role.position = f.position;
+              this.#emit("GUILD_ROLE_UPDATE", {
+                guild_id: guild.id,
+                role,
+              }, guild.id);
             }
             return ok(this.roles(guild.id));
           }),
@@ -1256,6 +1310,11 @@ export class FakeResources {
             if (f.permissions !== undefined && f.permissions !== null) {
               role.permissions = String(f.permissions);
             }
+            this.#emit(
+              "GUILD_ROLE_UPDATE",
+              { guild_id: guild.id, role },
+              guild.id,
+            );
             return ok(role);
           }),
       ],
@@ -1270,6 +1329,10 @@ export class FakeResources {
             for (const member of guild.members.values()) {
               member.roles = member.roles.filter((id) => id !== match[2]);
             }
+            this.#emit("GUILD_ROLE_DELETE", {
+              guild_id: guild.id,
+              role_id: match[2],
+            }, guild.id);
             return noContent;
           }),
       ],
@@ -1647,6 +1710,7 @@ export class FakeResources {
           }
         } else channel[key] = value;
       }
+      this.#channelEvent("UPDATE", channel);
       return ok(channel);
     });
   }
@@ -1710,7 +1774,16 @@ export class FakeResources {
       const message = this.#host.message(id);
       if (message?.channel_id === channelId) messages.push(message);
     }
-    for (const message of messages) this.#host.deleteMessage(message);
+    // One MESSAGE_DELETE_BULK for them all, as Discord sends, not a
+    // MESSAGE_DELETE each (the hosts without `dispatch` still get those).
+    const quiet = this.#host.dispatch !== undefined;
+    for (const message of messages) this.#host.deleteMessage(message, quiet);
+    if (quiet && messages.length > 0) {
+      this.#emit("MESSAGE_DELETE_BULK", {
+        ids: messages.map((message) => message.id),
+        channel_id: channelId,
+      }, this.#channels.get(channelId)?.guild_id ?? null);
+    }
     return noContent;
   }
 
@@ -1735,6 +1808,7 @@ export class FakeResources {
       let byEmoji = this.#reactions.get(message.id);
       if (!byEmoji) this.#reactions.set(message.id, byEmoji = new Map());
       let users = byEmoji.get(emoji);
+      const changed = (users?.has(userId) ?? false) !== add;
       if (add) {
         if (!users && byEmoji.size >= 20) {
           return error(400, 30010, "Maximum number of reactions reached (20)");
@@ -1746,8 +1820,80 @@ export class FakeResources {
         if (users?.size === 0) byEmoji.delete(emoji);
       }
       this.#syncReactions(message);
+      if (changed) this.#reacted(message, emoji, userId, add);
       return noContent;
     });
+  }
+
+  /** MESSAGE_REACTION_ADD or _REMOVE, as Discord sends them. */
+  #reacted(
+    message: RestMessage,
+    emoji: string,
+    userId: string,
+    add: boolean,
+  ): void {
+    const guildId = this.#guildOf(message);
+    const data: Record<string, unknown> = {
+      user_id: userId,
+      channel_id: message.channel_id,
+      message_id: message.id,
+      emoji: emojiObject(emoji),
+      burst: false,
+      type: 0,
+    };
+    if (add) {
+      data.message_author_id = message.author.id;
+      data.burst_colors = [];
+      const member = guildId === null
+        ? undefined
+        : this.#guilds.get(guildId)?.members.get(userId);
+      if (member) data.member = member;
+    }
+    this.#emit(
+      add ? "MESSAGE_REACTION_ADD" : "MESSAGE_REACTION_REMOVE",
+      data,
+      guildId,
+    );
+  }
+
+  /**
+   * Send a change's gateway event through the host (see
+   * {@linkcode FakeResourceHost.dispatch}), `guild_id` added in a guild.
+   */
+  #emit(
+    event: string,
+    data: Record<string, unknown>,
+    guildId: string | null,
+  ): void {
+    const sent = guildId === null ? data : { ...data, guild_id: guildId };
+    this.#host.dispatch?.(event, sent, guildId);
+  }
+
+  /** The guild of a message's channel, or `null` (a DM). */
+  #guildOf(message: RestMessage): string | null {
+    return this.#channels.get(message.channel_id)?.guild_id ?? null;
+  }
+
+  /** A guild channel's CHANNEL_* (a thread's THREAD_*); a DM's none. */
+  #channelEvent(
+    action: "CREATE" | "UPDATE" | "DELETE",
+    channel: FakeChannel,
+  ): void {
+    if (channel.guild_id === undefined) return;
+    const kind = THREAD_TYPES.has(channel.type) ? "THREAD" : "CHANNEL";
+    this.#emit(`${kind}_${action}`, { ...channel }, channel.guild_id);
+  }
+
+  /** GUILD_MEMBER_UPDATE after an edit `reply` accepted; returns `reply`. */
+  #memberUpdated(
+    guild: Guild,
+    member: FakeMember,
+    reply: FakeReply,
+  ): FakeReply {
+    if (reply.status < 300) {
+      this.#emit("GUILD_MEMBER_UPDATE", { ...member }, guild.id);
+    }
+    return reply;
   }
 
   #syncReactions(message: RestMessage): void {

@@ -501,6 +501,23 @@ export class FakeRest {
   onMessageDelete:
     | ((message: { id: string; channel_id: string }) => void)
     | undefined;
+  /**
+   * Called with the gateway event Discord sends for another change made
+   * over REST (see {@linkcode FakeResources}): a role created, edited or
+   * deleted (`GUILD_ROLE_*`), a member's roles or fields edited
+   * (`GUILD_MEMBER_UPDATE`) or a member kicked (`GUILD_MEMBER_REMOVE`), a
+   * guild channel created, edited or deleted (`CHANNEL_*`), a reaction
+   * added or removed (`MESSAGE_REACTION_*`), a bulk delete
+   * (`MESSAGE_DELETE_BULK`, instead of a `MESSAGE_DELETE` per message).
+   * `guildId` is the guild it routes by (`null`: none).
+   */
+  onGatewayEvent:
+    | ((
+      event: string,
+      data: Record<string, unknown>,
+      guildId: string | null,
+    ) => void)
+    | undefined;
   /** Called with each interaction callback accepted. */
   onInteractionResponse:
     | ((response: RecordedInteractionResponse) => void)
@@ -603,6 +620,7 @@ export class FakeRest {
     this.onMessageCreate = undefined;
     this.onMessageUpdate = undefined;
     this.onMessageDelete = undefined;
+    this.onGatewayEvent = undefined;
     this.onInteractionResponse = undefined;
     this.knownUser = undefined;
     this.resources = new FakeResources({
@@ -618,7 +636,9 @@ export class FakeRest {
         this.#newMessage(channelId, body, extra, files),
       editMessage: (message, body, files) =>
         this.#editMessage(message, body, files),
-      deleteMessage: (message) => this.#deleteMessage(message),
+      deleteMessage: (message, quiet) => this.#deleteMessage(message, quiet),
+      dispatch: (event, data, guildId) =>
+        this.onGatewayEvent?.(event, structuredClone(data), guildId),
       validateMessage: (body, hasFiles) => messageErrors(body, "", hasFiles),
       validateEdit: (body, message, files) =>
         editErrors(body, message, "", files),
@@ -1265,9 +1285,10 @@ export class FakeRest {
     );
   }
 
-  #deleteMessage(message: RestMessage): void {
+  /** Forget a message; `quiet` (a bulk delete, one event for all): no hook. */
+  #deleteMessage(message: RestMessage, quiet = false): void {
     this.#messages.delete(message.id);
-    if (((message.flags ?? 0) & EPHEMERAL) === 0) {
+    if (!quiet && ((message.flags ?? 0) & EPHEMERAL) === 0) {
       this.onMessageDelete?.({
         id: message.id,
         channel_id: message.channel_id,
