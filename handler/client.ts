@@ -13,6 +13,7 @@ import type { Context, ShardContext } from "./context.ts";
 import { Handler } from "./handler.ts";
 import { guardHandlerCall, guardLifecycle } from "./guarded_calls.ts";
 import { callAtArrival } from "./_arrival_call.ts";
+import { EventListeners } from "./_event_listeners.ts";
 import {
   type HandlerCall,
   type HandlerRoutes,
@@ -196,12 +197,9 @@ export class Client {
   #handler: Handler = new NoHandler();
   /** The started handler's overridden methods. */
   #routes: HandlerRoutes = handlerRoutes(this.#handler);
-  #listeners = new Map<string, Set<EventListener<GatewayEventName>>>();
+  #listeners = new EventListeners<EventListener<GatewayEventName>>();
   /** Listeners called as their event arrives (`atArrival`). */
-  #arrivalListeners = new Map<
-    string,
-    Set<EventListener<GatewayEventName>>
-  >();
+  #arrivalListeners = new EventListeners<EventListener<GatewayEventName>>();
   /** Each shard's context and runner, indexed by shard ID. */
   #slots: (ShardSlot | undefined)[] = [];
   #offDispatch: (() => void) | undefined;
@@ -261,11 +259,18 @@ export class Client {
    * instead, not waiting behind them (see {@linkcode ListenOptions}): what a
    * waiter needs, so that a handler that waits for the next event gets it.
    *
+   * A listener added while an event is handed out waits for the next one;
+   * one removed before its turn is skipped, and one removed and added
+   * again before its turn (a plugin reload) gets it. The same function
+   * added twice is one listener, called once per event, that stays until
+   * each of the two returned functions has been called.
+   *
    * @typeParam K The event name.
    * @param event E.g. `"MESSAGE_CREATE"`.
    * @param listener Receives the payload and the shard's context.
    * @param options `atArrival: true` calls it as the event arrives.
-   * @returns A function that removes the listener.
+   * @returns A function that removes this registration of the listener
+   * (calling it again does nothing).
    * @throws {TypeError} When `event` is not a gateway event name (the
    * message names the nearest one), `listener` is not a function, or
    * `options` is not an object of known options (`atArrival` a boolean).
@@ -292,9 +297,10 @@ export class Client {
     const atArrival: unknown = options.atArrival;
     assertBooleanOption(`listen to '${event}'`, "atArrival", atArrival);
     const listeners = atArrival ? this.#arrivalListeners : this.#listeners;
-    let set = listeners.get(event);
-    if (!set) listeners.set(event, set = new Set());
-    set.add(listener as EventListener<GatewayEventName>);
+    const remove = listeners.add(
+      event,
+      listener as EventListener<GatewayEventName>,
+    );
     if (this.#manager) {
       warnUndeliverable(
         this.#shardIntents,
@@ -305,13 +311,7 @@ export class Client {
       this.#subscribe();
     }
     return () => {
-      // Called twice (a second clean-up), it must not touch the set a later
-      // listener of the same event made once this one had emptied.
-      if (!set.delete(listener as EventListener<GatewayEventName>)) return;
-      if (set.size === 0 && listeners.get(event) === set) {
-        listeners.delete(event);
-      }
-      if (this.#manager) this.#subscribe();
+      if (remove() && this.#manager) this.#subscribe();
     };
   }
 
@@ -451,8 +451,8 @@ export class Client {
     }
     for (
       const event of new Set([
-        ...this.#listeners.keys(),
-        ...this.#arrivalListeners.keys(),
+        ...this.#listeners.events(),
+        ...this.#arrivalListeners.events(),
       ])
     ) {
       warnUndeliverable(
@@ -667,8 +667,8 @@ export class Client {
     if (events !== "auto") return new Set([...events, ...cacheEvents]);
     return new Set([
       ...this.#routes.methods.keys(),
-      ...this.#listeners.keys(),
-      ...this.#arrivalListeners.keys(),
+      ...this.#listeners.events(),
+      ...this.#arrivalListeners.events(),
       ...cacheEvents,
     ]);
   }
@@ -703,7 +703,7 @@ export class Client {
     const early = routed ? this.#arrivalListeners.get(event.name) : undefined;
     if (early !== undefined) {
       const onError = this.#routes.error ? this.#handler : undefined;
-      callAtArrival(event, early as Set<unknown>, slot, update, onError);
+      callAtArrival(event, early, slot, update, onError);
     }
     const raw = this.#routes.raw;
     const method = routed && this.#routes.calls.has(event.name);
@@ -724,8 +724,9 @@ export class Client {
       runner.call(this.#invokeMethod, event, ctx);
     }
     if (listeners !== undefined) {
-      // Over a copy (one added now waits); one removed before its turn is
-      // skipped.
+      // Over a copy (one added now waits); one not in the live Set at its
+      // turn is skipped (the event's Set is kept for good, so one removed
+      // and added again is in it).
       for (const f of [...listeners] as HandlerCall[]) {
         const ctx = slot.contextFor(update?.readOld());
         slot.push(
