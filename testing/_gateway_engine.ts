@@ -66,6 +66,74 @@ import {
 const MAX_PAYLOAD_BYTES = 4096;
 const encoder = new TextEncoder();
 
+/**
+ * The most text the in-process transport hands the client in one read: the
+ * TCP transport's largest read.
+ */
+const READ_CHARS = 64 * 1024;
+
+/** A frame (or the close, or a `delivered()` waiter) waiting to be read. */
+interface Step {
+  run: () => void;
+  size: number;
+}
+
+/**
+ * Hand steps to the client in order and in reads, as a socket does: each
+ * step in a microtask of its own, queued when it is sent if the read under
+ * way has room (so a few frames arrive as they always did), the rest in a
+ * read that starts once the last step of this one ran. A shard pauses (it
+ * closes the socket) in a microtask after the frame that put it over its
+ * bound: queued all up front, a whole burst reached it first, and its bound
+ * did not hold; now at most the rest of one read does.
+ *
+ * @returns A function that queues a step of `size` characters after those
+ *   queued before it.
+ */
+function inReads(): (run: () => void, size?: number) => void {
+  let steps: Step[] = [];
+  let head = 0;
+  // How many steps from `head` have a microtask queued, and their size.
+  let owned = 0;
+  let planned = 0;
+  let nextRead = false;
+  const runOne = (): void => {
+    const step = steps[head++]!;
+    owned--;
+    try {
+      step.run();
+    } finally {
+      if (owned === 0) {
+        planned = 0;
+        if (head < steps.length) {
+          // After what the client queued while it read this one.
+          nextRead = true;
+          queueMicrotask(() => {
+            nextRead = false;
+            take();
+          });
+        } else {
+          steps = [];
+          head = 0;
+        }
+      }
+    }
+  };
+  const take = (): void => {
+    while (head + owned < steps.length) {
+      const size = steps[head + owned]!.size;
+      if (owned > 0 && planned + size > READ_CHARS) return;
+      planned += size;
+      owned++;
+      queueMicrotask(runOne);
+    }
+  };
+  return (run, size = 0) => {
+    steps.push({ run, size });
+    if (!nextRead) take();
+  };
+}
+
 /** The state and machinery behind one `FakeGateway`. */
 export class GatewayEngine implements GatewayCore {
   readonly scheduler: Scheduler;
@@ -275,23 +343,23 @@ export class GatewayEngine implements GatewayCore {
     queueMicrotask(() => {
       if (socket.state !== "connecting") return;
       let dropped = false;
+      const inOrder = inReads();
       const peer: FakeGatewayPeer = {
         send: (frame) =>
-          queueMicrotask(() => {
+          inOrder(() => {
             if (!dropped) socket.receive(frame);
-          }),
+          }, typeof frame === "string" ? frame.length : frame.byteLength),
         close: (code, reason) =>
-          queueMicrotask(() => {
+          inOrder(() => {
             if (!dropped) socket.serverClose(code, reason);
           }),
         drop: () => {
           dropped = true;
           queueMicrotask(() => socket.drop());
         },
-        // Each frame reaches the client's listener in a microtask of its
-        // own, in order: one queued after them runs once all were handed
+        // A step after the frames sent so far runs once all were handed
         // over (or lost to a drop).
-        delivered: () => new Promise((resolve) => queueMicrotask(resolve)),
+        delivered: () => new Promise((resolve) => inOrder(resolve)),
       };
       const handle = this.acceptConnection(url, peer);
       if (!handle) {
