@@ -979,16 +979,25 @@ export function createTcpWebSocketTransport(
   // null read as "Cannot read properties of null", naming no option.
   assertObjectOption("transport", "options", options);
   const given: unknown = options.caCerts;
+  const why =
+    "Cannot create transport as 'caCerts' must be an array of PEM strings";
   // A falsy one (0, "", null) was read as "not set", another failed with
   // "options.caCerts is not iterable".
-  if (
-    given !== undefined &&
-    (!Array.isArray(given) || !given.every((cert) => typeof cert === "string"))
-  ) {
+  if (given !== undefined && !Array.isArray(given)) {
     throw new TypeError(
-      `Cannot create transport as 'caCerts' must be an array of PEM strings: current value 'caCerts=${
-        shownQuoted(given)
-      }'`,
+      `${why}: current value 'caCerts=${shownQuoted(given)}'`,
+    );
+  }
+  // findIndex, not every: every skips a hole, which reached startTls.
+  const bad = given?.findIndex((cert) => typeof cert !== "string") ?? -1;
+  if (bad >= 0) {
+    const cert: unknown = given![bad];
+    // A certificate read with Deno.readFile: say how to pass its text.
+    const bytes = cert instanceof ArrayBuffer || ArrayBuffer.isView(cert)
+      ? " (pass the PEM text: new TextDecoder().decode(bytes), or Deno.readTextFile)"
+      : "";
+    throw new TypeError(
+      `${why}: current value 'caCerts[${bad}]=${shownQuoted(cert)}'${bytes}`,
     );
   }
   const caCerts = given === undefined ? undefined : [...given];

@@ -114,3 +114,22 @@ Deno.test("RedisCache: an answer read just after the bound (a process paused pas
   assert.equal(cache.stale, false);
   assert.equal(clock.pending, 0);
 });
+
+Deno.test("RedisCache: bytes read within the grace second after the bound (a paused process reading its socket late) mark nothing", async () => {
+  const clock = new VirtualScheduler();
+  const stale: unknown[] = [];
+  const socket = { bytesRead: 0 };
+  const redis = Object.assign(hungConnection(), { stream: socket });
+  const cache = new RedisCache(redis, {
+    scheduler: clock,
+    onStale: (error) => stale.push(error),
+  });
+  const lines = await captureStderr(async () => {
+    void cache.apply("GUILD_UPDATE", { id: "1", name: "H" });
+    await clock.advance(SILENT_REDIS_MS); // the bound passes, nothing read
+    socket.bytesRead += 5; // read just after: the process was paused
+    await clock.advance(1_000); // the grace second ends
+  });
+  assert.deepEqual(stale, [], lines.join("\n"));
+  assert.equal(cache.stale, false);
+});

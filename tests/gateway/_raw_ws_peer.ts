@@ -82,6 +82,14 @@ export class RawWsPeer {
     return this.#write(serverFrame(0x8, payload));
   }
 
+  /**
+   * Write `bytes` as given, in one write: frames cut or joined where a test
+   * wants them (see {@linkcode serverFrame}).
+   */
+  sendBytes(bytes: Uint8Array): Promise<void> {
+    return this.#write(bytes);
+  }
+
   /** The client's next frame (fails after the watchdog). */
   readFrame(): Promise<ClientFrame> {
     return within(this.#readFrame(), "a frame from the client");
@@ -150,7 +158,7 @@ export class RawWsPeer {
 }
 
 /** An unmasked, final server frame of fewer than 65536 bytes. */
-function serverFrame(opcode: number, payload: Uint8Array): Uint8Array {
+export function serverFrame(opcode: number, payload: Uint8Array): Uint8Array {
   const ext = payload.length < 126 ? 0 : 2;
   const out = new Uint8Array(2 + ext + payload.length);
   out[0] = 0x80 | opcode;

@@ -6,9 +6,10 @@
 // the close-code policy applies. (The runtime's WebSocket, behind
 // webSocketTransport, reports "1007 Invalid UTF-8" and no code: nothing the
 // library can fix.) A close frame too long (a reason past 125 bytes) is
-// failed with 1002 but reported with its code alike. Against a hand-written
-// loopback server;
-// the shard's timers on the virtual clock, every real wait on an event.
+// failed with 1002 but reported with its code alike, once, even when its
+// code comes in a later read than its header. Against a hand-written
+// loopback server; the shard's timers on the virtual clock, every real wait
+// on an event.
 import assert from "node:assert/strict";
 import type { GatewayError } from "../../gateway/errors.ts";
 import { Shard } from "../../gateway/shard.ts";
@@ -17,13 +18,30 @@ import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { GatewayIntent } from "../../types/intents.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { within } from "../_fakes/watchdog.ts";
-import { RawWsPeer } from "./_raw_ws_peer.ts";
+import { RawWsPeer, serverFrame } from "./_raw_ws_peer.ts";
 
 /** "Authentication failed é" cut one byte short: invalid UTF-8. */
 const CUT_REASON = new TextEncoder().encode("Authentication failed \u00e9")
   .slice(0, -1);
 
-Deno.test("tcpWebSocketTransport answers a close reason that is not UTF-8 with 1007 and reports the code the server sent", async () => {
+/** A reason past a control frame's 125 bytes. */
+const LONG_REASON = new TextEncoder().encode("x".repeat(200));
+
+/** A close frame with `code` and `reason`, as a server sends it. */
+function closeFrame(code: number, reason: Uint8Array): Uint8Array {
+  const payload = new Uint8Array(2 + reason.length);
+  payload.set([code >>> 8, code & 0xff]);
+  payload.set(reason, 2);
+  return serverFrame(0x8, payload);
+}
+
+/**
+ * What a tcpWebSocketTransport reports, and the code it answers with, when
+ * the loopback server does `send` once the connection is open.
+ */
+async function reportsOf(
+  send: (peer: RawWsPeer) => Promise<void>,
+): Promise<{ answer: number; said: string[] }> {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   const said: string[] = [];
@@ -44,27 +62,65 @@ Deno.test("tcpWebSocketTransport answers a close reason that is not UTF-8 with 1
   const peer = await RawWsPeer.accept(listener);
   try {
     await within(open, "open");
-    await peer.sendClose(4004, CUT_REASON);
+    await send(peer);
     const answer = await peer.readFrame();
     assert.equal(answer.opcode, 0x8);
-    assert.equal((answer.payload[0]! << 8) | answer.payload[1]!, 1007);
     peer.close();
     await within(closed, "the close");
-    assert.deepEqual(said, [
-      "frame 4004 'Authentication failed \uFFFD'",
-      "error A close reason is not valid UTF-8",
-      "close 4004 'Authentication failed \uFFFD'",
-    ]);
+    return { answer: (answer.payload[0]! << 8) | answer.payload[1]!, said };
   } finally {
     socket.close(1000);
     peer.close();
     listener.close();
     await within(closed, "the close");
   }
+}
+
+Deno.test("tcpWebSocketTransport answers a close reason that is not UTF-8 with 1007 and reports the code the server sent", async () => {
+  const { answer, said } = await reportsOf((peer) =>
+    peer.sendClose(4004, CUT_REASON)
+  );
+  assert.equal(answer, 1007);
+  assert.deepEqual(said, [
+    "frame 4004 'Authentication failed \uFFFD'",
+    "error A close reason is not valid UTF-8",
+    "close 4004 'Authentication failed \uFFFD'",
+  ]);
 });
 
-/** A reason past a control frame's 125 bytes. */
-const LONG_REASON = new TextEncoder().encode("x".repeat(200));
+/** What the transport says of a close 4004 frame too long: the code, once. */
+const TOO_LONG_SAID = [
+  "frame 4004 ''",
+  "error A control frame is fragmented or too long",
+  "close 4004 ''",
+];
+
+Deno.test("tcpWebSocketTransport fails a close frame too long with 1002 and reports the code the server sent, once", async () => {
+  const { answer, said } = await reportsOf((peer) =>
+    peer.sendClose(4004, LONG_REASON)
+  );
+  assert.equal(answer, 1002);
+  assert.deepEqual(said, TOO_LONG_SAID);
+});
+
+Deno.test("tcpWebSocketTransport reports the code of a close frame too long whose code comes in a later read than its header", async () => {
+  const { answer, said } = await reportsOf(async (peer) => {
+    const close = closeFrame(4004, LONG_REASON);
+    const header = 4; // 0x88, 126 and the 16-bit length: the code follows
+    await peer.sendBytes(
+      new Uint8Array([
+        ...serverFrame(0x9, new Uint8Array(0)),
+        ...close.subarray(0, header),
+      ]),
+    );
+    // The ping's answer shows the transport read what came with it: the
+    // close frame's header without its code.
+    assert.equal((await peer.readFrame()).opcode, 0xa, "the pong");
+    await peer.sendBytes(close.subarray(header));
+  });
+  assert.equal(answer, 1002);
+  assert.deepEqual(said, TOO_LONG_SAID);
+});
 
 for (
   const [what, reason] of [

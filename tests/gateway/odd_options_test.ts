@@ -99,6 +99,31 @@ const cases: Case[] = [
     TypeError,
     /^Cannot create transport as 'options' must be an object: current value 'options=null'$/,
   ],
+  // A caCerts entry that is no string is named, and bytes (a certificate
+  // read with Deno.readFile) are told how to become the PEM text.
+  [
+    "createTcpWebSocketTransport caCerts [Uint8Array]",
+    () =>
+      createTcpWebSocketTransport({ caCerts: [new Uint8Array(1)] as never }),
+    TypeError,
+    /^Cannot create transport as 'caCerts' must be an array of PEM strings: current value 'caCerts\[0\]=Uint8Array' \(pass the PEM text: new TextDecoder\(\)\.decode\(bytes\), or Deno\.readTextFile\)$/,
+  ],
+  ...([
+    ["[1]", [1]],
+    ["[null]", [null]],
+    ['["pem", undefined]', ["pem", undefined]],
+    // every() skips a hole, which reached startTls as undefined.
+    ["with a hole", new Array(1)],
+  ] as const).map(([label, caCerts]): Case => [
+    `createTcpWebSocketTransport caCerts ${label}`,
+    () => createTcpWebSocketTransport({ caCerts: caCerts as never }),
+    TypeError,
+    new RegExp(
+      `^Cannot create transport as 'caCerts' must be an array of PEM strings: current value 'caCerts\\[${
+        caCerts.length - 1
+      }\\]=${String(caCerts.at(-1))}'$`,
+    ),
+  ]),
   // Falsy garbage is not "not set".
   ...falsy.flatMap((value): Case[] => [
     [

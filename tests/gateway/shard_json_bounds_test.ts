@@ -14,6 +14,7 @@ import {
   sentOps,
 } from "../_fakes/shard_harness.ts";
 import { watchCompletion } from "../../fleet/shard_completion.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
 
 /**
  * A MESSAGE_CREATE longer than the count threshold, `depth` levels deep in
@@ -220,10 +221,21 @@ for (const filtered of [false, true]) {
         (event) => seen.push(event.data),
         filtered ? { events: ["MESSAGE_CREATE"] } : {},
       );
-      for (const [s, d] of [[2, "null"], [3, "5"], [4, '[{"id":"1"}]']]) {
-        h.socket().receive(`{"t":"MESSAGE_CREATE","s":${s},"op":0,"d":${d}}`);
-      }
-      dispatch(h.socket(), 5);
+      const said = await captureStderr(() => {
+        for (const [s, d] of [[2, "null"], [3, "5"], [4, '[{"id":"1"}]']]) {
+          h.socket().receive(
+            `{"t":"MESSAGE_CREATE","s":${s},"op":0,"d":${d}}`,
+          );
+        }
+        dispatch(h.socket(), 5);
+      });
+      // Said on stderr too: a bot with no error listener sees the skip.
+      const lines = said.filter((line) => line.includes("not an object"));
+      assert.equal(lines.length, 3, said.join("\n"));
+      assert.match(
+        lines[0]!,
+        /Shard 0 skipped MESSAGE_CREATE \(sequence 2\): its data is null, not an object/,
+      );
       assert.deepEqual(h.errors.map((e) => e.kind), Array(3).fill("decode"));
       assert.match(
         h.errors[0]!.message,

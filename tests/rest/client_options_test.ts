@@ -56,6 +56,11 @@ Deno.test("RestClient refuses a base URL with user info, a query or a fragment: 
         "http://proxy:***@127.0.0.1:9/api/v10",
       ],
       ["http://proxy@127.0.0.1:9/api/v10", "http://proxy@127.0.0.1:9/api/v10"],
+      // A password alone is user info too: fetch sends it all the same.
+      [
+        "http://:hunter2@127.0.0.1:9/api/v10",
+        "http://:***@127.0.0.1:9/api/v10",
+      ],
       ["http://127.0.0.1:9/api/v10?v=10", "http://127.0.0.1:9/api/v10?v=10"],
       ["http://127.0.0.1:9/api/v10?", "http://127.0.0.1:9/api/v10?"],
       ["http://127.0.0.1:9/api/v10#x", "http://127.0.0.1:9/api/v10#x"],
