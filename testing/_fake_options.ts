@@ -125,6 +125,7 @@ const GATEWAY_NUMBERS: readonly GatewayNumber[] = [
   ["maxConcurrency", POSITIVE, SAFE],
   ["sessionTtl", NON_NEGATIVE, MAX_TIMER_DELAY],
   ["replayBufferSize", NON_NEGATIVE, SAFE],
+  ["recordedFrames", NON_NEGATIVE, SAFE],
   // Each generated member is built on every op 8 that lists them.
   ["membersPerGuild", POSITIVE, MAX_MEMBERS_PER_GUILD],
   ["maxGuildsPerShard", POSITIVE, SAFE],

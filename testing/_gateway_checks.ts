@@ -36,6 +36,7 @@ const GATEWAY_OPTION_KEYS: readonly string[] = Object.keys(
     sessionStartLimit: true,
     sessionTtl: true,
     replayBufferSize: true,
+    recordedFrames: true,
     guilds: true,
     membersPerGuild: true,
     maxGuildsPerShard: true,
@@ -178,6 +179,10 @@ export function resolveConfig(options: FakeGatewayOptions): GatewayConfig {
     replayBufferSize: nonNegativeInteger(
       "replayBufferSize",
       options.replayBufferSize ?? 10_000,
+    ),
+    recordedFrames: nonNegativeInteger(
+      "recordedFrames",
+      options.recordedFrames ?? 10_000,
     ),
     membersPerGuild: positiveInteger(
       "membersPerGuild",

@@ -46,6 +46,7 @@ import {
   malformed,
   resolveConfig,
 } from "./_gateway_checks.ts";
+import { FrameLog } from "./_frame_log.ts";
 import { makeGuilds } from "./_gateway_fixtures.ts";
 import { onIdentify, onResume } from "./_gateway_handshake.ts";
 import { applyIntents, SKIP } from "./_gateway_intents.ts";
@@ -248,8 +249,8 @@ export class GatewayEngine implements GatewayCore {
       peer,
       session: undefined,
       shard: null,
-      received: [],
-      sent: [],
+      received: new FrameLog(this.config.recordedFrames),
+      sent: new FrameLog(this.config.recordedFrames),
       acks: true,
       openedAt: this.scheduler.now(),
       lastHeartbeatAt: null,

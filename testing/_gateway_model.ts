@@ -27,6 +27,7 @@ import type {
   FakeSessionState,
 } from "./fake_gateway_types.ts";
 import type { StreamCompressor } from "./_compressor.ts";
+import type { FrameLog } from "./_frame_log.ts";
 
 /** Closes after which the server forgets the session. */
 export const SESSION_ENDING_CLOSES = new Set<number>([
@@ -84,8 +85,10 @@ export interface Conn {
   peer: FakeGatewayPeer;
   session: Session | undefined;
   shard: [number, number] | null;
-  received: FakeClientFrame[];
-  sent: GatewayPayload[];
+  /** Frames the client sent, the last `recordedFrames` of them. */
+  received: FrameLog<FakeClientFrame>;
+  /** Payloads the server sent, the last `recordedFrames` of them. */
+  sent: FrameLog<GatewayPayload>;
   acks: boolean;
   openedAt: number;
   lastHeartbeatAt: number | null;
@@ -141,6 +144,7 @@ export interface GatewayConfig {
   maxConcurrency: number;
   sessionTtl: number;
   replayBufferSize: number;
+  recordedFrames: number;
   membersPerGuild: number;
   maxGuildsPerShard: number;
   shardCountMultiple: number;
@@ -264,8 +268,8 @@ export function connectionView(conn: Conn): FakeGatewayConnection {
     state: conn.state,
     shard: conn.shard && [conn.shard[0], conn.shard[1]],
     sessionId: conn.session?.id ?? null,
-    received: conn.received.map((frame) => ({ ...frame })),
-    sent: [...conn.sent],
+    received: conn.received.toArray().map((frame) => ({ ...frame })),
+    sent: conn.sent.toArray(),
     acks: conn.acks,
     openedAt: conn.openedAt,
     lastHeartbeatAt: conn.lastHeartbeatAt,

@@ -130,6 +130,16 @@ export interface FakeGatewayOptions {
    */
   replayBufferSize?: number;
   /**
+   * Frames kept per connection and direction in
+   * {@linkcode FakeGatewayConnection.sent} and
+   * {@linkcode FakeGatewayConnection.received}: the most recent ones, older
+   * ones are dropped, so a long run (a soak test) keeps the fake's memory
+   * flat. `0` keeps none.
+   *
+   * @default {10000}
+   */
+  recordedFrames?: number;
+  /**
    * The guilds the bot is in: a count (IDs are generated, spread evenly over
    * shards; at most 100000, as each is built up front) or the IDs
    * themselves, optionally with GUILD_CREATE fields.
@@ -347,9 +357,17 @@ export interface FakeGatewayConnection {
   readonly shard: readonly [number, number] | null;
   /** Its session's ID, while attached to one. */
   readonly sessionId: string | null;
-  /** Frames the client sent, in order. */
+  /**
+   * Frames the client sent, in order: the last
+   * {@linkcode FakeGatewayOptions.recordedFrames} of them, older ones
+   * dropped.
+   */
   readonly received: readonly FakeClientFrame[];
-  /** Payloads the server sent (before compression), in order. */
+  /**
+   * Payloads the server sent (before compression), in order: the last
+   * {@linkcode FakeGatewayOptions.recordedFrames} of them, older ones
+   * dropped.
+   */
   readonly sent: readonly GatewayPayload[];
   /** Whether heartbeats are acknowledged (see {@linkcode FakeGateway.setAcks}). */
   readonly acks: boolean;
