@@ -1,7 +1,8 @@
 /**
- * The frames a fake gateway connection keeps in one direction: only the
- * most recent ones, so a long run on the fakes (a soak test) does not grow
- * the heap with a record of every frame.
+ * The frames a fake gateway keeps: a connection's in one direction, and a
+ * session's dispatches to replay. Only the most recent ones, so a long run
+ * on the fakes (a soak test) does not grow the heap with a record of every
+ * frame, nor spend a copy of the whole buffer on each dispatch.
  *
  * @module
  */
@@ -23,6 +24,16 @@ export class FrameLog<T> {
     if (this.#items.length >= 2 * this.limit) {
       this.#items.splice(0, this.#items.length - this.limit);
     }
+  }
+
+  /** How many items are kept. */
+  get length(): number {
+    return Math.min(this.#items.length, this.limit);
+  }
+
+  /** Forget every item. */
+  clear(): void {
+    this.#items = [];
   }
 
   /** The kept items, oldest first (a new array). */

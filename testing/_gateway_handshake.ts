@@ -10,6 +10,7 @@ import { GatewayCloseCode } from "../types/close_codes.ts";
 import { ALL_INTENTS, PRIVILEGED_INTENTS } from "../types/intents.ts";
 import type { FakeHandshakeOutcome } from "./fake_gateway_types.ts";
 import { refreshBudget, takeIdentifySlot } from "./_gateway_budget.ts";
+import { FrameLog } from "./_frame_log.ts";
 import {
   isNonNegativeInteger,
   isObject,
@@ -166,7 +167,7 @@ export function onIdentify(core: GatewayCore, conn: Conn, d: unknown): void {
       version: conn.version,
       encoding: connEncoding(conn),
       seq: 0,
-      buffer: [],
+      buffer: new FrameLog(core.config.replayBufferSize),
       state: "active",
       conn,
       ttlTimer: undefined,
@@ -260,7 +261,8 @@ export function onResume(core: GatewayCore, conn: Conn, d: unknown): void {
       return;
     }
     const seq = d.seq;
-    const oldest = session.buffer[0]?.s ?? session.seq + 1;
+    const kept = session.buffer.toArray();
+    const oldest = kept[0]?.s ?? session.seq + 1;
     if (seq > session.seq || seq + 1 < oldest) {
       core.invalidate(session);
       throw new CloseSignal(GatewayCloseCode.InvalidSeq, "Invalid seq");
@@ -283,7 +285,7 @@ export function onResume(core: GatewayCore, conn: Conn, d: unknown): void {
     conn.session = session;
     conn.shard = session.shard ?? [0, 1];
     conn.state = "ready";
-    const replay = session.buffer.filter((p) => (p.s as number) > seq);
+    const replay = kept.filter((p) => (p.s as number) > seq);
     event.outcome = "resumed";
     event.replayed = replay.length;
     core.counters.resumed++;

@@ -116,7 +116,7 @@ export interface Session {
   version: number | null;
   encoding: string;
   seq: number;
-  buffer: GatewayPayload[];
+  buffer: FrameLog<GatewayPayload>;
   state: FakeSessionState;
   conn: Conn | undefined;
   ttlTimer: TimerId | undefined;
