@@ -14,7 +14,11 @@ import { onAbort } from "../base/abort_fanout.ts";
 import { Fifo } from "../base/fifo.ts";
 import { ForwardClock } from "../base/forward_clock.ts";
 import { shownQuoted } from "../base/option_checks.ts";
-import { clampTimerDelay, type Scheduler } from "../base/scheduler.ts";
+import {
+  clampTimerDelay,
+  realScheduler,
+  type Scheduler,
+} from "../base/scheduler.ts";
 import {
   type GlobalScope,
   routeGlobalScope,
@@ -41,10 +45,12 @@ import {
   laneId,
 } from "./_limiter_queue.ts";
 import { type KeptBucket, MIN_SWEEP_AT, sweepBuckets } from "./_bucket_cap.ts";
+import { applyAnswer } from "./_bucket_window.ts";
 
 // The read-only view of a limiter, its options and what it and its jobs
 // tell each other live with what answers say of limits.
 export { CLOUDFLARE_REPORT_INTERVAL } from "./rate_limit_headers.ts";
+export { MAX_HELD_RESET } from "./_bucket_window.ts";
 export type {
   AttemptResult,
   BucketState,
@@ -58,13 +64,13 @@ export type {
 export const IP_GLOBAL_LIMIT = 50;
 
 /**
- * The longest a bucket is held for a reset Discord reported (the longest
- * documented windows are minutes long). The requests waiting past the
- * client's `maxRateLimitWait` fail unsent meanwhile; a peer's reset of a
- * year would otherwise keep each bucket it named until the count's cap
- * (`MAX_BUCKETS` in `_bucket_cap.ts`) forgot it.
+ * Added to a global window's send time under the real clock, which reads
+ * whole milliseconds rounded down: the time rounded up, so that the slot
+ * reopens 1 s after the request really left, not up to 1 ms before (bursts
+ * of dozens within one millisecond put up to 68 requests into some real
+ * second). Under another scheduler its time is taken as exact.
  */
-export const MAX_HELD_RESET = 3_600_000;
+const REAL_CLOCK_SLACK = 1;
 
 /**
  * Route keys whose bucket hash is kept; past this the hash least recently
@@ -90,7 +96,10 @@ export const MAX_ROUTE_HASHES = 10_000;
  *   most 10,000 buckets, idle ones forgotten first (`sweepBuckets` in
  *   `_bucket_cap.ts`).
  * - When a route's hash is learned or changes, its waiting jobs follow it to
- *   the new bucket, keeping their order (in O(1), however many wait).
+ *   the new bucket, keeping their order (in O(1), however many wait). Its
+ *   jobs on other major parameters follow with their own first answer;
+ *   when the hash changed, their buckets meanwhile ask one request at a
+ *   time (after their window, if spent), not the old hash's count.
  * - Within a bucket jobs leave strictly in FIFO order. While `remaining` is
  *   unknown only one job is in flight; with `remaining` known, up to
  *   `remaining` jobs go out at once; at 0 the bucket waits for the reset,
@@ -155,10 +164,18 @@ export const MAX_ROUTE_HASHES = 10_000;
 export class RateLimiter implements RateLimitView {
   #scheduler: Scheduler;
   #globalWindow: number;
+  /** Added to each global send time: see {@linkcode REAL_CLOCK_SLACK}. */
+  #sendSlack: number;
   #onEvent: ((event: RateLimiterEvent) => void) | undefined;
   #hashes = new Map<string, string>();
   #buckets = new Map<string, KeptBucket>();
   #lanes = new Map<string, Lane>();
+  /**
+   * The lanes of each route-hash key (`routeHashKey`), on every major
+   * parameter, whose buckets' counts were taken under its current hash:
+   * when it changes, those counts are in doubt (`#forgetCounts`).
+   */
+  #routeLanes = new Map<string, Set<Lane>>();
   #seq = 0;
   /** Bucket count at which idle buckets are next swept (see `#bucketFor`). */
   #sweepAt = MIN_SWEEP_AT;
@@ -200,6 +217,9 @@ export class RateLimiter implements RateLimitView {
     }
     this.#scheduler = options.scheduler;
     this.#clock = new ForwardClock(options.scheduler);
+    this.#sendSlack = options.scheduler.now === realScheduler.now
+      ? REAL_CLOCK_SLACK
+      : 0;
     this.#bot = globalWindowOf(globalLimit);
     this.#ip = globalWindowOf(ipGlobalLimit);
     this.#globalWindow = globalWindow;
@@ -328,10 +348,7 @@ export class RateLimiter implements RateLimitView {
           this.#settle(job);
           job.reject(refused);
         }
-        if (lane.queue.length === 0) {
-          this.#detach(lane);
-          this.#lanes.delete(lane.id);
-        }
+        if (lane.queue.length === 0) this.#dropLane(lane);
       }
       this.#pump(bucket);
     }
@@ -388,6 +405,7 @@ export class RateLimiter implements RateLimitView {
       lane = { id, queue: new Fifo(), bucket };
       bucket.lanes.push(lane);
       this.#lanes.set(id, lane);
+      this.#indexLane(routeHashKey(job.route.key), lane);
     }
     if (atHead) lane.queue.unshift(job);
     else lane.queue.push(job);
@@ -403,10 +421,18 @@ export class RateLimiter implements RateLimitView {
     else lane.queue.remove(job);
     job.lane = undefined;
     lane.bucket.queued--;
-    if (lane.queue.length === 0) {
-      this.#detach(lane);
-      this.#lanes.delete(lane.id);
-    }
+    if (lane.queue.length === 0) this.#dropLane(lane);
+  }
+
+  /** Forget an emptied lane. */
+  #dropLane(lane: Lane): void {
+    this.#detach(lane);
+    this.#lanes.delete(lane.id);
+    // The lane id starts with the route key.
+    const hashKey = routeHashKey(lane.id.slice(0, lane.id.lastIndexOf("|")));
+    const lanes = this.#routeLanes.get(hashKey);
+    lanes?.delete(lane);
+    if (lanes?.size === 0) this.#routeLanes.delete(hashKey);
   }
 
   #detach(lane: Lane): void {
@@ -517,12 +543,16 @@ export class RateLimiter implements RateLimitView {
         this.#refuse(job, refusedNow);
         continue;
       }
-      global?.sent.push(now);
       if (probing) this.#cloudflare.probe = job;
       this.#dequeue(job);
       if (bucket.remaining !== undefined) bucket.remaining--;
       bucket.inFlight++;
       this.#send(bucket, job);
+      // Counted from once the attempt has started (the client's calls
+      // fetch() before it first awaits), read then: a burst takes time to
+      // send, and counted from its start (`now`) its last sends' slots
+      // reopened early.
+      global?.sent.push(this.#clock.now() + this.#sendSlack);
     }
     this.#arm(bucket, wakeAt);
     if (
@@ -624,7 +654,7 @@ export class RateLimiter implements RateLimitView {
       // Sent from another bucket (the route's hash changed): those still
       // in flight from it may count against this window too.
       const carried = bucket === sentFrom ? 0 : sentFrom.inFlight;
-      this.#apply(bucket, info, now, result.type === "success", carried);
+      applyAnswer(bucket, info, now, result.type === "success", carried);
     }
 
     if (result.type === "retry" && job.signal?.aborted) {
@@ -714,65 +744,41 @@ export class RateLimiter implements RateLimitView {
       target.queued += lane.queue.length;
       left.push(from);
     }
+    if (known !== undefined && known !== info.bucket) {
+      this.#forgetCounts(key, lane);
+    }
+    if (lane) this.#indexLane(key, lane);
     return target;
   }
 
+  /** Keep a lane among those of its route-hash key (see `#routeLanes`). */
+  #indexLane(hashKey: string, lane: Lane): void {
+    let lanes = this.#routeLanes.get(hashKey);
+    if (!lanes) this.#routeLanes.set(hashKey, lanes = new Set());
+    lanes.add(lane);
+  }
+
   /**
-   * Take in what an answer says of the bucket's window. `carried` requests
-   * in flight from another bucket count against its `remaining`.
+   * The route's hash changed: it holds on every major parameter, but the
+   * queues of the others wait on the old hash's buckets, and at a reset
+   * went with the old count (5 at once) into a bucket never asked (of 2).
+   * Their buckets ask one request at a time instead (from their reset, if
+   * spent), those in flight waited for, until an answer tells a count
+   * again (and moves the lane). Each lane once until its own answer: a
+   * peer alternating the hash costs O(1) a lane, not one per answer. The
+   * lane answered is in the bucket the answer tells of.
    */
-  #apply(
-    bucket: Bucket,
-    info: RateLimitInfo,
-    now: number,
-    success: boolean,
-    carried: number,
-  ): void {
-    if (bucket.resetAt !== undefined && now >= bucket.resetAt) {
-      // The local window is over (a bucket the route left, mapped to
-      // again): its count is stale, the answer's is of the current one.
-      bucket.remaining = undefined;
-      bucket.resetAt = undefined;
+  #forgetCounts(hashKey: string, answered: Lane | undefined): void {
+    const lanes = this.#routeLanes.get(hashKey);
+    if (!lanes) return;
+    for (const lane of lanes) {
+      if (lane === answered) continue;
+      const stale = lane.bucket;
+      stale.limit = undefined;
+      if (stale.remaining !== undefined && stale.remaining > 0) {
+        stale.remaining = undefined;
+      }
     }
-    if (info.limit !== undefined) bucket.limit = info.limit;
-    if (info.remaining !== undefined) {
-      // Never more than the limit (a peer said 50 of 5), less those in
-      // flight from the bucket the route left.
-      const reported = Math.max(
-        0,
-        Math.min(info.remaining, bucket.limit ?? Infinity) - carried,
-      );
-      // In-flight requests may already have used some of what the header
-      // reports, so never trust a higher count than the local one.
-      bucket.remaining = bucket.remaining === undefined
-        ? reported
-        : Math.min(bucket.remaining, reported);
-    }
-    if (info.resetAfter !== undefined) {
-      bucket.resetAt = now + Math.min(info.resetAfter, MAX_HELD_RESET);
-    }
-    if (
-      success && info.limit === undefined && info.remaining === undefined &&
-      info.bucket === undefined
-    ) {
-      // A success without rate-limit headers: the route has no per-route
-      // limit (the global one still applies).
-      bucket.remaining = Infinity;
-      bucket.limit = Infinity;
-    }
-    // A 429 whose headers say the bucket has requests left is a sublimit
-    // of that request alone (2 channel renames in 10 minutes): it waits
-    // (its retry's delay) or fails, and the bucket keeps what the headers
-    // say. Held, the bucket refused its other requests (a slowmode edit, a
-    // permission overwrite) unsent for the rename's 5 minutes. (A `shared`
-    // 429 comes without `retryAfter`: see `attemptOutcome`.)
-    const open = info.remaining !== undefined && info.remaining > 0;
-    if (info.retryAfter !== undefined && !open) {
-      bucket.remaining = 0;
-      bucket.resetAt = Math.max(
-        bucket.resetAt ?? now,
-        now + Math.min(info.retryAfter, MAX_HELD_RESET),
-      );
-    }
+    this.#routeLanes.delete(hashKey);
   }
 }
