@@ -13,7 +13,7 @@ COPY redis/ redis/
 COPY cache/ cache/
 COPY dispatch/ dispatch/
 # Fetch the npm packages at build time, so the container starts offline.
-RUN deno cache --frozen dispatch/main.ts
+RUN deno cache --frozen dispatch/mod.ts
 
 USER deno
 EXPOSE 8005

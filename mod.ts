@@ -108,8 +108,6 @@ export {
   type InteractionResponseOptions,
   INVALID_REQUEST_LIMIT,
   INVALID_REQUEST_WINDOW,
-  InvalidRequestGuard,
-  type InvalidRequestGuardOptions,
   InvalidRequestLimitError,
   MAX_FILES,
   MAX_UPLOAD_REQUEST_SIZE,

@@ -3,7 +3,7 @@
  * CPU per event from the gateway to a publish RabbitMQ confirmed, with the
  * broker on this machine, against a floor in the same run: a bare AMQP
  * publisher of the same bodies (persistent, confirmed, one channel). The
- * service runs as it ships (`dispatch/main.ts`, a subprocess) against the
+ * service runs as it ships (`dispatch/mod.ts`, a subprocess) against the
  * bench's loopback gateway server, once with the state cache off and once
  * with it on (every STATE_* resource in Redis).
  *
@@ -319,7 +319,7 @@ try {
         "--allow-read",
         "--allow-sys",
         ...(PROFILE ? [`--inspect-wait=127.0.0.1:${INSPECT_PORT}`] : []),
-        script("../dispatch/main.ts"),
+        script("../dispatch/mod.ts"),
       ],
       env,
       stdout: "inherit",

@@ -29,7 +29,6 @@ export {
   type CacheLookup,
   type CacheRead,
   type CacheUpdate,
-  KIND_RESOURCE,
 } from "./changes.ts";
 export type { CachedGuild } from "./cached_guild.ts";
 export { type CacheEffect, EVENT_CACHE_EFFECTS } from "./event_effects.ts";
@@ -42,11 +41,7 @@ export {
   MemoryCache,
 } from "./memory_store.ts";
 export type { CachedOldState, OldState } from "./old_state.ts";
-export {
-  type CacheOptions,
-  resolveCacheOptions,
-  type ResolvedCacheOptions,
-} from "./options.ts";
+export type { CacheOptions, ResolvedCacheOptions } from "./options.ts";
 export { cacheReads, reduceDispatch } from "./reduce.ts";
 export { RedisCache } from "./redis_store.ts";
 export type { RedisCacheOptions } from "./redis_cache_options.ts";

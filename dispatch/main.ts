@@ -1,8 +1,11 @@
 /**
- * The dispatch service's entry point: `deno task dispatch`, or
- * `deno run -A jsr:@disruption/disruption/dispatch`. Reads the configuration
- * from the environment and `./.env`, starts the service, and on SIGINT or
- * SIGTERM closes every shard resumably, drains, saves and exits.
+ * What the dispatch service's process does ({@linkcode runDispatchService}):
+ * reads the configuration from the environment and `./.env`, starts the
+ * service, and on SIGINT or SIGTERM closes every shard resumably, drains,
+ * saves and exits. The process's entry point is the `./dispatch` entry
+ * (`dispatch/mod.ts`), which calls it when run as the main module: one
+ * entry point for `deno task dispatch`, the Dockerfile and
+ * `deno run -A jsr:@disruption/disruption/dispatch`.
  *
  * @module
  */
@@ -99,5 +102,3 @@ export async function runDispatchService(): Promise<void> {
     Deno.exit(1);
   }
 }
-
-if (import.meta.main) await runDispatchService();

@@ -4,7 +4,8 @@
  * it, keeps sessions and the state cache in Redis with twilight-dispatch's
  * layout, serves Prometheus metrics and resumes after a restart. Run it with
  * `deno run -A jsr:@disruption/disruption/dispatch` (this module is also the
- * entry point), configured by twilight-dispatch's environment variables.
+ * service's one entry point: `deno task dispatch` and the Dockerfile run
+ * it too), configured by twilight-dispatch's environment variables.
  *
  * ```ts
  * import { loadDispatchConfig } from "@disruption/disruption/dispatch";

@@ -97,7 +97,7 @@ export function eventIdentity(event: FleetDispatch): string {
  * makes negligible (the filter is no security boundary). The digest is
  * `node:crypto`'s, synchronous, so a copy held is checked at once (measured
  * here: 6 µs for a 500-character message, 16 ms for a GUILD_CREATE of 6
- * million characters; `gateway/sha1.ts`, in JavaScript, took two to four
+ * million characters; `base/sha1.ts`, in JavaScript, took two to four
  * times as long). It has no
  * {@linkcode DuplicateFilter.confirm}: it records at
  * {@linkcode DuplicateFilter.firstSeen}, and nothing it records outlives

@@ -23,7 +23,7 @@ import {
   type SocketListener,
   type Transport,
 } from "./transport.ts";
-import { sha1 } from "./sha1.ts";
+import { sha1 } from "../base/sha1.ts";
 import { HandshakeError, parseRetryAfter } from "./connect_failure.ts";
 import { DEFAULT_USER_AGENT } from "../base/user_agent.ts";
 import { decodeUtf8 } from "../base/utf8_decode.ts";

@@ -120,6 +120,7 @@ export {
   userSelect,
 } from "./components.ts";
 export {
+  ANSWER_DEADLINE,
   type InitialResponder,
   INTERACTION_TOKEN_LIFETIME,
   InteractionContext,
@@ -134,7 +135,6 @@ export {
 } from "./errors.ts";
 export { ModalFields } from "./modal_fields.ts";
 export {
-  ANSWER_DEADLINE,
   type AwaitComponentOptions,
   type AwaitedComponent,
   type HandleOptions,

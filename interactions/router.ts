@@ -57,7 +57,6 @@ import { addPattern, byPattern, type PatternRoute } from "./_pattern_routes.ts";
 /** Lines a bot author must act on: on stderr when LogTape is not configured. */
 const visible = getVisibleLogger(["disruption", "interactions"]);
 
-export { ANSWER_DEADLINE } from "./context.ts";
 import type {
   AutocompleteInteraction,
   CommandInteraction,

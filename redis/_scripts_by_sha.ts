@@ -28,7 +28,7 @@
  * @module
  */
 import { Command, type Redis } from "ioredis";
-import { sha1 } from "../gateway/sha1.ts";
+import { sha1 } from "../base/sha1.ts";
 
 /** Each marked script's text → its SHA-1, as Redis names it (lower hex). */
 const SHAS = new Map<string, string>();

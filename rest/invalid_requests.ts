@@ -354,7 +354,7 @@ export class UnknownWebhooks {
  *
  * @example Refuse at the cap
  * ```ts
- * import { InvalidRequestGuard } from "@disruption/disruption/rest";
+ * import { InvalidRequestGuard } from "./invalid_requests.ts";
  * import { VirtualScheduler } from "@disruption/disruption/testing";
  * import assert from "node:assert/strict";
  *

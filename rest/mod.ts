@@ -48,8 +48,6 @@ export {
 export {
   INVALID_REQUEST_LIMIT,
   INVALID_REQUEST_WINDOW,
-  InvalidRequestGuard,
-  type InvalidRequestGuardOptions,
   InvalidRequestLimitError,
   TokenRejectedError,
   UnknownWebhookError,

@@ -51,9 +51,9 @@ import {
 import {
   FakeRest,
   type FakeRestServer,
-  INTERACTION_RESPONSE_DEADLINE,
   type RecordedInteractionResponse,
 } from "./fake_rest.ts";
+import { ANSWER_DEADLINE } from "../interactions/context.ts";
 import type {
   ChatInputCommand,
   Choice,
@@ -1711,8 +1711,8 @@ export class FakeDiscord {
       this.#responseWaiters,
       (response: RecordedInteractionResponse) => response.interactionId === id,
       `an answer to ${what}`,
-      this.#answerTimeout < INTERACTION_RESPONSE_DEADLINE ? undefined : {
-        ms: INTERACTION_RESPONSE_DEADLINE,
+      this.#answerTimeout < ANSWER_DEADLINE ? undefined : {
+        ms: ANSWER_DEADLINE,
         message:
           `The bot did not answer ${what} within 3 s: Discord needs the initial interaction response (or a deferral, type 5 or 6) within 3 s and answers a later one 404 Unknown interaction (10062)`,
       },

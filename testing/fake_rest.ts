@@ -52,7 +52,7 @@ import { deferredReplyEdit } from "./_deferred_followup.ts";
 import { tooManyRequests } from "./_rate_limit_answer.ts";
 import { isTokenReset } from "./_token_reset.ts";
 import {
-  ANSWER_DEADLINE as INTERACTION_RESPONSE_DEADLINE,
+  ANSWER_DEADLINE,
   INTERACTION_TOKEN_LIFETIME,
 } from "../interactions/context.ts";
 
@@ -395,14 +395,6 @@ interface ModelBucket {
   resetAt: number;
 }
 
-// Discord's two interaction deadlines, which the fake's rules enforce: one
-// declaration each, the interactions context's, under the names the fake
-// has always exported them by.
-export {
-  ANSWER_DEADLINE as INTERACTION_RESPONSE_DEADLINE,
-  INTERACTION_TOKEN_LIFETIME,
-} from "../interactions/context.ts";
-
 interface InteractionState {
   id: string;
   token: string;
@@ -559,7 +551,6 @@ export class FakeRest {
   #routeLimits = new Map<string, { limit: number; resetAfter: number }>();
   #buckets = new Map<string, ModelBucket>();
   #nextBucketState: RateLimitScript | undefined;
-  #bucketScripts: (RateLimitScript & { key: string })[] = [];
   #scripted429: Script429[] = [];
   /** Route key -> when its shared resource's limit (a scripted one) ends. */
   #sharedUntil = new Map<string, number>();
@@ -699,10 +690,11 @@ export class FakeRest {
    *
    * Registering starts its clocks, on the fake's scheduler, as Discord's
    * start when it sends the interaction: the initial response must come
-   * within {@linkcode INTERACTION_RESPONSE_DEADLINE} (3 s; later, 404
-   * `10062 Unknown interaction`), and the token serves follow-ups and
-   * `@original` for {@linkcode INTERACTION_TOKEN_LIFETIME} (15 min; later,
-   * 401 `50027 Invalid Webhook Token`).
+   * within `ANSWER_DEADLINE` (3 s; later, 404 `10062 Unknown interaction`),
+   * and the token serves follow-ups and `@original` for
+   * `INTERACTION_TOKEN_LIFETIME` (15 min; later,
+   * 401 `50027 Invalid Webhook Token`); both constants are exported by
+   * `@disruption/disruption/interactions`.
    *
    * @param interaction Id, token, channel and (for components) message.
    */
@@ -1560,7 +1552,7 @@ export class FakeRest {
     }
     if (
       this.#scheduler.now() - interaction.createdAt >=
-        INTERACTION_RESPONSE_DEADLINE
+        ANSWER_DEADLINE
     ) {
       // Discord forgets an interaction not answered within 3 s.
       return {

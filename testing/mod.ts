@@ -29,8 +29,6 @@ export {
   FakeRest,
   type FakeRestOptions,
   type FakeRestServer,
-  INTERACTION_RESPONSE_DEADLINE,
-  INTERACTION_TOKEN_LIFETIME,
   type RecordedFile,
   type RecordedInteractionResponse,
   type RecordedRequest,

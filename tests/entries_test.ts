@@ -29,6 +29,15 @@ const INTERNALS = [
   "multipartBody",
   "PreparedUpload",
   "UploadLimits",
+  // The REST client's own invalid-request cap: nothing takes a guard, and
+  // callers set `invalidRequestLimit`.
+  "InvalidRequestGuard",
+  "InvalidRequestGuardOptions",
+  // The cache stores' plumbing: callers pass options and events to a store.
+  // (`cacheReads` stays public: `reduceDispatch`'s contract for a store that
+  // reads asynchronously is stated in its terms.)
+  "resolveCacheOptions",
+  "KIND_RESOURCE",
 ];
 
 /** The names `deno doc` lists for the given modules, by module URL. */
@@ -75,6 +84,22 @@ Deno.test("The root entry is the library's face: Client, Handler, intents, the g
     assert.ok(names.has(name), `mod.ts should export ${name}`);
   }
   assert.ok(!names.has("FakeDiscord"));
+});
+
+Deno.test("Discord's interaction deadlines have one name each, in ./interactions only", async () => {
+  const interactions = await exportedNames("interactions/mod.ts");
+  assert.ok(interactions.has("ANSWER_DEADLINE"));
+  assert.ok(interactions.has("INTERACTION_TOKEN_LIFETIME"));
+  const testing = await exportedNames("testing/mod.ts");
+  for (
+    const name of [
+      "ANSWER_DEADLINE",
+      "INTERACTION_RESPONSE_DEADLINE",
+      "INTERACTION_TOKEN_LIFETIME",
+    ]
+  ) {
+    assert.ok(!testing.has(name), `testing/mod.ts exports ${name}`);
+  }
 });
 
 Deno.test("Each entry point passes deno doc --lint on its own", async () => {

@@ -1,5 +1,5 @@
 // End-to-end harness for the dispatch service: the service runs as a real
-// subprocess (deno run dispatch/main.ts) against the loopback FakeDiscord,
+// subprocess (deno run dispatch/mod.ts) against the loopback FakeDiscord,
 // a real RabbitMQ (DISRUPTION_TEST_AMQP_URL) and a real Redis
 // (DISRUPTION_TEST_REDIS_URL, database 11). A consumer in this process reads
 // gateway.recv; a TCP proxy between the service and the broker can be cut
@@ -200,7 +200,7 @@ export function freePort(): number {
 }
 
 /**
- * `deno run dispatch/main.ts` in `cwd`, output piped. Its environment is
+ * `deno run dispatch/mod.ts` in `cwd`, output piped. Its environment is
  * only `env` and what runs deno: a variable of the parent's environment,
  * e.g. REDIS_PORT from .ci/services.sh, must not configure the service
  * behind the test's back.
@@ -209,7 +209,7 @@ export function serviceCommand(
   env: Record<string, string>,
   cwd: string,
 ): Deno.Command {
-  const main = new URL("../../dispatch/main.ts", import.meta.url);
+  const main = new URL("../../dispatch/mod.ts", import.meta.url);
   const config = new URL("../../deno.json", import.meta.url);
   return new Deno.Command("deno", {
     args: [

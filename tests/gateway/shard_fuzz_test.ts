@@ -26,7 +26,7 @@ import { Shard } from "../../gateway/shard.ts";
 import type { ShardOptions } from "../../gateway/shard_options.ts";
 import type { GatewayError } from "../../gateway/errors.ts";
 import type { TransportCompression } from "../../gateway/inflater.ts";
-import { sha1 } from "../../gateway/sha1.ts";
+import { sha1 } from "../../base/sha1.ts";
 import { CLOSE_CODE_POLICY } from "../../gateway/shard_state.ts";
 import { tcpWebSocketTransport } from "../../gateway/tcp_transport.ts";
 import { type Transport, webSocketTransport } from "../../gateway/transport.ts";

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { RestClient } from "../../rest/rest_client.ts";
 import { DiscordApiError } from "../../rest/errors.ts";
 import {
-  FakeRest,
-  INTERACTION_RESPONSE_DEADLINE,
+  ANSWER_DEADLINE,
   INTERACTION_TOKEN_LIFETIME,
-} from "../../testing/fake_rest.ts";
+} from "../../interactions/mod.ts";
+import { FakeRest } from "../../testing/fake_rest.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 
 function setup(): { fake: FakeRest; rest: RestClient } {
@@ -106,7 +106,7 @@ Deno.test("FakeRest: an initial response 3 s or more after the interaction is 40
   ).then(() => undefined, (e) => e);
   assert.ok(followUp instanceof DiscordApiError);
   assert.equal(followUp.code, 10015);
-  assert.equal(INTERACTION_RESPONSE_DEADLINE, 3_000);
+  assert.equal(ANSWER_DEADLINE, 3_000);
 });
 
 Deno.test("FakeRest: an interaction token serves follow-ups and @original for 15 minutes, then 401 Invalid Webhook Token", async () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { sha1 } from "../../gateway/sha1.ts";
+import { sha1 } from "../../base/sha1.ts";
 
 const encoder = new TextEncoder();
 

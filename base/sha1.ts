@@ -1,12 +1,15 @@
 /**
- * SHA-1 (FIPS 180-4), synchronous, for the one place the WebSocket
- * handshake needs it: `Sec-WebSocket-Accept` is the SHA-1 of the key plus a
- * fixed GUID (RFC 6455 §4.2.2). It is not used for anything secret.
+ * SHA-1 (FIPS 180-4), synchronous, for the places that need a name, not a
+ * secret: the WebSocket handshake's `Sec-WebSocket-Accept`, the SHA-1 of
+ * the key plus a fixed GUID (RFC 6455 §4.2.2), and the SHA-1 Redis names a
+ * Lua script by for `EVALSHA`. It is not used for anything secret.
  *
  * Why not `crypto.subtle.digest`: it is asynchronous and runs on the
  * runtime's blocking thread pool, so a thousand shards connecting at once
  * start extra threads and leave several MB of resident memory behind; this
  * digest of a 60-byte input costs a microsecond on the calling thread.
+ * Both callers need the digest synchronously, and it sits in the base so
+ * the Redis layer does not reach into the gateway for it.
  *
  * @module
  */
