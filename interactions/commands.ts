@@ -228,6 +228,14 @@ export function command<
  * @throws {RangeError} For a name (localized ones included) that is not
  *   1-32 characters, or permissions or contexts as {@linkcode command}.
  * @throws {TypeError} For a localization key that is not a Discord locale.
+ *
+ * @example Usage
+ * ```ts
+ * import { userCommand } from "@disruption/disruption/interactions";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(userCommand({ name: "Show avatar" }), { name: "Show avatar", type: 2 });
+ * ```
  */
 export function userCommand<const N extends string>(
   options: CommandOptions<N>,
@@ -244,6 +252,14 @@ export function userCommand<const N extends string>(
  * @throws {RangeError} For a name (localized ones included) that is not
  *   1-32 characters, or permissions or contexts as {@linkcode command}.
  * @throws {TypeError} For a localization key that is not a Discord locale.
+ *
+ * @example Usage
+ * ```ts
+ * import { messageCommand } from "@disruption/disruption/interactions";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(messageCommand({ name: "Quote" }), { name: "Quote", type: 3 });
+ * ```
  */
 export function messageCommand<const N extends string>(
   options: CommandOptions<N>,
@@ -308,6 +324,15 @@ function option<T extends number, V, R extends boolean>(
  * @typeParam C Its fixed choices.
  * @param options Description, required, choices, lengths, autocomplete.
  * @returns The option definition.
+ *
+ * @example Usage
+ * ```ts
+ * import { string } from "@disruption/disruption/interactions";
+ * import assert from "node:assert/strict";
+ *
+ * const colour = string({ description: "Colour", choices: [{ name: "Red", value: "red" }] });
+ * assert.deepEqual(colour, { type: 3, description: "Colour", required: false, choices: [{ name: "Red", value: "red" }] });
+ * ```
  */
 export function string<
   const R extends boolean = false,
@@ -356,6 +381,15 @@ export function string<
  * @typeParam C Its fixed choices.
  * @param options Description, required, choices, min/max, autocomplete.
  * @returns The option definition.
+ *
+ * @example Usage
+ * ```ts
+ * import { integer } from "@disruption/disruption/interactions";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(integer({ description: "Sides", min: 2 }), { type: 4, description: "Sides", required: false, min_value: 2 });
+ * assert.throws(() => integer({ description: "Sides", min: 1.5 }), RangeError);
+ * ```
  */
 export function integer<
   const R extends boolean = false,
@@ -404,6 +438,15 @@ export function integer<
  * @typeParam C Its fixed choices.
  * @param options Description, required, choices, min/max, autocomplete.
  * @returns The option definition.
+ *
+ * @example Usage
+ * ```ts
+ * import { number } from "@disruption/disruption/interactions";
+ * import assert from "node:assert/strict";
+ *
+ * const ratio = number({ description: "Ratio", min: 0, max: 1 });
+ * assert.deepEqual(ratio, { type: 10, description: "Ratio", required: false, min_value: 0, max_value: 1 });
+ * ```
  */
 export function number<
   const R extends boolean = false,
@@ -451,6 +494,14 @@ export function number<
  * @typeParam R Whether it is required.
  * @param options Description and required.
  * @returns The option definition.
+ *
+ * @example Usage
+ * ```ts
+ * import { boolean } from "@disruption/disruption/interactions";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(boolean({ description: "Hide", required: true }), { type: 5, description: "Hide", required: true });
+ * ```
  */
 export function boolean<const R extends boolean = false>(
   options: OptionOptions<R>,
@@ -466,6 +517,14 @@ export function boolean<const R extends boolean = false>(
  * @typeParam R Whether it is required.
  * @param options Description and required.
  * @returns The option definition.
+ *
+ * @example Usage
+ * ```ts
+ * import { user } from "@disruption/disruption/interactions";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(user({ description: "Who" }), { type: 6, description: "Who", required: false });
+ * ```
  */
 export function user<const R extends boolean = false>(
   options: OptionOptions<R>,
@@ -482,6 +541,15 @@ export function user<const R extends boolean = false>(
  * @param options Description, required, channel types.
  * @returns The option definition.
  * @throws {RangeError} For a channel type that is not a `ChannelType`.
+ *
+ * @example Usage
+ * ```ts
+ * import { channel } from "@disruption/disruption/interactions";
+ * import assert from "node:assert/strict";
+ *
+ * const where = channel({ description: "Where", channelTypes: [0] });
+ * assert.deepEqual(where, { type: 7, description: "Where", required: false, channel_types: [0] });
+ * ```
  */
 export function channel<const R extends boolean = false>(
   options: ChannelOptionOptions<R>,
@@ -498,6 +566,14 @@ export function channel<const R extends boolean = false>(
  * @typeParam R Whether it is required.
  * @param options Description and required.
  * @returns The option definition.
+ *
+ * @example Usage
+ * ```ts
+ * import { role } from "@disruption/disruption/interactions";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(role({ description: "Role" }), { type: 8, description: "Role", required: false });
+ * ```
  */
 export function role<const R extends boolean = false>(
   options: OptionOptions<R>,
@@ -513,6 +589,14 @@ export function role<const R extends boolean = false>(
  * @typeParam R Whether it is required.
  * @param options Description and required.
  * @returns The option definition.
+ *
+ * @example Usage
+ * ```ts
+ * import { mentionable } from "@disruption/disruption/interactions";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(mentionable({ description: "Who" }), { type: 9, description: "Who", required: false });
+ * ```
  */
 export function mentionable<const R extends boolean = false>(
   options: OptionOptions<R>,
@@ -572,6 +656,16 @@ export interface SubcommandOptions<O extends OptionMap>
  * @typeParam O Its options.
  * @param options Description and options.
  * @returns The option definition.
+ *
+ * @example Usage
+ * ```ts
+ * import { string, subcommand } from "@disruption/disruption/interactions";
+ * import assert from "node:assert/strict";
+ *
+ * const add = subcommand({ description: "Add", options: { item: string({ description: "Item" }) } });
+ * assert.equal(add.type, 1);
+ * assert.equal(add.options.item.type, 3);
+ * ```
  */
 export function subcommand<const O extends OptionMap = Record<never, never>>(
   options: SubcommandOptions<O>,
@@ -600,6 +694,16 @@ export interface SubcommandGroupOptions<
  * @typeParam S Its subcommands.
  * @param options Description and subcommands.
  * @returns The option definition.
+ *
+ * @example Usage
+ * ```ts
+ * import { subcommand, subcommandGroup } from "@disruption/disruption/interactions";
+ * import assert from "node:assert/strict";
+ *
+ * const tags = subcommandGroup({ description: "Tags", options: { add: subcommand({ description: "Add" }) } });
+ * assert.equal(tags.type, 2);
+ * assert.equal(tags.options.add.type, 1);
+ * ```
  */
 export function subcommandGroup<
   const S extends Readonly<Record<string, SubcommandDefinition>>,
@@ -630,6 +734,16 @@ export type MenuTarget<C> = C extends UserCommand ? UserOptionValue
  *
  * @param definition A command definition.
  * @returns The application command body.
+ *
+ * @example Usage
+ * ```ts
+ * import { command, commandPayload, userCommand } from "@disruption/disruption/interactions";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(commandPayload(command({ name: "ping", description: "Ping" })), { name: "ping", type: 1, description: "Ping" });
+ * const avatar = userCommand({ name: "Show avatar", defaultMemberPermissions: 8n });
+ * assert.deepEqual(commandPayload(avatar), { name: "Show avatar", default_member_permissions: "8", type: 2 });
+ * ```
  */
 export function commandPayload(
   definition: CommandDefinition,

@@ -304,6 +304,17 @@ export function customId<const P extends string>(
  * @param id The custom id.
  * @throws {RangeError} When it is not 1-100 characters.
  * @throws {TypeError} When it holds an unpaired surrogate.
+ *
+ * @example Usage
+ * ```ts
+ * import { checkCustomId } from "@disruption/disruption/interactions";
+ * import assert from "node:assert/strict";
+ *
+ * checkCustomId("page:2");
+ * assert.throws(() => checkCustomId(""), RangeError);
+ * assert.throws(() => checkCustomId("x".repeat(101)), RangeError);
+ * assert.throws(() => checkCustomId("\uD800"), TypeError);
+ * ```
  */
 export function checkCustomId(id: string): void {
   const length = typeof id === "string" ? textLength(id) : typeof id;

@@ -32,6 +32,18 @@ export interface ReadOptions {
  * @param data The interaction's data.
  * @returns The values and the subcommand path.
  * @throws {InteractionError} `options_mismatch` when they do not fit.
+ *
+ * @example Usage
+ * ```ts
+ * import { integer, InteractionError, readOptions } from "@disruption/disruption/interactions";
+ * import type { ApplicationCommandInteractionData } from "@disruption/disruption/interactions";
+ * import assert from "node:assert/strict";
+ *
+ * const definition = { sides: integer({ description: "Sides", required: true }) };
+ * const data: ApplicationCommandInteractionData = { id: "1", name: "roll", type: 1, options: [{ name: "sides", type: 4, value: 6 }] };
+ * assert.deepEqual(readOptions("roll", definition, data), { options: { sides: 6 }, subcommand: undefined });
+ * assert.throws(() => readOptions("roll", definition, { ...data, options: [] }), InteractionError);
+ * ```
  */
 export function readOptions(
   name: string,
@@ -206,6 +218,17 @@ function own<T>(map: Record<string, T>, name: string): T | undefined {
  * @returns The values, the focused option and the subcommand path.
  * @throws {InteractionError} `options_mismatch` when its options are not
  *   a list of options, or more than one has focus.
+ *
+ * @example Usage
+ * ```ts
+ * import { readAutocomplete } from "@disruption/disruption/interactions";
+ * import assert from "node:assert/strict";
+ *
+ * const typed = { name: "name", type: 3, value: "ru", focused: true } as const;
+ * const read = readAutocomplete({ id: "1", name: "tag", type: 1, options: [typed] });
+ * assert.deepEqual(read.focused, { name: "name", value: "ru" });
+ * assert.deepEqual(read.values, { name: "ru" });
+ * ```
  */
 export function readAutocomplete(data: ApplicationCommandInteractionData): {
   values: Record<string, string | number | boolean>;

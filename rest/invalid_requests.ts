@@ -71,7 +71,21 @@ export interface InvalidRequestGuardOptions {
   onLimit?: (count: number, retryAfter: number, inFlight: number) => void;
 }
 
-/** Thrown instead of sending while the invalid-request count is at its cap. */
+/**
+ * Thrown instead of sending while the invalid-request count is at its cap.
+ *
+ * @example Usage
+ * ```ts
+ * import { InvalidRequestLimitError, RestError } from "@disruption/disruption/rest";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new InvalidRequestLimitError("GET", "/users/@me", 9000, 1500);
+ * assert.ok(error instanceof RestError);
+ * assert.equal(error.name, "InvalidRequestLimitError");
+ * assert.equal(error.count, 9000);
+ * assert.equal(error.retryAfter, 1500);
+ * ```
+ */
 export class InvalidRequestLimitError extends RestError {
   /** Milliseconds until the oldest counted invalid request leaves the window. */
   readonly retryAfter: number;
@@ -117,6 +131,17 @@ export class InvalidRequestLimitError extends RestError {
  * a user's OAuth2 token) still go out. The message names the request whose
  * 401 it was ({@linkcode TokenRejectedError.rejectedBy}): Discord answers
  * 401 to a valid bot token too on a route that needs a user's OAuth2 token.
+ *
+ * @example Usage
+ * ```ts
+ * import { RestError, TokenRejectedError } from "@disruption/disruption/rest";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new TokenRejectedError("GET", "/guilds/1", "GET /users/@me");
+ * assert.ok(error instanceof RestError);
+ * assert.equal(error.rejectedBy, "GET /users/@me");
+ * assert.match(error.message, /401 .* on GET \/users\/@me/);
+ * ```
  */
 export class TokenRejectedError extends RestError {
   /**

@@ -125,6 +125,17 @@ export interface PreparedUpload {
 /**
  * Thrown before sending when files break Discord's upload rules (too many,
  * too large, bad name, a request over its size) or cannot be read.
+ *
+ * @example Usage
+ * ```ts
+ * import { UploadError } from "@disruption/disruption/rest";
+ * import assert from "node:assert/strict";
+ *
+ * const cause = new Error("disk gone");
+ * const error = new UploadError("Cannot read file a.txt", { cause });
+ * assert.equal(error.name, "UploadError");
+ * assert.equal(error.cause, cause);
+ * ```
  */
 export class UploadError extends Error {
   /**
