@@ -200,6 +200,12 @@ export class CommandBouncer {
     extra: { headers?: Record<string, string> },
     result: "elsewhere" | "retried",
   ): Promise<BounceOutcome> {
+    if (signal?.aborted) {
+      // Its consumer ended: the broker redelivers the original, and a copy
+      // published now would be a second one.
+      this.#options.counter.inc({ result });
+      return "requeued";
+    }
     const channel = message.channel;
     const now = this.#options.scheduler.now();
     const original = message.properties ?? {};

@@ -213,6 +213,13 @@ export class CommandHandler {
   }
 
   async #handle(message: CommandMessage, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) {
+      // Delivered as its consumer ended (the service stopping): left
+      // unsettled, the broker redelivers it to the next consumer. Run or
+      // put back as a copy, it could reach the queue twice.
+      this.#options.counter.inc({ result: "retried" });
+      return;
+    }
     let command: ServiceCommand;
     let payload: GatewayCommand | undefined;
     try {

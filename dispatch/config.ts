@@ -13,6 +13,7 @@ import { textLength } from "../base/text_length.ts";
 import { MAX_TTL_MS } from "../cache/redis_expiry.ts";
 import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
 import { DEFAULT_BYTE_CAPACITY } from "./publisher.ts";
+import { percentDecoded } from "./_percent_decoded.ts";
 import type { SessionStartLimit } from "../gateway/identify_queue.ts";
 import { ALL_INTENTS, isValidIntents } from "../types/intents.ts";
 import type {
@@ -110,9 +111,9 @@ export interface DispatchConfig {
   rabbitHost: string;
   /** `RABBIT_PORT`. */
   rabbitPort: number;
-  /** `RABBIT_USERNAME`, as given (not trimmed). */
+  /** `RABBIT_USERNAME`, not trimmed, its `%XX` decoded (`_percent_decoded.ts`). */
   rabbitUsername: string;
-  /** `RABBIT_PASSWORD`, as given (not trimmed). */
+  /** `RABBIT_PASSWORD`, not trimmed, its `%XX` decoded (`_percent_decoded.ts`). */
   rabbitPassword: string;
   /**
    * `REDIS_HOST`: a hostname, an IPv4 or an IPv6 address (given bare or in
@@ -477,7 +478,8 @@ function isIpv6(value: string): boolean {
  * Check the variables and build the configuration. Variables from the
  * environment win over the `.env` file's, as in twilight-dispatch. Values
  * are trimmed, except `RABBIT_USERNAME`, `RABBIT_PASSWORD`, `REDIS_USERNAME`
- * and `REDIS_PASSWORD`, taken as given; a blank value is an unset one.
+ * and `REDIS_PASSWORD`, taken as given (the two `RABBIT_` ones with their
+ * `%XX` decoded, as twilight-dispatch did); a blank value is an unset one.
  *
  * @param env The variables (environment merged over `.env`).
  * @returns The configuration.
@@ -773,8 +775,8 @@ export function loadDispatchConfig(
     stateOld: flag("STATE_OLD", false),
     rabbitHost: rabbitHost(host("RABBIT_HOST", "127.0.0.1")),
     rabbitPort: integer("RABBIT_PORT", 1, 65535) ?? 5672,
-    rabbitUsername: verbatim("RABBIT_USERNAME") ?? "guest",
-    rabbitPassword: verbatim("RABBIT_PASSWORD") ?? "guest",
+    rabbitUsername: percentDecoded(verbatim("RABBIT_USERNAME") ?? "guest"),
+    rabbitPassword: percentDecoded(verbatim("RABBIT_PASSWORD") ?? "guest"),
     redisHost: host("REDIS_HOST", "127.0.0.1"),
     redisPort: integer("REDIS_PORT", 1, 65535) ?? 6379,
     redisDb: integer("REDIS_DB", 0, 15) ?? 0,

@@ -611,8 +611,13 @@ export class DispatchService {
     }
     this.#queueWatch?.close();
     this.#sessionWatch.close();
-    await this.#manager?.close({ resumable: true });
+    // The consumer first: its deliveries are void, so a command waiting for
+    // a shard is taken back and left unacked for the broker to redeliver
+    // when the connection closes. Closed after the shards, each waiting one
+    // failed as "shard closed" and was published again as a copy, racing
+    // the connection's close: a lost ack left it queued twice.
     this.#commands?.close();
+    await this.#manager?.close({ resumable: true });
     // The logs' last lines (the shards closed) are posted while the broker
     // drains and the sessions are saved; bounded, as Discord may be slow.
     const logsPosted = Promise.all([

@@ -347,9 +347,12 @@ const STORE_KEY_HINTS: Readonly<Record<string, string>> = {
  * store adds `shard_count` and `saved_at` (milliseconds since the epoch) per
  * entry; `gateway_shards` holds the shard count of the latest save. Either
  * side reads what the other wrote: an entry without `shard_count` takes the
- * one in `gateway_shards`, one without `saved_at` counts as saved at `0`
- * (too old to resume: the manager resumes only sessions saved within the
- * last 2 minutes, with the same shard count).
+ * one in `gateway_shards`, one without `saved_at` loads with `savedAt` 0
+ * (the dispatch service resumes it, Discord refusing it if expired; a
+ * `ShardManager` resumes only sessions saved within the last 2 minutes,
+ * with the same shard count), and one with an empty `session_id`
+ * (twilight-dispatch's for a shard without a session) is none, skipped
+ * quietly.
  *
  * Each save or delete (of one shard or, with `deleteMany`, of many) is one
  * Lua script, so processes saving different shards at once never undo each
@@ -652,6 +655,7 @@ export class RedisSessionStore implements SessionStore {
       if (!/^(0|[1-9][0-9]*)$/.test(shard)) continue;
       if (only !== undefined && shard !== String(only)) continue;
       const session = toSession(Number(shard), value, fallbackCount);
+      if (session === undefined) continue;
       if (typeof session === "string") {
         skipped.push(`${cut(shard, 20)} (${session})`);
         if (session.startsWith(SHARD_BEYOND)) beyond++;
@@ -694,18 +698,22 @@ const SHARD_BEYOND = "'shardId' must be an integer in [0, shardCount)";
 const SHOWN_CHARS = 40;
 
 /**
- * The session an entry holds, or why it holds none (the rule's message,
- * bounded: the value may be anything someone wrote).
+ * The session an entry holds, why it holds none (the rule's message,
+ * bounded: the value may be anything someone wrote), or `undefined` for an
+ * entry that says it holds none.
  */
 function toSession(
   shardId: number,
   value: unknown,
   fallbackCount: number | undefined,
-): SavedSession | string {
+): SavedSession | string | undefined {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return `not an object: current value '${cut(describe(value))}'`;
   }
   const entry = value as Record<string, unknown>;
+  // twilight-dispatch's entry for a shard without a session (not yet
+  // identified): nothing to resume, and nothing wrong to warn about.
+  if (entry.session_id === "") return undefined;
   const session: Record<string, unknown> = {
     shardId,
     shardCount: entry.shard_count ?? fallbackCount,

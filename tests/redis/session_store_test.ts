@@ -157,7 +157,9 @@ Deno.test({
       await redis.set(
         keys.key,
         JSON.stringify({
-          "0": { session_id: "", sequence: 1, shard_count: 2 },
+          // An empty session_id is "no session" (twilight-dispatch's), skipped
+          // quietly (session_store_no_session_test.ts): a number is no ID.
+          "0": { session_id: 7, sequence: 1, shard_count: 2 },
           "1": { session_id: "ok", sequence: 2, shard_count: 2, saved_at: 9 },
           "5": { session_id: "x", sequence: 2, shard_count: 2 }, // id >= count
           "-1": { session_id: "x", sequence: 2, shard_count: 2 },
