@@ -573,10 +573,9 @@ export class RedisSessionStore implements SessionStore {
     }
     if (dropped > 0) {
       visible.warn(
-        `Redis key {key} held {entries} Redis cannot decode or encode (a number beyond the double range, nesting deeper than 1,000 levels, text that is not JSON) or over ${
-          MAX_ENTRY_BYTES / 1024
-        } KiB encoded (a session takes under 3 KB; each save encoded it again), for {shards}: dropped so that saves go through, the other entries kept; those shards identify instead of resuming`,
+        "Redis key {key} held {entries} Redis cannot decode or encode (a number beyond the double range, nesting deeper than 1,000 levels, text that is not JSON) or over {maxKiB} KiB encoded (a session takes under 3 KB; each save encoded it again), for {shards}: dropped so that saves go through, the other entries kept; those shards identify instead of resuming",
         {
+          maxKiB: MAX_ENTRY_BYTES / 1024,
           key: this.#key,
           entries: dropped === 1 ? "1 entry" : `${dropped} entries`,
           shards: nameSome(keys.slice(0, named).map(showKey), dropped),
