@@ -19,7 +19,7 @@ import {
   repeatedCustomId,
 } from "./_component_limits.ts";
 import { checkEmbedLimits } from "./_embed_limits.ts";
-import { COMPONENTS_V2_FLAG, needsComponentsV2 } from "./components.ts";
+import { COMPONENTS_V2_FLAG, needsComponentsV2 } from "./components_v2.ts";
 import { InteractionError } from "./errors.ts";
 import type { MessageComponent } from "../types/objects/component.ts";
 

@@ -14,19 +14,21 @@
 import type { LabelChild } from "../types/objects/component.ts";
 import {
   channelSelect,
+  mentionableSelect,
+  roleSelect,
+  stringSelect,
+  userSelect,
+} from "./components.ts";
+import {
   checkbox,
   checkboxGroup,
   fileUpload,
   label,
-  mentionableSelect,
   type Modal,
   modal as buildModal,
   radioGroup,
-  roleSelect,
-  stringSelect,
   textInput,
-  userSelect,
-} from "./components.ts";
+} from "./modal_components.ts";
 import { InteractionError } from "./errors.ts";
 
 /** A literal's field names, by the builder option each one comes from. */

@@ -1,9 +1,10 @@
 /**
- * Builders for message and modal components. Each returns the typed wire
- * object from `types/` (so literals and builders mix), checks Discord's
- * limits at run time, and the types catch the rest at compile time: a
- * button literal without `style`, an empty modal, a row mixing a select
- * with buttons.
+ * Builders for message buttons and select menus, and the action row that
+ * holds them. Each returns the typed wire object from `types/` (so literals
+ * and builders mix), checks Discord's limits at run time, and the types
+ * catch the rest at compile time: a button literal without `style`, a row
+ * mixing a select with buttons. Modal inputs are in `modal_components.ts`,
+ * the Components v2 layout components in `components_v2.ts`.
  *
  * @module
  */
@@ -12,34 +13,14 @@ import type { ChannelType } from "../types/objects/channel.ts";
 import type {
   AutoSelectComponent,
   ButtonComponent,
-  CheckboxComponent,
-  CheckboxGroupComponent,
-  ChoiceOption,
-  ContainerChild,
-  ContainerComponent,
-  FileComponent,
-  FileUploadComponent,
   InteractiveButton,
-  LabelChild,
-  LabelComponent,
   LinkButton,
-  MediaGalleryComponent,
-  MediaGalleryItem,
   MessageActionRow,
-  MessageComponent,
-  ModalActionRow,
-  ModalComponent,
   PremiumButton,
-  RadioGroupComponent,
-  SectionComponent,
   SelectComponent,
   SelectDefaultValue,
   SelectOption,
-  SeparatorComponent,
   StringSelectComponent,
-  TextDisplayComponent,
-  TextInputComponent,
-  ThumbnailComponent,
 } from "../types/objects/component.ts";
 import type { PartialEmoji } from "../types/objects/emoji.ts";
 import {
@@ -50,28 +31,10 @@ import {
   optionTexts,
   repeatedCustomId,
 } from "./_component_limits.ts";
-import {
-  channelTypes,
-  containerChildren,
-  defaultCount,
-  fileTypes,
-  minWhenRequired,
-  modalComponents,
-  textInputLabel,
-} from "./_component_rules.ts";
+import { channelTypes, defaultCount } from "./_component_rules.ts";
 import { checkCustomId } from "./custom_id.ts";
-import { defaultKinds, rgb } from "./_component_values.ts";
-
-/** The IS_COMPONENTS_V2 message flag (`1 << 15`). */
-export const COMPONENTS_V2_FLAG = 1 << 15;
-
-function set<T extends object, K extends string, V>(
-  target: T,
-  key: K,
-  value: V | undefined,
-): void {
-  if (value !== undefined) (target as Record<string, unknown>)[key] = value;
-}
+import { defaultKinds } from "./_component_values.ts";
+import { setDefined } from "./_set_defined.ts";
 
 /**
  * An action row of up to 5 buttons.
@@ -174,6 +137,17 @@ export type ButtonOptions = ButtonFields & LabelOrEmoji;
  * @returns The button.
  * @throws {RangeError} For a bad custom id or label.
  * @throws {TypeError} For a custom id with an unpaired surrogate.
+ *
+ * @example Usage
+ * ```ts
+ * import { button } from "@disruption/disruption/interactions";
+ * import assert from "node:assert/strict";
+ *
+ * const b = button({ id: "vote:up", label: "Up", style: "primary" });
+ * assert.equal(b.type, 2);
+ * assert.equal(b.style, 1);
+ * assert.equal(b.custom_id, "vote:up");
+ * ```
  */
 export function button(options: ButtonOptions): InteractiveButton {
   checkCustomId(options.id);
@@ -186,9 +160,9 @@ export function button(options: ButtonOptions): InteractiveButton {
     style: STYLES[options.style ?? "secondary"],
     custom_id: options.id,
   };
-  set(out, "label", options.label);
-  set(out, "emoji", options.emoji);
-  set(out, "disabled", options.disabled);
+  setDefined(out, "label", options.label);
+  setDefined(out, "emoji", options.emoji);
+  setDefined(out, "disabled", options.disabled);
   return out;
 }
 
@@ -208,6 +182,19 @@ export interface LinkButtonFields {
  *
  * @param options URL, label, emoji.
  * @returns The button.
+ *
+ * @example Usage
+ * ```ts
+ * import { linkButton } from "@disruption/disruption/interactions";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(linkButton({ url: "https://example.com", label: "Docs" }), {
+ *   type: 2,
+ *   style: 5,
+ *   url: "https://example.com",
+ *   label: "Docs",
+ * });
+ * ```
  */
 export function linkButton(options: LinkButtonOptions): LinkButton {
   limit("url", options.url, 512);
@@ -218,9 +205,9 @@ export function linkButton(options: LinkButtonOptions): LinkButton {
     );
   }
   const out: LinkButton = { type: 2, style: 5, url: options.url };
-  set(out, "label", options.label);
-  set(out, "emoji", options.emoji);
-  set(out, "disabled", options.disabled);
+  setDefined(out, "label", options.label);
+  setDefined(out, "emoji", options.emoji);
+  setDefined(out, "disabled", options.disabled);
   return out;
 }
 
@@ -230,13 +217,26 @@ export function linkButton(options: LinkButtonOptions): LinkButton {
  * @param skuId The SKU.
  * @param options Whether it is greyed out.
  * @returns The button.
+ *
+ * @example Usage
+ * ```ts
+ * import { premiumButton } from "@disruption/disruption/interactions";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(premiumButton("1234567890", { disabled: true }), {
+ *   type: 2,
+ *   style: 6,
+ *   sku_id: "1234567890",
+ *   disabled: true,
+ * });
+ * ```
  */
 export function premiumButton(
   skuId: Snowflake,
   options: { disabled?: boolean } = {},
 ): PremiumButton {
   const out: PremiumButton = { type: 2, style: 6, sku_id: skuId };
-  set(out, "disabled", options.disabled);
+  setDefined(out, "disabled", options.disabled);
   return out;
 }
 
@@ -264,11 +264,11 @@ function selectBase(options: SelectOptions): Record<string, unknown> {
   limit("placeholder", options.placeholder, 150);
   minMax(options.min, options.max, 25);
   const out: Record<string, unknown> = { custom_id: options.id };
-  set(out, "placeholder", options.placeholder);
-  set(out, "min_values", options.min);
-  set(out, "max_values", options.max);
-  set(out, "disabled", options.disabled);
-  set(out, "required", options.required);
+  setDefined(out, "placeholder", options.placeholder);
+  setDefined(out, "min_values", options.min);
+  setDefined(out, "max_values", options.max);
+  setDefined(out, "disabled", options.disabled);
+  setDefined(out, "required", options.required);
   return out;
 }
 
@@ -281,6 +281,21 @@ function selectBase(options: SelectOptions): Record<string, unknown> {
  *   characters, or `min`/`max` out of range (0-25, 1-25, `min` at most
  *   `max`, neither above the number of options).
  * @throws {TypeError} For a custom id with an unpaired surrogate.
+ *
+ * @example Usage
+ * ```ts
+ * import { stringSelect } from "@disruption/disruption/interactions";
+ * import assert from "node:assert/strict";
+ *
+ * const s = stringSelect({
+ *   id: "colour",
+ *   options: [{ label: "Red", value: "red" }, { label: "Blue", value: "blue" }],
+ *   max: 2,
+ * });
+ * assert.equal(s.type, 3);
+ * assert.equal(s.max_values, 2);
+ * assert.deepEqual(s.options.map((o) => o.value), ["red", "blue"]);
+ * ```
  */
 export function stringSelect(
   options: SelectOptions & { options: readonly SelectOption[] },
@@ -313,7 +328,7 @@ function autoSelect(
   defaultCount(options.defaults?.length ?? 0, options.min, options.max);
   defaultKinds(type, options.defaults ?? []);
   if (options.defaults) out.default_values = [...options.defaults];
-  set(out, "channel_types", channelTypes(options.channelTypes));
+  setDefined(out, "channel_types", channelTypes(options.channelTypes));
   return out;
 }
 
@@ -325,6 +340,17 @@ function autoSelect(
  * @throws {RangeError} For limits out of range, or more or fewer defaults
  *   than `min`..`max` allow.
  * @throws {TypeError} For an unpaired surrogate or a non-user default.
+ *
+ * @example Usage
+ * ```ts
+ * import { userSelect } from "@disruption/disruption/interactions";
+ * import assert from "node:assert/strict";
+ *
+ * const s = userSelect({ id: "who", defaults: [{ id: "80351110224678912", type: "user" }] });
+ * assert.equal(s.type, 5);
+ * assert.equal(s.custom_id, "who");
+ * assert.deepEqual(s.default_values, [{ id: "80351110224678912", type: "user" }]);
+ * ```
  */
 export function userSelect(
   options: AutoSelectOptions<"user">,
@@ -341,6 +367,17 @@ export function userSelect(
  *   than `min`..`max` allow.
  * @throws {TypeError} For a custom id with an unpaired surrogate, or a
  *   default of a kind the select does not list.
+ *
+ * @example Usage
+ * ```ts
+ * import { roleSelect } from "@disruption/disruption/interactions";
+ * import assert from "node:assert/strict";
+ *
+ * const s = roleSelect({ id: "roles", min: 1, max: 3 });
+ * assert.equal(s.type, 6);
+ * assert.equal(s.min_values, 1);
+ * assert.equal(s.max_values, 3);
+ * ```
  */
 export function roleSelect(
   options: AutoSelectOptions<"role">,
@@ -357,6 +394,16 @@ export function roleSelect(
  *   than `min`..`max` allow.
  * @throws {TypeError} For a custom id with an unpaired surrogate, or a
  *   default of a kind the select does not list.
+ *
+ * @example Usage
+ * ```ts
+ * import { mentionableSelect } from "@disruption/disruption/interactions";
+ * import assert from "node:assert/strict";
+ *
+ * const s = mentionableSelect({ id: "ping", placeholder: "Who to ping" });
+ * assert.equal(s.type, 7);
+ * assert.equal(s.placeholder, "Who to ping");
+ * ```
  */
 export function mentionableSelect(
   options: AutoSelectOptions<"user" | "role">,
@@ -372,6 +419,16 @@ export function mentionableSelect(
  * @throws {RangeError} For limits out of range, or more or fewer defaults
  *   than `min`..`max` allow.
  * @throws {TypeError} For an unpaired surrogate or a non-channel default.
+ *
+ * @example Usage
+ * ```ts
+ * import { channelSelect } from "@disruption/disruption/interactions";
+ * import assert from "node:assert/strict";
+ *
+ * const s = channelSelect({ id: "where", channelTypes: [0] });
+ * assert.equal(s.type, 8);
+ * assert.deepEqual(s.channel_types, [0]);
+ * ```
  */
 export function channelSelect(
   options: AutoSelectOptions<"channel"> & {
@@ -379,421 +436,4 @@ export function channelSelect(
   },
 ): AutoSelectComponent {
   return autoSelect(8, options);
-}
-
-/** Options of {@linkcode textInput}. */
-export interface TextInputOptions {
-  /** The custom id (1-100 characters); the submitted value is read by it. */
-  id: string;
-  /**
-   * One line or several.
-   *
-   * @default {"short"}
-   */
-  style?: "short" | "paragraph";
-  /** Fewest characters (0-4000). */
-  minLength?: number;
-  /** Most characters (1-4000). */
-  maxLength?: number;
-  /**
-   * Whether it must be filled.
-   *
-   * @default {true}
-   */
-  required?: boolean;
-  /** Pre-filled text (4000 characters at most). */
-  value?: string;
-  /** Text while empty (100 characters at most). */
-  placeholder?: string;
-}
-
-/**
- * A text input, to wrap in a {@linkcode label} inside a modal.
- *
- * @param options Custom id, style, lengths, value, placeholder.
- * @returns The text input.
- * @throws {TypeError} For a custom id with an unpaired surrogate.
- */
-export function textInput(options: TextInputOptions): TextInputComponent {
-  checkCustomId(options.id);
-  limit("value", options.value, 4000);
-  limit("placeholder", options.placeholder, 100);
-  between("minLength", options.minLength, 0, 4000);
-  between("maxLength", options.maxLength, 1, 4000);
-  if (
-    options.minLength !== undefined && options.maxLength !== undefined &&
-    options.minLength > options.maxLength
-  ) {
-    throw new RangeError(
-      `Cannot build text input as 'minLength' is above 'maxLength': current values '${options.minLength}', '${options.maxLength}'`,
-    );
-  }
-  const out: TextInputComponent = {
-    type: 4,
-    custom_id: options.id,
-    style: options.style === "paragraph" ? 2 : 1,
-  };
-  set(out, "min_length", options.minLength);
-  set(out, "max_length", options.maxLength);
-  set(out, "required", options.required);
-  set(out, "value", options.value);
-  set(out, "placeholder", options.placeholder);
-  return out;
-}
-
-/**
- * A label (45 characters) and description (100) around one modal input.
- *
- * @param text The label.
- * @param component The input (a text input without a `label` of its own:
- *   Discord refuses one inside a label).
- * @param options The description.
- * @returns The label component.
- * @throws {RangeError} For an empty or longer label or description.
- * @throws {TypeError} For a text input with its own `label`.
- */
-export function label(
-  text: string,
-  component: LabelChild,
-  options: { description?: string } = {},
-): LabelComponent {
-  limit("label", text, 45);
-  limit("description", options.description, 100);
-  if (text.length === 0) {
-    throw new RangeError("Cannot build label as it is empty");
-  }
-  textInputLabel(component, "label");
-  const out: LabelComponent = { type: 18, label: text, component };
-  set(out, "description", options.description);
-  return out;
-}
-
-/**
- * A file upload field (modals only; wrap it in a label).
- *
- * @param options Custom id, min/max files (0-10, 1-10, `min` at most
- *   `max`, which is 1 when left out, `min` 0 only with `required: false`),
- *   required, up to 10 file types (`image`, `video`, `audio` or a
- *   dot-prefixed extension).
- * @returns The component.
- * @throws {RangeError} For `min` or `max` out of range, or bad file types.
- * @throws {TypeError} For a custom id with an unpaired surrogate.
- */
-export function fileUpload(
-  options: {
-    id: string;
-    min?: number;
-    max?: number;
-    required?: boolean;
-    fileTypes?: readonly string[];
-  },
-): FileUploadComponent {
-  checkCustomId(options.id);
-  minMax(options.min, options.max, 10);
-  minWhenRequired("file upload", options.min, options.required);
-  const out: FileUploadComponent = { type: 19, custom_id: options.id };
-  set(out, "min_values", options.min);
-  set(out, "max_values", options.max);
-  set(out, "required", options.required);
-  set(out, "file_types", fileTypes(options.fileTypes));
-  return out;
-}
-
-/**
- * A single-choice radio group (modals only; 2-10 options).
- *
- * @param options Custom id, options, required.
- * @returns The component.
- * @throws {RangeError} For fewer than 2 or more than 10 options, or an
- *   option's label, value or description over 100 characters.
- * @throws {TypeError} For a custom id with an unpaired surrogate.
- */
-export function radioGroup(
-  options: { id: string; options: readonly ChoiceOption[]; required?: boolean },
-): RadioGroupComponent {
-  checkCustomId(options.id);
-  count("options", options.options.length, 2, 10);
-  optionTexts(options.options);
-  const out: RadioGroupComponent = {
-    type: 21,
-    custom_id: options.id,
-    options: [...options.options],
-  };
-  set(out, "required", options.required);
-  return out;
-}
-
-/**
- * A checkbox group (modals only; 1-10 options).
- *
- * @param options Custom id, options, min/max (0-10, 1-10, `min` at most
- *   `max`, which is the option count when left out, `min` 0 only with
- *   `required: false`), required.
- * @returns The component.
- * @throws {RangeError} For 0 or more than 10 options, an option's text
- *   over 100 characters, or `min`/`max` out of range.
- * @throws {TypeError} For a custom id with an unpaired surrogate.
- */
-export function checkboxGroup(
-  options: {
-    id: string;
-    options: readonly ChoiceOption[];
-    min?: number;
-    max?: number;
-    required?: boolean;
-  },
-): CheckboxGroupComponent {
-  checkCustomId(options.id);
-  count("options", options.options.length, 1, 10);
-  optionTexts(options.options);
-  minMax(options.min, options.max, 10, options.options.length);
-  minWhenRequired("checkbox group", options.min, options.required);
-  const out: CheckboxGroupComponent = {
-    type: 22,
-    custom_id: options.id,
-    options: [...options.options],
-  };
-  set(out, "min_values", options.min);
-  set(out, "max_values", options.max);
-  set(out, "required", options.required);
-  return out;
-}
-
-/**
- * One checkbox (modals only).
- *
- * @param options Custom id and default state.
- * @returns The component.
- * @throws {TypeError} For a custom id with an unpaired surrogate.
- */
-export function checkbox(
-  options: { id: string; default?: boolean },
-): CheckboxComponent {
-  checkCustomId(options.id);
-  const out: CheckboxComponent = { type: 23, custom_id: options.id };
-  set(out, "default", options.default);
-  return out;
-}
-
-/** A modal, as the MODAL callback (type 9) sends it. */
-export interface Modal {
-  /** The modal's custom id (1-100 characters). */
-  custom_id: string;
-  /** The title (45 characters at most). */
-  title: string;
-  /** 1 to 5 components; never empty. */
-  components: [ModalComponent, ...ModalComponent[]];
-}
-
-/** Options of {@linkcode modal}. */
-export interface ModalOptions {
-  /** The custom id (1-100 characters); the router matches submits by it. */
-  id: string;
-  /** The title (45 characters at most). */
-  title: string;
-  /** 1 to 5 labels, text displays or (deprecated) rows of a text input; never empty. */
-  components: readonly [ModalComponent, ...ModalComponent[]];
-}
-
-/**
- * A modal to show with `ctx.showModal`.
- *
- * @param options Custom id, title and 1-5 components.
- * @returns The modal.
- * @throws {RangeError} For a bad title or component count, or an input
- *   (a select, say) with `min` 0 whose `required` is not `false`.
- * @throws {TypeError} When two inputs share a custom id, two components a
- *   non-zero `id`, an input sets `disabled` (Discord refuses disabled
- *   components in a modal), or a text input in a label has its own `label`.
- * @throws {RangeError} For a text input in a (deprecated) row without a
- *   1-45 character `label`.
- * @throws {TypeError} For a custom id with an unpaired surrogate.
- *
- * @example Usage
- * ```ts
- * import { label, modal, textInput } from "@disruption/disruption/interactions";
- * import assert from "node:assert/strict";
- *
- * const m = modal({
- *   id: "feedback",
- *   title: "Feedback",
- *   components: [label("Your thoughts", textInput({ id: "text", style: "paragraph" }))],
- * });
- * assert.equal(m.components[0]!.type, 18);
- * ```
- */
-export function modal(options: ModalOptions): Modal {
-  checkCustomId(options.id);
-  limit("title", options.title, 45);
-  if (options.title.length === 0) {
-    throw new RangeError("Cannot build modal as its 'title' is empty");
-  }
-  count("components", options.components.length, 1, 5);
-  modalComponents(options.components);
-  return {
-    custom_id: options.id,
-    title: options.title,
-    components: [...options.components],
-  };
-}
-
-/**
- * A row holding one text input: the deprecated modal layout (prefer
- * {@linkcode label}). Discord requires the text input's own label here.
- *
- * @param input The text input.
- * @param options Its label (1-45 characters), which `textInput()` leaves
- *   out; it may instead be set on `input` already:
- *   `modalRow(textInput({ id: "name" }), { label: "Your name" })`.
- * @returns The row.
- * @throws {RangeError} When the text input ends up without a 1-45
- *   character label.
- */
-export function modalRow(
-  input: TextInputComponent,
-  options: { label?: string } = {},
-): ModalActionRow {
-  const out = options.label === undefined
-    ? input
-    : { ...input, label: options.label };
-  textInputLabel(out, "row");
-  return { type: 1, components: [out] };
-}
-
-/**
- * Markdown text (Components v2 messages and modals).
- *
- * @param content The text.
- * @returns The component.
- */
-export function textDisplay(content: string): TextDisplayComponent {
-  return { type: 10, content };
-}
-
-/**
- * A small image beside a section's text.
- *
- * @param url A URL or `attachment://<name>`.
- * @param options Alt text and spoiler.
- * @returns The component.
- */
-export function thumbnail(
-  url: string,
-  options: { description?: string; spoiler?: boolean } = {},
-): ThumbnailComponent {
-  limit("description", options.description, 1024);
-  const out: ThumbnailComponent = { type: 11, media: { url } };
-  set(out, "description", options.description);
-  set(out, "spoiler", options.spoiler);
-  return out;
-}
-
-/**
- * 1-3 texts with a button or thumbnail beside them.
- *
- * @param text One to three markdown texts.
- * @param accessory A button or thumbnail.
- * @returns The component.
- */
-export function section(
-  text: string | readonly string[],
-  accessory: ButtonComponent | ThumbnailComponent,
-): SectionComponent {
-  const texts = typeof text === "string" ? [text] : text;
-  count("components", texts.length, 1, 3);
-  return { type: 9, components: texts.map(textDisplay), accessory };
-}
-
-/**
- * 1-10 images or videos.
- *
- * @param items URLs (or `attachment://` names) or full items (alt text
- *   1024 characters at most).
- * @returns The component.
- * @throws {RangeError} For 0 or more than 10 items, or longer alt text.
- */
-export function mediaGallery(
-  ...items: (string | MediaGalleryItem)[]
-): MediaGalleryComponent {
-  count("items", items.length, 1, 10);
-  for (const item of items) {
-    if (typeof item !== "string") {
-      limit("items.description", item.description ?? undefined, 1024);
-    }
-  }
-  return {
-    type: 12,
-    items: items.map((item) =>
-      typeof item === "string" ? { media: { url: item } } : item
-    ),
-  };
-}
-
-/**
- * An attached file shown in the message.
- *
- * @param name The attachment's file name (becomes `attachment://<name>`).
- * @param options Spoiler.
- * @returns The component.
- */
-export function file(
-  name: string,
-  options: { spoiler?: boolean } = {},
-): FileComponent {
-  const url = name.startsWith("attachment://") ? name : `attachment://${name}`;
-  const out: FileComponent = { type: 13, file: { url } };
-  set(out, "spoiler", options.spoiler);
-  return out;
-}
-
-/**
- * Vertical padding, with a line unless `divider` is false.
- *
- * @param options Divider and spacing.
- * @returns The component.
- */
-export function separator(
-  options: { divider?: boolean; spacing?: "small" | "large" } = {},
-): SeparatorComponent {
-  const out: SeparatorComponent = { type: 14 };
-  set(out, "divider", options.divider);
-  if (options.spacing) out.spacing = options.spacing === "large" ? 2 : 1;
-  return out;
-}
-
-/**
- * A box around components, with an optional accent colour.
- *
- * @param components What goes inside: action rows, sections, text
- *   displays, media galleries, files and separators (never a container).
- * @param options Accent colour (RGB) and spoiler.
- * @returns The component.
- * @throws {RangeError} For not 1-40 components (Discord refuses an empty
- *   container) or an accent colour that is not RGB.
- * @throws {TypeError} For a child Discord does not allow in a container.
- */
-export function container(
-  components: readonly ContainerChild[],
-  options: { accentColor?: number; spoiler?: boolean } = {},
-): ContainerComponent {
-  rgb("container", options.accentColor);
-  count("components", components.length, 1, 40);
-  containerChildren(components);
-  const out: ContainerComponent = { type: 17, components: [...components] };
-  set(out, "accent_color", options.accentColor);
-  set(out, "spoiler", options.spoiler);
-  return out;
-}
-
-/**
- * Whether components need the IS_COMPONENTS_V2 flag (anything at the top
- * level that is not an action row).
- *
- * @param components A message's components.
- * @returns `true` when the flag is needed.
- */
-export function needsComponentsV2(
-  components: readonly MessageComponent[] | undefined,
-): boolean {
-  return components?.some((c) => c.type !== 1) ?? false;
 }

@@ -20,7 +20,8 @@ import type {
 import { type FileUpload, prepareUploads } from "../rest/uploads.ts";
 import type { Interaction } from "../types/objects/interaction.ts";
 import type { Choice } from "./commands.ts";
-import { COMPONENTS_V2_FLAG, type Modal } from "./components.ts";
+import type { Modal } from "./modal_components.ts";
+import { COMPONENTS_V2_FLAG } from "./components_v2.ts";
 import { InteractionError } from "./errors.ts";
 import {
   EPHEMERAL,

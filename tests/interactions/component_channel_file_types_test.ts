@@ -3,7 +3,8 @@
 // check each, so a value one refuses the other refuses too.
 import assert from "node:assert/strict";
 import { attachment, channel } from "../../interactions/commands.ts";
-import { channelSelect, fileUpload } from "../../interactions/components.ts";
+import { channelSelect } from "../../interactions/components.ts";
+import { fileUpload } from "../../interactions/modal_components.ts";
 import type { ChannelType } from "../../types/objects/channel.ts";
 import { refused } from "./_refused.ts";
 

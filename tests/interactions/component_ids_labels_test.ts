@@ -8,15 +8,14 @@
 // - an edit turning a message with stickers or a poll into Components v2
 //   (its `sticker_ids` and `poll` must be reset then, and cannot be).
 import assert from "node:assert/strict";
+import { stringSelect } from "../../interactions/components.ts";
 import {
-  container,
   label,
   modal,
   modalRow,
-  stringSelect,
-  textDisplay,
   textInput,
-} from "../../interactions/components.ts";
+} from "../../interactions/modal_components.ts";
+import { container, textDisplay } from "../../interactions/components_v2.ts";
 import { InteractionContext } from "../../interactions/context.ts";
 import { InteractionError } from "../../interactions/errors.ts";
 import { messageData } from "../../interactions/_message_data.ts";

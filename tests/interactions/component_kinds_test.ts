@@ -6,12 +6,11 @@
 import assert from "node:assert/strict";
 import {
   channelSelect,
-  container,
   mentionableSelect,
   roleSelect,
-  textDisplay,
   userSelect,
 } from "../../interactions/components.ts";
+import { container, textDisplay } from "../../interactions/components_v2.ts";
 import { refused } from "./_refused.ts";
 
 Deno.test("each auto select refuses, at compile and run time, defaults of a kind it does not list", () => {

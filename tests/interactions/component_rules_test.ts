@@ -7,24 +7,28 @@ import assert from "node:assert/strict";
 import {
   button,
   channelSelect,
-  checkboxGroup,
-  container,
-  file,
-  fileUpload,
-  label,
-  mediaGallery,
   mentionableSelect,
-  modal,
   roleSelect,
   row,
-  section,
-  separator,
   stringSelect,
-  textDisplay,
-  textInput,
-  thumbnail,
   userSelect,
 } from "../../interactions/components.ts";
+import {
+  checkboxGroup,
+  fileUpload,
+  label,
+  modal,
+  textInput,
+} from "../../interactions/modal_components.ts";
+import {
+  container,
+  file,
+  mediaGallery,
+  section,
+  separator,
+  textDisplay,
+  thumbnail,
+} from "../../interactions/components_v2.ts";
 import { refused } from "./_refused.ts";
 import type {
   ContainerChild,

@@ -2,26 +2,30 @@ import assert from "node:assert/strict";
 import {
   button,
   channelSelect,
-  checkbox,
-  checkboxGroup,
-  container,
-  file,
-  fileUpload,
-  label,
   linkButton,
-  mediaGallery,
-  modal,
   premiumButton,
-  radioGroup,
   row,
-  section,
-  separator,
   stringSelect,
-  textDisplay,
-  textInput,
-  thumbnail,
   userSelect,
 } from "../../interactions/components.ts";
+import {
+  checkbox,
+  checkboxGroup,
+  fileUpload,
+  label,
+  modal,
+  radioGroup,
+  textInput,
+} from "../../interactions/modal_components.ts";
+import {
+  container,
+  file,
+  mediaGallery,
+  section,
+  separator,
+  textDisplay,
+  thumbnail,
+} from "../../interactions/components_v2.ts";
 import { InteractionContext } from "../../interactions/context.ts";
 import { InteractionError } from "../../interactions/errors.ts";
 import type {

@@ -9,7 +9,7 @@ import {
   COMPONENTS_V2_FLAG,
   container,
   textDisplay,
-} from "../../interactions/components.ts";
+} from "../../interactions/components_v2.ts";
 import {
   InteractionContext,
   type InteractionContextOptions,

@@ -3,14 +3,13 @@
 // components in all (nested ones counted) with it, and 10 embeds. In HTTP
 // mode such a reply used to go out as a 200 that Discord refuses.
 import assert from "node:assert/strict";
+import { button, row } from "../../interactions/components.ts";
 import {
-  button,
   container,
-  row,
   section,
   textDisplay,
   thumbnail,
-} from "../../interactions/components.ts";
+} from "../../interactions/components_v2.ts";
 import { command } from "../../interactions/commands.ts";
 import {
   InteractionContext,

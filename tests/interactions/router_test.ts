@@ -15,13 +15,15 @@ import type { InteractionError } from "../../interactions/errors.ts";
 import {
   button,
   channelSelect,
-  fileUpload,
-  label,
-  modal,
   row,
   stringSelect,
   userSelect,
 } from "../../interactions/components.ts";
+import {
+  fileUpload,
+  label,
+  modal,
+} from "../../interactions/modal_components.ts";
 import { Client } from "../../handler/client.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";

@@ -7,14 +7,14 @@
 // sent.
 import assert from "node:assert/strict";
 import { command } from "../../interactions/commands.ts";
+import { stringSelect } from "../../interactions/components.ts";
 import {
   label,
   type Modal,
   modal,
-  stringSelect,
-  textDisplay,
   textInput,
-} from "../../interactions/components.ts";
+} from "../../interactions/modal_components.ts";
+import { textDisplay } from "../../interactions/components_v2.ts";
 import { InteractionContext } from "../../interactions/context.ts";
 import { InteractionError } from "../../interactions/errors.ts";
 import type { InteractionResponseBody } from "../../rest/payloads.ts";

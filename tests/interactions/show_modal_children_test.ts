@@ -4,6 +4,7 @@
 // with no options or a file upload with max_values over 10 (Discord: "max
 // 10") went out, and Discord refused the modal ("This interaction failed").
 import assert from "node:assert/strict";
+import { stringSelect, userSelect } from "../../interactions/components.ts";
 import {
   checkbox,
   checkboxGroup,
@@ -12,11 +13,9 @@ import {
   type Modal,
   modalRow,
   radioGroup,
-  stringSelect,
-  textDisplay,
   textInput,
-  userSelect,
-} from "../../interactions/components.ts";
+} from "../../interactions/modal_components.ts";
+import { textDisplay } from "../../interactions/components_v2.ts";
 import { InteractionContext } from "../../interactions/context.ts";
 import { InteractionError } from "../../interactions/errors.ts";
 import type { InteractionResponseBody } from "../../rest/payloads.ts";

@@ -5,13 +5,12 @@
 // text Discord takes is not refused (and one it refuses is).
 import assert from "node:assert/strict";
 import { command, string, userCommand } from "../../interactions/commands.ts";
+import { button, stringSelect } from "../../interactions/components.ts";
 import {
-  button,
   label,
   modal,
-  stringSelect,
   textInput,
-} from "../../interactions/components.ts";
+} from "../../interactions/modal_components.ts";
 import { InteractionContext } from "../../interactions/context.ts";
 import {
   checkCustomId,
