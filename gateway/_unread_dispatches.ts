@@ -147,7 +147,7 @@ export class UnreadDispatches {
  * `source` ended and the reader finished with every event.
  * @returns The stream the reader reads.
  */
-export function takenStream<T>(
+function takenStream<T>(
   source: ReadableStream<T>,
   taken: (event: T) => void,
   ended: (drained: boolean) => void,

@@ -54,7 +54,7 @@ export function minWhenRequired(
  *   `false`, or it is a text input in a row without a 1-45 character
  *   `label`.
  */
-export function modalInput(input: unknown, where: "label" | "row"): void {
+function modalInput(input: unknown, where: "label" | "row"): void {
   if (typeof input !== "object" || input === null) return;
   const fields = input as {
     custom_id?: unknown;

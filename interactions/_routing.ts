@@ -275,7 +275,7 @@ function unidentified(interaction: Interaction, why: string): InteractionError {
  * @param value The value.
  * @returns Whether it is.
  */
-export function isStringList(value: unknown): value is string[] {
+function isStringList(value: unknown): value is string[] {
   return Array.isArray(value) &&
     value.every((item) => typeof item === "string");
 }

@@ -217,7 +217,7 @@ export function rateLimitWait(facts: AnswerFacts): number {
  * @param facts The answer.
  * @returns `true` for a 429 of Cloudflare's.
  */
-export function isCloudflare429(facts: AnswerFacts): boolean {
+function isCloudflare429(facts: AnswerFacts): boolean {
   return facts.status === 429 && facts.bodyRetryAfter === undefined &&
     facts.rateLimitHeaders === false;
 }

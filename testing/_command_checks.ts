@@ -120,7 +120,7 @@ export function commandListErrors(commands: readonly unknown[]): Tree {
  * @param command One command of the request body.
  * @returns Its errors by field, empty when Discord accepts it.
  */
-export function commandErrors(command: Tree): Tree {
+function commandErrors(command: Tree): Tree {
   const errors: Tree = {};
   const type = command.type ?? 1;
   const name = type === 1

@@ -111,7 +111,7 @@ function isVoiceChannel(guild: Guild, channelId: string): boolean {
  * stage channel of the guild; nothing (a `command-ignored` event) for any
  * other channel.
  */
-export function onVoiceState(
+function onVoiceState(
   core: GatewayCore,
   session: Session,
   d: unknown,
@@ -161,7 +161,7 @@ export function onVoiceState(
 }
 
 /** Op 8: GUILD_MEMBERS_CHUNKs, or RATE_LIMITED for a repeated all-members request. */
-export function onRequestMembers(
+function onRequestMembers(
   core: GatewayCore,
   session: Session,
   d: unknown,
