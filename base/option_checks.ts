@@ -50,7 +50,8 @@ export function isClass(fn: Function): boolean {
  *
  * @param value The value.
  * @returns `function name`, `class Name`, `array`, a class name, `object`,
- *   a bigint with its `n` (`513n`), or the value as a string.
+ *   a bigint with its `n` (`513n`), or the value as a string (cut after
+ *   100 characters, with `…`).
  *
  * @example Usage
  * ```ts
@@ -77,7 +78,18 @@ export function shown(value: unknown): string {
       ? name
       : "object";
   }
-  return String(value);
+  return cut(String(value));
+}
+
+/**
+ * The longest text a message shows of a value: a 100,000-character value
+ * made a message of as many.
+ */
+const SHOWN_CHARS = 100;
+
+/** `text`, cut to {@linkcode SHOWN_CHARS} with `…` when longer. */
+function cut(text: string): string {
+  return text.length > SHOWN_CHARS ? `${text.slice(0, SHOWN_CHARS)}…` : text;
 }
 
 /**
@@ -88,7 +100,7 @@ export function shown(value: unknown): string {
  * @returns Its rendering for a message.
  */
 export function shownQuoted(value: unknown): string {
-  return typeof value === "string" ? JSON.stringify(value) : shown(value);
+  return typeof value === "string" ? JSON.stringify(cut(value)) : shown(value);
 }
 
 /**

@@ -9,6 +9,7 @@
  * @module
  */
 import { sessionIdProblem } from "./payload_guards.ts";
+import { shown } from "../base/option_checks.ts";
 
 /** One shard's session as saved for a later RESUME. */
 export interface SavedSession {
@@ -54,7 +55,7 @@ export function assertSavedSession(
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new TypeError(
       `Cannot use session as it must be an object: current value '${
-        describe(value)
+        shown(value)
       }'`,
     );
   }
@@ -64,7 +65,7 @@ export function assertSavedSession(
   if (typeof shardCount !== "number") {
     throw new TypeError(
       `Cannot use session as 'shardCount' must be a number: current value 'shardCount=${
-        describe(shardCount)
+        shown(shardCount)
       }'`,
     );
   }
@@ -76,7 +77,7 @@ export function assertSavedSession(
   if (typeof shardId !== "number") {
     throw new TypeError(
       `Cannot use session as 'shardId' must be a number: current value 'shardId=${
-        describe(shardId)
+        shown(shardId)
       }'`,
     );
   }
@@ -94,7 +95,7 @@ export function assertSavedSession(
   if (typeof sequence !== "number") {
     throw new TypeError(
       `Cannot use session as 'sequence' must be a number: current value 'sequence=${
-        describe(sequence)
+        shown(sequence)
       }'`,
     );
   }
@@ -106,14 +107,14 @@ export function assertSavedSession(
   if (resumeUrl !== undefined && typeof resumeUrl !== "string") {
     throw new TypeError(
       `Cannot use session as 'resumeUrl' must be a string or undefined: current value 'resumeUrl=${
-        describe(resumeUrl)
+        shown(resumeUrl)
       }'`,
     );
   }
   if (typeof savedAt !== "number") {
     throw new TypeError(
       `Cannot use session as 'savedAt' must be a number: current value 'savedAt=${
-        describe(savedAt)
+        shown(savedAt)
       }'`,
     );
   }
@@ -140,7 +141,7 @@ export function assertSavedSessions(
   if (!Array.isArray(sessions)) {
     throw new TypeError(
       `Cannot save sessions as 'sessions' must be an array: current value '${
-        describe(sessions)
+        shown(sessions)
       }'`,
     );
   }
@@ -204,22 +205,8 @@ export function assertShardId(shardId: number, action: string): void {
   if (!Number.isSafeInteger(shardId) || shardId < 0) {
     throw new RangeError(
       `Cannot ${action} as 'shardId' must be a non-negative integer: current value 'shardId=${
-        describe(shardId)
+        shown(shardId)
       }'`,
     );
   }
-}
-
-/**
- * A short rendering of a value for an error message.
- *
- * @param value The value.
- * @returns Its rendering.
- */
-export function describe(value: unknown): string {
-  if (Array.isArray(value)) return "array";
-  if (value === null) return "null";
-  if (typeof value === "object") return "object";
-  if (typeof value === "function") return "function";
-  return String(value);
 }

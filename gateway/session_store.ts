@@ -10,12 +10,12 @@
  *
  * @module
  */
+import { shown } from "../base/option_checks.ts";
 import {
   assertSavedSession,
   assertSavedSessions,
   assertShardId,
   copySession,
-  describe,
   isSavedSession,
   type SavedSession,
 } from "./saved_session.ts";
@@ -325,7 +325,7 @@ export function assertShardIds(
   if (!Array.isArray(shardIds)) {
     throw new TypeError(
       `Cannot ${action} as 'shardIds' must be an array: current value '${
-        describe(shardIds)
+        shown(shardIds)
       }'`,
     );
   }

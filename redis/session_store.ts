@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { shown } from "../base/option_checks.ts";
 import { getLogger } from "@logtape/logtape";
 import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
@@ -12,7 +13,6 @@ import {
   assertSavedSession,
   assertSavedSessions,
   assertShardId,
-  describe,
   type SavedSession,
 } from "../gateway/saved_session.ts";
 import { assertShardIds, type SessionStore } from "../gateway/session_store.ts";
@@ -414,7 +414,7 @@ export class RedisSessionStore implements SessionStore {
       if (typeof value !== "string" || value === "") {
         throw new TypeError(
           `Cannot create session store as '${name}' must be a non-empty string: current value '${name}=${
-            describe(value)
+            shown(value)
           }'`,
         );
       }
@@ -707,7 +707,7 @@ function toSession(
   fallbackCount: number | undefined,
 ): SavedSession | string | undefined {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return `not an object: current value '${cut(describe(value))}'`;
+    return `not an object: current value '${cut(shown(value))}'`;
   }
   const entry = value as Record<string, unknown>;
   // twilight-dispatch's entry for a shard without a session (not yet
