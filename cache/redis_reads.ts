@@ -47,7 +47,9 @@ interface ListRead {
  * messages) of `messageChannels`. An `"all"` read fetches its values; an
  * `"ids"` read only its set's members (READY's guild list: every guild's
  * JSON was sent for each READY, 96 MB for 80,000 guilds). `extra` goes
- * first in the same round trip.
+ * first in the same round trip. `texts` gets each `guild:G` and
+ * `channel:C` read as its text (null: absent), which the writes computed
+ * from it compare with (see redis_guarded_writes.ts).
  *
  * @returns The lookup; rejects with Redis's error.
  */
@@ -56,6 +58,7 @@ export async function fetchReads(
   reads: readonly CacheRead[],
   messageChannels: readonly string[] = [],
   extra?: ExtraRead,
+  texts?: Map<string, string | null>,
 ): Promise<CacheLookup> {
   const values = new Map<string, CachedValue>();
   const sets = new Map<string, string[]>();
@@ -113,11 +116,15 @@ export async function fetchReads(
     if (error) throw error;
     return result;
   };
-  // The values of `keys` as MGET answered them (`texts`), those parsed.
-  const keep = (keys: readonly string[], texts: (string | null)[]): void => {
-    texts.forEach((text, i) => {
-      const value = text === null ? undefined : readValue(keys[i]!, text);
-      if (value !== undefined) values.set(keys[i]!, value);
+  // The values of `keys` as MGET answered them (`read`), those parsed.
+  const keep = (keys: readonly string[], read: (string | null)[]): void => {
+    read.forEach((text, i) => {
+      const key = keys[i]!;
+      const value = text === null ? undefined : readValue(key, text);
+      if (value !== undefined) values.set(key, value);
+      if (key.startsWith("guild:") || key.startsWith("channel:")) {
+        texts?.set(key, text);
+      }
     });
   };
   // A set's keys under `prefix` (an index may hold others), as ids.

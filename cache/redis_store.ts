@@ -31,29 +31,16 @@ import {
   type ResolvedCacheOptions,
 } from "./options.ts";
 import { BatchOverlay, messageChannels } from "./batch_overlay.ts";
-import {
-  removeRole,
-  type RoleRemoval,
-  rolesFirst,
-} from "./redis_role_removal.ts";
+import { removeRole, type RoleRemoval } from "./redis_role_removal.ts";
 import { removeGuild } from "./redis_guild_removal.ts";
 import { checkShardIds, RedisStaleness } from "./redis_staleness.ts";
-import {
-  INDEXED,
-  kindKeys,
-  MAX_VALUE_LENGTH,
-  parseValue,
-  readValue,
-  redisKey,
-  UNKEYED,
-} from "./redis_layout.ts";
-import { listKey, unlistKey } from "./redis_listing.ts";
-import { guildAsStored } from "./redis_guild_value.ts";
+import { parseValue, readValue, redisKey } from "./redis_layout.ts";
 import { RedisBacklog, type Waiting, weigh } from "./redis_backlog.ts";
 import { ExpiryWrites, resolveTtl, sweepExpiry } from "./redis_expiry.ts";
 import { EMPTY_LOOKUP, fetchReads } from "./redis_reads.ts";
 import { CacheEpoch } from "./redis_epoch.ts";
-import { COMPLETE, REMOVE_CHANNEL, TRIM_MESSAGES } from "./redis_scripts.ts";
+import { type BatchWrites, writeChange } from "./redis_change_write.ts";
+import { BatchTexts } from "./redis_guarded_writes.ts";
 import { cacheReads, NOTHING, reduceDispatch } from "./reduce.ts";
 import { CHUNK_COMMANDS, WriteChunk } from "./redis_write_chunk.ts";
 import { indexKeysOf } from "./redis_wrong_type.ts";
@@ -75,16 +62,6 @@ type WriteStep =
   | { removal: RoleRemoval }
   | { guild: string };
 
-/** What a change's writes need to know of its batch (see `#write`). */
-interface BatchWrites {
-  /** The dispatch whose change it is. */
-  event: string;
-  /** Guilds removed earlier in the batch's writes. */
-  emptied: Set<string>;
-  /** The batch's `expiry_keys` writes. */
-  expiry: ExpiryWrites;
-}
-
 /**
  * The Redis store. {@linkcode RedisCache.apply} takes one dispatch: it reads
  * what the core needs in one round trip, computes the changes, sends the
@@ -97,6 +74,8 @@ interface BatchWrites {
  * resolved waits for it (so it sees its writes); calls that wait together
  * run as one batch.
  * Usable from a Client or from a standalone process (the dispatch service).
+ * Two processes may write one guild: a write is kept only while what it
+ * was computed from is still there (see redis_guarded_writes.ts).
  *
  * Layout (values are Discord's JSON as text): `bot_user`, `guild:G`,
  * `channel:C`, `role:G:R`, `emoji:G:E`, `member:G:U`, `presence:G:U`,
@@ -436,14 +415,15 @@ export class RedisCache {
     const single = dispatches.length === 1;
     // In a batch, a message created can evict one a later dispatch reads,
     // and a guild removed takes its channels' messages: the overlay trims
-    // and removes as the store will, knowing each message's channel.
+    // and removes as the store will, knowing each message's channel. Read
+    // alone too: a message is written only while it exists (see
+    // redis_guarded_writes.ts).
     const trimmed: string[] = [];
-    if (!single) {
-      for (const [channelId, created] of messageChannels(dispatches)) {
-        if (created) trimmed.push(channelId);
-        reads.push({ type: "get", kind: "channel", scope: "", id: channelId });
-      }
+    for (const [channelId, created] of messageChannels(dispatches)) {
+      if (created && !single) trimmed.push(channelId);
+      reads.push({ type: "get", kind: "channel", scope: "", id: channelId });
     }
+    const read = new Map<string, string | null>();
     let snapshot: CacheLookup = EMPTY_LOOKUP;
     if (reads.length > 0 || trimmed.length > 0) {
       // The epoch marker, read with the rest: the keys lost under the store
@@ -458,7 +438,7 @@ export class RedisCache {
         // A connection lost meanwhile fails the batch at once: the client
         // would hold the reads, and every event behind them, until it is back.
         snapshot = await this.#answers.watch(
-          untilLost(fetchReads(this.#redis, reads, trimmed, epoch)),
+          untilLost(fetchReads(this.#redis, reads, trimmed, epoch, read)),
         );
       } catch (error) {
         this.#staleness.suspect(error, () => indexKeysOf(reads, trimmed, []));
@@ -476,6 +456,13 @@ export class RedisCache {
     const steps: WriteStep[] = [{ chunk }];
     const emptied = new Set<string>();
     const expiry = new ExpiryWrites(this.#ttl, this.#scheduler.now());
+    const texts = new BatchTexts(read);
+    const writing = {
+      texts,
+      oversized: this.#oversized,
+      perChannel: this.#options.perChannel,
+      maxAge: this.#options.maxAge ?? -1,
+    };
     const split = (...between: WriteStep[]): void => {
       expiry.endChunk(chunk);
       chunk = new WriteChunk();
@@ -491,7 +478,7 @@ export class RedisCache {
         updates.push(NOTHING);
         continue;
       }
-      const batch: BatchWrites = { event, emptied, expiry };
+      const batch: BatchWrites = { event, data, emptied, expiry, ...writing };
       // The changes as written: a value too long to keep is written as its
       // stub (a channel: its removal), which the batch's next dispatches
       // must see too.
@@ -500,11 +487,13 @@ export class RedisCache {
         const change = update.changes[i]!;
         if (change.op === "remove_role") split({ removal: change });
         else if (change.op === "remove_guild") {
-          // A guild set later in this batch is rebuilt whole (see #write).
+          // A guild set later in this batch is rebuilt whole (see
+          // writeChange).
           emptied.add(change.id);
+          texts.removedGuild(change.id);
           split({ guild: change.id });
         } else {
-          const instead = this.#write(chunk, change, batch);
+          const instead = writeChange(chunk, change, batch);
           if (instead !== undefined) {
             if (asWritten === update.changes) asWritten = [...asWritten];
             (asWritten as CacheChange[])[i] = instead;
@@ -707,93 +696,5 @@ export class RedisCache {
       if (value !== undefined) values.push(value);
     }
     return values;
-  }
-
-  /**
-   * Queue one change's writes.
-   *
-   * @param batch The change's event; the guilds removed earlier in the
-   * batch's writes (a guild set after its removal is rebuilt whole: its kind
-   * sets become complete); the batch's expiry writes.
-   * @returns The change written instead of a value too long to keep (its
-   * stub, or a channel's removal), or undefined when written as it is.
-   */
-  #write(
-    chunk: WriteChunk,
-    change: CacheChange,
-    batch: BatchWrites,
-  ): CacheChange | undefined {
-    switch (change.op) {
-      case "set": {
-        const { kind, scope, id } = change;
-        if (UNKEYED.has(kind)) return;
-        const key = redisKey(kind, scope, id);
-        // A guild with twilight-dispatch's emptied lists, which its
-        // consumers' decoders require (see redis_guild_value.ts).
-        const text = JSON.stringify(
-          kind === "member"
-            ? rolesFirst(change.value)
-            : kind === "guild"
-            ? guildAsStored(change.value)
-            : change.value,
-        );
-        if (text.length > MAX_VALUE_LENGTH) {
-          // Its stub (a channel: its removal), written and read back as
-          // any other change (see OversizedValues).
-          const instead = this.#oversized.instead(change, key, text.length);
-          this.#write(chunk, instead, batch);
-          return instead;
-        }
-        chunk.set(key, text);
-        if (kind === "bot_user") return;
-        listKey(chunk, kind, scope, key, change.value);
-        // Recorded before the trim: a message it drops at once (older than
-        // every one of a full channel) loses its entry with it, where one
-        // written after named a key that is gone.
-        if (kind === "member" || kind === "message") {
-          batch.expiry.wrote(chunk, kind, key, batch.event);
-        }
-        if (kind === "message") {
-          chunk.eval(
-            TRIM_MESSAGES,
-            1,
-            `channel_keys:${scope}`,
-            this.#options.perChannel,
-            this.#options.maxAge ?? -1,
-          );
-        } else if (kind === "guild" && batch.emptied.has(id)) {
-          // Rebuilt from nothing in this batch: its kind sets are whole.
-          for (const indexed of INDEXED) {
-            chunk.sadd(kindKeys(id, indexed), COMPLETE);
-          }
-        }
-        return;
-      }
-      case "delete": {
-        const { kind, scope, id } = change;
-        if (UNKEYED.has(kind)) return;
-        const key = redisKey(kind, scope, id);
-        chunk.del(key);
-        if (kind === "bot_user") return;
-        unlistKey(chunk, kind, scope, key);
-        chunk.hdel("expiry_keys", key);
-        return;
-      }
-      case "remove_channel":
-        chunk.eval(
-          REMOVE_CHANNEL,
-          4,
-          `channel:${change.id}`,
-          `channel_keys:${change.id}`,
-          change.scope === "" ? "guild_keys:" : `guild_keys:${change.scope}`,
-          change.scope === ""
-            ? "guild_kind_keys:"
-            : kindKeys(change.scope, "channel"),
-        );
-        return;
-      case "remove_role":
-      case "remove_guild":
-        return; // between two chunks (see #applyNow)
-    }
   }
 }

@@ -16,6 +16,7 @@
 // once, at EXEC, for the whole transaction: a chunk is written whole or
 // not at all (and then the store goes stale).
 import type { RedisConnection } from "../redis/connection.ts";
+import { CLEAR_ORPHANED } from "./redis_guarded_writes.ts";
 
 /**
  * Commands a chunk reaches before the store starts the next one (a chunk
@@ -30,15 +31,21 @@ export const CHUNK_COMMANDS = 5_000;
 /** The writes of one chunk, in order, until {@linkcode WriteChunk.send}. */
 export class WriteChunk {
   #commands: (string | number)[][] = [];
+  /** The key the writes recorded now depend on (see `writesUnder`). */
+  #owner: string | undefined;
+  /** The owner of `#orphans`, and the keys written under it since. */
+  #runOwner: string | undefined;
+  #orphans: string[] = [];
 
-  /** Commands recorded. */
+  /** Commands recorded (a pending CLEAR_ORPHANED included). */
   get length(): number {
-    return this.#commands.length;
+    return this.#commands.length + (this.#orphans.length > 0 ? 1 : 0);
   }
 
   /** Characters of the string arguments recorded (what they hold). */
   get chars(): number {
     let chars = 0;
+    for (const key of this.#orphans) chars += key.length;
     for (const command of this.#commands) {
       for (const arg of command) {
         if (typeof arg === "string") chars += arg.length;
@@ -47,52 +54,77 @@ export class WriteChunk {
     return chars;
   }
 
+  /**
+   * Say that the writes recorded next write `key`, which must not outlive
+   * key `owner` (its guild, a message's channel); `undefined` ends them.
+   * The chunk follows them with a CLEAR_ORPHANED of `owner`, one for the
+   * consecutive writes of one owner: when `owner` is gone by then (removed
+   * by another process since it was read), they are taken back (see
+   * redis_guarded_writes.ts).
+   */
+  writesUnder(owner: string | undefined, key?: string): this {
+    if (owner !== undefined && owner !== this.#runOwner) this.#clearOrphans();
+    this.#owner = owner;
+    if (owner !== undefined && key !== undefined) {
+      this.#runOwner = owner;
+      this.#orphans.push(key);
+    }
+    return this;
+  }
+
+  /** Record the CLEAR_ORPHANED of the run of writes under one owner. */
+  #clearOrphans(): void {
+    if (this.#orphans.length === 0) return;
+    const keys = this.#orphans;
+    this.#orphans = [];
+    this.#commands.push(["eval", CLEAR_ORPHANED, 1, this.#runOwner!, ...keys]);
+  }
+
+  #record(command: (string | number)[]): this {
+    // A write under no owner ends the run of the last one.
+    if (this.#owner === undefined) this.#clearOrphans();
+    this.#commands.push(command);
+    return this;
+  }
+
   /** Record `SET key value`. */
   set(key: string, value: string): this {
-    this.#commands.push(["set", key, value]);
-    return this;
+    return this.#record(["set", key, value]);
   }
 
   /** Record `SADD key member`. */
   sadd(key: string, member: string): this {
-    this.#commands.push(["sadd", key, member]);
-    return this;
+    return this.#record(["sadd", key, member]);
   }
 
   /** Record `SREM key member`. */
   srem(key: string, member: string): this {
-    this.#commands.push(["srem", key, member]);
-    return this;
+    return this.#record(["srem", key, member]);
   }
 
   /** Record `DEL key`. */
   del(key: string): this {
-    this.#commands.push(["del", key]);
-    return this;
+    return this.#record(["del", key]);
   }
 
   /** Record `HSET key field value`. */
   hset(key: string, field: string, value: string): this {
-    this.#commands.push(["hset", key, field, value]);
-    return this;
+    return this.#record(["hset", key, field, value]);
   }
 
   /** Record `HSETNX key field value`. */
   hsetnx(key: string, field: string, value: string): this {
-    this.#commands.push(["hsetnx", key, field, value]);
-    return this;
+    return this.#record(["hsetnx", key, field, value]);
   }
 
   /** Record `HDEL key field…`. */
   hdel(key: string, ...fields: string[]): this {
-    this.#commands.push(["hdel", key, ...fields]);
-    return this;
+    return this.#record(["hdel", key, ...fields]);
   }
 
   /** Record `EVAL script keys…` (`keys` counted first, then ARGV). */
   eval(script: string, keys: number, ...args: (string | number)[]): this {
-    this.#commands.push(["eval", script, keys, ...args]);
-    return this;
+    return this.#record(["eval", script, keys, ...args]);
   }
 
   /**
@@ -106,6 +138,8 @@ export class WriteChunk {
   send(
     redis: RedisConnection,
   ): Promise<[error: Error | null, result: unknown][] | null> {
+    this.#owner = undefined;
+    this.#clearOrphans();
     const commands = this.#commands;
     this.#commands = [];
     return redis.multi(commands).exec();
