@@ -15,7 +15,7 @@ import {
   snowflakeTime,
 } from "./options.ts";
 import { snowflake } from "./reduce_context.ts";
-import { isRecord } from "../gateway/payload_guards.ts";
+import { isRecord } from "../base/is_record.ts";
 
 /** The bounds on a channel's messages the store enforces. */
 export interface MessageBounds {

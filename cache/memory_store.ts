@@ -46,7 +46,7 @@ import { GuildCaps } from "./guild_caps.ts";
 import { reduceDispatch } from "./reduce.ts";
 import { SharedUsers } from "./shared_users.ts";
 import { RoleHolders } from "./role_holders.ts";
-import { isRecord } from "../gateway/payload_guards.ts";
+import { isRecord } from "../base/is_record.ts";
 import { guildsOfShard, newEntries } from "./_shard_guilds.ts";
 
 /** A cached member: Discord's member object with its `user` and `guild_id`. */

@@ -12,7 +12,7 @@ import {
   projectPoll,
   projectPollResults,
 } from "./project.ts";
-import { isRecord } from "../gateway/payload_guards.ts";
+import { isRecord } from "../base/is_record.ts";
 
 type D = CachedValue;
 

@@ -2,7 +2,7 @@
 // these and nothing else (fields Discord adds later, or that an event adds
 // for its own purpose, are dropped). Lists follow Discord's object tables.
 import type { CachedValue } from "./changes.ts";
-import { isRecord } from "../gateway/payload_guards.ts";
+import { isRecord } from "../base/is_record.ts";
 
 // Straight-line code with named fields, not a loop over a list: V8 turns
 // each `source.field` into a fast cached load for the payload's shape.

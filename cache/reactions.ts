@@ -8,7 +8,7 @@
 import type { CachedValue } from "./changes.ts";
 import { isBotUser, withEntry } from "./reduce_context.ts";
 import { projectReaction } from "./project.ts";
-import { isRecord } from "../gateway/payload_guards.ts";
+import { isRecord } from "../base/is_record.ts";
 
 type D = CachedValue;
 

@@ -1,7 +1,7 @@
 // The Redis store's layout: each entity's key (twilight-dispatch's names,
 // and the kinds it has not), the per-guild sets of the kinds read whole,
 // and how a stored value is read back.
-import { isRecord } from "../gateway/payload_guards.ts";
+import { isRecord } from "../base/is_record.ts";
 import type { CachedValue, CacheKind } from "./changes.ts";
 import { guildAsRead } from "./redis_guild_value.ts";
 

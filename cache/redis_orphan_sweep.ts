@@ -5,7 +5,7 @@
 // and no entry in `guild_keys`. A READY finds the guilds it no longer lists
 // through `guild_keys` only (see reduce.ts), so nothing else ever removed
 // them, and twilight-dispatch's consumers saw them in the helper sets.
-import { isRecord } from "../gateway/payload_guards.ts";
+import { isRecord } from "../base/is_record.ts";
 import type { RedisConnection } from "../redis/connection.ts";
 import { removeGuild } from "./redis_guild_removal.ts";
 import { INDEXED, kindKeys } from "./redis_layout.ts";

@@ -10,7 +10,7 @@ import {
   type RedisServerSession,
   serverSession,
 } from "../redis/server_session.ts";
-import { isRecord } from "../gateway/payload_guards.ts";
+import { isRecord } from "../base/is_record.ts";
 import { assertShardId } from "../gateway/saved_session.ts";
 import { forEachChunk } from "./redis_chunks.ts";
 import { sweepOrphanGuilds } from "./redis_orphan_sweep.ts";

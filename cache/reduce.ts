@@ -57,7 +57,7 @@ import {
   projectScheduledEvent,
   projectUser,
 } from "./project.ts";
-import { isRecord } from "../gateway/payload_guards.ts";
+import { isRecord } from "../base/is_record.ts";
 
 type D = CachedValue;
 /** No change and no previous state: shared, as nothing in it is written to. */

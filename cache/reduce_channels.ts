@@ -6,7 +6,7 @@
 import type { CachedValue } from "./changes.ts";
 import { compareSnowflakes } from "./options.ts";
 import { projectChannel } from "./project.ts";
-import { isRecord } from "../gateway/payload_guards.ts";
+import { isRecord } from "../base/is_record.ts";
 import { byId, type Context, list, snowflake } from "./reduce_context.ts";
 
 type D = CachedValue;

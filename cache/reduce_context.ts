@@ -12,7 +12,7 @@ import { KIND_RESOURCE } from "./changes.ts";
 import { compareSnowflakes } from "./options.ts";
 import { projectUser } from "./project.ts";
 import { isSnowflake } from "../base/snowflake.ts";
-import { isRecord } from "../gateway/payload_guards.ts";
+import { isRecord } from "../base/is_record.ts";
 
 type D = CachedValue;
 

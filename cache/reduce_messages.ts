@@ -28,7 +28,7 @@ import {
 } from "./reduce_channels.ts";
 import { projectMessage } from "./project.ts";
 import { withinMessageBounds } from "./message_bounds.ts";
-import { isRecord } from "../gateway/payload_guards.ts";
+import { isRecord } from "../base/is_record.ts";
 import { MessageFlags } from "../types/objects/message.ts";
 
 type D = CachedValue;

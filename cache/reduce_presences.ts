@@ -6,7 +6,7 @@ import type { CachedValue } from "./changes.ts";
 import { type Context, list, merge, snowflake } from "./reduce_context.ts";
 import type { Reducer } from "./reduce_messages.ts";
 import { projectUser } from "./project.ts";
-import { isRecord } from "../gateway/payload_guards.ts";
+import { isRecord } from "../base/is_record.ts";
 
 type D = CachedValue;
 

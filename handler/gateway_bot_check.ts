@@ -9,7 +9,8 @@
  *
  * @module
  */
-import { describeValue, isRecord } from "../gateway/payload_guards.ts";
+import { describeValue } from "../gateway/payload_guards.ts";
+import { isRecord } from "../base/is_record.ts";
 import { MAX_MANAGER_SHARDS } from "../gateway/shard_manager.ts";
 import type { GatewayBotResponse } from "../rest/payloads.ts";
 import { GatewayError } from "../gateway/errors.ts";
