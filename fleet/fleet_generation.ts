@@ -15,6 +15,7 @@ import { DEFAULT_SESSION_MAX_AGE } from "../gateway/session_store.ts";
 import { luaNow } from "../redis/lua_now.ts";
 import { EPOCH_LUA, seeding } from "./generation_seed.ts";
 import { LeaseTimes } from "./lease_times.ts";
+import { FleetIntents } from "./fleet_intents.ts";
 
 const logger = getLogger(["disruption", "fleet"]);
 /** What was put right in Redis is for an operator to see. */
@@ -165,11 +166,11 @@ end
  * (its leases are `prefix:count:leases`), 5 the caller's lease TTL, 6 the
  * epoch of the count the caller runs ("" when none: see `SeedArgs`), 7 "1"
  * on its first sync, 8 until when its last renewal keeps its shards safe
- * ("" when none; see `generation_seed.ts` for what is stored when).
- * Returns `{count, next or 0, fixed, the fleet's lease TTL, created_at or 0,
- * 1 when the count is provisional (seeded), the id of the last reshard
- * request, what stamped the count's epoch ("flip", "seed" or ""), that
- * epoch}`.
+ * ("" when none; see `generation_seed.ts` for what is stored when), 9 its
+ * intents ("" when unknown). Returns `{count, next or 0, fixed, the
+ * fleet's lease TTL, created_at or 0, 1 when the count is provisional
+ * (seeded), the id of the last reshard request, what stamped the count's
+ * epoch ("flip", "seed" or ""), the fleet's intents or "", that epoch}`.
  */
 const SYNC_SCRIPT = `${luaNow(3)}
 ${
@@ -181,11 +182,12 @@ ${
     fresh: 7,
     running: 8,
     prefix: 4,
+    intents: 9,
   })
 }
 ${liveBarrier(4, 5)}
 ${RETIRING}
-local count, nxt, fixed, ttl, created = clean()
+local count, nxt, fixed, ttl, created, fleetIntents = clean()
 if nxt and complete(nxt) then
   redis.call('HSET', KEYS[1], 'count', nxt)
   bumpEpoch(KEYS[1])
@@ -199,7 +201,7 @@ sweep(ARGV[4], count, nxt)
 local asked = string.match(redis.call('HGET', KEYS[1], 'asked') or '', '^(.*)|')
 return {count, nxt or 0, fixed, ttl, created,
   redis.call('HEXISTS', KEYS[1], 'seeded'), asked or '',
-  redis.call('HGET', KEYS[1], 'epoch_stamped') or '',
+  redis.call('HGET', KEYS[1], 'epoch_stamped') or '', fleetIntents,
   epochOf(redis.call('HGET', KEYS[1], 'epoch')) or 0}
 `;
 
@@ -207,7 +209,8 @@ return {count, nxt or 0, fixed, ttl, created,
  * Ask for a reshard. KEYS: 1 generation, 2 ready. ARGV: 1 the caller's
  * count, 2 the target, 3 the largest valid count, 4 the fleet's prefix, 5
  * now ("" = the server's TIME), 6 the caller's lease TTL, 7 and 8 as the
- * sync's 6 and 7, 9 the request's id (one per call), 10 as the sync's 8.
+ * sync's 6 and 7, 9 the request's id (one per call), 10 and 11 as the
+ * sync's 8 and 9.
  * Returns `{1, count}` when recorded, `{0, next}` when another reshard is running, `{2, count}`
  * when the count is the target, each with what `clean()` fixed third. A
  * recorded reshard starts its set's own keys afresh (see
@@ -232,6 +235,7 @@ ${
     fresh: 8,
     running: 10,
     prefix: 4,
+    intents: 11,
   })
 }
 ${RETIRING}
@@ -371,6 +375,8 @@ export class FleetGeneration {
   readonly #readyKey: string;
   readonly #prefix: string;
   readonly #times: LeaseTimes;
+  /** The process's intents against the fleet's (see fleet_intents.ts). */
+  readonly #intents: FleetIntents;
   /**
    * The count the last sync returned: a caller passing it runs what Redis
    * gave it (see `generation_seed.ts`); none before the first sync.
@@ -401,13 +407,17 @@ export class FleetGeneration {
    * @param prefix The fleet's prefix.
    * @param times The process's lease timings, set to the fleet's TTL at
    *   each sync (a number: this TTL, for a caller that only reads).
+   * @param intents The process's intents, compared at each sync with the
+   *   fleet's (see `fleet_intents.ts`); none for a caller that only reads.
    */
   constructor(
     redis: RedisConnection,
     prefix: string,
     times: LeaseTimes | number,
+    intents?: number,
   ) {
     this.#redis = redis;
+    this.#intents = new FleetIntents(intents);
     this.#prefix = prefix;
     this.#times = typeof times === "number" ? new LeaseTimes(times) : times;
     this.#generationKey = `${prefix}:generation`;
@@ -443,6 +453,7 @@ export class FleetGeneration {
       this.#prefix,
       String(this.#times.ttlMs),
       ...this.#standing(initial),
+      this.#intents.arg,
     ) as [
       number,
       number,
@@ -452,10 +463,11 @@ export class FleetGeneration {
       number,
       string,
       string,
+      string,
       number,
     ];
-    const [count, next, fixed, ttl, created, provisional, asked, kind, epoch] =
-      reply;
+    const [count, next, fixed, ttl, created, provisional, asked, kind] = reply;
+    const [intents, epoch] = [reply[8], reply[9]];
     const createdAt = created > 0 ? created : undefined;
     // The count written afresh since the last sync (Redis lost its keys),
     // whoever wrote it: a reshard seen running was lost with them.
@@ -474,6 +486,7 @@ export class FleetGeneration {
     this.#lostNext = lostNext;
     this.#reportFixed(fixed, initial, lostNext);
     this.#times.adopt(ttl, this.#generationKey);
+    this.#intents.compare(intents, this.#generationKey);
     this.#createdAt = createdAt;
     return { count, next: this.#knownNext };
   }
@@ -671,6 +684,7 @@ export class FleetGeneration {
       fresh,
       crypto.randomUUID(),
       running,
+      this.#intents.arg,
     ) as [number, number, number?];
     // What it put right is said as by a sync (a key of another type, say).
     if (fixed) this.#reportFixed(fixed, initial);

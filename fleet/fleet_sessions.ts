@@ -132,9 +132,13 @@ export async function saveSessions(
   return sessions;
 }
 
-/** What a failed save costs, said once per outage. */
+/**
+ * What a failed save costs, said once per outage. The store keeps what the
+ * last save that worked wrote (a renewal's, at most `renewMs` old before
+ * the outage): a taker resumes from there, not afresh.
+ */
 const SAVE_FAILED =
-  "Could not save the sessions of shards {shards}, so until a save works a process that takes them over (this one restarted, or another) identifies them (a session start each) instead of resuming, and their events meanwhile are lost: {error}";
+  "Could not save the sessions of shards {shards}: until a save works, a process that takes them over (this one restarted, or another) resumes each from its session saved last, and the events since are delivered again; a shard whose session was never saved (or is too old to resume, or ended since) is identified instead (a session start), and its events meanwhile are lost: {error}";
 
 /** The shard ids of `sessions`. */
 function idsOf(sessions: readonly { shardId: number }[]): number[] {

@@ -90,8 +90,9 @@ const visible = getVisibleLogger(["disruption", "fleet"]);
  *   that joins gets its share as the others shed theirs, each shed shard
  *   closed resumably and its session saved before its lease is released.
  * - **One bot per prefix** (see `fleet_bot.ts`): a process of another bot
- *   is refused by `start()` (`OtherBotError`), or leaves at its
- *   first READY when its token holds no user id.
+ *   is refused by `start()` (`OtherBotError`), or leaves at its first
+ *   READY when its token holds no user id. Intents apply only at a new
+ *   IDENTIFY (a RESUME keeps the session's): see `fleet_intents.ts`.
  * - **A fresh count waits a TTL.** After the count is written where Redis
  *   had none (a first start, a data loss), no process takes a shard for
  *   `leaseTtlMs` (see `generation_seed.ts`).
@@ -191,7 +192,8 @@ export class FleetShards {
     this.#clock = new FleetClock(scheduler, options.clock === "scheduler");
     this.#scheduler = this.#clock.scheduler;
     this.#prefix = options.prefix ?? "disruption:fleet";
-    this.#record = new FleetGeneration(options.redis, this.#prefix, times);
+    const [redis, intents] = [options.redis, options.shard.intents];
+    this.#record = new FleetGeneration(redis, this.#prefix, times, intents);
     this.#marks = {
       record: this.#record,
       leaseNow: () => this.#leaseNow(),
@@ -362,32 +364,30 @@ export class FleetShards {
    *    RESUME's replay (as in {@linkcode ReshardingShards}); the old leases
    *    are released then.
    *
-   * What a handler sees: every event Discord sent to either set, once where
-   * the copies can be told apart. From the request until twice
-   * `leaseTtlMs` after its switch and old set's close (the previous
-   * reshard's too, for one asked meanwhile), every process checks each event's
-   * identity (name plus payload JSON, as in {@linkcode ReshardingShards})
-   * against sets in Redis shared by the fleet, which remember the last one
-   * to two windows of events (see `duplicateWindowMs`), and drops second
-   * copies: needed because a guild's events reach the old shard of one
-   * process and the new shard of another. Between the flip and a process's switch (at most `renewMs`
-   * plus a tick) that process still delivers from its old set while others
-   * deliver from the new one, so events of one guild may come from two
-   * processes in that window, each once; held events are delivered at the
-   * switch, after events the old set delivered later than they were
-   * received (order across the switch is by arrival at a process, not by
-   * Discord's time). Two distinct events with identical name and payload
-   * in the overlap are taken for copies, and the second is dropped. An
-   * event is claimed in Redis before it is delivered and confirmed after:
-   * a claim left unconfirmed past `leaseTtlMs - renewMs` is taken for its
-   * process's death, and another copy is delivered (a held copy still
-   * claimed at the switch, its claimer perhaps dead too recently, is kept
-   * 2 s more, then delivered unless confirmed meanwhile). When
-   * Redis cannot be asked, an event is delivered. A possible duplicate
-   * rather than a loss. A process holds at most 100,000 events of at most
-   * 32 Mi characters of payload JSON in all; past either, the new set's
-   * events are delivered as they come (one warning per reshard), second
-   * copies still dropped.
+   * What a handler sees: every event Discord sent to either set, once where the
+   * copies can be told apart. From the request until twice `leaseTtlMs` after
+   * its switch and old set's close (the previous reshard's too, for one asked
+   * meanwhile), every process checks each event's identity (name plus payload
+   * JSON, as in {@linkcode ReshardingShards}) against sets in Redis shared by
+   * the fleet, which remember the last one to two windows of events (see
+   * `duplicateWindowMs`), and drops second copies: needed because a guild's
+   * events reach the old shard of one process and the new shard of another.
+   * Between the flip and a process's switch (at most `renewMs` plus a tick)
+   * that process still delivers from its old set while others deliver from the
+   * new one, so events of one guild may come from two processes in that window,
+   * each once; held events are delivered at the switch, after events the old
+   * set delivered later than they were received (order across the switch is by
+   * arrival at a process, not by Discord's time). Two distinct events with
+   * identical name and payload in the overlap are taken for copies, and the
+   * second is dropped. An event is claimed in Redis before it is delivered and
+   * confirmed after: a claim left unconfirmed past `leaseTtlMs - renewMs` is
+   * taken for its process's death, and another copy is delivered (a held copy
+   * still claimed at the switch, its claimer perhaps dead too recently, is kept
+   * 2 s more, then delivered unless confirmed meanwhile). When Redis cannot be
+   * asked, an event is delivered. A possible duplicate rather than a loss. A
+   * process holds at most 100,000 events of at most 32 Mi characters of payload
+   * JSON in all; past either, the new set's events are delivered as they come
+   * (one warning per reshard), second copies still dropped.
    *
    * @param shardCount The new count.
    * @param options The day's session starts left, when known.

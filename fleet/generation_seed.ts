@@ -1,7 +1,8 @@
 /**
- * How the fleet's shard count and lease TTL are written into the generation
- * hash (`<prefix>:generation`, fields `count` and `lease_ttl`) when it has
- * none (a first start, or Redis lost its keys), and whose values win: Lua
+ * How the fleet's shard count and lease TTL (and with the TTL its intents,
+ * see `fleet_intents.ts`) are written into the generation hash
+ * (`<prefix>:generation`, fields `count`, `lease_ttl` and `intents`) when
+ * it has none (a first start, or Redis lost its keys), and whose values win: Lua
  * shared by the scripts of `fleet_generation.ts`. Internal to the package.
  *
  * The rule: a process that runs the count Redis gave it knows that count's
@@ -100,6 +101,8 @@ export interface SeedArgs {
   running: number;
   /** The fleet's prefix (memberships at `prefix:count:members`). */
   prefix: number;
+  /** The caller's intents, "" when unknown (it only reads). */
+  intents: number;
 }
 
 /**
@@ -108,8 +111,10 @@ export interface SeedArgs {
  * stored count or TTL that is none back, drops a stored `next` that is none
  * (or equals the count: a value written by hand or by a broken process,
  * "abc", "0", "2.5", "1e9", stopped every shard or left the fleet unable to
- * reshard, for good), and returns `count, next, fixed, ttl, created`
- * (`created_at`, 0 when none). `fixed`
+ * reshard, for good), and returns `count, next, fixed, ttl, created, intents`
+ * (`created_at`, 0 when none; the fleet's intents, "" when none). The
+ * intents are written with the TTL, and where none (or none valid) are
+ * stored. `fixed`
  * says what it did: 1 the count was none, 2 the next was none, 4 the TTL
  * was none, 8 seeded provisionally, 16 a provisional seed replaced by the
  * caller's running values, 32 the TTL of a stopped fleet replaced, 64 the
@@ -136,6 +141,19 @@ local function validTtl(v)
     return n
   end
   return nil
+end
+-- Intents as stored: a whole number from 0 (as a string), or nil.
+local function validIntents(v)
+  local n = tonumber(v)
+  if n and n >= 0 and n < 2^53 and n == math.floor(n) then
+    return string.format('%.0f', n)
+  end
+  return nil
+end
+local intents = validIntents(ARGV[${a.intents}])
+local function recordIntents()
+  if intents then redis.call('HSET', KEYS[1], 'intents', intents) end
+  return intents
 end
 local function anyLive(count)
   local raw = redis.call('HGETALL', ARGV[${a.prefix}] .. ':' .. count .. ':members')
@@ -177,6 +195,7 @@ local function clean()
   local count = valid(raw)
   local rawTtl = redis.call('HGET', KEYS[1], 'lease_ttl')
   local fleetTtl = validTtl(rawTtl)
+  local fleetIntents = validIntents(redis.call('HGET', KEYS[1], 'intents'))
   if rawTtl and not fleetTtl then fixed = fixed + 4 end
   local rawEpoch = redis.call('HGET', KEYS[1], 'epoch')
   local epoch = epochOf(rawEpoch)
@@ -231,6 +250,7 @@ local function clean()
     count, fleetTtl = mine, ttl
     created = math.floor(now)
     redis.call('HSET', KEYS[1], 'count', mine, 'lease_ttl', ttl, 'created_at', string.format('%.0f', created))
+    fleetIntents = recordIntents() or fleetIntents
     if known then
       redis.call('HSET', KEYS[1], 'epoch', string.format('%.0f', known))
       redis.call('HDEL', KEYS[1], 'seeded', 'epoch_stamped')
@@ -248,6 +268,7 @@ local function clean()
       fixed = fixed + ((seeded or stamped) and 16 or 256)
       count, fleetTtl, putBack = mine, ttl, true
       redis.call('HSET', KEYS[1], 'count', mine, 'lease_ttl', ttl)
+      fleetIntents = recordIntents() or fleetIntents
     end
     -- The same count a seed held with keeps its stamp. Over a held seed,
     -- the caller's own epoch (raised past the seed's, the first running
@@ -261,16 +282,24 @@ local function clean()
       redis.call('HSET', KEYS[1], 'epoch', string.format('%.0f', known))
       redis.call('HDEL', KEYS[1], 'seeded', 'epoch_stamped')
     end
-  elseif not fleetTtl or (fresh and fleetTtl ~= ttl and not anyLive(count)
-      and not (created and created > now - fleetTtl)) then
+  elseif not fleetTtl or (fresh
+      and (fleetTtl ~= ttl or (intents and intents ~= fleetIntents))
+      and not anyLive(count) and not (created and created > now - fleetTtl)) then
     -- Not while the count is fresh from a loss: the running processes'
     -- memberships are gone until their next lease tick, and a newcomer's
     -- shorter TTL, written in that gap, made the leases they renewed look
     -- like ghosts it could take (a shard ran twice).
-    if fleetTtl then fixed = fixed + 32 end
+    -- A stopped fleet takes the intents with the TTL; a TTL that was none
+    -- (put right) does not make the caller's intents the fleet's.
+    if fleetTtl then
+      if fleetTtl ~= ttl then fixed = fixed + 32 end
+      fleetIntents = recordIntents() or fleetIntents
+    end
     fleetTtl = ttl
     redis.call('HSET', KEYS[1], 'lease_ttl', ttl)
   end
+  -- None stored (a fleet older than the field): the caller's.
+  if not fleetIntents then fleetIntents = recordIntents() end
   local rawNext = redis.call('HGET', KEYS[1], 'next')
   local nxt = valid(rawNext)
   if rawNext and (not nxt or nxt == count) then
@@ -281,7 +310,7 @@ local function clean()
     redis.call('HDEL', KEYS[1], 'next', 'complete_at')
     redis.call('DEL', KEYS[2])
   end
-  return count, nxt, fixed, fleetTtl, created or 0
+  return count, nxt, fixed, fleetTtl, created or 0, fleetIntents or ''
 end
 `;
 }

@@ -222,6 +222,8 @@ export interface MemberOptions {
   gatewayUrl?: string;
   /** The bot token: `"fake-token"` (the scene's fake's) unless given. */
   token?: string;
+  /** The gateway intents: 1 unless given. */
+  intents?: number;
   /**
    * Keep sessions in Redis (`<prefix>:sessions`, through the member's
    * valve, as a fleet shares them) instead of in memory; `store` wins.
@@ -286,7 +288,7 @@ export async function scene(
         redis: wrapped,
         shard: {
           token: options.token ?? "fake-token",
-          intents: 1,
+          intents: options.intents ?? 1,
           ...(options.gatewayUrl === undefined
             ? { gatewayUrl: gateway.url, transport: gateway.transport }
             : { gatewayUrl: options.gatewayUrl }),

@@ -175,6 +175,12 @@ sceneTest(
       first[1]!,
       /^\[ERR\] disruption·fleet: Could not save the sessions of shards .*READONLY/,
     );
+    // The store still holds what the last save wrote: a taker resumes from
+    // there (events since delivered again), and identifies only a shard
+    // without a usable saved session.
+    assert.match(first[1]!, /resumes each from its session saved last/);
+    assert.match(first[1]!, /the events since are delivered again/);
+    assert.doesNotMatch(first[1]!, /identifies them .* instead of resuming/);
     assert.equal(
       first[2],
       "[WRN] disruption·fleet: Saving the fleet's sessions works again: the session store answers",
