@@ -25,7 +25,8 @@ import {
   type ShardOptions,
 } from "../gateway/shard_options.ts";
 import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
-import { isObject, isRecord } from "../gateway/payload_guards.ts";
+import { isObject } from "../gateway/payload_guards.ts";
+import { isRecord } from "../base/is_record.ts";
 import type { FleetShardsOptions } from "./fleet_shards_options.ts";
 import { DEFAULT_LEASE_TTL_MS } from "./lease_times.ts";
 import { checkShardCount } from "./shard_count.ts";

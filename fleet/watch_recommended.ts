@@ -13,7 +13,7 @@ import {
   type TimerId,
 } from "../base/scheduler.ts";
 import { assertIntegerOption } from "../base/option_checks.ts";
-import { isRecord } from "../gateway/payload_guards.ts";
+import { isRecord } from "../base/is_record.ts";
 import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
 
 const logger = getLogger(["disruption", "fleet", "reshard"]);

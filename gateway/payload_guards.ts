@@ -43,9 +43,6 @@ export function isObject(
   return typeof value === "object" && value !== null;
 }
 
-// The cache's reducers and stores read it from here, beside the guards.
-export { isRecord } from "../base/is_record.ts";
-
 /** A short rendering of a value for a message (never a whole payload). */
 export function describeValue(value: unknown): string {
   if (typeof value === "string") {
