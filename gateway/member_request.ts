@@ -19,11 +19,11 @@ import type {
   RateLimitedDispatch,
 } from "../types/dispatch_payloads.ts";
 import { GatewayOpcode } from "../types/opcodes.ts";
+import { isRecord } from "../base/is_record.ts";
 import {
   chunkCount,
   chunkIndex,
   chunkMemberCount,
-  isRecord,
   nonceOf,
   retryAfterMs,
 } from "./payload_guards.ts";
