@@ -19,6 +19,7 @@ import { RedisSessionStore } from "../../redis/session_store.ts";
 import type { Scheduler } from "../../base/scheduler.ts";
 import { ScaledScheduler } from "./scaled_scheduler.ts";
 import { within } from "./watchdog.ts";
+import { testRedis } from "./servers.ts";
 
 /** The fake gateway, served on loopback, on the scheduler everyone shares. */
 export interface FleetGateway {
@@ -106,6 +107,33 @@ export async function deleteKeys(
 ): Promise<void> {
   const keys = await redis.keys(`${prefix}:*`);
   if (keys.length > 0) await redis.del(...keys);
+}
+
+/**
+ * Register the test `name` (ignored without the test Redis): `fn` runs with
+ * a connection and a fresh prefix `disruption:test:<tag>:<uuid>` (the
+ * fleet's generation hash at `key`), every key under it deleted after.
+ */
+export function generationTest(
+  tag: string,
+  name: string,
+  fn: (redis: RedisConnection, prefix: string, key: string) => Promise<void>,
+): void {
+  const server = testRedis();
+  Deno.test({
+    name,
+    ignore: server.ignore,
+    fn: async () => {
+      const redis = await connectRedis({ url: server.url });
+      const prefix = `disruption:test:${tag}:${crypto.randomUUID()}`;
+      try {
+        await fn(redis, prefix, `${prefix}:generation`);
+      } finally {
+        await deleteKeys(redis, prefix);
+        await closeRedis(redis);
+      }
+    },
+  });
 }
 
 /** Delete every key under `prefix` over a connection of its own. */

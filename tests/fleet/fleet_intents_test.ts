@@ -8,13 +8,9 @@
 import assert from "node:assert/strict";
 import { FleetGeneration } from "../../fleet/fleet_generation.ts";
 import { LeaseTimes } from "../../fleet/lease_times.ts";
-import {
-  closeRedis,
-  connectRedis,
-  type RedisConnection,
-} from "../../redis/connection.ts";
+import type { RedisConnection } from "../../redis/connection.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
-import { deleteKeys } from "../_fakes/fleet_scene.ts";
+import { generationTest } from "../_fakes/fleet_scene.ts";
 import { scene, server, stepAll, Valve } from "./fleet_run_guard_scene.ts";
 
 /**
@@ -74,34 +70,15 @@ Deno.test({
   },
 });
 
-/**
- * Register the test `name` (ignored without the test Redis): `fn` runs with
- * a connection and a fresh prefix (the generation hash at `key`), every key
- * under it deleted after.
- */
-function generationTest(
+/** A test on the generation hash of a fresh prefix (see generationTest). */
+const intentsTest = (
   name: string,
   fn: (redis: RedisConnection, prefix: string, key: string) => Promise<void>,
-): void {
-  Deno.test({
-    name,
-    ignore: server.ignore,
-    fn: async () => {
-      const redis = await connectRedis({ url: server.url });
-      const prefix = `disruption:test:intents:${crypto.randomUUID()}`;
-      try {
-        await fn(redis, prefix, `${prefix}:generation`);
-      } finally {
-        await deleteKeys(redis, prefix);
-        await closeRedis(redis);
-      }
-    },
-  });
-}
+): void => generationTest("intents", name, fn);
 
 const T = 1_000_000;
 
-generationTest(
+intentsTest(
   "FleetGeneration: a fleet that recorded no intents (older than the field) takes the first syncing process's, silently",
   async (redis, prefix, key) => {
     await redis.hset(key, { count: "4", lease_ttl: "3000" });
@@ -112,7 +89,7 @@ generationTest(
   },
 );
 
-generationTest(
+intentsTest(
   "FleetGeneration: the fleet's intents change once none of its processes is live, not while one is",
   async (redis, prefix, key) => {
     await redis.hset(key, { count: "4", lease_ttl: "3000", intents: "1" });

@@ -6,42 +6,17 @@ import assert from "node:assert/strict";
 import { FleetGeneration } from "../../fleet/fleet_generation.ts";
 import { MIN_SEED_HOLD_MS } from "../../fleet/generation_seed.ts";
 import { LeaseTimes } from "../../fleet/lease_times.ts";
-import {
-  closeRedis,
-  connectRedis,
-  type RedisConnection,
-} from "../../redis/connection.ts";
+import type { RedisConnection } from "../../redis/connection.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
-import { deleteKeys } from "../_fakes/fleet_scene.ts";
-import { testRedis } from "../_fakes/servers.ts";
+import { generationTest } from "../_fakes/fleet_scene.ts";
 
-const server = testRedis();
 const T = 1_000_000;
 
-/**
- * Register the test `name` (ignored without the test Redis): `fn` runs with
- * a connection and a fresh prefix (the generation hash at `key`), every key
- * under it deleted after.
- */
-function seedTest(
+/** A test on the generation hash of a fresh prefix (see generationTest). */
+const seedTest = (
   name: string,
   fn: (redis: RedisConnection, prefix: string, key: string) => Promise<void>,
-): void {
-  Deno.test({
-    name,
-    ignore: server.ignore,
-    fn: async () => {
-      const redis = await connectRedis({ url: server.url });
-      const prefix = `disruption:test:seed:${crypto.randomUUID()}`;
-      try {
-        await fn(redis, prefix, `${prefix}:generation`);
-      } finally {
-        await deleteKeys(redis, prefix);
-        await closeRedis(redis);
-      }
-    },
-  });
-}
+): void => generationTest("seed", name, fn);
 
 seedTest(
   "FleetGeneration: a provisional seed by a process that just started gives way to the count and TTL a running process runs, holds after 60 s, and ends at a flip",
