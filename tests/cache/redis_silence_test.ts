@@ -67,7 +67,16 @@ Deno.test("RedisCache: a Redis that answers late but within SILENT_REDIS_MS mark
   assert.equal(clock.pending, 0);
 });
 
-Deno.test("RedisCache: bytes still coming from Redis (a big transaction's QUEUED replies over a slow link) are no silence; once they stop, it is", async () => {
+/**
+ * A RedisCache on a connection that answers nothing, whose socket's
+ * `bytesRead` the test moves, on a virtual clock; its stale reports kept.
+ */
+function cacheOnCountedSocket(): {
+  clock: VirtualScheduler;
+  stale: unknown[];
+  socket: { bytesRead: number };
+  cache: RedisCache;
+} {
   const clock = new VirtualScheduler();
   const stale: unknown[] = [];
   const socket = { bytesRead: 0 };
@@ -76,6 +85,11 @@ Deno.test("RedisCache: bytes still coming from Redis (a big transaction's QUEUED
     scheduler: clock,
     onStale: (error) => stale.push(error),
   });
+  return { clock, stale, socket, cache };
+}
+
+Deno.test("RedisCache: bytes still coming from Redis (a big transaction's QUEUED replies over a slow link) are no silence; once they stop, it is", async () => {
+  const { clock, stale, socket, cache } = cacheOnCountedSocket();
   const lines = await captureStderr(async () => {
     void cache.apply("GUILD_UPDATE", { id: "1", name: "H" });
     for (let second = 0; second < 60; second++) {
@@ -116,14 +130,7 @@ Deno.test("RedisCache: an answer read just after the bound (a process paused pas
 });
 
 Deno.test("RedisCache: bytes read within the grace second after the bound (a paused process reading its socket late) mark nothing", async () => {
-  const clock = new VirtualScheduler();
-  const stale: unknown[] = [];
-  const socket = { bytesRead: 0 };
-  const redis = Object.assign(hungConnection(), { stream: socket });
-  const cache = new RedisCache(redis, {
-    scheduler: clock,
-    onStale: (error) => stale.push(error),
-  });
+  const { clock, stale, socket, cache } = cacheOnCountedSocket();
   const lines = await captureStderr(async () => {
     void cache.apply("GUILD_UPDATE", { id: "1", name: "H" });
     await clock.advance(SILENT_REDIS_MS); // the bound passes, nothing read
