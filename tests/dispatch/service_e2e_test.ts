@@ -9,6 +9,7 @@ import { AMQPClient } from "@cloudamqp/amqp-client";
 import { startPingWorker } from "../../examples/dispatch_worker.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { testAmqp, testRabbitmqctl, testRedis } from "../_fakes/servers.ts";
+import { holdingServiceNames } from "./_service_names_lock.ts";
 import {
   checkStream,
   CuttableProxy,
@@ -180,7 +181,7 @@ function serviceTest(name: string, fn: () => Promise<void>): void {
     // The service is another process; the consumer's client keeps timers.
     sanitizeResources: false,
     sanitizeOps: false,
-  }, fn);
+  }, () => holdingServiceNames(fn));
 }
 
 function readyCount(messages: RecvConsumer["messages"]): number {
@@ -1033,114 +1034,118 @@ Deno.test({
   ignore: ignore || rabbitmqctl.ignore,
   sanitizeResources: false,
   sanitizeOps: false,
-}, async () => {
-  await using t = await setUp({ PUBLISH_BUFFER: "20" });
-  const service = new ServiceProcess(t.env);
-  const logged = (text: string) => () => service.output.join("").includes(text);
-  // The service's own default console log (nothing configured).
-  const waitForLog = (text: string) =>
-    service.waitFor("/metrics", logged(text), `the log line '${text}'`);
-  let alarm = false;
-  // A reconnect command that reaches gateway.send while the shards are
-  // paused. Nobody can publish during the alarm: it waits in a queue that
-  // dead-letters it there when rejected, which a consumer may do during
-  // the alarm. (A TTL was used: on a loaded machine it ran out before the
-  // shards paused.) It must wait for the resume: reconnecting at once took
-  // in events the full buffer could not hold, for good.
-  const admin = new AMQPClient(amqp.url);
-  const hold = `test.hold.${crypto.randomUUID()}`;
-  try {
-    await t.ready();
-    await admin.connect();
-    await (await admin.channel()).queueDeclare(hold, { durable: false }, {
-      "x-dead-letter-exchange": "",
-      "x-dead-letter-routing-key": "gateway.send",
-    });
-    await (await admin.channel()).basicPublish(
-      "",
-      hold,
-      JSON.stringify({ op: 1, shard: 0 }),
-    );
-    const before = t.consumer.messages.length;
-    // A watermark of 0 raises the memory alarm at once: RabbitMQ blocks
-    // every publishing connection until it is set back.
-    await rabbitmqctl.run("set_vm_memory_high_watermark", "0");
-    alarm = true;
-    postMessages(t.discord, 60, "alarm");
-    await waitForLog("RabbitMQ blocked publishing");
-    // 120 events against a 20-event buffer: the shards close resumably.
-    await service.waitFor(
-      "/metrics",
-      (text) => /dispatch_paused_shards [1-9]/.test(text),
-      "a paused shard",
-    );
-    await waitForLog("publish buffer full");
-    const health = await service.get("/healthcheck");
-    assert.equal(health.status, 503, "not healthy while shards are paused");
-    const connections = t.discord.gateway.counters.connections;
-    const held = await (await admin.channel()).basicGet(hold, { noAck: false });
-    assert.ok(held, "the command held");
-    await held.reject(false);
-    await service.waitFor(
-      "/metrics",
-      (text) => /dispatch_commands\{result="retried"\} [1-9]/.test(text),
-      "the reconnect command put off while paused",
-    );
-    postMessages(t.discord, 50, "paused");
-    assert.match(
-      (await service.get("/metrics")).text,
-      /dispatch_paused_shards [1-9]/,
-      "still paused",
-    );
-    assert.equal(
-      t.discord.gateway.counters.connections,
-      connections,
-      "no shard reconnected while paused",
-    );
-    assert.ok(
-      contents(t.consumer.messages, "alarm").size < 60 * SHARDS,
-      "the alarm held events back",
-    );
-    await rabbitmqctl.run("set_vm_memory_high_watermark", "0.4");
-    alarm = false;
-    await t.consumer.until(
-      () =>
-        contents(t.consumer.messages, "alarm").size === 60 * SHARDS &&
-        contents(t.consumer.messages, "paused").size === 50 * SHARDS,
-      "every event once the alarm cleared",
-    );
-    await service.waitFor(
-      "/metrics",
-      (text) => /dispatch_commands\{result="done"\} [1-9]/.test(text),
-      "the reconnect command, run once resumed",
-    );
-    await waitForLog("RabbitMQ unblocked publishing");
-    const { gaps } = checkStream(t.consumer.messages);
-    assert.deepEqual(gaps, []);
-    assert.ok(inOrder(t.consumer.messages));
-    // Publishes refused while blocked are sent again; those RabbitMQ took
-    // before the block are confirmed late, not sent twice.
-    const { duplicates } = checkStream(t.consumer.messages.slice(before));
-    assert.equal(duplicates, 0);
-    // deno-lint-ignore no-console
-    console.log(
-      `resource alarm: ${60 * SHARDS} posted, ${
-        contents(t.consumer.messages, "alarm").size
-      } received, 0 lost, ${duplicates} duplicated`,
-    );
-  } catch (error) {
-    // deno-lint-ignore no-console
-    console.error(service.output.join(""));
-    throw error;
-  } finally {
-    if (alarm) {
+}, () =>
+  holdingServiceNames(async () => {
+    await using t = await setUp({ PUBLISH_BUFFER: "20" });
+    const service = new ServiceProcess(t.env);
+    const logged = (text: string) => () =>
+      service.output.join("").includes(text);
+    // The service's own default console log (nothing configured).
+    const waitForLog = (text: string) =>
+      service.waitFor("/metrics", logged(text), `the log line '${text}'`);
+    let alarm = false;
+    // A reconnect command that reaches gateway.send while the shards are
+    // paused. Nobody can publish during the alarm: it waits in a queue that
+    // dead-letters it there when rejected, which a consumer may do during
+    // the alarm. (A TTL was used: on a loaded machine it ran out before the
+    // shards paused.) It must wait for the resume: reconnecting at once took
+    // in events the full buffer could not hold, for good.
+    const admin = new AMQPClient(amqp.url);
+    const hold = `test.hold.${crypto.randomUUID()}`;
+    try {
+      await t.ready();
+      await admin.connect();
+      await (await admin.channel()).queueDeclare(hold, { durable: false }, {
+        "x-dead-letter-exchange": "",
+        "x-dead-letter-routing-key": "gateway.send",
+      });
+      await (await admin.channel()).basicPublish(
+        "",
+        hold,
+        JSON.stringify({ op: 1, shard: 0 }),
+      );
+      const before = t.consumer.messages.length;
+      // A watermark of 0 raises the memory alarm at once: RabbitMQ blocks
+      // every publishing connection until it is set back.
+      await rabbitmqctl.run("set_vm_memory_high_watermark", "0");
+      alarm = true;
+      postMessages(t.discord, 60, "alarm");
+      await waitForLog("RabbitMQ blocked publishing");
+      // 120 events against a 20-event buffer: the shards close resumably.
+      await service.waitFor(
+        "/metrics",
+        (text) => /dispatch_paused_shards [1-9]/.test(text),
+        "a paused shard",
+      );
+      await waitForLog("publish buffer full");
+      const health = await service.get("/healthcheck");
+      assert.equal(health.status, 503, "not healthy while shards are paused");
+      const connections = t.discord.gateway.counters.connections;
+      const held = await (await admin.channel()).basicGet(hold, {
+        noAck: false,
+      });
+      assert.ok(held, "the command held");
+      await held.reject(false);
+      await service.waitFor(
+        "/metrics",
+        (text) => /dispatch_commands\{result="retried"\} [1-9]/.test(text),
+        "the reconnect command put off while paused",
+      );
+      postMessages(t.discord, 50, "paused");
+      assert.match(
+        (await service.get("/metrics")).text,
+        /dispatch_paused_shards [1-9]/,
+        "still paused",
+      );
+      assert.equal(
+        t.discord.gateway.counters.connections,
+        connections,
+        "no shard reconnected while paused",
+      );
+      assert.ok(
+        contents(t.consumer.messages, "alarm").size < 60 * SHARDS,
+        "the alarm held events back",
+      );
       await rabbitmqctl.run("set_vm_memory_high_watermark", "0.4");
+      alarm = false;
+      await t.consumer.until(
+        () =>
+          contents(t.consumer.messages, "alarm").size === 60 * SHARDS &&
+          contents(t.consumer.messages, "paused").size === 50 * SHARDS,
+        "every event once the alarm cleared",
+      );
+      await service.waitFor(
+        "/metrics",
+        (text) => /dispatch_commands\{result="done"\} [1-9]/.test(text),
+        "the reconnect command, run once resumed",
+      );
+      await waitForLog("RabbitMQ unblocked publishing");
+      const { gaps } = checkStream(t.consumer.messages);
+      assert.deepEqual(gaps, []);
+      assert.ok(inOrder(t.consumer.messages));
+      // Publishes refused while blocked are sent again; those RabbitMQ took
+      // before the block are confirmed late, not sent twice.
+      const { duplicates } = checkStream(t.consumer.messages.slice(before));
+      assert.equal(duplicates, 0);
+      // deno-lint-ignore no-console
+      console.log(
+        `resource alarm: ${60 * SHARDS} posted, ${
+          contents(t.consumer.messages, "alarm").size
+        } received, 0 lost, ${duplicates} duplicated`,
+      );
+    } catch (error) {
+      // deno-lint-ignore no-console
+      console.error(service.output.join(""));
+      throw error;
+    } finally {
+      if (alarm) {
+        await rabbitmqctl.run("set_vm_memory_high_watermark", "0.4");
+      }
+      await (await admin.channel()).queueDelete(hold).catch(() => {});
+      await admin.close().catch(() => {});
+      await service.stop();
     }
-    await (await admin.channel()).queueDelete(hold).catch(() => {});
-    await admin.close().catch(() => {});
-    await service.stop();
-  }
-});
+  }));
 
 serviceTest(
   "hostile commands on gateway.send: refused with the reason, never sent, never a crash; a flood stays paced and in the broker",
