@@ -19,7 +19,9 @@ export const MAX_HELD_RESET = 3_600_000;
 
 /**
  * Take in what an answer says of the bucket's window. `carried` requests
- * in flight from another bucket count against its `remaining`.
+ * in flight from another bucket count against its `remaining`, and so do
+ * its own in flight (this answer's no longer counted) when it has no count
+ * of its own in the current window.
  *
  * @param bucket The bucket the answer's route now maps to.
  * @param info The answer's rate-limit headers.
@@ -34,7 +36,16 @@ export function applyAnswer(
   success: boolean,
   carried: number,
 ): void {
-  if (bucket.resetAt !== undefined && now >= bucket.resetAt) {
+  const windowOver = bucket.resetAt !== undefined && now >= bucket.resetAt;
+  // With no local count (a new bucket, or one whose count a route's hash
+  // change put in doubt), the bucket's own requests still in flight may
+  // have reached Discord after this one and be missing from its count:
+  // they count against it, like those from the bucket the route left. Not
+  // once its window is over: those were sent in it (the pump starts a new
+  // window before it sends).
+  const unseen = carried +
+    (bucket.remaining === undefined && !windowOver ? bucket.inFlight : 0);
+  if (windowOver) {
     // The local window is over (a bucket the route left, mapped to
     // again): its count is stale, the answer's is of the current one.
     bucket.remaining = undefined;
@@ -43,10 +54,10 @@ export function applyAnswer(
   if (info.limit !== undefined) bucket.limit = info.limit;
   if (info.remaining !== undefined) {
     // Never more than the limit (a peer said 50 of 5), less those in
-    // flight from the bucket the route left.
+    // flight and not in the header.
     const reported = Math.max(
       0,
-      Math.min(info.remaining, bucket.limit ?? Infinity) - carried,
+      Math.min(info.remaining, bucket.limit ?? Infinity) - unseen,
     );
     // In-flight requests may already have used some of what the header
     // reports, so never trust a higher count than the local one.
