@@ -24,8 +24,12 @@ export class KnownUsers {
   readonly #membersPerGuild: number;
   /** Simulated users by ID. */
   readonly #users = new Map<string, RestUser>();
-  /** `guildId userId` → when a simulated user first acted in the guild. */
-  readonly #joined = new Map<string, string>();
+  /**
+   * Guild → user → when a simulated user joined, in the guilds the
+   * resources do not hold; in one they hold, the resources' member is the
+   * membership (REST finds it, a kick over REST ends it).
+   */
+  readonly #joined = new Map<string, Map<string, string>>();
 
   /**
    * @param resources The REST fake's resources (looked up first).
@@ -51,22 +55,27 @@ export class KnownUsers {
    * @param guildId Where they acted.
    * @param at When, as an ISO timestamp (their `joined_at` if first).
    * @returns Whether they became a member of the guild just now (they
-   *   were none: not the resources', not a generated one, never acted
-   *   there), so a GUILD_MEMBER_ADD is due.
+   *   were none: not the resources', not a generated one, not one who
+   *   acted there and was not kicked since), so a GUILD_MEMBER_ADD is due;
+   *   in a guild the resources hold, they are the resources' member now.
    */
   remember(user: RestUser, guildId: string | null, at: string): boolean {
     this.#users.set(user.id, structuredClone(user));
-    if (guildId === null) return false;
-    const key = `${guildId} ${user.id}`;
-    if (this.#joined.has(key)) return false;
-    const before = this.member(guildId, user.id);
-    this.#joined.set(key, at);
-    return before === undefined;
+    if (guildId === null || this.member(guildId, user.id)) return false;
+    if (this.#resources.guildOwner(guildId) !== undefined) {
+      this.#resources.addMember(guildId, user, { joined_at: at });
+    } else {
+      let joined = this.#joined.get(guildId);
+      if (!joined) this.#joined.set(guildId, joined = new Map());
+      joined.set(user.id, at);
+    }
+    return true;
   }
 
   /**
    * A guild's members the gateway's generated ones leave out, in full (with
-   * `user`): the resources' and the simulated users' who acted there.
+   * `user`): the resources' and, in a guild they do not hold, the
+   * simulated users' who acted there.
    *
    * @param guildId The guild.
    * @returns Copies.
@@ -74,16 +83,10 @@ export class KnownUsers {
   members(guildId: string): Record<string, unknown>[] {
     const held = this.#resources.members(guildId) as Record<string, unknown>[];
     const ids = new Set(held.map((m) => (m.user as RestUser).id));
-    for (const key of this.#joined.keys()) {
-      const [guild, userId] = key.split(" ") as [string, string];
-      if (guild !== guildId || ids.has(userId)) continue;
+    for (const [userId, at] of this.#joined.get(guildId) ?? []) {
       const user = this.#users.get(userId);
-      if (!user) continue;
-      held.push({
-        user: structuredClone(user),
-        ...this.member(guildId, userId),
-      });
-      ids.add(userId);
+      if (!user || ids.has(userId)) continue;
+      held.push({ user: structuredClone(user), ...joinedMember(at) });
     }
     return held;
   }
@@ -120,20 +123,18 @@ export class KnownUsers {
    * @returns The partial member, or `undefined` when not a member.
    */
   member(guildId: string, userId: string): PartialGuildMember | undefined {
-    const held = this.#resources.members(guildId)
-      .find((member) => member.user.id === userId) ??
+    const held = this.#resources.member(guildId, userId) ??
       generatedMember(guildId, userId, this.#membersPerGuild);
     if (held) {
       const { user: _user, ...partial } = held;
       return partial as unknown as PartialGuildMember;
     }
-    const joined = this.#joined.get(`${guildId} ${userId}`);
-    return joined === undefined ? undefined : {
-      roles: [],
-      joined_at: joined,
-      deaf: false,
-      mute: false,
-      flags: 0,
-    };
+    const at = this.#joined.get(guildId)?.get(userId);
+    return at === undefined ? undefined : joinedMember(at);
   }
+}
+
+/** The partial member of a simulated user who joined at `at`. */
+function joinedMember(at: string): PartialGuildMember {
+  return { roles: [], joined_at: at, deaf: false, mute: false, flags: 0 };
 }

@@ -398,9 +398,10 @@ const ID_BASE = 1_300_000_000_000_000_000n;
  * (`GUILD_UPDATE`), webhooks (`WEBHOOKS_UPDATE`), the bot's user
  * (`USER_UPDATE`), commands (`APPLICATION_COMMAND_PERMISSIONS_UPDATE`),
  * and a crosspost's `MESSAGE_UPDATE`. A simulated user who first acts in a
- * guild joins it (`GUILD_MEMBER_ADD`, before their message), and op 8 and
- * GUILD_CREATE's `member_count` know the members the REST side holds and
- * the simulated users, besides the gateway's generated members.
+ * guild joins it (`GUILD_MEMBER_ADD`, before their message) and is its
+ * member over REST too (kicked, they join again when they next act), and
+ * op 8 and GUILD_CREATE's `member_count` know the members the REST side
+ * holds, besides the gateway's generated members.
  *
  * @example Test a bot end to end
  * ```ts
@@ -1982,12 +1983,11 @@ export class FakeDiscord {
    */
   #remember(user: RestUser, guildId: string | null, at: string): void {
     if (!this.#users.remember(user, guildId, at) || guildId === null) return;
-    const member = this.#users.members(guildId).find((m) =>
-      (m.user as RestUser).id === user.id
-    );
+    // This one member, as REST now holds it: not the guild's whole list.
+    const member = this.#users.member(guildId, user.id);
     this.gateway.dispatch(
       "GUILD_MEMBER_ADD",
-      { ...member, guild_id: guildId },
+      { user: structuredClone(user), ...member, guild_id: guildId },
       { guildId, warnIfFiltered: false },
     );
   }

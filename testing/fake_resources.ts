@@ -389,12 +389,12 @@ export class FakeResources {
    *
    * @param guildId The guild.
    * @param user The user.
-   * @param member Nickname and roles.
+   * @param member Nickname, roles and when they joined (default: now).
    */
   addMember(
     guildId: string,
     user: RestUser,
-    member: { nick?: string | null; roles?: string[] } = {},
+    member: { nick?: string | null; roles?: string[]; joined_at?: string } = {},
   ): void {
     const guild = this.#guilds.get(guildId);
     if (!guild) throw new Error(`Unknown guild ${guildId}: addGuild first`);
@@ -403,7 +403,7 @@ export class FakeResources {
       user: structuredClone(user),
       nick: member.nick ?? null,
       roles: member.roles ?? [],
-      joined_at: this.#host.timestamp(),
+      joined_at: member.joined_at ?? this.#host.timestamp(),
       deaf: false,
       mute: false,
       flags: 0,
@@ -446,6 +446,18 @@ export class FakeResources {
     return structuredClone([
       ...(this.#guilds.get(guildId)?.members.values() ?? []),
     ]);
+  }
+
+  /**
+   * One member of a guild, without copying the others.
+   *
+   * @param guildId The guild.
+   * @param userId The user.
+   * @returns A copy, or `undefined` when not a member.
+   */
+  member(guildId: string, userId: string): FakeMember | undefined {
+    const member = this.#guilds.get(guildId)?.members.get(userId);
+    return member && structuredClone(member);
   }
 
   /**
@@ -1241,15 +1253,24 @@ export class FakeResources {
               mentionable: f.mentionable === true,
               flags: 0,
             };
-            for (const other of guild.roles.values()) {
-              if (other.position >= 1) other.position++;
-            }
+            const moved = [...guild.roles.values()].filter((other) =>
+              other.position >= 1
+            );
+            for (const other of moved) other.position++;
             guild.roles.set(role.id, role);
             this.#emit(
               "GUILD_ROLE_CREATE",
               { guild_id: guild.id, role },
               guild.id,
             );
+            // The roles it pushed up changed too: without their updates a
+            // cache keeps their old positions, out of step with REST.
+            for (const other of moved) {
+              this.#emit("GUILD_ROLE_UPDATE", {
+                guild_id: guild.id,
+                role: other,
+              }, guild.id);
+            }
             return ok(role);
           }),
       ],
@@ -1775,7 +1796,8 @@ export class FakeResources {
       if (message?.channel_id === channelId) messages.push(message);
     }
     // One MESSAGE_DELETE_BULK for them all, as Discord sends, not a
-    // MESSAGE_DELETE each (the hosts without `dispatch` still get those).
+    // MESSAGE_DELETE each (a host whose `dispatch` reaches no one may
+    // still report each one: FakeRest without onGatewayEvent does).
     const quiet = this.#host.dispatch !== undefined;
     for (const message of messages) this.#host.deleteMessage(message, quiet);
     if (quiet && messages.length > 0) {
@@ -1881,7 +1903,15 @@ export class FakeResources {
   ): void {
     if (channel.guild_id === undefined) return;
     const kind = THREAD_TYPES.has(channel.type) ? "THREAD" : "CHANNEL";
-    this.#emit(`${kind}_${action}`, { ...channel }, channel.guild_id);
+    // Discord's THREAD_DELETE has only these fields, not the whole thread.
+    const data = kind === "THREAD" && action === "DELETE"
+      ? {
+        id: channel.id,
+        parent_id: channel.parent_id,
+        type: channel.type,
+      }
+      : { ...channel };
+    this.#emit(`${kind}_${action}`, data, channel.guild_id);
   }
 
   /** GUILD_MEMBER_UPDATE after an edit `reply` accepted; returns `reply`. */

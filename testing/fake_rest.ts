@@ -627,7 +627,13 @@ export class FakeRest {
         this.#newMessage(channelId, body, extra, files),
       editMessage: (message, body, files) =>
         this.#editMessage(message, body, files),
-      deleteMessage: (message, quiet) => this.#deleteMessage(message, quiet),
+      // A bulk delete's one MESSAGE_DELETE_BULK goes to onGatewayEvent:
+      // without that hook, onMessageDelete still hears of each message.
+      deleteMessage: (message, quiet) =>
+        this.#deleteMessage(
+          message,
+          quiet && this.onGatewayEvent !== undefined,
+        ),
       dispatch: (event, data, guildId) =>
         this.onGatewayEvent?.(event, structuredClone(data), guildId),
       validateMessage: (body, hasFiles) => messageErrors(body, "", hasFiles),

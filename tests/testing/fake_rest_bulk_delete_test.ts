@@ -52,3 +52,24 @@ Deno.test("FakeRest bulk delete in a DM gets 403 50003 and deletes nothing", asy
   ]);
   assert.equal(fake.messages(dm.id).length, 2);
 });
+
+Deno.test("FakeRest without onGatewayEvent reports a bulk delete to onMessageDelete, once a message", async () => {
+  const { fake, rest } = oneChannel();
+  const deleted: string[] = [];
+  fake.onMessageDelete = ({ id }) => void deleted.push(id);
+  const one = await rest.createMessage(CHANNEL, { content: "one" });
+  const two = await rest.createMessage(CHANNEL, { content: "two" });
+  await bulkDeleteMessages(rest, CHANNEL, { messages: [one.id, two.id] });
+  assert.deepEqual(deleted, [one.id, two.id]);
+});
+
+Deno.test("FakeRest with onGatewayEvent reports a bulk delete as one MESSAGE_DELETE_BULK, not to onMessageDelete", async () => {
+  const { fake, rest } = oneChannel();
+  const seen: string[] = [];
+  fake.onMessageDelete = ({ id }) => void seen.push(`delete ${id}`);
+  fake.onGatewayEvent = (event) => void seen.push(event);
+  const one = await rest.createMessage(CHANNEL, { content: "one" });
+  const two = await rest.createMessage(CHANNEL, { content: "two" });
+  await bulkDeleteMessages(rest, CHANNEL, { messages: [one.id, two.id] });
+  assert.deepEqual(seen, ["MESSAGE_DELETE_BULK"]);
+});
