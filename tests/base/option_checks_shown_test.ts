@@ -23,3 +23,12 @@ Deno.test("A bigint option is shown as one in the Client's message", () => {
     /current value 'shards=2n'$/,
   );
 });
+
+Deno.test("shown() and shownQuoted() cut a value after 100 characters, not at 100", () => {
+  assert.equal(shown("a".repeat(100)), "a".repeat(100));
+  assert.equal(shown("a".repeat(101)), `${"a".repeat(100)}…`);
+  assert.equal(
+    shownQuoted("b".repeat(100_000)),
+    JSON.stringify(`${"b".repeat(100)}…`),
+  );
+});

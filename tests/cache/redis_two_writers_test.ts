@@ -369,3 +369,63 @@ Deno.test(twoWriters(
     assert.equal(await redis.exists("presence:100:11", "voice:100:11"), 0);
   },
 ));
+
+Deno.test(twoWriters(
+  "RedisCache, two writers: a lone role or emoji write landing after another process's GUILD_DELETE leaves no orphan",
+  11,
+  async (a, b, proxy, redis) => {
+    // Each is its batch's last write: the removal of what a guild's
+    // deletion left behind is sent with it, not after a later write.
+    await late(b, proxy, "GUILD_ROLE_CREATE", {
+      guild_id: "100",
+      role: { id: "7", name: "r", permissions: "0", position: 1 },
+    }, async () => {
+      await a.apply("GUILD_DELETE", { id: "100" });
+      await a.flush();
+    });
+    await late(b, proxy, "GUILD_EMOJIS_UPDATE", {
+      guild_id: "200",
+      emojis: [{ id: "8", name: "e" }],
+    }, async () => {
+      await a.apply("GUILD_DELETE", { id: "200" });
+      await a.flush();
+    });
+    assert.deepEqual(await audit(redis), []);
+    assert.equal(await redis.exists("role:100:7", "emoji:200:8"), 0);
+  },
+));
+
+Deno.test(twoWriters(
+  "RedisCache, two writers: A's CHANNEL_UPDATE of a forum survives B's THREAD_CREATE in it read before it",
+  11,
+  async (a, b, proxy) => {
+    const forum = (overwrites: unknown[] = []) => ({
+      ...channel("2002", "200", overwrites),
+      type: 15,
+    });
+    await a.apply("CHANNEL_CREATE", forum());
+    await a.flush();
+    const deny = [{ id: "200", type: 0, allow: "0", deny: "2048" }];
+    // The thread's write of its forum (a derived field) is not the forum's
+    // own: it must not undo A's update with the copy B read before it.
+    await late(b, proxy, "THREAD_CREATE", {
+      id: "5000",
+      type: 11,
+      guild_id: "200",
+      parent_id: "2002",
+      name: "post",
+      thread_metadata: {
+        archived: false,
+        locked: false,
+        auto_archive_duration: 60,
+        archive_timestamp: "2024-01-01T00:00:00.000000+00:00",
+      },
+    }, async () => {
+      await a.apply("CHANNEL_UPDATE", { ...forum(deny), name: "locked" });
+      await a.flush();
+    });
+    const locked = await a.channel("2002");
+    assert.equal(locked?.name, "locked");
+    assert.deepEqual(locked?.permission_overwrites, deny);
+  },
+));

@@ -82,20 +82,25 @@ export function serviceOnFakes(
 
 /**
  * Advance the virtual clock `step` ms at a time until `promise` settles,
- * letting real I/O (the HTTP request, the sockets) run between the steps.
+ * letting real I/O (the HTTP request, the sockets) run between the steps,
+ * for `pauseMs` of real time each: a real server's answer takes real time,
+ * which a clock run at full speed outpaces (a RabbitMQ just started took
+ * 40 ms to let a client in, past the service's 10 s of virtual time to
+ * connect).
  */
 export async function advanceUntil<T>(
   scheduler: VirtualScheduler,
   promise: Promise<T>,
   what: string,
   step = 250,
+  pauseMs = 0,
 ): Promise<T> {
   let settled = false;
   const watched = promise.finally(() => settled = true);
   const driving = (async () => {
     while (!settled) {
       await scheduler.advance(step);
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
   })();
   try {
@@ -108,13 +113,15 @@ export async function advanceUntil<T>(
 
 /**
  * Run the clock until `test` holds, letting real I/O run between steps
- * (`each` first at every step: a write to Redis, say).
+ * (`each` first at every step: a write to Redis, say), for `pauseMs` of
+ * real time each (see {@linkcode advanceUntil}).
  */
 export function advanceUntilTrue(
   scheduler: VirtualScheduler,
   test: () => boolean | Promise<boolean>,
   what: string,
   each: () => Promise<void> = () => Promise.resolve(),
+  pauseMs = 0,
 ): Promise<void> {
   return advanceUntil(
     scheduler,
@@ -122,10 +129,12 @@ export function advanceUntilTrue(
       while (!await test()) {
         await each();
         await scheduler.advance(250);
-        await new Promise((resolve) => setTimeout(resolve, 0));
+        await new Promise((resolve) => setTimeout(resolve, pauseMs));
       }
     })(),
     what,
+    250,
+    pauseMs,
   );
 }
 

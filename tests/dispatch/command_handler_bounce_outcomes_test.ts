@@ -2,7 +2,8 @@
 // is counted once in dispatch_commands{result}, a copy in flight when the
 // connection drops is not blamed for the channel's loss (only a channel the
 // broker closed is), and a TTL the broker takes with a leading "+" still
-// runs down on the copy.
+// runs down on the copy. A delivery whose consumer has ended is left to the
+// broker, which puts it back as its channel closes: no copy races it.
 import assert from "node:assert/strict";
 import type { AMQPProperties } from "@cloudamqp/amqp-client";
 import {
@@ -83,14 +84,21 @@ class Delivery implements CommandMessage {
   }
 }
 
-/** A handler running shard 0 of 4 (`status` its state), and its counts. */
-function setUp(scheduler: VirtualScheduler, status = "ready"): {
+/**
+ * A handler running shard 0 of 4 (`status` its state, `send` its sending),
+ * and its counts.
+ */
+function setUp(
+  scheduler: VirtualScheduler,
+  status = "ready",
+  send: (payload: unknown) => Promise<void> = () => Promise.resolve(),
+): {
   commands: CommandHandler;
   results: Record<string, number>;
 } {
   const own = {
     status,
-    send: () => Promise.resolve(),
+    send,
     close: () => Promise.resolve(),
     connect: () => Promise.resolve(),
   } as unknown as CommandShard;
@@ -205,4 +213,73 @@ Deno.test("CommandHandler: a copy's expiration written with a leading '+' (Rabbi
     "2000",
     "3000 ",
   ]);
+});
+
+/** A voice state command (op 4) for `shard`. */
+const voiceState = (shard: number) =>
+  JSON.stringify({
+    op: 0,
+    shard,
+    data: {
+      op: 4,
+      d: {
+        guild_id: "81384788774100992",
+        channel_id: null,
+        self_mute: false,
+        self_deaf: false,
+      },
+    },
+  });
+
+Deno.test("CommandHandler: a delivery whose consumer already ended is neither sent nor copied, but left for the broker and counted retried once", async () => {
+  for (
+    const [shard, status] of [
+      [0, "ready"], // its own ready shard's
+      [3, "ready"], // another process's shard's
+      [0, "resuming"], // its own shard's, not ready
+    ] as const
+  ) {
+    const scheduler = new VirtualScheduler({ start: 1_000_000 });
+    const sent: unknown[] = [];
+    const { commands, results } = setUp(scheduler, status, (payload) => {
+      sent.push(payload);
+      return Promise.resolve();
+    });
+    const channel = new Channel({ confirm: true });
+    const delivery = new Delivery(voiceState(shard), channel);
+    await commands.handle(delivery, AbortSignal.abort());
+    for (let i = 0; i < 10; i++) await scheduler.advance(1_000);
+    const what = `shard ${shard} ${status}`;
+    assert.deepEqual(sent, [], what);
+    assert.equal(channel.published.length, 0, what);
+    // The broker puts it back when the consumer's channel closes.
+    assert.equal(delivery.settled, undefined, what);
+    assert.deepEqual(results, { retried: 1 }, what);
+  }
+});
+
+Deno.test("CommandHandler: a command whose send fails after its consumer ended is not published again as a copy, and is counted once", async () => {
+  const scheduler = new VirtualScheduler({ start: 1_000_000 });
+  let fail: (error: Error) => void = () => {};
+  const { commands, results } = setUp(
+    scheduler,
+    "ready",
+    () => new Promise<void>((_, reject) => fail = reject),
+  );
+  const channel = new Channel({ confirm: true });
+  const delivery = new Delivery(voiceState(0), channel);
+  const consumer = new AbortController();
+  const handled = commands.handle(delivery, consumer.signal);
+  await scheduler.advance(100);
+  consumer.abort();
+  fail(new Error("Shard closed"));
+  for (let i = 0; i < 30; i++) await scheduler.advance(1_000);
+  await handled;
+  assert.equal(channel.published.length, 0, JSON.stringify(results));
+  assert.notEqual(delivery.settled, "ack");
+  assert.equal(
+    Object.values(results).reduce((a, b) => a + b, 0),
+    1,
+    JSON.stringify(results),
+  );
 });

@@ -68,7 +68,13 @@ Deno.test({
       );
     await captureStderr(async () => {
       try {
-        await advanceUntil(scheduler, dispatch.start(), "the service started");
+        await advanceUntil(
+          scheduler,
+          dispatch.start(),
+          "the service started",
+          50,
+          5,
+        );
         await until(
           () => recvTakes().catch(() => false),
           "gateway.recv declared and bound",

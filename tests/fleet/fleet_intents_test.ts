@@ -90,6 +90,28 @@ intentsTest(
 );
 
 intentsTest(
+  "FleetGeneration: a live fleet that recorded no intents takes the first syncing process's, and tells a later one that differs",
+  async (redis, prefix, key) => {
+    await redis.hset(key, { count: "4", lease_ttl: "3000" });
+    await redis.hset(`${prefix}:4:members`, { old: `${T + 2_000}|x` }); // live
+    const times = new LeaseTimes(3_000);
+    const first = await captureStderr(async () => {
+      await new FleetGeneration(redis, prefix, times, 513).sync(4, T);
+    });
+    assert.equal(await redis.hget(key, "intents"), "513");
+    assert.deepEqual(first, []);
+    const other = await captureStderr(async () => {
+      await new FleetGeneration(redis, prefix, times, 1).sync(4, T);
+    });
+    assert.equal(
+      other.filter((l) => /intents \(1\) differ/.test(l)).length,
+      1,
+      other.join("\n"),
+    );
+  },
+);
+
+intentsTest(
   "FleetGeneration: the fleet's intents change once none of its processes is live, not while one is",
   async (redis, prefix, key) => {
     await redis.hset(key, { count: "4", lease_ttl: "3000", intents: "1" });

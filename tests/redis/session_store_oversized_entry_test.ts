@@ -84,6 +84,32 @@ Deno.test({
 
 Deno.test({
   name:
+    "RedisSessionStore: a save drops an entry over 64 KiB whose size is in a nested value",
+  ignore: server.ignore,
+  fn: () =>
+    withSessionStore(server.url, async (store, redis, { key }) => {
+      // Not a top-level string: an object, and an array of numbers.
+      const { note: _, ...small } = entry(0);
+      await redis.set(
+        key,
+        JSON.stringify({
+          "99": { ...small, note: { deep: "x".repeat(1_000_000) } },
+          "98": { ...small, list: Array.from({ length: 20_000 }, (_, i) => i) },
+          "0": entry(0),
+        }),
+      );
+      const said = await captureStderr(() => store.save([session(1)]));
+      assert.equal(said.length, 1, said.join("\n"));
+      assert.match(said[0]!, /held 2 entries .* for 98, 99:/);
+      assert.deepEqual(
+        Object.keys(JSON.parse((await redis.get(key))!)).sort(),
+        ["0", "1"],
+      );
+    }),
+});
+
+Deno.test({
+  name:
     "RedisSessionStore: loading an entry of a shard beyond the shard count does not say that its shard identifies",
   ignore: server.ignore,
   fn: () =>
