@@ -3,14 +3,40 @@
 import type { RedisConnection } from "../../redis/mod.ts";
 
 /**
- * A connection that is ready, whose reads are answered at once (guild 1 and
- * its channel 2 held) and whose transactions (the writes) never are.
+ * A pipeline or transaction whose `exec` is `exec(commands)`, `commands`
+ * the count it holds (in `length` too, as ioredis's does, those given at
+ * its creation included); every command is taken.
  */
-export function writesHungConnection(): RedisConnection {
-  const held: Record<string, string> = {
-    "guild:1": JSON.stringify({ id: "1", name: "g" }),
-    "channel:2": JSON.stringify({ id: "2", type: 0, guild_id: "1" }),
-  };
+export function queuedCommands(
+  exec: (commands: number) => Promise<unknown>,
+  commands: unknown[][] = [],
+): Record<string, unknown> {
+  let length = commands.length;
+  const queued: Record<string, unknown> = new Proxy({}, {
+    get: (_, name) =>
+      name === "exec"
+        ? () => exec(length)
+        : name === "length"
+        ? length
+        : () => (length++, queued),
+  });
+  return queued;
+}
+
+/** A promise that never settles: an answer Redis never sends. */
+const never = (): Promise<never> => new Promise(() => {});
+
+/**
+ * A connection that is ready, whose reads (a batch's pipeline) are answered
+ * at once from `held` (MGET; SMEMBERS of a list finds none; the epoch
+ * marker, by GET or EVAL, is the same each time, so never lost), and whose
+ * transactions (the writes) `send` answers, given their count of commands:
+ * never, by default.
+ */
+export function heldReadsConnection(
+  held: Readonly<Record<string, string>>,
+  send: (commands: number) => Promise<unknown> = never,
+): RedisConnection {
   const pipeline = (): Record<string, unknown> => {
     const answers: [null, unknown][] = [];
     const queued: Record<string, unknown> = new Proxy({}, {
@@ -34,19 +60,25 @@ export function writesHungConnection(): RedisConnection {
   return {
     status: "ready",
     pipeline,
-    multi: () => ({ exec: () => new Promise(() => {}) }),
+    multi: (commands?: unknown[][]) => queuedCommands(send, commands),
+    ping: () => Promise.resolve("PONG"),
   } as unknown as RedisConnection;
+}
+
+/**
+ * A connection that is ready, whose reads are answered at once (guild 1 and
+ * its channel 2 held) and whose transactions (the writes) never are.
+ */
+export function writesHungConnection(): RedisConnection {
+  return heldReadsConnection({
+    "guild:1": JSON.stringify({ id: "1", name: "g" }),
+    "channel:2": JSON.stringify({ id: "2", type: 0, guild_id: "1" }),
+  });
 }
 
 /** A connection that is ready and never answers anything. */
 export function hungConnection(): RedisConnection {
-  const hung = (): Record<string, unknown> => {
-    const queued: Record<string, unknown> = new Proxy({}, {
-      get: (_, name) =>
-        name === "exec" ? () => new Promise(() => {}) : () => queued,
-    });
-    return queued;
-  };
+  const hung = (commands?: unknown[][]) => queuedCommands(never, commands);
   return {
     status: "ready",
     pipeline: hung,

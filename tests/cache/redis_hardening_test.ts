@@ -11,6 +11,7 @@ import {
 } from "../../cache/redis_backlog.ts";
 import type { RedisConnection } from "../../redis/mod.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
+import { heldReadsConnection, hungConnection } from "./_hung_connections.ts";
 import { withPrivateRedis } from "./_private_redis_store.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import { guildMessage } from "./_guild_message.ts";
@@ -19,84 +20,19 @@ import { createdGuild } from "./_created_guild.ts";
 const server = testRedis();
 
 /**
- * A pipeline or transaction whose `exec` is `exec(commands)`, `commands`
- * the count it holds (in `length` too, as ioredis's does, those given at
- * its creation included).
- */
-function queue(
-  exec: (commands: number) => Promise<unknown>,
-  commands: unknown[][] = [],
-): Record<string, unknown> {
-  let length = commands.length;
-  const queued: Record<string, unknown> = new Proxy({}, {
-    get: (_, name) =>
-      name === "exec"
-        ? () => exec(length)
-        : name === "length"
-        ? length
-        : () => (length++, queued),
-  });
-  return queued;
-}
-
-/**
- * A connection that is ready, and whose every pipeline and transaction
- * stays unanswered.
- */
-function hungConnection(): RedisConnection {
-  const hung = (commands?: unknown[][]) =>
-    queue(() => new Promise(() => {}), commands);
-  return {
-    status: "ready",
-    pipeline: hung,
-    multi: hung,
-  } as unknown as RedisConnection;
-}
-
-/**
- * A connection that is ready, whose reads (a batch's pipeline) are
- * answered at once, finding guild 1 held, and whose transactions (the
- * writes) `send` answers, given their count of commands: never, by
- * default. (A member is kept only in a guild held, and guilds come with
- * members: each chunk reads its guild first, a read the gateway's events
- * would wait on, unlike writes.)
+ * A connection whose reads find guild 1 held and whose transactions (the
+ * writes) `send` answers, given their count of commands: never, by default.
+ * (A member is kept only in a guild held, and guilds come with members:
+ * each chunk reads its guild first, a read the gateway's events would wait
+ * on, unlike writes.)
  */
 function guildHeldConnection(
-  send: (commands: number) => Promise<unknown> = () => new Promise(() => {}),
+  send?: (commands: number) => Promise<unknown>,
 ): RedisConnection {
-  const pipeline = (): Record<string, unknown> => {
-    const answers: [null, unknown][] = [];
-    const queued: Record<string, unknown> = new Proxy({}, {
-      get: (_, name) =>
-        name === "exec"
-          ? () => Promise.resolve(answers)
-          : (...args: unknown[]) => {
-            // MGET of the guild, SMEMBERS of a list (none read here), and
-            // the epoch marker (GET, or EVAL to create it): the same each
-            // time, so never lost.
-            answers.push([
-              null,
-              name === "mget"
-                ? (args[0] as string[]).map((key) =>
-                  key === "guild:1"
-                    ? JSON.stringify({ id: "1", name: "g" })
-                    : null
-                )
-                : name === "smembers"
-                ? []
-                : "epoch",
-            ]);
-            return queued;
-          },
-    });
-    return queued;
-  };
-  return {
-    status: "ready",
-    pipeline,
-    multi: (commands?: unknown[][]) => queue(send, commands),
-    ping: () => Promise.resolve("PONG"),
-  } as unknown as RedisConnection;
+  return heldReadsConnection(
+    { "guild:1": JSON.stringify({ id: "1", name: "g" }) },
+    send,
+  );
 }
 
 /** A GUILD_MEMBERS_CHUNK of one member of guild 1. */

@@ -10,6 +10,7 @@ import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import { heapGrowthWith } from "../_fakes/heap_growth.ts";
 import { forEachChunk } from "../../cache/redis_chunks.ts";
+import { hungConnection } from "./_hung_connections.ts";
 
 const server = testRedis();
 
@@ -108,23 +109,6 @@ async function settlesSoon(promise: Promise<unknown>): Promise<string> {
   ]);
   clearTimeout(timer);
   return result;
-}
-
-/**
- * A connection that is ready, and whose every pipeline and transaction
- * stays unanswered.
- */
-function hungConnection(): RedisConnection {
-  const pipeline: Record<string, unknown> = {};
-  for (const command of ["mget", "smembers", "set", "sadd", "eval", "hset"]) {
-    pipeline[command] = () => pipeline;
-  }
-  pipeline.exec = () => new Promise(() => {});
-  return {
-    status: "ready",
-    pipeline: () => pipeline,
-    multi: () => pipeline,
-  } as unknown as RedisConnection;
 }
 
 const GUILD = {
