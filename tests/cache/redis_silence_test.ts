@@ -4,18 +4,32 @@
 // cache said nothing, `stale` false and `onStale` never called.
 import assert from "node:assert/strict";
 import { RedisCache } from "../../cache/mod.ts";
+import type { RedisConnection } from "../../redis/mod.ts";
 import { SILENT_REDIS_MS } from "../../redis/silent_redis.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { hungConnection, lateConnection } from "./_hung_connections.ts";
 
-Deno.test("RedisCache: a Redis that has not answered for SILENT_REDIS_MS marks the cache stale, said once, onStale called once", async () => {
+/**
+ * A RedisCache on `redis` and a virtual clock, its stale reports kept:
+ * what each test here watches.
+ */
+function watchedCache(redis: RedisConnection): {
+  clock: VirtualScheduler;
+  stale: unknown[];
+  cache: RedisCache;
+} {
   const clock = new VirtualScheduler();
   const stale: unknown[] = [];
-  const cache = new RedisCache(hungConnection(), {
+  const cache = new RedisCache(redis, {
     scheduler: clock,
     onStale: (error) => stale.push(error),
   });
+  return { clock, stale, cache };
+}
+
+Deno.test("RedisCache: a Redis that has not answered for SILENT_REDIS_MS marks the cache stale, said once, onStale called once", async () => {
+  const { clock, stale, cache } = watchedCache(hungConnection());
   const settled: string[] = [];
   const lines = await captureStderr(async () => {
     void cache.apply("GUILD_UPDATE", { id: "1", name: "H" })
@@ -41,13 +55,8 @@ Deno.test("RedisCache: a Redis that has not answered for SILENT_REDIS_MS marks t
 });
 
 Deno.test("RedisCache: a Redis that answers late but within SILENT_REDIS_MS marks nothing, and leaves no timer", async () => {
-  const clock = new VirtualScheduler();
-  const stale: unknown[] = [];
   const { redis, answer } = lateConnection();
-  const cache = new RedisCache(redis, {
-    scheduler: clock,
-    onStale: (error) => stale.push(error),
-  });
+  const { clock, stale, cache } = watchedCache(redis);
   const lines = await captureStderr(async () => {
     const applied = cache.apply("CHANNEL_CREATE", {
       id: "2",
@@ -77,15 +86,9 @@ function cacheOnCountedSocket(): {
   socket: { bytesRead: number };
   cache: RedisCache;
 } {
-  const clock = new VirtualScheduler();
-  const stale: unknown[] = [];
   const socket = { bytesRead: 0 };
   const redis = Object.assign(hungConnection(), { stream: socket });
-  const cache = new RedisCache(redis, {
-    scheduler: clock,
-    onStale: (error) => stale.push(error),
-  });
-  return { clock, stale, socket, cache };
+  return { ...watchedCache(redis), socket };
 }
 
 Deno.test("RedisCache: bytes still coming from Redis (a big transaction's QUEUED replies over a slow link) are no silence; once they stop, it is", async () => {
@@ -104,13 +107,8 @@ Deno.test("RedisCache: bytes still coming from Redis (a big transaction's QUEUED
 });
 
 Deno.test("RedisCache: an answer read just after the bound (a process paused past it read its socket late) marks nothing", async () => {
-  const clock = new VirtualScheduler();
-  const stale: unknown[] = [];
   const { redis, answer } = lateConnection();
-  const cache = new RedisCache(redis, {
-    scheduler: clock,
-    onStale: (error) => stale.push(error),
-  });
+  const { clock, stale, cache } = watchedCache(redis);
   const lines = await captureStderr(async () => {
     const applied = cache.apply("CHANNEL_CREATE", {
       id: "2",
