@@ -369,6 +369,19 @@ const visible = getVisibleLogger(["disruption", "testing"]);
 
 const ID_BASE = 1_300_000_000_000_000_000n;
 
+/** A MESSAGE_DELETE's payload: `guild_id` only in a guild. */
+function deletedMessage(
+  id: string,
+  channelId: string,
+  guildId: string | null,
+): FakeDeletedMessage {
+  return {
+    id,
+    channel_id: channelId,
+    ...(guildId === null ? {} : { guild_id: guildId }),
+  };
+}
+
 /**
  * A fake Discord: {@linkcode FakeGateway} + {@linkcode FakeRest}, joined.
  *
@@ -568,11 +581,11 @@ export class FakeDiscord {
     };
     rest.onMessageDelete = ({ id, channel_id }) => {
       const guildId = this.#guildOf(channel_id);
-      this.gateway.dispatch("MESSAGE_DELETE", {
-        id,
-        channel_id,
-        ...(guildId === null ? {} : { guild_id: guildId }),
-      }, { guildId, warnIfFiltered: false });
+      this.gateway.dispatch(
+        "MESSAGE_DELETE",
+        deletedMessage(id, channel_id, guildId),
+        { guildId, warnIfFiltered: false },
+      );
     };
     // Roles, members, channels, reactions, bulk deletes (see FakeRest's
     // onGatewayEvent): what the bot changed, as Discord reports it.
@@ -871,11 +884,7 @@ export class FakeDiscord {
     const stored = this.#stored(message, "delete");
     this.rest.removeMessage(stored.id);
     const guildId = this.#channelGuilds.get(stored.channel_id) ?? null;
-    const dispatched: FakeDeletedMessage = {
-      id: stored.id,
-      channel_id: stored.channel_id,
-      ...(guildId === null ? {} : { guild_id: guildId }),
-    };
+    const dispatched = deletedMessage(stored.id, stored.channel_id, guildId);
     this.gateway.dispatch("MESSAGE_DELETE", dispatched, { guildId });
     return { ...dispatched };
   }

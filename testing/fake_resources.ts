@@ -1111,10 +1111,7 @@ export class FakeResources {
         ({ match }) =>
           this.#withMember(match[1]!, match[2]!, (guild, member) => {
             guild.members.delete(member.user.id);
-            this.#emit("GUILD_MEMBER_REMOVE", {
-              guild_id: guild.id,
-              user: member.user,
-            }, guild.id);
+            this.#emit("GUILD_MEMBER_REMOVE", { user: member.user }, guild.id);
             return noContent;
           }),
       ],
@@ -1258,19 +1255,10 @@ export class FakeResources {
             );
             for (const other of moved) other.position++;
             guild.roles.set(role.id, role);
-            this.#emit(
-              "GUILD_ROLE_CREATE",
-              { guild_id: guild.id, role },
-              guild.id,
-            );
+            this.#emit("GUILD_ROLE_CREATE", { role }, guild.id);
             // The roles it pushed up changed too: without their updates a
             // cache keeps their old positions, out of step with REST.
-            for (const other of moved) {
-              this.#emit("GUILD_ROLE_UPDATE", {
-                guild_id: guild.id,
-                role: other,
-              }, guild.id);
-            }
+            for (const other of moved) this.#roleUpdated(guild, other);
             return ok(role);
           }),
       ],
@@ -1291,10 +1279,7 @@ export class FakeResources {
               const role = guild.roles.get(String(f.id));
               if (!role) return unknown.role();
               if (typeof f.position === "number") role.position = f.position;
-              this.#emit("GUILD_ROLE_UPDATE", {
-                guild_id: guild.id,
-                role,
-              }, guild.id);
+              this.#roleUpdated(guild, role);
             }
             return ok(this.roles(guild.id));
           }),
@@ -1331,11 +1316,7 @@ export class FakeResources {
             if (f.permissions !== undefined && f.permissions !== null) {
               role.permissions = String(f.permissions);
             }
-            this.#emit(
-              "GUILD_ROLE_UPDATE",
-              { guild_id: guild.id, role },
-              guild.id,
-            );
+            this.#roleUpdated(guild, role);
             return ok(role);
           }),
       ],
@@ -1350,10 +1331,7 @@ export class FakeResources {
             for (const member of guild.members.values()) {
               member.roles = member.roles.filter((id) => id !== match[2]);
             }
-            this.#emit("GUILD_ROLE_DELETE", {
-              guild_id: guild.id,
-              role_id: match[2],
-            }, guild.id);
+            this.#emit("GUILD_ROLE_DELETE", { role_id: match[2] }, guild.id);
             return noContent;
           }),
       ],
@@ -1914,6 +1892,11 @@ export class FakeResources {
     this.#emit(`${kind}_${action}`, data, channel.guild_id);
   }
 
+  /** A role's GUILD_ROLE_UPDATE (an edit, or a position moved). */
+  #roleUpdated(guild: Guild, role: FakeRole): void {
+    this.#emit("GUILD_ROLE_UPDATE", { role }, guild.id);
+  }
+
   /** GUILD_MEMBER_UPDATE after an edit `reply` accepted; returns `reply`. */
   #memberUpdated(
     guild: Guild,
@@ -1928,17 +1911,14 @@ export class FakeResources {
 
   #syncReactions(message: RestMessage): void {
     const byEmoji = this.#reactions.get(message.id);
-    const reactions = [...(byEmoji ?? [])].map(([emoji, users]) => {
-      const [name, id] = emoji.split(":");
-      return {
-        count: users.size,
-        count_details: { burst: 0, normal: users.size },
-        me: users.has(this.#host.botUser.id),
-        me_burst: false,
-        burst_colors: [],
-        emoji: { id: id ?? null, name: name ?? null },
-      };
-    });
+    const reactions = [...(byEmoji ?? [])].map(([emoji, users]) => ({
+      count: users.size,
+      count_details: { burst: 0, normal: users.size },
+      me: users.has(this.#host.botUser.id),
+      me_burst: false,
+      burst_colors: [],
+      emoji: emojiObject(emoji),
+    }));
     if (reactions.length) message.reactions = reactions;
     else delete message.reactions;
   }
