@@ -12,6 +12,7 @@
  */
 import {
   assertFunctionOption,
+  assertOptionsObject,
   assertSchedulerOption,
   shownQuoted,
 } from "../base/option_checks.ts";
@@ -30,12 +31,8 @@ import { assertTimeouts } from "./shard_options.ts";
 export function assertManagerOptions(
   options: unknown,
 ): asserts options is { shardCount: number } {
-  // Any other non-object the key check refuses; this one passes it.
-  if (options === undefined) {
-    throw new TypeError(
-      "Cannot create shard manager as 'options' must be an object: current value 'options=undefined'",
-    );
-  }
+  // The key check lets undefined pass.
+  assertOptionsObject("create shard manager", options);
   const { shardCount, scheduler, shardOptions, shardIds, timeouts } =
     options as Record<string, unknown>;
   if (!Number.isSafeInteger(shardCount) || (shardCount as number) < 1) {

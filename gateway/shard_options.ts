@@ -249,14 +249,8 @@ export const RESUME_URL_FAILURES_BEFORE_PROBE = 3;
  */
 export function assertTimeouts(what: string, timeouts: unknown): void {
   if (timeouts === undefined) return;
-  if (typeof timeouts !== "object" || timeouts === null) {
-    throw new TypeError(
-      `Cannot create ${what} as 'timeouts' must be an object: current value 'timeouts=${
-        shown(timeouts)
-      }'`,
-    );
-  }
-  // The keys the Client refuses under the same type, with the same message.
+  // An object (else 'timeouts' must be an object) of the keys the Client
+  // refuses under the same type, with the same message.
   checkOptionKeys(
     `create ${what}`,
     "timeouts.",
