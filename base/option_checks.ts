@@ -87,9 +87,25 @@ export function shown(value: unknown): string {
  */
 const SHOWN_CHARS = 100;
 
-/** `text`, cut to {@linkcode SHOWN_CHARS} with `…` when longer. */
-function cut(text: string): string {
-  return text.length > SHOWN_CHARS ? `${text.slice(0, SHOWN_CHARS)}…` : text;
+/**
+ * `text`, cut to `max` characters with `…` when longer: how a message
+ * shows a value of any length.
+ *
+ * @param text The text.
+ * @param max The most characters kept ({@linkcode SHOWN_CHARS} by default).
+ * @returns The text, or its start and `…`.
+ *
+ * @example Usage
+ * ```ts
+ * import { cut } from "./option_checks.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(cut("abcdef", 3), "abc…");
+ * assert.equal(cut("abc", 3), "abc");
+ * ```
+ */
+export function cut(text: string, max = SHOWN_CHARS): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 /**

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { shown } from "../base/option_checks.ts";
+import { cut, shown } from "../base/option_checks.ts";
 import { getLogger } from "@logtape/logtape";
 import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
@@ -707,7 +707,7 @@ function toSession(
   fallbackCount: number | undefined,
 ): SavedSession | string | undefined {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return `not an object: current value '${cut(shown(value))}'`;
+    return `not an object: current value '${cut(shown(value), SHOWN_CHARS)}'`;
   }
   const entry = value as Record<string, unknown>;
   // twilight-dispatch's entry for a shard without a session (not yet
@@ -748,11 +748,6 @@ function isUnwritable(session: unknown): boolean {
   const { sessionId, resumeUrl } = session as Record<string, unknown>;
   return (typeof sessionId === "string" && !sessionId.isWellFormed()) ||
     (typeof resumeUrl === "string" && !resumeUrl.isWellFormed());
-}
-
-/** `text` cut to `max` characters, marked when cut. */
-function cut(text: string, max = SHOWN_CHARS): string {
-  return text.length <= max ? text : `${text.slice(0, max)}…`;
 }
 
 /** A key Redis named, as a warning shows it (quoted unless a shard ID). */
