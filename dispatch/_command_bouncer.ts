@@ -165,11 +165,12 @@ export class CommandBouncer {
       await this.bounce(message, id, first, signal, {}, "elsewhere");
       return;
     }
-    scheduler.setTimeout(() => {
-      // Left to the broker's redelivery: counted as put back.
-      if (signal?.aborted) counter.inc({ result: "elsewhere" });
-      else void this.bounce(message, id, first, signal, {}, "elsewhere");
-    }, wait);
+    // Its consumer ended meanwhile: bounce() leaves it to the broker's
+    // redelivery, counted as put back.
+    scheduler.setTimeout(
+      () => void this.bounce(message, id, first, signal, {}, "elsewhere"),
+      wait,
+    );
   }
 
   /**
