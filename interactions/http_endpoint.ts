@@ -472,6 +472,7 @@ export function interactionsEndpoint(
     scheduler,
     "replaying an interaction already taken",
   );
+  const refusals = [unsigned, forged, late, stale, replay];
   const key = crypto.subtle.importKey(
     "raw",
     keyBytes as Uint8Array<ArrayBuffer>,
@@ -559,9 +560,7 @@ export function interactionsEndpoint(
     // Discord's 3 s run from when it sent the request: every deadline
     // (the body's, the answer's, the context's) counts from its arrival.
     const arrived = scheduler.now();
-    for (const log of [unsigned, forged, late, stale, replay]) {
-      log.settle();
-    }
+    for (const log of refusals) log.settle();
     if (request.method !== "POST") {
       return text(405, "Method Not Allowed", { allow: "POST" });
     }
