@@ -24,11 +24,12 @@
 // unconditional: they carry the whole entity, as Discord sends it.
 import { isRecord } from "../base/is_record.ts";
 import type { CacheKind } from "./changes.ts";
+import { INDEXED } from "./redis_layout.ts";
 
 // Takes back the writes of keys ARGV, all of owner KEYS[1] (`guild:G`, or a
 // message's `channel:C`), when it is gone: each key, its expiry entry and
 // its listings (see redis_listing.ts; the owner's id is the guild's or the
-// channel's). Sent after those writes in the same MULTI, so nothing runs in
+// channel's; the kinds with a per-guild list are redis_layout.ts's INDEXED). Sent after those writes in the same MULTI, so nothing runs in
 // between; the writes themselves stay plain commands (Redis runs them as
 // fast as before), and one EXISTS checks a run of one owner's writes.
 // Short, and sent whole as every script in a MULTI is (see
@@ -36,8 +37,7 @@ import type { CacheKind } from "./changes.ts";
 export const CLEAR_ORPHANED = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 local id = string.match(KEYS[1], ':(.*)$')
-local indexed = { channel = true, emoji = true, sticker = true,
-  soundboard_sound = true }
+local indexed = { ${[...INDEXED].map((kind) => `${kind} = true`).join(", ")} }
 for _, key in ipairs(ARGV) do
   local kind = string.match(key, '^([^:]+)')
   redis.call('DEL', key)
@@ -107,9 +107,12 @@ export class BatchTexts {
   /** Channel keys read, not yet in `#channels` (their guild is parsed then). */
   #unindexed: string[] | undefined;
 
-  /** @param read The texts the batch's reads found. */
-  constructor(read: ReadonlyMap<string, string | null>) {
-    this.#texts = new Map(read);
+  /**
+   * @param read The texts the batch's reads found; the batch's own from
+   *   then on (its writes are recorded in it, not in a copy).
+   */
+  constructor(read: Map<string, string | null>) {
+    this.#texts = read;
     this.#unindexed = [...read.keys()].filter((key) =>
       key.startsWith("channel:")
     );
