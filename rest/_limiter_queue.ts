@@ -47,6 +47,8 @@ export interface Job {
 export interface Lane {
   /** `<route key>|<major parameter>`. */
   id: string;
+  /** Its route's key as its bucket hash is known by (`routeHashKey`). */
+  hashKey: string;
   /** Its jobs, oldest first (a retry goes back to the head). */
   queue: Fifo<Job>;
   /** The bucket it waits in. */

@@ -402,10 +402,11 @@ export class RateLimiter implements RateLimitView {
     let lane = this.#lanes.get(id);
     if (!lane) {
       const bucket = this.#bucketFor(job.route);
-      lane = { id, queue: new Fifo(), bucket };
+      const hashKey = routeHashKey(job.route.key);
+      lane = { id, hashKey, queue: new Fifo(), bucket };
       bucket.lanes.push(lane);
       this.#lanes.set(id, lane);
-      this.#indexLane(routeHashKey(job.route.key), lane);
+      this.#indexLane(lane);
     }
     if (atHead) lane.queue.unshift(job);
     else lane.queue.push(job);
@@ -428,11 +429,9 @@ export class RateLimiter implements RateLimitView {
   #dropLane(lane: Lane): void {
     this.#detach(lane);
     this.#lanes.delete(lane.id);
-    // The lane id starts with the route key.
-    const hashKey = routeHashKey(lane.id.slice(0, lane.id.lastIndexOf("|")));
-    const lanes = this.#routeLanes.get(hashKey);
+    const lanes = this.#routeLanes.get(lane.hashKey);
     lanes?.delete(lane);
-    if (lanes?.size === 0) this.#routeLanes.delete(hashKey);
+    if (lanes?.size === 0) this.#routeLanes.delete(lane.hashKey);
   }
 
   #detach(lane: Lane): void {
@@ -747,14 +746,14 @@ export class RateLimiter implements RateLimitView {
     if (known !== undefined && known !== info.bucket) {
       this.#forgetCounts(key, lane);
     }
-    if (lane) this.#indexLane(key, lane);
+    if (lane) this.#indexLane(lane);
     return target;
   }
 
   /** Keep a lane among those of its route-hash key (see `#routeLanes`). */
-  #indexLane(hashKey: string, lane: Lane): void {
-    let lanes = this.#routeLanes.get(hashKey);
-    if (!lanes) this.#routeLanes.set(hashKey, lanes = new Set());
+  #indexLane(lane: Lane): void {
+    let lanes = this.#routeLanes.get(lane.hashKey);
+    if (!lanes) this.#routeLanes.set(lane.hashKey, lanes = new Set());
     lanes.add(lane);
   }
 
