@@ -196,6 +196,29 @@ export function assertUrlOption(
 }
 
 /**
+ * Whether a valid URL is one paths are appended to: no user info, which
+ * `fetch` merged into the `Authorization` header beside the bot token, and
+ * no query or fragment, after which an appended path is none.
+ *
+ * @param url A URL `new URL` parses.
+ * @returns Whether it is such a base URL.
+ *
+ * @example Usage
+ * ```ts
+ * import { isAppendableUrl } from "./option_checks.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(isAppendableUrl("https://example.com/api"), true);
+ * assert.equal(isAppendableUrl("https://user:pw@example.com/api"), false);
+ * assert.equal(isAppendableUrl("https://example.com/api?v=1"), false);
+ * ```
+ */
+export function isAppendableUrl(url: string): boolean {
+  const parsed = new URL(url);
+  return !parsed.username && !parsed.password && !/[?#]/.test(url);
+}
+
+/**
  * Check that an option, when given, is a base URL with one of `protocols`
  * that paths are appended to: no user info, which `fetch` merged into the
  * `Authorization` header beside the bot token (whose 401 then stopped the
@@ -214,9 +237,7 @@ export function assertBaseUrlOption(
   protocols: readonly string[],
 ): void {
   assertUrlOption(what, name, value, protocols);
-  if (value === undefined) return;
-  const url = new URL(value as string);
-  if (!url.username && !url.password && !/[?#]/.test(value as string)) return;
+  if (value === undefined || isAppendableUrl(value as string)) return;
   throw new TypeError(
     `Cannot create ${what} as '${name}' must be a URL that paths are appended to: no user info (a proxy's credentials go in 'fetch'), no query and no fragment: current value '${name}=${
       redactUrlPassword(value as string)

@@ -8,7 +8,11 @@
  */
 import { botTokenFault, normalizeBotToken } from "../base/bot_token.ts";
 import { isSnowflake, MAX_SNOWFLAKE } from "../base/snowflake.ts";
-import { isUrl, redactUrlPassword } from "../base/option_checks.ts";
+import {
+  isAppendableUrl,
+  isUrl,
+  redactUrlPassword,
+} from "../base/option_checks.ts";
 import { textLength } from "../base/text_length.ts";
 import { MAX_TTL_MS } from "../cache/redis_expiry.ts";
 import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
@@ -618,8 +622,7 @@ export function loadDispatchConfig(
     }
     // As the REST client refuses it: fetch merged user info into the bot
     // token's header, and a path appended after `?` or `#` is none.
-    const parsed = new URL(value);
-    if (parsed.username || parsed.password || /[?#]/.test(value)) {
+    if (!isAppendableUrl(value)) {
       throw new ConfigError(
         name,
         "a URL that paths are appended to: no user info, query or fragment (a proxy and its credentials go in HTTPS_PROXY)",
