@@ -20,8 +20,11 @@ export interface WaitEnds {
   what: string;
   /** The timeout in ms, as given (checked here). */
   timeout: number;
-  /** The message of the `TimeoutError`. */
-  timeoutMessage: string;
+  /**
+   * The message of the `TimeoutError`, given the timeout once checked (a
+   * Symbol in a caller's template threw before the check could name it).
+   */
+  timeoutMessage: (timeout: number) => string;
   /** The caller's signal. */
   signal: AbortSignal | undefined;
   /** The clock for the timeout, as given (checked here). */
@@ -92,7 +95,9 @@ export function waitFor<T>(
     // After every early return: `end` runs only once it is set.
     const timer: TimerId = scheduler.setTimeout(
       () =>
-        settle.reject(new DOMException(ends.timeoutMessage, "TimeoutError")),
+        settle.reject(
+          new DOMException(ends.timeoutMessage(ends.timeout), "TimeoutError"),
+        ),
       ends.timeout,
     );
     // Through the fan-out: one listener on a signal many waits share (an

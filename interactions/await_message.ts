@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { assertOptionsObject, shown } from "../base/option_checks.ts";
+import { assertOptionsObject } from "../base/option_checks.ts";
 import type { Scheduler } from "../base/scheduler.ts";
 import { waitFor } from "./_wait.ts";
 import { WaiterIndex } from "./_waiter_index.ts";
@@ -112,8 +112,7 @@ export function awaitMessage(
   const ends = {
     what: "message wait",
     timeout,
-    // shown(): a Symbol in a template threw before the timeout's own check.
-    timeoutMessage: `No matching message within ${shown(timeout)} ms`,
+    timeoutMessage: (ms: number) => `No matching message within ${ms} ms`,
     signal: options.signal,
     scheduler: options.scheduler,
     sources: [source],

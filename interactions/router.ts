@@ -507,7 +507,8 @@ export class InteractionRouter {
     const ends = {
       what: "component wait",
       timeout,
-      timeoutMessage: `No matching component interaction within ${timeout} ms`,
+      timeoutMessage: (ms: number) =>
+        `No matching component interaction within ${ms} ms`,
       signal: options.signal,
       scheduler: this.#scheduler,
       // Asked again at each stop (a Client attached or started since

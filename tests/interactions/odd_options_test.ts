@@ -100,6 +100,13 @@ const CASES: Case[] = [
     /^Cannot create message wait as 'timeout' must be an integer .*'timeout=Symbol\(s\)'$/,
   ],
   [
+    "awaitComponent Symbol timeout",
+    () =>
+      new InteractionRouter().awaitComponent({ timeout: Symbol("s") as never }),
+    RangeError,
+    /^Cannot create component wait as 'timeout' must be an integer .*'timeout=Symbol\(s\)'$/,
+  ],
+  [
     "syncCommands null options",
     () => syncCommands(rest(), [], null as never),
     TypeError,
