@@ -83,7 +83,7 @@ export function assertSavedSession(
   }
   if (!Number.isSafeInteger(shardId) || shardId < 0 || shardId >= shardCount) {
     throw new RangeError(
-      `Cannot use session as 'shardId' must be an integer in [0, shardCount): current values 'shardId=${shardId}', 'shardCount=${shardCount}'`,
+      `Cannot use session as ${SHARD_OUT_OF_RANGE}: current values 'shardId=${shardId}', 'shardCount=${shardCount}'`,
     );
   }
   // READY's rule: a store's session ID READY would refuse (10 KB written
@@ -174,6 +174,13 @@ export function isSavedSession(value: unknown): value is SavedSession {
     return false;
   }
 }
+
+/**
+ * The rule a saved session's shard ID outside its count breaks, as its
+ * refusal words it (a store tells such entries apart by it).
+ */
+export const SHARD_OUT_OF_RANGE =
+  "'shardId' must be an integer in [0, shardCount)";
 
 /**
  * A copy of a session with only the documented fields (and no `resumeUrl`

@@ -14,6 +14,7 @@ import {
   assertSavedSessions,
   assertShardId,
   type SavedSession,
+  SHARD_OUT_OF_RANGE,
 } from "../gateway/saved_session.ts";
 import { assertShardIds, type SessionStore } from "../gateway/session_store.ts";
 import type { RedisConnection } from "./connection.ts";
@@ -657,7 +658,7 @@ export class RedisSessionStore implements SessionStore {
       if (session === undefined) continue;
       if (typeof session === "string") {
         skipped.push(`${cut(shard, 20)} (${session})`);
-        if (session.startsWith(SHARD_BEYOND)) beyond++;
+        if (session.startsWith(SHARD_OUT_OF_RANGE)) beyond++;
       } else {
         sessions.set(session.shardId, session);
       }
@@ -689,9 +690,6 @@ export class RedisSessionStore implements SessionStore {
     );
   }
 }
-
-/** How `toSession` begins its reason for a shard beyond the shard count. */
-const SHARD_BEYOND = "'shardId' must be an integer in [0, shardCount)";
 
 /** The longest part of a skipped entry's value a warning shows. */
 const SHOWN_CHARS = 40;
