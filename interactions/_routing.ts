@@ -281,10 +281,11 @@ function isStringList(value: unknown): value is string[] {
 }
 
 /**
- * An interaction as log lines name it (`command /roll`, `component 'x'`).
- * It never throws: a name or custom id that is no string (a hostile
- * peer's `{"toString":0}`) is shown by its type, as the option checks
- * show a wrong value, and a long one is cut at 100 characters.
+ * An interaction as log lines name it (`command /roll`, `component 'x'`,
+ * `autocomplete of 'note' in /roll`: which handler is missing). It never
+ * throws: a name or custom id that is no string (a hostile peer's
+ * `{"toString":0}`) is shown by its type, as the option checks show a
+ * wrong value, and a long one is cut at 100 characters.
  *
  * @param interaction The interaction.
  * @returns Its description.
@@ -293,12 +294,37 @@ export function describe(interaction: Interaction): string {
   const data: unknown = interaction.data;
   const field = (name: string): string =>
     shown(isRecord(data) ? data[name] : undefined).slice(0, 100);
-  if (interaction.type === 2 || interaction.type === 4) {
-    return `command /${field("name")}`;
+  if (interaction.type === 2) return `command /${field("name")}`;
+  if (interaction.type === 4) {
+    const focused = focusedName(isRecord(data) ? data.options : undefined);
+    return focused === undefined
+      ? `autocomplete in /${field("name")} (no option has focus)`
+      : `autocomplete of '${focused}' in /${field("name")}`;
   }
   if (interaction.type === 3) return `component '${field("custom_id")}'`;
   if (interaction.type === 5) return `modal '${field("custom_id")}'`;
   return `interaction type ${interaction.type}`;
+}
+
+/**
+ * The name of the option that has focus in an autocomplete's options,
+ * under at most a subcommand group and a subcommand (as
+ * `readAutocomplete` reads it), shown as {@linkcode describe} shows names.
+ *
+ * @param options The interaction's `data.options`, as they came.
+ * @returns The name; `undefined` when no option has focus.
+ */
+function focusedName(options: unknown): string | undefined {
+  for (let depth = 0; depth < 2; depth++) {
+    const first: unknown = Array.isArray(options) ? options[0] : undefined;
+    if (!isRecord(first) || (first.type !== 1 && first.type !== 2)) break;
+    options = first.options;
+  }
+  if (!Array.isArray(options)) return undefined;
+  const focused: unknown = options.find((option: unknown) =>
+    isRecord(option) && option.focused === true
+  );
+  return isRecord(focused) ? shown(focused.name).slice(0, 100) : undefined;
 }
 
 /**

@@ -52,6 +52,11 @@ import {
   target,
 } from "./_routing.ts";
 import { initialFailure } from "./_initial_failure.ts";
+import {
+  answerStale,
+  assertStaleReply,
+  DEFAULT_STALE_REPLY,
+} from "./_stale_reply.ts";
 import { addPattern, byPattern, type PatternRoute } from "./_pattern_routes.ts";
 
 /** Lines a bot author must act on: on stderr when LogTape is not configured. */
@@ -94,6 +99,19 @@ export interface InteractionRouterOptions {
    * @default {3000}
    */
   answerDeadline?: number;
+  /**
+   * What a user is told when their interaction's options do not fit its
+   * route (`options_mismatch`: after a redeploy that changed a command,
+   * clients send its old shape for a few minutes). Unless a handler
+   * answered already, the router answers it before reporting to `onError`:
+   * an ephemeral message with this text for a command, a component or a
+   * modal submit, no choices for an autocomplete. `null` answers nothing:
+   * Discord then shows "The application did not respond" (the HTTP
+   * endpoint answers 500). A string of 1 to 2000 characters.
+   *
+   * @default {"This command has changed since your Discord app loaded it. Please try again."}
+   */
+  staleReply?: string | null;
 }
 
 /** Every key of `InteractionRouterOptions`: the compiler keeps it exact. */
@@ -102,6 +120,7 @@ const ROUTER_OPTION_KEYS = optionKeys(
     scheduler: true,
     onError: true,
     answerDeadline: true,
+    staleReply: true,
   } satisfies Record<keyof InteractionRouterOptions, true>,
 );
 
@@ -125,7 +144,8 @@ export interface HandleOptions {
   answerDeadline?: number;
   /**
    * Called when the interaction failed unanswered (not routable, or its
-   * handler threw first), before `onError`: the endpoint answers at once.
+   * handler threw first; not once `staleReply` answered it), before
+   * `onError`: the endpoint answers at once.
    */
   failed?: (error: InteractionError) => void;
 }
@@ -228,6 +248,7 @@ export class InteractionRouter {
   readonly #scheduler: Scheduler;
   readonly #onError: InteractionRouterOptions["onError"];
   readonly #deadline: number;
+  readonly #staleReply: string | null;
   readonly #commands = new Map<
     string,
     // deno-lint-ignore no-explicit-any
@@ -258,15 +279,20 @@ export class InteractionRouter {
   /**
    * Create an empty router.
    *
-   * @param options Clock, error hook and deadline.
+   * @param options Clock, error hook, deadline and stale reply.
    * @throws {TypeError} When `options` has a key that is not one of them
    *   (the message names the nearest), `scheduler` is not a `Scheduler` or
-   *   `onError` not a function.
+   *   `onError` not a function, or `staleReply` is neither `null` nor a
+   *   string of 1 to 2000 characters.
    * @throws {RangeError} When `answerDeadline` is not an integer of ms
    *   (one above 3000 is taken as 3000, not refused).
    */
   constructor(options: InteractionRouterOptions = {}) {
     assertRouterOptions(options, ROUTER_OPTION_KEYS);
+    assertStaleReply(options.staleReply);
+    this.#staleReply = options.staleReply === undefined
+      ? DEFAULT_STALE_REPLY
+      : options.staleReply;
     this.#scheduler = options.scheduler ?? realScheduler;
     this.#onError = options.onError;
     // Capped as the context caps it: past 3 s its answer is refused.
@@ -740,13 +766,19 @@ export class InteractionRouter {
     }
   }
 
-  /** Tell the caller when nothing will answer it now; report the failure. */
+  /** Answer a stale one, or tell the caller nothing will; then report. */
   async #fail(
     error: InteractionError,
     interaction: Interaction,
     ctx: InteractionContext,
     options: HandleOptions,
   ): Promise<void> {
+    // Told the user, as a handler would answer (the endpoint's 200 then):
+    // the hook has no context to answer with.
+    if (
+      error.kind === "options_mismatch" && ctx.state === "pending" &&
+      this.#staleReply !== null
+    ) await answerStale(ctx, this.#staleReply);
     // Before the hook, which cannot answer: one reporting over REST held
     // the endpoint's 500 that long.
     if (ctx.state === "pending") options.failed?.(error);

@@ -479,7 +479,7 @@ Deno.test("a command name or custom id String() cannot convert ({toString: 0}) i
     errors.map((e) => e.message.replace(/:.*/, "")),
     [
       "command /object could not be routed",
-      "command /object could not be routed",
+      "autocomplete of 'q' in /object could not be routed",
       "component 'object' could not be routed",
       "modal 'object' could not be routed",
     ],

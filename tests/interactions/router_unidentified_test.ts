@@ -32,7 +32,8 @@ Deno.test("a signed command without a user (no user, no member.user, a member th
     const answer = await handler(
       await signer.request(commandInteraction({ id: String(id++), ...fields })),
     );
-    assert.equal(answer.status, 500, label);
+    // Answered as a stale one (staleReply), as every options_mismatch is.
+    assert.equal(answer.status, 200, label);
     await answer.body?.cancel();
     assert.deepEqual(kinds.slice(before), ["options_mismatch"], label);
     assert.match(errors.at(-1)!.message, /^command \/ping: /, label);
@@ -90,7 +91,7 @@ Deno.test("a click from nobody (no user, no member) does not reject a waiter for
     }]] as const
   ) {
     const answer = await handler(await signer.request(click(id, fields)));
-    assert.equal(answer.status, 500);
+    assert.equal(answer.status, 200);
     await answer.body?.cancel();
   }
   await scheduler.flushMicrotasks();
