@@ -21,8 +21,8 @@ import {
   ClientStoppedError,
   type ShardDispatch,
   type ShardStateChange,
-} from "../mod.ts";
-import { FakeDiscord } from "../testing/mod.ts";
+} from "@disruption/disruption";
+import { FakeDiscord } from "@disruption/disruption/testing";
 import { PING_BOT_INTENTS, PingBot, runPingBot } from "./ping_bot.ts";
 import { reportUnreachable } from "./_unreachable.ts";
 

@@ -27,15 +27,15 @@
  *
  * @module
  */
-import { FleetShards } from "../fleet/mod.ts";
+import { FleetShards } from "@disruption/disruption/fleet";
 import {
   closeRedis,
   connectRedis,
   RedisIdentifyQueue,
   RedisSessionStore,
-} from "../redis/mod.ts";
-import { RestClient } from "../rest/mod.ts";
-import { GatewayIntent } from "../types/intents.ts";
+} from "@disruption/disruption/redis";
+import { RestClient } from "@disruption/disruption/rest";
+import { GatewayIntent } from "@disruption/disruption/types";
 import { NETWORK_ADVICE, reportUnreachable } from "./_unreachable.ts";
 
 /** What the bot asks for: guild messages and their content. */
