@@ -32,6 +32,7 @@ import { readEnvIfAllowed } from "../base/runtime.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { loopbackProxyWarning } from "./_loopback_proxy.ts";
 import { interactionPermissions } from "./_interaction_permissions.ts";
+import { authorizingIntegrationOwners } from "./_integration_owners.ts";
 import {
   checkChannelTypes,
   checkModalAnswer,
@@ -182,6 +183,9 @@ const AUTOCOMPLETE_KEYS: readonly string[] = [
   "subcommand",
   "filled",
 ];
+
+/** Where an interaction runs: its channel and guild (`null`: a DM). */
+type FakePlace = { channelId: string; guildId: string | null };
 
 /** Who the option messages name. */
 const NAME = "FakeDiscord";
@@ -1117,6 +1121,7 @@ export class FakeDiscord {
       );
     }
     checkOptionKeys("run a command", "", options, COMMAND_KEYS);
+    const place = this.#placeOf(options ?? {});
     const resolved: Record<string, Record<string, unknown>> = {};
     const values = (input ?? {}) as Record<string, unknown>;
     let list: unknown[];
@@ -1129,7 +1134,7 @@ export class FakeDiscord {
         list = [{
           name: first,
           type: 1,
-          options: this.#optionList(top.options ?? {}, nested, resolved),
+          options: this.#optionList(top.options ?? {}, nested, resolved, place),
         }];
       } else {
         const sub = top.options?.[second];
@@ -1142,12 +1147,17 @@ export class FakeDiscord {
           options: [{
             name: second,
             type: 1,
-            options: this.#optionList(sub.options ?? {}, nested, resolved),
+            options: this.#optionList(
+              sub.options ?? {},
+              nested,
+              resolved,
+              place,
+            ),
           }],
         }];
       }
     } else {
-      list = this.#optionList(command.options, values, resolved);
+      list = this.#optionList(command.options, values, resolved, place);
     }
     return this.#interact(
       2,
@@ -1301,9 +1311,10 @@ export class FakeDiscord {
         throw new Error(`'${customId}' has no option '${bad}'`);
       }
     }
+    const where = { channelId: stored.channel_id, ...options };
     const resolved = type === 3
       ? undefined
-      : this.#resolveSelected(type, values);
+      : this.#resolveSelected(type, values, this.#placeOf(where));
     if (resolved) checkChannelTypes(customId, component, resolved.channels);
     return this.#interact(
       3,
@@ -1313,34 +1324,37 @@ export class FakeDiscord {
         values,
         ...(resolved ? { resolved } : {}),
       },
-      { channelId: stored.channel_id, ...options },
+      where,
       `'${customId}'`,
       stored,
     );
   }
 
-  /** Resolved data for the IDs picked in a user, role, mentionable or channel select. */
+  /**
+   * Resolved data for the IDs picked in a user, role, mentionable or
+   * channel select, from the guild the interaction runs in (`place`): a
+   * picked user's member only if they are one (none in a DM).
+   */
   #resolveSelected(
     type: number,
     ids: string[],
+    place: FakePlace,
   ): Record<string, Record<string, unknown>> {
     const resolved: Record<string, Record<string, unknown>> = {};
     const add = (kind: string, id: string, value: unknown): void => {
       (resolved[kind] ??= {})[id] = value;
     };
-    const roles = this.rest.resources.roles(this.guildId);
+    const roles = place.guildId === null
+      ? []
+      : this.rest.resources.roles(place.guildId);
     for (const id of ids) {
       const user = this.rest.resources.user(id);
       const role = roles.find((r) => r.id === id);
       const channel = this.rest.resources.channel(id);
       if ((type === 5 || type === 7) && user) {
         add("users", id, user);
-        const member = this.rest.resources.members(this.guildId)
-          .find((m) => m.user.id === id);
-        if (member) {
-          const { user: _user, ...fields } = member;
-          add("members", id, { ...fields, permissions: "0" });
-        }
+        const member = this.#resolvedMember(place, id);
+        if (member) add("members", id, member);
       } else if ((type === 6 || type === 7) && role) add("roles", id, role);
       else if (type === 8 && channel) {
         add("channels", id, { ...channel, permissions: "0" });
@@ -1383,6 +1397,15 @@ export class FakeDiscord {
       custom_id: string;
       components: Record<string, unknown>[];
     };
+    const messageId = this.#interactionMessages.get(shown.interactionId);
+    const message = messageId === undefined
+      ? undefined
+      : this.rest.messages().find((m) => m.id === messageId);
+    const where = {
+      ...(message ? { channelId: message.channel_id } : {}),
+      ...options,
+    };
+    const place = this.#placeOf(where);
     let nextId = 1;
     const attachments: Record<string, Record<string, unknown>> = {};
     const resolved: Record<string, Record<string, unknown>> = {};
@@ -1421,7 +1444,11 @@ export class FakeDiscord {
       } else out.values = Array.isArray(given) ? given as string[] : [];
       if (type >= 5 && type <= 8 && (out.values as string[]).length > 0) {
         // Discord resolves a modal's picked users, roles and channels too.
-        const found = this.#resolveSelected(type, out.values as string[]);
+        const found = this.#resolveSelected(
+          type,
+          out.values as string[],
+          place,
+        );
         checkChannelTypes(customId, input, found.channels);
         for (const [k, v] of Object.entries(found)) {
           Object.assign(resolved[k] ??= {}, v);
@@ -1449,10 +1476,6 @@ export class FakeDiscord {
       }
       return { type: top.type, id };
     });
-    const messageId = this.#interactionMessages.get(shown.interactionId);
-    const message = messageId === undefined
-      ? undefined
-      : this.rest.messages().find((m) => m.id === messageId);
     return this.#interact(
       5,
       {
@@ -1464,7 +1487,7 @@ export class FakeDiscord {
           ? { resolved }
           : {}),
       },
-      { ...(message ? { channelId: message.channel_id } : {}), ...options },
+      where,
       `modal '${data.custom_id}'`,
       message,
     );
@@ -1477,10 +1500,14 @@ export class FakeDiscord {
    * @param definition The command.
    * @param option The focused option's name.
    * @param value What the user typed so far.
-   * @param options Other filled options (raw values), channel, guild, user;
-   *   `unregistered: true` for a command the bot never registered (see
+   * @param options The subcommand the user is in (`"sub"`, or
+   *   `"group sub"`), whose options the focused and the `filled` ones
+   *   (raw values) are; channel, guild, user; `unregistered: true` for a
+   *   command the bot never registered (see
    *   {@linkcode FakeDiscordOptions.unregisteredCommands}).
    * @returns The choices the bot offered.
+   * @throws {TypeError} When the subcommand, the focused option or a
+   *   filled one is not defined there.
    * @throws {Error} When the bot does not answer with choices in time.
    */
   async autocomplete(
@@ -1493,27 +1520,33 @@ export class FakeDiscord {
     } = {},
   ): Promise<Choice[]> {
     checkOptionKeys("autocomplete", "", options, AUTOCOMPLETE_KEYS);
-    const find = (
-      map: OptionMap,
-      depth: number,
-    ): OptionDefinition | undefined =>
-      map[option] ??
-        (depth < 2
-          ? Object.values(map).map((o) =>
-            o.options && find(o.options, depth + 1)
-          )
-            .find((o) => o !== undefined)
-          : undefined);
-    const focused = find(definition.options, 0);
+    // The options of the subcommand (or group's subcommand) the user is in:
+    // the focused and the filled ones are typed as it defines them.
+    let map: OptionMap = definition.options;
+    const path = options.subcommand?.split(" ") ?? [];
+    for (const [index, name] of path.entries()) {
+      const sub: OptionDefinition | undefined = map[name];
+      // A group (type 2) holds the subcommand (type 1) that comes last.
+      if (sub?.type !== (index === path.length - 1 ? 1 : 2)) {
+        throw new TypeError(
+          `/${definition.name} has no subcommand '${options.subcommand}'`,
+        );
+      }
+      map = sub.options ?? {};
+    }
+    const where = options.subcommand ? ` ${options.subcommand}` : "";
+    const focused = map[option];
     if (!focused) {
-      throw new TypeError(`/${definition.name} has no option '${option}'`);
+      throw new TypeError(
+        `/${definition.name}${where} has no option '${option}'`,
+      );
     }
     let list: unknown[] = [
-      ...Object.entries(options.filled ?? {}).map(([name, v]) => ({
-        name,
-        type: definition.options[name]?.type ?? 3,
-        value: v,
-      })),
+      ...Object.entries(options.filled ?? {}).map(([name, v]) => {
+        const filled = map[name];
+        if (!filled) throw new TypeError(`Unknown option '${name}'`);
+        return { name, type: filled.type, value: v };
+      }),
       { name: option, type: focused.type, value, focused: true },
     ];
     if (options.subcommand) {
@@ -1549,6 +1582,7 @@ export class FakeDiscord {
     definitions: OptionMap,
     values: Record<string, unknown>,
     resolved: Record<string, Record<string, unknown>>,
+    place: FakePlace,
   ): unknown[] {
     const add = (kind: string, id: string, value: unknown): void => {
       (resolved[kind] ??= {})[id] = value;
@@ -1564,29 +1598,30 @@ export class FakeDiscord {
       const definition = definitions[name];
       if (!definition) throw new TypeError(`Unknown option '${name}'`);
       const type = definition.type;
+      // A fetched command's shape has `null` limits and may have `[]`
+      // choices: Discord's client then enforces no limit and no choices.
       if (
-        definition.choices &&
+        definition.choices?.length &&
         !definition.choices.some((choice) => choice.value === value)
       ) {
         throw new TypeError(`Option '${name}' must be one of its choices`);
       }
+      const { min_value: min, max_value: max } = definition;
       if (
         typeof value === "number" &&
-        ((definition.min_value !== undefined && value < definition.min_value) ||
-          (definition.max_value !== undefined &&
-            value > definition.max_value) ||
+        ((typeof min === "number" && value < min) ||
+          (typeof max === "number" && value > max) ||
           (type === 4 && !Number.isInteger(value)))
       ) {
         throw new RangeError(`Option '${name}' is out of range: ${value}`);
       }
       // Counted in code points, as Discord counts characters.
       const length = typeof value === "string" ? textLength(value) : 0;
+      const { min_length: shortest, max_length: longest } = definition;
       if (
         typeof value === "string" &&
-        ((definition.min_length !== undefined &&
-          length < definition.min_length) ||
-          (definition.max_length !== undefined &&
-            length > definition.max_length))
+        ((typeof shortest === "number" && length < shortest) ||
+          (typeof longest === "number" && length > longest))
       ) {
         throw new RangeError(
           `Option '${name}' has a bad length: ${length}`,
@@ -1596,14 +1631,8 @@ export class FakeDiscord {
       if (type === 6 || (type === 9 && "username" in (value as object))) {
         const user = value as RestUser;
         add("users", user.id, user);
-        if (this.#channelGuilds.get(this.channelId) !== null) {
-          add("members", user.id, {
-            roles: [],
-            joined_at: new Date(this.#scheduler.now()).toISOString(),
-            flags: 0,
-            permissions: "0",
-          });
-        }
+        const member = this.#resolvedMember(place, user.id);
+        if (member) add("members", user.id, member);
         wire = user.id;
       } else if (type === 8 || type === 9) {
         const role = value as FakeRoleInput;
@@ -1688,10 +1717,7 @@ export class FakeDiscord {
     what: string,
     message?: RestMessage,
   ): Promise<RecordedInteractionResponse> {
-    const channelId = options.channelId ?? this.channelId;
-    const guildId = options.guildId === undefined
-      ? this.#channelGuilds.get(channelId) ?? this.guildId
-      : options.guildId;
+    const { channelId, guildId } = this.#placeOf(options);
     if ((type === 2 || type === 4) && options.unregistered !== true) {
       const refused = this.#checkRegistered(
         String(data.name),
@@ -1748,7 +1774,7 @@ export class FakeDiscord {
       app_permissions: permissions(this.rest.botUser.id),
       locale: "en-US",
       entitlements: [],
-      authorizing_integration_owners: {},
+      authorizing_integration_owners: authorizingIntegrationOwners(guildId),
       context: guildId === null ? 1 : 0,
       attachment_size_limit: 10_485_760,
     };
@@ -1886,6 +1912,51 @@ export class FakeDiscord {
    * A channel's guild: one a simulated user acted in, or the REST
    * resources' (a channel the bot created), else `null` (a DM).
    */
+  /**
+   * Where a simulated user acts: the channel (default the fake's) and the
+   * guild, as given, else the channel's (a DM's is `null`); a channel the
+   * fake has not seen yet is created in its guild (see `#ensureChannel`).
+   */
+  #placeOf(options: FakeUserActionOptions): FakePlace {
+    const channelId = options.channelId ?? this.channelId;
+    if (options.guildId !== undefined) {
+      return { channelId, guildId: options.guildId };
+    }
+    const known = this.#channelGuilds.get(channelId);
+    if (known !== undefined) return { channelId, guildId: known };
+    const stored = this.rest.resources.channel(channelId);
+    return {
+      channelId,
+      guildId: stored ? stored.guild_id ?? null : this.guildId,
+    };
+  }
+
+  /**
+   * A user's entry in an interaction's `resolved.members`: their member of
+   * the guild the interaction runs in, partial as Discord's ("missing
+   * user, deaf and mute fields") with their `permissions` in the channel;
+   * `undefined` in a DM or when they are no member.
+   */
+  #resolvedMember(
+    place: FakePlace,
+    userId: string,
+  ): Record<string, unknown> | undefined {
+    const { channelId, guildId } = place;
+    if (guildId === null) return undefined;
+    const member = this.#users.member(guildId, userId);
+    if (!member) return undefined;
+    const { deaf: _deaf, mute: _mute, ...partial } = member;
+    return {
+      ...partial,
+      permissions: interactionPermissions(
+        this.rest.resources,
+        guildId,
+        channelId,
+        { id: userId, roles: member.roles },
+      ),
+    };
+  }
+
   #guildOf(channelId: string): string | null {
     const known = this.#channelGuilds.get(channelId);
     if (known !== undefined) return known;

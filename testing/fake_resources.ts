@@ -13,6 +13,7 @@
 // routes per resource (channels and messages, threads, guilds and members,
 // webhooks) taking the model.
 import type { RestMessage, RestUser } from "../rest/payloads.ts";
+import type { RoleColors } from "../types/objects/role.ts";
 import { guildObject } from "./_gateway_fixtures.ts";
 import { textLength } from "../base/text_length.ts";
 import { parseIsoTimestamp, timestampParseError } from "./_iso_timestamp.ts";
@@ -280,6 +281,38 @@ function badCursor(
   }
   return undefined;
 }
+/** A one-colour role's `colors`: Discord fills them from `color`. */
+function solidColors(color: number): RoleColors {
+  return { primary_color: color, secondary_color: null, tertiary_color: null };
+}
+
+/**
+ * The `colors` a role create or modify body sets, or `undefined` when it
+ * names none. `colors`, the field Discord recommends, wins over the
+ * deprecated `color`, which names a single colour (a solid role). Discord
+ * forces its holographic colours on a role sent a `tertiary_color`
+ * (permissions.mdx, "Role Colors Object").
+ */
+function requestedColors(f: Record<string, unknown>): RoleColors | undefined {
+  if (f.colors !== undefined && f.colors !== null) {
+    const c = fields(f.colors);
+    if (typeof c.tertiary_color === "number") {
+      return {
+        primary_color: 11127295,
+        secondary_color: 16759788,
+        tertiary_color: 16761760,
+      };
+    }
+    return {
+      ...solidColors(typeof c.primary_color === "number" ? c.primary_color : 0),
+      secondary_color: typeof c.secondary_color === "number"
+        ? c.secondary_color
+        : null,
+    };
+  }
+  return typeof f.color === "number" ? solidColors(f.color) : undefined;
+}
+
 const ok = (body: unknown): FakeReply => ({
   status: 200,
   body: structuredClone(body),
@@ -359,6 +392,7 @@ export class FakeResources {
       permissions: "2248473465835073",
       position: 0,
       color: 0,
+      colors: solidColors(0),
       hoist: false,
       managed: false,
       mentionable: false,
@@ -624,15 +658,11 @@ export class FakeResources {
       [
         "GET",
         re(`${C}/messages/pins`),
-        ({ match }) =>
-          this.#withChannel(match[1]!, (channel) =>
-            ok({
-              items: (this.#pins.get(channel.id) ?? []).map((pin) => ({
-                pinned_at: pin.at,
-                message: this.#host.message(pin.id),
-              })),
-              has_more: false,
-            })),
+        ({ match, query }) =>
+          this.#withChannel(
+            match[1]!,
+            (channel) => this.#listPins(channel.id, query),
+          ),
       ],
       [
         "PUT",
@@ -1239,12 +1269,15 @@ export class FakeResources {
                 "Maximum number of guild roles reached (250)",
               );
             }
+            // `color` is kept as `colors.primary_color`, as Discord does.
+            const colors = requestedColors(f) ?? solidColors(0);
             const role: FakeRole = {
               id: this.#host.snowflake(),
               name: typeof f.name === "string" ? f.name : "new role",
               permissions: String(f.permissions ?? "0"),
               position: 1,
-              color: typeof f.color === "number" ? f.color : 0,
+              color: colors.primary_color,
+              colors,
               hoist: f.hoist === true,
               managed: false,
               mentionable: f.mentionable === true,
@@ -1305,7 +1338,6 @@ export class FakeResources {
             for (
               const key of [
                 "name",
-                "color",
                 "hoist",
                 "mentionable",
                 "unicode_emoji",
@@ -1315,6 +1347,11 @@ export class FakeResources {
             }
             if (f.permissions !== undefined && f.permissions !== null) {
               role.permissions = String(f.permissions);
+            }
+            const colors = requestedColors(f);
+            if (colors) {
+              role.colors = colors;
+              role.color = colors.primary_color;
             }
             this.#roleUpdated(guild, role);
             return ok(role);
@@ -1738,6 +1775,33 @@ export class FakeResources {
       list = all.slice(start);
     }
     return ok(list.slice(0, limit));
+  }
+
+  /**
+   * Get Channel Pins: newest first, `limit` 1-50 (default 50), `before` an
+   * ISO 8601 time (the pins pinned before it), `has_more` when older pins
+   * are left past the page.
+   */
+  #listPins(channelId: string, query: URLSearchParams): FakeReply {
+    const limit = Number(query.get("limit") ?? 50);
+    const refusal = badLimit(limit, 50);
+    if (refusal) return refusal;
+    const before = query.get("before");
+    const cutoff = before === null ? Infinity : parseIsoTimestamp(before);
+    if (cutoff === undefined) {
+      const { code, message } = timestampParseError(before);
+      return invalid("before", code, message);
+    }
+    const older = (this.#pins.get(channelId) ?? []).filter((pin) =>
+      Date.parse(pin.at) < cutoff
+    );
+    return ok({
+      items: older.slice(0, limit).map((pin) => ({
+        pinned_at: pin.at,
+        message: this.#host.message(pin.id),
+      })),
+      has_more: older.length > limit,
+    });
   }
 
   #bulkDelete(channelId: string, body: unknown): FakeReply {

@@ -51,6 +51,7 @@ import type {
 import { deferredReplyEdit } from "./_deferred_followup.ts";
 import { tooManyRequests } from "./_rate_limit_answer.ts";
 import { isTokenReset } from "./_token_reset.ts";
+import { authorizingIntegrationOwners } from "./_integration_owners.ts";
 import {
   ANSWER_DEADLINE,
   INTERACTION_TOKEN_LIFETIME,
@@ -428,6 +429,9 @@ type Handler = (context: Context) => Reply | undefined;
 function errorBody(code: number, message: string, errors?: unknown): unknown {
   return errors === undefined ? { code, message } : { code, message, errors };
 }
+
+/** The channel types that take posts, not messages: forum (15), media (16). */
+const FORUM_TYPES: ReadonlySet<number> = new Set([15, 16]);
 
 const invalidForm = (errors: unknown): Reply => ({
   status: 400,
@@ -1329,6 +1333,10 @@ export class FakeRest {
       status: 403,
       body: errorBody(50005, "Cannot edit a message authored by another user"),
     };
+    const forumChannel: Reply = {
+      status: 400,
+      body: errorBody(40058, "Cannot send a message in a forum channel"),
+    };
     const missingAccess: Reply = {
       status: 403,
       body: errorBody(50001, "Missing Access"),
@@ -1340,6 +1348,11 @@ export class FakeRest {
     return [
       ["POST", /^\/channels\/(\d+)\/messages$/, ({ match, body, files }) => {
         if (!channel(match[1]!)) return unknownChannel;
+        // A forum or media channel holds posts (threads), never messages of
+        // its own: Discord refuses one sent to it, whatever the body.
+        if (FORUM_TYPES.has(this.resources.channel(match[1]!)?.type ?? -1)) {
+          return forumChannel;
+        }
         const fields = asObject(body);
         const invalid = isForward(fields)
           ? forwardErrors(fields, files.length > 0)
@@ -1654,13 +1667,17 @@ export class FakeRest {
           id: interactionId,
           type: 2,
           user: structuredClone(interaction.user),
-          authorizing_integration_owners: {},
+          authorizing_integration_owners: authorizingIntegrationOwners(
+            this.resources.channel(interaction.channelId)?.guild_id,
+          ),
         }
         : {
           id: interactionId,
           type: 3,
           user: structuredClone(interaction.user),
-          authorizing_integration_owners: {},
+          authorizing_integration_owners: authorizingIntegrationOwners(
+            this.resources.channel(interaction.channelId)?.guild_id,
+          ),
           interacted_message_id: interaction.messageId,
         },
     };

@@ -693,7 +693,9 @@ Deno.test("FakeRest's interaction responses carry full interaction metadata", as
     id: "200",
     type: 2,
     user,
-    authorizing_integration_owners: {},
+    // Channel "7" is no stored guild channel: installed to the guild, run
+    // in a DM, as Discord says it ("0" maps to "0").
+    authorizing_integration_owners: { "0": "0" },
   });
   // A component response (the interaction has a message): type 3, the
   // message it came from, and a default user.
