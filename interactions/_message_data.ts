@@ -12,6 +12,7 @@ import type {
   EmbedPayload,
 } from "../rest/payloads.ts";
 import type { FileUpload } from "../rest/uploads.ts";
+import type { PollCreateRequest } from "../types/objects/poll.ts";
 import { textLength } from "../base/text_length.ts";
 import {
   componentCount,
@@ -51,6 +52,13 @@ export interface MessageResponse {
    * IS_COMPONENTS_V2 flag by itself.
    */
   components?: MessageComponent[];
+  /**
+   * A poll (not with Components v2). Discord takes one in a new message
+   * (`respond`, `followUp`), in `update`, and in the edit answering a
+   * deferred response (`respond` or `editOriginal` after `defer`); an edit
+   * of a message that was already sent cannot add one.
+   */
+  poll?: PollCreateRequest;
   /** Who may be pinged. */
   allowed_mentions?: AllowedMentionsPayload;
   /** Text-to-speech. */
@@ -103,8 +111,8 @@ const SETTINGS = new Set([
   "attachments",
 ]);
 
-/** Whether `input` has nothing to show but `SETTINGS` (a key the type does
- * not name, such as a poll passed through a cast, counts as something). */
+/** Whether `input` has nothing to show but `SETTINGS` (a poll, or a key the
+ * type does not name passed through a cast, counts as something). */
 function isEmpty(input: MessageResponse): boolean {
   return Object.entries(input).every(([key, value]) =>
     SETTINGS.has(key) || value === undefined || value === null ||
@@ -170,7 +178,7 @@ export function messageData(
     // the call would resolve and the user see "This interaction failed".
     throw new InteractionError(
       "invalid_response",
-      "A new message needs 'content', 'embeds', 'components' or 'files': Discord refuses an empty message",
+      "A new message needs 'content', 'embeds', 'components', 'poll' or 'files': Discord refuses an empty message",
     );
   }
   if (needsV2) bits |= COMPONENTS_V2_FLAG;
@@ -181,6 +189,13 @@ export function messageData(
     throw new InteractionError(
       "invalid_response",
       "A message with Components v2 (the IS_COMPONENTS_V2 flag: given, already on the message, or set for sections, containers, text displays, ...) cannot have 'content' or 'embeds': put the text in a textDisplay",
+    );
+  }
+  if (v2 && input.poll != null) {
+    // Discord refuses a poll on a Components v2 message (400).
+    throw new InteractionError(
+      "invalid_response",
+      "A message with Components v2 (the IS_COMPONENTS_V2 flag: given, already on the message, or set for sections, containers, text displays, ...) cannot have a poll: send the poll in a message of its own (followUp) without Components v2",
     );
   }
   const length = typeof input.content === "string"
