@@ -3,6 +3,7 @@
 // a connection lost with writes unanswered; and a new session of every shard
 // that fed the store, after what no GUILD_CREATE rebuilds was dropped.
 import { getLogger } from "@logtape/logtape";
+import { errorText } from "../base/error_text.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import type { RedisConnection } from "../redis/connection.ts";
 import {
@@ -208,7 +209,7 @@ export class RedisStaleness {
         "Redis cache: {what} ({message}); the cache is stale until each shard starts a new session (its READY) and its guilds are sent again",
         {
           what,
-          message: error instanceof Error ? error.message : String(error),
+          message: errorText(error),
         },
       ));
   }

@@ -11,6 +11,7 @@
 import type { AMQPChannel, AMQPMessage } from "@cloudamqp/amqp-client";
 import { getLogger } from "@logtape/logtape";
 import type { Counter } from "prom-client";
+import { errorText } from "../base/error_text.ts";
 import type { Scheduler } from "../base/scheduler.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import {
@@ -279,7 +280,7 @@ export class CommandBouncer {
         properties,
       );
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorText(error);
       count(error instanceof RangeError ? "dropped" : result);
       if (error instanceof RangeError) {
         // The library writes a publish's header in one frame of the

@@ -17,6 +17,7 @@ import type {
   AMQPMessage,
 } from "@cloudamqp/amqp-client";
 import { getLogger } from "@logtape/logtape";
+import { errorText } from "../base/error_text.ts";
 import { backoffDelay } from "../base/backoff.ts";
 import {
   realScheduler,
@@ -212,7 +213,7 @@ export class CommandConsumer {
     // Commands pile up in the queue meanwhile: a warning, every time.
     const properties = {
       queue: this.#options.queue,
-      message: error instanceof Error ? error.message : String(error),
+      message: errorText(error),
       ms: delay,
     };
     if (ended) {

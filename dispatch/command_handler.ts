@@ -33,6 +33,7 @@
  */
 import { getLogger } from "@logtape/logtape";
 import type { Counter } from "prom-client";
+import { errorText } from "../base/error_text.ts";
 import type { Scheduler } from "../base/scheduler.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { GatewayError } from "../gateway/errors.ts";
@@ -206,7 +207,7 @@ export class CommandHandler {
       this.#options.counter.inc({ result: "failed" });
       logger.error("A command from {queue} failed unexpectedly: {reason}", {
         queue: this.#options.queue,
-        reason: error instanceof Error ? error.message : String(error),
+        reason: errorText(error),
       });
       await message.reject(false).catch(() => {});
     }
@@ -665,7 +666,7 @@ export class CommandHandler {
     this.#options.counter.inc({ result });
     logger.warn("Rejected a command from {queue}: {reason}", {
       queue: this.#options.queue,
-      reason: reason instanceof Error ? reason.message : String(reason),
+      reason: errorText(reason),
     });
     await message.reject(false).catch(() => {});
   }

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { errorText } from "../base/error_text.ts";
 
 /**
  * Whether an AMQP connection error is the broker refusing the login:
@@ -50,7 +51,7 @@ export function redisPasswordHint(
 function messages(error: unknown): string {
   const parts: string[] = [];
   for (let at = error, depth = 0; at !== undefined && depth < 5; depth++) {
-    parts.push(at instanceof Error ? at.message : String(at));
+    parts.push(errorText(at));
     at = at instanceof Error ? at.cause : undefined;
   }
   return parts.join("\n");

@@ -23,6 +23,7 @@ import {
   type Scheduler,
   type TimerId,
 } from "../base/scheduler.ts";
+import { errorText } from "../base/error_text.ts";
 import { assertIntegerOption } from "../base/option_checks.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 
@@ -187,7 +188,7 @@ export class DefaultQueueWatch {
       }
       await channel.close().catch(() => {});
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorText(error);
       // "channel 2 closed: NOT_FOUND - no queue 'gateway.recv' ... (404)",
       // from the declare (a bind's 404 may be the exchange's).
       if (
@@ -231,7 +232,7 @@ export class DefaultQueueWatch {
     } catch (error) {
       visible.warn("Declaring {queue} again failed: {message}", {
         queue: this.#queue,
-        message: error instanceof Error ? error.message : String(error),
+        message: errorText(error),
       });
     }
   }

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { errorText } from "../base/error_text.ts";
 import { configure, getConsoleSink } from "@logtape/logtape";
 import {
   ConfigError,
@@ -40,9 +41,7 @@ export async function runDispatchService(): Promise<void> {
       // the configuration error it is, not as a crash.
       // deno-lint-ignore no-console
       console.error(
-        `Configuration error: cannot read .env: ${
-          error instanceof Error ? error.message : String(error)
-        }`,
+        `Configuration error: cannot read .env: ${errorText(error)}`,
       );
       Deno.exit(1);
     }
@@ -94,9 +93,7 @@ export async function runDispatchService(): Promise<void> {
     console.error(
       error instanceof ConfigError
         ? `Configuration error: ${error.message}`
-        : `Cannot start the dispatch service: ${
-          error instanceof Error ? error.message : String(error)
-        }`,
+        : `Cannot start the dispatch service: ${errorText(error)}`,
     );
     await service.close().catch(() => {});
     Deno.exit(1);

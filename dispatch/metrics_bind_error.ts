@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { errorText } from "../base/error_text.ts";
 import { ConfigError } from "./config.ts";
 
 /**
@@ -33,7 +34,7 @@ export function metricsBindError(
   host: string,
   port: number,
 ): ConfigError {
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = errorText(error);
   if (error instanceof Deno.errors.AddrInUse) {
     return new ConfigError(
       "PROMETHEUS_PORT",

@@ -28,6 +28,7 @@
 // logged and the endpoint listens again, backing off, so the service keeps
 // running (an unobserved rejection of Deno.serve's `finished` had ended it).
 import { getLogger } from "@logtape/logtape";
+import { errorText } from "../base/error_text.ts";
 import { backoffDelay } from "../base/backoff.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import {
@@ -453,7 +454,7 @@ export class MetricsServer {
     visible.error(
       "The metrics endpoint stopped accepting connections ({message}); listening on {hostname}:{port} again in {delay} ms",
       {
-        message: error instanceof Error ? error.message : String(error),
+        message: errorText(error),
         hostname: this.#options.hostname,
         port: this.#addr.port,
         delay,

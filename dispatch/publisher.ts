@@ -22,6 +22,7 @@ export {
 import { AMQPClient } from "@cloudamqp/amqp-client";
 import type { AMQPChannel } from "@cloudamqp/amqp-client";
 import { getLogger } from "@logtape/logtape";
+import { errorText } from "../base/error_text.ts";
 import { backoffDelay } from "../base/backoff.ts";
 import { BrokerSizeLimit } from "./_broker_size_limit.ts";
 import { destroySocket, openConfirmChannel } from "./_publisher_open.ts";
@@ -458,7 +459,7 @@ export class ConfirmedPublisher {
     } catch (error) {
       if (!client.closed) client.close().catch(() => {});
       const properties = {
-        message: error instanceof Error ? error.message : String(error),
+        message: errorText(error),
         count: this.size,
         ms: this.#backoff(this.#failures + 1),
       };
@@ -728,7 +729,7 @@ export class ConfirmedPublisher {
       slot.sentOn = 0;
       return;
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorText(error);
     this.#tooLarge(message);
     const channel = this.#channel;
     if (!channel || channel.closed) {

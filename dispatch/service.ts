@@ -76,6 +76,7 @@ import { saveStatuses } from "./status_store.ts";
 import { countState } from "./state_counts.ts";
 import { EventNames } from "./event_name.ts";
 import { GUILD_EVENTS, GuildJoins } from "./guild_joins.ts";
+import { errorText } from "../base/error_text.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import {
   CONNECTED_STATUSES,
@@ -586,7 +587,7 @@ export class DispatchService {
     manager.start().catch((error) => {
       if (this.#closing) return;
       logger.error("A shard stopped for good: {message}", {
-        message: error instanceof Error ? error.message : String(error),
+        message: errorText(error),
       });
     });
   }
@@ -1011,7 +1012,7 @@ export class DispatchService {
       if (this.#closing) return;
       // Said once per streak of one error (a day of a wrong password was
       // 17,280 lines), as RabbitMQ's refusals are.
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorText(error);
       if (message !== this.#connectError) {
         this.#connectError = message;
         // Visibly: embedded without LogTape set up, nothing else says it (the
@@ -1240,7 +1241,7 @@ export class DispatchService {
         // A Redis refusing writes (OOM, READONLY, an ACL) keeps its
         // connection up: dispatch_redis_connected stays 1, this tells.
         this.#metrics.sessionsSaved.set(0);
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorText(error);
         if (message !== this.#saveError) {
           this.#saveError = message;
           visible.warn(
@@ -1292,7 +1293,7 @@ export class DispatchService {
     ) return;
     this.#sweeping = this.#cache.sweepExpired().catch((error) =>
       logger.warn("Removing expired cache entries failed: {message}", {
-        message: error instanceof Error ? error.message : String(error),
+        message: errorText(error),
       })
     ).finally(() => {
       this.#sweeping = undefined;

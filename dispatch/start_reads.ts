@@ -10,6 +10,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
+import { errorText } from "../base/error_text.ts";
 import { type Scheduler, settlesWithin } from "../base/scheduler.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import type { SavedSession } from "../gateway/saved_session.ts";
@@ -172,7 +173,7 @@ export async function loadUsableSessions(
     }
   } catch (error) {
     logger.warn("Reading saved sessions failed; identifying: {message}", {
-      message: error instanceof Error ? error.message : String(error),
+      message: errorText(error),
     });
   }
   return usable;
@@ -211,7 +212,7 @@ export async function loadStaleShardIds(
     stored = shardIds.map(String);
     logger.warn("Reading {key} failed: {message}", {
       key,
-      message: error instanceof Error ? error.message : String(error),
+      message: errorText(error),
     });
   }
   const own = new Set(shardIds);

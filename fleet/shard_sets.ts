@@ -8,6 +8,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
+import { errorText } from "../base/error_text.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import type { Scheduler } from "../base/scheduler.ts";
 import type { IdentifyQueue } from "../gateway/identify_queue.ts";
@@ -416,5 +417,5 @@ function checkOnConnect(starts: ShardStarts, shard: Shard): void {
  */
 function kindOf(value: unknown): string {
   if (value instanceof GatewayError) return value.kind;
-  return value instanceof Error ? value.message : String(value);
+  return errorText(value);
 }

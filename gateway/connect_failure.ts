@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { errorText } from "../base/error_text.ts";
 import { GatewayError } from "./errors.ts";
 
 /** Options for {@linkcode HandshakeError}. */
@@ -126,7 +127,7 @@ export function connectFailure(
     const match = NATIVE_STATUS.exec(cause.message);
     if (match) status = Number(match[1]);
   }
-  const why = cause instanceof Error ? cause.message : String(cause);
+  const why = errorText(cause);
   return new GatewayError(
     "connect_failed",
     `Shard ${shardId} could not connect to ${where}: ${why}`,

@@ -7,6 +7,7 @@
  */
 import type * as NodeZlib from "node:zlib";
 import { GatewayError } from "./errors.ts";
+import { errorText } from "../base/error_text.ts";
 import { nodeBuiltin } from "../base/runtime.ts";
 import { decodeUtf8 } from "../base/utf8_decode.ts";
 
@@ -332,7 +333,9 @@ class NativeInflater implements Inflater {
           outLength,
         );
       } catch (error) {
-        this.#error = error instanceof Error ? error : new Error(String(error));
+        this.#error = error instanceof Error
+          ? error
+          : new Error(errorText(error));
       }
       if (this.#error !== undefined) {
         throw this.#fail(

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { errorText } from "../base/error_text.ts";
 
 /** Where a {@linkcode HandlerError} happened. */
 export interface HandlerErrorOptions {
@@ -44,7 +45,10 @@ export class HandlerError extends Error {
    * @param options What was thrown, and where.
    */
   constructor(options: HandlerErrorOptions) {
-    const reason = describe(options.cause);
+    // Never throwing: building the error must not fail (its report, `onError`
+    // or the stderr line, was then lost, and an `atArrival` listener's
+    // rejection ended the process).
+    const reason = errorText(options.cause);
     super(
       `Handler for ${options.event} (shard ${options.shardId}, sequence ${options.sequence}) threw: ${reason}`,
       { cause: options.cause },
@@ -53,25 +57,5 @@ export class HandlerError extends Error {
     this.event = options.event;
     this.shardId = options.shardId;
     this.sequence = options.sequence;
-  }
-}
-
-/**
- * A thrown value as text, never throwing: building the error must not fail
- * (its report, `onError` or the stderr line, was then lost, and an
- * `atArrival` listener's rejection ended the process). Anything can throw
- * here: `instanceof` on a revoked Proxy, an Error's `message` getter,
- * `String()` of an object without a prototype or whose `toString` throws,
- * and even `Object.prototype.toString` on a revoked Proxy.
- */
-function describe(value: unknown): string {
-  try {
-    return value instanceof Error ? String(value.message) : String(value);
-  } catch {
-    try {
-      return Object.prototype.toString.call(value);
-    } catch {
-      return "(an unprintable value)";
-    }
   }
 }

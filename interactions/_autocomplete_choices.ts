@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { errorText } from "../base/error_text.ts";
 import type { Interaction } from "../types/objects/interaction.ts";
 import { checkChoices, type Choice } from "./commands.ts";
 import { InteractionError } from "./errors.ts";
@@ -67,7 +68,7 @@ export function checkAutocompleteChoices(
   } catch (error) {
     throw new InteractionError(
       "invalid_response",
-      error instanceof Error ? error.message : String(error),
+      errorText(error),
       { cause: error },
     );
   }

@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { errorText } from "../base/error_text.ts";
 import type { LabelChild } from "../types/objects/component.ts";
 import {
   channelSelect,
@@ -147,7 +148,7 @@ export function checkModal(modal: Modal): void {
     throw new InteractionError(
       "invalid_response",
       `Cannot show modal, which Discord would refuse (nothing was sent): ${
-        error instanceof Error ? error.message : String(error)
+        errorText(error)
       }`,
       { cause: error },
     );

@@ -6,6 +6,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
+import { errorText } from "../base/error_text.ts";
 import { isRecord } from "../base/is_record.ts";
 import type {
   ApplicationCommandInteractionData,
@@ -68,7 +69,7 @@ export function assertInteraction(
  */
 export function reportRefused(error: unknown): void {
   visible.error("An INTERACTION_CREATE was not routed: {message}", {
-    message: error instanceof Error ? error.message : String(error),
+    message: errorText(error),
   });
 }
 
@@ -339,7 +340,7 @@ export function handlerFailure(
   error: unknown,
   label: string,
 ): InteractionError {
-  if (error instanceof InteractionError) {
+  if (isInteractionError(error)) {
     return error.interaction !== undefined ? error : new InteractionError(
       error.kind,
       `${label}: ${error.message}`,
@@ -348,9 +349,7 @@ export function handlerFailure(
   }
   return new InteractionError(
     "handler_failed",
-    `The handler of ${label} threw: ${
-      error instanceof Error ? error.message : String(error)
-    }`,
+    `The handler of ${label} threw: ${errorText(error)}`,
     { interaction: label, cause: error },
   );
 }
@@ -431,7 +430,7 @@ export function notAnswered(
   // when an answer was sent and failed (Discord may show it all the same).
   const why = failed !== undefined
     ? `its initial response failed (${
-      failed instanceof Error ? String(failed) : shown(failed)
+      failureText(failed)
     }), so it is back to "pending"; after a 5xx or no reply, Discord may have the response all the same, so the user may or may not see it`
     : returned !== undefined
     ? `its handler returned ${returned} ms after it arrived without answering: answer with ctx.respond(), or ctx.defer() and answer later`
@@ -455,12 +454,10 @@ export function routeFailure(
   error: unknown,
   interaction: Interaction,
 ): InteractionError {
-  if (error instanceof InteractionError) return error;
+  if (isInteractionError(error)) return error;
   return new InteractionError(
     "handler_failed",
-    `${describe(interaction)} could not be routed: ${
-      error instanceof Error ? String(error) : shown(error)
-    }`,
+    `${describe(interaction)} could not be routed: ${failureText(error)}`,
     { cause: error },
   );
 }
@@ -508,4 +505,32 @@ export interface Arrived {
   readonly rest: RestClient;
   /** When it arrived, on the router's clock. */
   readonly received: number;
+}
+
+/**
+ * What failed, for a report: an Error as `String()` gives it (`TypeError:
+ * …`, its class telling a 5xx from a network failure), anything else as
+ * {@linkcode shown}; never throwing, as this runs in the deadline timer,
+ * where a throw ends the process (a Proxy whose `getPrototypeOf` throws, an
+ * Error whose `toString` throws).
+ */
+function failureText(value: unknown): string {
+  try {
+    return value instanceof Error ? String(value) : shown(value);
+  } catch {
+    return errorText(value);
+  }
+}
+
+/**
+ * Whether `error` is an {@linkcode InteractionError}, never throwing:
+ * `instanceof` throws on a Proxy whose `getPrototypeOf` throws, and a
+ * handler may throw one.
+ */
+function isInteractionError(error: unknown): error is InteractionError {
+  try {
+    return error instanceof InteractionError;
+  } catch {
+    return false;
+  }
 }

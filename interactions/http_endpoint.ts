@@ -13,6 +13,7 @@ import {
   realScheduler,
   type Scheduler,
 } from "../base/scheduler.ts";
+import { errorText } from "../base/error_text.ts";
 import { assertIntegerOption, shown } from "../base/option_checks.ts";
 import { optionKeys } from "../base/option_keys.ts";
 import { normalizeBotToken } from "../base/bot_token.ts";
@@ -310,9 +311,7 @@ async function delivered(
     await Promise.race([
       completed.catch((error) => {
         throw failure(
-          `the connection broke first: ${
-            error instanceof Error ? error.message : String(error)
-          }`,
+          `the connection broke first: ${errorText(error)}`,
           error,
         );
       }),

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { errorText } from "../base/error_text.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { realScheduler, type Scheduler } from "../base/scheduler.ts";
 import type { RestClient } from "../rest/rest_client.ts";
@@ -658,7 +659,15 @@ export class InteractionRouter {
       if (ctx.state !== "pending") sending = true;
       else if (!reported) {
         reported = true;
-        void reportError(this.#onError, late(), interaction);
+        // A throw from a timer ends the process: never let one out.
+        try {
+          void reportError(this.#onError, late(), interaction);
+        } catch (error) {
+          visible.error("{label} was not answered in time: {error}", {
+            label,
+            error: errorText(error),
+          });
+        }
       }
     };
     // Routed past its deadline (queued behind slow listeners): said first,

@@ -1,6 +1,7 @@
 // How RedisIdentifyQueue (redis/identify_queue.ts) says that Redis is out of
 // reach: once an outage, whichever waiter finds it, and its end where it was
 // shown. Private to the queue.
+import { errorText } from "../base/error_text.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { isRedisReply } from "./connection.ts";
 import {
@@ -35,7 +36,7 @@ export class IdentifyOutage {
         ? "Redis refused the identify queue's script: {message}; no shard identifies until this is fixed"
         : "Identify queue cannot reach Redis; no shard identifies until it is back: {message}",
       {
-        message: error instanceof Error ? error.message : String(error),
+        message: errorText(error),
         commands: IDENTIFY_QUEUE_COMMANDS.map((name) => `+${name}`).join(" "),
       },
     );

@@ -26,6 +26,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
+import { errorText } from "../base/error_text.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import {
   MAX_TIMER_DELAY,
@@ -353,7 +354,7 @@ export class RedisIdentifyQueue implements IdentifyQueue {
         (error: unknown) => {
           logger.warn(
             "Could not store the session start limit in Redis: {message}",
-            { message: messageOf(error) },
+            { message: errorText(error) },
           );
           throw error;
         },
@@ -778,7 +779,7 @@ export class RedisIdentifyQueue implements IdentifyQueue {
       .catch((error: unknown) => {
         logger.debug(
           "Could not leave the identify queue (it expires in {livenessMs} ms): {message}",
-          { livenessMs: this.#livenessMs, message: messageOf(error) },
+          { livenessMs: this.#livenessMs, message: errorText(error) },
         );
       });
   }
@@ -790,8 +791,4 @@ export class RedisIdentifyQueue implements IdentifyQueue {
   #nowArg(): string {
     return this.#useSchedulerClock ? String(this.#scheduler.now()) : "";
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

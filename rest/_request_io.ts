@@ -13,6 +13,7 @@ import { assertSignalOption } from "../base/option_checks.ts";
 import { parseBoundedJson } from "../base/json_bounds.ts";
 import { fnv1a } from "../base/fnv1a.ts";
 import { textLength } from "../base/text_length.ts";
+import { errorText } from "../base/error_text.ts";
 import { getLogger } from "@logtape/logtape";
 import { joinChunks, readBounded } from "../base/read_bounded.ts";
 import { deadlineSignal, type Scheduler } from "../base/scheduler.ts";
@@ -656,15 +657,31 @@ function escapeRegExp(text: string): string {
 
 /**
  * A copy of `error` with every secret removed from its message, stack and
- * causes; the original (which may name a URL with a token) is dropped.
+ * causes; the original (which may name a URL with a token) is dropped. A
+ * value that throws when read (a user `fetch` rejecting with an object
+ * without a prototype, a hostile Proxy) becomes its text, so the request
+ * still ends in a NetworkError, not in that throw.
  */
 export function redactError(
   error: unknown,
   redact: (text: string) => string,
   depth = 0,
 ): unknown {
+  try {
+    return redactedCopy(error, redact, depth);
+  } catch {
+    return redact(errorText(error));
+  }
+}
+
+/** {@linkcode redactError}'s copy, which may throw on a hostile value. */
+function redactedCopy(
+  error: unknown,
+  redact: (text: string) => string,
+  depth: number,
+): unknown {
   if (!(error instanceof Error)) {
-    return typeof error === "string" ? redact(error) : redact(String(error));
+    return typeof error === "string" ? redact(error) : redact(errorText(error));
   }
   const cause = error.cause !== undefined && depth < 4
     ? { cause: redactError(error.cause, redact, depth + 1) }

@@ -289,15 +289,21 @@ export function decideAnswer(
  * @returns `true` when a permission is missing: sending again cannot help.
  */
 export function isPermissionError(error: unknown): boolean {
-  for (let depth = 0; depth < 8 && error instanceof Error; depth++) {
-    if (
-      error instanceof Deno.errors.NotCapable ||
-      error instanceof Deno.errors.PermissionDenied ||
-      error.name === "NotCapable" || error.name === "PermissionDenied"
-    ) {
-      return true;
+  // A hostile value (a Proxy whose getPrototypeOf throws) is no permission
+  // error: sent again, it ends as a NetworkError rather than in its throw.
+  try {
+    for (let depth = 0; depth < 8 && error instanceof Error; depth++) {
+      if (
+        error instanceof Deno.errors.NotCapable ||
+        error instanceof Deno.errors.PermissionDenied ||
+        error.name === "NotCapable" || error.name === "PermissionDenied"
+      ) {
+        return true;
+      }
+      error = error.cause;
     }
-    error = error.cause;
+  } catch {
+    // Read as not a permission error.
   }
   return false;
 }

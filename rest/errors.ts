@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { errorText } from "../base/error_text.ts";
 import {
   type DiscordFieldError,
   fieldErrorDetails,
@@ -448,9 +449,14 @@ export class NetworkError extends RestError {
  */
 function innermostReason(error: unknown): string {
   let inner = error;
-  for (let depth = 0; depth < 8; depth++) {
-    if (!(inner instanceof Error) || !(inner.cause instanceof Error)) break;
-    inner = inner.cause;
+  try {
+    for (let depth = 0; depth < 8; depth++) {
+      if (!(inner instanceof Error) || !(inner.cause instanceof Error)) break;
+      inner = inner.cause;
+    }
+  } catch {
+    // `instanceof` or a `cause` getter threw (a hostile Proxy): the error
+    // must still be built, with what the chain gave so far.
   }
-  return inner instanceof Error ? inner.message : String(inner);
+  return errorText(inner);
 }

@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { errorText } from "../base/error_text.ts";
 import { ChunkTypeError, readBounded } from "../base/read_bounded.ts";
 import { textLength } from "../base/text_length.ts";
 import {
@@ -460,7 +461,7 @@ function streamError(
       { cause: error },
     );
   }
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = errorText(error);
   return new UploadError(
     `Cannot upload '${name}' as its 'data' stream could not be read, so nothing was sent: current error '${reason}'`,
     { cause: error },
