@@ -304,6 +304,14 @@ export function guildCreate(
         id: guild.id,
         name: "@everyone",
         color: 0,
+        // Discord's role colors, `color` kept as `primary_color`. Spelled
+        // out, not fake_resources.ts's solidColors: that module imports
+        // this one, and imports must not go round in a circle.
+        colors: {
+          primary_color: 0,
+          secondary_color: null,
+          tertiary_color: null,
+        },
         hoist: false,
         icon: null,
         unicode_emoji: null,

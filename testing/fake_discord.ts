@@ -184,6 +184,28 @@ const AUTOCOMPLETE_KEYS: readonly string[] = [
   "filled",
 ];
 
+/**
+ * The fields of a stored channel a resolved partial channel keeps
+ * (receiving-and-responding, Resolved Data Structure: "Partial Channel
+ * objects only have ..."; threads also `thread_metadata`); `permissions`
+ * and `app_permissions` are computed.
+ */
+const PARTIAL_CHANNEL_FIELDS: readonly string[] = [
+  "id",
+  "name",
+  "type",
+  "last_message_id",
+  "last_pin_timestamp",
+  "nsfw",
+  "parent_id",
+  "guild_id",
+  "flags",
+  "rate_limit_per_user",
+  "topic",
+  "position",
+  "thread_metadata",
+];
+
 /** Where an interaction runs: its channel and guild (`null`: a DM). */
 type FakePlace = { channelId: string; guildId: string | null };
 
@@ -289,25 +311,29 @@ export interface FakeSlashCommand {
   options?: { name: string; type: number; value: unknown }[];
 }
 
-/** A role a simulated user picks for a role or mentionable option. */
+/**
+ * A role a simulated user picks for a role or mentionable option: one of
+ * the interaction's guild (as the fake stores it), which the interaction
+ * resolves, as Discord's client offers only those; any other ID is refused.
+ */
 export interface FakeRoleInput {
   /** The role ID. */
   id: string;
-  /** The role name. */
+  /** The role name (the stored role's is what the interaction carries). */
   name: string;
 }
 
-/** A channel a simulated user picks for a channel option. */
+/**
+ * A channel a simulated user picks for a channel option: one of the
+ * interaction's guild (as the fake stores it), which the interaction
+ * resolves as Discord's partial channel; any other ID is refused.
+ */
 export interface FakeChannelInput {
   /** The channel ID. */
   id: string;
-  /**
-   * The channel type.
-   *
-   * @default {0}
-   */
+  /** Unused: the stored channel's type is what the interaction carries. */
   type?: number;
-  /** The channel name. */
+  /** Unused: the stored channel's name is what the interaction carries. */
   name?: string;
 }
 
@@ -1050,6 +1076,12 @@ export class FakeDiscord {
    * @param options Channel, guild and user; `unregistered: true` to run a
    *   command the bot never registered.
    * @returns The bot's interaction callback.
+   * @throws {TypeError} (The promise rejects, as for every refusal here.)
+   *   When `options` has a key that is not one of its fields, an option is
+   *   unknown, missing though required, not among its choices, or not a
+   *   role or channel of the interaction's guild, or the subcommand is
+   *   unknown.
+   * @throws {RangeError} When an option's value or length is out of range.
    * @throws {Error} When the bot does not answer within 3 s (Discord's
    *   deadline for the initial response) or `answerTimeout`, if shorter, or
    *   (with `unregisteredCommands: "reject"`) the command is not registered.
@@ -1071,6 +1103,12 @@ export class FakeDiscord {
    * @param options Channel, guild and user; `unregistered: true` to run a
    *   command the bot never registered.
    * @returns The bot's interaction callback.
+   * @throws {TypeError} (The promise rejects, as for every refusal here.)
+   *   When `options` has a key that is not one of its fields, an option is
+   *   unknown, missing though required, not among its choices, or not a
+   *   role or channel of the interaction's guild, or the subcommand is
+   *   unknown.
+   * @throws {RangeError} When an option's value or length is out of range.
    * @throws {Error} When the bot does not answer within 3 s (Discord's
    *   deadline for the initial response) or `answerTimeout`, if shorter, or
    *   (with `unregisteredCommands: "reject"`) the command is not registered.
@@ -1100,7 +1138,9 @@ export class FakeDiscord {
     input: FakeCommandInput<C>,
     options?: FakeCommandOptions,
   ): Promise<RecordedInteractionResponse>;
-  runCommand(
+  // Async, so a refused option rejects the promise the caller awaits
+  // rather than throwing before there is one.
+  async runCommand(
     command: FakeSlashCommand | ChatInputCommand,
     input?: unknown,
     options?: FakeCommandOptions,
@@ -1108,7 +1148,7 @@ export class FakeDiscord {
     if (!("description" in command)) {
       checkOptionKeys("run a command", "", input, COMMAND_KEYS);
       const raw = command as FakeSlashCommand;
-      return this.#interact(
+      return await this.#interact(
         2,
         {
           id: this.#snowflake(),
@@ -1122,6 +1162,7 @@ export class FakeDiscord {
     }
     checkOptionKeys("run a command", "", options, COMMAND_KEYS);
     const place = this.#placeOf(options ?? {});
+    const actor = (options?.author ?? this.user).id;
     const resolved: Record<string, Record<string, unknown>> = {};
     const values = (input ?? {}) as Record<string, unknown>;
     let list: unknown[];
@@ -1134,7 +1175,13 @@ export class FakeDiscord {
         list = [{
           name: first,
           type: 1,
-          options: this.#optionList(top.options ?? {}, nested, resolved, place),
+          options: this.#optionList(
+            top.options ?? {},
+            nested,
+            resolved,
+            place,
+            actor,
+          ),
         }];
       } else {
         const sub = top.options?.[second];
@@ -1152,14 +1199,15 @@ export class FakeDiscord {
               nested,
               resolved,
               place,
+              actor,
             ),
           }],
         }];
       }
     } else {
-      list = this.#optionList(command.options, values, resolved, place);
+      list = this.#optionList(command.options, values, resolved, place, actor);
     }
-    return this.#interact(
+    return await this.#interact(
       2,
       {
         id: this.#snowflake(),
@@ -1174,7 +1222,9 @@ export class FakeDiscord {
   }
 
   /**
-   * A simulated user runs a user context-menu command on `target`.
+   * A simulated user runs a user context-menu command on `target`. As on
+   * Discord, the interaction resolves the target's user and, in a guild
+   * the target is a member of, their partial member.
    *
    * @param definition The command.
    * @param target The user it runs on.
@@ -1182,14 +1232,18 @@ export class FakeDiscord {
    *   command the bot never registered (see
    *   {@linkcode FakeDiscordOptions.unregisteredCommands}).
    * @returns The bot's interaction callback.
+   * @throws {TypeError} (The promise rejects.) When `options` has a key
+   *   that is not one of its fields.
+   * @throws {Error} When the bot does not answer in time, or (with
+   *   `unregisteredCommands: "reject"`) the command is not registered.
    */
-  runUserCommand(
+  async runUserCommand(
     definition: UserCommand,
     target: RestUser,
     options: FakeCommandOptions = {},
   ): Promise<RecordedInteractionResponse> {
     checkOptionKeys("run a user command", "", options, COMMAND_KEYS);
-    return this.#interact(
+    return await this.#interact(
       2,
       {
         id: this.#snowflake(),
@@ -1212,14 +1266,18 @@ export class FakeDiscord {
    *   command the bot never registered (see
    *   {@linkcode FakeDiscordOptions.unregisteredCommands}).
    * @returns The bot's interaction callback.
+   * @throws {TypeError} (The promise rejects.) When `options` has a key
+   *   that is not one of its fields.
+   * @throws {Error} When the bot does not answer in time, or (with
+   *   `unregisteredCommands: "reject"`) the command is not registered.
    */
-  runMessageCommand(
+  async runMessageCommand(
     definition: MessageCommand,
     target: RestMessage,
     options: FakeCommandOptions = {},
   ): Promise<RecordedInteractionResponse> {
     checkOptionKeys("run a message command", "", options, COMMAND_KEYS);
-    return this.#interact(
+    return await this.#interact(
       2,
       {
         id: this.#snowflake(),
@@ -1242,9 +1300,13 @@ export class FakeDiscord {
    * @param customId The button's custom id.
    * @param options Guild and user.
    * @returns The bot's interaction callback.
-   * @throws {Error} When there is no such enabled button.
+   * @throws {Error} (The promise rejects, as for every refusal here.)
+   *   When there is no such enabled button, or the bot does not answer in
+   *   time.
+   * @throws {TypeError} When `options` has a key that is not one of its
+   *   fields.
    */
-  click(
+  async click(
     message: { id: string; channel_id: string },
     customId: string,
     options: FakeUserActionOptions = {},
@@ -1254,7 +1316,7 @@ export class FakeDiscord {
     if (component.type !== 2) {
       throw new Error(`'${customId}' is not a button (type ${component.type})`);
     }
-    return this.#interact(
+    return await this.#interact(
       3,
       {
         custom_id: customId,
@@ -1277,9 +1339,13 @@ export class FakeDiscord {
    * @param values The chosen values (IDs for user/role/mentionable/channel selects).
    * @param options Guild and user.
    * @returns The bot's interaction callback.
-   * @throws {Error} When there is no such select or the values do not fit.
+   * @throws {Error} (The promise rejects, as for every refusal here.)
+   *   When there is no such select, the values do not fit, or the bot does
+   *   not answer in time.
+   * @throws {TypeError} When `options` has a key that is not one of its
+   *   fields.
    */
-  select(
+  async select(
     message: { id: string; channel_id: string },
     customId: string,
     values: string[],
@@ -1316,7 +1382,7 @@ export class FakeDiscord {
       ? undefined
       : this.#resolveSelected(type, values, this.#placeOf(where));
     if (resolved) checkChannelTypes(customId, component, resolved.channels);
-    return this.#interact(
+    return await this.#interact(
       3,
       {
         custom_id: customId,
@@ -1332,8 +1398,8 @@ export class FakeDiscord {
 
   /**
    * Resolved data for the IDs picked in a user, role, mentionable or
-   * channel select, from the guild the interaction runs in (`place`): a
-   * picked user's member only if they are one (none in a DM).
+   * channel select, from the guild the interaction runs in (`place`); a
+   * picked user's member is added by `#interact`.
    */
   #resolveSelected(
     type: number,
@@ -1351,11 +1417,9 @@ export class FakeDiscord {
       const user = this.rest.resources.user(id);
       const role = roles.find((r) => r.id === id);
       const channel = this.rest.resources.channel(id);
-      if ((type === 5 || type === 7) && user) {
-        add("users", id, user);
-        const member = this.#resolvedMember(place, id);
-        if (member) add("members", id, member);
-      } else if ((type === 6 || type === 7) && role) add("roles", id, role);
+      // Their members are added by #interact, once the acting user joined.
+      if ((type === 5 || type === 7) && user) add("users", id, user);
+      else if ((type === 6 || type === 7) && role) add("roles", id, role);
       else if (type === 8 && channel) {
         add("channels", id, { ...channel, permissions: "0" });
       } else {
@@ -1380,9 +1444,12 @@ export class FakeDiscord {
    * @throws {Error} When `shown` is not a modal, or an answer (given, or
    *   left as the modal showed it) is one Discord's client would not send:
    *   a required field empty, a value not among its options, a count or a
-   *   length out of range.
+   *   length out of range; or the bot does not answer in time. (The promise
+   *   rejects, as for every refusal here.)
+   * @throws {TypeError} When `options` has a key that is not one of its
+   *   fields.
    */
-  submitModal(
+  async submitModal(
     shown: RecordedInteractionResponse,
     values: FakeModalValues,
     options: FakeUserActionOptions = {},
@@ -1476,7 +1543,7 @@ export class FakeDiscord {
       }
       return { type: top.type, id };
     });
-    return this.#interact(
+    return await this.#interact(
       5,
       {
         custom_id: data.custom_id,
@@ -1578,11 +1645,18 @@ export class FakeDiscord {
     return (response.body.data?.choices ?? []) as Choice[];
   }
 
+  /**
+   * A command's options as Discord sends them, checked as Discord's client
+   * does, their users, roles, channels and attachments added to `resolved`
+   * (a user's member is added by `#interact`, once the acting user
+   * `actorId` joined: they may pick themselves).
+   */
   #optionList(
     definitions: OptionMap,
     values: Record<string, unknown>,
     resolved: Record<string, Record<string, unknown>>,
     place: FakePlace,
+    actorId: string,
   ): unknown[] {
     const add = (kind: string, id: string, value: unknown): void => {
       (resolved[kind] ??= {})[id] = value;
@@ -1629,34 +1703,37 @@ export class FakeDiscord {
       }
       let wire: unknown = value;
       if (type === 6 || (type === 9 && "username" in (value as object))) {
+        // Any user can be picked (by ID too), member or not: no check.
         const user = value as RestUser;
         add("users", user.id, user);
-        const member = this.#resolvedMember(place, user.id);
-        if (member) add("members", user.id, member);
         wire = user.id;
       } else if (type === 8 || type === 9) {
-        const role = value as FakeRoleInput;
-        add("roles", role.id, {
-          id: role.id,
-          name: role.name,
-          color: 0,
-          hoist: false,
-          position: 1,
-          permissions: "0",
-          managed: false,
-          mentionable: true,
-          flags: 0,
-        });
-        wire = role.id;
+        // Discord's client offers only the guild's roles (none in a DM).
+        const { id } = value as FakeRoleInput;
+        const role = place.guildId === null
+          ? undefined
+          : this.rest.resources.roles(place.guildId).find((r) => r.id === id);
+        if (!role) {
+          throw new TypeError(
+            `Option '${name}': ${id} is no role of ${
+              place.guildId === null ? "a DM" : `guild ${place.guildId}`
+            }`,
+          );
+        }
+        add("roles", id, structuredClone(role));
+        wire = id;
       } else if (type === 7) {
-        const channel = value as FakeChannelInput;
-        add("channels", channel.id, {
-          id: channel.id,
-          name: channel.name ?? "channel",
-          type: channel.type ?? 0,
-          permissions: "0",
-        });
-        wire = channel.id;
+        const { id } = value as FakeChannelInput;
+        const channel = this.#resolvedChannel(place, id, actorId);
+        if (!channel) {
+          throw new TypeError(
+            `Option '${name}': ${id} is no channel of ${
+              place.guildId === null ? "a DM" : `guild ${place.guildId}`
+            }`,
+          );
+        }
+        add("channels", id, channel);
+        wire = id;
       } else if (type === 11) {
         const file = value as FakeAttachmentInput;
         const id = this.#snowflake();
@@ -1733,6 +1810,15 @@ export class FakeDiscord {
       guildId,
       new Date(this.#scheduler.now()).toISOString(),
     );
+    // Discord resolves a member for each resolved user who is one of the
+    // guild's, the acting user too (who joined just now, if new there).
+    const resolved = data.resolved as
+      | Record<string, Record<string, unknown>>
+      | undefined;
+    for (const userId of Object.keys(resolved?.users ?? {})) {
+      const member = this.#resolvedMember({ channelId, guildId }, userId);
+      if (member) (resolved!.members ??= {})[userId] = member;
+    }
     const id = this.#snowflake();
     const token = `interaction-token-${id}`;
     this.rest.addInteraction({
@@ -1741,6 +1827,7 @@ export class FakeDiscord {
       channelId,
       ...(message ? { messageId: message.id } : {}),
       type,
+      user,
     });
     if (message && type === 3) this.#interactionMessages.set(id, message.id);
     const answer = this.#wait(
@@ -1955,6 +2042,37 @@ export class FakeDiscord {
         { id: userId, roles: member.roles },
       ),
     };
+  }
+
+  /**
+   * A channel option's entry in `resolved.channels`: the stored channel of
+   * the interaction's guild as Discord's partial channel (only the fields
+   * its docs list, `thread_metadata` for a thread), with `userId`'s and the
+   * bot's permissions in it; `undefined` for no channel of that guild (and
+   * in a DM, where Discord's client offers no guild channel).
+   */
+  #resolvedChannel(
+    place: FakePlace,
+    channelId: string,
+    userId: string,
+  ): Record<string, unknown> | undefined {
+    const { guildId } = place;
+    const stored = this.rest.resources.channel(channelId);
+    if (guildId === null || stored?.guild_id !== guildId) return undefined;
+    const partial: Record<string, unknown> = {};
+    for (const key of PARTIAL_CHANNEL_FIELDS) {
+      if (stored[key] !== undefined) {
+        partial[key] = structuredClone(stored[key]);
+      }
+    }
+    const permissions = (id: string): string =>
+      interactionPermissions(this.rest.resources, guildId, channelId, {
+        id,
+        roles: this.#users.member(guildId, id)?.roles ?? [],
+      });
+    partial.permissions = permissions(userId);
+    partial.app_permissions = permissions(this.rest.botUser.id);
+    return partial;
   }
 
   #guildOf(channelId: string): string | null {

@@ -99,20 +99,20 @@ Deno.test("dice bot: a modal without the required note cannot be submitted", asy
       components: { custom_id: string }[];
     }[])[0]!.components[1]!.custom_id;
     const shown = await discord.click(message!, noteId);
-    assert.throws(
+    await assert.rejects(
       () => discord.submitModal(shown, {}),
       /Modal input 'note' is required/,
     );
-    assert.throws(
+    await assert.rejects(
       () => discord.runCommand(roll, { sides: 101 }),
       /Option 'sides' is out of range: 101/,
     );
-    assert.throws(
+    await assert.rejects(
       // @ts-expect-error: sides is required
       () => discord.runCommand(roll, { count: 2 }),
       /Option 'sides' is required/,
     );
-    assert.throws(
+    await assert.rejects(
       () => discord.click(message!, "reroll:99:1"),
       /has no component with custom id 'reroll:99:1'/,
     );

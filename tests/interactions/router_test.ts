@@ -319,7 +319,7 @@ Deno.test("router: selects get values; awaitMessage resolves on the next matchin
     const [message] = discord.rest.messages(discord.channelId);
     const r = await discord.select(message!, "color:1", ["red", "blue"]);
     assert.equal(r.body.data?.content, "1: red,blue");
-    assert.throws(
+    await assert.rejects(
       () => discord.select(message!, "color:1", ["green"]),
       /has no option 'green'/,
     );
@@ -484,7 +484,7 @@ Deno.test("router: user and channel selects get Discord's resolved data from the
     const picked = await discord.select(message!, "user", [discord.user.id]);
     assert.equal(picked.body.data?.content, "user tester");
     const [updated] = discord.rest.messages(discord.channelId);
-    assert.throws(
+    await assert.rejects(
       () => discord.select(updated!, "user", ["1"]),
       /cannot pick unknown ID 1/,
     );

@@ -162,7 +162,7 @@ Deno.test("The simulated user's actions refuse an option they do not read", asyn
     () => discord.say("x", { timeout: 5 } as never),
     /^TypeError: Cannot say a message as 'timeout' is not one of its options/,
   );
-  assert.throws(
+  await assert.rejects(
     () => discord.runCommand({ name: "ping" }, { unregistred: true } as never),
     /'unregistred' is not one of its options \(did you mean 'unregistered'\?\)/,
   );

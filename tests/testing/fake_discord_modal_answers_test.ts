@@ -170,7 +170,7 @@ Deno.test("FakeDiscord.submitModal enforces required, options, counts and length
       [{ ...good, g: ["a", "x"] }, /Modal input 'g' has no option 'x'/],
     ];
     for (const [values, message] of refusals) {
-      assert.throws(() => discord.submitModal(shown, values), message);
+      await assert.rejects(() => discord.submitModal(shown, values), message);
     }
     const answer = await discord.submitModal(shown, good);
     assert.equal(answer.body.type, 4);
@@ -193,7 +193,7 @@ Deno.test("FakeDiscord.submitModal enforces required, options, counts and length
         ],
       ] as [FakeModalValues, RegExp][]
     ) {
-      assert.throws(() => discord.submitModal(shown2, values), message);
+      await assert.rejects(() => discord.submitModal(shown2, values), message);
     }
     // An optional text input left empty skips its minimum length.
     await discord.submitModal(shown2, good2);
@@ -209,7 +209,7 @@ Deno.test("FakeDiscord.select refuses a channel of a type the channel select doe
   try {
     await discord.runCommand(pick, {});
     const [message] = discord.rest.messages(discord.channelId);
-    assert.throws(
+    await assert.rejects(
       () => discord.select(message!, "vc", [discord.channelId]),
       /'vc' lists channel types 2 only: channel \d+ is of type 0/,
     );
