@@ -260,7 +260,11 @@ function startServer(
 
       let upgraded: { socket: WebSocket; response: Response };
       try {
-        upgraded = Deno.upgradeWebSocket(request);
+        // No WebSocket pings of Deno's own: their default 30 s timeout
+        // closed a bot blocked that long with 1001, which the engine takes
+        // as the bot's close and ends the session. Liveness is the
+        // heartbeat's, as on Discord: a missed one closes 4000, resumable.
+        upgraded = Deno.upgradeWebSocket(request, { idleTimeout: 0 });
       } catch {
         handle.clientClose(1006, "");
         return new Response("Bad upgrade", { status: 400 });
