@@ -22,6 +22,7 @@ import { trackServerSession } from "./server_session.ts";
 import { redactCommandError, redactCommandErrors } from "./_redacted_error.ts";
 import { boundReconnectSetup } from "./_reconnect_setup.ts";
 import { sendScriptsBySha } from "./_scripts_by_sha.ts";
+import { warnIfEvicting } from "./_eviction_policy.ts";
 import { closestName } from "../base/closest_name.ts";
 
 // An outage is something to act on: shown on stderr unless LogTape is set
@@ -211,7 +212,10 @@ function queryName(raw: string): string {
  * once under the `["disruption", "redis"]` category (a failed first
  * connection is not: the rejection reports it), and each is followed
  * (the server's `run_id` asked again) so a store learns its data may be
- * gone. Close the connection with {@linkcode closeRedis}.
+ * gone. Close the connection with {@linkcode closeRedis}. A server that may
+ * evict keys (`maxmemory` set, a `maxmemory-policy` other than `noeviction`)
+ * is said once, as a warning under that category: the library's keys
+ * (sessions, leases, identify pacing, cache entries) would vanish silently.
  *
  * The errors the connection hands out (a command's rejection, an `"error"`
  * event) name the failed command but not its arguments (keys, values,
@@ -310,7 +314,14 @@ export async function connectRedis(
     if (failure === undefined && isRedisReply(refused)) {
       failure = refusedSetup(refused);
     }
-    failure ??= await untilLoaded(redis, connectTimeout, deadline);
+    // The ready check's INFO also says whether the server may evict keys:
+    // read from it, no command more (none to wait for, none left pending).
+    let info: string | undefined;
+    if (failure === undefined) {
+      const loaded = await untilLoaded(redis, connectTimeout, deadline);
+      if (loaded instanceof Error) failure = loaded;
+      else info = loaded;
+    }
     // (ready may have come with the deadline, the socket being dropped.)
     if (failure !== undefined) throw failure;
     // After an outage, ioredis's own ready check (no deadline, as it should
@@ -321,6 +332,7 @@ export async function connectRedis(
     // to tell, and a caller retrying every few seconds would print one
     // "unreachable" line per attempt besides its own.
     watch(redis, redactRedisUrl(url));
+    warnIfEvicting(info, redactRedisUrl(url));
     trackServerSession(redis);
     boundReconnectSetup(redis, connectTimeout);
   } catch (error) {
@@ -370,14 +382,15 @@ function refusedSetup(reply: Error): Error {
  * ms after, measured; up to connectTimeout in the worst case), and would not
  * say why the setup timed out.
  *
- * @returns Why the connection cannot be used, if not ready.
+ * @returns Why the connection cannot be used, if not ready; else the ready
+ *   server's `INFO` answer (undefined when an ACL refused `INFO`).
  * @throws What `INFO` rejected with when the connection was lost.
  */
 async function untilLoaded(
   redis: Redis,
   connectTimeout: number,
   deadline: number,
-): Promise<Error | undefined> {
+): Promise<Error | string | undefined> {
   let loading: string | undefined;
   for (;;) {
     const left = deadline - realScheduler.now();
@@ -401,7 +414,9 @@ async function untilLoaded(
         ? new RegExp(`^${name}:(.+?)\r?$`, "m").exec(info)?.[1]
         : undefined;
     const state = field("loading");
-    if (state === undefined || state === "0") return;
+    if (state === undefined || state === "0") {
+      return typeof info === "string" ? info : undefined;
+    }
     // As ioredis: ask again once the server expects to be done, 1 s when it
     // does not say, 10 s at most (and 100 ms at least: not in a tight loop).
     const eta = Number(field("loading_eta_seconds") ?? Number.NaN);
