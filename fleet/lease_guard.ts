@@ -12,17 +12,15 @@ import {
   type TimerId,
 } from "../base/scheduler.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
+import { BLOCKED_LOOP_MS } from "../base/blocked_loop.ts";
 import type { SessionStore } from "../gateway/session_store.ts";
 import { ParkedSessions, type ParkedSet } from "./parked_sessions.ts";
 
 const visible = getVisibleLogger(["disruption", "fleet"]);
 
-/**
- * How late past its deadline the guard may run before it counts as the
- * event loop having been blocked: a loaded machine delays timers by tens of
- * milliseconds, a handler doing synchronous work by seconds.
- */
-export const BLOCKED_LOOP_MS = 1_000;
+// Shared with the shard's timers, which judge a late firing the same way;
+// re-exported for the fleet modules that import it from here.
+export { BLOCKED_LOOP_MS };
 
 /**
  * The timers, with time elapsed on this machine (its `now()`, never going

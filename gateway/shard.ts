@@ -19,6 +19,7 @@ import { normalizeBotToken } from "../base/bot_token.ts";
 import { getLogger } from "@logtape/logtape";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { backoffDelay } from "../base/backoff.ts";
+import { blockedLoopMs, LATE_VERDICT_GRACE_MS } from "../base/blocked_loop.ts";
 import { utf8Over } from "../base/utf8_over.ts";
 import { decodeUtf8 } from "../base/utf8_decode.ts";
 import {
@@ -129,6 +130,12 @@ const MAX_FRAME_TRANSFER = 5 * 60_000;
  * Discord's 120 frames a minute, over eight minutes of them.
  */
 const MAX_QUEUED_COMMANDS = 1_000;
+/**
+ * How often, in ms, the shard checks whether a socket that reports
+ * `bufferedAmount` but no drain (the runtime's `WebSocket`) wrote the last
+ * command out.
+ */
+const DRAIN_POLL_MS = 10;
 
 /** Client close code that keeps the session resumable on Discord's side. */
 const RESUMABLE_CLOSE_CODE = 4000;
@@ -492,6 +499,11 @@ export class Shard {
   /** Aborted when the shard stops; ends what runs on top of it. */
   #lifetime = new AbortController();
   #pumpTimer: TimerId | undefined;
+  /**
+   * The connection whose socket has the last command written but not yet
+   * flushed (see #pump), uncounted until it is.
+   */
+  #unflushedOn: Connection | undefined;
 
   #listeners: {
     [K in keyof ShardEventMap]: Set<ShardListener<ShardEventMap[K]>>;
@@ -1522,6 +1534,10 @@ export class Shard {
           connection.bytesSinceHeartbeat = true;
           connection.bytesSincePhaseTimer = true;
         },
+        onDrain: () =>
+          this.#guard(connection, () => {
+            if (this.#unflushedOn === connection) this.#pump();
+          }),
         // Acted on before TCP ends (onClose, up to 2 s later): a heartbeat
         // tick meanwhile took the silence for a zombie and resumed.
         onCloseFrame: (code, reason) =>
@@ -1869,7 +1885,8 @@ export class Shard {
    * time is waited for while bytes of it keep coming (failing would drop
    * it, and the next attempt would replay it into the same fate), for
    * {@linkcode MAX_FRAME_TRANSFER} from `since` at most: the step's start,
-   * or the last replayed event.
+   * or the last replayed event. A timer run blocked-loop late waits
+   * {@linkcode LATE_VERDICT_GRACE_MS} first (`#lateVerdict`).
    */
   #setPhaseTimer(
     connection: Connection,
@@ -1881,8 +1898,18 @@ export class Shard {
       this.#scheduler.clearTimeout(connection.phaseTimer);
     }
     connection.bytesSincePhaseTimer = false;
-    connection.phaseTimer = this.#scheduler.setTimeout(() => {
+    const due = this.#scheduler.now() + ms;
+    let deferred = false;
+    const expire = (): void => {
       connection.phaseTimer = undefined;
+      // The step may wait unread in the socket: the runtime ran this timer
+      // before reading what came while the loop was blocked.
+      const grace = deferred ? 0 : this.#lateVerdict(due, `${step} timeout`);
+      if (grace > 0) {
+        deferred = true;
+        connection.phaseTimer = this.#scheduler.setTimeout(expire, grace);
+        return;
+      }
       if (
         (step === "READY" || step === "RESUMED") &&
         connection.bytesSincePhaseTimer &&
@@ -1906,7 +1933,8 @@ export class Shard {
       (this.#sessionId === undefined ? visible : logger).warn(error.message);
       this.#emit("error", error);
       this.#connectionLost(connection, "resume");
-    }, ms);
+    };
+    connection.phaseTimer = this.#scheduler.setTimeout(expire, ms);
   }
 
   #clearPhaseTimer(connection: Connection): void {
@@ -2220,10 +2248,7 @@ export class Shard {
     connection.heartbeatInterval = interval;
     this.#limiter.setHeartbeatInterval(interval);
     this.#clearPhaseTimer(connection);
-    connection.heartbeatTimer = this.#scheduler.setTimeout(
-      () => this.#heartbeatTick(connection),
-      Math.floor(interval * this.#random()),
-    );
+    this.#scheduleHeartbeat(connection, Math.floor(interval * this.#random()));
     if (connection.resuming) this.#resume(connection);
     else this.#identify(connection);
   }
@@ -2667,7 +2692,21 @@ export class Shard {
 
   // ----------------------------------------------------------------- outbound
 
-  #heartbeatTick(connection: Connection): void {
+  /** The next heartbeat tick, `delay` ms from now. */
+  #scheduleHeartbeat(connection: Connection, delay: number): void {
+    const due = this.#scheduler.now() + delay;
+    connection.heartbeatTimer = this.#scheduler.setTimeout(
+      () => this.#heartbeatTick(connection, due),
+      delay,
+    );
+  }
+
+  /**
+   * A heartbeat is due: send it, unless nothing came since the last one
+   * (a zombie). `due`: when the tick was meant to run; `undefined` for one
+   * a blocked loop already deferred, which decides now.
+   */
+  #heartbeatTick(connection: Connection, due: number | undefined): void {
     connection.heartbeatTimer = undefined;
     if (!this.#current(connection)) return;
     if (connection.heardSinceHeartbeat) {
@@ -2675,6 +2714,21 @@ export class Shard {
     } else if (
       connection.heartbeatsSent > 0 && !this.#frameOnItsWay(connection)
     ) {
+      // The ACK may wait unread in the socket: the runtime ran this timer
+      // before reading what came while the loop was blocked. The whole tick
+      // waits, heartbeat included, a quarter second after a blocked second
+      // or more: sent first, the old ACK read after it would pass for a
+      // sign of life in the new interval and hide a connection that died
+      // meanwhile for one interval more (and Discord's rule is an ACK
+      // between two heartbeats sent).
+      const grace = due === undefined ? 0 : this.#lateVerdict(due, "heartbeat");
+      if (grace > 0) {
+        connection.heartbeatTimer = this.#scheduler.setTimeout(
+          () => this.#heartbeatTick(connection, undefined),
+          grace,
+        );
+        return;
+      }
       logger.warn(
         "Shard {shardId}: nothing received since the last heartbeat, the connection is a zombie; resuming",
         { shardId: this.#shardId },
@@ -2688,10 +2742,23 @@ export class Shard {
     connection.heardSinceHeartbeat = false;
     connection.bytesSinceHeartbeat = false;
     this.#sendHeartbeat(connection);
-    connection.heartbeatTimer = this.#scheduler.setTimeout(
-      () => this.#heartbeatTick(connection),
-      connection.heartbeatInterval,
+    this.#scheduleHeartbeat(connection, connection.heartbeatInterval);
+  }
+
+  /**
+   * How long a timer due at `due` that is about to judge something did not
+   * come waits first: {@linkcode LATE_VERDICT_GRACE_MS} when it runs
+   * blocked-loop late (said, as the fleet says it: the operator learns the
+   * loop was blocked), 0 when on time.
+   */
+  #lateVerdict(due: number, timer: string): number {
+    const blocked = blockedLoopMs(due, this.#scheduler.now());
+    if (blocked === 0) return 0;
+    visible.warn(
+      "Shard {shardId}: this process's event loop was blocked for at least {blocked} ms, or the process was paused (SIGSTOP, a VM pause; a handler doing synchronous work blocks it too: move that to a worker or await between parts): its {timer} ran late; deciding in {grace} ms, once what arrived meanwhile is read",
+      { shardId: this.#shardId, blocked, timer, grace: LATE_VERDICT_GRACE_MS },
     );
+    return LATE_VERDICT_GRACE_MS;
   }
 
   /**
@@ -2738,6 +2805,16 @@ export class Shard {
    * Write queued commands, in the order they were sent, while ready and the
    * limiter allows. A presence update held by its own pace (5 per 20 s)
    * lets the commands sent after it go first.
+   *
+   * To a socket that reports `bufferedAmount`, one command at a time,
+   * counted once flushed: the limiter counts frames as written and Discord
+   * as they arrive, and a burst written at once, held in the socket by an
+   * event loop blocked in a handler for 5 s, was counted 5 s before it
+   * arrived; the next went 62 s after the count, both in Discord's 60 s
+   * (4008, and the commands resolved as written lost). Counting at the
+   * flush (not a per-frame callback, which `send()` could not take without
+   * breaking custom transports) puts the block before the count and the
+   * later commands. Heartbeats, IDENTIFY and RESUME never wait for this.
    */
   #pump(): void {
     // Computed again on every call: a wait for the presence pace must not
@@ -2749,6 +2826,23 @@ export class Shard {
     for (;;) {
       const connection = this.#connection;
       if (this.#status !== "ready" || !connection) return;
+      const unflushed = this.#unflushedOn;
+      if (unflushed !== undefined) {
+        if (
+          unflushed === connection &&
+          (connection.socket.bufferedAmount ?? 0) > 0
+        ) {
+          // Checked again at the drain, or (no drain event) shortly.
+          this.#pumpTimer = this.#scheduler.setTimeout(() => {
+            this.#pumpTimer = undefined;
+            this.#pump();
+          }, DRAIN_POLL_MS);
+          return;
+        }
+        this.#unflushedOn = undefined;
+        // A connection since had its own, reset, count.
+        if (unflushed === connection) this.#limiter.record();
+      }
       const held = this.#heldPresences;
       const latest = held.at(-1);
       const presenceWait = latest ? this.#presencePacer.delay() : 0;
@@ -2775,7 +2869,9 @@ export class Shard {
       if (connection.socket.send(command.frame) === false) return;
       if (presenceFirst) this.#presencePacer.record();
       else this.#queue.shift();
-      this.#limiter.record();
+      if (connection.socket.bufferedAmount === undefined) {
+        this.#limiter.record();
+      } else this.#unflushedOn = connection;
       if (presenceFirst) this.#presencesWritten(latest.presence);
       else command.resolve();
     }
