@@ -188,6 +188,8 @@ class TcpWebSocket implements GatewaySocket {
   /** Frames waiting to be written, in order, and their total size. */
   #queue: Uint8Array[] = [];
   #queuedBytes = 0;
+  /** The size of the frame being written, 0 when none. */
+  #writingBytes = 0;
   /**
    * The payload of the latest ping not answered yet: a pong answers only
    * the most recent ping (RFC 6455 §5.5.3), so a ping flood costs one pong
@@ -220,6 +222,15 @@ class TcpWebSocket implements GatewaySocket {
     this.#caCerts = caCerts;
     // Start on a later turn: the listener is never called before return.
     queueMicrotask(() => void this.#run());
+  }
+
+  /**
+   * Bytes taken by {@linkcode TcpWebSocket.send} (and close frames) not
+   * written yet, the frame being written included: the shard writes its
+   * next command once this is 0 (see `GatewaySocket.bufferedAmount`).
+   */
+  get bufferedAmount(): number {
+    return this.#queuedBytes + this.#writingBytes;
   }
 
   send(data: string): boolean {
@@ -777,8 +788,12 @@ class TcpWebSocket implements GatewaySocket {
     if (this.#writing === undefined) this.#writing = this.#writeLoop();
   }
 
-  /** Write queued frames one at a time, a pending pong first. */
+  /**
+   * Write queued frames one at a time, a pending pong first; once all are
+   * written, say so (`SocketListener.onDrain`).
+   */
   async #writeLoop(): Promise<void> {
+    let drained = false;
     try {
       for (;;) {
         const conn = this.#conn;
@@ -789,17 +804,28 @@ class TcpWebSocket implements GatewaySocket {
           this.#pongPayload = undefined;
         } else {
           const next = this.#queue.shift();
-          if (next === undefined) return;
+          if (next === undefined) {
+            drained = true;
+            return;
+          }
           this.#queuedBytes -= next.length;
           frame = next;
         }
+        this.#writingBytes = frame.length;
         await writeAll(conn, frame);
+        this.#writingBytes = 0;
       }
     } catch {
       // A broken connection: the read loop sees it and reports the close.
       this.#closeConn();
     } finally {
       this.#writing = undefined;
+      this.#writingBytes = 0;
+      // Once the loop is marked done: a frame the listener sends from here
+      // starts a new one instead of waiting in the queue for good.
+      if (drained && this.#state === "open") {
+        this.#call(() => this.#listener.onDrain?.());
+      }
     }
   }
 
@@ -819,6 +845,7 @@ class TcpWebSocket implements GatewaySocket {
   #closeConn(): void {
     this.#queue = [];
     this.#queuedBytes = 0;
+    this.#writingBytes = 0;
     this.#pongPayload = undefined;
     const conn = this.#conn;
     if (!conn) return;

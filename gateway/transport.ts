@@ -47,6 +47,14 @@ export interface SocketListener {
   onClose(code: number, reason: string): void;
   /** A transport-level error; `onClose` follows. */
   onError(error: unknown): void;
+  /**
+   * Every frame `send()` took is written out:
+   * {@linkcode GatewaySocket.bufferedAmount} is back to 0. The shard then
+   * writes its next command at once instead of at its next check. Optional
+   * for transports: the runtime's `WebSocket` has no such event, and never
+   * calls it.
+   */
+  onDrain?(): void;
 }
 
 /** One WebSocket connection, as the shard sees it. */
@@ -62,6 +70,16 @@ export interface GatewaySocket {
    * reported) means the frame was taken.
    */
   send(data: string): boolean | void;
+  /**
+   * The bytes `send()` took that are not written out yet (what
+   * `WebSocket.bufferedAmount` reports). Discord counts frames as they
+   * arrive, the shard's limit of 120 a minute as they are written: a socket
+   * that reports this gets one command at a time, counted once written, so
+   * a burst held in it (an event loop blocked by a handler) cannot arrive
+   * late in the same minute as the next. Optional: a socket without it gets
+   * commands as the limit allows, each counted as it is handed over.
+   */
+  readonly bufferedAmount?: number;
   /** Close with a code and reason. Closing twice is harmless. */
   close(code: number, reason?: string): void;
 }
@@ -254,6 +272,9 @@ export function webSocketTransport(
     finish(event.code, event.reason);
   };
   return {
+    get bufferedAmount(): number {
+      return closed ? 0 : ws.bufferedAmount;
+    },
     send(data: string): boolean {
       // CLOSING included: the close event (and the shard's onClose) may
       // come a round trip or CLOSE_TIMEOUT_MS after the close frame.
