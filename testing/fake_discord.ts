@@ -312,28 +312,45 @@ export interface FakeSlashCommand {
 }
 
 /**
- * A role a simulated user picks for a role or mentionable option: one of
- * the interaction's guild (as the fake stores it), which the interaction
- * resolves, as Discord's client offers only those; any other ID is refused.
+ * A role a simulated user picks for a role or mentionable option. In a
+ * guild the fake's resources hold, one of its roles (the interaction
+ * resolves the stored role, as Discord's client offers only those; any
+ * other ID is refused); in a guild named only by `guildId`, whose roles the
+ * fake does not know, any, resolved as given.
  */
 export interface FakeRoleInput {
   /** The role ID. */
   id: string;
-  /** The role name (the stored role's is what the interaction carries). */
+  /**
+   * The role name: a stored role's own is what the interaction carries;
+   * this one only in a guild the resources do not hold.
+   */
   name: string;
 }
 
 /**
  * A channel a simulated user picks for a channel option: one of the
- * interaction's guild (as the fake stores it), which the interaction
- * resolves as Discord's partial channel; any other ID is refused.
+ * interaction's guild (as the fake stores it, the one the command runs in
+ * included), which the interaction resolves as Discord's partial channel;
+ * any other ID is refused, but in a guild named only by `guildId`, whose
+ * channels the fake does not know, where one not stored is resolved as
+ * given.
  */
 export interface FakeChannelInput {
   /** The channel ID. */
   id: string;
-  /** Unused: the stored channel's type is what the interaction carries. */
+  /**
+   * Its type: a stored channel's own is what the interaction carries; this
+   * one only for a channel made up in a guild the resources do not hold.
+   *
+   * @default {0}
+   */
   type?: number;
-  /** Unused: the stored channel's name is what the interaction carries. */
+  /**
+   * Its name, as `type` is used.
+   *
+   * @default {"channel"}
+   */
   name?: string;
 }
 
@@ -409,6 +426,25 @@ function deletedMessage(
     id,
     channel_id: channelId,
     ...(guildId === null ? {} : { guild_id: guildId }),
+  };
+}
+
+/**
+ * A role option's role in a guild the fake's resources do not hold: as the
+ * test gave it, with a role's other fields at their defaults.
+ */
+function madeUpRole(input: FakeRoleInput): Record<string, unknown> {
+  return {
+    id: input.id,
+    name: input.name,
+    color: 0,
+    colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
+    hoist: false,
+    position: 1,
+    permissions: "0",
+    managed: false,
+    mentionable: true,
+    flags: 0,
   };
 }
 
@@ -1162,7 +1198,11 @@ export class FakeDiscord {
     }
     checkOptionKeys("run a command", "", options, COMMAND_KEYS);
     const place = this.#placeOf(options ?? {});
-    const actor = (options?.author ?? this.user).id;
+    const author = options?.author ?? this.user;
+    const actor = author.id;
+    // Before the options: the channel it runs in is a channel its own
+    // channel option may name, as on Discord.
+    this.#ensureChannel(place.channelId, place.guildId, author);
     const resolved: Record<string, Record<string, unknown>> = {};
     const values = (input ?? {}) as Record<string, unknown>;
     let list: unknown[];
@@ -1709,10 +1749,13 @@ export class FakeDiscord {
         wire = user.id;
       } else if (type === 8 || type === 9) {
         // Discord's client offers only the guild's roles (none in a DM).
-        const { id } = value as FakeRoleInput;
+        const input = value as FakeRoleInput;
+        const { id } = input;
         const role = place.guildId === null
           ? undefined
-          : this.rest.resources.roles(place.guildId).find((r) => r.id === id);
+          : this.#held(place.guildId)
+          ? this.rest.resources.roles(place.guildId).find((r) => r.id === id)
+          : madeUpRole(input);
         if (!role) {
           throw new TypeError(
             `Option '${name}': ${id} is no role of ${
@@ -1723,8 +1766,18 @@ export class FakeDiscord {
         add("roles", id, structuredClone(role));
         wire = id;
       } else if (type === 7) {
-        const { id } = value as FakeChannelInput;
-        const channel = this.#resolvedChannel(place, id, actorId);
+        const input = value as FakeChannelInput;
+        const { id } = input;
+        const channel = this.#resolvedChannel(place, id, actorId) ??
+          (place.guildId !== null && !this.#held(place.guildId) &&
+              !this.rest.resources.channel(id)
+            ? {
+              id,
+              name: input.name ?? "channel",
+              type: input.type ?? 0,
+              permissions: "0",
+            }
+            : undefined);
         if (!channel) {
           throw new TypeError(
             `Option '${name}': ${id} is no channel of ${
@@ -1996,10 +2049,6 @@ export class FakeDiscord {
   }
 
   /**
-   * A channel's guild: one a simulated user acted in, or the REST
-   * resources' (a channel the bot created), else `null` (a DM).
-   */
-  /**
    * Where a simulated user acts: the channel (default the fake's) and the
    * guild, as given, else the channel's (a DM's is `null`); a channel the
    * fake has not seen yet is created in its guild (see `#ensureChannel`).
@@ -2075,6 +2124,18 @@ export class FakeDiscord {
     return partial;
   }
 
+  /**
+   * Whether the fake's resources hold `guildId` (its roles and channels
+   * known), not a guild named only by a simulated user's `guildId`.
+   */
+  #held(guildId: string): boolean {
+    return this.rest.resources.guildOwner(guildId) !== undefined;
+  }
+
+  /**
+   * A channel's guild: one a simulated user acted in, or the REST
+   * resources' (a channel the bot created), else `null` (a DM).
+   */
   #guildOf(channelId: string): string | null {
     const known = this.#channelGuilds.get(channelId);
     if (known !== undefined) return known;

@@ -267,3 +267,44 @@ Deno.test("FakeDiscord: the gateway's @everyone role carries colors", async () =
   });
   assert.equal(everyone?.color, 0);
 });
+
+Deno.test("FakeDiscord: a channel option may name the new channel the command runs in, which exists before anyone posts there", async () => {
+  await using discord = await FakeDiscord.start();
+  const { client, seen } = await startBot(discord);
+  await using _client = client;
+  const here = { channelId: "424242", unregistered: true } as const;
+  await discord.runCommand(pick, { c: { id: "424242" } }, here);
+  const channel = resolvedOf(seen[0]!).channels!["424242"]!;
+  assert.equal(channel.id, "424242");
+  assert.equal(channel.type, 0);
+});
+
+Deno.test("FakeDiscord: in a guild named only by guildId (its roles and channels unknown to the fake), role and channel options resolve as given", async () => {
+  await using discord = await FakeDiscord.start();
+  const { client, seen } = await startBot(discord);
+  await using _client = client;
+  const where = { guildId: "5555", channelId: "6666", unregistered: true };
+  await discord.runCommand(pick, {
+    r: { id: "5555", name: "@everyone" },
+    c: { id: "7777", name: "elsewhere", type: 2 },
+  }, where);
+  const resolved = resolvedOf(seen[0]!);
+  assert.equal(resolved.roles!["5555"]!.name, "@everyone");
+  assert.deepEqual(resolved.roles!["5555"]!.colors, {
+    primary_color: 0,
+    secondary_color: null,
+    tertiary_color: null,
+  });
+  assert.deepEqual(
+    [resolved.channels!["7777"]!.name, resolved.channels!["7777"]!.type],
+    ["elsewhere", 2],
+  );
+  // Its own channel, stored by now, resolves as stored.
+  await discord.runCommand(pick, { c: { id: "6666" } }, where);
+  assert.equal(resolvedOf(seen[1]!).channels!["6666"]!.name, "channel-6666");
+  // A guild the fake holds still refuses a role not its own.
+  await assert.rejects(
+    discord.runCommand(pick, { r: { id: "999999", name: "x" } }, run),
+    TypeError,
+  );
+});
