@@ -54,9 +54,10 @@ export interface MessageResponse {
   components?: MessageComponent[];
   /**
    * A poll (not with Components v2). Discord takes one in a new message
-   * (`respond`, `followUp`), in `update`, and in the edit answering a
-   * deferred response (`respond` or `editOriginal` after `defer`); an edit
-   * of a message that was already sent cannot add one.
+   * (`respond`, `followUp`) and in the edit answering a deferred response
+   * (`respond` or `editOriginal` after `defer`). A message already sent
+   * cannot gain one ("after creation, the poll message cannot be edited"),
+   * so `update` of a component's message does not add one either.
    */
   poll?: PollCreateRequest;
   /** Who may be pinged. */

@@ -9,6 +9,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
+import { errorText } from "../base/error_text.ts";
 import { shownQuoted } from "../base/option_checks.ts";
 import { textLength } from "../base/text_length.ts";
 import type { InteractionContext } from "./context.ts";
@@ -26,15 +27,17 @@ export const DEFAULT_STALE_REPLY =
  *
  * @param value The value.
  * @throws {TypeError} When it is neither `null` nor a string of 1 to 2000
- *   characters (code points, as Discord counts them).
+ *   characters (code points, as Discord counts them), not all white space.
  */
 export function assertStaleReply(value: unknown): void {
   if (value === undefined || value === null) return;
   const length = typeof value === "string" ? textLength(value) : undefined;
-  if (length !== undefined && length >= 1 && length <= 2000) return;
+  // Discord refuses content of white space alone as empty.
+  const blank = typeof value === "string" && value.trim() === "";
+  if (length !== undefined && !blank && length <= 2000) return;
   throw new TypeError(
-    `Cannot create interaction router as 'staleReply' must be a string of 1 to 2000 characters or null: current ${
-      length === undefined
+    `Cannot create interaction router as 'staleReply' must be a string of 1 to 2000 characters, not all white space, or null: current ${
+      length === undefined || length <= 2000
         ? `value 'staleReply=${shownQuoted(value)}'`
         : `length '${length}'`
     }`,
@@ -66,7 +69,7 @@ export async function answerStale(
   } catch (error) {
     logger.warn(
       "Interaction {id}: its options do not fit its route, and the staleReply answering it failed: {error}",
-      { id: shownQuoted(ctx.interaction.id), error: String(error) },
+      { id: shownQuoted(ctx.interaction.id), error: errorText(error) },
     );
     return false;
   }

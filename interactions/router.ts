@@ -108,7 +108,8 @@ export interface InteractionRouterOptions {
    * an ephemeral message with this text for a command, a component or a
    * modal submit, no choices for an autocomplete. `null` answers nothing:
    * Discord then shows "The application did not respond" (the HTTP
-   * endpoint answers 500). A string of 1 to 2000 characters.
+   * endpoint answers 500). A string of 1 to 2000 characters, not all white
+   * space.
    *
    * @default {"This command has changed since your Discord app loaded it. Please try again."}
    */
@@ -284,7 +285,7 @@ export class InteractionRouter {
    * @throws {TypeError} When `options` has a key that is not one of them
    *   (the message names the nearest), `scheduler` is not a `Scheduler` or
    *   `onError` not a function, or `staleReply` is neither `null` nor a
-   *   string of 1 to 2000 characters.
+   *   string of 1 to 2000 characters, not all white space.
    * @throws {RangeError} When `answerDeadline` is not an integer of ms
    *   (one above 3000 is taken as 3000, not refused).
    */

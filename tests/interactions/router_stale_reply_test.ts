@@ -192,6 +192,21 @@ Deno.test("staleReply: when the reply fails over REST, the caller is told as bef
   assert.deepEqual(errors.map((e) => e.kind), ["options_mismatch"]);
 });
 
+Deno.test("staleReply: a reply failing with a value that throws when read still ends in onError, and handle() resolves", async () => {
+  const { router, errors, rest } = gateway();
+  const failed: string[] = [];
+  const routed = await router.handle(staleRoll(), {
+    rest,
+    // A custom responder (the endpoint's seam) rejecting with a value
+    // String() cannot print.
+    respond: () => Promise.reject(Object.create(null)),
+    failed: (error) => void failed.push(error.kind),
+  });
+  assert.equal(routed, true);
+  assert.deepEqual(failed, ["options_mismatch"]);
+  assert.deepEqual(errors.map((e) => e.kind), ["options_mismatch"]);
+});
+
 Deno.test("staleReply: the HTTP endpoint answers a stale command 200 with the ephemeral reply, not 500", async () => {
   const { signer, handler, fake, router, kinds } = await endpointHarness();
   router.command(roll, (_, ctx) => ctx.respond("rolled"));
@@ -205,10 +220,12 @@ Deno.test("staleReply: the HTTP endpoint answers a stale command 200 with the ep
   assert.deepEqual(kinds, ["options_mismatch"]);
 });
 
-Deno.test("staleReply: anything but null or a string of 1 to 2000 characters is refused, naming the option", () => {
+Deno.test("staleReply: anything but null or a string of 1 to 2000 characters, not all white space, is refused, naming the option", () => {
   for (
     const [value, shown] of [
-      ["", "current length '0'"],
+      ["", `staleReply=""`],
+      // Discord refuses white space alone as an empty message.
+      [" \n ", `staleReply=" \\n "`],
       ["x".repeat(2001), "current length '2001'"],
       [5, "staleReply=5"],
       [false, "staleReply=false"],
