@@ -29,10 +29,10 @@ Deno.test("RestClient: a fetch rejecting with a Proxy that throws on every read 
   const clock = new VirtualScheduler();
   let calls = 0;
   const hostile = new Proxy({}, {
-    getPrototypeOf() {
+    getPrototypeOf(): never {
       throw new Error("trap");
     },
-    get() {
+    get(): never {
       throw new Error("trap");
     },
   });
