@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { errorText } from "../base/error_text.ts";
 import { getLogger } from "@logtape/logtape";
 import { FailureStreak } from "../base/failure_streak.ts";
 import {
@@ -155,9 +156,16 @@ export function watchRecommendedShards(
  * starts left, which change every check).
  */
 function reasonOf(error: unknown): string {
-  const text = error instanceof Error
-    ? `${error.name}: ${error.message}`
-    : String(error);
+  let text: string;
+  try {
+    text = error instanceof Error
+      ? `${error.name}: ${error.message}`
+      : String(error);
+  } catch {
+    // A value that throws when read (an object without a prototype, a
+    // hostile Proxy): its throw escaped the check and ended the process.
+    text = errorText(error);
+  }
   return text.replace(/\d+/g, "#");
 }
 
