@@ -256,6 +256,10 @@ export class DispatchService {
   #closing = false;
   /** Whether `start()` is running (a close then stops it). */
   #starting = false;
+  /** The first `start()`'s promise, which every later call returns. */
+  #started: Promise<void> | undefined;
+  /** The first `close()`'s promise, which every later call returns. */
+  #closed: Promise<void> | undefined;
   /**
    * Aborted by `close()`: a start waiting on Redis stops waiting at once,
    * rather than going on to connect the shards once the wait ends.
@@ -357,12 +361,19 @@ export class DispatchService {
    * opened nothing more (`main.ts` exits once `close()` resolves; a
    * rejection would have it report a failed start and exit before the
    * close had saved the sessions). Called after `close()`, it does nothing.
+   * Called again, while starting or after, it returns the first call's
+   * promise: a second start had opened a second set of shards on the same
+   * sessions, which `close()` never stopped.
    *
    * @returns When the shards are connecting (not when they are ready), or
    *   when a {@linkcode DispatchService.close} called meanwhile stopped it.
    * @throws {ConfigError} A shard range that does not fit the shard count.
    */
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    return this.#started ??= this.#startOnce();
+  }
+
+  async #startOnce(): Promise<void> {
     this.#starting = true;
     try {
       await this.#start();
@@ -595,12 +606,17 @@ export class DispatchService {
   /**
    * Stop: close every shard resumably, wait (bounded) for the broker to
    * confirm what is buffered, save the sessions and statuses, and close the
-   * connections. The next process resumes every shard.
+   * connections. The next process resumes every shard. Called again, it
+   * returns the first call's promise (a second call had resolved at once,
+   * before anything was saved).
    *
    * @returns When everything is closed.
    */
-  async close(): Promise<void> {
-    if (this.#closing) return;
+  close(): Promise<void> {
+    return this.#closed ??= this.#close();
+  }
+
+  async #close(): Promise<void> {
     this.#closing = true;
     const duringStart = this.#starting;
     this.#closeSignal.abort();

@@ -19,8 +19,11 @@ function serviceWithSlowDiscord(): {
   scheduler: VirtualScheduler;
   asked: Promise<void>;
   answer: (shards?: number) => void;
+  /** How many times GET /gateway/bot was asked. */
+  asks: { count: number };
 } {
   const scheduler = new VirtualScheduler();
+  const asks = { count: 0 };
   const asked = Promise.withResolvers<void>();
   const answered = Promise.withResolvers<Response>();
   const service = new DispatchService(
@@ -35,6 +38,7 @@ function serviceWithSlowDiscord(): {
     }),
     {
       fetch: () => {
+        asks.count++;
         asked.resolve();
         return answered.promise;
       },
@@ -52,7 +56,7 @@ function serviceWithSlowDiscord(): {
         max_concurrency: 1,
       },
     }));
-  return { service, scheduler, asked: asked.promise, answer };
+  return { service, scheduler, asked: asked.promise, answer, asks };
 }
 
 const stopped = (records: LogRecord[]) =>
@@ -112,4 +116,26 @@ Deno.test("dispatch service: close() during a GET /gateway/bot that never answer
   assert.equal(outcome, "resolved", "the close ended the start at once");
   await starting;
   assert.equal(scheduler.pending, 0, "no timer left behind");
+});
+
+// A second start had built a second everything (shards on the same
+// sessions, a publisher, a consumer) that close() never stopped; a second
+// close resolved at once, before anything was saved.
+Deno.test("dispatch service: start() and close() called twice each return the first call's promise", async () => {
+  const { service, asked, answer, asks } = serviceWithSlowDiscord();
+  const first = service.start();
+  const second = service.start();
+  assert.equal(second, first, "one start");
+  await within(asked, "GET /gateway/bot");
+  const closing = service.close();
+  assert.equal(service.close(), closing, "one close");
+  let secondClosed = false;
+  const closingAgain = service.close().then(() => secondClosed = true);
+  answer();
+  await within(first, "the start to end");
+  await within(closing, "the close");
+  await closingAgain;
+  assert.ok(secondClosed);
+  assert.equal(asks.count, 1, "Discord was asked once");
+  assert.equal(service.start(), first, "a start after close is the first");
 });
