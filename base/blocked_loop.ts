@@ -19,13 +19,12 @@ export const BLOCKED_LOOP_MS = 1_000;
 
 /**
  * How long a timer that judges something did not come (a heartbeat ACK,
- * READY) waits, when it ran blocked-loop late, before it decides. Once the
- * loop is free the runtime runs the overdue timers before it reads what the
- * sockets received meanwhile: those reads come on the next turn of the loop,
- * within milliseconds (tens for a large frame to inflate and parse). A
- * quarter second covers that with room to spare, and is under 1% of a
- * heartbeat interval (about 41 s) and a quarter of the lateness that
- * triggers it.
+ * READY) waits, when it ran late, before it decides. Once the loop is free
+ * the runtime runs the overdue timers before it reads what the sockets
+ * received meanwhile: those reads come on the next turn of the loop, within
+ * milliseconds (tens for a large frame to inflate and parse). A quarter
+ * second covers that with room to spare, and is under 1% of a heartbeat
+ * interval (about 41 s).
  */
 export const LATE_VERDICT_GRACE_MS = 250;
 

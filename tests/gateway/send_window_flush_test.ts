@@ -162,6 +162,20 @@ Deno.test("Shard polls a socket that reports bufferedAmount but no drain (the ru
   await h.shard.close();
 });
 
+// Polling every 10 ms from the first check made a burst of 110 commands
+// take 1.2 s on the runtime's WebSocket, written out a turn after send().
+Deno.test("Shard checks a socket without drain events again at the next turn first: a burst it writes at once does not wait 10 ms a command", async () => {
+  const { h, socket } = await wiredHarness(false);
+  const sends = [0, 1, 2].map(() => h.shard.send(leaveVoice));
+  for (let turn = 0; turn < 3; turn++) {
+    await h.settle();
+    await h.scheduler.advance(0);
+  }
+  assert.deepEqual(sentOps(socket).slice(1), [4, 4, 4]);
+  await Promise.all(sends);
+  await h.shard.close();
+});
+
 Deno.test("Shard writes commands at once to a socket without bufferedAmount, as before", async () => {
   const h = await readyHarness();
   const sends = [0, 1, 2].map(() => h.shard.send(leaveVoice));
