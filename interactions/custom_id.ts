@@ -12,10 +12,18 @@ import { textLength } from "../base/text_length.ts";
 /** Discord's longest custom id, in characters (code points). */
 const MAX_CUSTOM_ID_LENGTH = 100;
 
-/** The parameter names of a pattern, as an object type of strings. */
+/**
+ * The parameter names of a pattern, as an object type of strings. A name
+ * is what lies between a `}` and the last `{` before it, as
+ * {@linkcode compileCustomId} reads it: a `{` or `}` that closes or opens
+ * no parameter is literal text (`"a{b{c}"` has the one parameter `c`).
+ */
 export type PatternParams<P extends string> = P extends
   `${string}{${infer K}}${infer Rest}`
-  ? { [N in K]: string } & PatternParams<Rest>
+  // K runs from the first `{` to the first `}`; a `{` inside it opens no
+  // parameter, so the name starts after the last one.
+  ? K extends `${string}{${infer Inner}` ? PatternParams<`{${Inner}}${Rest}`>
+  : { [N in K]: string } & PatternParams<Rest>
   : Record<never, never>;
 
 /** A compiled custom id pattern. */
@@ -38,7 +46,9 @@ export interface CustomIdPattern {
 }
 
 /**
- * Compile a pattern: `{name}` is a parameter, everything else is literal.
+ * Compile a pattern: `{name}` is a parameter, everything else is literal
+ * (a name holds no `{` or `}`: in `"a{b{c}"` the first `{` is literal and
+ * the parameter is `c`, as {@linkcode PatternParams} types it).
  * A parameter runs to the first occurrence of the literal text after it
  * (the last one to the pattern's end), and its value is decoded as
  * {@linkcode customId} encodes it: `%` and two hex digits stand for that

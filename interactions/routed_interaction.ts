@@ -46,23 +46,49 @@ export interface RoutedInteraction {
   locale: string | undefined;
 }
 
-/** Whether options hold subcommands (or groups). */
-export type HasSubcommands<O extends OptionMap> = true extends {
-  [K in keyof O]: O[K]["type"] extends 1 | 2 ? true : false;
-}[keyof O] ? true
-  : false;
+/**
+ * Whether options hold subcommands (or groups): `true` or `false` when
+ * their types tell, `boolean` when they cannot (an option whose `type` is
+ * only known as `number`, as in the wide `OptionMap` of a command typed
+ * `ChatInputCommand`: built from data, say).
+ */
+export type HasSubcommands<O extends OptionMap> = {
+  // Per option: "maybe" when its type is `number` or a union holding 1 or
+  // 2 and other types (inlined: a private type would not be documented).
+  [K in keyof O]: O[K]["type"] extends 1 | 2 ? "yes"
+    : number extends O[K]["type"] ? "maybe"
+    : [Extract<O[K]["type"], 1 | 2>] extends [never] ? "no"
+    : "maybe";
+}[keyof O] extends infer S ? "yes" extends S ? true
+  : "maybe" extends S ? boolean
+  : false
+  : never;
 
-/** A slash command interaction, typed from its definition. */
+/**
+ * A slash command interaction, typed from its definition. A command whose
+ * option types cannot be told ({@linkcode HasSubcommands} is `boolean`)
+ * gets the shape the router builds for any command: `options` and
+ * `subcommand` as plain records, to be checked before use.
+ */
 export interface CommandInteraction<C extends ChatInputCommand>
   extends RoutedInteraction {
   /** The command's name. */
   command: C["name"];
-  /** The option values (of a command without subcommands). */
-  options: HasSubcommands<C["options"]> extends true ? Record<never, never>
+  /**
+   * The option values (of a command without subcommands; empty when a
+   * subcommand ran).
+   */
+  options: boolean extends HasSubcommands<C["options"]>
+    ? Record<string, unknown>
+    : HasSubcommands<C["options"]> extends true ? Record<never, never>
     : OptionValues<C["options"]>;
-  /** Which subcommand ran and its option values (commands with subcommands). */
-  subcommand: HasSubcommands<C["options"]> extends true
-    ? SubcommandOf<C["options"]>
+  /**
+   * Which subcommand ran (`"sub"` or `"group sub"`) and its option values
+   * (commands with subcommands).
+   */
+  subcommand: boolean extends HasSubcommands<C["options"]>
+    ? { name: string; options: Record<string, unknown> } | undefined
+    : HasSubcommands<C["options"]> extends true ? SubcommandOf<C["options"]>
     : undefined;
 }
 
