@@ -60,14 +60,15 @@ import {
 
 /**
  * A typed listener for one dispatch event: its payload, and the shard's
- * context with `old` typed for the event (see `OldState`).
+ * context with `old` typed for the event (see `OldState`). What it returns
+ * is awaited when a promise or thenable, and otherwise ignored.
  *
  * @typeParam K The event name.
  */
 export type EventListener<K extends GatewayEventName> = (
   data: GatewayEventMap[K],
   ctx: Context<OldState<K>>,
-) => void | Promise<void>;
+) => unknown;
 
 export type { ListenOptions } from "./listen_options.ts";
 
@@ -321,7 +322,9 @@ export class Client {
    * A start that rejects leaves nothing running: shards already connected
    * are closed before the promise rejects.
    *
-   * @param handler The bot's handler; `on` listeners work without one.
+   * @param handler The bot's handler; `on` listeners work without one. Its
+   * methods are checked as function-typed properties, strictly: an override
+   * narrowing a parameter compiles (methods are bivariant), not here.
    * @returns A promise that resolves when every shard is ready. Await it:
    * left unhandled, its rejection is an unhandled rejection, which ends the
    * process (a bot whose start failed must not exit as if it ran).
@@ -340,7 +343,15 @@ export class Client {
    * is not a positive integer).
    * @throws {Error} When the client is already started or starting.
    */
-  start(handler: Handler = new NoHandler()): Promise<void> {
+  start(
+    handler:
+      & Handler
+      & {
+        readonly [M in keyof Handler]: (
+          ...a: Parameters<Handler[M]>
+        ) => unknown;
+      } = new NoHandler(),
+  ): Promise<void> {
     const refusal = startRefusal(handler, this.#run);
     if (refusal) return Promise.reject(refusal);
     const signal = this.#options.signal;
