@@ -1,7 +1,8 @@
 /**
  * {@linkcode parseCommand}: the body of a `gateway.send` message read as a
- * command, and {@linkcode guildShard}, the shard an op 4 or 8 command must
- * go to. Apart from the handler that runs them so that it stays one concern.
+ * command, and {@linkcode guildShard}, the shard an op 4, 8 or 43 command
+ * must go to. Apart from the handler that runs them so that it stays one
+ * concern.
  *
  * @module
  */
@@ -74,8 +75,8 @@ export function parseCommand(text: string): ServiceCommand {
 }
 
 /**
- * The shard of an op 4 or 8 command's guild, when it has one and the shard
- * count is known.
+ * The shard of an op 4, 8 or 43 command's guild (Discord answers it only
+ * there), when it has one and the shard count is known.
  *
  * @param payload The command's payload, if any.
  * @param total The bot's shard count (0 before it is known).
@@ -86,7 +87,10 @@ export function guildShard(
   payload: GatewayCommand | undefined,
   total: number,
 ): number | undefined {
-  if (total === 0 || (payload?.op !== 4 && payload?.op !== 8)) {
+  if (
+    total === 0 ||
+    (payload?.op !== 4 && payload?.op !== 8 && payload?.op !== 43)
+  ) {
     return undefined;
   }
   const guildId = (payload.d as { guild_id?: unknown } | undefined)?.guild_id;

@@ -1,7 +1,8 @@
 /**
  * {@linkcode CommandHandler}: what the dispatch service does with one
  * message of `gateway.send`. It checks the command (the body, then the
- * payload of op 4, 8, 31 and 43 with the gateway's own builders, so a
+ * payload of op 3, 4, 8, 31 and 43 with the gateway's own builders, and a
+ * presence as its shard would, before it can replace another, so a
  * malformed one never reaches Discord, which would close the connection
  * with 4001 or 4002), runs it on its shard, and settles the delivery: acked
  * once done, rejected without requeue when it cannot be run, put back at
@@ -25,9 +26,10 @@
  * waits the rest of it first, and one still unrun
  * {@linkcode MAX_REQUEUE_TIME} after its first bounce is rejected (no
  * consumer runs its shard). Copies are published by `_command_bouncer.ts`
- * (with the properties of `_command_copies.ts`). An op 4 or 8 command goes to the shard of its
- * `guild_id` (`(guild_id >> 22) % SHARDS_TOTAL`), whatever its `shard` says:
- * Discord leaves one sent on another shard unanswered.
+ * (with the properties of `_command_copies.ts`). An op 4, 8 or 43 command
+ * goes to the shard of its `guild_id` (`(guild_id >> 22) % SHARDS_TOTAL`),
+ * whatever its `shard` says: Discord leaves one sent on another shard
+ * unanswered.
  *
  * @module
  */
@@ -83,7 +85,11 @@ const visible = getVisibleLogger(["disruption", "dispatch", "commands"]);
 const MAX_COMMAND_BYTES = 64 * 1024;
 
 /** What the handler needs of a shard. */
-export type CommandShard = Pick<Shard, "send" | "close" | "connect" | "status">;
+export type CommandShard =
+  & Pick<Shard, "send" | "close" | "connect" | "status">
+  // Optional: a fake shard without it still gets the presence's fields
+  // checked (`checkedCommand`), not the shard's IDENTIFY size.
+  & Partial<Pick<Shard, "checkPresence">>;
 
 /** Options for {@linkcode CommandHandler}. */
 export interface CommandHandlerOptions {
@@ -276,6 +282,17 @@ export class CommandHandler {
     if (!shard) {
       await this.#copies.elsewhere(message, command.shard, total, signal);
       return;
+    }
+    if (payload?.op === 3 && shard.checkPresence) {
+      try {
+        // Refused by the shard only once taken, it would already have
+        // settled the presence waiting before it as superseded (acked,
+        // never sent): the shard's own check, IDENTIFY's size with it too.
+        shard.checkPresence(payload.d);
+      } catch (error) {
+        await this.#reject(message, "failed", error);
+        return;
+      }
     }
     const id = command.shard;
     const turns = this.#turns;

@@ -9,7 +9,11 @@ import { Fifo } from "../base/fifo.ts";
 import { GatewayError } from "./errors.ts";
 import { createNonce } from "./gateway_commands.ts";
 import { MAX_HELD_EVENT_CHARS } from "./event_backlog.ts";
-import type { Scheduler, TimerId } from "../base/scheduler.ts";
+import {
+  MAX_TIMER_DELAY,
+  type Scheduler,
+  type TimerId,
+} from "../base/scheduler.ts";
 import type {
   GatewayCommand,
   RequestGuildMembersData,
@@ -34,7 +38,7 @@ const logger = getLogger(["disruption", "gateway", "member_request"]);
 export interface MemberRequestOptions {
   /**
    * Give up when no chunk arrives for this many milliseconds (a RATE_LIMITED
-   * wait does not count).
+   * wait does not count). A positive number, at most `MAX_TIMER_DELAY`.
    *
    * @default {30000}
    */
@@ -208,7 +212,8 @@ function assertNonceFree(shard: MemberRequestShard, nonce: string): void {
  * the reader falls `maxBacklog` chunks (or `maxBacklogChars` of frame text)
  * behind.
  * @throws {RangeError} When `maxBacklog` or `maxBacklogChars` is not a
- * positive integer.
+ * positive integer, or `timeout` not a positive number of milliseconds up
+ * to `MAX_TIMER_DELAY` (about 24.8 days).
  * @throws {TypeError} When `data.nonce` is that of a request listening on
  * `shard`.
  */
@@ -229,6 +234,17 @@ export function requestGuildMemberChunks(
   if (!Number.isSafeInteger(maxChars) || maxChars < 1) {
     throw new RangeError(
       `Cannot request guild members as 'maxBacklogChars' must be a positive integer: current value 'maxBacklogChars=${maxChars}'`,
+    );
+  }
+  const timeout = options.timeout ?? DEFAULT_MEMBER_REQUEST_TIMEOUT;
+  // A timeout of 0, below or NaN fired at once, and one past the runtimes'
+  // 32-bit timer limit after 1 ms: the request failed before any reply.
+  if (
+    typeof timeout !== "number" || !(timeout > 0) ||
+    timeout > MAX_TIMER_DELAY
+  ) {
+    throw new RangeError(
+      `Cannot request guild members as 'timeout' must be a positive number of milliseconds up to ${MAX_TIMER_DELAY}: current value 'timeout=${timeout}'`,
     );
   }
   if (data?.nonce !== undefined) assertNonceFree(shard, data.nonce);

@@ -909,7 +909,7 @@ export class Shard {
     }
     let frame: string;
     try {
-      // A raw op 4, 8, 31 or 43 goes through its builder's checks.
+      // A raw op 3, 4, 8, 31 or 43 goes through its builder's checks.
       command = checkedCommand(command);
     } catch (error) {
       return Promise.reject(error);
@@ -1030,7 +1030,8 @@ export class Shard {
    * presences without GUILD_PRESENCES, or a nonce a request of this shard
    * still listens with.
    * @throws {RangeError} For a `maxBacklog` or `maxBacklogChars` that is
-   * not a positive integer.
+   * not a positive integer, or a `timeout` not a positive number (up to
+   * about 24.8 days).
    * @throws {GatewayError} (while iterating) `timeout` when the reply stops
    * coming, `decode` when a chunk does not fit the reply (malformed, over
    * 1,000 members, another `chunk_count` or one over 100,000, an index
@@ -1101,6 +1102,22 @@ export class Shard {
   }
 
   /**
+   * Check a presence as {@linkcode Shard.send} checks an op 3 before it
+   * takes it: its fields, and the size of this shard's IDENTIFY with it
+   * (reconnects identify with the presence set last). For a caller that
+   * must know it would be refused before it lets it replace another.
+   *
+   * @param presence The presence (`d` of op 3).
+   * @returns A checked copy.
+   * @throws {TypeError} A malformed presence.
+   * @throws {GatewayError} `payload_too_large` when IDENTIFY with it would
+   * pass 4096 bytes.
+   */
+  checkPresence(presence: UpdatePresenceData): UpdatePresenceData {
+    return this.#identifiablePresence(presence);
+  }
+
+  /**
    * `presence` checked as an op 3 payload, and as part of this shard's
    * IDENTIFY, which must stay within {@linkcode MAX_PAYLOAD_BYTES}.
    *
@@ -1151,6 +1168,18 @@ export class Shard {
       } refused rather than queued`,
       { shardId: this.#shardId },
     );
+  }
+
+  /**
+   * How many more commands the send queue takes before
+   * {@linkcode Shard.send} refuses them with `backlog_full` (presence
+   * updates are never refused), 0 once the shard is closed: a caller
+   * sending on several shards checks each has room first, so that it sends
+   * on all of them or on none.
+   */
+  get commandRoom(): number {
+    if (this.#status === "closed") return 0;
+    return Math.max(0, MAX_QUEUED_COMMANDS - this.#queue.length);
   }
 
   #sendValidated(
