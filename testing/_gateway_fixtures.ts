@@ -240,6 +240,9 @@ export function guildObject(guild: {
     nsfw_level: 0,
     premium_progress_bar_enabled: false,
     safety_alerts_channel_id: null,
+    // Always present on Discord's guild object: null while no raid
+    // protection (paused invites or DMs) is on.
+    incidents_data: null,
   };
 }
 

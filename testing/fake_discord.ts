@@ -80,6 +80,7 @@ import { InteractionSigner } from "./interaction_signer.ts";
 import { KnownUsers } from "./_fake_discord_users.ts";
 import { messageMentions } from "./_message_mentions.ts";
 import { markTokenReset, watchTokenReset } from "./_token_reset.ts";
+import { type FakeClock, fakeClockOf } from "./_fake_clock.ts";
 
 /** Options for {@linkcode FakeDiscord.start}. */
 export interface FakeDiscordOptions {
@@ -97,7 +98,11 @@ export interface FakeDiscordOptions {
    */
   loopback?: boolean;
   /**
-   * The clock of both fakes.
+   * The clock of both fakes. Timestamps and snowflake ids, the bot's and
+   * the simulated users' alike, read one wall clock from it: a clock below
+   * the year 2001 (a virtual one starting at 0) counts from 2025-01-01, as
+   * FakeRest's `scheduler` option does; see
+   * {@linkcode FakeDiscord.wallClock} to give a bot the same time.
    *
    * @default {realScheduler}
    */
@@ -307,8 +312,37 @@ export type FakeDeletedMessage = MessageDeleteDispatch;
 export interface FakeSlashCommand {
   /** The command name. */
   name: string;
-  /** Its options, as Discord sends them. */
-  options?: { name: string; type: number; value: unknown }[];
+  /**
+   * Its options, as Discord sends them: each a value, or (a subcommand,
+   * type 1, or a subcommand group, type 2) the options nested in it. The
+   * type refers to itself by this field rather than by a name of its own,
+   * so the testing entry point exports no extra type for it.
+   *
+   * @example A subcommand with one option
+   * ```ts
+   * import type { FakeSlashCommand } from "@disruption/disruption/testing";
+   *
+   * // `/tag add n:x`, for `discord.runCommand(tagAdd)`
+   * const tagAdd: FakeSlashCommand = {
+   *   name: "tag",
+   *   options: [{
+   *     name: "add",
+   *     type: 1,
+   *     options: [{ name: "n", type: 3, value: "x" }],
+   *   }],
+   * };
+   * ```
+   */
+  options?: {
+    /** The option name. */
+    name: string;
+    /** Its type (Discord's application command option type). */
+    type: number;
+    /** Its value: none for a subcommand or a group. */
+    value?: unknown;
+    /** A subcommand's options, or a group's subcommand. */
+    options?: FakeSlashCommand["options"];
+  }[];
 }
 
 /**
@@ -411,10 +445,7 @@ export type FakeModalValues = Record<
   string | string[] | boolean | FakeAttachmentInput[]
 >;
 
-/** The simulated user's snowflakes start here. */
 const visible = getVisibleLogger(["disruption", "testing"]);
-
-const ID_BASE = 1_300_000_000_000_000_000n;
 
 /** A MESSAGE_DELETE's payload: `guild_id` only in a guild. */
 function deletedMessage(
@@ -557,7 +588,11 @@ export class FakeDiscord {
   readonly #responseWaiters = new Set<
     (response: RecordedInteractionResponse) => boolean
   >();
-  #nextId = ID_BASE;
+  /**
+   * FakeRest's wall clock and snowflakes: the simulated users' messages are
+   * dated, and their ids ordered, with the bot's.
+   */
+  readonly #clock: FakeClock;
   /** Signs HTTP interactions; its public key goes to the endpoint. */
   readonly signer: InteractionSigner;
   #endpoint: ((request: Request) => Promise<Response>) | undefined;
@@ -590,6 +625,7 @@ export class FakeDiscord {
     this.rest = rest;
     this.token = options.token;
     this.#scheduler = options.scheduler;
+    this.#clock = fakeClockOf(rest);
     this.#answerTimeout = options.answerTimeout;
     this.#unregisteredCommands = options.unregisteredCommands;
     this.#gatewayServer = options.gatewayServer;
@@ -769,6 +805,31 @@ export class FakeDiscord {
     });
   }
 
+  /**
+   * The fakes' wall-clock time: what both date messages and snowflake ids
+   * with. On a real clock it is `Date.now()`; on a virtual one its 0 is
+   * 2025-01-01T00:00:00Z, so hand this to a bot that reads the time (a
+   * snowflake's age, a timeout's end) to keep it on the fakes' clock.
+   *
+   * @returns Milliseconds since the Unix epoch.
+   *
+   * @example A user's message is dated on the virtual clock
+   * ```ts
+   * import { FakeDiscord, VirtualScheduler } from "@disruption/disruption/testing";
+   * import assert from "node:assert/strict";
+   *
+   * const clock = new VirtualScheduler();
+   * await using discord = await FakeDiscord.start({ scheduler: clock });
+   * await clock.advance(60_000);
+   * assert.equal(discord.wallClock(), Date.UTC(2025, 0, 1, 0, 1));
+   * const posted = discord.postMessage("hi");
+   * assert.equal(Date.parse(posted.timestamp), discord.wallClock());
+   * ```
+   */
+  wallClock(): number {
+    return this.#clock.now();
+  }
+
   /** What a `Client` needs to reach this fake; spread it into the options. */
   get clientOptions(): FakeDiscordClientOptions {
     const options: FakeDiscordClientOptions =
@@ -818,10 +879,12 @@ export class FakeDiscord {
     this.#channelGuilds.set(channelId, guildId);
     const author = options.author ?? this.user;
     this.#ensureChannel(channelId, guildId, author);
-    const timestamp = new Date(this.#scheduler.now()).toISOString();
+    const id = this.#snowflake();
+    // The time its id carries, as on Discord.
+    const timestamp = this.#clock.timestampOf(id);
     this.#remember(author, guildId, timestamp);
     const message: RestMessage = {
-      id: this.#snowflake(),
+      id,
       channel_id: channelId,
       author,
       content,
@@ -900,7 +963,7 @@ export class FakeDiscord {
       ...messageMentions(content, guildId, this.#users.directory, {
         authorId: stored.author.id,
       }),
-      edited_timestamp: new Date(this.#scheduler.now()).toISOString(),
+      edited_timestamp: this.#clock.timestamp(),
       // "The value for tts will always be false in message updates."
       tts: false,
     };
@@ -1858,11 +1921,7 @@ export class FakeDiscord {
     }
     const user = options.author ?? this.user;
     this.#ensureChannel(channelId, guildId, user);
-    this.#remember(
-      user,
-      guildId,
-      new Date(this.#scheduler.now()).toISOString(),
-    );
+    this.#remember(user, guildId, this.#clock.timestamp());
     // Discord resolves a member for each resolved user who is one of the
     // guild's, the acting user too (who joined just now, if new there).
     const resolved = data.resolved as
@@ -1926,7 +1985,7 @@ export class FakeDiscord {
       interaction.member = {
         user,
         roles: [...rolesOf(user.id)],
-        joined_at: new Date(this.#scheduler.now()).toISOString(),
+        joined_at: this.#clock.timestamp(),
         deaf: false,
         mute: false,
         flags: 0,
@@ -2252,6 +2311,6 @@ export class FakeDiscord {
   }
 
   #snowflake(): string {
-    return String(this.#nextId++);
+    return this.#clock.snowflake();
   }
 }

@@ -14,6 +14,7 @@
 // webhooks) taking the model.
 import type { RestMessage, RestUser } from "../rest/payloads.ts";
 import type { RoleColors } from "../types/objects/role.ts";
+import { PermissionFlags } from "../types/permissions.ts";
 import { guildObject } from "./_gateway_fixtures.ts";
 import { textLength } from "../base/text_length.ts";
 import { parseIsoTimestamp, timestampParseError } from "./_iso_timestamp.ts";
@@ -188,6 +189,19 @@ interface Guild {
   roles: Map<string, FakeRole>;
   members: Map<string, FakeMember>;
   bans: Map<string, { reason: string | null; user: RestUser }>;
+}
+
+/**
+ * Whether Discord refuses to time out `member` of `guild`: its owner, or a
+ * member with ADMINISTRATOR through any of its roles (@everyone's too).
+ */
+function timeoutImmune(guild: Guild, member: FakeMember): boolean {
+  if (member.user.id === guild.owner_id) return true;
+  return [guild.id, ...member.roles].some((id) => {
+    const permissions = guild.roles.get(id)?.permissions;
+    return /^\d+$/.test(permissions ?? "") &&
+      (BigInt(permissions!) & PermissionFlags.Administrator) !== 0n;
+  });
 }
 
 const error = (status: number, code: number, message: string): FakeReply => ({
@@ -1108,7 +1122,7 @@ export class FakeResources {
             return this.#memberUpdated(
               guild,
               member,
-              this.#modifyMember(member, f, false),
+              this.#modifyMember(member, f, false, guild),
             );
           }),
       ],
@@ -2092,6 +2106,7 @@ export class FakeResources {
     member: FakeMember,
     f: Record<string, unknown>,
     self: boolean,
+    guild?: Guild,
   ): FakeReply {
     if (f.nick !== undefined && f.nick !== null && badLength(f.nick, 0, 32)) {
       return invalid(
@@ -2114,6 +2129,11 @@ export class FakeResources {
           "COMMUNICATION_DISABLED_UNTIL_TOO_LONG",
           "Timeouts cannot be longer than 28 days.",
         );
+      }
+      // Modify Guild Member: a timeout "will throw a 403 error if the user
+      // has the ADMINISTRATOR permission or is the owner of the guild".
+      if (guild && timeoutImmune(guild, member)) {
+        return error(403, 50013, "Missing Permissions");
       }
     }
     if (f.nick !== undefined) {

@@ -51,15 +51,13 @@ import type {
 import { deferredReplyEdit } from "./_deferred_followup.ts";
 import { tooManyRequests } from "./_rate_limit_answer.ts";
 import { isTokenReset } from "./_token_reset.ts";
+import { FakeClock, shareFakeClock } from "./_fake_clock.ts";
 import { authorizingIntegrationOwners } from "./_integration_owners.ts";
 import {
   ANSWER_DEADLINE,
   INTERACTION_TOKEN_LIFETIME,
 } from "../interactions/context.ts";
 
-const DISCORD_EPOCH = 1_420_070_400_000;
-/** Wall-clock time a virtual clock's 0 stands for (2025-01-01T00:00:00Z). */
-const VIRTUAL_EPOCH = 1_735_689_600_000;
 const EPHEMERAL = 1 << 6;
 const LOADING = 1 << 7;
 /** Which callback types answer which interaction types on Discord. */
@@ -426,6 +424,18 @@ type Reply = { status: number; body?: unknown };
 /** `undefined`: not this route after all; the next matching one answers. */
 type Handler = (context: Context) => Reply | undefined;
 
+/**
+ * `message` unless it is an ephemeral interaction reply: Discord shows one
+ * only to the invoking user and reaches it only through the interaction
+ * token's webhook routes, so the channel routes answer 10008 Unknown
+ * Message for it (the fake still records it: `messages()` lists it).
+ */
+function inChannel(message: RestMessage | undefined): RestMessage | undefined {
+  return message && ((message.flags ?? 0) & EPHEMERAL) !== 0
+    ? undefined
+    : message;
+}
+
 function errorBody(code: number, message: string, errors?: unknown): unknown {
   return errors === undefined ? { code, message } : { code, message, errors };
 }
@@ -545,7 +555,8 @@ export class FakeRest {
   #sessionStartLimit: SessionStartLimitInfo | (() => SessionStartLimitInfo);
   #knownChannelsOnly: boolean;
   #knownInteractionsOnly: boolean;
-  #increment = 0;
+  /** Wall clock and snowflakes, shared with FakeDiscord's simulated users. */
+  #clock: FakeClock;
   #messages = new Map<string, RestMessage>();
   #nonces: EnforcedNonces;
   #interactions = new Map<string, InteractionState>();
@@ -587,6 +598,8 @@ export class FakeRest {
     this.#token = options.token ?? "fake-bot-token";
     this.#scheduler = options.scheduler ?? realScheduler;
     this.#nonces = new EnforcedNonces(() => this.#scheduler.now());
+    this.#clock = new FakeClock(this.#scheduler);
+    shareFakeClock(this, this.#clock);
     this.#limit = options.limit ?? 50;
     this.#resetAfter = options.resetAfter ?? 1;
     this.#globalLimit = options.globalLimit ?? 50;
@@ -624,9 +637,13 @@ export class FakeRest {
       snowflake: () => this.#snowflake(),
       timestamp: () => this.#timestamp(),
       wallClock: () => this.#wallClock(),
-      message: (id) => this.#messages.get(id),
+      // The resource routes are channel routes (list, bulk delete, pins,
+      // reactions): an ephemeral reply is none of theirs.
+      message: (id) => inChannel(this.#messages.get(id)),
       messagesIn: (channelId) =>
-        [...this.#messages.values()].filter((m) => m.channel_id === channelId),
+        [...this.#messages.values()].filter((m) =>
+          m.channel_id === channelId && inChannel(m)
+        ),
       createMessage: (channelId, body, extra, files) =>
         this.#newMessage(channelId, body, extra, files),
       editMessage: (message, body, files) =>
@@ -648,7 +665,8 @@ export class FakeRest {
   }
 
   /**
-   * The stored messages, oldest first.
+   * The stored messages, oldest first: ephemeral interaction replies too,
+   * which the channel routes, as on Discord, never list or reach.
    *
    * @param channelId Only this channel's.
    * @returns Copies of the messages.
@@ -1150,21 +1168,19 @@ export class FakeRest {
   }
 
   #wall(time: number): number {
-    return time < 1e12 ? VIRTUAL_EPOCH + time : time;
+    return this.#clock.wall(time);
   }
 
   #wallClock(): number {
-    return this.#wall(this.#scheduler.now());
+    return this.#clock.now();
   }
 
   #snowflake(): string {
-    const time = BigInt(Math.max(0, this.#wallClock() - DISCORD_EPOCH));
-    const increment = BigInt(this.#increment++ & 0xfff);
-    return String((time << 22n) | (1n << 17n) | increment);
+    return this.#clock.snowflake();
   }
 
   #timestamp(): string {
-    return new Date(this.#wallClock()).toISOString();
+    return this.#clock.timestamp();
   }
 
   #newMessage(
@@ -1173,12 +1189,15 @@ export class FakeRest {
     extra: Partial<RestMessage>,
     files: RecordedFile[] = [],
   ): RestMessage {
+    const id = this.#snowflake();
     const message: RestMessage = {
-      id: this.#snowflake(),
+      id,
       channel_id: channelId,
       author: structuredClone(this.botUser),
       content: typeof body.content === "string" ? body.content : "",
-      timestamp: this.#timestamp(),
+      // The time its id carries, as on Discord (a clock read twice could
+      // differ by a millisecond).
+      timestamp: this.#clock.timestampOf(id),
       edited_timestamp: null,
       tts: body.tts === true,
       mention_everyone: false,
@@ -1308,7 +1327,7 @@ export class FakeRest {
       channelId: string,
       messageId: string,
     ): RestMessage | undefined => {
-      const message = this.#messages.get(messageId);
+      const message = inChannel(this.#messages.get(messageId));
       return message?.channel_id === channelId ? message : undefined;
     };
     const unknownMessage: Reply = {

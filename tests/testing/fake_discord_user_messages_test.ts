@@ -100,10 +100,12 @@ Deno.test("editMessage dispatches MESSAGE_UPDATE as Discord does and edits the s
     assert.equal(edited.id, posted.id);
     assert.equal(edited.content, "hello");
     assert.equal(edited.timestamp, posted.timestamp);
+    // On the fakes' wall clock (a virtual 0 is 2025-01-01), as the bot's.
     assert.equal(
       edited.edited_timestamp,
-      new Date(scheduler.now()).toISOString(),
+      new Date(discord.wallClock()).toISOString(),
     );
+    assert.equal(edited.edited_timestamp, "2025-01-01T00:00:01.500Z");
     assert.equal(edited.tts, false);
     assert.equal(edited.guild_id, discord.guildId);
     assert.deepEqual(edited.member, posted.member);
