@@ -7,12 +7,12 @@
  * workers consume queues of their own leaves it growing until RabbitMQ's
  * disk or memory alarm blocks publishing and every shard pauses: the whole
  * bot stops, and nothing said why (measured: 5,024 messages, no consumer,
- * `/healthcheck` OK, no line). A passive declare every minute reads its
- * message and consumer counts, on a channel of its own of the publisher's
- * connection, and the queue is bound to every event again there: unbound
- * while another queue is bound to the exchange, it gets no event and
- * RabbitMQ returns none (the other queue takes them), so only a check can
- * bring it back.
+ * `/healthcheck` OK, no line). A passive declare at each connection, then
+ * every minute, reads its message and consumer counts, on a channel of its
+ * own of the publisher's connection, and the queue is bound to every event
+ * again there: unbound while another queue is bound to the exchange, it
+ * gets no event and RabbitMQ returns none (the other queue takes them), so
+ * only a check can bring it back.
  *
  * @module
  */
@@ -112,7 +112,7 @@ export class DefaultQueueWatch {
   #closed = false;
 
   /**
-   * Create the watch; its first check is one interval after creation.
+   * Create the watch; it checks from the first {@linkcode attach}.
    *
    * @param options The queue, the clock and the thresholds.
    * @throws {RangeError} `interval` or `backlog` is out of its range.
@@ -130,17 +130,31 @@ export class DefaultQueueWatch {
     this.#exchange = options.exchange;
     this.#onCounts = options.onCounts;
     this.#redeclare = options.redeclare;
-    this.#arm();
   }
 
   /**
    * Check through `client` from now on (the publisher's connection, given
-   * on every new one).
+   * on every new one): at once (after a check in flight, which may be
+   * through the connection lost), then every interval from now.
    *
    * @param client A connected client.
    */
   attach(client: AMQPClient): void {
     this.#client = client;
+    if (this.#closed) return;
+    // At once: until a check, the gauges read 0 messages and 0 consumers,
+    // which is what an alert on an unread queue looks for (a whole interval
+    // after every start and reconnect). The interval restarts from here, so
+    // a reconnect does not add a check moments before the next one.
+    if (this.#timer !== undefined) this.#scheduler.clearTimeout(this.#timer);
+    this.#arm();
+    const inFlight = this.#checking;
+    if (inFlight === undefined) this.check();
+    else {
+      inFlight.then(() => {
+        if (!this.#closed) this.check();
+      });
+    }
   }
 
   /**

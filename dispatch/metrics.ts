@@ -7,7 +7,42 @@
  * @module
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { GuildChange } from "./guild_joins.ts";
 import { registerProcessMetrics } from "./process_metrics.ts";
+
+/**
+ * Every `type` of `gateway_shard_events`, as twilight-dispatch names them
+ * (the service counts them on each shard's state changes).
+ */
+export const SHARD_EVENT_TYPES: readonly string[] = [
+  "Connecting",
+  "Connected",
+  "Identifying",
+  "Resuming",
+  "Reconnecting",
+  "Ready",
+  "Resumed",
+  "Disconnected",
+  "Closed",
+];
+
+/**
+ * Every `type` of `gateway_guild_events` (a record, so a change type added
+ * to the guild tracking fails type-checking here until it is listed).
+ */
+export const GUILD_EVENT_TYPES: readonly string[] = Object.keys(
+  { Join: true, Leave: true } satisfies Record<GuildChange["type"], true>,
+);
+
+/** Every `result` of `dispatch_commands`. */
+export const COMMAND_RESULTS: readonly string[] = [
+  "done",
+  "retried",
+  "elsewhere",
+  "malformed",
+  "failed",
+  "dropped",
+];
 
 /** Every metric the service keeps, on one registry. */
 export class DispatchMetrics {
@@ -76,7 +111,8 @@ export class DispatchMetrics {
   readonly cacheStale: Gauge;
   /**
    * `dispatch_default_queue_messages`: messages ready in `gateway.recv` at
-   * its last check (every minute, with `DEFAULT_QUEUE`; 0 without).
+   * its last check (at each connection to RabbitMQ, then every minute, with
+   * `DEFAULT_QUEUE`; 0 without).
    */
   readonly defaultQueueMessages: Gauge;
   /**
@@ -144,14 +180,13 @@ export class DispatchMetrics {
     });
     this.shardEvents = new Counter({
       name: "gateway_shard_events",
-      help:
-        "Shard events (Connecting, Connected, Identifying, Resuming, Reconnecting, Ready, Resumed, Disconnected, Closed)",
+      help: `Shard events (${SHARD_EVENT_TYPES.join(", ")})`,
       labelNames: ["type"],
       registers,
     });
     this.guildEvents = new Counter({
       name: "gateway_guild_events",
-      help: "Guilds joined and left (Join, Leave)",
+      help: `Guilds joined and left (${GUILD_EVENT_TYPES.join(", ")})`,
       labelNames: ["type"],
       registers,
     });
@@ -254,7 +289,7 @@ export class DispatchMetrics {
     this.defaultQueueMessages = new Gauge({
       name: "dispatch_default_queue_messages",
       help:
-        "Messages ready in gateway.recv at its last check (every minute, with DEFAULT_QUEUE)",
+        "Messages ready in gateway.recv at its last check (at each connection, then every minute, with DEFAULT_QUEUE)",
       registers,
     });
     this.defaultQueueConsumers = new Gauge({
@@ -274,8 +309,9 @@ export class DispatchMetrics {
     });
     this.commands = new Counter({
       name: "dispatch_commands",
-      help:
-        "Commands taken from gateway.send, by result (done, retried, elsewhere, malformed, failed, dropped)",
+      help: `Commands taken from gateway.send, by result (${
+        COMMAND_RESULTS.join(", ")
+      })`,
       labelNames: ["result"],
       registers,
     });
@@ -309,5 +345,12 @@ export class DispatchMetrics {
         "Sessions a shard could not resume (a new one started): the events after its last sequence received are lost",
       registers,
     });
+    // Every known label value is a series from the start, at 0: Prometheus
+    // sees an increase only between two samples of a series, so a series
+    // born at its first increment (the first fatal close, failed command or
+    // guild left) never fires an increase() or rate() alert.
+    for (const type of SHARD_EVENT_TYPES) this.shardEvents.inc({ type }, 0);
+    for (const type of GUILD_EVENT_TYPES) this.guildEvents.inc({ type }, 0);
+    for (const result of COMMAND_RESULTS) this.commands.inc({ result }, 0);
   }
 }
