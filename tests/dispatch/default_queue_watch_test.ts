@@ -27,6 +27,8 @@ function watching(queue: string, scheduler: VirtualScheduler): {
   counts: QueueCounts[];
   /** Advance the clock one interval, and await the check it starts. */
   tick(): Promise<QueueCounts>;
+  /** Attach `client`, and await the check made at once. */
+  attach(client: AMQPClient): Promise<QueueCounts>;
 } {
   const counts: QueueCounts[] = [];
   let checked: (() => void) | undefined;
@@ -42,6 +44,12 @@ function watching(queue: string, scheduler: VirtualScheduler): {
   return {
     watch,
     counts,
+    async attach(client: AMQPClient): Promise<QueueCounts> {
+      const done = new Promise<void>((resolve) => checked = resolve);
+      watch.attach(client);
+      await within(done, "the check made at attach");
+      return counts.at(-1)!;
+    },
     async tick(): Promise<QueueCounts> {
       // The next check is due exactly one interval on: no sooner.
       assert.equal(scheduler.nextDue, scheduler.now() + INTERVAL);
@@ -64,7 +72,7 @@ Deno.test({
   const client = new AMQPClient(amqp.url);
   await client.connect();
   const scheduler = new VirtualScheduler();
-  const { watch, tick } = watching(queue, scheduler);
+  const { watch, tick, attach } = watching(queue, scheduler);
   try {
     const channel = await client.channel();
     await channel.queueDeclare(queue, { autoDelete: false });
@@ -76,10 +84,11 @@ Deno.test({
           () => channel.basicPublish("", queue, "{}"),
         ),
       );
-    watch.attach(client);
+    // Checked at once: an empty queue, nothing to say.
+    assert.deepEqual(await attach(client), { messages: 0, consumers: 0 });
     const lines = await captureStderr(async () => {
       await publish(25);
-      // Past the backlog at the first check: growing is not known yet.
+      // Past the backlog, and grown since the check at attach: said.
       assert.deepEqual(await tick(), { messages: 25, consumers: 0 });
       await publish(5);
       assert.deepEqual(await tick(), { messages: 30, consumers: 0 });
@@ -91,7 +100,7 @@ Deno.test({
     });
     const said = lines.filter((line) => line.includes(queue));
     assert.equal(said.length, 2, lines.join("\n"));
-    assert.match(said[0]!, /holds 30 messages and has no consumer/);
+    assert.match(said[0]!, /holds 25 messages and has no consumer/);
     assert.match(said[0]!, /Set DEFAULT_QUEUE=false/);
     assert.match(said[0]!, /^\[WRN\]/);
     assert.match(said[1]!, /holds 300 messages/);

@@ -69,11 +69,33 @@ Deno.test({
   const lines = await captureStderr(async () => {
     try {
       await advanceUntil(scheduler, dispatch.start(), "the service started");
-      // The setup's own declare (is it there?), then the checks.
-      const setUp = recvDeclares(broker);
-      assert.equal(setUp, 1);
-      await nextCheck(scheduler, broker, setUp);
-      const first = await advanceUntil(scheduler, scrape(), "/metrics");
+      // The setup's own declare (is it there?), then the check made at
+      // once on the connection, then one a minute.
+      await advanceUntil(
+        scheduler,
+        (async () => {
+          while (recvDeclares(broker) < 2) {
+            await scheduler.advance(0);
+            await new Promise((resolve) => setTimeout(resolve, 0));
+          }
+        })(),
+        "the check made at the connection",
+      );
+      const setUp = 1;
+      // Its answer is read a few turns after the broker got the declare.
+      const first = await advanceUntil(
+        scheduler,
+        (async () => {
+          for (;;) {
+            const text = await scrape();
+            if (/^dispatch_default_queue_messages 12000$/m.test(text)) {
+              return text;
+            }
+            await new Promise((resolve) => setTimeout(resolve, 5));
+          }
+        })(),
+        "/metrics reading the check made at the connection",
+      );
       assert.match(first, /^dispatch_default_queue_messages 12000$/m);
       assert.match(first, /^dispatch_default_queue_consumers 0$/m);
       broker.queues.set(RECV_QUEUE, { messages: 15_000, consumers: 0 });
