@@ -39,3 +39,20 @@ Deno.test("errorText: values no String() can read fall back, never throwing", ()
   // Even Object.prototype.toString throws on a revoked Proxy.
   assert.equal(errorText(revoked), "(an unprintable value)");
 });
+
+Deno.test("errorText: an Error whose message is no string still gives a string", () => {
+  // Its callers put it in template literals, which throw on a Symbol.
+  const symbolic = new Error("x");
+  Object.defineProperty(symbolic, "message", { value: Symbol("boom") });
+  assert.equal(errorText(symbolic), "Symbol(boom)");
+  const hostile = new Error("x");
+  Object.defineProperty(hostile, "message", {
+    value: {
+      toString(): never {
+        throw new Error("no");
+      },
+    },
+  });
+  assert.equal(typeof errorText(hostile), "string");
+  assert.doesNotThrow(() => `${errorText(hostile)}`);
+});

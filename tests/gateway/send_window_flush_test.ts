@@ -5,6 +5,8 @@
 // saw both in its 60 s, closed with 4008, and ~110 commands resolved as
 // written were never processed. A socket that reports `bufferedAmount`
 // gets one command at a time; one that does not behaves as before.
+// A command flushed alone counts once, and one never flushed before its
+// connection died counts against no later connection.
 import assert from "node:assert/strict";
 import { tcpWebSocketTransport } from "../../gateway/tcp_transport.ts";
 import {
@@ -45,10 +47,15 @@ interface Wire {
   flush(): void;
 }
 
-/** A ready shard over a FakeSocket that reports frames not yet flushed. */
+/**
+ * A ready shard over a FakeSocket that reports frames not yet flushed, and
+ * the transport (its `last` socket is the current connection's).
+ */
 async function wiredHarness(
   drainEvents = true,
-): Promise<{ h: Harness; wire: Wire; socket: FakeSocket }> {
+): Promise<
+  { h: Harness; wire: Wire; socket: FakeSocket; fake: FakeTransport }
+> {
   const fake = new FakeTransport();
   let listener: SocketListener | undefined;
   const wire: Wire = {
@@ -94,7 +101,7 @@ async function wiredHarness(
       queueMicrotask(() => socket.receive({ op: 11, d: null }));
     }
   };
-  return { h, wire, socket };
+  return { h, wire, socket, fake };
 }
 
 Deno.test("Shard counts a command when it is flushed: a burst held 5 s by a blocked event loop never puts over 120 frames in 60 s of flushes, and every command reaches the wire", async () => {
@@ -241,3 +248,61 @@ for (
     },
   );
 }
+
+Deno.test("Shard counts a command sent alone, once flushed, once: 100 sent one at a time all go in the first second", async () => {
+  const { h, wire } = await wiredHarness();
+  const sends: Promise<void>[] = [];
+  for (let i = 0; i < 100; i++) {
+    sends.push(h.shard.send(leaveVoice));
+    await h.settle();
+  }
+  await h.scheduler.advance(1_000);
+  const flushed = wire.flushed.filter((frame) => frame.op === 4).length;
+  assert.equal(flushed, 100, "under the 120 a minute, none waits");
+  await Promise.all(sends);
+  await h.shard.close();
+});
+
+/**
+ * How many of 150 commands sent at once are flushed in the first second
+ * after a resume, the dead connection having had a command written but
+ * never flushed when `unflushed`.
+ */
+async function flushedAfterResume(unflushed: boolean): Promise<number> {
+  const { h, wire, socket, fake } = await wiredHarness();
+  const lost: Promise<void>[] = [];
+  if (unflushed) {
+    wire.blocked = true;
+    lost.push(h.shard.send(leaveVoice).catch(() => {}));
+    await h.settle();
+  }
+  wire.pending = [];
+  wire.blocked = false;
+  socket.serverClose(4000, "bye");
+  await h.settle();
+  await h.scheduler.advance(5_000);
+  const next = fake.last!;
+  assert.notEqual(next, socket, "reconnected");
+  hello(next);
+  await h.settle();
+  next.receive({ op: 0, t: "RESUMED", s: 2, d: {} });
+  await h.settle();
+  assert.equal(h.shard.status, "ready");
+  const start = wire.flushed.length;
+  const sends: Promise<void>[] = [];
+  for (let i = 0; i < 150; i++) {
+    sends.push(h.shard.send(leaveVoice).catch(() => {}));
+  }
+  for (let t = 0; t < 10; t++) await h.scheduler.advance(100);
+  const flushed = wire.flushed.slice(start).filter((f) => f.op === 4).length;
+  await h.shard.close();
+  await Promise.all([...sends, ...lost]);
+  return flushed;
+}
+
+Deno.test("Shard does not count a command left unflushed on a dead connection against the next one", async () => {
+  const clean = await flushedAfterResume(false);
+  const dirty = await flushedAfterResume(true);
+  assert.ok(clean > 10, `${clean}`);
+  assert.equal(dirty, clean);
+});

@@ -96,6 +96,13 @@ Deno.test("Shard: a late heartbeat tick whose ACK really is missing still resume
   await h.shard.close();
 });
 
+Deno.test("Shard: a shard closed while a late heartbeat tick waits out its grace leaves no timer behind", async () => {
+  const { clock, h, lines } = await blockedAtSecondHeartbeat(4_000);
+  assert.equal(lines.length, 1, "the verdict was deferred");
+  await h.shard.close();
+  assert.equal(clock.pending, 0, "a timer outlived close()");
+});
+
 Deno.test("Shard: a late heartbeat tick that heard from the server sends its heartbeat at once", async () => {
   const { clock, loop } = blockable();
   const h = await readyHarness({ scheduler: loop });

@@ -2,7 +2,8 @@
 // and 7, in a follow-up, and in the edit answering a deferred response (change
 // log 2024-09-04). `MessageResponse` had no `poll`, so `ctx.respond({ poll })`
 // did not compile. A Components v2 message cannot have a poll: it is refused
-// before anything is sent, like `content` and `embeds` with v2.
+// before anything is sent, like `content` and `embeds` with v2 (a poll of
+// null is none).
 import assert from "node:assert/strict";
 import { button, row } from "../../interactions/components.ts";
 import { textDisplay } from "../../interactions/components_v2.ts";
@@ -89,4 +90,13 @@ Deno.test("a poll with Components v2 (set by the components, by the flag, or on 
   await assert.rejects(ctx.editOriginal({ poll }), refusedV2);
   await assert.rejects(ctx.followUp({ poll, flags: 1 << 15 }), refusedV2);
   assert.equal(fake.requests.length, sent, "a refused reply was sent");
+});
+
+Deno.test("a poll of null with Components v2 is read as no poll, not refused", async () => {
+  const { ctx, fake } = setup("5");
+  // A JavaScript caller, or one building replies from JSON, may send null.
+  await ctx.respond({ components: [textDisplay("Hi")], poll: null as never });
+  assert.equal(ctx.state, "answered");
+  const [sent] = fake.interactionResponses;
+  assert.equal(sent?.body.type, 4);
 });

@@ -3,13 +3,16 @@
 // with the router's staleReply, ephemeral (autocomplete: no choices), over
 // REST on the gateway path and as the HTTP endpoint's 200; it is still
 // reported to onError. `staleReply: null` answers nothing, as before.
+// It answers only a pending interaction (a handler that deferred keeps its
+// response), and the caller hears of a failure only when nothing answered.
 import assert from "node:assert/strict";
 import { command, integer, string } from "../../interactions/commands.ts";
-import type { InteractionError } from "../../interactions/errors.ts";
+import { InteractionError } from "../../interactions/errors.ts";
 import {
   InteractionRouter,
   type InteractionRouterOptions,
 } from "../../interactions/router.ts";
+import { describe } from "../../interactions/_routing.ts";
 import { RestClient } from "../../rest/rest_client.ts";
 import { FakeRest } from "../../testing/fake_rest.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
@@ -258,4 +261,104 @@ Deno.test("staleReply: the no-route warning of an autocomplete names its focused
   });
   assert.match(lines[0]!, /No route for autocomplete of 'faces' in \/dice/);
   assert.match(lines[1]!, /No route for autocomplete in \/dice \(no option/);
+});
+
+Deno.test("staleReply: null answers nothing even for a stale autocomplete, and the caller is told it failed", async () => {
+  const { fake, rest, router, errors } = gateway({ staleReply: null });
+  const failed: string[] = [];
+  await router.handle(
+    payload(4, {
+      id: "9",
+      name: "roll",
+      type: 1,
+      options: [
+        { name: "note", type: 3, value: "a", focused: true },
+        { name: "sides", type: 4, value: 2, focused: true },
+      ],
+    }),
+    { rest, failed: (error) => void failed.push(error.kind) },
+  );
+  assert.equal(fake.requests.length, 0, "nothing went over REST");
+  assert.deepEqual(failed, ["options_mismatch"]);
+  assert.deepEqual(errors.map((e) => e.kind), ["options_mismatch"]);
+});
+
+Deno.test("staleReply: once it answered, the caller is not told the interaction failed", async () => {
+  const { router, errors, fake, rest } = gateway();
+  const failed: string[] = [];
+  await router.handle(staleRoll(), {
+    rest,
+    failed: (error) => void failed.push(error.kind),
+  });
+  assert.equal(fake.interactionResponses.length, 1);
+  assert.deepEqual(failed, []);
+  assert.deepEqual(errors.map((e) => e.kind), ["options_mismatch"]);
+});
+
+Deno.test("staleReply: a handler that deferred and then threw options_mismatch keeps its deferred response, not edited to the stale text", async () => {
+  const errors: string[] = [];
+  // A handler's own nested read failing after its defer: the interaction
+  // was answered, so the staleReply has nothing to answer.
+  const router = new InteractionRouter({
+    scheduler: new VirtualScheduler(),
+    onError: (error) => void errors.push(error.kind),
+  }).command(roll, async (_, ctx) => {
+    await ctx.defer({ ephemeral: true });
+    throw new InteractionError("options_mismatch", "/roll: nested read", {
+      interaction: "/roll",
+    });
+  });
+  const fake = new FakeRest({ token: "t" });
+  const rest = new RestClient({ token: "t", fetch: fake.fetch });
+  await router.handle(
+    payload(2, {
+      id: "9",
+      name: "roll",
+      type: 1,
+      options: [{ name: "sides", type: 4, value: 6 }],
+    }),
+    { rest },
+  );
+  assert.deepEqual(errors, ["options_mismatch"]);
+  assert.deepEqual(
+    fake.requests.map((r) => `${r.method} ${r.path}`),
+    ["POST /interactions/101/tok101/callback"],
+    "only the defer, no edit of @original",
+  );
+});
+
+Deno.test("staleReply: the no-route warning finds focus under a subcommand group, counts only focused: true, and shows a name safely", async () => {
+  const { router, rest } = gateway();
+  const focused = (options: unknown[]) =>
+    router.handle(payload(4, { id: "9", name: "dice", type: 1, options }), {
+      rest,
+    });
+  const lines = await captureStderr(async () => {
+    await focused([{
+      name: "admin",
+      type: 2,
+      options: [{
+        name: "edit",
+        type: 1,
+        options: [{ name: "title", type: 3, value: "a", focused: true }],
+      }],
+    }]);
+    // A hostile peer's truthy 1 is no focus.
+    await focused([{ name: "faces", type: 3, value: "", focused: 1 }]);
+    // A long name is cut to 100 characters.
+    await focused([{ name: "x".repeat(500), type: 3, focused: true }]);
+  });
+  assert.equal(lines.length, 3, lines.join("\n"));
+  assert.match(lines[0]!, /No route for autocomplete of 'title' in \/dice/);
+  assert.match(lines[1]!, /No route for autocomplete in \/dice \(no option/);
+  assert.match(lines[2]!, /autocomplete of 'x{100}' in \/dice/);
+  // A focused name that is no string (String() would throw on it) is
+  // shown by its type, never thrown over.
+  const hostile = payload(4, {
+    id: "9",
+    name: "dice",
+    type: 1,
+    options: [{ name: { toString: 0 }, type: 3, focused: true }],
+  });
+  assert.match(describe(hostile), /^autocomplete of '.+' in \/dice$/);
 });

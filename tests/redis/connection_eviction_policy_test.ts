@@ -120,6 +120,28 @@ Deno.test("connectRedis: a server that may evict keys is said once at connect, f
   }
 });
 
+Deno.test("connectRedis: the eviction warning names the Redis URL with its password redacted", async () => {
+  const fake = respFake((command) => {
+    const name = command[0]?.toUpperCase();
+    if (name === "AUTH") return "+OK\r\n";
+    if (name !== "INFO") return workingRedis(command);
+    const text = info("1048576", "allkeys-lru");
+    return `$${text.length}\r\n${text}\r\n`;
+  });
+  try {
+    const url = `redis://default:hunter2secret@127.0.0.1:${fake.port}`;
+    const lines = await captureStderr(async () => {
+      await closeRedis(await connectRedis({ url, connectTimeout: 2_000 }));
+    });
+    const warnings = lines.filter((line) => line.includes("may evict keys"));
+    assert.equal(warnings.length, 1, lines.join("\n"));
+    assert.ok(!warnings[0]!.includes("hunter2secret"), warnings[0]);
+    assert.ok(warnings[0]!.includes(`127.0.0.1:${fake.port}`), warnings[0]);
+  } finally {
+    await fake.close();
+  }
+});
+
 Deno.test({
   name:
     "connectRedis: the test Redis (noeviction, as CI runs it) says nothing of eviction",

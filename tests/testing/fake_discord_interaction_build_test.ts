@@ -5,13 +5,16 @@
  * member, role and channel options resolve the guild's stored role and the
  * stored channel as Discord's partial channel (an ID not of the guild is
  * refused), the acting user picking themselves resolves their member, and
- * roles carry Discord's `colors`.
+ * roles carry Discord's `colors`. A resolved channel carries the acting
+ * user's permissions and the bot's as `app_permissions`, and an option's
+ * `min_value` and `max_value` are themselves allowed.
  */
 import assert from "node:assert/strict";
 import { Client } from "../../handler/client.ts";
 import {
   channel,
   command,
+  integer,
   mentionable,
   role,
   user,
@@ -307,4 +310,72 @@ Deno.test("FakeDiscord: in a guild named only by guildId (its roles and channels
     discord.runCommand(pick, { r: { id: "999999", name: "x" } }, run),
     TypeError,
   );
+});
+
+/** Stores a channel of another guild, "8888", and returns its ID. */
+function otherGuildChannel(discord: FakeDiscord): string {
+  discord.rest.resources.addGuild({ id: "8888", name: "Elsewhere" });
+  discord.rest.resources.addChannel({
+    id: "8889",
+    type: 0,
+    guild_id: "8888",
+    name: "far",
+  });
+  return "8889";
+}
+
+Deno.test("FakeDiscord: a channel option naming another guild's stored channel is refused, in a held guild and in one named only by guildId", async () => {
+  await using discord = await FakeDiscord.start();
+  const { client, seen } = await startBot(discord);
+  await using _client = client;
+  const far = otherGuildChannel(discord);
+  await assert.rejects(
+    discord.runCommand(pick, { c: { id: far } }, run),
+    TypeError,
+  );
+  // Stored, so not made up as given, as an unknown channel would be.
+  const where = { guildId: "5555", channelId: "6666", unregistered: true };
+  await assert.rejects(
+    discord.runCommand(pick, { c: { id: far, name: "x" } }, where),
+    TypeError,
+  );
+  assert.equal(seen.length, 0);
+});
+
+Deno.test("FakeDiscord: a resolved channel's permissions are the acting user's, its app_permissions the bot's", async () => {
+  await using discord = await FakeDiscord.start();
+  const { client, seen } = await startBot(discord);
+  await using _client = client;
+  const author = someone("515151", "mod");
+  discord.rest.resources.addMember(discord.guildId, author, { roles: [] });
+  await discord.runCommand(pick, { c: { id: discord.channelId } }, {
+    ...run,
+    author,
+  });
+  const interaction = seen[0]!;
+  const resolved = resolvedOf(interaction).channels![discord.channelId]!;
+  assert.equal(resolved.permissions, interaction.member!.permissions);
+  assert.equal(resolved.app_permissions, interaction.app_permissions);
+  assert.notEqual(
+    resolved.permissions,
+    resolved.app_permissions,
+    "a plain member and the bot differ here",
+  );
+});
+
+Deno.test("FakeDiscord: an integer option at its min or max is accepted, one below is refused", async () => {
+  await using discord = await FakeDiscord.start();
+  const { client, seen } = await startBot(discord);
+  await using _client = client;
+  const roll = command({
+    name: "roll",
+    description: "Roll",
+    options: {
+      sides: integer({ description: "Sides", required: true, min: 2, max: 6 }),
+    },
+  });
+  await discord.runCommand(roll, { sides: 2 }, run);
+  await discord.runCommand(roll, { sides: 6 }, run);
+  assert.equal(seen.length, 2);
+  await assert.rejects(discord.runCommand(roll, { sides: 1 }, run), RangeError);
 });
