@@ -70,9 +70,10 @@ export class FakeClock {
   /**
    * A new snowflake carrying the current wall-clock time.
    *
-   * @returns An id above every one this clock made before: the increment
-   *   bits count within a millisecond, and past 4,096 in one millisecond the
-   *   id borrows from the next (Discord's ids are unique and ordered too).
+   * @returns An id above every one this clock made before (Discord's ids
+   *   are unique and ordered too): the increment bits count within a
+   *   millisecond, past 4,096 in one millisecond they spill into the process
+   *   and worker bits, and only past about 4 million into the time.
    */
   snowflake(): string {
     const time = BigInt(Math.max(0, Math.floor(this.now()))) - DISCORD_EPOCH;
