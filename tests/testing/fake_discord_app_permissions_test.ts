@@ -4,33 +4,15 @@
  * overwrites in a guild, and the documented set in a DM with the bot.
  */
 import assert from "node:assert/strict";
-import { Client } from "../../handler/client.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
-import type { InteractionCreateDispatch } from "../../types/dispatch_payloads.ts";
 import { PermissionFlags } from "../../types/permissions.ts";
+import { startInteractionBot } from "../_fakes/interaction_bot.ts";
 
 const ALL = String(
   Object.values(PermissionFlags).reduce((all, bit) => all | bit, 0n),
 );
 /** The @everyone role's permissions in the fake's guilds. */
 const EVERYONE = "2248473465835073";
-
-async function startBot(
-  discord: FakeDiscord,
-): Promise<{ client: Client; seen: InteractionCreateDispatch[] }> {
-  const seen: InteractionCreateDispatch[] = [];
-  const client = new Client({
-    token: discord.token,
-    intents: 1,
-    ...discord.clientOptions,
-  });
-  client.on("INTERACTION_CREATE", async (interaction, ctx) => {
-    seen.push(interaction);
-    await ctx.respond(interaction, "ok");
-  });
-  await client.start();
-  return { client, seen };
-}
 
 async function call(
   discord: FakeDiscord,
@@ -56,7 +38,7 @@ async function call(
 
 Deno.test("FakeDiscord: a DM interaction's app_permissions are the bot DM's documented set", async () => {
   await using discord = await FakeDiscord.start();
-  const { client, seen } = await startBot(discord);
+  const { client, seen } = await startInteractionBot(discord);
   await using _client = client;
   await discord.runCommand({ name: "x" }, {
     guildId: null,
@@ -76,7 +58,7 @@ Deno.test("FakeDiscord: a DM interaction's app_permissions are the bot DM's docu
 
 Deno.test("FakeDiscord: in its guild the bot, the owner, has every permission and the member @everyone's", async () => {
   await using discord = await FakeDiscord.start();
-  const { client, seen } = await startBot(discord);
+  const { client, seen } = await startInteractionBot(discord);
   await using _client = client;
   await discord.runCommand({ name: "x" }, { unregistered: true });
   assert.equal(seen[0]!.app_permissions, ALL);
@@ -86,7 +68,7 @@ Deno.test("FakeDiscord: in its guild the bot, the owner, has every permission an
 
 Deno.test("FakeDiscord: a member's roles, ADMINISTRATOR and channel overwrites shape member.permissions", async () => {
   await using discord = await FakeDiscord.start();
-  const { client, seen } = await startBot(discord);
+  const { client, seen } = await startInteractionBot(discord);
   await using _client = client;
   const guild = discord.guildId;
   const user = discord.user.id;

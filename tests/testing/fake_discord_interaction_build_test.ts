@@ -22,7 +22,11 @@ import {
 } from "../../interactions/commands.ts";
 import type { RestUser } from "../../rest/payloads.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
-import type { InteractionCreateDispatch } from "../../types/dispatch_payloads.ts";
+import {
+  resolvedOf,
+  someone,
+  startInteractionBot,
+} from "../_fakes/interaction_bot.ts";
 
 const pick = command({
   name: "pick",
@@ -37,41 +41,11 @@ const pick = command({
 
 const inspect = userCommand({ name: "Inspect" });
 
-function someone(id: string, username: string): RestUser {
-  return { id, username, discriminator: "0", global_name: null, avatar: null };
-}
-
-type Resolved = Record<string, Record<string, Record<string, unknown>>>;
-
-/** The `resolved` of an interaction the bot saw. */
-function resolvedOf(interaction: InteractionCreateDispatch): Resolved {
-  return (interaction.data as unknown as { resolved?: Resolved }).resolved ??
-    {};
-}
-
-/** A bot that answers every interaction with a message and keeps them. */
-async function startBot(
-  discord: FakeDiscord,
-): Promise<{ client: Client; seen: InteractionCreateDispatch[] }> {
-  const seen: InteractionCreateDispatch[] = [];
-  const client = new Client({
-    token: discord.token,
-    intents: 1,
-    ...discord.clientOptions,
-  });
-  client.on("INTERACTION_CREATE", async (interaction, ctx) => {
-    seen.push(interaction);
-    await ctx.respond(interaction, "ok");
-  });
-  await client.start();
-  return { client, seen };
-}
-
 const run = { unregistered: true } as const;
 
 Deno.test("FakeDiscord: a refused user action rejects its promise instead of throwing", async () => {
   await using discord = await FakeDiscord.start();
-  const { client } = await startBot(discord);
+  const { client } = await startInteractionBot(discord);
   await using _client = client;
   const refused: [string, () => Promise<unknown>][] = [
     ["unknown option", () => discord.runCommand(pick, { x: 1 } as never, run)],
@@ -124,7 +98,7 @@ Deno.test("FakeDiscord: a refused user action rejects its promise instead of thr
 
 Deno.test("FakeDiscord: a response's interaction_metadata names the user who acted", async () => {
   await using discord = await FakeDiscord.start();
-  const { client } = await startBot(discord);
+  const { client } = await startInteractionBot(discord);
   await using _client = client;
   const author = someone("717171", "actor");
   await discord.runCommand({ name: "hello" }, { author, unregistered: true });
@@ -136,7 +110,7 @@ Deno.test("FakeDiscord: a response's interaction_metadata names the user who act
 
 Deno.test("FakeDiscord: a user command resolves its target's member in a guild", async () => {
   await using discord = await FakeDiscord.start();
-  const { client, seen } = await startBot(discord);
+  const { client, seen } = await startInteractionBot(discord);
   await using _client = client;
   const mod = someone("515151", "mod");
   discord.rest.resources.addMember(discord.guildId, mod, { nick: "Moddy" });
@@ -150,7 +124,7 @@ Deno.test("FakeDiscord: a user command resolves its target's member in a guild",
 
 Deno.test("FakeDiscord: role options resolve the guild's stored role, with colors", async () => {
   await using discord = await FakeDiscord.start();
-  const { client, seen } = await startBot(discord);
+  const { client, seen } = await startInteractionBot(discord);
   await using _client = client;
   const response = await discord.rest.fetch(
     `https://discord.com/api/v10/guilds/${discord.guildId}/roles`,
@@ -194,7 +168,7 @@ Deno.test("FakeDiscord: role options resolve the guild's stored role, with color
 
 Deno.test("FakeDiscord: channel options resolve the stored channel as Discord's partial channel", async () => {
   await using discord = await FakeDiscord.start();
-  const { client, seen } = await startBot(discord);
+  const { client, seen } = await startInteractionBot(discord);
   await using _client = client;
   const threadId = "828282";
   discord.rest.resources.addChannel({
@@ -240,7 +214,7 @@ Deno.test("FakeDiscord: channel options resolve the stored channel as Discord's 
 
 Deno.test("FakeDiscord: the acting user picking themselves in a new guild resolves their member", async () => {
   await using discord = await FakeDiscord.start();
-  const { client, seen } = await startBot(discord);
+  const { client, seen } = await startInteractionBot(discord);
   await using _client = client;
   const author = someone("737373", "newcomer");
   await discord.runCommand(pick, { u: author }, { author, unregistered: true });
@@ -273,7 +247,7 @@ Deno.test("FakeDiscord: the gateway's @everyone role carries colors", async () =
 
 Deno.test("FakeDiscord: a channel option may name the new channel the command runs in, which exists before anyone posts there", async () => {
   await using discord = await FakeDiscord.start();
-  const { client, seen } = await startBot(discord);
+  const { client, seen } = await startInteractionBot(discord);
   await using _client = client;
   const here = { channelId: "424242", unregistered: true } as const;
   await discord.runCommand(pick, { c: { id: "424242" } }, here);
@@ -284,7 +258,7 @@ Deno.test("FakeDiscord: a channel option may name the new channel the command ru
 
 Deno.test("FakeDiscord: in a guild named only by guildId (its roles and channels unknown to the fake), role and channel options resolve as given", async () => {
   await using discord = await FakeDiscord.start();
-  const { client, seen } = await startBot(discord);
+  const { client, seen } = await startInteractionBot(discord);
   await using _client = client;
   const where = { guildId: "5555", channelId: "6666", unregistered: true };
   await discord.runCommand(pick, {
@@ -326,7 +300,7 @@ function otherGuildChannel(discord: FakeDiscord): string {
 
 Deno.test("FakeDiscord: a channel option naming another guild's stored channel is refused, in a held guild and in one named only by guildId", async () => {
   await using discord = await FakeDiscord.start();
-  const { client, seen } = await startBot(discord);
+  const { client, seen } = await startInteractionBot(discord);
   await using _client = client;
   const far = otherGuildChannel(discord);
   await assert.rejects(
@@ -344,7 +318,7 @@ Deno.test("FakeDiscord: a channel option naming another guild's stored channel i
 
 Deno.test("FakeDiscord: a resolved channel's permissions are the acting user's, its app_permissions the bot's", async () => {
   await using discord = await FakeDiscord.start();
-  const { client, seen } = await startBot(discord);
+  const { client, seen } = await startInteractionBot(discord);
   await using _client = client;
   const author = someone("515151", "mod");
   discord.rest.resources.addMember(discord.guildId, author, { roles: [] });
@@ -365,7 +339,7 @@ Deno.test("FakeDiscord: a resolved channel's permissions are the acting user's, 
 
 Deno.test("FakeDiscord: an integer option at its min or max is accepted, one below is refused", async () => {
   await using discord = await FakeDiscord.start();
-  const { client, seen } = await startBot(discord);
+  const { client, seen } = await startInteractionBot(discord);
   await using _client = client;
   const roll = command({
     name: "roll",

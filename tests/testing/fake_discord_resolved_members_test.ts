@@ -6,12 +6,14 @@
  * in a DM.
  */
 import assert from "node:assert/strict";
-import { Client } from "../../handler/client.ts";
 import { command, user } from "../../interactions/commands.ts";
-import type { RestUser } from "../../rest/payloads.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
-import type { InteractionCreateDispatch } from "../../types/dispatch_payloads.ts";
 import { PermissionFlags } from "../../types/permissions.ts";
+import {
+  resolvedOf,
+  someone,
+  startInteractionBot,
+} from "../_fakes/interaction_bot.ts";
 
 const ALL = String(
   Object.values(PermissionFlags).reduce((all, bit) => all | bit, 0n),
@@ -23,41 +25,23 @@ const who = command({
   options: { u: user({ description: "u", required: true }) },
 });
 
-function someone(id: string, username: string): RestUser {
-  return { id, username, discriminator: "0", global_name: null, avatar: null };
-}
-
-type Resolved = Record<string, Record<string, Record<string, unknown>>>;
-
-/** The `resolved` of an interaction the bot saw. */
-function resolvedOf(interaction: InteractionCreateDispatch): Resolved {
-  return (interaction.data as unknown as { resolved?: Resolved }).resolved ??
-    {};
-}
-
-async function startBot(
+/** Answers a command with a user select to pick from, anything else "ok". */
+function startBot(
   discord: FakeDiscord,
-): Promise<{ client: Client; seen: InteractionCreateDispatch[] }> {
-  const seen: InteractionCreateDispatch[] = [];
-  const client = new Client({
-    token: discord.token,
-    intents: 1,
-    ...discord.clientOptions,
-  });
-  client.on("INTERACTION_CREATE", async (interaction, ctx) => {
-    seen.push(interaction);
-    if (interaction.type === 2) {
-      await ctx.respond(interaction, {
-        content: "pick",
-        components: [{
-          type: 1,
-          components: [{ type: 5, custom_id: "pick", max_values: 2 }],
-        }],
-      });
-    } else await ctx.respond(interaction, "ok");
-  });
-  await client.start();
-  return { client, seen };
+): ReturnType<typeof startInteractionBot> {
+  return startInteractionBot(
+    discord,
+    (interaction, ctx) =>
+      interaction.type === 2
+        ? ctx.respond(interaction, {
+          content: "pick",
+          components: [{
+            type: 1,
+            components: [{ type: 5, custom_id: "pick", max_values: 2 }],
+          }],
+        })
+        : ctx.respond(interaction, "ok"),
+  );
 }
 
 /** A role with ADMINISTRATOR in `guildId`, made over REST. */
