@@ -4,6 +4,7 @@
 import type { Counter } from "prom-client";
 import {
   CommandHandler,
+  type CommandMessage,
   type CommandShard,
 } from "../../dispatch/command_handler.ts";
 import type { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
@@ -47,4 +48,28 @@ export function countedHandler(options: CountedHandlerOptions): {
     scheduler: options.scheduler,
   });
   return { handler, results };
+}
+
+/** How a delivery was settled. */
+export type Settled = "ack" | "requeue" | "reject";
+
+/** A persistent delivery of `body` that tells `settled` how it was settled. */
+export function recordedDelivery(
+  body: unknown,
+  settled: (how: Settled) => void,
+): CommandMessage {
+  const text = JSON.stringify(body);
+  const settle = (how: Settled) => {
+    settled(how);
+    return Promise.resolve();
+  };
+  return {
+    properties: { deliveryMode: 2 },
+    redelivered: false,
+    bodySize: text.length,
+    bodyToString: () => text,
+    ack: () => settle("ack"),
+    nack: (requeue = true) => settle(requeue ? "requeue" : "reject"),
+    reject: (requeue = true) => settle(requeue ? "requeue" : "reject"),
+  } as CommandMessage;
 }

@@ -8,30 +8,19 @@ import type {
   CommandHandler,
   CommandMessage,
 } from "../../dispatch/command_handler.ts";
-import { countedHandler } from "./_counted_handler.ts";
+import {
+  countedHandler,
+  recordedDelivery,
+  type Settled,
+} from "./_counted_handler.ts";
 import { Shard } from "../../gateway/shard.ts";
 import { shardForGuild } from "../../gateway/shard_routing.ts";
 import { FakeGateway } from "../../testing/fake_gateway.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 
-type Settled = "ack" | "requeue" | "reject";
-
 /** A delivery of `body` that records how it was settled. */
 function delivery(body: unknown, settled: Settled[]): CommandMessage {
-  const text = JSON.stringify(body);
-  const settle = (how: Settled) => {
-    settled.push(how);
-    return Promise.resolve();
-  };
-  return {
-    properties: { deliveryMode: 2 },
-    redelivered: false,
-    bodySize: text.length,
-    bodyToString: () => text,
-    ack: () => settle("ack"),
-    nack: (requeue = true) => settle(requeue ? "requeue" : "reject"),
-    reject: (requeue = true) => settle(requeue ? "requeue" : "reject"),
-  } as CommandMessage;
+  return recordedDelivery(body, (how) => void settled.push(how));
 }
 
 /** The test's shards and their handler. */

@@ -6,12 +6,14 @@
 // (acked, never sent), and only then refused by the shard.
 import assert from "node:assert/strict";
 import type { CommandMessage } from "../../dispatch/command_handler.ts";
-import { countedHandler } from "./_counted_handler.ts";
+import {
+  countedHandler,
+  recordedDelivery,
+  type Settled,
+} from "./_counted_handler.ts";
 import { Shard } from "../../gateway/shard.ts";
 import { FakeGateway } from "../../testing/fake_gateway.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
-
-type Settled = "ack" | "requeue" | "reject";
 
 /** A delivery of `body` that records how it was settled in `settled`. */
 function delivery(
@@ -19,21 +21,10 @@ function delivery(
   name: string,
   settled: Record<string, Settled>,
 ): CommandMessage {
-  const text = JSON.stringify(body);
-  const settle = (how: Settled) => {
+  return recordedDelivery(body, (how) => {
     assert.equal(settled[name], undefined, `${name} settled once`);
     settled[name] = how;
-    return Promise.resolve();
-  };
-  return {
-    properties: { deliveryMode: 2 },
-    redelivered: false,
-    bodySize: text.length,
-    bodyToString: () => text,
-    ack: () => settle("ack"),
-    nack: (requeue = true) => settle(requeue ? "requeue" : "reject"),
-    reject: (requeue = true) => settle(requeue ? "requeue" : "reject"),
-  } as CommandMessage;
+  });
 }
 
 /** A gateway.send command setting shard 0's presence to `d`. */
