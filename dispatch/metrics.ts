@@ -120,7 +120,12 @@ export class DispatchMetrics {
    * last check (with `DEFAULT_QUEUE`; 0 without).
    */
   readonly defaultQueueConsumers: Gauge;
-  /** `dispatch_resumes`: sessions resumed. */
+  /**
+   * `dispatch_resumes`: RESUMEs answered (a shard going ready by RESUMED).
+   * A RESUME cut off by a pause before its RESUMED shows in
+   * `gateway_shard_events{type="Resuming"}` and, once replayed, in
+   * `gateway_events{type="RESUMED"}`, not here.
+   */
   readonly resumes: Counter;
   /** `dispatch_identifies`: sessions started. */
   readonly identifies: Counter;
@@ -299,7 +304,8 @@ export class DispatchMetrics {
     });
     this.resumes = new Counter({
       name: "dispatch_resumes",
-      help: "Sessions resumed",
+      help:
+        'RESUMEs answered (a shard going ready by RESUMED); one cut off by a pause counts in gateway_shard_events{type="Resuming"} and gateway_events{type="RESUMED"} only',
       registers,
     });
     this.identifies = new Counter({

@@ -358,6 +358,11 @@ interface Connection {
   lastFrameAt: number;
   /** The connect, HELLO or READY timeout, whichever applies now. */
   phaseTimer: TimerId | undefined;
+  /**
+   * Armed at a replayed earlier RESUMED taken as no answer: if no RESUMED
+   * follows in time, that one was the answer after all (see #onDispatch).
+   */
+  answerFallback: TimerId | undefined;
 }
 
 /**
@@ -477,6 +482,13 @@ export class Shard {
   #lastFailure: string | undefined;
   /** Consecutive RESUME attempts that did not reach RESUMED. */
   #failedResumes = 0;
+  /**
+   * RESUMEs of this session that Discord accepted (a replay came) but
+   * whose RESUMED was never read: each RESUMED waits in the session's
+   * buffer above our sequence, and the next replay carries it before the
+   * real answer (see #onDispatch).
+   */
+  #unansweredResumes = 0;
   /** Consecutive connections lost soon after READY/RESUMED (not healthy). */
   #quickDrops = 0;
   /** Consecutive connects to the resume URL that failed before opening. */
@@ -1539,6 +1551,7 @@ export class Shard {
       bytesSincePhaseTimer: false,
       lastFrameAt: this.#scheduler.now(),
       phaseTimer: undefined,
+      answerFallback: undefined,
     };
     this.#connection = connection;
     this.#setPhaseTimer(connection, this.#timeouts.connect, "connect");
@@ -1785,10 +1798,12 @@ export class Shard {
       minDelay?: number;
       /** Discord asked for it (op 7: reconnect and resume). */
       requested?: boolean;
+      /** No RESUMED (nor any frame) came before its deadline. */
+      resumedTimeout?: boolean;
     } = {},
   ): void {
     if (!this.#current(connection)) return;
-    this.#dropConnection(RESUMABLE_CLOSE_CODE);
+    this.#dropConnection(RESUMABLE_CLOSE_CODE, options);
     this.#sayLongOutage(connection);
     if (connection.readyAt === undefined) {
       if (!options.probeOpened) this.#failedAttempts++;
@@ -1868,11 +1883,31 @@ export class Shard {
     this.#resumeUrlFailures++;
   }
 
-  /** Detach and close the current socket and cancel its timers. */
-  #dropConnection(code: number | undefined): void {
+  /**
+   * Detach and close the current socket and cancel its timers. Every end of
+   * a connection comes here, a pause's and a close's too: where a RESUME
+   * cut off mid-replay is counted (#unansweredResumes).
+   */
+  #dropConnection(
+    code: number | undefined,
+    options: { resumedTimeout?: boolean } = {},
+  ): void {
     const connection = this.#connection;
     if (!connection) return;
     this.#connection = undefined;
+    // A replay came, so Discord accepted the RESUME and buffered its
+    // RESUMED after it: the next replay's first one is not our answer.
+    // Not after a RESUMED deadline: a server that numbers RESUMED but
+    // never replays it would have its real RESUMED taken for this one
+    // next time, and time out again, RESUME after RESUME; uncounted, one
+    // silent mid-replay only risks "ready" before the replay's end. A
+    // RESUME cut off before anything replayed came (an empty replay, its
+    // RESUMED unread) is not seen either: its RESUMED is taken as the next
+    // RESUME's answer, "ready" before that replay's end, as before.
+    if (
+      connection.resuming && connection.readyAt === undefined &&
+      connection.replayed && !options.resumedTimeout
+    ) this.#unansweredResumes++;
     connection.abort.abort(
       new GatewayError("shard_closed", "The connection ended", {
         shardId: this.#shardId,
@@ -1883,6 +1918,9 @@ export class Shard {
     }
     if (connection.phaseTimer !== undefined) {
       this.#scheduler.clearTimeout(connection.phaseTimer);
+    }
+    if (connection.answerFallback !== undefined) {
+      this.#scheduler.clearTimeout(connection.answerFallback);
     }
     connection.inflater?.close();
     // Armed before the close, which may report at once and end it.
@@ -1965,7 +2003,9 @@ export class Shard {
       // sends HELLO or READY).
       (this.#sessionId === undefined ? visible : logger).warn(error.message);
       this.#emit("error", error);
-      this.#connectionLost(connection, "resume");
+      this.#connectionLost(connection, "resume", {
+        resumedTimeout: step === "RESUMED",
+      });
     };
     connection.phaseTimer = this.#scheduler.setTimeout(expire, ms);
   }
@@ -1981,6 +2021,7 @@ export class Shard {
     this.#sequence = null;
     this.#resumeUrl = undefined;
     this.#failedResumes = 0;
+    this.#unansweredResumes = 0;
     this.#resumeUrlFailures = 0;
     this.#mainReachable = false;
   }
@@ -2012,6 +2053,8 @@ export class Shard {
     }
     this.#sessionId = sessionId;
     this.#sequence = sequence;
+    // Counted against the sequence it replaces.
+    this.#unansweredResumes = 0;
     this.#resumeUrlFailures = 0;
     this.#mainReachable = false;
     this.#resumeUrl = resumeUrl === undefined || own
@@ -2407,9 +2450,14 @@ export class Shard {
     // taken as an old sequence, it was dropped and the RESUME failed at its
     // timeout. One numbered below it is not: it is an earlier RESUME's
     // answer in the replay's overlap, dropped as old like any other there
-    // (taken, one RESUME gave two RESUMED and "ready" mid-replay).
+    // (taken, one RESUME gave two RESUMED and "ready" mid-replay). Nor are
+    // the first ones above it while RESUMEs went unanswered: an earlier
+    // RESUME's answer replayed with the backlog, delivered as a replayed
+    // event, the shard still resuming (#unansweredResumes).
     const old = name === "RESUMED" && isSequence(payload.s) &&
-      this.#sequence !== null && payload.s < this.#sequence;
+      this.#sequence !== null &&
+      (payload.s < this.#sequence ||
+        (payload.s > this.#sequence && this.#unansweredResumes > 0));
     const unnumbered = name === "RESUMED" &&
       (payload.s === null || payload.s === this.#sequence);
     const sequence = unnumbered ? this.#sequence : payload.s;
@@ -2457,7 +2505,10 @@ export class Shard {
       this.#mainReachable = false;
       this.#becomeReady(connection);
     } else if (name === "RESUMED") {
-      this.#becomeReady(connection);
+      if (old) {
+        this.#unansweredResumes--;
+        this.#fallBackToAnswer(connection);
+      } else this.#becomeReady(connection);
     }
     // A state listener that closed the shard on "ready" ends delivery too;
     // one that paused it does not: the RESUME starts after this sequence.
@@ -2699,7 +2750,37 @@ export class Shard {
     );
   }
 
+  /**
+   * A replayed RESUMED was taken as an earlier RESUME's, not this one's
+   * answer: that holds only while Discord replays the RESUMED of a RESUME
+   * cut off mid-replay, which its docs do not say. Should it not, the real
+   * answer was just taken for an old one, and a busy shard, whose frames
+   * keep pushing the RESUMED deadline back, would stay resuming for good
+   * (its commands held). No RESUMED within the READY timeout after it:
+   * that one was the answer. A long replay past that goes ready before its
+   * end, as it did before the count.
+   */
+  #fallBackToAnswer(connection: Connection): void {
+    if (connection.answerFallback !== undefined) {
+      this.#scheduler.clearTimeout(connection.answerFallback);
+    }
+    connection.answerFallback = this.#scheduler.setTimeout(() => {
+      connection.answerFallback = undefined;
+      if (!this.#current(connection) || this.#status !== "resuming") return;
+      logger.warn(
+        "Shard {shardId}: no RESUMED came within {ms} ms after one replayed from an earlier RESUME; taking that one as this RESUME's answer",
+        { shardId: this.#shardId, ms: this.#timeouts.ready },
+      );
+      this.#unansweredResumes = 0;
+      this.#becomeReady(connection);
+    }, this.#timeouts.ready);
+  }
+
   #becomeReady(connection: Connection): void {
+    if (connection.answerFallback !== undefined) {
+      this.#scheduler.clearTimeout(connection.answerFallback);
+      connection.answerFallback = undefined;
+    }
     if (this.#outageSaid) {
       visible.warn("Shard {shardId} is connected again after {seconds} s", {
         shardId: this.#shardId,
@@ -2716,6 +2797,8 @@ export class Shard {
     this.#failedAttempts = 0;
     this.#invalidSessions = 0;
     this.#failedResumes = 0;
+    // Every RESUMED buffered before this answer came before it.
+    this.#unansweredResumes = 0;
     this.#setStatus("ready");
     if (!this.#current(connection)) return; // closed by a state listener
     this.#settleReady();
