@@ -1379,7 +1379,9 @@ export class FakeRest {
         if (invalid) return invalid;
         const reference = referenceFields(fields, {
           channelId: match[1]!,
-          message: (id) => this.#messages.get(id),
+          // An ephemeral reply is no channel's message: no reply or forward
+          // can name it (its text would show publicly).
+          message: (id) => inChannel(this.#messages.get(id)),
           guildOf: (id) => this.resources.channel(id)?.guild_id,
         });
         if ("refusal" in reference) return reference.refusal;

@@ -47,3 +47,28 @@ Deno.test("FakeRest: the channel routes ignore an ephemeral interaction reply", 
   assert.ok(!(original instanceof DiscordApiError), String(original));
   assert.equal(original.content, "only you");
 });
+
+Deno.test("FakeRest: no reply or forward can name an ephemeral interaction reply (its text would show publicly)", async () => {
+  const { fake } = oneChannel();
+  fake.addInteraction({ id: "1", token: "t1", channelId: CHANNEL, type: 2 });
+  fake.respondToInteraction("1", "t1", {
+    type: 4,
+    data: { content: "secret", flags: EPHEMERAL },
+  });
+  const secret = fake.messages(CHANNEL).at(-1)!;
+  const path = `/channels/${CHANNEL}/messages`;
+  for (
+    const reference of [
+      { message_id: secret.id },
+      { type: 1, message_id: secret.id, channel_id: CHANNEL },
+    ]
+  ) {
+    const answer = await jsonCall(fake, "POST", path, {
+      ...(reference.type === 1 ? {} : { content: "re" }),
+      message_reference: reference,
+    });
+    assert.equal(answer.status, 400, JSON.stringify(answer.json));
+    assert.doesNotMatch(JSON.stringify(answer.json), /secret/);
+  }
+  assert.equal(fake.messages(CHANNEL).length, 1, "nothing was posted");
+});
