@@ -897,11 +897,11 @@ export class Shard {
    * shard closes first, `backlog_full` when 1,000 commands already wait
    * to be sent (presence updates are not refused: past 1,000 held, the
    * oldest replaced ones settle).
-   * @throws {TypeError} For an opcode that is not a user command, or a
-   * malformed presence (op 3: it is kept for the next IDENTIFY, which must
-   * also stay within 4096 bytes with it, or `payload_too_large`).
-   * @throws {TypeError | RangeError} For an op 4, 8, 31 or 43 payload its
-   * builder refuses (Discord would close the connection for it).
+   * @throws {TypeError} For an opcode that is not a user command.
+   * @throws {TypeError | RangeError} For an op 3, 4, 8, 31 or 43 payload its
+   * builder refuses (Discord would close the connection for it); a presence
+   * (op 3) is kept for the next IDENTIFY, which must also stay within 4096
+   * bytes with it, or `payload_too_large`.
    */
   send(
     command: GatewayCommand,
@@ -1121,7 +1121,8 @@ export class Shard {
    *
    * @param presence The presence (`d` of op 3).
    * @returns A checked copy.
-   * @throws {TypeError} A malformed presence.
+   * @throws {TypeError | RangeError} A malformed presence (a field of the
+   * wrong type, or out of its range).
    * @throws {GatewayError} `payload_too_large` when IDENTIFY with it would
    * pass 4096 bytes.
    */
@@ -1133,7 +1134,7 @@ export class Shard {
    * `presence` checked as an op 3 payload, and as part of this shard's
    * IDENTIFY, which must stay within {@linkcode MAX_PAYLOAD_BYTES}.
    *
-   * @throws {TypeError} A malformed presence.
+   * @throws {TypeError | RangeError} A malformed presence.
    * @throws {GatewayError} `payload_too_large` when IDENTIFY would not fit.
    */
   #identifiablePresence(presence: unknown): UpdatePresenceData {
