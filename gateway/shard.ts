@@ -2052,10 +2052,15 @@ export class Shard {
         }'`,
       );
     }
+    // Its own session set back (a stop that hands back the events its
+    // handlers never ran) keeps the count: the RESUMEDs it counts wait in
+    // Discord's buffer above the earlier sequence too. Another session, or
+    // one set forward, starts from none.
+    const setBack = sessionId === this.#sessionId && this.#sequence !== null &&
+      sequence <= this.#sequence;
     this.#sessionId = sessionId;
     this.#sequence = sequence;
-    // Counted against the sequence it replaces.
-    this.#unansweredResumes = 0;
+    if (!setBack) this.#unansweredResumes = 0;
     this.#resumeUrlFailures = 0;
     this.#mainReachable = false;
     this.#resumeUrl = resumeUrl === undefined || own

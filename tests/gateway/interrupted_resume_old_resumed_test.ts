@@ -185,3 +185,110 @@ async function nextSocket(h: Harness): Promise<void> {
   }
   assert.notEqual(h.transport.sockets.length, opened, "no reconnect");
 }
+
+/** A ready shard whose RESUME was cut off mid-replay (one unanswered). */
+async function cutOff(): Promise<Harness> {
+  const h = await readyHarness({ recordDispatches: false });
+  dispatch(h.socket(), 2);
+  h.socket().drop();
+  await h.scheduler.advance(0);
+  hello(h.socket());
+  await h.settle();
+  dispatch(h.socket(), 3); // a replay: the RESUME was accepted
+  return h;
+}
+
+/** `h` connected again after a drop, its RESUME sent. */
+async function resumedAgain(h: Harness): Promise<void> {
+  h.socket().drop();
+  await nextSocket(h);
+  hello(h.socket());
+  await h.settle();
+}
+
+Deno.test("Shard: the unanswered RESUMEs are of one session: restoring another clears them, its own set back keeps them", async () => {
+  const other = await cutOff();
+  await other.shard.close({ resumable: true });
+  other.shard.restore({ sessionId: "session-2", sequence: 40 });
+  const connected = other.shard.connect();
+  await other.settle();
+  hello(other.socket());
+  await other.settle();
+  other.socket().receive({ op: 0, s: 41, t: "RESUMED", d: {} });
+  assert.equal(other.shard.status, "ready", "another session's answer");
+  await connected;
+  await other.shard.close();
+
+  // Its own session set back (a stop handing back the events its handlers
+  // never ran): the earlier RESUMED still waits above that sequence.
+  const own = await cutOff();
+  const session = own.shard.session!;
+  await own.shard.close({ resumable: true });
+  own.shard.restore({ ...session, sequence: 2 });
+  const again = own.shard.connect();
+  await own.settle();
+  hello(own.socket());
+  await own.settle();
+  dispatch(own.socket(), 3);
+  own.socket().receive({ op: 0, s: 4, t: "RESUMED", d: {} });
+  assert.equal(own.shard.status, "resuming", "the earlier RESUME's answer");
+  own.socket().receive({ op: 0, s: 5, t: "RESUMED", d: {} });
+  assert.equal(own.shard.status, "ready");
+  await again;
+  await own.shard.close();
+});
+
+Deno.test("Shard: an unnumbered RESUMED answering clears the unanswered RESUMEs, and one numbered as the last sequence answers", async () => {
+  const h = await cutOff();
+  await resumedAgain(h);
+  h.socket().receive({ op: 0, s: null, t: "RESUMED", d: {} });
+  assert.equal(h.shard.status, "ready");
+  // Up long enough not to count as a quick drop, then dropped: the next
+  // RESUME's RESUMED is its answer.
+  await h.scheduler.advance(120_000);
+  await resumedAgain(h);
+  h.socket().receive({ op: 0, s: 4, t: "RESUMED", d: {} });
+  assert.equal(h.shard.status, "ready");
+  await h.shard.close();
+
+  const last = await cutOff();
+  await resumedAgain(last);
+  last.socket().receive({ op: 0, s: 3, t: "RESUMED", d: {} });
+  assert.equal(last.shard.status, "ready");
+  await last.shard.close();
+});
+
+Deno.test("Shard: close() while a replayed earlier RESUMED waits for the real answer leaves no timer", async () => {
+  const h = await cutOff();
+  await resumedAgain(h);
+  h.socket().receive({ op: 0, s: 4, t: "RESUMED", d: {} });
+  assert.equal(h.shard.status, "resuming");
+  const closed = h.shard.close({ resumable: true });
+  await h.settle();
+  await h.scheduler.advance(10_000); // past the close's, not the READY timeout
+  await closed;
+  assert.equal(h.scheduler.pending, 0, "no timer left after close()");
+});
+
+Deno.test("Shard: with two RESUMEs cut off, the wait for the real answer counts from the last replayed earlier RESUMED", async () => {
+  const h = await cutOff();
+  await resumedAgain(h);
+  dispatch(h.socket(), 4); // the second RESUME accepted, cut off too
+  await resumedAgain(h);
+  let s = 5;
+  h.socket().receive({ op: 0, s: s++, t: "RESUMED", d: {} }); // the first's
+  for (let ms = 0; ms < 20_000; ms += 1_000) {
+    dispatch(h.socket(), s++);
+    await h.scheduler.advance(1_000);
+  }
+  h.socket().receive({ op: 0, s: s++, t: "RESUMED", d: {} }); // the second's
+  for (let ms = 0; ms < 15_000; ms += 1_000) {
+    dispatch(h.socket(), s++);
+    await h.scheduler.advance(1_000);
+  }
+  // 35 s after the first, 15 s after the second: still this one's to come.
+  assert.equal(h.shard.status, "resuming");
+  h.socket().receive({ op: 0, s: s++, t: "RESUMED", d: {} });
+  assert.equal(h.shard.status, "ready");
+  await h.shard.close();
+});
