@@ -117,17 +117,8 @@ Deno.test("Shard takes an interrupted RESUME's RESUMED as a replayed event, not 
 // a busy shard's frames keep pushing the RESUMED deadline back: without a
 // bound it stayed resuming for good, its commands held.
 Deno.test("Shard takes a replayed RESUMED as the answer after all when no other follows within the READY timeout, however busy the shard", async () => {
-  const h = await readyHarness({ recordDispatches: false });
-  dispatch(h.socket(), 2);
-  h.socket().drop();
-  await h.scheduler.advance(0);
-  hello(h.socket());
-  await h.settle();
-  dispatch(h.socket(), 3); // a replay started: the RESUME was accepted
-  h.socket().drop();
-  await nextSocket(h);
-  hello(h.socket());
-  await h.settle();
+  const h = await cutOff();
+  await resumedAgain(h);
   // This server never replays the lost RESUME's RESUMED: 4 is the answer.
   h.socket().receive({ op: 0, s: 4, t: "RESUMED", d: {} });
   assert.equal(h.shard.status, "resuming");
