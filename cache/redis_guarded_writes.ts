@@ -24,33 +24,21 @@
 // unconditional: they carry the whole entity, as Discord sends it.
 import { isRecord } from "../base/is_record.ts";
 import type { CacheKind } from "./changes.ts";
-import { INDEXED } from "./redis_layout.ts";
+import { FORGET_KEY } from "./redis_scripts.ts";
 
 // Takes back the writes of keys ARGV, all of owner KEYS[1] (`guild:G`, or a
-// message's `channel:C`), when it is gone: each key, its expiry entry and
-// its listings (see redis_listing.ts; the owner's id is the guild's or the
-// channel's; the kinds with a per-guild list are redis_layout.ts's INDEXED). Sent after those writes in the same MULTI, so nothing runs in
-// between; the writes themselves stay plain commands (Redis runs them as
-// fast as before), and one EXISTS checks a run of one owner's writes.
+// message's `channel:C`), when it is gone: each key with its listings
+// (FORGET_KEY; the owner's id is the guild's or the channel's). Sent after
+// those writes in the same MULTI, so nothing runs in between; the writes
+// themselves stay plain commands (Redis runs them as fast as before), and
+// one EXISTS checks a run of one owner's writes.
 // Short, and sent whole as every script in a MULTI is (see
 // redis/_scripts_by_sha.ts: no EVALSHA inside a transaction).
-export const CLEAR_ORPHANED = `
+export const CLEAR_ORPHANED = `${FORGET_KEY}
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-local id = string.match(KEYS[1], ':(.*)$')
-local indexed = { ${[...INDEXED].map((kind) => `${kind} = true`).join(", ")} }
+local owner = string.match(KEYS[1], ':(.*)$')
 for _, key in ipairs(ARGV) do
-  local kind = string.match(key, '^([^:]+)')
-  redis.call('DEL', key)
-  redis.call('HDEL', 'expiry_keys', key)
-  redis.call('SREM', kind .. '_keys', key)
-  if kind == 'message' then
-    redis.call('SREM', 'channel_keys:' .. id, key)
-  else
-    redis.call('SREM', 'guild_keys:' .. id, key)
-    if indexed[kind] then
-      redis.call('SREM', 'guild_kind_keys:' .. id .. ':' .. kind, key)
-    end
-  end
+  forgetKey(key, string.match(key, '^([^:]+)'), owner)
 end
 return #ARGV`;
 

@@ -2,6 +2,31 @@
 // pipelines): each removal or edit that spans many keys runs in Redis in one
 // step, so the helper sets stay consistent with the values whatever the
 // store's connection does meanwhile.
+import { INDEXED } from "./redis_layout.ts";
+
+// Removes one cached key of `kind`, whose owner is `owner` (its guild's id,
+// a message's channel's), with every listing that names it: its expiry
+// entry, `kind_keys`, the owner's `guild_keys:G` or `channel_keys:C`, and
+// for the kinds with a per-guild list (redis_layout.ts's INDEXED) that one.
+// The prelude of the scripts that take single keys back (an expired member
+// or message, an orphan written after its guild or channel went).
+export const FORGET_KEY = `
+local indexedKinds = { ${
+  [...INDEXED].map((kind) => `${kind} = true`).join(", ")
+} }
+local function forgetKey(key, kind, owner)
+  redis.call('DEL', key)
+  redis.call('HDEL', 'expiry_keys', key)
+  redis.call('SREM', kind .. '_keys', key)
+  if kind == 'message' then
+    redis.call('SREM', 'channel_keys:' .. owner, key)
+  else
+    redis.call('SREM', 'guild_keys:' .. owner, key)
+    if indexedKinds[kind] then
+      redis.call('SREM', 'guild_kind_keys:' .. owner .. ':' .. kind, key)
+    end
+  end
+end`;
 
 // Removes one message key from Redis and from the message helper entries
 // every message has (`message_keys`, `expiry_keys`): the prelude of each
@@ -153,7 +178,7 @@ return #drop`;
 // twilight-dispatch's (see expiryTime in redis_expiry.ts), or milliseconds
 // as this store wrote them before; an entry that is neither stays, as
 // twilight-dispatch leaves one it cannot parse.
-export const SWEEP = `
+export const SWEEP = `${FORGET_KEY}
 local function epochMs(text)
   local number = tonumber(text)
   if number ~= nil then return number end
@@ -178,15 +203,8 @@ local removed = 0
 for i, key in ipairs(KEYS) do
   local at = times[i] and epochMs(times[i]) or nil
   if at ~= nil and at <= tonumber(ARGV[1]) then
-    local kind, scope = string.match(key, '^([^:]+):([^:]+):')
-    redis.call('DEL', key)
-    redis.call('HDEL', 'expiry_keys', key)
-    redis.call('SREM', kind .. '_keys', key)
-    if kind == 'message' then
-      redis.call('SREM', 'channel_keys:' .. scope, key)
-    else
-      redis.call('SREM', 'guild_keys:' .. scope, key)
-    end
+    local kind, owner = string.match(key, '^([^:]+):([^:]+):')
+    forgetKey(key, kind, owner)
     removed = removed + 1
   end
 end
