@@ -1,5 +1,6 @@
 // The one check of a snowflake's shape, shared by the layers that take ids
-// from outside: gateway commands, shard routing, REST routes and the cache.
+// from outside: gateway commands, shard routing, REST routes and the cache;
+// and the time a snowflake carries.
 
 /**
  * The largest snowflake: Discord's ids are unsigned 64-bit integers, and
@@ -52,4 +53,26 @@ export function checkSnowflake(
     );
   }
   return value;
+}
+
+/** Discord's epoch (2015-01-01T00:00:00Z), in ms since the Unix epoch. */
+export const DISCORD_EPOCH = 1_420_070_400_000;
+
+/**
+ * The time a snowflake carries (its top 42 bits), in milliseconds since the
+ * Unix epoch.
+ *
+ * @param id A snowflake string (see {@linkcode isSnowflake}).
+ * @returns Its time.
+ *
+ * @example Usage
+ * ```ts
+ * import { snowflakeMs } from "./snowflake.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(new Date(snowflakeMs("175928847299117063")).toISOString(), "2016-04-30T11:18:25.796Z");
+ * ```
+ */
+export function snowflakeMs(id: string): number {
+  return Number(BigInt(id) >> 22n) + DISCORD_EPOCH;
 }

@@ -13,6 +13,7 @@
  * @module
  */
 import { fnv1a } from "../base/fnv1a.ts";
+import { snowflakeMs } from "../base/snowflake.ts";
 
 /** The HTTP methods Discord's API uses. */
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -32,8 +33,6 @@ const METHODS: ReadonlySet<string> = new Set([
  */
 const CODE_HOLDERS: ReadonlySet<string> = new Set(["invites", "templates"]);
 
-/** Milliseconds since the Unix epoch at the first second of 2015 (Discord's epoch). */
-const DISCORD_EPOCH = 1_420_070_400_000;
 /** Messages older than this are deleted under a separate, stricter sub-limit. */
 const OLD_MESSAGE_AGE = 14 * 24 * 60 * 60 * 1000;
 
@@ -238,7 +237,7 @@ export function parseRoute(
     segments.length === 4 && segments[2] === "messages" && isId(segments[3]) &&
     options.now !== undefined
   ) {
-    const created = Number(BigInt(segments[3]!) >> 22n) + DISCORD_EPOCH;
+    const created = snowflakeMs(segments[3]!);
     if (options.now - created > OLD_MESSAGE_AGE) {
       majorParameter += ":old_message_delete";
     }

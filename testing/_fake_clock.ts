@@ -14,9 +14,8 @@
  * @module
  */
 import type { Scheduler } from "../base/scheduler.ts";
+import { DISCORD_EPOCH, snowflakeMs } from "../base/snowflake.ts";
 
-/** Discord's epoch (2015-01-01), in milliseconds since the Unix epoch. */
-const DISCORD_EPOCH = 1_420_070_400_000n;
 /** Wall-clock time a virtual clock's 0 stands for (2025-01-01T00:00:00Z). */
 const VIRTUAL_EPOCH = 1_735_689_600_000;
 /** A clock below this (before 2001) is a virtual one, counting from 0. */
@@ -63,8 +62,7 @@ export class FakeClock {
    * @returns The time in its top 42 bits.
    */
   timestampOf(snowflake: string): string {
-    const time = (BigInt(snowflake) >> 22n) + DISCORD_EPOCH;
-    return new Date(Number(time)).toISOString();
+    return new Date(snowflakeMs(snowflake)).toISOString();
   }
 
   /**
@@ -76,7 +74,8 @@ export class FakeClock {
    *   and worker bits, and only past about 4 million into the time.
    */
   snowflake(): string {
-    const time = BigInt(Math.max(0, Math.floor(this.now()))) - DISCORD_EPOCH;
+    const time = BigInt(Math.max(0, Math.floor(this.now()))) -
+      BigInt(DISCORD_EPOCH);
     const fresh = ((time < 0n ? 0n : time) << 22n) | WORKER;
     this.#last = fresh > this.#last ? fresh : this.#last + 1n;
     return String(this.#last);

@@ -17,6 +17,7 @@ import type { RoleColors } from "../types/objects/role.ts";
 import { PermissionFlags } from "../types/permissions.ts";
 import { guildObject } from "./_gateway_fixtures.ts";
 import { textLength } from "../base/text_length.ts";
+import { snowflakeMs } from "../base/snowflake.ts";
 import { parseIsoTimestamp, timestampParseError } from "./_iso_timestamp.ts";
 import { prunedMembers, pruneRequest } from "./_guild_prune.ts";
 import {
@@ -348,7 +349,6 @@ function badLength(
   return length < min || length > max;
 }
 
-const DISCORD_EPOCH = 1_420_070_400_000;
 const FOURTEEN_DAYS = 14 * 24 * 3600 * 1000;
 const THREAD_TYPES = new Set([10, 11, 12]);
 
@@ -1840,7 +1840,7 @@ export class FakeResources {
     const messages: RestMessage[] = [];
     for (const id of ids.map(String)) {
       if (!/^\d+$/.test(id)) return unknown.message();
-      const created = Number(BigInt(id) >> 22n) + DISCORD_EPOCH;
+      const created = snowflakeMs(id);
       if (now - created > FOURTEEN_DAYS) {
         return error(
           400,
