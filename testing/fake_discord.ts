@@ -1481,9 +1481,12 @@ export class FakeDiscord {
       }
     }
     const where = { channelId: stored.channel_id, ...options };
-    const resolved = type === 3
-      ? undefined
-      : this.#resolveSelected(type, values, this.#placeOf(where));
+    const resolved = type === 3 ? undefined : this.#resolveSelected(
+      type,
+      values,
+      this.#placeOf(where),
+      (options.author ?? this.user).id,
+    );
     if (resolved) checkChannelTypes(customId, component, resolved.channels);
     return await this.#interact(
       3,
@@ -1508,6 +1511,7 @@ export class FakeDiscord {
     type: number,
     ids: string[],
     place: FakePlace,
+    actorId: string,
   ): Record<string, Record<string, unknown>> {
     const resolved: Record<string, Record<string, unknown>> = {};
     const add = (kind: string, id: string, value: unknown): void => {
@@ -1519,13 +1523,15 @@ export class FakeDiscord {
     for (const id of ids) {
       const user = this.rest.resources.user(id);
       const role = roles.find((r) => r.id === id);
-      const channel = this.rest.resources.channel(id);
+      // As a channel option resolves it: the guild's, partial.
+      const channel = type === 8
+        ? this.#resolvedChannel(place, id, actorId)
+        : undefined;
       // Their members are added by #interact, once the acting user joined.
       if ((type === 5 || type === 7) && user) add("users", id, user);
       else if ((type === 6 || type === 7) && role) add("roles", id, role);
-      else if (type === 8 && channel) {
-        add("channels", id, { ...channel, permissions: "0" });
-      } else {
+      else if (channel) add("channels", id, channel);
+      else {
         throw new Error(
           `A select of type ${type} cannot pick unknown ID ${id}`,
         );
@@ -1618,6 +1624,7 @@ export class FakeDiscord {
           type,
           out.values as string[],
           place,
+          (options.author ?? this.user).id,
         );
         checkChannelTypes(customId, input, found.channels);
         for (const [k, v] of Object.entries(found)) {

@@ -353,3 +353,36 @@ Deno.test("FakeDiscord: an integer option at its min or max is accepted, one bel
   assert.equal(seen.length, 2);
   await assert.rejects(discord.runCommand(roll, { sides: 1 }, run), RangeError);
 });
+
+Deno.test("FakeDiscord: a channel select resolves the pick as a channel option does: the guild's stored channel, partial, with the actor's permissions; another guild's is refused", async () => {
+  await using discord = await FakeDiscord.start();
+  const { client, seen } = await startInteractionBot(
+    discord,
+    (interaction, ctx) =>
+      interaction.type === 2
+        ? ctx.respond(interaction, {
+          content: "pick a channel",
+          components: [{
+            type: 1,
+            components: [{ type: 8, custom_id: "where" }],
+          }],
+        })
+        : ctx.respond(interaction, "ok"),
+  );
+  await using _client = client;
+  discord.rest.resources.addChannel({
+    id: "565656",
+    type: 0,
+    guild_id: "999999",
+    name: "elsewhere",
+  });
+  await discord.runCommand(pick, {}, run);
+  const [message] = discord.rest.messages(discord.channelId);
+  await discord.select(message!, "where", [discord.channelId]);
+  const picked = resolvedOf(seen[1]!).channels![discord.channelId]!;
+  assert.equal(picked.name, "general");
+  assert.equal("permission_overwrites" in picked, false, "partial");
+  assert.equal(typeof picked.app_permissions, "string");
+  assert.notEqual(picked.permissions, "0", "the actor's permissions");
+  await assert.rejects(discord.select(message!, "where", ["565656"]));
+});
