@@ -20,6 +20,7 @@ import {
   type Scheduler,
 } from "../base/scheduler.ts";
 import { framingBytes, payloadJson } from "./_multipart.ts";
+import { uploadContentType } from "./_content_types.ts";
 
 /**
  * Data of a file to upload. A stream's chunks must be `Uint8Array`s: any
@@ -39,7 +40,15 @@ export interface FileUpload {
   name: string;
   /** The content. */
   data: UploadData;
-  /** The media type (e.g. `image/png`); taken from a `Blob` when it has one. */
+  /**
+   * The media type (e.g. `image/png`), which Discord reads the file's kind
+   * from. Without it, a `Blob`'s own type, else the one the name's
+   * extension stands for (`.png` and `.apng` `image/png`, `.gif`, `.jpg`,
+   * `.jpeg`, `.webp`, `.avif`, `.json`, `.txt`, `.mp3`, `.ogg`, `.wav`,
+   * `.mp4`, `.webm`).
+   *
+   * @default {"application/octet-stream"}
+   */
   contentType?: string;
   /** Alt text (1024 characters at most). */
   description?: string;
@@ -388,21 +397,13 @@ function requestExtra(
     files.map((file, index) => ({
       id: ids[index]!,
       name: file.name,
-      type: contentType(file),
+      type: uploadContentType(file),
     })),
   );
   return { json: utf8.encode(json).length, framing };
 }
 
 const utf8 = new TextEncoder();
-
-/** The media type a file is sent with (before the `Blob` checks it). */
-function contentType(file: FileUpload): string {
-  return file.contentType ??
-    (file.data instanceof Blob && file.data.type
-      ? file.data.type
-      : "application/octet-stream");
-}
 
 /**
  * A file's content as a blob, read within `room` bytes: `refuse` makes the
@@ -415,7 +416,7 @@ async function toBlob(
   signal: AbortSignal | undefined,
   refuse: (size: number, exact: boolean) => UploadError,
 ): Promise<Blob> {
-  const type = contentType(file);
+  const type = uploadContentType(file);
   const data = file.data;
   if (data instanceof Blob) {
     if (data.size > room) throw refuse(data.size, true);

@@ -15,6 +15,14 @@ import type { Snowflake } from "../../types/gateway_payloads.ts";
 import type { Emoji } from "../../types/objects/emoji.ts";
 import type { Sticker } from "../../types/objects/sticker.ts";
 import { prepareUploads } from "../uploads.ts";
+import { mediaTypeEssence, uploadContentType } from "../_content_types.ts";
+
+/** The media types Discord takes a sticker file as (APNG is `image/png`). */
+const STICKER_TYPES: readonly string[] = [
+  "image/png",
+  "image/gif",
+  "application/json",
+];
 
 /** A pack of Nitro stickers. */
 export interface StickerPack {
@@ -41,9 +49,11 @@ export interface StickerPack {
  *
  * @param rest The REST client.
  * @param guildId The guild.
- * @param sticker Name (2-30 characters), description, tags and the PNG, APNG, GIF or Lottie JSON file (512 KiB at most).
+ * @param sticker Name (2-30 characters), description, tags and the PNG, APNG, GIF or Lottie JSON file (512 KiB at most). The file's `contentType` defaults to its `Blob`'s type, else its name's extension's (`.png` and `.apng` `image/png`, `.gif` `image/gif`, `.json` `application/json`).
  * @param options Signal, audit-log reason.
  * @returns The sticker.
+ * @throws {TypeError} A file whose type is not `image/png`, `image/gif` or
+ *   `application/json` (nothing is sent).
  */
 export async function createGuildSticker(
   rest: RestClient,
@@ -56,13 +66,22 @@ export async function createGuildSticker(
   },
   options: AuditedRouteOptions = {},
 ): Promise<Sticker> {
-  const [prepared] = await prepareUploads([{
+  const file = {
     name: sticker.file.name,
     data: sticker.file.data,
     ...(sticker.file.contentType
       ? { contentType: sticker.file.contentType }
       : {}),
-  }], { maxSize: 512 * 1024 });
+  };
+  // Discord takes the sticker's format from the part's type, and answers
+  // any other with 50046 Invalid Asset once the file was uploaded.
+  const type = mediaTypeEssence(uploadContentType(file));
+  if (!STICKER_TYPES.includes(type)) {
+    throw new TypeError(
+      `Cannot create guild sticker as 'file' must be PNG, APNG, GIF or Lottie JSON, sent as image/png, image/gif or application/json (give 'contentType', or a name ending in .png, .apng, .gif or .json): current type '${type}'`,
+    );
+  }
+  const [prepared] = await prepareUploads([file], { maxSize: 512 * 1024 });
   const form = new FormData();
   form.append("name", sticker.name);
   form.append("description", sticker.description);

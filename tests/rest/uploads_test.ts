@@ -69,8 +69,8 @@ Deno.test("uploads from bytes, Blob, File, string and stream become files[n] wit
       ["files[0]", "a.bin", "application/octet-stream"],
       ["files[1]", "b.txt", "text/plain"],
       ["files[2]", "c.png", "image/png"],
-      ["files[3]", "d.txt", "application/octet-stream"],
-      ["files[4]", "e.txt", "application/octet-stream"],
+      ["files[3]", "d.txt", "text/plain"],
+      ["files[4]", "e.txt", "text/plain"],
     ],
   );
   assert.deepEqual([...request.files![0]!.data], [1, 2, 3]);
