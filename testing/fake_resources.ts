@@ -247,6 +247,22 @@ function decodeEmoji(segment: string): string | undefined {
   }
 }
 
+/**
+ * A reaction route's emoji as the fake stores it, or `undefined` where
+ * Discord answers 10014 Unknown Emoji: its docs take a URL-encoded Unicode
+ * emoji or name:id (a bare name such as `thumbsup` is neither). Beside the
+ * RGI set: a lone regional indicator (poll bots' 🇦 🇧 …) and a pictograph
+ * or keycap without its U+FE0F, which bots send and Discord takes.
+ */
+function reactionEmoji(segment: string): string | undefined {
+  const emoji = decodeEmoji(segment);
+  if (emoji === undefined) return undefined;
+  const valid = emoji.includes(":")
+    ? /^[\w~-]{2,32}:\d+$/.test(emoji)
+    : UNICODE_REACTION.test(emoji);
+  return valid ? emoji : undefined;
+}
+
 /** A stored emoji (`name` or `name:id`) as a reaction event names it. */
 function emojiObject(emoji: string): { id: string | null; name: string } {
   const [name, id] = emoji.split(":");
@@ -764,14 +780,21 @@ export class FakeResources {
       [
         "GET",
         re(`${C}${M}/reactions/([^/]+)`),
-        ({ match }) =>
+        ({ match, query }) =>
           this.#withMessage(match[1]!, match[2]!, (message) => {
-            const emoji = decodeEmoji(match[3]!);
+            const emoji = reactionEmoji(match[3]!);
             if (emoji === undefined) return unknown.emoji();
-            const users = this.#reactions.get(message.id)?.get(emoji) ??
-              new Set<string>();
+            const limit = Number(query.get("limit") ?? 25);
+            const refusal = badLimit(limit, 100) ?? badCursor(query, ["after"]);
+            if (refusal) return refusal;
+            // Discord pages the users by id, `after` the last one seen.
+            const after = BigInt(query.get("after") || 0);
+            const users = [...this.#reactions.get(message.id)?.get(emoji) ?? []]
+              .filter((id) => BigInt(id) > after)
+              .sort((a, b) => BigInt(a) < BigInt(b) ? -1 : 1);
             return ok(
-              [...users].map((id) => this.#users.get(id)).filter(Boolean),
+              users.slice(0, limit).map((id) => this.#users.get(id))
+                .filter(Boolean),
             );
           }),
       ],
@@ -794,7 +817,7 @@ export class FakeResources {
         re(`${C}${M}/reactions/([^/]+)`),
         ({ match }) =>
           this.#withMessage(match[1]!, match[2]!, (message) => {
-            const emoji = decodeEmoji(match[3]!);
+            const emoji = reactionEmoji(match[3]!);
             if (emoji === undefined) return unknown.emoji();
             this.#reactions.get(message.id)?.delete(emoji);
             this.#syncReactions(message);
@@ -1873,16 +1896,8 @@ export class FakeResources {
     add: boolean,
   ): FakeReply {
     return this.#withMessage(channelId, messageId, (message) => {
-      const emoji = decodeEmoji(rawEmoji);
+      const emoji = reactionEmoji(rawEmoji);
       if (emoji === undefined) return unknown.emoji();
-      // Discord's docs: a URL-encoded Unicode emoji or name:id, else 10014
-      // (a bare name such as `thumbsup` is neither). Beside the RGI set: a
-      // lone regional indicator (poll bots' 🇦 🇧 …) and a pictograph or
-      // keycap without its U+FE0F, which bots send and Discord takes.
-      const valid = emoji.includes(":")
-        ? /^[\w~-]{2,32}:\d+$/.test(emoji)
-        : UNICODE_REACTION.test(emoji);
-      if (!valid) return unknown.emoji();
       let byEmoji = this.#reactions.get(message.id);
       if (!byEmoji) this.#reactions.set(message.id, byEmoji = new Map());
       let users = byEmoji.get(emoji);
