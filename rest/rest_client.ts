@@ -3,16 +3,15 @@
  *
  * The options and their checks (`client_options.ts`), the retry policy
  * (`_request_policy.ts`), the request I/O (`_request_io.ts`), what an
- * attempt comes to (`_outcome.ts`) and the bytes held across answers
- * (`_response_budget.ts`) live apart; what is left is the client's state
- * (buckets, the global limit, the invalid-request guard) and the few
- * methods the library itself needs (the gateway URL, replies, interaction
- * callbacks), documented with examples. Every other route is a function in
- * `api/`.
+ * attempt comes to (`_outcome.ts`), the bytes held across answers
+ * (`_response_budget.ts`) and the limiter's logging (`_client_limiter.ts`)
+ * live apart; what is left is the client's state (buckets, the global
+ * limit, the invalid-request guard) and the few methods the library itself
+ * needs (the gateway URL, replies, interaction callbacks), documented with
+ * examples. Every other route is a function in `api/`.
  *
  * @module
  */
-import { getLogger } from "@logtape/logtape";
 import type { Scheduler } from "../base/scheduler.ts";
 import {
   type Attempted,
@@ -34,10 +33,10 @@ import {
   type RetryPolicy,
   type ServerErrorRetry,
 } from "./_request_policy.ts";
-import {
-  type AttemptResult,
+import type {
+  AttemptResult,
   RateLimiter,
-  type RateLimitView,
+  RateLimitView,
 } from "./rate_limiter.ts";
 import {
   type HttpMethod,
@@ -59,7 +58,6 @@ import type {
   RestMessage,
 } from "./payloads.ts";
 
-import { getVisibleLogger } from "../base/visible_logger.ts";
 import { multipartBody, prepareUploads } from "./uploads.ts";
 import { RequestRefusals } from "./invalid_requests.ts";
 import {
@@ -82,8 +80,7 @@ import {
   type InteractionResponseOptions,
 } from "./_interaction_callback.ts";
 import { CallbackWindow, lateRetry, waitChecks } from "./_callback_window.ts";
-
-const logger = getLogger(["disruption", "rest"]);
+import { clientLimiter } from "./_client_limiter.ts";
 
 export {
   DEFAULT_BASE_URL,
@@ -194,30 +191,7 @@ export class RestClient {
       this.#scheduler,
       options.invalidRequestLimit,
     );
-    this.#limiter = new RateLimiter({
-      scheduler: this.#scheduler,
-      ...(options.globalLimit === undefined
-        ? {}
-        : { globalLimit: options.globalLimit }),
-      onEvent: (event) => {
-        if (event.type === "global_pause") {
-          logger.warn(
-            "Global rate limit ({scope}) hit: every request under it waits {ms} ms",
-            { scope: event.scope, ms: event.duration },
-          );
-        } else if (event.type === "cloudflare_pause") {
-          getVisibleLogger(["disruption", "rest"]).warn(
-            "{route} was answered 429 by Cloudflare, not by Discord's rate limits (no retry_after, no X-RateLimit-* headers): the IP is restricted after too many invalid requests (401/403/429; Discord allows 10,000 in 10 minutes). Every request of this client waits {ms} ms, then one goes first to see whether the restriction is over (interaction callbacks fail meanwhile: they cannot wait), and such 429s are not retried; this is said at most once a minute. Check for requests failing again and again with 401, 403 or 429 (a bad token, missing permissions, rate limits not waited for), here or in other processes on this IP",
-            { route: event.route, ms: event.duration },
-          );
-        } else {
-          logger.debug("Route {route} uses bucket {bucket}", {
-            route: event.route,
-            bucket: event.bucket,
-          });
-        }
-      },
-    });
+    this.#limiter = clientLimiter(this.#scheduler, options.globalLimit);
   }
 
   /**
@@ -654,6 +628,33 @@ export class RestClient {
       "POST",
       webhook(applicationId, interactionToken),
       { ...callOptions(options, "upload"), body },
+      true,
+    );
+  }
+
+  /**
+   * Get a follow-up message (sent as its siblings are: without the bot
+   * token, outside the global limit).
+   *
+   * @typeParam T The message type to return.
+   * @param applicationId The application.
+   * @param interactionToken The interaction's token.
+   * @param messageId The follow-up message.
+   * @param options Signal.
+   * @returns The message.
+   */
+  async getFollowupMessage<T = RestMessage>(
+    applicationId: string,
+    interactionToken: string,
+    messageId: string,
+    options: RouteOptions = {},
+  ): Promise<T> {
+    return await this.#request<T>(
+      "GET",
+      `${webhook(applicationId, interactionToken)}/messages/${
+        id("messageId", messageId)
+      }`,
+      callOptions(options, "plain"),
       true,
     );
   }
