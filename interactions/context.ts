@@ -10,6 +10,7 @@ import {
   realScheduler,
   type Scheduler,
 } from "../base/scheduler.ts";
+import { ForwardClock } from "../base/forward_clock.ts";
 import type { CallOptions, RestClient } from "../rest/rest_client.ts";
 import type {
   EditWebhookMessageBody,
@@ -113,7 +114,10 @@ export interface InteractionContextOptions {
   /**
    * When the interaction arrived, on `scheduler`'s clock: every deadline
    * counts from it (the HTTP endpoint passes when the request came in,
-   * before its body was read).
+   * before its body was read). It is read against `scheduler.now()` once,
+   * when the context is created; the time after that is measured on a
+   * clock no step of the wall clock moves (an NTP step while the handler
+   * runs changes no verdict).
    *
    * @default {scheduler.now() when the context is created}
    */
@@ -170,6 +174,12 @@ export class InteractionContext {
   readonly rest: RestClient;
   readonly #respond: InitialResponder;
   readonly #scheduler: Scheduler;
+  /**
+   * The deadlines' clock: a step of the wall clock while the handler runs
+   * (NTP, a resumed VM) refused answers Discord took, or took late ones.
+   */
+  readonly #clock: ForwardClock;
+  /** When the interaction arrived, on `#clock`. */
   readonly #received: number;
   /** Ms after `#received` an initial response is taken. */
   readonly #deadline: number;
@@ -203,7 +213,12 @@ export class InteractionContext {
     this.interaction = interaction;
     this.rest = options.rest;
     this.#scheduler = options.scheduler ?? realScheduler;
-    this.#received = options.received ?? this.#scheduler.now();
+    this.#clock = new ForwardClock(this.#scheduler);
+    const now = this.#clock.now();
+    // The age it came with, read on the scheduler's clock as given.
+    this.#received = options.received === undefined
+      ? now
+      : now - (this.#scheduler.now() - options.received);
     const state = options.state ?? "pending";
     if (!["pending", "deferred", "answered"].includes(state)) {
       throw new TypeError(
@@ -533,7 +548,7 @@ export class InteractionContext {
         `Interaction ${this.interaction.id} was already ${this.#state}; use followUp() or editOriginal()`,
       );
     }
-    const age = this.#scheduler.now() - this.#received;
+    const age = this.#clock.now() - this.#received;
     if (age >= this.#deadline) {
       throw new InteractionError(
         "token_expired",
@@ -624,7 +639,7 @@ export class InteractionContext {
 
   /** Throws when the interaction's token no longer works for webhooks. */
   #checkToken(): void {
-    const age = this.#scheduler.now() - this.#received;
+    const age = this.#clock.now() - this.#received;
     if (this.#state === "pending" && age >= this.#deadline) {
       throw new InteractionError(
         "token_expired",

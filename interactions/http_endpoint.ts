@@ -14,6 +14,7 @@ import {
   type Scheduler,
 } from "../base/scheduler.ts";
 import { errorText } from "../base/error_text.ts";
+import { ForwardClock } from "../base/forward_clock.ts";
 import { assertIntegerOption, shown } from "../base/option_checks.ts";
 import { optionKeys } from "../base/option_keys.ts";
 import { normalizeBotToken } from "../base/bot_token.ts";
@@ -421,6 +422,10 @@ export function interactionsEndpoint(
   // Its component waits go on whether an attached Client runs or not.
   servedOverHttp(options.router);
   const scheduler = options.scheduler ?? realScheduler;
+  // The deadlines' clock: Discord's 3 s are real time, and a step of the
+  // wall clock (NTP, a resumed VM) while a request is served must not
+  // refuse an answer Discord takes, nor take one it dropped.
+  const forward = new ForwardClock(scheduler);
   const maxAge = options.maxAge ?? 300;
   const clock = options.clock ?? Date.now;
   const deadline = options.answerDeadline ?? 3000;
@@ -558,7 +563,7 @@ export function interactionsEndpoint(
   ): Promise<Response> => {
     // Discord's 3 s run from when it sent the request: every deadline
     // (the body's, the answer's, the context's) counts from its arrival.
-    const arrived = scheduler.now();
+    const arrived = forward.now();
     for (const log of refusals) log.settle();
     if (request.method !== "POST") {
       return text(405, "Method Not Allowed", { allow: "POST" });
@@ -632,7 +637,7 @@ export function interactionsEndpoint(
           { id: shown(interaction.id), deadline },
         );
         finish(text(500, "The interaction was not answered in time"));
-      }, deadline - (scheduler.now() - arrived));
+      }, deadline - (forward.now() - arrived));
       // Discord takes an initial response only within its 3 s, so the
       // deadline spares a callback only once it has left. One still waiting
       // in the REST client (a bucket's or a 429's wait, a Cloudflare pause,
@@ -671,7 +676,8 @@ export function interactionsEndpoint(
       };
       options.router.handle(interaction, {
         rest: options.rest,
-        received: arrived,
+        // On the router's clock as of now: the context counts the rest.
+        received: forward.toScheduler(arrived),
         answerDeadline: deadline,
         respond: async (
           response: InteractionResponseBody,
@@ -693,7 +699,7 @@ export function interactionsEndpoint(
             callback = controller;
             check = scheduler.setTimeout(
               watchCallback,
-              Math.max(0, limit - (scheduler.now() - arrived)),
+              Math.max(0, limit - (forward.now() - arrived)),
             );
             try {
               await options.rest.createInteractionResponse(
@@ -730,7 +736,7 @@ export function interactionsEndpoint(
             await delivered(
               completed!,
               scheduler,
-              Math.max(deadline, ANSWER_DEADLINE) - (scheduler.now() - arrived),
+              Math.max(deadline, ANSWER_DEADLINE) - (forward.now() - arrived),
               shown(interaction.id),
             );
           }

@@ -53,6 +53,7 @@ import {
   target,
 } from "./_routing.ts";
 import { initialFailure } from "./_initial_failure.ts";
+import { Arrivals } from "./_arrivals.ts";
 import {
   answerStale,
   assertStaleReply,
@@ -276,7 +277,7 @@ export class InteractionRouter {
    * turn behind the shard's other listeners. Clicks in it were offered the
    * waiters then: at their turn they go to the routes only.
    */
-  readonly #arrived = new WeakMap<Interaction, number>();
+  readonly #arrivals: Arrivals;
 
   /**
    * Create an empty router.
@@ -296,6 +297,7 @@ export class InteractionRouter {
       ? DEFAULT_STALE_REPLY
       : options.staleReply;
     this.#scheduler = options.scheduler ?? realScheduler;
+    this.#arrivals = new Arrivals(this.#scheduler);
     this.#onError = options.onError;
     // Capped as the context caps it: past 3 s its answer is refused.
     this.#deadline = Math.min(
@@ -473,7 +475,7 @@ export class InteractionRouter {
     );
     const offRoutes = source.on("INTERACTION_CREATE", (interaction, ctx) => {
       if (this.#awaited.has(interaction)) return;
-      const received = this.#arrived.get(interaction);
+      const received = this.#arrivals.received(interaction);
       this.handle(interaction, { rest: ctx.rest, received })
         .catch(reportRefused);
     });
@@ -592,9 +594,7 @@ export class InteractionRouter {
    */
   #onArrival(interaction: Interaction, rest: RestClient): void {
     const received = this.#scheduler.now();
-    if (interaction !== null && typeof interaction === "object") {
-      this.#arrived.set(interaction, received);
-    }
+    this.#arrivals.mark(interaction);
     if (this.#collectors.size === 0) return;
     const routed = arrivedClick(interaction);
     if (routed === undefined) return;
@@ -643,6 +643,7 @@ export class InteractionRouter {
     const { label, run } = found;
     const now = this.#scheduler.now();
     const received = options.received ?? now;
+    const running = this.#arrivals.since(); // real time, as Discord's 3 s
     const deadline = Math.min(
       this.#deadline,
       options.answerDeadline ?? this.#deadline,
@@ -678,7 +679,7 @@ export class InteractionRouter {
     ctx.acknowledged.then(() => this.#scheduler.clearTimeout(timer));
     try {
       await run();
-      returned = this.#scheduler.now() - received;
+      returned = now - received + running();
       // Its send failed after the deadline, and the handler swallowed that.
       if (sending && ctx.state === "pending") throw late();
     } catch (error) {
@@ -741,7 +742,7 @@ export class InteractionRouter {
       case 3: {
         const routed = component(interaction);
         // Offered at arrival already: a wait started since came after it.
-        const waiter = this.#arrived.has(interaction)
+        const waiter = this.#arrivals.has(interaction)
           ? undefined
           : this.#collectors.collect(routed, ctx);
         // Buttons are type 2, selects 3 and 5-8; another (or none) has no
