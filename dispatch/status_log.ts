@@ -10,6 +10,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
+import { ForwardClock } from "../base/forward_clock.ts";
 import type { RestClient } from "../rest/rest_client.ts";
 import {
   delay,
@@ -44,13 +45,21 @@ export class StatusLog {
   readonly #interval: number;
   #lines: string[] = [];
   readonly #scheduler: Scheduler;
+  /**
+   * The spacing's clock: on the wall clock, a step back held every post
+   * for the size of the step (and dropped lines meanwhile).
+   */
+  readonly #clock: ForwardClock;
   #timer: TimerId | undefined;
   /** Messages ready to post, oldest first. */
   #waiting: string[] = [];
   /** Lines dropped since the last post that said so. */
   #dropped = 0;
   #posting: Promise<void> | undefined;
-  /** When the last post began (the next waits an interval from it). */
+  /**
+   * When the last post began, on `#clock` (the next waits an interval
+   * from it).
+   */
   #lastPost = -Infinity;
   /** Closing: what is left goes out without waiting for its turn. */
   #closing = false;
@@ -75,6 +84,7 @@ export class StatusLog {
     interval = 5_000,
   ) {
     this.#scheduler = scheduler;
+    this.#clock = new ForwardClock(scheduler);
     this.#rest = rest;
     this.#channelId = channelId;
     this.#interval = interval;
@@ -170,10 +180,14 @@ export class StatusLog {
     while (this.#waiting.length > 0 && !this.#abort.signal.aborted) {
       // One message per interval: a burst's messages wait their turn (and
       // gather the lines that come meanwhile) instead of going out at once.
-      const wait = this.#lastPost + this.#interval - this.#scheduler.now();
+      const turn = this.#lastPost + this.#interval;
+      const wait = turn - this.#clock.now();
       if (wait > 0 && !this.#closing) {
         try {
           await delay(this.#scheduler, wait, this.#hurry.signal);
+          // The timer measured the wait: a step back during it is no reason
+          // to wait again.
+          this.#clock.reached(turn);
         } catch {
           // Closing: the rest goes out now.
         }
@@ -187,7 +201,7 @@ export class StatusLog {
         content = `${note}\n${content}`;
         this.#dropped = 0;
       }
-      this.#lastPost = this.#scheduler.now();
+      this.#lastPost = this.#clock.now();
       try {
         // No pings: a guild named "@everyone" or "<@&role>" is only text.
         await this.#rest.createMessage(this.#channelId, {
