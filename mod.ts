@@ -154,6 +154,7 @@ export {
   MemoryIdentifyQueue,
   type MemoryIdentifyQueueOptions,
   MemorySessionStore,
+  OtherBotSessionsError,
   type RawShardDispatch,
   realScheduler,
   type ResumableSession,

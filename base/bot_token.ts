@@ -2,6 +2,7 @@
 // trailing newline (`$(cat token)`, a CRLF .env file) or with the `Bot `
 // prefix of the Authorization header; REST and the gateway must send the
 // same token, or one accepts what the other calls invalid (close 4004).
+import { isSnowflake } from "./snowflake.ts";
 
 /**
  * `token` without surrounding whitespace or a leading `Bot ` prefix. What
@@ -126,4 +127,36 @@ export function assertTokenOption(what: string, token: unknown): string {
     );
   }
   return assertBotToken(what, token);
+}
+
+/**
+ * The bot user id a token is for, from its first dot-separated part (the
+ * base64 of the id, the same across token resets), or `undefined` when
+ * that part is no user id (a test's `"fake-token"`). Known without a
+ * network call: a fleet's prefix and a saved session record their bot by
+ * it, so another bot's token is refused on them.
+ *
+ * @param token The bot token (a `Bot ` prefix and whitespace allowed).
+ * @returns The id, or `undefined`.
+ *
+ * @example Usage
+ * ```ts
+ * import { botIdOfToken } from "./bot_token.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(botIdOfToken("MTIzNDU2Nzg5MDEyMzQ1Njc4.x.y"), "123456789012345678");
+ * assert.equal(botIdOfToken("fake-token"), undefined);
+ * ```
+ */
+export function botIdOfToken(token: string): string | undefined {
+  const first = normalizeBotToken(token).split(".")[0]!;
+  const base64 = first.replaceAll("-", "+").replaceAll("_", "/");
+  if (base64 === "" || /[^A-Za-z0-9+/=]/.test(base64)) return undefined;
+  try {
+    const padded = base64.padEnd(Math.ceil(base64.length / 4) * 4, "=");
+    const id = atob(padded);
+    return isSnowflake(id) ? id : undefined;
+  } catch {
+    return undefined; // not base64 at all
+  }
 }

@@ -36,6 +36,7 @@ import {
   type TimerId,
 } from "../base/scheduler.ts";
 import { ShardManager } from "../gateway/shard_manager.ts";
+import { botIdOfToken } from "../base/bot_token.ts";
 import type { Shard, ShardStateChange } from "../gateway/shard.ts";
 import type { ShardStatus } from "../gateway/shard_state.ts";
 import { MetricsServer } from "./metrics_server.ts";
@@ -368,6 +369,9 @@ export class DispatchService {
    * @returns When the shards are connecting (not when they are ready), or
    *   when a {@linkcode DispatchService.close} called meanwhile stopped it.
    * @throws {ConfigError} A shard range that does not fit the shard count.
+   * @throws {Error} An `OtherBotSessionsError` (the gateway entry's) when
+   *   Redis holds another bot's sessions of these shards (both bots known
+   *   from their tokens): no shard connects.
    */
   start(): Promise<void> {
     return this.#started ??= this.#startOnce();
@@ -1176,6 +1180,8 @@ export class DispatchService {
       shardIds: this.#shardIds,
       shardCount: this.#shardCount,
       now: this.#scheduler.now(),
+      intents: this.config.intents,
+      botId: botIdOfToken(this.config.token),
     });
   }
 
@@ -1213,6 +1219,9 @@ export class DispatchService {
           sequence: confirmed.sequence,
           resumeUrl: shard.resumeUrl,
           savedAt: now,
+          // A restart with other intents, or another bot, must not resume it.
+          intents: this.config.intents,
+          botId: botIdOfToken(this.config.token),
         });
       }
       statuses.push({

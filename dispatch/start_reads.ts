@@ -15,6 +15,11 @@ import { type Scheduler, settlesWithin } from "../base/scheduler.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import type { SavedSession } from "../gateway/saved_session.ts";
 import { DEFAULT_SESSION_MAX_AGE } from "../gateway/session_store.ts";
+import {
+  type IntentsChange,
+  otherBotSessions,
+  sayIntentsChanged,
+} from "../gateway/_session_identity.ts";
 
 const logger = getLogger(["disruption", "dispatch"]);
 const visible = getVisibleLogger(["disruption", "dispatch"]);
@@ -101,24 +106,36 @@ export interface UsableSessionsOptions {
   /** Now, on the service's clock: sessions too old to resume are left out. */
   now: number;
   /**
-   * Counts each session left out as too old (`dispatch_sessions_lost`):
-   * its shard identifies, and the events after its sequence are lost.
+   * The service's intents: sessions identified with others are left out
+   * (a RESUME keeps a session's intents).
+   */
+  intents?: number;
+  /** The bot of the service's token, if known: see `botIdOfToken`. */
+  botId?: string | undefined;
+  /**
+   * Counts each session left out as too old or identified with other
+   * intents (`dispatch_sessions_lost`): its shard identifies, and the
+   * events after its sequence are lost.
    */
   lost?: { inc(): void };
 }
 
 /**
  * The saved sessions worth a RESUME: this process's shards', identified
- * with the same shard count, not too old (one too old is said on stderr
- * and counted as lost: a silent skip lost its events unsaid). None when
+ * with the same shard count and intents, not too old (one too old is said
+ * on stderr and counted as lost: a silent skip lost its events unsaid;
+ * those of other intents are said once and counted too). None when
  * the store fails or
  * does not answer in time (said; the shards identify) or the service is
  * closing.
  *
  * @param store Where the sessions are saved.
  * @param reads The start's waits.
- * @param options The service's shards, shard count and clock.
+ * @param options The service's shards, shard count, intents, bot and clock.
  * @returns The sessions, by shard.
+ * @throws {OtherBotSessionsError} When a session of this process's shards
+ *   is another bot's (both known): the start must not resume, nor save
+ *   over, that bot's sessions.
  */
 export async function loadUsableSessions(
   store: { loadAll(): Promise<SavedSession[]> },
@@ -126,7 +143,9 @@ export async function loadUsableSessions(
   options: UsableSessionsOptions,
 ): Promise<Map<number, SavedSession>> {
   const usable = new Map<number, SavedSession>();
-  const { shardCount, now } = options;
+  const { shardCount, now, intents, botId } = options;
+  const changes: IntentsChange[] = [];
+  let refusal;
   try {
     const wanted = new Set(options.shardIds);
     let otherCount: number | undefined;
@@ -137,8 +156,9 @@ export async function loadUsableSessions(
       "every shard identifies",
     );
     if (!answered) return usable;
-    for (const session of await loading) {
-      if (!wanted.has(session.shardId)) continue;
+    const loaded = (await loading).filter((s) => wanted.has(s.shardId));
+    refusal = otherBotSessions(loaded, () => botId);
+    for (const session of refusal ? [] : loaded) {
       if (session.shardCount !== shardCount) {
         otherCount = session.shardCount;
         continue;
@@ -163,8 +183,17 @@ export async function loadUsableSessions(
         );
         continue;
       }
+      if (
+        session.intents !== undefined && intents !== undefined &&
+        session.intents !== intents
+      ) {
+        options.lost?.inc();
+        changes.push({ saved: session.intents, intents });
+        continue;
+      }
       usable.set(session.shardId, session);
     }
+    sayIntentsChanged(changes);
     if (otherCount !== undefined) {
       logger.info(
         "Saved sessions are for {saved} shards, not {total}; identifying",
@@ -176,6 +205,7 @@ export async function loadUsableSessions(
       message: errorText(error),
     });
   }
+  if (refusal) throw refusal;
   return usable;
 }
 

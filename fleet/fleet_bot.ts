@@ -18,7 +18,7 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { getVisibleLogger } from "../base/visible_logger.ts";
-import { normalizeBotToken } from "../base/bot_token.ts";
+import { botIdOfToken } from "../base/bot_token.ts";
 import { isSnowflake } from "../base/snowflake.ts";
 import { isRecord } from "../base/is_record.ts";
 import type { RedisConnection } from "../redis/connection.ts";
@@ -31,25 +31,8 @@ import { OtherBotError } from "./other_bot_error.ts";
 const logger = getLogger(["disruption", "fleet"]);
 const visible = getVisibleLogger(["disruption", "fleet"]);
 
-/**
- * The bot user id a token is for, from its first dot-separated part (the
- * base64 of the id), or `undefined` when that part is no user id.
- *
- * @param token The bot token (a `Bot ` prefix and whitespace allowed).
- * @returns The id, or `undefined`.
- */
-export function botIdOfToken(token: string): string | undefined {
-  const first = normalizeBotToken(token).split(".")[0]!;
-  const base64 = first.replaceAll("-", "+").replaceAll("_", "/");
-  if (base64 === "" || /[^A-Za-z0-9+/=]/.test(base64)) return undefined;
-  try {
-    const padded = base64.padEnd(Math.ceil(base64.length / 4) * 4, "=");
-    const id = atob(padded);
-    return isSnowflake(id) ? id : undefined;
-  } catch {
-    return undefined; // not base64 at all
-  }
-}
+// Moved to base/ (saved sessions record their bot too); kept reachable here.
+export { botIdOfToken } from "../base/bot_token.ts";
 
 /** The bot a fleet's prefix belongs to, and whether this process is it. */
 export class FleetBot {

@@ -26,11 +26,7 @@ import {
   settlesWithin,
   type TimerId,
 } from "../base/scheduler.ts";
-import {
-  isSessionUsable,
-  type SavedSession,
-  type SessionStore,
-} from "./session_store.ts";
+import type { SavedSession, SessionStore } from "./session_store.ts";
 import {
   deleteSessions,
   stillSaved,
@@ -39,7 +35,15 @@ import {
 } from "./_stored_sessions.ts";
 import type { Shard } from "./shard.ts";
 import type { ShardStatus } from "./shard_state.ts";
-import { type ResumePoint, savedSequence } from "./resume_point.ts";
+import type { ResumePoint } from "./resume_point.ts";
+import type { OtherBotSessionsError } from "./errors.ts";
+import {
+  otherBotSessionsOf,
+  restoreUsable,
+  sessionsOf,
+} from "./_session_identity.ts";
+
+export { restoreUsable, sessionsOf } from "./_session_identity.ts";
 
 // The manager's categories: these lines are the manager's.
 const logger = getLogger(["disruption", "gateway", "manager"]);
@@ -194,6 +198,8 @@ export class ManagerSessions {
   #forgetQueued = false;
   /** What this process last asked the store to save, by shard. */
   #saved = new Map<number, SavedSession>();
+  /** Why the last start was refused: the store holds another bot's sessions. */
+  #otherBot: OtherBotSessionsError | undefined;
 
   /**
    * Keep a manager's sessions; nothing is loaded or saved until asked.
@@ -303,11 +309,17 @@ export class ManagerSessions {
 
   /**
    * Hand each idle or closed shard its saved session when it is usable (not
-   * stale, same shard count); a running shard keeps its live one.
+   * stale, same shard count and intents); a running shard keeps its live
+   * one. None when a session is another bot's: the start is refused, and
+   * the close after it leaves the store as it is (it is that bot's).
    *
    * @param saved What {@linkcode ManagerSessions.load} returned.
+   * @throws {OtherBotSessionsError} When a saved session of a shard run
+   *   here is another bot's than its token's.
    */
   restore(saved: readonly SavedSession[]): void {
+    this.#otherBot = otherBotSessionsOf(this.#shards, saved);
+    if (this.#otherBot) throw this.#otherBot;
     restoreUsable(
       this.#shards,
       saved,
@@ -466,6 +478,8 @@ export class ManagerSessions {
    * @returns Whether the store did it.
    */
   async close(resumable: boolean): Promise<boolean> {
+    // Refused at start: the sessions are another bot's, for it to resume.
+    if (this.#otherBot) return true;
     const store = this.#store;
     const now = this.#scheduler.now();
     this.#heldSince.clear();
@@ -682,118 +696,4 @@ async function within<T>(
     );
   }
   return await answer;
-}
-
-/**
- * The sessions of `shards` as they stand, dated `savedAt`: what a save
- * writes, and what a resumable close leaves for a restart in the process.
- * Each is at the last sequence received, or before the first event a
- * consumer has not finished with (`points`): saved past it, a crash lost
- * that event and those after it (the next process resumed after them, and
- * Discord never sent them again).
- *
- * @param shards The shards, by ID.
- * @param shardCount Their shard count.
- * @param savedAt The time to date them with.
- * @param points What the consumers of the shards' events need replayed.
- * @returns One session per shard that has one.
- */
-export function sessionsOf(
-  shards: ReadonlyMap<number, Shard>,
-  shardCount: number,
-  savedAt: number,
-  points: Iterable<ResumePoint> = [],
-): SavedSession[] {
-  const sessions: SavedSession[] = [];
-  for (const shard of shards.values()) {
-    const session = shard.session;
-    if (!session) continue;
-    sessions.push({
-      shardId: shard.id,
-      shardCount,
-      sessionId: session.sessionId,
-      sequence: savedSequence(shard, session.sequence, points),
-      resumeUrl: session.resumeUrl,
-      savedAt,
-    });
-  }
-  return sessions;
-}
-
-/**
- * Hand each idle or closed shard of `shards` its saved session when it is
- * usable at `now` (not stale, same shard count) and not older than the one
- * the shard holds; a running shard (start() called again) keeps its live
- * one.
- *
- * A shard closed resumably keeps its session, and a store may hold an older
- * copy of it (a save at close that failed, a session replaced after op 9
- * while saves failed): taken from the store, it replayed events already
- * delivered, or resumed a dead session and cost a session start. The held
- * one gives way to another session saved after `heldSince` (another
- * process ran the shard meanwhile), and to the same session only further
- * on than both its sequence and the one it had received (`heldReceived`):
- * the held one may have been set back on purpose (a Client's resumable
- * stop that dropped handler calls resumes before their events), and the
- * store may still hold the close's save, at the sequence received, when
- * the save of the set-back one failed. Sequences, not `savedAt`, decide
- * for the same session: another process's clock may lag this one's, and
- * its copy further on then lost, replaying what it had delivered.
- *
- * @typeParam S The sessions' type, kept in the result.
- * @param shards The shards, by ID.
- * @param saved Saved sessions.
- * @param shardCount The shards' count.
- * @param now The current time (the sessions' clock).
- * @param heldSince When each shard's held session was last known current;
- * a shard missing here gives way to any usable saved session of another
- * session.
- * @param heldReceived The last sequence each shard had received in the
- * session it holds (above the one it holds when that was set back).
- * @returns The sessions handed to shards.
- */
-export function restoreUsable<S extends SavedSession>(
-  shards: ReadonlyMap<number, Shard>,
-  saved: readonly S[],
-  shardCount: number,
-  now: number,
-  heldSince?: ReadonlyMap<number, number>,
-  heldReceived?: ReadonlyMap<number, number>,
-): S[] {
-  const restored: S[] = [];
-  for (const session of saved) {
-    const shard = shards.get(session.shardId);
-    if (!shard || (shard.status !== "idle" && shard.status !== "closed")) {
-      continue;
-    }
-    if (!isSessionUsable(session, { shardCount, now })) {
-      logger.info(
-        "Shard {shardId}: the saved session is stale or for another shard count; identifying",
-        { shardId: session.shardId },
-      );
-      continue;
-    }
-    const held = shard.session;
-    const since = heldSince?.get(shard.id);
-    if (
-      held !== undefined &&
-      (held.sessionId === session.sessionId
-        ? session.sequence <=
-          Math.max(held.sequence, heldReceived?.get(shard.id) ?? 0)
-        : since !== undefined && session.savedAt <= since)
-    ) {
-      logger.info(
-        "Shard {shardId}: keeping the session it holds (sequence {sequence}) over an older saved one",
-        { shardId: shard.id, sequence: held.sequence },
-      );
-      continue;
-    }
-    shard.restore({
-      sessionId: session.sessionId,
-      sequence: session.sequence,
-      resumeUrl: session.resumeUrl,
-    });
-    restored.push(session);
-  }
-  return restored;
 }

@@ -1,5 +1,7 @@
 /**
- * The one error class the gateway raises for failures a caller acts on.
+ * The error class the gateway raises for failures a caller acts on
+ * ({@linkcode GatewayError}), and {@linkcode OtherBotSessionsError}, the
+ * refusal to start on another bot's saved sessions.
  *
  * @module
  */
@@ -112,5 +114,53 @@ export class GatewayError extends Error {
     this.shardId = options.shardId;
     this.status = options.status;
     this.retryAfter = options.retryAfter;
+  }
+}
+
+/**
+ * A `ShardManager` (a `Client`, the dispatch service) was started with a
+ * session store holding sessions saved by another bot (their `botId` is
+ * not the bot of this token). Started anyway, it offered that bot's
+ * session IDs with its own token, was refused, identified, and its
+ * sessions replaced the other bot's: that bot's next restart could resume
+ * none (its events lost, an identify spent), nothing said. Refused before
+ * any shard connects, and the store is left as it was.
+ *
+ * @example Tell it apart
+ * ```ts
+ * import { OtherBotSessionsError } from "@disruption/disruption/gateway";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new OtherBotSessionsError("111111111111111111", "222222222222222222", [0, 1]);
+ * assert.equal(error.savedBotId, "111111111111111111");
+ * assert.match(error.message, /its own session store/);
+ * ```
+ */
+export class OtherBotSessionsError extends Error {
+  /** The user id of the bot whose sessions the store holds. */
+  readonly savedBotId: string;
+  /** The user id of the bot this process's token is for. */
+  readonly botId: string;
+  /** The shards whose saved session is the other bot's. */
+  readonly shardIds: readonly number[];
+
+  /**
+   * Make the error.
+   *
+   * @param savedBotId The bot the saved sessions are of.
+   * @param botId The bot of this process's token.
+   * @param shardIds The shards whose saved session is the other bot's.
+   */
+  constructor(savedBotId: string, botId: string, shardIds: readonly number[]) {
+    const shards = shardIds.length > 10
+      ? `${shardIds.slice(0, 10).join(", ")} and ${shardIds.length - 10} more`
+      : shardIds.join(", ");
+    super(
+      `Cannot start the shards: the session store holds sessions of bot ${savedBotId} (shard ${shards}), and this process's token is bot ${botId}'s. Give each bot its own session store (or Redis key / KV prefix); if the store is to be bot ${botId}'s from now on, stop bot ${savedBotId}'s processes and clear it first`,
+    );
+    this.name = "OtherBotSessionsError";
+    this.savedBotId = savedBotId;
+    this.botId = botId;
+    this.shardIds = [...shardIds];
   }
 }

@@ -39,6 +39,7 @@ export {
   GatewayError,
   type GatewayErrorKind,
   type GatewayErrorOptions,
+  OtherBotSessionsError,
 } from "./errors.ts";
 export {
   HandshakeError,

@@ -10,6 +10,7 @@
  */
 import { sessionIdProblem } from "./payload_guards.ts";
 import { shown } from "../base/option_checks.ts";
+import { isSnowflake } from "../base/snowflake.ts";
 
 /** One shard's session as saved for a later RESUME. */
 export interface SavedSession {
@@ -25,6 +26,18 @@ export interface SavedSession {
   resumeUrl?: string | undefined;
   /** When the session was saved, in milliseconds since the Unix epoch. */
   savedAt: number;
+  /**
+   * The intents the session was identified with, when known (sessions
+   * saved before this field have none). A RESUME keeps a session's
+   * intents, so a process with other intents identifies instead.
+   */
+  intents?: number | undefined;
+  /**
+   * The user id of the bot whose token identified the session, when known
+   * (from the token, see `botIdOfToken`). Another bot cannot resume it: a
+   * manager refuses to start on a store holding another bot's sessions.
+   */
+  botId?: string | undefined;
 }
 
 /**
@@ -32,7 +45,9 @@ export interface SavedSession {
  * a positive integer, `shardId` an integer in `[0, shardCount)`, `sessionId`
  * a string of 1 to 512 characters of well-formed UTF-16 (READY's rule,
  * `sessionIdProblem`), `sequence` a non-negative integer, `resumeUrl` a string
- * or absent, `savedAt` a finite number. Other fields are allowed and ignored.
+ * or absent, `savedAt` a finite number, `intents` a non-negative integer or
+ * absent, `botId` a snowflake string or absent. Other fields are allowed
+ * and ignored.
  *
  * @param value The value to check.
  * @throws {TypeError} When the value or a field has the wrong type.
@@ -62,6 +77,7 @@ export function assertSavedSession(
   const session = value as Record<string, unknown>;
   const { shardId, shardCount, sessionId, sequence, resumeUrl, savedAt } =
     session;
+  assertIdentity(session);
   if (typeof shardCount !== "number") {
     throw new TypeError(
       `Cannot use session as 'shardCount' must be a number: current value 'shardCount=${
@@ -125,6 +141,32 @@ export function assertSavedSession(
   }
 }
 
+/** Check the optional `intents` and `botId` (absent in older sessions). */
+function assertIdentity(session: Record<string, unknown>): void {
+  const { intents, botId } = session;
+  if (intents !== undefined && typeof intents !== "number") {
+    throw new TypeError(
+      `Cannot use session as 'intents' must be a number or undefined: current value 'intents=${
+        shown(intents)
+      }'`,
+    );
+  }
+  if (
+    intents !== undefined && (!Number.isSafeInteger(intents) || intents < 0)
+  ) {
+    throw new RangeError(
+      `Cannot use session as 'intents' must be a non-negative integer: current value 'intents=${intents}'`,
+    );
+  }
+  if (botId !== undefined && !isSnowflake(botId)) {
+    throw new TypeError(
+      `Cannot use session as 'botId' must be a snowflake string or undefined: current value 'botId=${
+        shown(botId)
+      }'`,
+    );
+  }
+}
+
 /**
  * Check what a session store's `save` was given, before it stores any of
  * it: an array of well-formed sessions. One check for every store, so each
@@ -183,8 +225,8 @@ export const SHARD_OUT_OF_RANGE =
   "'shardId' must be an integer in [0, shardCount)";
 
 /**
- * A copy of a session with only the documented fields (and no `resumeUrl`
- * key when it is undefined), shard ID -0 made 0.
+ * A copy of a session with only the documented fields (and no `resumeUrl`,
+ * `intents` or `botId` key when it is undefined), shard ID -0 made 0.
  *
  * @param session A well-formed session.
  * @returns The copy.
@@ -199,6 +241,8 @@ export function copySession(session: SavedSession): SavedSession {
     savedAt: session.savedAt,
   };
   if (session.resumeUrl !== undefined) copy.resumeUrl = session.resumeUrl;
+  if (session.intents !== undefined) copy.intents = session.intents;
+  if (session.botId !== undefined) copy.botId = session.botId;
   return copy;
 }
 

@@ -37,10 +37,12 @@ export {
  * {@linkcode SavedSession} has `shardCount` a positive integer, `shardId`
  * an integer from 0 to `shardCount - 1`, `sessionId` a well-formed string
  * of 1 to 512 characters (what READY may carry),
- * `sequence` a non-negative integer, `resumeUrl` a string or absent, and
- * `savedAt` a finite number. Whether a loaded session is still worth a
- * RESUME (same shard count, at most 120 s old) is decided by the
- * `ShardManager`, not the store.
+ * `sequence` a non-negative integer, `resumeUrl` a string or absent,
+ * `savedAt` a finite number, `intents` a non-negative integer or absent and
+ * `botId` a snowflake string or absent; a store keeps `intents` and `botId`
+ * as it keeps the rest. Whether a loaded session is still worth a RESUME
+ * (same shard count and intents, at most 120 s old, this bot's) is decided
+ * by the `ShardManager`, not the store.
  */
 export interface SessionStore {
   /**

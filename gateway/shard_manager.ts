@@ -51,6 +51,7 @@ import {
   restoreUsable,
   sessionsOf,
 } from "./_manager_sessions.ts";
+import { withIdentity } from "./_session_identity.ts";
 import { handLimit, managerQueue } from "./_manager_pacing.ts";
 import type { ResumePoint } from "./resume_point.ts";
 import { readerPaced } from "./_unread_dispatches.ts";
@@ -430,13 +431,11 @@ export class ShardManager {
         );
       }
       // Shard validates id < count with a clear message.
-      const shard = new Shard({
-        ...shared,
-        ...shardOptions?.(id),
-        shardId: id,
-        shardCount,
-        identifyQueue: queue,
-      });
+      const own = { ...shared, ...shardOptions?.(id) };
+      const shard = withIdentity(
+        new Shard({ ...own, shardId: id, shardCount, identifyQueue: queue }),
+        own, // its saved sessions record its intents and bot
+      );
       if (shard.status === "closed") this.#closedShards++;
       shard.on("state", ({ previous, current }) => {
         if (current === "closed") this.#closedShards++;
@@ -572,7 +571,8 @@ export class ShardManager {
    *
    * @returns A promise that resolves when every shard is ready, and rejects
    * with the first shard's {@linkcode GatewayError} if one stops for good
-   * (`shard_closed` when {@linkcode ShardManager.close} is called first).
+   * (`shard_closed` when {@linkcode ShardManager.close} is called first);
+   * with an `OtherBotSessionsError` (no shard connected) on another bot's saved sessions.
    */
   start(): Promise<void> {
     // Shared: a second start() racing the first to restore the same shards

@@ -35,6 +35,8 @@ interface StoredEntry {
   resume_url?: string;
   shard_count?: number;
   saved_at?: number;
+  intents?: number;
+  bot_id?: string;
 }
 
 /** How many dropped or skipped shards a warning names; the rest it counts. */
@@ -345,8 +347,8 @@ const STORE_KEY_HINTS: Readonly<Record<string, string>> = {
  * The layout is the dispatch service's (and twilight-dispatch's)
  * `gateway_sessions`: one JSON object,
  * `{"<shard>": {"session_id", "sequence", "resume_url"}}`, to which this
- * store adds `shard_count` and `saved_at` (milliseconds since the epoch) per
- * entry; `gateway_shards` holds the shard count of the latest save. Either
+ * store adds `shard_count`, `saved_at` (milliseconds since the epoch),
+ * `intents` and `bot_id` (when known) per entry; `gateway_shards` holds the shard count of the latest save. Either
  * side reads what the other wrote: an entry without `shard_count` takes the
  * one in `gateway_shards`, one without `saved_at` loads with `savedAt` 0
  * (the dispatch service resumes it, Discord refusing it if expired; a
@@ -510,6 +512,8 @@ export class RedisSessionStore implements SessionStore {
         saved_at: session.savedAt,
       };
       if (session.resumeUrl !== undefined) entry.resume_url = session.resumeUrl;
+      if (session.intents !== undefined) entry.intents = session.intents;
+      if (session.botId !== undefined) entry.bot_id = session.botId;
       entries[String(session.shardId)] = entry;
     }
     const final = kept[kept.length - 1];
@@ -720,6 +724,13 @@ function toSession(
   };
   if (entry.resume_url !== undefined && entry.resume_url !== null) {
     session.resumeUrl = entry.resume_url;
+  }
+  // None in entries of older versions and of twilight-dispatch.
+  if (entry.intents !== undefined && entry.intents !== null) {
+    session.intents = entry.intents;
+  }
+  if (entry.bot_id !== undefined && entry.bot_id !== null) {
+    session.botId = entry.bot_id;
   }
   try {
     assertSavedSession(session);

@@ -1,0 +1,251 @@
+// A saved session records the intents it was identified with and the bot
+// of its token. A restart with other intents identifies (a RESUME keeps the
+// session's intents: the new intents' events never came), said once; a
+// restart on another bot's sessions is refused before anything connects,
+// leaving the store as it was; sessions saved without them resume as
+// before.
+import assert from "node:assert/strict";
+import { runUntilSettled } from "../_fakes/run_until.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
+import * as errors from "../../gateway/errors.ts";
+import { KvSessionStore } from "../../gateway/kv_session_store.ts";
+import {
+  assertSavedSession,
+  MemorySessionStore,
+  type SavedSession,
+} from "../../gateway/session_store.ts";
+import {
+  ShardManager,
+  type ShardManagerOptions,
+} from "../../gateway/shard_manager.ts";
+import { FakeGateway } from "../../testing/fake_gateway.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { GatewayIntent } from "../../types/intents.ts";
+
+const BOT_A = "123456789012345678";
+const BOT_B = "876543210987654321";
+
+/** A token of `botId`, as Discord writes them (base64 id first). */
+function tokenOf(botId: string): string {
+  return `${btoa(botId).replace(/=+$/, "")}.GhIjKl.mNoPqRsTuV`;
+}
+const TOKEN_A = tokenOf(BOT_A);
+const TOKEN_B = tokenOf(BOT_B);
+const SHARDS = 2;
+
+interface Scene {
+  scheduler: VirtualScheduler;
+  gateway: FakeGateway;
+  store: MemorySessionStore;
+}
+
+function scene(): Scene {
+  const scheduler = new VirtualScheduler();
+  const gateway = new FakeGateway({
+    scheduler,
+    guilds: 4,
+    maxConcurrency: SHARDS,
+    tokens: [TOKEN_A, TOKEN_B],
+  });
+  return { scheduler, gateway, store: new MemorySessionStore() };
+}
+
+function manager(
+  s: Scene,
+  options: Partial<ShardManagerOptions> = {},
+): ShardManager & { messages: number } {
+  const made = new ShardManager({
+    token: TOKEN_A,
+    intents: GatewayIntent.Guilds,
+    shardCount: SHARDS,
+    maxConcurrency: SHARDS,
+    transport: s.gateway.transport,
+    scheduler: s.scheduler,
+    random: () => 0.5,
+    sessionStore: s.store,
+    ...options,
+  }) as ShardManager & { messages: number };
+  made.messages = 0;
+  made.on("dispatch", () => made.messages++, { events: ["MESSAGE_CREATE"] });
+  return made;
+}
+
+/** One run of bot A with `intents`, closed resumably. */
+async function firstRun(s: Scene, intents: number): Promise<void> {
+  const first = manager(s, { intents });
+  await runUntilSettled(s.scheduler, first.start());
+  await first.close({ resumable: true });
+  await s.scheduler.advance(5_000);
+}
+
+function counts(s: Scene): { identifies: number; resumes: number } {
+  const log = s.gateway.log;
+  return {
+    identifies: log.filter((e) => e.type === "identify").length,
+    resumes: log.filter((e) => e.type === "resume").length,
+  };
+}
+
+/** A message in every guild; how many sessions it reached. */
+function postMessages(s: Scene): number {
+  let reached = 0;
+  for (const [n, guildId] of s.gateway.guildIds.entries()) {
+    reached += s.gateway.dispatch("MESSAGE_CREATE", {
+      id: String(10_000 + n),
+      channel_id: "1",
+      guild_id: guildId,
+      author: { id: "1300000000000000001", username: "someone" },
+      content: "hello",
+    });
+  }
+  return reached;
+}
+
+Deno.test("saved sessions record the intents and the bot they were identified with", async () => {
+  const s = scene();
+  await firstRun(s, GatewayIntent.Guilds);
+  const saved = await s.store.loadAll();
+  assert.equal(saved.length, SHARDS);
+  for (const session of saved) {
+    assert.equal(session.intents, GatewayIntent.Guilds);
+    assert.equal(session.botId, BOT_A);
+  }
+  s.gateway.close();
+});
+
+Deno.test("a restart with other intents identifies, says so once, and gets the new intents' events", async () => {
+  const s = scene();
+  await firstRun(s, GatewayIntent.Guilds);
+  const before = counts(s);
+  const intents = GatewayIntent.Guilds | GatewayIntent.GuildMessages;
+  const second = manager(s, { intents });
+  const lines = await captureStderr(() =>
+    runUntilSettled(s.scheduler, second.start())
+  );
+  const after = counts(s);
+  assert.equal(after.resumes - before.resumes, 0, "no RESUME");
+  assert.equal(after.identifies - before.identifies, SHARDS, "identified");
+  const said = lines.filter((line) => /intents/.test(line));
+  assert.equal(said.length, 1, lines.join("\n"));
+  assert.match(said[0]!, /intents 1\b/);
+  assert.match(said[0]!, /intents 513\b/);
+  assert.match(said[0]!, /not replayed/);
+  assert.equal(postMessages(s), s.gateway.guildIds.length);
+  await s.scheduler.advance(0);
+  assert.equal(second.messages, s.gateway.guildIds.length);
+  // Saved anew with the intents they run on now.
+  await second.close({ resumable: true });
+  for (const session of await s.store.loadAll()) {
+    assert.equal(session.intents, intents);
+  }
+  s.gateway.close();
+});
+
+Deno.test("a restart with the same intents still resumes, saying nothing", async () => {
+  const s = scene();
+  await firstRun(s, GatewayIntent.Guilds | GatewayIntent.GuildMessages);
+  const before = counts(s);
+  const second = manager(s, {
+    intents: GatewayIntent.Guilds | GatewayIntent.GuildMessages,
+  });
+  const lines = await captureStderr(() =>
+    runUntilSettled(s.scheduler, second.start())
+  );
+  const after = counts(s);
+  assert.equal(after.resumes - before.resumes, SHARDS);
+  assert.equal(after.identifies - before.identifies, 0);
+  assert.deepEqual(lines, []);
+  await second.close();
+  s.gateway.close();
+});
+
+Deno.test("a session saved without intents or bot (an older version) resumes as before", async () => {
+  const s = scene();
+  await firstRun(s, GatewayIntent.Guilds);
+  const old = (await s.store.loadAll()).map((
+    { intents: _i, botId: _b, ...rest },
+  ) => rest);
+  const oldStore = new MemorySessionStore(old);
+  assert.ok((await oldStore.loadAll()).every((x) => !("intents" in x)));
+  const before = counts(s);
+  const second = manager(s, {
+    intents: GatewayIntent.Guilds | GatewayIntent.GuildMessages,
+    sessionStore: oldStore,
+  });
+  await runUntilSettled(s.scheduler, second.start());
+  const after = counts(s);
+  // Nothing known to tell them by: resumed, as before this change.
+  assert.equal(after.resumes - before.resumes, SHARDS);
+  assert.equal(after.identifies - before.identifies, 0);
+  await second.close();
+  s.gateway.close();
+});
+
+Deno.test("another bot's saved sessions: start() refuses with OtherBotSessionsError, nothing connects, the store is left as it was", async () => {
+  const s = scene();
+  await firstRun(s, GatewayIntent.Guilds);
+  const stored = await s.store.loadAll();
+  const connects = s.gateway.log.filter((e) => e.type === "connect").length;
+  const staging = manager(s, { token: TOKEN_B });
+  const error = await runUntilSettled(s.scheduler, staging.start()).then(
+    () => assert.fail("start() resolved"),
+    (error: unknown) => error,
+  );
+  const OtherBotSessionsError = errors.OtherBotSessionsError;
+  assert.ok(OtherBotSessionsError, "the error class exists");
+  assert.ok(error instanceof OtherBotSessionsError, String(error));
+  assert.equal(error.savedBotId, BOT_A);
+  assert.equal(error.botId, BOT_B);
+  assert.deepEqual(error.shardIds, [0, 1]);
+  assert.match(error.message, /bot 123456789012345678/);
+  assert.match(error.message, /bot 876543210987654321/);
+  assert.match(error.message, /its own session store/);
+  await s.scheduler.advance(60_000);
+  assert.equal(
+    s.gateway.log.filter((e) => e.type === "connect").length,
+    connects,
+    "no shard connected",
+  );
+  // A close after the refusal leaves the other bot's sessions too.
+  await staging.close();
+  assert.deepEqual(await s.store.loadAll(), stored);
+  // Bot A still resumes them.
+  const before = counts(s);
+  const prod = manager(s);
+  await runUntilSettled(s.scheduler, prod.start());
+  assert.equal(counts(s).resumes - before.resumes, SHARDS);
+  await prod.close();
+  s.gateway.close();
+});
+
+Deno.test("SavedSession: intents and botId are checked when present and kept by the stores", async () => {
+  const base: SavedSession = {
+    shardId: 0,
+    shardCount: 1,
+    sessionId: "a",
+    sequence: 1,
+    savedAt: 0,
+  };
+  assertSavedSession({ ...base, intents: 0, botId: BOT_A });
+  assert.throws(() => assertSavedSession({ ...base, intents: "1" }), TypeError);
+  assert.throws(() => assertSavedSession({ ...base, intents: -1 }), RangeError);
+  assert.throws(
+    () => assertSavedSession({ ...base, intents: 1.5 }),
+    RangeError,
+  );
+  assert.throws(() => assertSavedSession({ ...base, botId: 5 }), TypeError);
+  assert.throws(() => assertSavedSession({ ...base, botId: "bot" }), TypeError);
+  const full = { ...base, intents: 513, botId: BOT_A };
+  const memory = new MemorySessionStore();
+  await memory.save([full]);
+  assert.deepEqual(await memory.loadAll(), [full]);
+  const kv = await KvSessionStore.open({ path: ":memory:" });
+  try {
+    await kv.save([full]);
+    assert.deepEqual(await kv.loadAll(), [full]);
+    await kv.save([base]);
+    assert.deepEqual(await kv.loadAll(), [base]);
+  } finally {
+    kv.close();
+  }
+});
