@@ -98,8 +98,11 @@ export async function sessionStartBudget(
     if (budget === undefined) return undefined;
     // The stored count is refilled by the first grant attempt after
     // reset_at, not before: until then it still reads the spent window's.
-    // (On the Redis clock by default: a few ms of skew move the reset as
-    // much, which no check here is that close to.)
+    // `resetAt` is on the queue's scheduler, placed from the time left by
+    // the scripts' own clock (Redis's by default): read against this
+    // process's wall clock as stored, a clock 10 min ahead took a spent
+    // budget for reset. (`scheduler` is the queue's: a fleet's options
+    // give both, a process has one clock.)
     const resetIn = budget.resetAt - scheduler.now();
     return resetIn > 0
       ? { left: budget.remaining, resetIn }

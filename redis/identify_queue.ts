@@ -64,6 +64,7 @@ import {
 import type { RedisIdentifyQueueOptions } from "./identify_queue_options.ts";
 import { RoundTrips } from "./_identify_round_trips.ts";
 import { IdentifyOutage } from "./_identify_outage.ts";
+import { readBudget } from "./_budget_read.ts";
 
 export type { RedisIdentifyQueueOptions };
 
@@ -372,26 +373,16 @@ export class RedisIdentifyQueue implements IdentifyQueue {
    * hand or by another program: the next attempt drops it). A `remaining`
    * of NaN passed every "enough left?" check.
    *
-   * @returns `total`, `remaining` and `resetAt` (ms, on the queue's clock).
+   * @returns `total`, `remaining` and `resetAt` (ms, on the queue's
+   * scheduler: as far from its `now()` as the stored reset is from the
+   * scripts' clock, Redis's by default, so a process whose clock is off
+   * Redis's still reads the right time left).
    */
-  async budget(): Promise<
+  budget(): Promise<
     { total: number; remaining: number; resetAt: number } | undefined
   > {
-    const [total, remaining, resetAt] = await this.#redis.hmget(
-      this.#key("budget"),
-      "total",
-      "remaining",
-      "reset_at",
-    );
-    if (total === null || remaining === null || resetAt === null) {
-      return undefined;
-    }
-    const budget = {
-      total: Number(total),
-      remaining: Number(remaining),
-      resetAt: Number(resetAt),
-    };
-    return Object.values(budget).every(Number.isFinite) ? budget : undefined;
+    const key = this.#key("budget");
+    return readBudget(this.#redis, key, this.#nowArg(), this.#scheduler);
   }
 
   /**
