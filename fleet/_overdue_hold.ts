@@ -65,6 +65,7 @@ export class OverdueHold {
   readonly #times: { readonly renewMs: number };
   readonly #elapsed: (sentAt: number) => number;
   readonly #maxHeld: number;
+  readonly #local: (() => number) | undefined;
   /** When the last answered renewal was sent; `undefined` before one. */
   #renewedAt: number | undefined;
   #held: Held[] = [];
@@ -78,20 +79,26 @@ export class OverdueHold {
 
   /**
    * @param times The renewal period (read at each use: the fleet's).
-   * @param elapsed Milliseconds elapsed since a renewal's `sentAt` (a
-   *   `FleetClock`'s: a suspend counted).
+   * @param clock Its clocks (a `FleetClock`): `elapsed`, the milliseconds
+   *   elapsed since a renewal's `sentAt` (a suspend counted); `local`, if
+   *   given, the clock `sentAt` is on, which never steps: with it, a hold
+   *   the wall clock's jump accounts for is said as the jump (see `#say`).
    * @param maxHeld The most events held; past it, they are delivered as
    *   they come until the next renewal (a possible second copy rather than
    *   a process holding without bound).
    */
   constructor(
     times: { readonly renewMs: number },
-    elapsed: (sentAt: number) => number,
+    clock: {
+      elapsed(sentAt: number): number;
+      local?: (() => number) | undefined;
+    },
     maxHeld: number = DEFAULT_MAX_HELD,
   ) {
     this.#times = times;
-    this.#elapsed = elapsed;
+    this.#elapsed = (sentAt) => clock.elapsed(sentAt);
     this.#maxHeld = maxHeld;
+    this.#local = clock.local && (() => clock.local!());
   }
 
   /**
@@ -123,13 +130,7 @@ export class OverdueHold {
     this.#held.push({ shard, sessionId: shard.sessionId, deliver });
     if (this.#said) return;
     this.#said = true;
-    const ms = this.#renewedAt === undefined
-      ? 0
-      : this.#elapsed(this.#renewedAt);
-    visible.warn(
-      "No lease renewal answered for {ms} ms: holding the shards' events until one is (or delivering none, if their shards stop for another process to resume)",
-      { ms },
-    );
+    this.#say();
   }
 
   /**
@@ -188,6 +189,33 @@ export class OverdueHold {
   discard(): void {
     // Every shard with an event held: none is left, nor said.
     this.drop(new Set(this.#held.map((h) => h.shard)));
+  }
+
+  /**
+   * Say why events are held. After the wall clock stepped forward (or the
+   * machine was suspended) the last renewal answered looks as old as the
+   * jump: "no renewal answered for 3722741 ms" was said of a process whose
+   * renewals went on and whose events were held 370 ms. When the jump is
+   * most of that time, the jump is said (as the lease guard says it).
+   */
+  #say(): void {
+    const at = this.#renewedAt;
+    const ms = at === undefined ? 0 : this.#elapsed(at);
+    const local = at === undefined || this.#local === undefined
+      ? ms
+      : this.#local() - at;
+    const jumped = ms - local;
+    if (jumped > BLOCKED_LOOP_MS && jumped > ms / 2) {
+      visible.warn(
+        "The wall clock jumped {jumped} ms ahead of the monotonic one since the last lease renewal answered, {local} ms ago (the machine suspended, or its clock stepped): holding the shards' events until the next renewal is answered (or delivering none, if their shards stop for another process to resume)",
+        { jumped, local },
+      );
+      return;
+    }
+    visible.warn(
+      "No lease renewal answered for {ms} ms: holding the shards' events until one is (or delivering none, if their shards stop for another process to resume)",
+      { ms },
+    );
   }
 
   #overdue(): boolean {
