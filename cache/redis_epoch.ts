@@ -25,6 +25,14 @@ import { isWrongType } from "./redis_wrong_type.ts";
  */
 export const EPOCH_KEY = "disruption_cache_epoch";
 
+/**
+ * Beside the marker, the resources the stores writing the database keep
+ * (comma-separated, in `CACHE_RESOURCES` order): a store started without
+ * some of them removes their keys (see redis_kind_sweep.ts). Also none of
+ * twilight-dispatch's names.
+ */
+export const RESOURCES_KEY = "disruption_cache_resources";
+
 /** The epoch this process last read, and the check of each new read. */
 export class CacheEpoch {
   /** The marker's value as last read; undefined before one was seen. */

@@ -26,7 +26,8 @@ export const EMPTY_LOOKUP: CacheLookup = {
 
 /**
  * A read sent first in a batch's read pipeline, answered apart (an error
- * of it fails nothing): the store's epoch marker (see redis_epoch.ts).
+ * of it fails nothing): the store's epoch marker (see redis_epoch.ts), the
+ * record of the resources kept (see redis_kind_sweep.ts).
  */
 export interface ExtraRead {
   /** Queue its command on the pipeline. */
@@ -46,7 +47,7 @@ interface ListRead {
  * Fetch `reads` into a synchronous lookup, with the message ids (not the
  * messages) of `messageChannels`. An `"all"` read fetches its values; an
  * `"ids"` read only its set's members (READY's guild list: every guild's
- * JSON was sent for each READY, 96 MB for 80,000 guilds). `extra` goes
+ * JSON was sent for each READY, 96 MB for 80,000 guilds). `extras` go
  * first in the same round trip. `texts` gets each `guild:G` and
  * `channel:C` read as its text (null: absent), which the writes computed
  * from it compare with (see redis_guarded_writes.ts).
@@ -57,7 +58,7 @@ export async function fetchReads(
   redis: RedisConnection,
   reads: readonly CacheRead[],
   messageChannels: readonly string[] = [],
-  extra?: ExtraRead,
+  extras: readonly ExtraRead[] = [],
   texts?: Map<string, string | null>,
 ): Promise<CacheLookup> {
   const values = new Map<string, CachedValue>();
@@ -83,7 +84,7 @@ export async function fetchReads(
     } else if (read.type === "all") list.values = true;
   }
   const pipeline = redis.pipeline();
-  extra?.queue(pipeline);
+  for (const extra of extras) extra.queue(pipeline);
   if (gets.length > 0) pipeline.mget(gets);
   for (const { kind, scope } of lists.values()) {
     if (INDEXED.has(kind) && scope !== "") {
@@ -110,7 +111,7 @@ export async function fetchReads(
   const results = await pipeline.exec();
   if (results === null) throw new Error("Redis pipeline was discarded");
   let index = 0;
-  if (extra !== undefined) extra.answer(...results[index++]!);
+  for (const extra of extras) extra.answer(...results[index++]!);
   const next = (): unknown => {
     const [error, result] = results[index++]!;
     if (error) throw error;

@@ -28,6 +28,47 @@ local function forgetKey(key, kind, owner)
   end
 end`;
 
+// Removes one chunk (KEYS, found with SSCAN of `<kind>_keys`) of the keys of
+// a kind this store does not keep, left by a run that kept it (see
+// redis_kind_sweep.ts): ARGV[1] = the kind, ARGV[2] = the bot's user id,
+// whose member is kept without members (or ''). A channel's owner is the
+// guild_id of its value (a DM's: none, so no guild set names it); a key not
+// named as of its kind is only taken out of the set, never deleted.
+export const FORGET_UNKEPT = `${FORGET_KEY}
+local kind, bot = ARGV[1], ARGV[2]
+local removed = 0
+for _, key in ipairs(KEYS) do
+  local rest = nil
+  if string.sub(key, 1, #kind + 1) == kind .. ':' then
+    rest = string.sub(key, #kind + 2)
+  end
+  local owner, id = string.match(rest or '', '^([^:]+):(.+)$')
+  if kind == 'channel' and rest ~= nil then
+    owner = nil
+    if redis.call('TYPE', key).ok == 'string' then
+      local ok, value = pcall(cjson.decode, redis.call('GET', key))
+      if ok and type(value) == 'table' and type(value.guild_id) == 'string' then
+        owner = value.guild_id
+      end
+    end
+    redis.call('DEL', 'channel_keys:' .. rest)
+  end
+  if rest == nil then
+    redis.call('SREM', kind .. '_keys', key)
+  elseif kind == 'member' and id == bot then
+    -- Kept: the bot's own member, which a store with guilds keeps.
+  elseif owner ~= nil then
+    forgetKey(key, kind, owner)
+    removed = removed + 1
+  else
+    redis.call('DEL', key)
+    redis.call('HDEL', 'expiry_keys', key)
+    redis.call('SREM', kind .. '_keys', key)
+    removed = removed + 1
+  end
+end
+return removed`;
+
 // Removes one message key from Redis and from the message helper entries
 // every message has (`message_keys`, `expiry_keys`): the prelude of each
 // script that removes messages. With channelMessages: the messages of a

@@ -46,6 +46,7 @@ import { CHUNK_COMMANDS, WriteChunk } from "./redis_write_chunk.ts";
 import { indexKeysOf } from "./redis_wrong_type.ts";
 import { OversizedValues } from "./redis_oversized.ts";
 import { SilenceWatch } from "./redis_silence.ts";
+import { botId, keptKeys, UnkeptKinds } from "./redis_kind_sweep.ts";
 
 /**
  * Dispatches applied as one batch at most, when calls pile up (more make
@@ -92,7 +93,9 @@ type WriteStep =
  * Values differ from twilight-dispatch's on purpose in a few ways (README,
  * "Cache"): a guild's lists are stored empty (see redis_guild_value.ts),
  * an outage keeps the guild, and voice states and messages carry no
- * `member`.
+ * `member`. The first batch removes the keys of kinds an earlier run kept
+ * and this one does not (see redis_kind_sweep.ts), and the getters find
+ * none of them: processes sharing one cache keep the same resources.
  *
  * A Redis failure never throws out of `apply`: it is logged, the cache is
  * marked {@linkcode RedisCache.stale} and `onStale` is called once. So is
@@ -159,6 +162,8 @@ export class RedisCache {
   #afterBatch: Promise<void> | undefined;
   /** The last call whose writes were sent: a restarted server may lose them. */
   #sentThrough = 0;
+  /** The kinds an earlier run kept and it does not: removed at its start. */
+  readonly #unkept: UnkeptKinds;
 
   /**
    * Create a store on a connection from `connectRedis`.
@@ -175,6 +180,7 @@ export class RedisCache {
     this.#redis = redis;
     this.#options = resolveCacheOptions(options, REDIS_ONLY_CACHE_KEYS);
     this.#ttl = resolveTtl(options.ttl);
+    this.#unkept = new UnkeptKinds(this.#options.resources);
     this.#scheduler = options.scheduler ?? realScheduler;
     this.#staleness = new RedisStaleness(
       redis,
@@ -430,16 +436,24 @@ export class RedisCache {
       // since its last batch are lost after the writes it sent.
       // Created by a READY, or by this process's first read (its shards
       // may all have resumed: it would never see a marker to miss).
-      const epoch = this.#epoch.read(
-        this.#epoch.unseen || dispatches.some(({ event }) => event === "READY"),
-        (error, what) => this.#staleness.failed(error, this.#sentThrough, what),
-      );
+      const extras = [
+        this.#epoch.read(
+          this.#epoch.unseen ||
+            dispatches.some(({ event }) => event === "READY"),
+          (error, what) =>
+            this.#staleness.failed(error, this.#sentThrough, what),
+        ),
+        ...this.#unkept.read(),
+      ];
       try {
         // A connection lost meanwhile fails the batch at once: the client
         // would hold the reads, and every event behind them, until it is back.
         snapshot = await this.#answers.watch(
-          untilLost(fetchReads(this.#redis, reads, trimmed, epoch, read)),
+          untilLost(fetchReads(this.#redis, reads, trimmed, extras, read)),
         );
+        // Before the first writes: what an earlier run kept and this one
+        // does not is gone (redis_kind_sweep.ts).
+        await untilLost(this.#unkept.sweep(this.#redis));
       } catch (error) {
         this.#staleness.suspect(error, () => indexKeysOf(reads, trimmed, []));
         return failed(error);
@@ -603,16 +617,26 @@ export class RedisCache {
   /**
    * One entity by kind, scope and id.
    *
-   * @returns The value, or `undefined`.
+   * @returns The value, or `undefined` (always, for a kind the store does
+   * not keep: what an earlier run kept of it is not kept up to date).
    */
   async get(
     kind: CacheKind,
     scope: string,
     id: string,
   ): Promise<CachedValue | undefined> {
+    const kept = keptKeys(this.#options.resources, kind);
+    if (kept === "none") return undefined;
     const key = redisKey(kind, scope, id);
-    const text = await this.#answers.watch(this.#redis.get(key));
-    return text === null ? undefined : readValue(key, text);
+    const [text, bot] = await this.#answers.watch(
+      kept === "all"
+        ? this.#redis.get(key).then((text) => [text, null])
+        : this.#redis.mget(key, "bot_user"),
+    );
+    if (kept === "bot" && botId(bot ?? null) !== id) return undefined;
+    return text === null || text === undefined
+      ? undefined
+      : readValue(key, text);
   }
 
   /** The bot's user. */
@@ -661,6 +685,7 @@ export class RedisCache {
 
   /** A channel's cached messages, oldest first. */
   async channelMessages(channelId: Snowflake): Promise<CachedMessage[]> {
+    if (keptKeys(this.#options.resources, "message") === "none") return [];
     const keys = await this.#redis.smembers(`channel_keys:${channelId}`);
     return (await this.#values(keys) as unknown as CachedMessage[])
       .sort((a, b) => compareSnowflakes(a.id, b.id));
@@ -673,12 +698,16 @@ export class RedisCache {
    * @returns The values.
    */
   async all(kind: CacheKind, scope: string): Promise<CachedValue[]> {
+    const kept = keptKeys(this.#options.resources, kind);
+    if (kept === "none") return [];
     // The core's own read of a whole list, so both find the same keys.
     const lookup = await fetchReads(this.#redis, [
       { type: "all", kind, scope },
     ]);
     const values: CachedValue[] = [];
+    const bot = kept === "bot" ? botId(await this.#redis.get("bot_user")) : "";
     for (const id of lookup.ids(kind, scope)) {
+      if (kept === "bot" && id !== bot) continue;
       const value = lookup.get(kind, scope, id);
       if (value !== undefined) values.push(value);
     }

@@ -1,0 +1,286 @@
+// A Redis cache written by a run that kept messages and members, read by a
+// later run without them that resumes its sessions (no READY, no
+// GUILD_CREATE): the store keeps only its resources up to date, so the
+// earlier messages and members stayed, served as they were (a message
+// edited or deleted since, a member gone) to its reads and to
+// twilight-dispatch's consumers, and listed in the helper sets. The store's
+// first batch now removes the keys of kinds the earlier run kept and it
+// does not, and records what it keeps; stores of the same resources (a
+// fleet) remove nothing of each other's.
+import assert from "node:assert/strict";
+import { type CacheResource, RedisCache } from "../../cache/mod.ts";
+import type { RedisConnection } from "../../redis/mod.ts";
+import {
+  privateRedisIgnored,
+  withPrivateRedis,
+} from "./_private_redis_store.ts";
+import { user } from "./_event_sequences.ts";
+
+const BOT = "1";
+
+const READY = {
+  v: 10,
+  user: { ...user(BOT), bot: true },
+  guilds: [{ id: "10", unavailable: true }],
+  session_id: "s",
+  resume_gateway_url: "wss://x",
+  shard: [0, 1],
+  application: { id: BOT, flags: 0 },
+};
+
+const member = (id: string) => ({
+  user: user(id),
+  roles: [],
+  joined_at: "2020-01-01T00:00:00.000Z",
+  deaf: false,
+  mute: false,
+});
+
+const GUILD = {
+  id: "10",
+  name: "G",
+  owner_id: "7",
+  roles: [],
+  channels: [{
+    id: "20",
+    type: 0,
+    guild_id: "10",
+    name: "general",
+    position: 0,
+    permission_overwrites: [],
+  }],
+  members: [member(BOT), member("7")],
+  unavailable: false,
+};
+
+const message = (content: string) => ({
+  id: "30",
+  channel_id: "20",
+  guild_id: "10",
+  author: user("7"),
+  content,
+  timestamp: "2025-01-01T00:00:00.000Z",
+  edited_timestamp: null,
+  tts: false,
+  mention_everyone: false,
+  mentions: [],
+  mention_roles: [],
+  attachments: [],
+  embeds: [],
+  pinned: false,
+  type: 0,
+});
+
+const ALL: CacheResource[] = ["guilds", "channels", "members", "messages"];
+
+/** Run 1: a session of a store keeping `resources` (TTLs: expiry entries). */
+async function firstRun(
+  redis: RedisConnection,
+  resources: CacheResource[] = ALL,
+): Promise<void> {
+  const cache = new RedisCache(redis, {
+    resources,
+    ttl: { members: 3600, messages: 3600 },
+  });
+  await cache.apply("READY", READY);
+  await cache.apply("GUILD_CREATE", GUILD);
+  await cache.apply("MESSAGE_CREATE", message("v1"));
+  await cache.flush();
+  if (resources.includes("messages")) {
+    assert.equal((await cache.message("20", "30"))?.content, "v1");
+  }
+  if (resources.includes("members")) {
+    assert.ok(await cache.member("10", "7"));
+  }
+}
+
+/**
+ * A test on a redis-server of its own: the shared test server's database
+ * numbers are all taken (tests/ci/redis_databases_test.ts).
+ */
+function kindTest(
+  name: string,
+  fn: (redis: RedisConnection) => Promise<void>,
+): Deno.TestDefinition {
+  return {
+    name,
+    ignore: privateRedisIgnored,
+    fn: () => withPrivateRedis((_, redis) => fn(redis)),
+  };
+}
+
+/** Every key of the database, sorted. */
+async function keys(redis: RedisConnection): Promise<string[]> {
+  return (await redis.keys("*")).sort();
+}
+
+Deno.test(kindTest(
+  "a resumed run without messages and members removes the earlier run's",
+  async (redis) => {
+    await firstRun(redis);
+    const cache = new RedisCache(redis, { resources: ["guilds", "channels"] });
+    await cache.apply("MESSAGE_UPDATE", {
+      ...message("v2"),
+      author: user("7"),
+    });
+    await cache.apply("GUILD_MEMBER_REMOVE", {
+      guild_id: "10",
+      user: user("7"),
+    });
+    await cache.flush();
+    assert.equal(await cache.message("20", "30"), undefined);
+    assert.deepEqual(await cache.channelMessages("20"), []);
+    assert.equal(await cache.member("10", "7"), undefined);
+    // The bot's own member is kept with guilds alone (as MemoryCache does).
+    assert.equal((await cache.member("10", BOT))?.user?.id, BOT);
+    assert.deepEqual(
+      (await cache.all("member", "10")).map((m) =>
+        (m.user as { id: string }).id
+      ),
+      [BOT],
+    );
+    const left = await keys(redis);
+    assert.deepEqual(left.filter((key) => /^(message|member):/.test(key)), [
+      `member:10:${BOT}`,
+    ]);
+    assert.equal(left.includes("channel_keys:20"), false);
+    assert.equal(await redis.scard("message_keys"), 0);
+    assert.deepEqual(await redis.smembers("member_keys"), [`member:10:${BOT}`]);
+    assert.deepEqual(
+      (await redis.smembers("guild_keys:10")).filter((key) =>
+        /^(message|member):/.test(key)
+      ),
+      [`member:10:${BOT}`],
+    );
+    // The bot's member keeps its entry: it is kept.
+    assert.deepEqual(Object.keys(await redis.hgetall("expiry_keys")), [
+      `member:10:${BOT}`,
+    ]);
+    assert.equal(
+      await redis.get("disruption_cache_resources"),
+      JSON.stringify(["guilds", "channels"]),
+    );
+    // The guild and its channel stay, as kept.
+    assert.ok(await cache.guild("10"));
+    assert.ok(await cache.channel("20"));
+    assert.equal(cache.stale, false);
+  },
+));
+
+Deno.test(kindTest(
+  "a run without channels removes them from every listing",
+  async (redis) => {
+    await firstRun(redis, ["guilds", "channels", "messages"]);
+    const cache = new RedisCache(redis, { resources: ["guilds"] });
+    await cache.apply("GUILD_UPDATE", { id: "10", name: "G2" });
+    await cache.flush();
+    assert.equal(await cache.channel("20"), undefined);
+    const left = await keys(redis);
+    assert.deepEqual(
+      left.filter((key) => /^(message|channel)/.test(key)),
+      [],
+    );
+    assert.deepEqual(await redis.smembers("guild_keys:10"), [
+      `member:10:${BOT}`,
+    ]);
+    // Its marker alone (the set is whole), as a run without channels writes.
+    assert.deepEqual(await redis.smembers("guild_kind_keys:10:channel"), [""]);
+    assert.equal((await cache.guild("10") as { name: string }).name, "G2");
+  },
+));
+
+Deno.test(kindTest(
+  "stores of the same resources remove nothing of each other's",
+  async (redis) => {
+    const resources: CacheResource[] = ["guilds", "channels", "messages"];
+    await firstRun(redis, resources);
+    // As a narrower run left it after its sweep: the record theirs, no
+    // store looks for keys of the kinds it does not keep (this one written
+    // by hand).
+    await redis.set("disruption_cache_resources", JSON.stringify(resources));
+    await redis.set("presence:10:7", "{}");
+    await redis.sadd("presence_keys", "presence:10:7");
+    const other = new RedisCache(redis, { resources });
+    await other.apply("MESSAGE_UPDATE", message("v2"));
+    await other.flush();
+    assert.equal((await other.message("20", "30"))?.content, "v2");
+    assert.equal(await redis.exists("presence:10:7"), 1);
+    const third = new RedisCache(redis, { resources: [...resources] });
+    await third.apply("MESSAGE_DELETE", { id: "30", channel_id: "20" });
+    await third.flush();
+    assert.equal(await third.message("20", "30"), undefined);
+    assert.ok(await third.channel("20"));
+  },
+));
+
+Deno.test(kindTest(
+  "a database of an older version (no record) loses the kinds not kept",
+  async (redis) => {
+    await firstRun(redis);
+    await redis.del("disruption_cache_resources");
+    const cache = new RedisCache(redis, {
+      resources: ["guilds", "channels", "members"],
+    });
+    await cache.apply("GUILD_UPDATE", { id: "10", name: "G2" });
+    await cache.flush();
+    assert.equal(await redis.scard("message_keys"), 0);
+    assert.equal(await redis.exists("message:20:30"), 0);
+    assert.equal(await cache.message("20", "30"), undefined);
+    // Kept: members, untouched.
+    assert.ok(await cache.member("10", "7"));
+    assert.equal(await redis.scard("member_keys"), 2);
+    assert.equal(
+      await redis.get("disruption_cache_resources"),
+      JSON.stringify(["guilds", "channels", "members"]),
+    );
+  },
+));
+
+Deno.test(kindTest(
+  "reads of a kind not kept find nothing before the first batch",
+  async (redis) => {
+    await firstRun(redis);
+    const cache = new RedisCache(redis, { resources: ["guilds", "channels"] });
+    assert.equal(await cache.message("20", "30"), undefined);
+    assert.deepEqual(await cache.channelMessages("20"), []);
+    assert.deepEqual(await cache.all("message", "20"), []);
+    assert.equal(await cache.member("10", "7"), undefined);
+    assert.ok(await cache.member("10", BOT));
+  },
+));
+
+Deno.test(kindTest(
+  "a run keeping every resource removes the record: a later narrower run still sweeps",
+  async (redis) => {
+    await firstRun(redis);
+    const first = new RedisCache(redis, { resources: ["guilds", "channels"] });
+    await first.apply("GUILD_UPDATE", { id: "10", name: "G2" });
+    await first.flush();
+    assert.ok(await redis.exists("disruption_cache_resources"));
+    // Every resource (the default): messages are written again.
+    const every = new RedisCache(redis);
+    await every.apply("MESSAGE_CREATE", message("v1"));
+    await every.flush();
+    assert.equal(await redis.exists("disruption_cache_resources"), 0);
+    assert.equal((await every.message("20", "30"))?.content, "v1");
+    const narrow = new RedisCache(redis, {
+      resources: ["guilds", "channels"],
+    });
+    await narrow.apply("MESSAGE_DELETE", { id: "30", channel_id: "20" });
+    await narrow.flush();
+    assert.equal(await redis.exists("message:20:30"), 0);
+    assert.equal(await redis.scard("message_keys"), 0);
+  },
+));
+
+Deno.test(kindTest(
+  "a narrower run on a database holding none of the kinds it drops writes no record",
+  async (redis) => {
+    const cache = new RedisCache(redis, { resources: ["guilds", "channels"] });
+    await cache.apply("READY", READY);
+    await cache.apply("GUILD_CREATE", GUILD);
+    await cache.flush();
+    assert.equal(await redis.exists("disruption_cache_resources"), 0);
+    assert.ok(await cache.member("10", BOT));
+  },
+));
