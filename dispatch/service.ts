@@ -1014,6 +1014,11 @@ export class DispatchService {
       this.#sessions = new RedisSessionStore(this.#redis, {
         key: REDIS_KEYS.sessions,
         shardCountKey: REDIS_KEYS.shards,
+        // Dated on Redis's clock, so a restart on a machine whose clock is
+        // minutes off still resumes. This machine's clock, not the
+        // scheduler's: a virtual one moves while Redis's stands still, and
+        // tests age sessions on it (the store's rounding keeps them as is).
+        localClock: realScheduler,
       });
       this.#redis.on("ready", () => this.#metrics.redisConnected.set(1));
       this.#redis.on("error", () => this.#metrics.redisConnected.set(0));

@@ -112,7 +112,10 @@ export const DEFAULT_SESSION_MAX_AGE = 120_000;
 export interface SessionUsableOptions {
   /** The shard count the bot runs with now. */
   shardCount: number;
-  /** The current time in milliseconds since the Unix epoch. */
+  /**
+   * The current time in milliseconds since the Unix epoch, on the clock of
+   * the session's `savedAt`.
+   */
   now: number;
   /**
    * The oldest session to resume, in milliseconds since `savedAt`.
@@ -127,6 +130,13 @@ export interface SessionUsableOptions {
  * identified with the same shard count as now, and is at most `maxAge`
  * milliseconds old. A `savedAt` in the future (two machines' clocks
  * disagreeing) counts as usable as long as it is at most `maxAge` ahead.
+ *
+ * `savedAt` and `now` must be on one clock: the age is their difference.
+ * {@linkcode MemorySessionStore} and `KvSessionStore` give back `savedAt` as
+ * saved, on the saver's clock (one machine's); a store shared by machines
+ * must give it on the loader's (`RedisSessionStore` with `localClock`, which
+ * dates on Redis's clock) or on one they share (a `FleetShards`' sessions,
+ * on Redis's clock, and its `now` on it too).
  *
  * A `false` means "identify"; a `true` is only a good guess: Discord may still
  * answer the RESUME with op 9, and the shard then identifies.

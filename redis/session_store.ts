@@ -18,6 +18,8 @@ import {
 } from "../gateway/saved_session.ts";
 import { assertShardIds, type SessionStore } from "../gateway/session_store.ts";
 import type { RedisConnection } from "./connection.ts";
+import type { Scheduler } from "../base/scheduler.ts";
+import * as clocks from "./_session_clock.ts";
 import { sentBySha } from "./_scripts_by_sha.ts";
 
 // A key this store cannot read loses every saved session (the next start
@@ -89,7 +91,8 @@ const LOOK_ABOVE_BYTES_PER_ENTRY = 512;
  *
  * KEYS: 1 sessions, 2 shard count. ARGV: 1 JSON object of entries to set,
  * 2 JSON array of shard ids (strings) to delete, 3 shard count to store (""
- * for none), 4 how many dropped keys to name. Returns `{replaced, dropped,
+ * for none), 4 how many dropped keys to name, 5 the caller's clock now (""
+ * to store `saved_at` as given, see `localClock`). Returns `{replaced, dropped,
  * foreign, key...}`: replaced 1 when a malformed value was replaced, else
  * 0; the count of entries dropped; the count of members dropped as no
  * shard's; the keys of the first ARGV[4] entries dropped (shards first, in
@@ -265,7 +268,7 @@ if text then
     end
   end
 end
-for shard, entry in pairs(cjson.decode(ARGV[1])) do current[shard] = entry end
+${clocks.luaMergeOnRedisClock(1, 5)}
 for _, shard in ipairs(cjson.decode(ARGV[2])) do current[shard] = nil end
 -- Whole first, as fast as ever; one by one only when that fails.
 local whole_ok, whole = pcall(cjson.encode, current)
@@ -321,6 +324,15 @@ export interface RedisSessionStoreOptions {
    * @default {"gateway_shards"}
    */
   shardCountKey?: string;
+  /**
+   * The clock of the `savedAt` of sessions saved and loaded, when not
+   * Redis's: `realScheduler` (this machine's) for a `ShardManager` or
+   * `Client`. Dates are then stored on Redis's clock (`TIME`), so a machine
+   * whose clock is minutes off still resumes a session saved just before,
+   * and refuses one over 2 minutes old. Left out, they are stored as given
+   * (a `FleetShards` dates them on Redis's clock already).
+   */
+  localClock?: Pick<Scheduler, "now">;
 }
 
 /** Every key of {@linkcode RedisSessionStoreOptions}. */
@@ -328,6 +340,7 @@ const STORE_OPTION_KEYS = optionKeys(
   {
     key: true,
     shardCountKey: true,
+    localClock: true,
   } satisfies Record<keyof RedisSessionStoreOptions, true>,
 );
 
@@ -347,7 +360,8 @@ const STORE_KEY_HINTS: Readonly<Record<string, string>> = {
  * The layout is the dispatch service's (and twilight-dispatch's)
  * `gateway_sessions`: one JSON object,
  * `{"<shard>": {"session_id", "sequence", "resume_url"}}`, to which this
- * store adds `shard_count`, `saved_at` (milliseconds since the epoch),
+ * store adds `shard_count`, `saved_at` (milliseconds since the epoch, on
+ * Redis's clock given `localClock`),
  * `intents` and `bot_id` (when known) per entry; `gateway_shards` holds the shard count of the latest save. Either
  * side reads what the other wrote: an entry without `shard_count` takes the
  * one in `gateway_shards`, one without `saved_at` loads with `savedAt` 0
@@ -374,10 +388,12 @@ const STORE_KEY_HINTS: Readonly<Record<string, string>> = {
  * @example Save on one machine, load on another
  * ```ts
  * import { closeRedis, connectRedis, RedisSessionStore } from "@disruption/disruption/redis";
+ * import { realScheduler } from "@disruption/disruption/gateway";
  *
  * async function main(): Promise<void> {
  *   const redis = await connectRedis({ url: "redis://10.0.0.5:6379" });
- *   const store = new RedisSessionStore(redis, { key: "mybot:sessions" });
+ *   // Dated on Redis's clock: machines whose clocks differ agree on ages.
+ *   const store = new RedisSessionStore(redis, { key: "mybot:sessions", localClock: realScheduler });
  *   const saved = await store.load(3);
  *   if (saved) console.log(`resume ${saved.sessionId} at ${saved.sequence}`);
  *   await closeRedis(redis);
@@ -389,6 +405,7 @@ export class RedisSessionStore implements SessionStore {
   readonly #redis: RedisConnection;
   readonly #key: string;
   readonly #shardCountKey: string;
+  readonly #clock: clocks.LocalClock | undefined;
   #foreignSaid = false;
 
   /**
@@ -422,9 +439,11 @@ export class RedisSessionStore implements SessionStore {
         );
       }
     }
+    clocks.assertLocalClock(options.localClock);
     this.#redis = redis;
     this.#key = key;
     this.#shardCountKey = shardCountKey;
+    this.#clock = options.localClock;
   }
 
   /**
@@ -521,6 +540,7 @@ export class RedisSessionStore implements SessionStore {
       JSON.stringify(entries),
       JSON.stringify(removed),
       final === undefined ? "" : String(final.shardCount),
+      this.#clock === undefined ? "" : String(this.#clock.now()),
     );
   }
 
@@ -558,6 +578,7 @@ export class RedisSessionStore implements SessionStore {
     entries: string,
     remove: string,
     shardCount: string,
+    now = "",
   ): Promise<void> {
     const [replaced, dropped, foreign, ...keys] = await this.#redis.eval(
       WRITE_SCRIPT,
@@ -568,6 +589,7 @@ export class RedisSessionStore implements SessionStore {
       remove,
       shardCount,
       String(NAMED_SHARDS),
+      now,
     ) as [number, number, number, ...string[]];
     const named = Math.min(dropped, NAMED_SHARDS);
     if (replaced === 1) {
@@ -620,9 +642,11 @@ export class RedisSessionStore implements SessionStore {
     only?: number,
     again = false,
   ): Promise<Map<number, SavedSession>> {
-    const [text, countText] = await this.#redis.mget(
-      this.#key,
-      this.#shardCountKey,
+    const redis = this.#redis;
+    const [[text, countText], onClock] = await clocks.readOnClock(
+      redis,
+      this.#clock,
+      () => redis.mget(this.#key, this.#shardCountKey),
     );
     const sessions = new Map<number, SavedSession>();
     if (text === null || text === undefined) {
@@ -667,6 +691,7 @@ export class RedisSessionStore implements SessionStore {
         sessions.set(session.shardId, session);
       }
     }
+    onClock(this.#key, sessions);
     if (skipped.length > 0) {
       visible.warn(
         "Redis key {key} holds {skipped}, skipped: {outcome}: {shards}",

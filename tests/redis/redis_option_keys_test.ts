@@ -67,6 +67,7 @@ Deno.test("RedisSessionStore: every option is accepted, and a key that is none o
   const every: Required<RedisSessionStoreOptions> = {
     key: "mybot:sessions",
     shardCountKey: "mybot:shards",
+    localClock: { now: () => 0 },
   };
   new RedisSessionStore(redis, every);
   for (
