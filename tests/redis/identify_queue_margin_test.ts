@@ -2,7 +2,10 @@
 // between a grant and its IDENTIFY reaching Discord, which differs by
 // process: spaced exactly 5 s, a fleet's IDENTIFYs of one bucket reached a
 // strict gateway 4,997–4,999 ms apart and the later one was refused (op 9),
-// its session start spent for nothing.
+// its session start spent for nothing. Every reply Redis owes comes before
+// the virtual clock moves on: when it did not, the queue's 10 s no-answer
+// timer ran first and held the grants 12.3 s apart, which hid a default of
+// 5,000 from mutation testing.
 import assert from "node:assert/strict";
 import {
   closeRedis,
@@ -21,7 +24,7 @@ const FIRST_SENT_LATE_MS = 200;
 
 Deno.test({
   name:
-    "RedisIdentifyQueue: by default one bucket's IDENTIFYs from two processes stay 5 s apart at the gateway when the first grant reaches its process 200 ms late",
+    "RedisIdentifyQueue: by default one bucket's grants in two processes are 5,250 ms apart (the default intervalMs), so IDENTIFYs stay 5 s apart at the gateway when the first leaves 200 ms late",
   ignore: server.ignore,
   fn: async () => {
     const scheduler = new VirtualScheduler();
@@ -40,21 +43,37 @@ Deno.test({
           }),
         );
       }
-      const sentAt: number[] = [];
-      await queues[0]!.acquire(0);
-      sentAt.push(scheduler.now() + FIRST_SENT_LATE_MS);
-      const second = queues[1]!.acquire(1).then(() => {
-        sentAt.push(scheduler.now());
-      });
-      await runUntil(scheduler, () => sentAt.length === 2, {
-        settle: async () => {
-          await scheduler.flushMicrotasks();
-          await Promise.all(connections.map((c) => c.ping()));
-          await scheduler.flushMicrotasks();
-        },
-      });
-      await second;
-      const gap = sentAt[1]! - sentAt[0]!;
+      /** When one process's acquire for `shardId` is granted (virtual ms). */
+      const grant = async (process: number, shardId: number) => {
+        let grantedAt: number | undefined;
+        const granted = queues[process]!.acquire(shardId).then(() => {
+          grantedAt = scheduler.now();
+        });
+        await runUntil(scheduler, () => grantedAt !== undefined, {
+          // Before a timer runs, every reply Redis owes has come (an
+          // acquire may take a few round trips): a round trip on each
+          // connection is answered after those sent before it.
+          settle: async () => {
+            for (let round = 0; round < 3; round++) {
+              await scheduler.flushMicrotasks();
+              await Promise.all(connections.map((c) => c.ping()));
+            }
+            await scheduler.flushMicrotasks();
+          },
+        });
+        await granted;
+        return grantedAt!;
+      };
+      // One bucket (max_concurrency 1), the processes taking turns.
+      const grants: number[] = [];
+      for (let shardId = 0; shardId < 4; shardId++) {
+        grants.push(await grant(shardId % 2, shardId));
+      }
+      // The scheduler's clock has no round trip to add: exactly intervalMs.
+      const gaps = grants.slice(1).map((at, i) => at - grants[i]!);
+      assert.deepEqual(gaps, [5_250, 5_250, 5_250]);
+      // Process 0's IDENTIFY of shard 2 leaves late; process 1's at its grant.
+      const gap = grants[3]! - (grants[2]! + FIRST_SENT_LATE_MS);
       assert.ok(gap >= 5_000, `IDENTIFYs ${gap} ms apart`);
     } finally {
       const redis = connections[0];
