@@ -3,6 +3,7 @@
 // either program's sweep removes what the other wrote.
 import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import type { RedisConnection } from "../redis/connection.ts";
+import { luaNow } from "../redis/lua_now.ts";
 import { CHUNK } from "./redis_chunks.ts";
 import { SWEEP } from "./redis_scripts.ts";
 import type { WriteChunk } from "./redis_write_chunk.ts";
@@ -167,16 +168,27 @@ export function twilightTimestamp(ms: number): string {
 }
 
 /**
+ * {@linkcode SWEEP} with its "now" (`ARGV[1]`) taken from Redis's `TIME`
+ * when given "" (see luaNow): every process sweeping then agrees on what is
+ * due, whatever its own clock says. Set into `ARGV[1]`, which the sweep
+ * compares each entry's time with.
+ */
+const SWEEP_AT = `${luaNow(1)}
+ARGV[1] = now
+${SWEEP}`;
+
+/**
  * Remove the members and messages of `expiry_keys` whose time is up, a
  * chunk of entries a script (HSCAN): one script over the whole hash blocked
  * Redis for every client (hundreds of ms with a big guild's members).
  *
- * @param now The time, in ms since the epoch.
+ * @param now The time, in ms since the epoch, or "" for Redis's clock
+ *   (each chunk's script reads it).
  * @returns How many entities were removed; rejects with Redis's error.
  */
 export async function sweepExpiry(
   redis: RedisConnection,
-  now: number,
+  now: string,
 ): Promise<number> {
   let removed = 0;
   let cursor = "0";
@@ -192,7 +204,7 @@ export async function sweepExpiry(
     const keys = entries.filter((_, i) => i % 2 === 0);
     if (keys.length > 0) {
       removed += Number(
-        await redis.eval(SWEEP, keys.length, ...keys, String(now)),
+        await redis.eval(SWEEP_AT, keys.length, ...keys, now),
       );
     }
   } while (cursor !== "0");

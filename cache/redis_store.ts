@@ -37,6 +37,7 @@ import { checkShardIds, RedisStaleness } from "./redis_staleness.ts";
 import { parseValue, readValue, redisKey } from "./redis_layout.ts";
 import { RedisBacklog, type Waiting, weigh } from "./redis_backlog.ts";
 import { ExpiryWrites, resolveTtl, sweepExpiry } from "./redis_expiry.ts";
+import { ExpiryClock } from "./redis_clock.ts";
 import { EMPTY_LOOKUP, fetchReads } from "./redis_reads.ts";
 import { CacheEpoch } from "./redis_epoch.ts";
 import { type BatchWrites, writeChange } from "./redis_change_write.ts";
@@ -138,6 +139,8 @@ export class RedisCache {
   readonly #options: ResolvedCacheOptions;
   readonly #ttl: { members?: number; messages?: number };
   readonly #scheduler: Scheduler;
+  /** Expiry's clock: Redis's, or the scheduler given (redis_clock.ts). */
+  readonly #clock: ExpiryClock;
   /** Whether it is stale, and what makes it so and not. */
   readonly #staleness: RedisStaleness;
   /** The database's epoch marker as last read (see redis_epoch.ts). */
@@ -182,6 +185,10 @@ export class RedisCache {
     this.#ttl = resolveTtl(options.ttl);
     this.#unkept = new UnkeptKinds(this.#options.resources);
     this.#scheduler = options.scheduler ?? realScheduler;
+    this.#clock = new ExpiryClock(
+      this.#ttl.members !== undefined || this.#ttl.messages !== undefined,
+      options.scheduler,
+    );
     this.#staleness = new RedisStaleness(
       redis,
       options.onStale,
@@ -444,6 +451,7 @@ export class RedisCache {
             this.#staleness.failed(error, this.#sentThrough, what),
         ),
         ...this.#unkept.read(),
+        ...this.#clock.reads(),
       ];
       try {
         // A connection lost meanwhile fails the batch at once: the client
@@ -469,7 +477,7 @@ export class RedisCache {
     let chunk = new WriteChunk();
     const steps: WriteStep[] = [{ chunk }];
     const emptied = new Set<string>();
-    const expiry = new ExpiryWrites(this.#ttl, this.#scheduler.now());
+    const expiry = new ExpiryWrites(this.#ttl, this.#clock.now());
     const texts = new BatchTexts(read);
     const writing = {
       texts,
@@ -608,7 +616,7 @@ export class RedisCache {
    * @returns How many entities were removed.
    */
   sweepExpired(): Promise<number> {
-    return this.#sweeping ??= sweepExpiry(this.#redis, this.#scheduler.now())
+    return this.#sweeping ??= sweepExpiry(this.#redis, this.#clock.sweepNow())
       .finally(() => this.#sweeping = undefined);
   }
 
