@@ -26,6 +26,7 @@ import { errorText } from "../base/error_text.ts";
 import { backoffDelay } from "../base/backoff.ts";
 import { BrokerSizeLimit } from "./_broker_size_limit.ts";
 import { destroySocket, openConfirmChannel } from "./_publisher_open.ts";
+import { ConfirmWatchdog } from "./_confirm_watchdog.ts";
 import { ExchangeTypeError } from "./declare.ts";
 import {
   guardAmqpConnection,
@@ -149,6 +150,8 @@ export class ConfirmedPublisher {
   readonly #sizeLimit = new BrokerSizeLimit();
   #client: AMQPClient | undefined;
   #channel: AMQPChannel | undefined;
+  /** Loses the connection when it went silent with publishes unconfirmed. */
+  #watchdog: ConfirmWatchdog | undefined;
   #connected = false;
   #closing = false;
   /** Failed connections in a row (reset by a confirm): the backoff's attempt. */
@@ -371,6 +374,7 @@ export class ConfirmedPublisher {
       await this.#connecting;
     }
     const client = this.#client;
+    this.#watchdog?.stop();
     this.#client = undefined;
     this.#channel = undefined;
     this.#setConnected(false);
@@ -419,7 +423,14 @@ export class ConfirmedPublisher {
       this.#client = client;
       this.#channel = channel;
       ++this.#epoch;
-      client.ondisconnect = (error) => this.#lost(client, error);
+      const lost = (error?: Error) => this.#lost(client, error);
+      this.#watchdog = new ConfirmWatchdog(
+        client,
+        channel,
+        this.#scheduler,
+        lost,
+      );
+      client.ondisconnect = lost;
       channel.onerror = (reason) => {
         this.#tooLarge(reason);
         this.#lost(client, new Error(reason));
@@ -519,6 +530,7 @@ export class ConfirmedPublisher {
   #lost(client: AMQPClient, error: Error | undefined): void {
     if (client !== this.#client || this.#closing) return;
     this.#sizeLimit.lost(error?.message);
+    this.#watchdog?.stop();
     this.#epoch++;
     this.#client = undefined;
     this.#channel = undefined;
@@ -626,6 +638,7 @@ export class ConfirmedPublisher {
       () => this.#confirmed(slot, epoch),
       (error) => this.#rejected(slot, epoch, error),
     );
+    this.#watchdog?.sent();
   }
 
   /**

@@ -6,13 +6,16 @@
 // return a publish (basic.return, as RabbitMQ returns a mandatory one no
 // queue took), answer a passive declare of a deleted queue with 404, block
 // and unblock publishing (a resource alarm), take a consumer (basic.qos,
-// basic.consume) to which it never delivers, and go silent once a
-// connection is open.
+// basic.consume) to which it never delivers, go silent once a
+// connection is open, tune a heartbeat and send heartbeats on request, and
+// freeze the open connections (read, never answered) as a broker stopped
+// by SIGSTOP or cut off by the network.
 
 /** AMQP frame types. */
 const METHOD = 1;
 const HEADER = 2;
 const BODY = 3;
+const HEARTBEAT = 8;
 const FRAME_END = 0xce;
 const FRAME_MAX = 131_072;
 
@@ -119,14 +122,26 @@ export class FakeAmqpBroker {
    * heartbeat ends.
    */
   readonly silentAfterOpen: boolean;
+  /** The heartbeat interval tuned, in seconds (0: none, RabbitMQ's `heartbeat = 0`). */
+  readonly heartbeat: number;
+  /** Connections {@linkcode freeze} froze: read, never answered. */
+  readonly #frozen = new Set<Deno.Conn>();
+  /** Heartbeat frames received from clients. */
+  #beats = 0;
+  #beatWaiters: { count: number; resolve: () => void }[] = [];
   readonly #ignoring = Promise.withResolvers<void>();
   readonly #ended = Promise.withResolvers<void>();
 
   constructor(
-    options: { answerClose?: boolean; silentAfterOpen?: boolean } = {},
+    options: {
+      answerClose?: boolean;
+      silentAfterOpen?: boolean;
+      heartbeat?: number;
+    } = {},
   ) {
     this.answerClose = options.answerClose ?? true;
     this.silentAfterOpen = options.silentAfterOpen ?? false;
+    this.heartbeat = options.heartbeat ?? 0;
     this.#listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
     this.#accepting = this.#accept();
   }
@@ -237,6 +252,34 @@ export class FakeAmqpBroker {
     }
   }
 
+  /**
+   * Freeze every open connection: what it sends is read and never answered
+   * (no confirm, no heartbeat, no close-ok), as a broker stopped by SIGSTOP
+   * or a network that drops one direction. New connections are served.
+   */
+  freeze(): void {
+    for (const conn of this.#conns) this.#frozen.add(conn);
+  }
+
+  /**
+   * Send a heartbeat frame on every open connection not frozen; resolves
+   * once the clients answered with as many (the client answers each one it
+   * reads, so it was read).
+   */
+  async sendHeartbeats(): Promise<void> {
+    const live = [...this.#conns].filter((conn) => !this.#frozen.has(conn));
+    const count = this.#beats + live.length;
+    const answered = count <= this.#beats
+      ? Promise.resolve()
+      : new Promise<void>((resolve) =>
+        this.#beatWaiters.push({ count, resolve })
+      );
+    for (const conn of live) {
+      await conn.write(frame(HEARTBEAT, 0, new Uint8Array(0)));
+    }
+    await answered;
+  }
+
   /** End a {@linkcode block} (connection.unblocked on every connection). */
   async unblock(): Promise<void> {
     for (const conn of this.#conns) await this.#send(conn, 0, method(10, 61));
@@ -269,6 +312,12 @@ export class FakeAmqpBroker {
             // Closed already (connection.close).
           }
           this.closedConnections++;
+          // A broker forgets the unconfirmed publishes of a connection
+          // gone: an ack() after it confirms those of the live ones.
+          for (let i = this.#unacked.length - 1; i >= 0; i--) {
+            if (this.#unacked[i]!.conn === conn) this.#unacked.splice(i, 1);
+          }
+          this.#frozen.delete(conn);
           this.#ended.resolve();
           this.#conns.delete(conn);
           this.#serving.delete(serving);
@@ -333,15 +382,28 @@ export class FakeAmqpBroker {
           }
           continue;
         }
-        if (type !== METHOD) continue; // the content header, heartbeats
+        if (type === HEARTBEAT) {
+          this.#beats++;
+          this.#beatWaiters = this.#beatWaiters.filter((waiter) => {
+            if (waiter.count > this.#beats) return true;
+            waiter.resolve();
+            return false;
+          });
+          continue;
+        }
+        if (type !== METHOD) continue; // the content header
         if (opened && this.silentAfterOpen) {
           this.#ignoring.resolve();
           continue;
         }
         const id = (payload[0]! << 8 | payload[1]!) * 1000 +
           (payload[2]! << 8 | payload[3]!);
+        // Frozen: a publish is recorded (what the client wrote), never
+        // confirmed; nothing else is answered.
+        const frozen = this.#frozen.has(conn);
+        if (frozen && id !== 60_040) continue;
         switch (id) {
-          case 10_011: // connection.start-ok: tune (no heartbeat)
+          case 10_011: // connection.start-ok: tune
             if (this.refuseLogin) {
               await this.#send(
                 conn,
@@ -359,7 +421,11 @@ export class FakeAmqpBroker {
             await this.#send(
               conn,
               0,
-              method(10, 30, [...be(2047, 2), ...be(FRAME_MAX, 4), 0, 0]),
+              method(10, 30, [
+                ...be(2047, 2),
+                ...be(FRAME_MAX, 4),
+                ...be(this.heartbeat, 2),
+              ]),
             );
             break;
           case 10_040: // connection.open
@@ -485,7 +551,7 @@ export class FakeAmqpBroker {
               mandatory,
             };
             this.publishes.push(publish);
-            this.#unacked.push({ conn, publish });
+            if (!frozen) this.#unacked.push({ conn, publish });
             const count = this.publishes.length;
             this.#waiters = this.#waiters.filter((waiter) => {
               if (waiter.count > count) return true;
