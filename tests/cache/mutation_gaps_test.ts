@@ -1,0 +1,189 @@
+// Rules of the memory store that mutation testing found untested (each
+// test fails with one small change to the cache's code): how a partial
+// user is merged, when the shared user is freed, which partial message is
+// kept, the bounds' exact limits, and which messages a bulk delete or a
+// thread sync removes.
+import assert from "node:assert/strict";
+import { CACHE_RESOURCES, MemoryCache } from "../../cache/mod.ts";
+import { createdGuild } from "./_created_guild.ts";
+import { user } from "./_event_sequences.ts";
+import { guildMessage } from "./_guild_message.ts";
+
+const G = "100";
+const C = "200";
+const T = "201";
+const BOT = "9";
+
+const member = (id: string) => ({
+  guild_id: G,
+  user: user(id),
+  roles: [],
+  joined_at: "2024-01-01T00:00:00.000000+00:00",
+  deaf: false,
+  mute: false,
+  flags: 0,
+});
+
+const thread = {
+  id: T,
+  type: 11,
+  guild_id: G,
+  parent_id: C,
+  name: "t",
+  thread_metadata: { archived: false },
+};
+
+/** Guild G (member_count 0) with text channel C and active thread T. */
+function guildCreate(
+  over: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    id: G,
+    name: "g",
+    member_count: 0,
+    roles: [],
+    emojis: [],
+    stickers: [],
+    channels: [{ id: C, type: 0, guild_id: G, name: "c" }],
+    threads: [thread],
+    members: [],
+    presences: [],
+    voice_states: [],
+    ...over,
+  };
+}
+
+/** A cache of every resource holding {@linkcode guildCreate}'s guild. */
+function withGuild(): MemoryCache {
+  const cache = new MemoryCache({ resources: [...CACHE_RESOURCES] });
+  cache.apply("GUILD_CREATE", guildCreate());
+  return cache;
+}
+
+Deno.test("MemoryCache: a presence's partial user changes its fields only, keeping the shared user's others", () => {
+  const cache = withGuild();
+  const avatar = "0123456789abcdef0123456789abcdef";
+  cache.apply("GUILD_MEMBER_ADD", {
+    ...member("1"),
+    user: { ...user("1"), global_name: "One", avatar },
+  });
+  cache.apply("PRESENCE_UPDATE", {
+    guild_id: G,
+    user: { id: "1", username: "renamed" },
+    status: "online",
+    activities: [],
+    client_status: {},
+  });
+  const held = cache.user("1");
+  assert.equal(held?.username, "renamed");
+  assert.equal(held?.global_name, "One");
+  assert.equal(held?.avatar, avatar);
+  assert.equal(cache.member(G, "1")?.user?.global_name, "One");
+});
+
+Deno.test("MemoryCache: USER_UPDATE renames the bot's shared user, seen through its member", () => {
+  const cache = new MemoryCache({ resources: [...CACHE_RESOURCES] });
+  const bot = { ...user(BOT), bot: true };
+  cache.apply("READY", {
+    v: 10,
+    user: bot,
+    guilds: [{ id: G, unavailable: true }],
+    session_id: "s",
+    resume_gateway_url: "wss://x",
+    application: { id: BOT, flags: 0 },
+    shard: [0, 1],
+  });
+  cache.apply("GUILD_CREATE", guildCreate({ members: [member(BOT)] }));
+  cache.apply("USER_UPDATE", { ...bot, username: "renamed" });
+  assert.equal(cache.member(G, BOT)?.user?.username, "renamed");
+  assert.equal(cache.user(BOT)?.username, "renamed");
+});
+
+Deno.test("MemoryCache: a user freed and held again stays when pushed out of the freed queue (4,096)", () => {
+  const cache = withGuild();
+  cache.apply("GUILD_MEMBER_ADD", member("1"));
+  cache.apply("GUILD_MEMBER_REMOVE", { guild_id: G, user: user("1") });
+  cache.apply("GUILD_MEMBER_ADD", member("1"));
+  // Enough others freed to push user 1's entry out of the queue.
+  for (let i = 0; i < 4_200; i++) {
+    const id = String(1_000 + i);
+    cache.apply("GUILD_MEMBER_ADD", member(id));
+    cache.apply("GUILD_MEMBER_REMOVE", { guild_id: G, user: user(id) });
+  }
+  assert.equal(cache.user("1")?.id, "1");
+  cache.apply("PRESENCE_UPDATE", {
+    guild_id: G,
+    user: { id: "1", username: "renamed" },
+    status: "online",
+    activities: [],
+    client_status: {},
+  });
+  assert.equal(cache.user("1")?.username, "renamed");
+  assert.equal(cache.member(G, "1")?.user?.username, "renamed");
+});
+
+Deno.test("MemoryCache: a MESSAGE_UPDATE of an uncached message lacking its author or timestamp (a partial one) is not kept", () => {
+  const cache = withGuild();
+  const { timestamp: _, ...noTimestamp } = guildMessage("30", C, G);
+  const { author: __, ...noAuthor } = guildMessage("31", C, G);
+  cache.apply("MESSAGE_UPDATE", noTimestamp);
+  cache.apply("MESSAGE_UPDATE", noAuthor);
+  assert.equal(cache.message(C, "30"), undefined);
+  assert.equal(cache.message(C, "31"), undefined);
+  // A whole one is kept, as MESSAGE_CREATE keeps it.
+  cache.apply("MESSAGE_UPDATE", guildMessage("32", C, G));
+  assert.equal(cache.message(C, "32")?.id, "32");
+});
+
+Deno.test("MemoryCache: member_count never goes below 0", () => {
+  const cache = withGuild();
+  cache.apply("GUILD_MEMBER_REMOVE", { guild_id: G, user: user("1") });
+  assert.equal(createdGuild(cache.guild(G))?.member_count, 0);
+});
+
+Deno.test("MemoryCache: a message at exactly the content bound (32,000) or the embeds' text bound (48,000) is kept", () => {
+  const cache = withGuild();
+  cache.apply(
+    "MESSAGE_CREATE",
+    guildMessage("30", C, G, { content: "x".repeat(32_000) }),
+  );
+  const embed = { description: "y".repeat(24_000) };
+  cache.apply(
+    "MESSAGE_CREATE",
+    guildMessage("31", C, G, {
+      embeds: [embed, embed],
+    }),
+  );
+  assert.equal(cache.message(C, "30")?.content?.length, 32_000);
+  assert.equal(cache.message(C, "31")?.embeds?.length, 2);
+});
+
+Deno.test("MemoryCache: MESSAGE_DELETE_BULK removes the named messages from the getters", () => {
+  const cache = withGuild();
+  for (const id of ["30", "31", "32"]) {
+    cache.apply("MESSAGE_CREATE", guildMessage(id, C, G));
+  }
+  const { old } = cache.apply("MESSAGE_DELETE_BULK", {
+    ids: ["30", "31"],
+    channel_id: C,
+    guild_id: G,
+  });
+  assert.equal((old as unknown[]).length, 2);
+  assert.equal(cache.message(C, "30"), undefined);
+  assert.equal(cache.message(C, "31"), undefined);
+  assert.deepEqual(cache.channelMessages(C).map((m) => m.id), ["32"]);
+});
+
+Deno.test("MemoryCache: THREAD_LIST_SYNC re-listing a held thread keeps it and its messages, handing back no old", () => {
+  const cache = withGuild();
+  cache.apply("MESSAGE_CREATE", guildMessage("30", T, G));
+  const { old } = cache.apply("THREAD_LIST_SYNC", {
+    guild_id: G,
+    channel_ids: [C],
+    threads: [thread],
+    members: [],
+  });
+  assert.deepEqual(old, []);
+  assert.equal(cache.channel(T)?.id, T);
+  assert.equal(cache.message(T, "30")?.id, "30");
+});

@@ -1,0 +1,102 @@
+// A deleted entity leaves no entry in the Redis store's helper keys: a
+// member's or message's `expiry_keys` entry (a sweep would find a key that
+// is gone) and an indexed kind's `guild_kind_keys:G:kind` entry (reads of
+// the guild's emojis would look up a key that is gone). Mutation testing
+// found both writes untested.
+import assert from "node:assert/strict";
+import { RedisCache } from "../../cache/mod.ts";
+import type { RedisConnection } from "../../redis/mod.ts";
+import { user } from "./_event_sequences.ts";
+import { guildMessage } from "./_guild_message.ts";
+import {
+  privateRedisIgnored,
+  withPrivateRedis,
+} from "./_private_redis_store.ts";
+
+const member = (id: string) => ({
+  user: user(id),
+  roles: [],
+  joined_at: "2024-01-01T00:00:00.000000+00:00",
+  deaf: false,
+  mute: false,
+  flags: 0,
+});
+
+/**
+ * A test on a redis-server of its own: the shared test server's database
+ * numbers are all taken (tests/ci/redis_databases_test.ts).
+ */
+function privateTest(
+  name: string,
+  fn: (redis: RedisConnection) => Promise<void>,
+): Deno.TestDefinition {
+  return {
+    name,
+    ignore: privateRedisIgnored,
+    fn: () => withPrivateRedis((_, redis) => fn(redis)),
+  };
+}
+
+Deno.test(privateTest(
+  "RedisCache: a member, a message and an emoji deleted leave no expiry_keys or guild_kind_keys entry",
+  async (redis) => {
+    const cache = new RedisCache(redis, {
+      ttl: { members: 3600, messages: 3600 },
+    });
+    await cache.apply("GUILD_CREATE", {
+      id: "10",
+      name: "g",
+      member_count: 2,
+      channels: [{ id: "20", type: 0, name: "c" }],
+      roles: [],
+      emojis: [{ id: "50", name: "a" }, { id: "51", name: "b" }],
+      members: [member("7"), member("8")],
+    });
+    await cache.apply("MESSAGE_CREATE", guildMessage("30", "20", "10"));
+    await cache.apply("MESSAGE_CREATE", guildMessage("31", "20", "10"));
+    await cache.flush();
+    assert.deepEqual((await redis.hkeys("expiry_keys")).sort(), [
+      "member:10:7",
+      "member:10:8",
+      "message:20:30",
+      "message:20:31",
+    ]);
+    assert.deepEqual(
+      (await redis.smembers("guild_kind_keys:10:emoji")).sort(),
+      [
+        "",
+        "emoji:10:50",
+        "emoji:10:51",
+      ],
+    );
+    await cache.apply("GUILD_MEMBER_REMOVE", {
+      guild_id: "10",
+      user: user("7"),
+    });
+    await cache.apply("MESSAGE_DELETE", {
+      id: "30",
+      channel_id: "20",
+      guild_id: "10",
+    });
+    await cache.apply("GUILD_EMOJIS_UPDATE", {
+      guild_id: "10",
+      emojis: [{ id: "51", name: "b" }],
+    });
+    await cache.flush();
+    assert.deepEqual((await redis.hkeys("expiry_keys")).sort(), [
+      "member:10:8",
+      "message:20:31",
+    ]);
+    assert.deepEqual(
+      (await redis.smembers("guild_kind_keys:10:emoji")).sort(),
+      [
+        "",
+        "emoji:10:51",
+      ],
+    );
+    assert.deepEqual(
+      (await cache.all("emoji", "10")).map((emoji) => emoji.id),
+      ["51"],
+    );
+  },
+));
