@@ -89,6 +89,7 @@ import {
   loadUsableSessions,
   StartReads,
 } from "./start_reads.ts";
+import { otherBotSessions } from "../gateway/_session_identity.ts";
 
 const logger = getLogger(["disruption", "dispatch"]);
 const visible = getVisibleLogger(["disruption", "dispatch"]);
@@ -213,6 +214,13 @@ export class DispatchService {
   #redis: RedisConnection | undefined;
   /** `gateway_sessions`, through the one implementation of its layout. */
   #sessions: RedisSessionStore | undefined;
+  /**
+   * The start could not read the saved sessions: the first save reads
+   * them first, so another bot's are not saved over.
+   */
+  #sessionsUnread = false;
+  /** Redis holds another bot's sessions, found after the start: no saves. */
+  #otherBotSessions = false;
   #cache: RedisCache | undefined;
   #statusLog: StatusLog | undefined;
   #guildLog: StatusLog | undefined;
@@ -1177,6 +1185,25 @@ export class DispatchService {
     this.#persistedStale = stale;
   }
 
+  /**
+   * Read the saved sessions the start could not (a Redis blip): another
+   * bot's found stop the session saves, said on stderr, the shards running
+   * on; a failure fails the save it precedes.
+   */
+  async #checkSessionsBot(store: RedisSessionStore): Promise<void> {
+    const botId = botIdOfToken(this.config.token);
+    const saved = (await store.loadAll())
+      .filter((session) => this.#shardIds.includes(session.shardId));
+    this.#sessionsUnread = false;
+    const refusal = otherBotSessions(saved, () => botId);
+    if (!refusal) return;
+    this.#otherBotSessions = true;
+    visible.error(
+      "{message}. The service started while Redis did not answer, so its shards run on, but it saves no session (a restart identifies them)",
+      { message: refusal.message },
+    );
+  }
+
   #loadSessions(): Promise<Map<number, SavedSession>> {
     const store = this.#sessions;
     if (!store) return Promise.resolve(new Map());
@@ -1187,6 +1214,7 @@ export class DispatchService {
       now: this.#scheduler.now(),
       intents: this.config.intents,
       botId: botIdOfToken(this.config.token),
+      unread: () => this.#sessionsUnread = true,
     });
   }
 
@@ -1241,6 +1269,8 @@ export class DispatchService {
       try {
         // One atomic merge: other processes own the other shards' entries.
         // It writes gateway_shards too (with no session yet, here).
+        if (this.#sessionsUnread) await this.#checkSessionsBot(store);
+        if (this.#otherBotSessions) sessions.length = 0;
         if (sessions.length > 0) await store.save(sessions);
         else await redis.set(REDIS_KEYS.shards, String(this.#shardCount));
         // Merged too: the other shards' entries are other processes'.

@@ -113,6 +113,12 @@ export interface UsableSessionsOptions {
   /** The bot of the service's token, if known: see `botIdOfToken`. */
   botId?: string | undefined;
   /**
+   * Called when the sessions could not be read (failed, or no answer in
+   * time): whose sessions Redis holds is not known, and the first save
+   * must look first (see `otherBotSessions`).
+   */
+  unread?: () => void;
+  /**
    * Counts each session left out as too old or identified with other
    * intents (`dispatch_sessions_lost`): its shard identifies, and the
    * events after its sequence are lost.
@@ -155,7 +161,10 @@ export async function loadUsableSessions(
       "reading the saved sessions",
       "every shard identifies",
     );
-    if (!answered) return usable;
+    if (!answered) {
+      options.unread?.();
+      return usable;
+    }
     const loaded = (await loading).filter((s) => wanted.has(s.shardId));
     refusal = otherBotSessions(loaded, () => botId);
     for (const session of refusal ? [] : loaded) {
@@ -201,6 +210,7 @@ export async function loadUsableSessions(
       );
     }
   } catch (error) {
+    options.unread?.();
     logger.warn("Reading saved sessions failed; identifying: {message}", {
       message: errorText(error),
     });

@@ -200,6 +200,11 @@ export class ManagerSessions {
   #saved = new Map<number, SavedSession>();
   /** Why the last start was refused: the store holds another bot's sessions. */
   #otherBot: OtherBotSessionsError | undefined;
+  /**
+   * The last start's load failed: whose sessions the store holds is not
+   * known, and the first write must look before it writes (see `#mayWrite`).
+   */
+  #unchecked = false;
 
   /**
    * Keep a manager's sessions; nothing is loaded or saved until asked.
@@ -264,6 +269,7 @@ export class ManagerSessions {
       this.#resumePoints,
     );
     return this.#inTurn(async () => {
+      if (!await this.#mayWrite()) return;
       const kept = await pick(sessions);
       if (kept.length === 0 && kept !== sessions) return;
       await store.save(kept);
@@ -285,7 +291,7 @@ export class ManagerSessions {
       // Not in the chain: a load overwrites nothing.
       const call = { since: this.#scheduler.now() };
       const answer = this.#ask(call, () => this.#store.loadAll());
-      return wellFormed(
+      const saved = wellFormed(
         await within(
           this.#scheduler,
           answer,
@@ -293,9 +299,12 @@ export class ManagerSessions {
           abort.signal,
         ),
       );
+      this.#unchecked = false;
+      return saved;
     } catch (error) {
       // After close() the caller reports the close instead.
       if (!abort.signal.aborted) {
+        this.#unchecked = true;
         visible.warn(
           "Could not load the saved sessions, so every shard identifies (a session start each) instead of resuming: {error}",
           { error },
@@ -449,6 +458,7 @@ export class ManagerSessions {
     const gone = [...this.#shards.keys()].filter((id) => !kept.has(id));
     // In the chain: it lands after a timed save still in flight, not under it.
     this.#inTurn(async () => {
+      if (!await this.#mayWrite()) return;
       if (sessions.length > 0) await store.save(sessions);
       if (gone.length > 0) await deleteSessions(store, gone);
     }).catch((error) => {
@@ -498,7 +508,9 @@ export class ManagerSessions {
         // In the chain: given up on, it still runs after a late save, not
         // before it.
         const ids = [...this.#shards.keys()];
-        await this.#inTurn(() => deleteSessions(store, ids));
+        await this.#inTurn(async () => {
+          if (await this.#mayWrite()) await deleteSessions(store, ids);
+        });
       }
       return true;
     } catch (error) {
@@ -517,6 +529,29 @@ export class ManagerSessions {
       }
       return false;
     }
+  }
+
+  /**
+   * Whether the store may be written: not when it holds another bot's
+   * sessions. A start whose load failed (a Redis blip) could not check,
+   * and its first save wrote over the other bot's sessions: the first
+   * write after it loads first (a failure fails the write, as the store
+   * is failing), and another bot's sessions found stop this process's
+   * saves, said on stderr, its shards running on.
+   */
+  async #mayWrite(): Promise<boolean> {
+    if (this.#otherBot) return false;
+    if (!this.#unchecked) return true;
+    const saved = wellFormed(await this.#store.loadAll());
+    this.#unchecked = false;
+    this.#otherBot = otherBotSessionsOf(this.#shards, saved);
+    if (!this.#otherBot) return true;
+    this.#stopTimers();
+    visible.error(
+      "{message}. This process started while the store did not answer, so its shards run on, but it saves no session (a restart identifies them)",
+      { message: this.#otherBot.message },
+    );
+    return false;
   }
 
   /**

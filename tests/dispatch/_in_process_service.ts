@@ -177,15 +177,20 @@ export class FakesScene implements AsyncDisposable {
     this.metricsPort = freePort();
   }
 
-  /** Start the fakes, Discord's gateway with `gateway` (one guild). */
+  /**
+   * Start the fakes, Discord's gateway with `gateway` (one guild), taking
+   * `token` (the fake's own by default).
+   */
   static async start(
     gateway: FakeDiscordOptions["gateway"] = { guilds: 1 },
+    token?: string,
   ): Promise<FakesScene> {
     const scheduler = new VirtualScheduler();
     const discord = await FakeDiscord.start({
       loopback: true,
       scheduler,
       gateway,
+      ...(token === undefined ? {} : { token }),
     });
     return new FakesScene(scheduler, discord);
   }

@@ -20,6 +20,7 @@ import {
   FakesScene,
   OwnRedis,
 } from "./_in_process_service.ts";
+import { FreezableProxy } from "./_freezable_redis.ts";
 
 const redisServer = testRedis();
 const BOT_A = "123456789012345678";
@@ -158,4 +159,59 @@ Deno.test("loadUsableSessions: sessions of other intents are left out, counted a
     ),
     (error: Error) => error.name === "OtherBotSessionsError",
   );
+});
+
+Deno.test({
+  name:
+    "dispatch service: another bot's sessions unread at start (Redis frozen at the load) are not saved over once Redis answers: said on stderr, the shards run on",
+  ignore: redisServer.ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await using scene = await FakesScene.start({ guilds: 1 }, TOKEN_B);
+  await using redis = await OwnRedis.start();
+  const { scheduler, discord } = scene;
+  const store = new RedisSessionStore(redis.admin, {
+    key: REDIS_KEYS.sessions,
+  });
+  const theirs: SavedSession = {
+    shardId: 0,
+    shardCount: 1,
+    sessionId: "production-session",
+    sequence: 42,
+    savedAt: scheduler.now(),
+    intents: 1,
+    botId: BOT_A,
+  };
+  await store.save([theirs]);
+  const proxy = new FreezableProxy({
+    hostname: "127.0.0.1",
+    port: Number(redis.port),
+  });
+  proxy.freezeOn(/mget/i); // the start's read of gateway_sessions
+  try {
+    await withLogRecords(async (records) => {
+      const staging = scene.service(String(proxy.port));
+      await scene.run(staging, async () => {
+        // Started: the load was given up on (the shard identifies, through
+        // the Redis identify queue once Redis answers again).
+        assert.equal(proxy.frozen, true, "frozen at the load, as meant");
+        proxy.thaw();
+        await scene.untilConfirmed(
+          () => discord.gateway.counters.sessionStarts === 1,
+          "the shard identified, the sessions unread",
+        );
+        await until(
+          scheduler,
+          () => linesSaying(records, "saves no session").length === 1,
+          "the other bot's sessions found at the first save",
+        );
+        await scheduler.advance(5_000);
+        assert.deepEqual(await store.loadAll(), [theirs], "kept");
+      });
+      assert.deepEqual(await store.loadAll(), [theirs], "kept at close");
+    }, "info");
+  } finally {
+    proxy.close();
+  }
 });

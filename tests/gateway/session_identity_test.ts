@@ -218,6 +218,39 @@ Deno.test("another bot's saved sessions: start() refuses with OtherBotSessionsEr
   s.gateway.close();
 });
 
+Deno.test("another bot's sessions found only after a failed load at start: nothing of this bot is saved over them, said on stderr, the shards run on", async () => {
+  const s = scene();
+  const theirs: SavedSession = {
+    shardId: 0,
+    shardCount: SHARDS,
+    sessionId: "their-session",
+    sequence: 42,
+    savedAt: s.scheduler.now(),
+    intents: GatewayIntent.Guilds,
+    botId: BOT_B,
+  };
+  await s.store.save([theirs]);
+  // The start's load fails once (a Redis blip): whose sessions the store
+  // holds is not known then.
+  let failures = 1;
+  const loadAll = s.store.loadAll.bind(s.store);
+  s.store.loadAll = () =>
+    failures-- > 0 ? Promise.reject(new Error("ECONNRESET")) : loadAll();
+  const prod = manager(s);
+  const said = await captureStderr(async () => {
+    await runUntilSettled(s.scheduler, prod.start());
+    await s.scheduler.advance(60_000);
+  });
+  assert.equal(prod.shards.get(0)?.status, "ready", "the shards run on");
+  assert.deepEqual(await loadAll(), [theirs], "bot B's session is kept");
+  assert.match(said.join("\n"), /sessions of bot 876543210987654321/);
+  assert.match(said.join("\n"), /saves no session/);
+  await prod.close({ resumable: true });
+  await s.scheduler.advance(5_000);
+  assert.deepEqual(await loadAll(), [theirs], "nor at close");
+  s.gateway.close();
+});
+
 Deno.test("SavedSession: intents and botId are checked when present and kept by the stores", async () => {
   const base: SavedSession = {
     shardId: 0,
