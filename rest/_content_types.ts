@@ -51,8 +51,10 @@ export interface TypedFile {
 export function uploadContentType(file: TypedFile): string {
   if (file.contentType !== undefined) return file.contentType;
   if (file.data instanceof Blob && file.data.type) return file.data.type;
-  const dot = file.name.lastIndexOf(".");
-  const extension = dot < 0 ? "" : file.name.slice(dot + 1).toLowerCase();
+  // A name that is no string is prepareUploads' to refuse (UploadError).
+  const name = typeof file.name === "string" ? file.name : "";
+  const dot = name.lastIndexOf(".");
+  const extension = dot < 0 ? "" : name.slice(dot + 1).toLowerCase();
   return EXTENSION_TYPES.get(extension) ?? "application/octet-stream";
 }
 

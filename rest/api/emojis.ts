@@ -73,6 +73,8 @@ export async function createGuildSticker(
       ? { contentType: sticker.file.contentType }
       : {}),
   };
+  // The file's own checks (its name, its size) first.
+  const [prepared] = await prepareUploads([file], { maxSize: 512 * 1024 });
   // Discord takes the sticker's format from the part's type, and answers
   // any other with 50046 Invalid Asset once the file was uploaded.
   const type = mediaTypeEssence(uploadContentType(file));
@@ -81,7 +83,6 @@ export async function createGuildSticker(
       `Cannot create guild sticker as 'file' must be PNG, APNG, GIF or Lottie JSON, sent as image/png, image/gif or application/json (give 'contentType', or a name ending in .png, .apng, .gif or .json): current type '${type}'`,
     );
   }
-  const [prepared] = await prepareUploads([file], { maxSize: 512 * 1024 });
   const form = new FormData();
   form.append("name", sticker.name);
   form.append("description", sticker.description);

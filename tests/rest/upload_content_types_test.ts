@@ -130,3 +130,22 @@ Deno.test("createGuildSticker refuses, unsent, a file whose type is not PNG, GIF
   }).catch(() => {});
   assert.equal(fake.requests.length, 1);
 });
+
+Deno.test("createGuildSticker with a file whose name is no string refuses it as any upload does (UploadError), not with a TypeError of its own", async () => {
+  const { fake, rest } = setup();
+  for (const name of [undefined, 42]) {
+    await assert.rejects(
+      api.createGuildSticker(rest, GUILD, {
+        name: "dice",
+        description: "A die",
+        tags: "dice",
+        file: { name, data: new Uint8Array([1]) } as unknown as {
+          name: string;
+          data: Uint8Array;
+        },
+      }),
+      api.UploadError,
+    );
+  }
+  assert.equal(fake.requests.length, 0);
+});
