@@ -10,6 +10,10 @@
 import type { Scheduler } from "../base/scheduler.ts";
 import { realScheduler } from "../base/scheduler.ts";
 import type { ExtraRead } from "./redis_reads.ts";
+import { getVisibleLogger } from "../base/visible_logger.ts";
+import { isPermissionError } from "../redis/_redis_permissions.ts";
+
+const visible = getVisibleLogger(["disruption", "cache"]);
 
 /** Expiry's "now": Redis's clock, or a given scheduler's. */
 export class ExpiryClock {
@@ -19,6 +23,8 @@ export class ExpiryClock {
   readonly #needed: boolean;
   /** Redis's clock minus this machine's, in ms, as last read. */
   #offset: number | undefined;
+  /** Whether a refused TIME was said (once per store). */
+  #saidRefused = false;
 
   /**
    * @param needed Whether the store has a TTL.
@@ -37,8 +43,18 @@ export class ExpiryClock {
       queue: (pipeline) => void pipeline.time(),
       answer: (error, result) => {
         // A failed read keeps the offset it had: the batch's other reads,
-        // failing alike, fail the batch the usual way.
-        if (error !== null) return;
+        // failing alike, fail the batch the usual way. Not under an ACL
+        // without TIME: only it is refused, and nothing else would say so.
+        if (error !== null) {
+          if (isPermissionError(error) && !this.#saidRefused) {
+            this.#saidRefused = true;
+            visible.warn(
+              "Redis refuses TIME to this user (its ACL needs +time): the cache's member and message expiry is stamped on this machine's clock instead of Redis's, and its expiry sweep fails: {error}",
+              { error },
+            );
+          }
+          return;
+        }
         const [seconds, micros] = result as [string, string];
         const redis = Number(seconds) * 1000 +
           Math.floor(Number(micros) / 1000);
@@ -52,8 +68,7 @@ export class ExpiryClock {
    * machine's moved onto Redis's clock. Every batch that writes a member or
    * a message reads (its guild or channel), so the offset is the one read
    * in the same round trip: a clock stepped since an earlier batch moves
-   * nothing. As is before any was read (TIME refused: the batch's reads
-   * fail too).
+   * nothing. As is before any was read, or when TIME is refused (said).
    */
   now(): number {
     if (this.#given !== undefined) return this.#given.now();

@@ -9,7 +9,12 @@
 import assert from "node:assert/strict";
 import { RedisCache } from "../../cache/mod.ts";
 import { expiryTime } from "../../cache/redis_expiry.ts";
-import type { RedisConnection } from "../../redis/mod.ts";
+import {
+  closeRedis,
+  connectRedis,
+  type RedisConnection,
+} from "../../redis/mod.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import { withPrivateRedis } from "./_private_redis_store.ts";
 
@@ -148,5 +153,43 @@ Deno.test({
         await redisNow(admin) + TTL * 1000,
         "the member's expiry",
       );
+    }),
+});
+
+Deno.test({
+  name:
+    "RedisCache: a Redis user whose ACL refuses TIME is said once on stderr, naming +time (the expiry falls back to this machine's clock)",
+  ignore: server.ignore,
+  fn: () =>
+    withPrivateRedis(async (redisServer, _, admin) => {
+      await admin.call(
+        "ACL",
+        "SETUSER",
+        "notime",
+        "on",
+        ">pw",
+        "~*",
+        "+@all",
+        "-time",
+      );
+      const url = new URL(redisServer.url);
+      url.username = "notime";
+      url.password = "pw";
+      const redis = await connectRedis({ url: url.href });
+      try {
+        const cache = new RedisCache(redis, { ttl: { members: TTL } });
+        const said = await captureStderr(async () => {
+          for (let i = 0; i < 3; i++) {
+            await cache.apply("GUILD_CREATE", GUILD);
+            await cache.flush();
+          }
+        });
+        const lines = said.filter((line) => line.includes("+time"));
+        assert.equal(lines.length, 1, said.join("\n"));
+        assert.match(lines[0]!, /expiry/);
+        assert.equal(cache.stale, false);
+      } finally {
+        await closeRedis(redis);
+      }
     }),
 });
