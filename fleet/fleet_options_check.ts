@@ -30,6 +30,7 @@ import { isRecord } from "../base/is_record.ts";
 import type { FleetShardsOptions } from "./fleet_shards_options.ts";
 import { DEFAULT_LEASE_TTL_MS } from "./lease_times.ts";
 import { checkShardCount } from "./shard_count.ts";
+import { hasLocalClock } from "../redis/_session_clock.ts";
 
 /** Who the messages say is being created. */
 const WHAT = "fleet";
@@ -194,7 +195,8 @@ export interface CheckedFleetOptions {
  *   resharding down.
  * - `prefix`: a non-empty string; `clock`: `"redis"` or `"scheduler"`.
  * - `redis`, `identifyQueue`, `sessionStore` and `scheduler`: objects with
- *   the methods the fleet calls.
+ *   the methods the fleet calls; `sessionStore` no `RedisSessionStore`
+ *   given a `localClock` (the fleet dates sessions on Redis's clock).
  * - `shard`: what a `Shard` accepts (its own check), named `shard.<name>`,
  *   but for the options the fleet gives each shard itself (`shardId`,
  *   `shardCount`, `identifyQueue`, `scheduler`, `session`).
@@ -232,6 +234,13 @@ export function assertFleetOptions(options: CheckedFleetOptions): void {
     ["load", "save"],
     "a SessionStore (e.g. a RedisSessionStore)",
   );
+  // The fleet dates sessions on Redis's clock itself: the store moved
+  // them again, by this machine's clock's offset from Redis's.
+  if (hasLocalClock(options.sessionStore)) {
+    throw new TypeError(
+      `Cannot create ${WHAT} as 'sessionStore' must be a RedisSessionStore without 'localClock' (the fleet dates sessions on Redis's clock itself): current value 'sessionStore=RedisSessionStore with localClock'`,
+    );
+  }
   assertSchedulerOption(WHAT, options.scheduler);
   checkShardCount(options.shardCount as number, `create ${WHAT}`);
   assertTimings(options.leaseTtlMs, options.renewMs);

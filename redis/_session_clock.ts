@@ -9,7 +9,8 @@
  * the same wherever it is loaded.
  *
  * Private to the package: tested through the store
- * (`tests/redis/session_store_clock_test.ts`).
+ * (`tests/redis/session_store_clock_test.ts`,
+ * `tests/redis/session_store_clock_stall_test.ts`).
  *
  * @module
  */
@@ -21,6 +22,8 @@ import {
   type SavedSession,
 } from "../gateway/session_store.ts";
 import type { RedisConnection } from "./connection.ts";
+import { isPermissionError } from "./_redis_permissions.ts";
+import { errorText } from "../base/error_text.ts";
 
 // The store's category: these lines are about its key.
 const visible = getVisibleLogger(["disruption", "redis", "session_store"]);
@@ -55,22 +58,19 @@ export function clockShift(from: number, to: number): number {
 
 /**
  * Lua replacing the write script's merge of the entries to set (a JSON
- * object in `ARGV[entries]`) into `current`, moving each `saved_at` other
- * than 0 (no date) from the caller's clock (its reading in `ARGV[now]`) onto
- * `TIME`, rounded as {@linkcode clockShift} does; `ARGV[now]` "" stores
- * them as given.
+ * object in `ARGV[entries]`) into `current`, adding `ARGV[shift]` (the
+ * caller's {@linkcode SessionClock} shift, "" for none) to each `saved_at`
+ * other than 0 (no date). The shift is sent, not the caller's reading of
+ * its clock: compared with `TIME` when the script ran, a reading taken when
+ * the save was sent moved the dates by however long the script waited in
+ * Redis (6 s behind a paused or busy Redis).
  *
  * @param entries The index of the entries in `ARGV`.
- * @param now The index of the caller's clock reading in `ARGV`.
+ * @param shift The index of the shift in `ARGV`.
  * @returns The Lua.
  */
-export function luaMergeOnRedisClock(entries: number, now: number): string {
-  return `local shift = 0
-if ARGV[${now}] ~= '' then
-  local t = redis.call('TIME')
-  local at = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  shift = math.floor((at - tonumber(ARGV[${now}])) / 1000 + 0.5) * 1000
-end
+export function luaMergeOnRedisClock(entries: number, shift: number): string {
+  return `local shift = tonumber(ARGV[${shift}]) or 0
 for shard, entry in pairs(cjson.decode(ARGV[${entries}])) do
   local at = entry.saved_at
   if type(at) == 'number' and at ~= 0 then entry.saved_at = at + shift end
@@ -79,12 +79,179 @@ end`;
 }
 
 /**
- * Check a store's `localClock` option.
+ * Lua setting `redis_ms` to Redis's clock (`TIME`, in ms) when `ARGV[shift]`
+ * is not "", else 0: the write script replies with it, for the caller's
+ * {@linkcode SessionClock} to learn the shift of its next save. Read last,
+ * just before the reply: after the writes, not before, so nothing the
+ * script does comes between it and the reply, and Redis before 5 (which
+ * refuses writes after TIME in a script) runs it too.
  *
- * @param clock The value.
+ * @param shift The index of the shift in `ARGV`.
+ * @returns The Lua.
+ */
+export function luaRedisMs(shift: number): string {
+  return `local redis_ms = 0
+if ARGV[${shift}] ~= '' then
+  local t = redis.call('TIME')
+  redis_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end`;
+}
+
+/** Redis's `TIME` reply, in milliseconds. */
+function toMs([seconds, micros]: readonly unknown[]): number {
+  return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+}
+
+/**
+ * The stores given a `localClock`, for {@linkcode hasLocalClock}: held
+ * weakly, so a store is collected as any other.
+ */
+const datedLocally = new WeakSet<object>();
+
+/**
+ * Whether `store` is a `RedisSessionStore` given a `localClock`: a
+ * `FleetShards` dates sessions on Redis's clock itself, so such a store
+ * moved them again, by the machine's skew, and the fleet refuses it.
+ *
+ * @param store Any value.
+ * @returns `true` for such a store.
+ */
+export function hasLocalClock(store: unknown): boolean {
+  return typeof store === "object" && store !== null &&
+    datedLocally.has(store);
+}
+
+/**
+ * Check a store's `localClock` option and make its {@linkcode SessionClock}.
+ *
+ * @param store The store.
+ * @param clock The option.
+ * @returns The store's clock (one that moves no date without the option).
  * @throws {TypeError} When it is given and has no `now()` method.
  */
-export function assertLocalClock(
+export function sessionClock(store: object, clock: unknown): SessionClock {
+  assertLocalClock(clock);
+  if (clock !== undefined) datedLocally.add(store);
+  return new SessionClock(clock);
+}
+
+/**
+ * The store's `localClock` (none: dates stored as given) and what to add
+ * to its dates to have them on Redis's clock, learned at each reply
+ * carrying Redis's `TIME` (a load's, a save's).
+ *
+ * The local reading is taken when the reply arrives, as the cache's
+ * `ExpiryClock` does: Redis reads `TIME` just before it answers, however
+ * long the command waited in Redis first (a busy script, `CLIENT PAUSE`),
+ * where the midpoint of the round trip put it half the wait off (3 s after
+ * a 6 s stall). What remains is the reply's way back (and a stall of this
+ * process's event loop while it was due), within the rounding of
+ * {@linkcode clockShift}, and for a save, a step of this machine's clock
+ * since the last such reply (each save's reply learns the shift again).
+ */
+export class SessionClock {
+  /** The clock sessions are given and loaded on, if not Redis's. */
+  readonly clock: LocalClock | undefined;
+  /** What to add to a date on `clock` to have it on Redis's. */
+  #shift: number | undefined;
+
+  /** @param clock The store's `localClock`. */
+  constructor(clock: LocalClock | undefined) {
+    this.clock = clock;
+  }
+
+  /**
+   * Learn the shift from Redis's clock read in a reply arriving now.
+   *
+   * @param clock The clock.
+   * @param redisMs Redis's `TIME`, in ms.
+   * @returns The shift.
+   */
+  #learn(clock: LocalClock, redisMs: number): number {
+    this.#shift = clockShift(clock.now(), redisMs);
+    return this.#shift;
+  }
+
+  /**
+   * Run a save's `write`, given the shift to add to its dates (learned
+   * with one `TIME` first when no reply has taught one), and learn the
+   * shift again from Redis's clock in its reply; without a clock, given
+   * "" (dates stored as given).
+   *
+   * @param redis The connection.
+   * @param write The write; resolves to Redis's clock when it ran, in ms.
+   * @returns A promise that resolves when the write is done.
+   * @throws {Error} (as a rejection) Naming `+time` when Redis refuses a
+   * command to the user; else what the write rejected with.
+   */
+  async save(
+    redis: RedisConnection,
+    write: (shift: string) => Promise<number>,
+  ): Promise<void> {
+    const clock = this.clock;
+    if (clock === undefined) return void await write("");
+    try {
+      const shift = this.#shift ??
+        this.#learn(clock, toMs(await redis.time()));
+      this.#learn(clock, await write(String(shift)));
+    } catch (error) {
+      throw refused(error, "save sessions");
+    }
+  }
+
+  /**
+   * Run `read` with Redis's `TIME` sent alongside (one round trip), and
+   * return what it read with a function moving the loaded sessions onto
+   * the clock (nothing to move without one).
+   *
+   * @param redis The connection `read` uses.
+   * @param read The read.
+   * @returns What it read, and the move.
+   * @throws {Error} (as a rejection) Naming `+time` when Redis refuses a
+   * command to the user; else what the read rejected with.
+   */
+  async read<T>(
+    redis: RedisConnection,
+    read: () => Promise<T>,
+  ): Promise<[T, (key: string, sessions: Map<number, SavedSession>) => void]> {
+    const clock = this.clock;
+    if (clock === undefined) return [await read(), () => {}];
+    try {
+      const [value, [redisNow, shift]] = await Promise.all([
+        read(),
+        redis.time().then((time) => {
+          const redisNow = toMs(time);
+          return [redisNow, this.#learn(clock, redisNow)] as const;
+        }),
+      ]);
+      return [
+        value,
+        (key, sessions) => onClock(key, sessions, redisNow, -shift),
+      ];
+    } catch (error) {
+      throw refused(error, "load sessions");
+    }
+  }
+}
+
+/**
+ * `error`, or for a refusal by the user's ACL, an error naming what the
+ * store needs: `TIME`, for `localClock`, is the command an ACL such as
+ * `+@read +@write +@scripting` leaves out, and a script's refusal ("can't
+ * run this command") says no name.
+ */
+function refused(error: unknown, action: string): unknown {
+  if (!isPermissionError(error)) return error;
+  return new Error(
+    `Cannot ${action} as Redis refused a command to this user: a RedisSessionStore given 'localClock' needs +time in the user's ACL, besides +@read +@write +@scripting: ${
+      errorText(error)
+    }`,
+    { cause: error },
+  );
+}
+
+/** Check a store's `localClock` option: it has a `now()` method. */
+function assertLocalClock(
   clock: unknown,
 ): asserts clock is LocalClock | undefined {
   if (
@@ -96,29 +263,6 @@ export function assertLocalClock(
       shown(clock)
     }'`,
   );
-}
-
-/**
- * Run `read` with Redis's `TIME` sent alongside (one round trip), and
- * return what it read with a function moving the loaded sessions onto
- * `clock` (nothing to move without one).
- *
- * @param redis The connection `read` uses.
- * @param clock The clock to move the dates onto, if any.
- * @param read The read.
- * @returns What it read, and the move.
- */
-export async function readOnClock<T>(
-  redis: RedisConnection,
-  clock: LocalClock | undefined,
-  read: () => Promise<T>,
-): Promise<[T, (key: string, sessions: Map<number, SavedSession>) => void]> {
-  if (clock === undefined) return [await read(), () => {}];
-  const sent = clock.now();
-  const [value, [seconds, micros]] = await Promise.all([read(), redis.time()]);
-  const redisNow = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-  const shift = clockShift(redisNow, (sent + clock.now()) / 2);
-  return [value, (key, sessions) => onClock(key, sessions, redisNow, shift)];
 }
 
 /**

@@ -91,12 +91,13 @@ const LOOK_ABOVE_BYTES_PER_ENTRY = 512;
  *
  * KEYS: 1 sessions, 2 shard count. ARGV: 1 JSON object of entries to set,
  * 2 JSON array of shard ids (strings) to delete, 3 shard count to store (""
- * for none), 4 how many dropped keys to name, 5 the caller's clock now (""
- * to store `saved_at` as given, see `localClock`). Returns `{replaced, dropped,
- * foreign, key...}`: replaced 1 when a malformed value was replaced, else
- * 0; the count of entries dropped; the count of members dropped as no
- * shard's; the keys of the first ARGV[4] entries dropped (shards first, in
- * order), then of the first ARGV[4] members no shard's (in byte order),
+ * for none), 4 how many dropped keys to name, 5 the ms to add to each
+ * `saved_at` ("" to store them as given, see `localClock`). Returns
+ * `{replaced, dropped, foreign, redis_ms, key...}`: replaced 1 when a
+ * malformed value was replaced, else 0; the count of entries dropped; the
+ * count of members dropped as no shard's; Redis's clock in ms (0 when
+ * ARGV[5] is ""); the keys of the first ARGV[4] entries dropped (shards
+ * first, in order), then of the first ARGV[4] members no shard's (in byte order),
  * each cut to 64 bytes.
  *
  * A member whose key is not a shard id as written here (`0`, `17`; not
@@ -288,7 +289,8 @@ elseif not whole_ok then
 end
 redis.call('SET', KEYS[1], whole)
 if ARGV[3] ~= '' then redis.call('SET', KEYS[2], ARGV[3]) end
-local reply = {replaced, #dropped, #foreign}
+${clocks.luaRedisMs(5)}
+local reply = {replaced, #dropped, #foreign, redis_ms}
 if #dropped > 0 then
   table.sort(dropped, function(a, b)
     local a_shard = string.match(a, '^%d+$') ~= nil
@@ -329,8 +331,8 @@ export interface RedisSessionStoreOptions {
    * Redis's: `realScheduler` (this machine's) for a `ShardManager` or
    * `Client`. Dates are then stored on Redis's clock (`TIME`), so a machine
    * whose clock is minutes off still resumes a session saved just before,
-   * and refuses one over 2 minutes old. Left out, they are stored as given
-   * (a `FleetShards` dates them on Redis's clock already).
+   * and refuses one over 2 minutes old. Left out, they are stored as given:
+   * a `FleetShards` dates them on Redis's clock already, and refuses it.
    */
   localClock?: Pick<Scheduler, "now">;
 }
@@ -392,7 +394,8 @@ const STORE_KEY_HINTS: Readonly<Record<string, string>> = {
  *
  * async function main(): Promise<void> {
  *   const redis = await connectRedis({ url: "redis://10.0.0.5:6379" });
- *   // Dated on Redis's clock: machines whose clocks differ agree on ages.
+ *   // For a ShardManager or Client (a FleetShards refuses 'localClock': it
+ *   // dates sessions on Redis's clock itself): machines agree on ages.
  *   const store = new RedisSessionStore(redis, { key: "mybot:sessions", localClock: realScheduler });
  *   const saved = await store.load(3);
  *   if (saved) console.log(`resume ${saved.sessionId} at ${saved.sequence}`);
@@ -405,7 +408,7 @@ export class RedisSessionStore implements SessionStore {
   readonly #redis: RedisConnection;
   readonly #key: string;
   readonly #shardCountKey: string;
-  readonly #clock: clocks.LocalClock | undefined;
+  readonly #clock: clocks.SessionClock;
   #foreignSaid = false;
 
   /**
@@ -439,11 +442,10 @@ export class RedisSessionStore implements SessionStore {
         );
       }
     }
-    clocks.assertLocalClock(options.localClock);
     this.#redis = redis;
     this.#key = key;
     this.#shardCountKey = shardCountKey;
-    this.#clock = options.localClock;
+    this.#clock = clocks.sessionClock(this, options.localClock);
   }
 
   /**
@@ -536,12 +538,13 @@ export class RedisSessionStore implements SessionStore {
       entries[String(session.shardId)] = entry;
     }
     const final = kept[kept.length - 1];
-    await this.#write(
-      JSON.stringify(entries),
-      JSON.stringify(removed),
-      final === undefined ? "" : String(final.shardCount),
-      this.#clock === undefined ? "" : String(this.#clock.now()),
-    );
+    await this.#clock.save(this.#redis, (shift) =>
+      this.#write(
+        JSON.stringify(entries),
+        JSON.stringify(removed),
+        final === undefined ? "" : String(final.shardCount),
+        shift,
+      ));
   }
 
   /**
@@ -578,9 +581,9 @@ export class RedisSessionStore implements SessionStore {
     entries: string,
     remove: string,
     shardCount: string,
-    now = "",
-  ): Promise<void> {
-    const [replaced, dropped, foreign, ...keys] = await this.#redis.eval(
+    shift = "",
+  ): Promise<number> {
+    const [replaced, dropped, foreign, time, ...keys] = await this.#redis.eval(
       WRITE_SCRIPT,
       2,
       this.#key,
@@ -589,8 +592,8 @@ export class RedisSessionStore implements SessionStore {
       remove,
       shardCount,
       String(NAMED_SHARDS),
-      now,
-    ) as [number, number, number, ...string[]];
+      shift,
+    ) as [number, number, number, number, ...string[]];
     const named = Math.min(dropped, NAMED_SHARDS);
     if (replaced === 1) {
       visible.warn(
@@ -631,6 +634,7 @@ export class RedisSessionStore implements SessionStore {
         },
       );
     }
+    return time;
   }
 
   /**
@@ -643,9 +647,8 @@ export class RedisSessionStore implements SessionStore {
     again = false,
   ): Promise<Map<number, SavedSession>> {
     const redis = this.#redis;
-    const [[text, countText], onClock] = await clocks.readOnClock(
+    const [[text, countText], onClock] = await this.#clock.read(
       redis,
-      this.#clock,
       () => redis.mget(this.#key, this.#shardCountKey),
     );
     const sessions = new Map<number, SavedSession>();
