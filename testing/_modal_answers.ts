@@ -1,7 +1,8 @@
 /**
  * What the fake's simulated user may answer, as Discord's client lets a
  * user answer: a modal field's required value, its options, its value
- * counts and text lengths; a channel select's channels of a listed type.
+ * counts and text lengths; a channel select's channels of a listed type;
+ * a file upload's files of its file types, within the upload limit.
  * A test asking for more is a mistake in the test, thrown as an `Error`
  * (as a missing required text input always was). Private to the test kit.
  *
@@ -115,4 +116,56 @@ export function shownAnswer(input: Field): unknown {
     .map((option) => option.value);
   if (picked.length === 0) return undefined;
   return type === 21 ? picked[0] : picked;
+}
+
+/**
+ * The extensions of Discord's file type groups (see "File Type Filtering"
+ * in Discord's reference); a `file_types` entry is a group or a
+ * dot-prefixed extension.
+ */
+const FILE_TYPE_GROUPS: Readonly<Record<string, readonly string[]>> = {
+  image: [".png", ".gif", ".jpg", ".jpeg", ".jfif", ".webp", ".avif"],
+  video: [".mp4", ".mov", ".qt", ".webm"],
+  audio: [".mp3", ".m4a", ".wav", ".ogg", ".opus", ".flac"],
+};
+
+/**
+ * A file upload's files, as Discord's client lets a user pick them: each
+ * of an extension its `file_types` allows (matched on the filename only,
+ * case-insensitively) and no larger than the user's upload limit there,
+ * the interaction's `attachment_size_limit`.
+ *
+ * @param input The file upload as the modal showed it.
+ * @param files The test's files.
+ * @param sizeLimit The interaction's `attachment_size_limit`, in bytes.
+ * @throws {Error} For a file Discord's client would not upload.
+ */
+export function checkUploadedFiles(
+  input: Field,
+  files: readonly { filename: string; size?: number }[],
+  sizeLimit: number,
+): void {
+  const name = `Modal input '${String(input.custom_id)}'`;
+  const types = Array.isArray(input.file_types)
+    ? input.file_types as string[]
+    : [];
+  const allowed = types.flatMap((type) =>
+    FILE_TYPE_GROUPS[type] ?? [type.toLowerCase()]
+  );
+  for (const file of files) {
+    const dot = file.filename.lastIndexOf(".");
+    const extension = dot < 0 ? "" : file.filename.slice(dot).toLowerCase();
+    if (allowed.length > 0 && !allowed.includes(extension)) {
+      throw new Error(
+        `${name} takes files of types ${
+          types.join(", ")
+        } only: '${file.filename}' is not one`,
+      );
+    }
+    if ((file.size ?? 0) > sizeLimit) {
+      throw new Error(
+        `${name} takes files up to the upload limit, ${sizeLimit} bytes: '${file.filename}' has ${file.size}`,
+      );
+    }
+  }
 }

@@ -28,6 +28,11 @@ import {
 } from "../base/option_checks.ts";
 import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
 import { fixtureChannels, textChannelId } from "./_gateway_model.ts";
+import {
+  assertEditable,
+  assertNotDeleted,
+  openForUserMessage,
+} from "./_user_channel_checks.ts";
 import { readEnvIfAllowed } from "../base/runtime.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { loopbackProxyWarning } from "./_loopback_proxy.ts";
@@ -36,6 +41,7 @@ import { authorizingIntegrationOwners } from "./_integration_owners.ts";
 import {
   checkChannelTypes,
   checkModalAnswer,
+  checkUploadedFiles,
   shownAnswer,
 } from "./_modal_answers.ts";
 import type { RestMessage, RestUser } from "../rest/payloads.ts";
@@ -216,6 +222,9 @@ type FakePlace = { channelId: string; guildId: string | null };
 
 /** Who the option messages name. */
 const NAME = "FakeDiscord";
+
+/** The simulated user's upload limit (10 MiB, no Nitro, no boosts). */
+const ATTACHMENT_SIZE_LIMIT = 10_485_760;
 
 /** Why `gateway.scheduler` and `gateway.tokens` are refused, and what instead. */
 const EXCLUDED_GATEWAY_KEYS: Readonly<Record<string, string>> = {
@@ -879,6 +888,7 @@ export class FakeDiscord {
     this.#channelGuilds.set(channelId, guildId);
     const author = options.author ?? this.user;
     this.#ensureChannel(channelId, guildId, author);
+    openForUserMessage(this.rest.resources, channelId);
     const id = this.#snowflake();
     // The time its id carries, as on Discord.
     const timestamp = this.#clock.timestampOf(id);
@@ -950,6 +960,7 @@ export class FakeDiscord {
     content: string,
   ): FakeDispatchedMessage {
     const stored = this.#stored(message, "edit");
+    assertEditable(this.rest.resources, stored.channel_id);
     if (stored.author.id === this.rest.botUser.id) {
       throw new Error(
         `Cannot edit message ${message.id} as a user: the bot wrote it, and only its author can edit a message`,
@@ -1603,16 +1614,17 @@ export class FakeDiscord {
         const files = Array.isArray(given)
           ? given as FakeAttachmentInput[]
           : [];
+        checkUploadedFiles(input, files, ATTACHMENT_SIZE_LIMIT);
+        const at = `attachments/${place.channelId}`;
         out.values = files.map((file) => {
           const id = this.#snowflake();
           attachments[id] = {
             id,
             filename: file.filename,
             size: file.size ?? 0,
-            url:
-              `https://cdn.discordapp.com/attachments/0/${id}/${file.filename}`,
+            url: `https://cdn.discordapp.com/${at}/${id}/${file.filename}`,
             proxy_url:
-              `https://media.discordapp.net/attachments/0/${id}/${file.filename}`,
+              `https://media.discordapp.net/${at}/${id}/${file.filename}`,
             ...(file.content_type ? { content_type: file.content_type } : {}),
           };
           return id;
@@ -1881,6 +1893,8 @@ export class FakeDiscord {
     message: { id: string; channel_id: string },
     customId: string,
   ): { stored: RestMessage; component: Record<string, unknown> } {
+    // Before the lookup: the deleted channel's messages went with it.
+    assertNotDeleted(this.rest.resources, message.channel_id);
     const stored = this.rest.messages(message.channel_id).find((m) =>
       m.id === message.id
     );
@@ -1982,7 +1996,7 @@ export class FakeDiscord {
       entitlements: [],
       authorizing_integration_owners: authorizingIntegrationOwners(guildId),
       context: guildId === null ? 1 : 0,
-      attachment_size_limit: 10_485_760,
+      attachment_size_limit: ATTACHMENT_SIZE_LIMIT,
     };
     if (message) interaction.message = message;
     if (guildId === null) interaction.user = user;
@@ -2272,12 +2286,15 @@ export class FakeDiscord {
    * `user`), so the bot's REST calls to it work as on Discord, and dispatch
    * a guild channel's CHANNEL_CREATE: without it a bot's cache, which keeps
    * a guild's messages only in channels it holds, never kept any of it.
+   * A deleted channel's id is refused, not stored again: on Discord it
+   * stays 404 `10003 Unknown Channel`.
    */
   #ensureChannel(
     channelId: string,
     guildId: string | null,
     user: RestUser,
   ): void {
+    assertNotDeleted(this.rest.resources, channelId);
     if (this.rest.resources.channel(channelId)) return;
     if (guildId === null) {
       this.rest.resources.addChannel({

@@ -102,6 +102,13 @@ export interface FakeResourceHost {
   message(id: string): RestMessage | undefined;
   /** Stored messages of a channel, oldest first. */
   messagesIn(channelId: string): RestMessage[];
+  /**
+   * Forget every message of a deleted channel, ephemeral ones too, with no
+   * hook or event (Discord sends no MESSAGE_DELETE for them).
+   *
+   * @returns The forgotten messages' IDs.
+   */
+  forgetMessages(channelId: string): string[];
   /** Create a message (hooks run). */
   createMessage(
     channelId: string,
@@ -209,6 +216,8 @@ const error = (status: number, code: number, message: string): FakeReply => ({
   status,
   body: { code, message },
 });
+/** Discord's refusal of a change to an archived thread. */
+const archivedThread = (): FakeReply => error(400, 50083, "Thread is archived");
 const unknown = {
   channel: () => error(404, 10003, "Unknown Channel"),
   guild: () => error(404, 10004, "Unknown Guild"),
@@ -397,6 +406,8 @@ export class FakeResources {
   readonly #threadMembers = new Map<string, Map<string, string>>();
   readonly #webhooks = new Map<string, FakeWebhook>();
   readonly #dms = new Map<string, string>();
+  /** Deleted channel IDs: Discord never reuses one, it stays 404. */
+  readonly #deleted = new Set<string>();
 
   /**
    * Create the state for one fake.
@@ -445,7 +456,68 @@ export class FakeResources {
    * @param channel The channel.
    */
   addChannel(channel: FakeChannel): void {
+    // A test seeding the id again means it: no longer deleted.
+    this.#deleted.delete(channel.id);
     this.#channels.set(channel.id, structuredClone(channel));
+  }
+
+  /**
+   * Whether a channel (or thread) was deleted over REST, with its parent
+   * or on its own: a simulated user can no longer act in it.
+   *
+   * @param id The channel.
+   * @returns Whether it was deleted.
+   */
+  deleted(id: string): boolean {
+    return this.#deleted.has(id);
+  }
+
+  /**
+   * A thread's `archived` and `locked` flags.
+   *
+   * @param id The channel.
+   * @returns The flags; `undefined` for no stored thread.
+   */
+  threadState(id: string): { archived: boolean; locked: boolean } | undefined {
+    const thread = this.#channels.get(id);
+    if (!thread || !THREAD_TYPES.has(thread.type)) return undefined;
+    const metadata = thread.thread_metadata as
+      | { archived?: boolean; locked?: boolean }
+      | undefined;
+    return {
+      archived: metadata?.archived === true,
+      locked: metadata?.locked === true,
+    };
+  }
+
+  /**
+   * Refuse a change to an archived thread (a message edited, a reaction
+   * added): 400 `50083`, as Discord answers. Sending a message is not one:
+   * see {@linkcode FakeResources.unarchive}.
+   *
+   * @param id The channel.
+   * @returns The refusal, or `undefined` when the channel is no archived
+   *   thread.
+   */
+  archivedRefusal(id: string): FakeReply | undefined {
+    return this.threadState(id)?.archived ? archivedThread() : undefined;
+  }
+
+  /**
+   * A message sent in an archived thread unarchives it, as Discord does:
+   * `archived` false, a new `archive_timestamp` and a THREAD_UPDATE.
+   * Whether the sender may (in a locked thread, only with MANAGE_THREADS)
+   * is the caller's to check.
+   *
+   * @param id The channel; anything but an archived thread is left alone.
+   */
+  unarchive(id: string): void {
+    if (!this.threadState(id)?.archived) return;
+    const thread = this.#channels.get(id)!;
+    const metadata = thread.thread_metadata as Record<string, unknown>;
+    metadata.archived = false;
+    metadata.archive_timestamp = this.#host.timestamp();
+    this.#channelEvent("UPDATE", thread);
   }
 
   /**
@@ -623,8 +695,7 @@ export class FakeResources {
         re(C),
         ({ match }) =>
           this.#withChannel(match[1]!, (channel) => {
-            this.#channels.delete(channel.id);
-            this.#channelEvent("DELETE", channel);
+            this.#deleteChannel(channel);
             return ok(channel);
           }),
       ],
@@ -1898,6 +1969,8 @@ export class FakeResources {
     return this.#withMessage(channelId, messageId, (message) => {
       const emoji = reactionEmoji(rawEmoji);
       if (emoji === undefined) return unknown.emoji();
+      const archived = add ? this.archivedRefusal(channelId) : undefined;
+      if (archived) return archived;
       let byEmoji = this.#reactions.get(message.id);
       if (!byEmoji) this.#reactions.set(message.id, byEmoji = new Map());
       let users = byEmoji.get(emoji);
@@ -1965,6 +2038,28 @@ export class FakeResources {
   /** The guild of a message's channel, or `null` (a DM). */
   #guildOf(message: RestMessage): string | null {
     return this.#channels.get(message.channel_id)?.guild_id ?? null;
+  }
+
+  /**
+   * Delete a channel as Discord does: its threads with it, and their
+   * messages, reactions, pins and thread members; the IDs are remembered
+   * (see {@linkcode FakeResources.deleted}). One CHANNEL_DELETE (or
+   * THREAD_DELETE) for the channel deleted.
+   */
+  #deleteChannel(channel: FakeChannel): void {
+    const threads = [...this.#channels.values()].filter((c) =>
+      c.parent_id === channel.id && THREAD_TYPES.has(c.type)
+    );
+    for (const gone of [channel, ...threads]) {
+      this.#channels.delete(gone.id);
+      this.#deleted.add(gone.id);
+      this.#pins.delete(gone.id);
+      this.#threadMembers.delete(gone.id);
+      for (const id of this.#host.forgetMessages(gone.id)) {
+        this.#reactions.delete(id);
+      }
+    }
+    this.#channelEvent("DELETE", channel);
   }
 
   /** A guild channel's CHANNEL_* (a thread's THREAD_*); a DM's none. */
@@ -2084,7 +2179,7 @@ export class FakeResources {
       if (
         (thread.thread_metadata as { archived?: boolean } | undefined)?.archived
       ) {
-        return error(400, 50083, "Thread is archived");
+        return archivedThread();
       }
       let members = this.#threadMembers.get(thread.id);
       if (!members) this.#threadMembers.set(thread.id, members = new Map());

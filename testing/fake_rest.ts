@@ -644,6 +644,11 @@ export class FakeRest {
         [...this.#messages.values()].filter((m) =>
           m.channel_id === channelId && inChannel(m)
         ),
+      forgetMessages: (channelId) => {
+        const gone = this.messages(channelId).map((m) => m.id);
+        for (const id of gone) this.#messages.delete(id);
+        return gone;
+      },
       createMessage: (channelId, body, extra, files) =>
         this.#newMessage(channelId, body, extra, files),
       editMessage: (message, body, files) =>
@@ -1388,6 +1393,9 @@ export class FakeRest {
         const earlier = this.#nonces.earlier(this.botUser.id, fields);
         const repeated = earlier && this.#messages.get(earlier);
         if (repeated) return { status: 200, body: repeated };
+        // Discord unarchives a thread a message is sent in (a locked one
+        // too: the bot owns the fake's guilds, so it has MANAGE_THREADS).
+        this.resources.unarchive(match[1]!);
         const message = this.#newMessage(
           match[1]!,
           withSettableFlags(fields, CREATE_MESSAGE_FLAGS),
@@ -1413,7 +1421,9 @@ export class FakeRest {
           message.author.id !== this.botUser.id &&
           (files.length > 0 || !Object.keys(fields).every(othersMay))
         ) return notAuthor;
-        const invalid = editErrors(fields, message, "", files);
+        // No message of an archived thread is edited (50083).
+        const invalid = editErrors(fields, message, "", files) ??
+          this.resources.archivedRefusal(message.channel_id);
         if (invalid) return invalid;
         this.#editMessage(message, fields, files);
         return { status: 200, body: message };
@@ -1477,7 +1487,9 @@ export class FakeRest {
         if (message === false) return invalidWebhookToken();
         if (!message) return unknownMessage;
         const fields = asObject(body);
-        const invalid = editErrors(fields, message, "", files);
+        // No message of an archived thread is edited (50083).
+        const invalid = editErrors(fields, message, "", files) ??
+          this.resources.archivedRefusal(message.channel_id);
         if (invalid) return invalid;
         this.#editMessage(message, fields, files);
         return { status: 200, body: message };
