@@ -8,7 +8,6 @@
 import type {
   AllowedMentionsPayload,
   AttachmentPayload,
-  ComponentPayload,
   EmbedPayload,
 } from "../rest/payloads.ts";
 import type { FileUpload } from "../rest/uploads.ts";
@@ -224,7 +223,7 @@ export function messageData(
   }
   const data: Record<string, unknown> = { ...rest };
   if (components !== undefined) {
-    data.components = components as unknown as ComponentPayload[];
+    data.components = components;
   }
   if (bits !== 0) data.flags = bits;
   if (

@@ -12,6 +12,10 @@ import type { Message, SharedClientTheme } from "../types/objects/message.ts";
 import type { InteractionType } from "../types/objects/interaction.ts";
 import type { PollCreateRequest } from "../types/objects/poll.ts";
 import type { User } from "../types/objects/user.ts";
+import type {
+  MessageComponent,
+  ModalComponent,
+} from "../types/objects/component.ts";
 
 /** Who a message may ping (`allowed_mentions`). */
 export interface AllowedMentionsPayload {
@@ -63,13 +67,14 @@ export interface EmbedPayload {
   fields?: { name: string; value: string; inline?: boolean }[];
 }
 
-/** A message component (action row, button, select ...), loosely typed. */
-export interface ComponentPayload {
-  /** The component type (1 = action row, 2 = button, ...). */
-  type: number;
-  /** The rest of the component's fields. */
-  [field: string]: unknown;
-}
+/**
+ * A message's top-level component as a request body sends it: the typed
+ * components of the types entry, so the interaction builders' results and
+ * literal payloads mix in one `components` array, and shapes Discord
+ * refuses (a button without a style, a text input in a message) are type
+ * errors.
+ */
+export type ComponentPayload = MessageComponent;
 
 /**
  * An attachment an edited message keeps (a partial of Discord's attachment
@@ -201,8 +206,8 @@ export interface InteractionResponseData {
   allowed_mentions?: AllowedMentionsPayload;
   /** Message flags (64 = EPHEMERAL). */
   flags?: number;
-  /** Components (also the modal's rows for type 9). */
-  components?: ComponentPayload[];
+  /** Components (also the modal's components for type 9). */
+  components?: (ComponentPayload | ModalComponent)[];
   /** A poll (types 4 and 7). */
   poll?: PollCreateRequest;
   /** Autocomplete choices (type 8). */

@@ -15,7 +15,11 @@ import {
 } from "./_route.ts";
 import type { Snowflake } from "../../types/gateway_payloads.ts";
 import type { Channel, ThreadMember } from "../../types/objects/channel.ts";
-import type { AllowedMentionsPayload, AttachmentPayload } from "../payloads.ts";
+import type {
+  AllowedMentionsPayload,
+  AttachmentPayload,
+  ComponentPayload,
+} from "../payloads.ts";
 /** Body of {@linkcode startThreadFromMessage}. */
 export interface StartThreadBody {
   /** Name (1-100 characters). */
@@ -44,8 +48,8 @@ export interface StartForumThreadBody extends StartThreadBody {
     embeds?: unknown[];
     /** Who may be pinged. */
     allowed_mentions?: AllowedMentionsPayload;
-    /** Components. */
-    components?: unknown[];
+    /** Components (builders' output or literals). */
+    components?: ComponentPayload[];
     /** Up to 3 of the guild's stickers. */
     sticker_ids?: Snowflake[];
     /**
