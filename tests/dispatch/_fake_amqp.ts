@@ -59,6 +59,23 @@ function frame(type: number, channel: number, payload: Uint8Array): Uint8Array {
   return out;
 }
 
+/**
+ * The delivery-mode of a content header's payload (class, weight, body
+ * size, property flags, then the properties the flags name, in order), or
+ * `undefined` when it sets none.
+ */
+function deliveryMode(header: Uint8Array): number | undefined {
+  const view = new DataView(header.buffer, header.byteOffset);
+  const flags = view.getUint16(12);
+  let at = 14;
+  // content-type and content-encoding: short strings.
+  if (flags & 0x8000) at += 1 + header[at]!;
+  if (flags & 0x4000) at += 1 + header[at]!;
+  // headers: a table, its size first.
+  if (flags & 0x2000) at += 4 + view.getUint32(at);
+  return flags & 0x1000 ? header[at] : undefined;
+}
+
 /** One publish the broker took: its channel, delivery tag and body size. */
 export interface FakePublish {
   readonly channel: number;
@@ -68,6 +85,8 @@ export interface FakePublish {
   body: string;
   /** Whether it was published `mandatory`. */
   readonly mandatory: boolean;
+  /** Its content header's delivery-mode (2: persistent), if it set one. */
+  deliveryMode?: number | undefined;
 }
 
 /** The fake broker: one listener, any number of connections. */
@@ -391,7 +410,12 @@ export class FakeAmqpBroker {
           });
           continue;
         }
-        if (type !== METHOD) continue; // the content header
+        if (type === HEADER) {
+          const last = this.publishes.findLast((p) => p.channel === channel);
+          if (last) last.deliveryMode = deliveryMode(payload);
+          continue;
+        }
+        if (type !== METHOD) continue;
         if (opened && this.silentAfterOpen) {
           this.#ignoring.resolve();
           continue;
