@@ -200,6 +200,8 @@ export class ManagerSessions {
   #saved = new Map<number, SavedSession>();
   /** Why the last start was refused: the store holds another bot's sessions. */
   #otherBot: OtherBotSessionsError | undefined;
+  /** Another bot's sessions were found after the shards ran: none saved. */
+  #savesRefused = false;
   /**
    * The last start's load failed: whose sessions the store holds is not
    * known, and the first write must look before it writes (see `#mayWrite`).
@@ -488,8 +490,10 @@ export class ManagerSessions {
    * @returns Whether the store did it.
    */
   async close(resumable: boolean): Promise<boolean> {
-    // Refused at start: the sessions are another bot's, for it to resume.
-    if (this.#otherBot) return true;
+    // The sessions are another bot's, for it to resume: left as they are.
+    // Refused at start, that is what the close asks; found after the shards
+    // ran, theirs are not saved.
+    if (this.#otherBot) return !this.#savesRefused;
     const store = this.#store;
     const now = this.#scheduler.now();
     this.#heldSince.clear();
@@ -547,9 +551,11 @@ export class ManagerSessions {
     this.#otherBot = otherBotSessionsOf(this.#shards, saved);
     if (!this.#otherBot) return true;
     this.#stopTimers();
+    this.#savesRefused = true;
+    const { savedBotId, botId, shardIds } = this.#otherBot;
     visible.error(
-      "{message}. This process started while the store did not answer, so its shards run on, but it saves no session (a restart identifies them)",
-      { message: this.#otherBot.message },
+      "Saving no session: the session store holds sessions of bot {savedBotId} (shard {shardIds}), and this process's token is bot {botId}'s. It started while the store did not answer, so its shards run on, but none of their sessions is saved (a restart identifies them). Give each bot its own session store (or Redis key / KV prefix)",
+      { savedBotId, botId, shardIds: shardIds.join(", ") },
     );
     return false;
   }

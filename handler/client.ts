@@ -341,6 +341,8 @@ export class Client {
    * instead of `new X()`, say), before anything starts; or when GET
    * /gateway/bot's answer cannot be used (no `wss:` URL, a shard count that
    * is not a positive integer).
+   * @throws {OtherBotSessionsError} When the `sessionStore` holds another
+   * bot's saved sessions of these shards (see the README's sessions).
    * @throws {Error} When the client is already started or starting.
    */
   start(

@@ -113,6 +113,7 @@ export {
   GatewayError,
   type GatewayErrorKind,
   type GatewayErrorOptions,
+  OtherBotSessionsError,
 } from "../gateway/errors.ts";
 export type {
   IdentifyQueue,
