@@ -39,7 +39,8 @@ export interface RedisCacheOptions extends CacheOptions {
   shardIds?: Iterable<number>;
   /**
    * The timers, and the clock for expiry when given (a test's virtual
-   * clock: every process sharing the cache must then share it). Left out,
+   * clock: every process sharing the cache must then share it). Left out
+   * (or `realScheduler`, the default),
    * expiry is on Redis's clock (`TIME`: under an ACL the user needs
    * `+time`), which every process sharing the cache agrees on whatever its
    * own clock says: one minutes ahead swept every process's entries early,

@@ -33,7 +33,8 @@ export class ExpiryClock {
    */
   constructor(needed: boolean, scheduler: Scheduler | undefined) {
     this.#needed = needed;
-    this.#given = scheduler;
+    // The documented default given by name is the default: Redis's clock.
+    this.#given = scheduler === realScheduler ? undefined : scheduler;
   }
 
   /** The reads for a batch's read pipeline (see fetchReads): Redis's TIME. */
