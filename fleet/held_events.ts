@@ -173,7 +173,7 @@ export class HeldEvents {
   #graced:
     | { filter: DuplicateFilter; events: FleetDispatch[]; keys: string[] }
     | undefined;
-  /** Their recheck, resolved once decided (or given up by a reset). */
+  /** Their recheck, resolved once decided (by it, or by a reset). */
   #rechecking: PromiseWithResolvers<void> | undefined;
 
   /**
@@ -391,7 +391,8 @@ export class HeldEvents {
   /**
    * Forget the held events (the new set was given up, or the process
    * leaves). Copies a release kept for a grace are delivered now instead:
-   * nothing would decide them later.
+   * nothing would decide them later. Those whose recheck is asking the
+   * filter are delivered once it answers, unless confirmed by then.
    */
   discard(): void {
     this.#reset();
@@ -432,7 +433,12 @@ export class HeldEvents {
    * confirmed are second copies; the rest (claimed by another, perhaps
    * dead, process) are asked about again after the grace. A copy that
    * cannot be asked about is delivered: a possible second copy rather
-   * than a loss.
+   * than a loss. So is one still unconfirmed when a reset (discard, the
+   * next release) came while the filter was asked: a reset delivers only
+   * the copies waiting for the timer (`#graced`), so the others are this
+   * recheck's to deliver, or nobody's. (Not the reset's: before the answer,
+   * a copy this process delivered itself, its confirm in flight, looks
+   * like another's claim, and would be delivered twice.)
    */
   #recheck(
     filter: DuplicateFilter,
@@ -444,21 +450,20 @@ export class HeldEvents {
     const done = Promise.withResolvers<void>();
     this.#rechecking = done;
     const first = this.#notConfirmed(filter, events, keys).then((claimed) => {
-      if (claimed.events.length === 0 || this.#round !== round) {
-        return done.resolve();
-      }
-      if (claimed.failed) {
-        // Not known to be claimed: delivered now rather than risked.
+      if (claimed.events.length === 0) return done.resolve();
+      if (claimed.failed || this.#round !== round) {
+        // Not known to be claimed, or reset meanwhile (no grace would end):
+        // delivered now rather than risked.
         this.#deliverAndConfirm(filter, claimed.events, claimed.keys);
         return done.resolve();
       }
       this.#graced = { filter, events: claimed.events, keys: claimed.keys };
       this.#graceTimer = this.#scheduler.setTimeout(() => {
+        // Ours from here: a reset while the filter is asked delivers none.
         this.#graceTimer = undefined;
         this.#graced = undefined;
         this.#notConfirmed(filter, claimed.events, claimed.keys).then(
           (dead) => {
-            if (this.#round !== round) return;
             // Its claimer is dead or far too slow: delivered, and confirmed.
             this.#deliverAndConfirm(filter, dead.events, dead.keys);
           },
@@ -533,8 +538,10 @@ export class HeldEvents {
       // Not decided yet, and nothing will decide them later: delivered now
       // (a possible second copy rather than a loss), before what follows.
       this.#deliverAndConfirm(graced.filter, graced.events, graced.keys);
+      this.#rechecking?.resolve();
     }
-    this.#rechecking?.resolve();
+    // A recheck asking the filter meanwhile delivers its copies itself,
+    // once answered, and resolves `#rechecking` then (see #recheck).
     this.#held = [];
     this.#turns.clear();
     this.#chars = 0;
