@@ -19,10 +19,17 @@
 import type { AMQPChannel, AMQPClient } from "@cloudamqp/amqp-client";
 import { ForwardClock } from "../base/forward_clock.ts";
 import type { Scheduler, TimerId } from "../base/scheduler.ts";
+import { getVisibleLogger } from "../base/visible_logger.ts";
 import { destroySocket } from "./_publisher_open.ts";
+
+// A check that is off is a setting to change, not something to log only.
+const visible = getVisibleLogger(["disruption", "dispatch", "publisher"]);
 
 /** Heartbeat intervals of silence after which a connection is lost. */
 const SILENT_INTERVALS = 2;
+
+/** The owners whose connections were said to have no heartbeat. */
+const saidNoHeartbeat = new WeakSet<object>();
 
 /** The library's frame reader, which the type declares protected. */
 interface FrameReader {
@@ -40,8 +47,8 @@ interface ConfirmQueue {
  * calls `onSilent` (once) with the error that says so, then drops the
  * socket (a close-ok would never come either). Not while the broker blocks publishing (a
  * resource alarm): a broker that is slow then is not dead. Inert when no
- * heartbeat was negotiated (0): nothing tells a quiet broker from a dead
- * one then.
+ * heartbeat was negotiated (0), said once on stderr: nothing tells a quiet
+ * broker from a dead one then.
  */
 export class ConfirmWatchdog {
   readonly #client: AMQPClient;
@@ -66,12 +73,15 @@ export class ConfirmWatchdog {
    * @param channel Its confirm channel the publishes go on.
    * @param scheduler The clock of the check.
    * @param onSilent Called once with the error that ends the connection.
+   * @param owner Whose connections these are: a connection with no
+   *   heartbeat is said on stderr once per owner, not at every reconnect.
    */
   constructor(
     client: AMQPClient,
     channel: AMQPChannel,
     scheduler: Scheduler,
     onSilent: (error: Error) => void,
+    owner: object = client,
   ) {
     this.#client = client;
     this.#channel = channel as unknown as ConfirmQueue;
@@ -80,7 +90,16 @@ export class ConfirmWatchdog {
     this.#onSilent = onSilent;
     this.#silence = SILENT_INTERVALS * client.heartbeat * 1000;
     this.#heardAt = this.#clock.now();
-    if (this.#silence === 0) return;
+    if (this.#silence === 0) {
+      // The service's URL asks 10 s, but the client takes the lower value:
+      // a broker's 0 turns its heartbeat timeout off as well as this check.
+      if (saidNoHeartbeat.has(owner)) return;
+      saidNoHeartbeat.add(owner);
+      visible.warn(
+        "RabbitMQ negotiated no heartbeat (the broker's `heartbeat` setting is 0, or the URL asks none): a frozen broker or a dead network path is not noticed while events keep coming; they wait unconfirmed until the buffer fills. Set the broker's heartbeat above 0 (RabbitMQ's default is 60 s)",
+      );
+      return;
+    }
     // Every frame passes here, heartbeats included; the confirms are
     // taken off the library's queue as they are parsed.
     const reader = client as unknown as FrameReader;

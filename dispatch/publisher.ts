@@ -19,12 +19,12 @@ export {
   type PendingEvent,
   type UnconfirmedRun,
 } from "./_publisher_options.ts";
-import { AMQPClient } from "@cloudamqp/amqp-client";
-import type { AMQPChannel } from "@cloudamqp/amqp-client";
+import { type AMQPChannel, AMQPClient } from "@cloudamqp/amqp-client";
 import { getLogger } from "@logtape/logtape";
 import { errorText } from "../base/error_text.ts";
 import { backoffDelay } from "../base/backoff.ts";
 import { BrokerSizeLimit } from "./_broker_size_limit.ts";
+import { isBrokerNack } from "./_broker_nack.ts";
 import { destroySocket, openConfirmChannel } from "./_publisher_open.ts";
 import { ConfirmWatchdog } from "./_confirm_watchdog.ts";
 import { ExchangeTypeError } from "./declare.ts";
@@ -429,6 +429,7 @@ export class ConfirmedPublisher {
         channel,
         this.#scheduler,
         lost,
+        this,
       );
       client.ondisconnect = lost;
       channel.onerror = (reason) => {
@@ -745,22 +746,21 @@ export class ConfirmedPublisher {
     const message = errorText(error);
     this.#tooLarge(message);
     const channel = this.#channel;
-    if (!channel || channel.closed) {
+    if (!channel || channel.closed || !isBrokerNack(error)) {
       // The channel ended (a broker error; it closes before the client
-      // fails its publishes): everything unconfirmed goes again, in order,
+      // fails its publishes), or the write failed (a cut connection, said
+      // closed only later): everything unconfirmed goes again, in order,
       // on a new connection.
       this.#lost(client, error instanceof Error ? error : new Error(message));
       return;
     }
-    // A nack on a live channel: a queue refused it (reject-publish
-    // overflow) while the others took it. Reconnecting and resending every
-    // unconfirmed event, as before, put the whole buffer into every other
-    // queue again every 5 s while the queue stayed full (7,200 copies of
+    // A nack: a queue refused it (reject-publish overflow), the others took
+    // it. Reconnecting and resending all unconfirmed put the whole buffer
+    // into every other queue every 5 s while it stayed full (7,200 copies of
     // 1,000 events in 30 s). Only the refused event goes again, alone, with
-    // a growing wait; nothing new is sent meanwhile, so the buffer fills
-    // and the shards pause. The events after it that were taken are
-    // already out: a consumer sees the refused one late (`shard` + `s`
-    // tell), and again after each refused attempt.
+    // a growing wait; nothing new is sent meanwhile, so the buffer fills and
+    // the shards pause. The later events taken are out: a consumer sees the
+    // refused one late (`shard` + `s` tell), and again after each attempt.
     slot.sentOn = 0;
     this.#stallNacks++;
     this.#options.onNack?.(slot.event);

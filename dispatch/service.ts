@@ -219,7 +219,11 @@ export class DispatchService {
    * them first, so another bot's are not saved over.
    */
   #sessionsUnread = false;
-  /** Redis holds another bot's sessions, found after the start: no saves. */
+  /**
+   * Redis holds another bot's sessions, found after the start: nothing is
+   * saved (its sessions, shards, statuses, start and stale shards are its
+   * own process's to write), as the manager writes nothing then.
+   */
   #otherBotSessions = false;
   #cache: RedisCache | undefined;
   #statusLog: StatusLog | undefined;
@@ -234,6 +238,8 @@ export class DispatchService {
   #shardsStarted = false;
   /** `gateway_started`'s value: when the shards started (written once). */
   #startedValue: string | undefined;
+  /** `gateway_started` waits for the unread sessions' check (see the save). */
+  #startedHeld = false;
   /**
    * The shards {@linkcode REDIS_KEYS.cacheStale} holds for this process, as
    * last written (undefined: not yet written this run).
@@ -1138,6 +1144,12 @@ export class DispatchService {
     this.#startedValue ??= JSON.stringify(
       twilightTimestamp(this.#scheduler.now()),
     );
+    // Unread sessions may be another bot's, and this its start time: the
+    // first save writes it once they were read and are not.
+    if (this.#sessionsUnread) {
+      this.#startedHeld = true;
+      return;
+    }
     await this.#redis?.set(REDIS_KEYS.started, this.#startedValue)
       .catch(() => {});
   }
@@ -1270,23 +1282,32 @@ export class DispatchService {
         // One atomic merge: other processes own the other shards' entries.
         // It writes gateway_shards too (with no session yet, here).
         if (this.#sessionsUnread) await this.#checkSessionsBot(store);
-        if (this.#otherBotSessions) sessions.length = 0;
-        if (sessions.length > 0) await store.save(sessions);
-        else await redis.set(REDIS_KEYS.shards, String(this.#shardCount));
-        // Merged too: the other shards' entries are other processes'.
-        await saveStatuses(
-          redis,
-          REDIS_KEYS.statuses,
-          statuses,
-          this.#shardIds,
-          this.#shardCount,
-        );
-        // Written once at start; put back (the same time) if Redis lost it
-        // with its data, as the README promises these keys every second.
-        if (this.#startedValue !== undefined) {
-          await redis.set(REDIS_KEYS.started, this.#startedValue, "NX");
+        // Another bot's keys (said at the check): this process writes none
+        // of them, as the manager saves no session then.
+        if (this.#otherBotSessions) {
+          sessions.length = 0;
+        } else {
+          if (sessions.length > 0) await store.save(sessions);
+          else await redis.set(REDIS_KEYS.shards, String(this.#shardCount));
+          // Merged too: the other shards' entries are other processes'.
+          await saveStatuses(
+            redis,
+            REDIS_KEYS.statuses,
+            statuses,
+            this.#shardIds,
+            this.#shardCount,
+          );
+          // Written once at start (here, held while the sessions were
+          // unread); put back (the same time) if Redis lost it with its
+          // data, as the README promises these keys every second.
+          if (this.#startedHeld && this.#startedValue !== undefined) {
+            await redis.set(REDIS_KEYS.started, this.#startedValue);
+            this.#startedHeld = false;
+          } else if (this.#startedValue !== undefined) {
+            await redis.set(REDIS_KEYS.started, this.#startedValue, "NX");
+          }
+          await this.#saveStaleShards(redis);
         }
-        await this.#saveStaleShards(redis);
         this.#lastSaveOk = true;
         this.#lastSavedSessions = sessions.length;
         this.#metrics.sessionsSaved.set(1);

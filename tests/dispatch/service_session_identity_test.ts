@@ -184,6 +184,31 @@ Deno.test({
     botId: BOT_A,
   };
   await store.save([theirs]);
+  // The other bot's keys beside its sessions: its process writes them.
+  const others = {
+    [REDIS_KEYS.shards]: "4",
+    [REDIS_KEYS.statuses]: JSON.stringify([
+      { shard: 0, status: "CONNECTED", latency: 40, last_ack: "theirs" },
+    ]),
+    [REDIS_KEYS.started]: JSON.stringify("2024-05-01T12:00:00.123000000"),
+  };
+  for (const [key, value] of Object.entries(others)) {
+    await redis.admin.set(key, value);
+  }
+  await redis.admin.sadd(REDIS_KEYS.cacheStale, "3");
+  /** The other bot's keys as Redis holds them now. */
+  const othersNow = async () => ({
+    ...Object.fromEntries(
+      await Promise.all(
+        Object.keys(others).map(async (key) => [
+          key,
+          await redis.admin.get(key),
+        ]),
+      ),
+    ),
+    stale: await redis.admin.smembers(REDIS_KEYS.cacheStale),
+  });
+  const othersThen = { ...others, stale: ["3"] };
   const proxy = new FreezableProxy({
     hostname: "127.0.0.1",
     port: Number(redis.port),
@@ -208,8 +233,14 @@ Deno.test({
         );
         await scheduler.advance(5_000);
         assert.deepEqual(await store.loadAll(), [theirs], "kept");
+        assert.deepEqual(
+          await othersNow(),
+          othersThen,
+          "its shards, statuses, start and stale shards kept",
+        );
       });
       assert.deepEqual(await store.loadAll(), [theirs], "kept at close");
+      assert.deepEqual(await othersNow(), othersThen, "its keys kept at close");
     }, "info");
   } finally {
     proxy.close();
