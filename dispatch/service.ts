@@ -1210,9 +1210,10 @@ export class DispatchService {
     const refusal = otherBotSessions(saved, () => botId);
     if (!refusal) return;
     this.#otherBotSessions = true;
+    const { savedBotId, botId: ours, shardIds } = refusal;
     visible.error(
-      "{message}. The service started while Redis did not answer, so its shards run on, but it saves no session (a restart identifies them)",
-      { message: refusal.message },
+      "Writing nothing to Redis: it holds sessions of bot {savedBotId} (shard {shardIds}), and BOT_TOKEN is bot {ours}'s. The service started while Redis did not answer, so its shards run on, but it saves no session, status or start time (a restart identifies them). Give each bot its own Redis database",
+      { savedBotId, ours, shardIds: shardIds.join(", ") },
     );
   }
 
