@@ -11,7 +11,7 @@ import type { Scheduler } from "../base/scheduler.ts";
 import { realScheduler } from "../base/scheduler.ts";
 import type { ExtraRead } from "./redis_reads.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
-import { isPermissionError } from "../redis/_redis_permissions.ts";
+import { isPermissionRefusal } from "../redis/_permission_refusal.ts";
 
 const visible = getVisibleLogger(["disruption", "cache"]);
 
@@ -47,7 +47,7 @@ export class ExpiryClock {
         // failing alike, fail the batch the usual way. Not under an ACL
         // without TIME: only it is refused, and nothing else would say so.
         if (error !== null) {
-          if (isPermissionError(error) && !this.#saidRefused) {
+          if (isPermissionRefusal(error.message) && !this.#saidRefused) {
             this.#saidRefused = true;
             visible.warn(
               "Redis refuses TIME to this user (its ACL needs +time): the cache's member and message expiry is stamped on this machine's clock instead of Redis's, and its expiry sweep fails: {error}",

@@ -6,6 +6,7 @@
 // never granted a shard, saying only "NOPERM … 'ping'" or "can't run this
 // command", and the user had to find the rest by trial.
 import { isRedisReply } from "./connection.ts";
+import { isPermissionRefusal } from "./_permission_refusal.ts";
 
 /**
  * Every command `RedisIdentifyQueue` sends or its scripts call, in lower
@@ -50,7 +51,5 @@ export const IDENTIFY_QUEUE_COMMANDS: readonly string[] = [
  * @returns `true` for a permission refusal.
  */
 export function isPermissionError(error: unknown): boolean {
-  return isRedisReply(error) &&
-    (error.message.startsWith("NOPERM") ||
-      error.message.includes("can't run this command"));
+  return isRedisReply(error) && isPermissionRefusal(error.message);
 }
