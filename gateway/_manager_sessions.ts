@@ -329,6 +329,7 @@ export class ManagerSessions {
    *   here is another bot's than its token's.
    */
   restore(saved: readonly SavedSession[]): void {
+    this.#savesRefused = false;
     this.#otherBot = otherBotSessionsOf(this.#shards, saved);
     if (this.#otherBot) throw this.#otherBot;
     restoreUsable(

@@ -250,6 +250,14 @@ Deno.test("another bot's sessions found only after a failed load at start: nothi
     false,
     "a resumable close saved nothing: said by its result",
   );
+  // Started again, the same manager is refused at start: its close leaves
+  // the store as asked, as a fresh manager's does.
+  await s.scheduler.advance(5_000);
+  await assert.rejects(
+    runUntilSettled(s.scheduler, prod.start()),
+    errors.OtherBotSessionsError,
+  );
+  assert.equal(await prod.close({ resumable: true }), true);
   await s.scheduler.advance(5_000);
   assert.deepEqual(await loadAll(), [theirs], "nor at close");
   s.gateway.close();
