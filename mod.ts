@@ -260,6 +260,7 @@ export {
   type Collectibles,
   combinePermissions,
   type Component,
+  type ComponentEmoji,
   ComponentType,
   type ContainerChild,
   type ContainerComponent,

@@ -352,7 +352,11 @@ export {
   type ThreadMember,
   type ThreadMetadata,
 } from "../types/objects/channel.ts";
-export type { Emoji, PartialEmoji } from "../types/objects/emoji.ts";
+export type {
+  ComponentEmoji,
+  Emoji,
+  PartialEmoji,
+} from "../types/objects/emoji.ts";
 export type {
   Entitlement,
   EntitlementType,

@@ -22,7 +22,7 @@ import type {
   SelectOption,
   StringSelectComponent,
 } from "../types/objects/component.ts";
-import type { PartialEmoji } from "../types/objects/emoji.ts";
+import type { ComponentEmoji } from "../types/objects/emoji.ts";
 import {
   between,
   count,
@@ -104,13 +104,13 @@ export type LabelOrEmoji =
     /** Text (80 characters at most). */
     label: string;
     /** Emoji. */
-    emoji?: PartialEmoji;
+    emoji?: ComponentEmoji;
   }
   | {
     /** Text (80 characters at most). */
     label?: string;
     /** Emoji. */
-    emoji: PartialEmoji;
+    emoji: ComponentEmoji;
   };
 
 /** The fields of {@linkcode ButtonOptions} besides the label and emoji. */

@@ -413,7 +413,11 @@ export type {
   ThumbnailComponent,
   UnfurledMediaItem,
 } from "../types/objects/component.ts";
-export type { Emoji, PartialEmoji } from "../types/objects/emoji.ts";
+export type {
+  ComponentEmoji,
+  Emoji,
+  PartialEmoji,
+} from "../types/objects/emoji.ts";
 export type {
   Guild,
   GuildFeature,

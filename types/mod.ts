@@ -151,7 +151,7 @@ export {
   type ThumbnailComponent,
   type UnfurledMediaItem,
 } from "./objects/component.ts";
-export type { Emoji, PartialEmoji } from "./objects/emoji.ts";
+export type { ComponentEmoji, Emoji, PartialEmoji } from "./objects/emoji.ts";
 export type { Entitlement, EntitlementType } from "./objects/entitlement.ts";
 export type {
   Guild,

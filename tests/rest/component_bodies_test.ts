@@ -113,3 +113,31 @@ Deno.test("the refused shapes are kept as values, so their pins are checked", ()
   assert.equal(labelInMessage.components?.length, 1);
   assert.equal(modalData.components?.length, 1);
 });
+
+Deno.test("a component's emoji may be a unicode one by name alone or a custom one by id alone, as Discord takes them", async () => {
+  const { fake, rest } = oneChannel();
+  const unicode: CreateMessageBody = {
+    components: [{
+      type: 1,
+      components: [{
+        type: 2,
+        style: 1,
+        custom_id: "fire",
+        emoji: { name: "🔥" },
+      }],
+    }],
+  };
+  const custom: CreateMessageBody = {
+    components: [{
+      type: 1,
+      components: [{
+        type: 3,
+        custom_id: "pick",
+        options: [{ label: "Party", value: "p", emoji: { id: "123456789" } }],
+      }],
+    }],
+  };
+  await rest.createMessage(CHANNEL, unicode);
+  await rest.createMessage(CHANNEL, custom);
+  assert.equal(fake.messages(CHANNEL).length, 2);
+});

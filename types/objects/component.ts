@@ -12,7 +12,7 @@
  */
 import type { Snowflake } from "../gateway_payloads.ts";
 import type { ChannelType } from "./channel.ts";
-import type { PartialEmoji } from "./emoji.ts";
+import type { ComponentEmoji } from "./emoji.ts";
 
 /**
  * Component types.
@@ -161,7 +161,7 @@ export interface InteractiveButton extends BaseComponent {
   /** Text on the button (80 characters at most). */
   label?: string;
   /** Emoji on the button. */
-  emoji?: PartialEmoji;
+  emoji?: ComponentEmoji;
   /** Whether it is greyed out. */
   disabled?: boolean;
 }
@@ -177,7 +177,7 @@ export interface LinkButton extends BaseComponent {
   /** Text on the button (80 characters at most). */
   label?: string;
   /** Emoji on the button. */
-  emoji?: PartialEmoji;
+  emoji?: ComponentEmoji;
   /** Whether it is greyed out. */
   disabled?: boolean;
 }
@@ -206,7 +206,7 @@ export interface SelectOption {
   /** Extra line (100 characters at most). */
   description?: string;
   /** Emoji. */
-  emoji?: PartialEmoji;
+  emoji?: ComponentEmoji;
   /** Selected by default. */
   default?: boolean;
 }

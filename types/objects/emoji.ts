@@ -16,6 +16,20 @@ export interface PartialEmoji {
   animated?: boolean;
 }
 
+/**
+ * An emoji as a button or select option shows it: a unicode emoji by its
+ * `name`, a custom one by its `id` (its `name` and `animated` optional when
+ * sending; Discord fills them in what it sends back).
+ */
+export interface ComponentEmoji {
+  /** Custom emoji ID; absent or null for a unicode emoji. */
+  id?: Snowflake | null;
+  /** Emoji name, or the unicode character. */
+  name?: string | null;
+  /** Whether the custom emoji is animated. */
+  animated?: boolean;
+}
+
 /** A custom or unicode emoji. */
 export interface Emoji extends PartialEmoji {
   /** Roles allowed to use the emoji. */
