@@ -1707,6 +1707,8 @@ export class FakeResources {
             ) {
               return unknown.channel();
             }
+            // Discord: "The thread will automatically be unarchived."
+            if (threadId) this.unarchive(threadId);
             const settable = withSettableFlags(f, WEBHOOK_MESSAGE_FLAGS);
             const message = this.#host.createMessage(channelId, settable, {
               webhook_id: w.id,
@@ -2057,6 +2059,10 @@ export class FakeResources {
       this.#threadMembers.delete(gone.id);
       for (const id of this.#host.forgetMessages(gone.id)) {
         this.#reactions.delete(id);
+      }
+      // Its webhooks go with it (executing one answers 10015).
+      for (const [id, hook] of this.#webhooks) {
+        if (hook.channel_id === gone.id) this.#webhooks.delete(id);
       }
     }
     this.#channelEvent("DELETE", channel);

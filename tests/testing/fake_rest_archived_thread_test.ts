@@ -10,6 +10,7 @@ import {
   modifyChannel,
   startThreadWithoutMessage,
 } from "../../rest/mod.ts";
+import { createWebhook, executeWebhook } from "../../rest/api/webhooks.ts";
 import type { RestMessage } from "../../rest/payloads.ts";
 import type { RestClient } from "../../rest/rest_client.ts";
 import type { FakeRest } from "../../testing/fake_rest.ts";
@@ -75,4 +76,31 @@ Deno.test("FakeRest: the bot (MANAGE_THREADS) unarchives a locked thread by send
   };
   assert.equal(after.thread_metadata.archived, false);
   assert.equal(after.thread_metadata.locked, true);
+});
+
+Deno.test("FakeRest: a webhook's message into an archived thread unarchives it, as Execute Webhook's docs say", async () => {
+  const { rest, thread, events } = await archivedThread(false);
+  const hook = await createWebhook(rest, CHANNEL, { name: "h" });
+  const posted = await executeWebhook(rest, hook.id, hook.token!, {
+    content: "via webhook",
+  }, { wait: true, threadId: thread.id });
+  const after = await getChannel(rest, thread.id) as {
+    thread_metadata?: { archived?: boolean };
+  };
+  assert.equal(after.thread_metadata?.archived, false);
+  assert.ok(events.some(([event]) => event === "THREAD_UPDATE"));
+  await createReaction(rest, thread.id, posted.id, "👍");
+});
+
+Deno.test("FakeRest: a deleted channel's webhooks go with it (executing one answers 10015)", async () => {
+  const { fake, rest } = oneChannel();
+  const hook = await createWebhook(rest, CHANNEL, { name: "h" });
+  await rest.request("DELETE", `/channels/${CHANNEL}`);
+  await assert.rejects(
+    executeWebhook(rest, hook.id, hook.token!, { content: "x" }, {
+      wait: true,
+    }),
+    (e: unknown) => e instanceof DiscordApiError && e.code === 10015,
+  );
+  assert.equal(fake.messages(CHANNEL).length, 0);
 });
