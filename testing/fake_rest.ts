@@ -1112,6 +1112,11 @@ export class FakeRest {
       });
       if (reply !== undefined) break;
     }
+    // A webhook the fake does not hold (deleted, or its channel deleted):
+    // Discord answers its own routes 10015, as an execute of it is answered.
+    if (reply === undefined && /^\/webhooks\/\d+(\/[^/]+)?$/.test(path)) {
+      reply = unknownWebhook();
+    }
     reply ??= methodMismatch
       ? { status: 405, body: errorBody(0, "405: Method Not Allowed") }
       : { status: 404, body: errorBody(0, "404: Not Found") };

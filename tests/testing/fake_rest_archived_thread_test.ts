@@ -4,6 +4,7 @@
 // bot (it owns the fake's guilds: MANAGE_THREADS) may do so in a locked one.
 import assert from "node:assert/strict";
 import { DiscordApiError } from "../../rest/errors.ts";
+import { UnknownWebhookError } from "../../rest/invalid_requests.ts";
 import {
   createReaction,
   getChannel,
@@ -103,4 +104,24 @@ Deno.test("FakeRest: a deleted channel's webhooks go with it (executing one answ
     (e: unknown) => e instanceof DiscordApiError && e.code === 10015,
   );
   assert.equal(fake.messages(CHANNEL).length, 0);
+});
+
+Deno.test("FakeRest: a deleted channel's webhook is answered 10015 on its own routes, as a bot cleaning it up expects", async () => {
+  const { rest } = oneChannel();
+  const hook = await createWebhook(rest, CHANNEL, { name: "h" });
+  await rest.request("DELETE", `/channels/${CHANNEL}`);
+  for (
+    const path of [`/webhooks/${hook.id}`, `/webhooks/${hook.id}/${hook.token}`]
+  ) {
+    for (const method of ["GET", "DELETE"] as const) {
+      await assert.rejects(
+        rest.request(method, path),
+        // 10015; a DELETE is then refused by the client's webhook guard.
+        (e: unknown) =>
+          (e instanceof DiscordApiError && e.code === 10015) ||
+          (e instanceof UnknownWebhookError && e.status === 404),
+        `${method} ${path}`,
+      );
+    }
+  }
 });
