@@ -329,7 +329,6 @@ export class ManagerSessions {
    *   here is another bot's than its token's.
    */
   restore(saved: readonly SavedSession[]): void {
-    this.#savesRefused = false;
     this.#otherBot = otherBotSessionsOf(this.#shards, saved);
     if (this.#otherBot) throw this.#otherBot;
     restoreUsable(
@@ -494,7 +493,13 @@ export class ManagerSessions {
     // The sessions are another bot's, for it to resume: left as they are.
     // Refused at start, that is what the close asks; found after the shards
     // ran, theirs are not saved.
-    if (this.#otherBot) return !this.#savesRefused;
+    if (this.#otherBot) {
+      // Told once: a later start and close of this manager are a run of
+      // their own (a second start() refused while the shards run is not).
+      const saved = !this.#savesRefused;
+      this.#savesRefused = false;
+      return saved;
+    }
     const store = this.#store;
     const now = this.#scheduler.now();
     this.#heldSince.clear();

@@ -245,6 +245,15 @@ Deno.test("another bot's sessions found only after a failed load at start: nothi
   assert.deepEqual(await loadAll(), [theirs], "bot B's session is kept");
   assert.match(said.join("\n"), /sessions of bot 876543210987654321/);
   assert.match(said.join("\n"), /none of their sessions is saved/);
+  // A second start() while the shards run is refused, and changes nothing of
+  // what the close reports.
+  await captureStderr(() =>
+    assert.rejects(
+      runUntilSettled(s.scheduler, prod.start()),
+      errors.OtherBotSessionsError,
+    )
+  );
+  assert.equal(prod.shards.get(0)?.status, "ready");
   assert.equal(
     await prod.close({ resumable: true }),
     false,
