@@ -155,6 +155,7 @@ export function button(options: ButtonOptions): InteractiveButton {
   if (options.label === undefined && options.emoji === undefined) {
     throw new TypeError("Cannot build button as it needs a label or an emoji");
   }
+  checkEmoji("button", options.emoji);
   const out: InteractiveButton = {
     type: 2,
     style: STYLES[options.style ?? "secondary"],
@@ -164,6 +165,20 @@ export function button(options: ButtonOptions): InteractiveButton {
   setDefined(out, "emoji", options.emoji);
   setDefined(out, "disabled", options.disabled);
   return out;
+}
+
+/**
+ * Refuse an emoji with neither an id nor a name (the type forbids it; a
+ * JavaScript caller's `{}` made a button showing nothing).
+ */
+function checkEmoji(what: string, emoji: ComponentEmoji | undefined): void {
+  if (emoji === undefined) return;
+  const { id, name } = emoji as { id?: unknown; name?: unknown };
+  if (!id && !name) {
+    throw new TypeError(
+      `Cannot build ${what} as its emoji needs an id (a custom emoji) or a name (a unicode emoji)`,
+    );
+  }
 }
 
 /** Options of {@linkcode linkButton}. */
@@ -199,6 +214,7 @@ export interface LinkButtonFields {
 export function linkButton(options: LinkButtonOptions): LinkButton {
   limit("url", options.url, 512);
   limit("label", options.label, 80);
+  checkEmoji("link button", options.emoji);
   if (options.label === undefined && options.emoji === undefined) {
     throw new TypeError(
       "Cannot build link button as it needs a label or an emoji",

@@ -10,6 +10,7 @@ import {
   button,
   container,
   label,
+  linkButton,
   modal,
   modalRow,
   row,
@@ -25,6 +26,7 @@ import type {
   InteractionResponseData,
 } from "../../rest/payloads.ts";
 import type { MessageComponent } from "../../types/objects/component.ts";
+import type { ComponentEmoji } from "../../types/objects/emoji.ts";
 import { CHANNEL, oneChannel } from "../testing/_one_channel.ts";
 
 /** IS_COMPONENTS_V2: layout components need it on the message. */
@@ -140,4 +142,20 @@ Deno.test("a component's emoji may be a unicode one by name alone or a custom on
   await rest.createMessage(CHANNEL, unicode);
   await rest.createMessage(CHANNEL, custom);
   assert.equal(fake.messages(CHANNEL).length, 2);
+});
+
+Deno.test("an emoji with neither an id nor a name is refused: by the type, and by the builders at run time", () => {
+  // @ts-expect-error neither a custom emoji's id nor a unicode one's name
+  const empty: ComponentEmoji = {};
+  assert.throws(
+    () => button({ id: "x", emoji: empty }),
+    /emoji needs an id .* or a name/,
+  );
+  assert.throws(
+    () => linkButton({ url: "https://example.com", emoji: empty }),
+    /emoji needs an id .* or a name/,
+  );
+  assert.deepEqual(button({ id: "x", emoji: { name: "🔥" } }).emoji, {
+    name: "🔥",
+  });
 });

@@ -17,18 +17,28 @@ export interface PartialEmoji {
 }
 
 /**
- * An emoji as a button or select option shows it: a unicode emoji by its
- * `name`, a custom one by its `id` (its `name` and `animated` optional when
- * sending; Discord fills them in what it sends back).
+ * An emoji as a button or select option shows it: a custom one by its
+ * `id` (its `name` and `animated` optional when sending; Discord fills them
+ * in what it sends back), or a unicode one by its `name` (the character).
+ * An emoji with neither is refused.
  */
-export interface ComponentEmoji {
-  /** Custom emoji ID; absent or null for a unicode emoji. */
-  id?: Snowflake | null;
-  /** Emoji name, or the unicode character. */
-  name?: string | null;
-  /** Whether the custom emoji is animated. */
-  animated?: boolean;
-}
+export type ComponentEmoji =
+  | {
+    /** Custom emoji ID. */
+    id: Snowflake;
+    /** Emoji name. */
+    name?: string | null;
+    /** Whether the custom emoji is animated. */
+    animated?: boolean;
+  }
+  | {
+    /** Absent or null for a unicode emoji. */
+    id?: null;
+    /** The unicode character. */
+    name: string;
+    /** Never set for a unicode emoji. */
+    animated?: boolean;
+  };
 
 /** A custom or unicode emoji. */
 export interface Emoji extends PartialEmoji {
