@@ -23,7 +23,11 @@ import { getVisibleLogger } from "../base/visible_logger.ts";
 import { resumeBefore } from "../gateway/resume_point.ts";
 import type { Shard, ShardDispatch } from "../gateway/shard.ts";
 import { DEFAULT_MAX_HELD } from "./held_events.ts";
-import { BLOCKED_LOOP_MS } from "./lease_guard.ts";
+import {
+  BLOCKED_LOOP_MS,
+  type ElapsedScheduler,
+  wallClockLead,
+} from "./lease_guard.ts";
 
 /** Said without setup: the sign of a process cut off from Redis. */
 const visible = getVisibleLogger(["disruption", "fleet"]);
@@ -63,9 +67,8 @@ interface First {
  */
 export class OverdueHold {
   readonly #times: { readonly renewMs: number };
-  readonly #elapsed: (sentAt: number) => number;
+  readonly #clock: Pick<ElapsedScheduler, "now" | "elapsed">;
   readonly #maxHeld: number;
-  readonly #local: (() => number) | undefined;
   /** When the last answered renewal was sent; `undefined` before one. */
   #renewedAt: number | undefined;
   #held: Held[] = [];
@@ -79,26 +82,23 @@ export class OverdueHold {
 
   /**
    * @param times The renewal period (read at each use: the fleet's).
-   * @param clock Its clocks (a `FleetClock`): `elapsed`, the milliseconds
-   *   elapsed since a renewal's `sentAt` (a suspend counted); `local`, if
-   *   given, the clock `sentAt` is on, which never steps: with it, a hold
-   *   the wall clock's jump accounts for is said as the jump (see `#say`).
+   * @param clock Its clocks (a `FleetClock`'s `scheduler`): `now`, the
+   *   local clock `sentAt` is on, which never steps; `elapsed`, the
+   *   milliseconds elapsed since a renewal's `sentAt` (a suspend counted),
+   *   so a hold the wall clock's jump accounts for is said as the jump (see
+   *   `#say`).
    * @param maxHeld The most events held; past it, they are delivered as
    *   they come until the next renewal (a possible second copy rather than
    *   a process holding without bound).
    */
   constructor(
     times: { readonly renewMs: number },
-    clock: {
-      elapsed(sentAt: number): number;
-      local?: (() => number) | undefined;
-    },
+    clock: Pick<ElapsedScheduler, "now" | "elapsed">,
     maxHeld: number = DEFAULT_MAX_HELD,
   ) {
     this.#times = times;
-    this.#elapsed = (sentAt) => clock.elapsed(sentAt);
+    this.#clock = clock;
     this.#maxHeld = maxHeld;
-    this.#local = clock.local && (() => clock.local!());
   }
 
   /**
@@ -200,11 +200,9 @@ export class OverdueHold {
    */
   #say(): void {
     const at = this.#renewedAt;
-    const ms = at === undefined ? 0 : this.#elapsed(at);
-    const local = at === undefined || this.#local === undefined
-      ? ms
-      : this.#local() - at;
-    const jumped = ms - local;
+    const ms = at === undefined ? 0 : this.#clock.elapsed(at);
+    const jumped = at === undefined ? 0 : wallClockLead(this.#clock, at);
+    const local = ms - jumped;
     if (jumped > BLOCKED_LOOP_MS && jumped > ms / 2) {
       visible.warn(
         "The wall clock jumped {jumped} ms ahead of the monotonic one since the last lease renewal answered, {local} ms ago (the machine suspended, or its clock stepped): holding the shards' events until the next renewal is answered (or delivering none, if their shards stop for another process to resume)",
@@ -222,7 +220,7 @@ export class OverdueHold {
     if (this.#overflowing) return false;
     const at = this.#renewedAt;
     return at !== undefined &&
-      this.#elapsed(at) > overdueAfterMs(this.#times.renewMs);
+      this.#clock.elapsed(at) > overdueAfterMs(this.#times.renewMs);
   }
 
   /** The bound was reached: deliver what is held, then pass events. */

@@ -214,7 +214,7 @@ export class FleetShards {
       () => void this.#tickNow(false),
     );
     this.#current = this.#createSet(options.shardCount);
-    this.#hold = new OverdueHold(times, this.#clock);
+    this.#hold = new OverdueHold(times, this.#clock.scheduler);
     this.#events = new HeldEvents(this.#listeners.deliver, undefined, {
       scheduler,
     });

@@ -33,6 +33,25 @@ export interface ElapsedScheduler extends Scheduler {
 }
 
 /**
+ * How far the wall clock moved ahead of the local one (which never steps)
+ * since `sentAt`: a suspended machine or a clock stepped forward, seen as
+ * time elapsed (`elapsed`, a suspend counted) beyond the local clock's.
+ *
+ * @param clock The local clock and the time elapsed (a `FleetClock`'s
+ *   `scheduler`; without `elapsed`, the local clock alone: no lead).
+ * @param sentAt A local time.
+ * @param now The local clock now, if already read.
+ * @returns The lead, in milliseconds.
+ */
+export function wallClockLead(
+  clock: Pick<ElapsedScheduler, "now"> & Partial<ElapsedScheduler>,
+  sentAt: number,
+  now: number = clock.now(),
+): number {
+  return (clock.elapsed?.(sentAt) ?? now - sentAt) - (now - sentAt);
+}
+
+/**
  * A guard's timer: what it runs once the leases of the renewal sent at
  * `sentAt` are `margin` from their end.
  */
@@ -209,7 +228,7 @@ export class LeaseGuard {
       // Past the deadline by the wall clock only: the machine was
       // suspended (the local clock stopped, the leases' did not) or its
       // clock stepped forward. The leases may be gone: no wait for Redis.
-      const jumped = this.#elapsed(sentAt) - (now - sentAt);
+      const jumped = wallClockLead(this.#scheduler, sentAt, now);
       if (jumped > BLOCKED_LOOP_MS) {
         return this.#fired(
           `in time, the wall clock jumped ${jumped} ms ahead of the monotonic one (the machine suspended, or its clock stepped)`,
@@ -231,7 +250,7 @@ export class LeaseGuard {
       ? `renewing now; its shards stop only if no renewal answers within ${left} ms (a second before their leases end)`
       : "its leases may have expired: stopping its shards";
     let why: string;
-    const jumped = this.#elapsed(sentAt) - (now - sentAt);
+    const jumped = wallClockLead(this.#scheduler, sentAt, now);
     if (answeredAfter !== undefined && jumped > BLOCKED_LOOP_MS) {
       // Redis may have answered at once: the wall clock moved meanwhile.
       visible.error(

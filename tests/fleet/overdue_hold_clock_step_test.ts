@@ -28,7 +28,7 @@ async function warning(localMs: number, jumpMs: number): Promise<string> {
   let jump = 0;
   const hold = new OverdueHold(
     { renewMs: RENEW_MS },
-    { elapsed: (sentAt) => local - sentAt + jump, local: () => local },
+    { elapsed: (sentAt) => local - sentAt + jump, now: () => local },
   );
   hold.renewed(local);
   local += localMs;

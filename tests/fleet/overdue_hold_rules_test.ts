@@ -25,7 +25,7 @@ function overdueHold(at: number): OverdueHold {
   let local = 0;
   const hold = new OverdueHold(
     { renewMs: RENEW_MS },
-    { elapsed: (sentAt) => local - sentAt, local: () => local },
+    { elapsed: (sentAt) => local - sentAt, now: () => local },
   );
   hold.renewed(0);
   local = at;
