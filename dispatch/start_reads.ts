@@ -17,6 +17,7 @@ import type { SavedSession } from "../gateway/saved_session.ts";
 import { DEFAULT_SESSION_MAX_AGE } from "../gateway/session_store.ts";
 import {
   type IntentsChange,
+  intentsChange,
   otherBotSessions,
   sayIntentsChanged,
 } from "../gateway/_session_identity.ts";
@@ -192,12 +193,10 @@ export async function loadUsableSessions(
         );
         continue;
       }
-      if (
-        session.intents !== undefined && intents !== undefined &&
-        session.intents !== intents
-      ) {
+      const change = intentsChange(session, intents);
+      if (change) {
         options.lost?.inc();
-        changes.push({ saved: session.intents, intents });
+        changes.push(change);
         continue;
       }
       usable.set(session.shardId, session);

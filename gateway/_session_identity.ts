@@ -118,6 +118,24 @@ export interface IntentsChange {
 }
 
 /**
+ * The change when `session` was identified with other intents than
+ * `intents` (both known): a RESUME would keep its own.
+ *
+ * @param session A saved session.
+ * @param intents The intents its shard runs with now, if known.
+ * @returns The change, or `undefined` when the session may be resumed.
+ */
+export function intentsChange(
+  session: SavedSession,
+  intents: number | undefined,
+): IntentsChange | undefined {
+  return session.intents !== undefined && intents !== undefined &&
+      session.intents !== intents
+    ? { saved: session.intents, intents }
+    : undefined;
+}
+
+/**
  * Say, once for a start, that saved sessions were left for an IDENTIFY as
  * they were identified with other intents: on stderr unless LogTape is
  * configured, as the events since the stop are not replayed for them.
@@ -232,12 +250,9 @@ export function restoreUsable<S extends SavedSession>(
       );
       continue;
     }
-    const intents = identities.get(shard)?.intents;
-    if (
-      session.intents !== undefined && intents !== undefined &&
-      session.intents !== intents
-    ) {
-      changes.push({ saved: session.intents, intents });
+    const change = intentsChange(session, identities.get(shard)?.intents);
+    if (change) {
+      changes.push(change);
       continue;
     }
     const held = shard.session;
