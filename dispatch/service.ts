@@ -204,6 +204,8 @@ export class DispatchService {
    * `Deno.inspect` output shows no token or password.
    */
   readonly config: DispatchConfig;
+  /** The bot of its token, if the token names one: its sessions record it. */
+  readonly #botId: string | undefined;
   /** Its metrics, served on `GET /metrics`. */
   readonly #metrics: DispatchMetrics = new DispatchMetrics();
   readonly #rest: RestClient;
@@ -317,6 +319,7 @@ export class DispatchService {
    */
   constructor(config: DispatchConfig, options: DispatchServiceOptions = {}) {
     this.config = withHiddenSecrets(config);
+    this.#botId = botIdOfToken(this.config.token);
     // One clock for every wait and timestamp.
     this.#scheduler = options.scheduler ?? realScheduler;
     this.#sessionWatch = new SessionWatch({
@@ -1203,7 +1206,7 @@ export class DispatchService {
    * on; a failure fails the save it precedes.
    */
   async #checkSessionsBot(store: RedisSessionStore): Promise<void> {
-    const botId = botIdOfToken(this.config.token);
+    const botId = this.#botId;
     const saved = (await store.loadAll())
       .filter((session) => this.#shardIds.includes(session.shardId));
     this.#sessionsUnread = false;
@@ -1226,7 +1229,7 @@ export class DispatchService {
       shardCount: this.#shardCount,
       now: this.#scheduler.now(),
       intents: this.config.intents,
-      botId: botIdOfToken(this.config.token),
+      botId: this.#botId,
       unread: () => this.#sessionsUnread = true,
     });
   }
@@ -1267,7 +1270,7 @@ export class DispatchService {
           savedAt: now,
           // A restart with other intents, or another bot, must not resume it.
           intents: this.config.intents,
-          botId: botIdOfToken(this.config.token),
+          botId: this.#botId,
         });
       }
       statuses.push({
