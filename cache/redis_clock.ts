@@ -12,6 +12,7 @@ import { realScheduler } from "../base/scheduler.ts";
 import type { ExtraRead } from "./redis_reads.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { isPermissionRefusal } from "../redis/_permission_refusal.ts";
+import { timeReplyMs } from "../redis/lua_now.ts";
 
 const visible = getVisibleLogger(["disruption", "cache"]);
 
@@ -56,10 +57,7 @@ export class ExpiryClock {
           }
           return;
         }
-        const [seconds, micros] = result as [string, string];
-        const redis = Number(seconds) * 1000 +
-          Math.floor(Number(micros) / 1000);
-        this.#offset = redis - realScheduler.now();
+        this.#offset = timeReplyMs(result as string[]) - realScheduler.now();
       },
     }];
   }

@@ -24,6 +24,7 @@ import {
 import type { RedisConnection } from "./connection.ts";
 import { isPermissionError } from "./_redis_permissions.ts";
 import { errorText } from "../base/error_text.ts";
+import { luaTimeMs, timeReplyMs } from "./lua_now.ts";
 
 // The store's category: these lines are about its key.
 const visible = getVisibleLogger(["disruption", "redis", "session_store"]);
@@ -92,14 +93,8 @@ end`;
 export function luaRedisMs(shift: number): string {
   return `local redis_ms = 0
 if ARGV[${shift}] ~= '' then
-  local t = redis.call('TIME')
-  redis_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  ${luaTimeMs("redis_ms")}
 end`;
-}
-
-/** Redis's `TIME` reply, in milliseconds. */
-function toMs([seconds, micros]: readonly unknown[]): number {
-  return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
 }
 
 /**
@@ -192,7 +187,7 @@ export class SessionClock {
     if (clock === undefined) return void await write("");
     try {
       const shift = this.#shift ??
-        this.#learn(clock, toMs(await redis.time()));
+        this.#learn(clock, timeReplyMs(await redis.time()));
       this.#learn(clock, await write(String(shift)));
     } catch (error) {
       throw refused(error, "save sessions");
@@ -220,7 +215,7 @@ export class SessionClock {
       const [value, [redisNow, shift]] = await Promise.all([
         read(),
         redis.time().then((time) => {
-          const redisNow = toMs(time);
+          const redisNow = timeReplyMs(time);
           return [redisNow, this.#learn(clock, redisNow)] as const;
         }),
       ]);

@@ -3,6 +3,29 @@
 // which every process sharing the server agrees on.
 
 /**
+ * Lua that sets `name` (declared before) to Redis's clock in whole
+ * milliseconds, from `TIME`.
+ *
+ * @param name The Lua variable.
+ * @returns The Lua.
+ */
+export function luaTimeMs(name: string): string {
+  return `local t = redis.call('TIME')
+  ${name} = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
+}
+
+/**
+ * Redis's `TIME` reply (seconds, microseconds) in whole milliseconds, as
+ * {@linkcode luaTimeMs} reads it in a script.
+ *
+ * @param reply The reply.
+ * @returns Milliseconds since the epoch.
+ */
+export function timeReplyMs([seconds, micros]: readonly unknown[]): number {
+  return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+}
+
+/**
  * Lua that sets `now` (milliseconds) from `ARGV[arg]`, or from Redis's
  * `TIME` when that argument is not a number.
  *
@@ -11,7 +34,6 @@
 export function luaNow(arg: number): string {
   return `local now = tonumber(ARGV[${arg}])
 if not now then
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  ${luaTimeMs("now")}
 end`;
 }
