@@ -59,14 +59,24 @@ export function uploadContentType(file: TypedFile): string {
 }
 
 /**
- * A media type as the request will carry it and Discord will read it: the
- * `Blob`'s form (lower case; `application/octet-stream` for one the `Blob`
- * refuses), without parameters.
+ * A media type as a file part's `Content-Type` carries it: the `Blob`'s
+ * form (lower case), or `application/octet-stream` for one the `Blob`
+ * refuses.
+ *
+ * @param type The media type.
+ * @returns The type sent.
+ */
+export function sentMediaType(type: string): string {
+  return new Blob([], { type }).type || "application/octet-stream";
+}
+
+/**
+ * A media type as the request will carry it and Discord will read it
+ * ({@linkcode sentMediaType}), without parameters.
  *
  * @param type The media type.
  * @returns Its essence, e.g. `image/png` for `Image/PNG; x=1`.
  */
 export function mediaTypeEssence(type: string): string {
-  const sent = new Blob([], { type }).type || "application/octet-stream";
-  return sent.split(";")[0]!.trim();
+  return sentMediaType(type).split(";")[0]!.trim();
 }

@@ -9,6 +9,7 @@
  * @module
  */
 import { isRecord } from "../base/is_record.ts";
+import { sentMediaType } from "./_content_types.ts";
 
 /** Where the message's fields are in the JSON body (see `MultipartOptions`). */
 export type MessageField = "body" | "data" | "message";
@@ -106,8 +107,7 @@ export function framingBytes(files: readonly FilePart[]): number {
   const delimiter = 2 + BOUNDARY_LENGTH + 2; // `--boundary\r\n`
   let text = 'Content-Disposition: form-data; name="payload_json"\r\n\r\n\r\n';
   for (const file of files) {
-    const type = new Blob([], { type: file.type }).type ||
-      "application/octet-stream";
+    const type = sentMediaType(file.type);
     const filename = file.name.replace(/[\n\r"]/g, (c) => ESCAPES[c]!);
     text += `Content-Disposition: form-data; name="files[${file.id}]"; ` +
       `filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n\r\n`;
