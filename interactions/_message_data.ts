@@ -73,7 +73,14 @@ export interface MessageResponse {
    * already; send the private text with `followUp({ ephemeral: true })`.
    */
   ephemeral?: boolean;
-  /** Extra message flags. */
+  /**
+   * Extra message flags. On an edit (`update`, `editOriginal`) they are
+   * sent whenever given, `0` included: `flags: 0` shows suppressed embeds
+   * again (SUPPRESS_EMBEDS is the flag an edit can set or unset), and
+   * IS_COMPONENTS_V2 stays on a message known to have it (Discord cannot
+   * remove it). Without `flags` an edit leaves the message's flags as
+   * they are.
+   */
   flags?: number;
   /**
    * Files to attach (sent as `multipart/form-data`). On an edit
@@ -225,7 +232,12 @@ export function messageData(
   if (components !== undefined) {
     data.components = components;
   }
-  if (bits !== 0) data.flags = bits;
+  if (!initial && flags !== undefined) {
+    // An edit leaves the flags alone unless it lists them, so `flags: 0` is
+    // how SUPPRESS_EMBEDS comes off and must be sent. IS_COMPONENTS_V2 can
+    // never come off a message, so one known to have it keeps the bit.
+    data.flags = bits | (current & COMPONENTS_V2_FLAG);
+  } else if (bits !== 0) data.flags = bits;
   if (
     !initial && (bits & COMPONENTS_V2_FLAG) !== 0 &&
     (current & COMPONENTS_V2_FLAG) === 0

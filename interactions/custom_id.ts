@@ -262,11 +262,13 @@ function matchLiterals(
  *
  * @typeParam P The pattern.
  * @param pattern E.g. `"reroll:{sides}"`.
- * @param params A value for every parameter.
+ * @param params A value for every parameter, as an own property
+ *   (`undefined` and `null` count as missing).
  * @returns The custom id.
  * @throws {RangeError} When the result is empty or over 100 characters.
- * @throws {TypeError} When a value is missing or holds an unpaired
- *   surrogate, or the pattern is refused by {@linkcode compileCustomId}.
+ * @throws {TypeError} When a value is missing (not an own property of
+ *   `params`, or `undefined` or `null`) or holds an unpaired surrogate, or
+ *   the pattern is refused by {@linkcode compileCustomId}.
  *
  * @example Usage
  * ```ts
@@ -288,7 +290,9 @@ export function customId<const P extends string>(
   compileCustomId(pattern);
   const values = params as Record<string, string | number | boolean>;
   const id = pattern.replace(/\{([^{}]*)\}/g, (_, name: string) => {
-    if (!(name in values)) {
+    // Only a value of its own: `in` took `undefined` (and a name only
+    // Object.prototype has, such as `constructor`) and wrote it out as text.
+    if (!Object.hasOwn(values, name) || values[name] == null) {
       throw new TypeError(
         `Cannot build custom id as parameter '${name}' has no value: pattern '${pattern}'`,
       );
