@@ -39,7 +39,7 @@ if (!redisUrl) throw new Error("set DISRUPTION_TEST_REDIS_URL");
 // deno-lint-ignore no-console
 const print = console.log;
 print(
-  `virtual clock, one process, MemoryIdentifyQueue (5 s windows), first to last IDENTIFY: max_concurrency 1 ${await virtualSingle(
+  `virtual clock, one process, MemoryIdentifyQueue (default 5.25 s windows), first to last IDENTIFY: max_concurrency 1 ${await virtualSingle(
     1,
   )} ms, 16 ${await virtualSingle(16)} ms`,
 );
