@@ -14,7 +14,11 @@
  *
  * @module
  */
-import { Client, type ClientOptions } from "@disruption/disruption/handler";
+import {
+  Client,
+  type ClientOptions,
+  ClientStoppedError,
+} from "@disruption/disruption/handler";
 import {
   button,
   command,
@@ -198,7 +202,11 @@ export async function runDiceBot(
     ...(clientOptions.scheduler ? { scheduler: clientOptions.scheduler } : {}),
     onError: (error) => console.error(error.message),
   });
-  await syncCommands(client.rest, router.commands, guildId ? { guildId } : {});
+  await syncCommands(client.rest, router.commands, {
+    ...(guildId ? { guildId } : {}),
+    // The client's signal (Ctrl+C) ends the sync too, not only start().
+    ...(clientOptions.signal ? { signal: clientOptions.signal } : {}),
+  });
   router.attach(client);
   await client.start();
   return { client, router };
@@ -233,12 +241,52 @@ async function demo(): Promise<void> {
   }
 }
 
+/**
+ * An abort signal for Ctrl+C (SIGINT): pass it as the client's `signal` so
+ * Ctrl+C stops the bot, also while it is still connecting. A second Ctrl+C
+ * exits at once (130), as `stop()` waits up to 10 s for a handler still
+ * running. Dispose the result to stop listening.
+ */
+function ctrlC(): { signal: AbortSignal } & Disposable {
+  const controller = new AbortController();
+  const listener = (): void => {
+    if (controller.signal.aborted) Deno.exit(130);
+    controller.abort("SIGINT");
+  };
+  Deno.addSignalListener("SIGINT", listener);
+  return {
+    signal: controller.signal,
+    [Symbol.dispose]: () => Deno.removeSignalListener("SIGINT", listener),
+  };
+}
+
+/** Resolve when `signal` aborts. */
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) =>
+    signal.addEventListener("abort", () => resolve(), { once: true })
+  );
+}
+
 if (import.meta.main) {
   if (Deno.env.get("DISCORD_TOKEN")) {
     await reportUnreachable(async () => {
-      const { client } = await runDiceBot();
-      console.log("Running; press Ctrl+C to stop.");
-      Deno.addSignalListener("SIGINT", () => client.stop());
+      // Listening before start(): a Ctrl+C while it syncs or connects stops
+      // it cleanly instead of killing the process.
+      using interrupt = ctrlC();
+      try {
+        const { client } = await runDiceBot({ signal: interrupt.signal });
+        console.log("Running; press Ctrl+C to stop.");
+        await aborted(interrupt.signal);
+        console.log("Stopping...");
+        await client.stop();
+        console.log("Stopped.");
+      } catch (error) {
+        // Aborted while syncing `/roll`, the sync rejects with the abort.
+        const stopped = error instanceof ClientStoppedError ||
+          interrupt.signal.aborted;
+        if (!stopped) throw error;
+        console.log("Stopped before it finished connecting.");
+      }
     });
   } else {
     await demo();

@@ -49,14 +49,20 @@ const OPTION_NAMES: Readonly<Record<string, string>> = {
   default: "default",
 };
 
+/** The input types whose builder takes `options` (a list of choices). */
+const WITH_OPTIONS: ReadonlySet<unknown> = new Set([3, 21, 22]);
+
 /**
  * The builder options a literal input was built from, as far as its
  * fields tell: only fields it sets (the builders treat a missing option
  * as Discord's default), `options` absent as none (which the builders
- * refuse with their own message).
+ * refuse with their own message) where the builder takes `options` (the
+ * others refuse a key they do not take).
  */
 function optionsOf(input: Record<string, unknown>): Record<string, unknown> {
-  const options: Record<string, unknown> = { options: [] };
+  const options: Record<string, unknown> = WITH_OPTIONS.has(input.type)
+    ? { options: [] }
+    : {};
   for (const [field, name] of Object.entries(OPTION_NAMES)) {
     // `null` (a literal's "none") as unset: the builders take no null.
     if (input[field] != null) options[name] = input[field];

@@ -52,6 +52,12 @@ import {
   within,
 } from "./_option_rules.ts";
 import { textLength } from "../base/text_length.ts";
+import { checkOptionKeys } from "../base/option_keys.ts";
+import {
+  COMMAND_KEYS,
+  MENU_COMMAND_KEYS,
+  OPTION_KEYS,
+} from "./_builder_keys.ts";
 
 export { checkChoices } from "./_option_rules.ts";
 export type {
@@ -165,8 +171,8 @@ function base<N extends string>(options: CommandOptions<N>): CommandBase<N> {
  * @returns The definition.
  * @throws {TypeError} For a bad name (localized ones included), an option
  *   name that is an integer (object keys would reorder it), a localization
- *   key that is not a Discord locale, option order, or permissions that are
- *   not a bit set.
+ *   key that is not a Discord locale, option order, permissions that are
+ *   not a bit set, or a key that is not one of the options.
  * @throws {RangeError} For a bad description, too many options, more than
  *   {@linkcode MAX_COMMAND_SIZE} characters in all, negative permissions,
  *   or `contexts` or `integrationTypes` outside Discord's values.
@@ -190,11 +196,13 @@ export function command<
   const N extends string,
   const O extends OptionMap = Record<never, never>,
 >(options: ChatInputCommandOptions<N, O>): ChatInputCommand<N, O> {
-  checkName(`command '${options.name}'`, options.name, true);
-  checkDescription(`command '${options.name}'`, options.description);
+  const what = `command '${options.name}'`;
+  checkOptionKeys(`define ${what}`, "", options, COMMAND_KEYS);
+  checkName(what, options.name, true);
+  checkDescription(what, options.description);
   const opts = (options.options ?? {}) as O;
-  checkOptions(`command '${options.name}'`, opts);
-  checkLocalizations(`command '${options.name}'`, options);
+  checkOptions(what, opts);
+  checkLocalizations(what, options);
   const size = commandSize(
     options.name,
     options.nameLocalizations,
@@ -227,7 +235,8 @@ export function command<
  * @returns The definition.
  * @throws {RangeError} For a name (localized ones included) that is not
  *   1-32 characters, or permissions or contexts as {@linkcode command}.
- * @throws {TypeError} For a localization key that is not a Discord locale.
+ * @throws {TypeError} For a localization key that is not a Discord locale,
+ *   or a key that is not one of the options.
  *
  * @example Usage
  * ```ts
@@ -251,7 +260,8 @@ export function userCommand<const N extends string>(
  * @returns The definition.
  * @throws {RangeError} For a name (localized ones included) that is not
  *   1-32 characters, or permissions or contexts as {@linkcode command}.
- * @throws {TypeError} For a localization key that is not a Discord locale.
+ * @throws {TypeError} For a localization key that is not a Discord locale,
+ *   or a key that is not one of the options.
  *
  * @example Usage
  * ```ts
@@ -271,12 +281,10 @@ export function messageCommand<const N extends string>(
 function menuBase<const N extends string>(
   options: CommandOptions<N>,
 ): CommandBase<N> {
+  const what = `context-menu command '${options.name}'`;
+  checkOptionKeys(`define ${what}`, "", options, MENU_COMMAND_KEYS);
   checkMenuName("context-menu command", options.name);
-  checkLocalizations(
-    `context-menu command '${options.name}'`,
-    options,
-    checkMenuName,
-  );
+  checkLocalizations(what, options, checkMenuName);
   return base(options);
 }
 
@@ -298,6 +306,7 @@ function option<T extends number, V, R extends boolean>(
   options: OptionOptions<R>,
   extra: Partial<Record<string, unknown>> = {},
 ): OptionDefinition<T, V, R> {
+  checkOptionKeys("define option", "", options, OPTION_KEYS[type] ?? []);
   const out: Record<string, unknown> = {
     type,
     description: options.description,

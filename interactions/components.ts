@@ -35,6 +35,16 @@ import { channelTypes, defaultCount } from "./_component_rules.ts";
 import { checkCustomId } from "./custom_id.ts";
 import { defaultKinds } from "./_component_values.ts";
 import { setDefined } from "./_set_defined.ts";
+import { checkOptionKeys } from "../base/option_keys.ts";
+import {
+  AUTO_SELECT_KEYS,
+  BUTTON_KEYS,
+  CHANNEL_SELECT_KEYS,
+  enumValue,
+  LINK_BUTTON_KEYS,
+  PREMIUM_BUTTON_KEYS,
+  STRING_SELECT_KEYS,
+} from "./_builder_keys.ts";
 
 /**
  * An action row of up to 5 buttons.
@@ -136,7 +146,8 @@ export type ButtonOptions = ButtonFields & LabelOrEmoji;
  * @param options Custom id, label, emoji, style.
  * @returns The button.
  * @throws {RangeError} For a bad custom id or label.
- * @throws {TypeError} For a custom id with an unpaired surrogate.
+ * @throws {TypeError} For a custom id with an unpaired surrogate, a key
+ *   that is not one of the options or a `style` that is not a style name.
  *
  * @example Usage
  * ```ts
@@ -150,6 +161,8 @@ export type ButtonOptions = ButtonFields & LabelOrEmoji;
  * ```
  */
 export function button(options: ButtonOptions): InteractiveButton {
+  checkOptionKeys("build button", "", options, BUTTON_KEYS);
+  const style = enumValue("build button", "style", options.style, STYLES);
   checkCustomId(options.id);
   limit("label", options.label, 80);
   if (options.label === undefined && options.emoji === undefined) {
@@ -158,7 +171,7 @@ export function button(options: ButtonOptions): InteractiveButton {
   checkEmoji("button", options.emoji);
   const out: InteractiveButton = {
     type: 2,
-    style: STYLES[options.style ?? "secondary"],
+    style: style ?? STYLES.secondary,
     custom_id: options.id,
   };
   setDefined(out, "label", options.label);
@@ -197,6 +210,7 @@ export interface LinkButtonFields {
  *
  * @param options URL, label, emoji.
  * @returns The button.
+ * @throws {TypeError} For a key that is not one of the options.
  *
  * @example Usage
  * ```ts
@@ -212,6 +226,7 @@ export interface LinkButtonFields {
  * ```
  */
 export function linkButton(options: LinkButtonOptions): LinkButton {
+  checkOptionKeys("build link button", "", options, LINK_BUTTON_KEYS);
   limit("url", options.url, 512);
   limit("label", options.label, 80);
   checkEmoji("link button", options.emoji);
@@ -233,6 +248,7 @@ export function linkButton(options: LinkButtonOptions): LinkButton {
  * @param skuId The SKU.
  * @param options Whether it is greyed out.
  * @returns The button.
+ * @throws {TypeError} For a key that is not one of the options.
  *
  * @example Usage
  * ```ts
@@ -251,6 +267,7 @@ export function premiumButton(
   skuId: Snowflake,
   options: { disabled?: boolean } = {},
 ): PremiumButton {
+  checkOptionKeys("build premium button", "", options, PREMIUM_BUTTON_KEYS);
   const out: PremiumButton = { type: 2, style: 6, sku_id: skuId };
   setDefined(out, "disabled", options.disabled);
   return out;
@@ -296,7 +313,8 @@ function selectBase(options: SelectOptions): Record<string, unknown> {
  * @throws {RangeError} For 0 or more than 25 options, texts over 100
  *   characters, or `min`/`max` out of range (0-25, 1-25, `min` at most
  *   `max`, neither above the number of options).
- * @throws {TypeError} For a custom id with an unpaired surrogate.
+ * @throws {TypeError} For a custom id with an unpaired surrogate, or a key
+ *   that is not one of the options.
  *
  * @example Usage
  * ```ts
@@ -316,6 +334,7 @@ function selectBase(options: SelectOptions): Record<string, unknown> {
 export function stringSelect(
   options: SelectOptions & { options: readonly SelectOption[] },
 ): StringSelectComponent {
+  checkOptionKeys("build string select", "", options, STRING_SELECT_KEYS);
   count("options", options.options.length, 1, 25);
   optionTexts(options.options);
   // Discord refuses a select that asks for more choices than it offers.
@@ -336,10 +355,23 @@ export interface AutoSelectOptions<
   defaults?: readonly (SelectDefaultValue & { type: Kind })[];
 }
 
+const AUTO_SELECT_NAMES = {
+  5: "user",
+  6: "role",
+  7: "mentionable",
+  8: "channel",
+} as const;
+
 function autoSelect(
   type: 5 | 6 | 7 | 8,
   options: AutoSelectOptions & { channelTypes?: readonly ChannelType[] },
 ): AutoSelectComponent {
+  checkOptionKeys(
+    `build ${AUTO_SELECT_NAMES[type]} select`,
+    "",
+    options,
+    type === 8 ? CHANNEL_SELECT_KEYS : AUTO_SELECT_KEYS,
+  );
   const out = { type, ...selectBase(options) } as AutoSelectComponent;
   defaultCount(options.defaults?.length ?? 0, options.min, options.max);
   defaultKinds(type, options.defaults ?? []);
@@ -355,7 +387,8 @@ function autoSelect(
  * @returns The select.
  * @throws {RangeError} For limits out of range, or more or fewer defaults
  *   than `min`..`max` allow.
- * @throws {TypeError} For an unpaired surrogate or a non-user default.
+ * @throws {TypeError} For an unpaired surrogate, a non-user default or a
+ *   key that is not one of the options.
  *
  * @example Usage
  * ```ts
@@ -382,7 +415,8 @@ export function userSelect(
  * @throws {RangeError} For limits out of range, or more or fewer defaults
  *   than `min`..`max` allow.
  * @throws {TypeError} For a custom id with an unpaired surrogate, or a
- *   default of a kind the select does not list.
+ *   default of a kind the select does not list, or a key that is not one
+ *   of the options.
  *
  * @example Usage
  * ```ts
@@ -409,7 +443,8 @@ export function roleSelect(
  * @throws {RangeError} For limits out of range, or more or fewer defaults
  *   than `min`..`max` allow.
  * @throws {TypeError} For a custom id with an unpaired surrogate, or a
- *   default of a kind the select does not list.
+ *   default of a kind the select does not list, or a key that is not one
+ *   of the options.
  *
  * @example Usage
  * ```ts
@@ -434,7 +469,8 @@ export function mentionableSelect(
  * @returns The select.
  * @throws {RangeError} For limits out of range, or more or fewer defaults
  *   than `min`..`max` allow.
- * @throws {TypeError} For an unpaired surrogate or a non-channel default.
+ * @throws {TypeError} For an unpaired surrogate, a non-channel default or
+ *   a key that is not one of the options.
  *
  * @example Usage
  * ```ts

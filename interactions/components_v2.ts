@@ -24,6 +24,14 @@ import { count, limit } from "./_component_limits.ts";
 import { containerChildren } from "./_component_rules.ts";
 import { rgb } from "./_component_values.ts";
 import { setDefined } from "./_set_defined.ts";
+import { checkOptionKeys } from "../base/option_keys.ts";
+import {
+  CONTAINER_KEYS,
+  enumValue,
+  FILE_KEYS,
+  SEPARATOR_KEYS,
+  THUMBNAIL_KEYS,
+} from "./_builder_keys.ts";
 
 /** The IS_COMPONENTS_V2 message flag (`1 << 15`). */
 export const COMPONENTS_V2_FLAG = 1 << 15;
@@ -52,6 +60,7 @@ export function textDisplay(content: string): TextDisplayComponent {
  * @param url A URL or `attachment://<name>`.
  * @param options Alt text and spoiler.
  * @returns The component.
+ * @throws {TypeError} For a key that is not one of the options.
  *
  * @example Usage
  * ```ts
@@ -68,6 +77,7 @@ export function thumbnail(
   url: string,
   options: { description?: string; spoiler?: boolean } = {},
 ): ThumbnailComponent {
+  checkOptionKeys("build thumbnail", "", options, THUMBNAIL_KEYS);
   limit("description", options.description, 1024);
   const out: ThumbnailComponent = { type: 11, media: { url } };
   setDefined(out, "description", options.description);
@@ -147,6 +157,7 @@ export function mediaGallery(
  * @param name The attachment's file name (becomes `attachment://<name>`).
  * @param options Spoiler.
  * @returns The component.
+ * @throws {TypeError} For a key that is not one of the options.
  *
  * @example Usage
  * ```ts
@@ -164,6 +175,7 @@ export function file(
   name: string,
   options: { spoiler?: boolean } = {},
 ): FileComponent {
+  checkOptionKeys("build file", "", options, FILE_KEYS);
   const url = name.startsWith("attachment://") ? name : `attachment://${name}`;
   const out: FileComponent = { type: 13, file: { url } };
   setDefined(out, "spoiler", options.spoiler);
@@ -175,6 +187,8 @@ export function file(
  *
  * @param options Divider and spacing.
  * @returns The component.
+ * @throws {TypeError} For a key that is not one of the options, or a
+ *   `spacing` that is neither `"small"` nor `"large"`.
  *
  * @example Usage
  * ```ts
@@ -191,9 +205,19 @@ export function file(
 export function separator(
   options: { divider?: boolean; spacing?: "small" | "large" } = {},
 ): SeparatorComponent {
+  checkOptionKeys("build separator", "", options, SEPARATOR_KEYS);
+  const spacing = enumValue(
+    "build separator",
+    "spacing",
+    options.spacing,
+    {
+      small: 1,
+      large: 2,
+    } as const,
+  );
   const out: SeparatorComponent = { type: 14 };
   setDefined(out, "divider", options.divider);
-  if (options.spacing) out.spacing = options.spacing === "large" ? 2 : 1;
+  setDefined(out, "spacing", spacing);
   return out;
 }
 
@@ -206,7 +230,8 @@ export function separator(
  * @returns The component.
  * @throws {RangeError} For not 1-40 components (Discord refuses an empty
  *   container) or an accent colour that is not RGB.
- * @throws {TypeError} For a child Discord does not allow in a container.
+ * @throws {TypeError} For a child Discord does not allow in a container,
+ *   or a key that is not one of the options.
  *
  * @example Usage
  * ```ts
@@ -223,6 +248,7 @@ export function container(
   components: readonly ContainerChild[],
   options: { accentColor?: number; spoiler?: boolean } = {},
 ): ContainerComponent {
+  checkOptionKeys("build container", "", options, CONTAINER_KEYS);
   rgb("container", options.accentColor);
   count("components", components.length, 1, 40);
   containerChildren(components);

@@ -35,6 +35,18 @@ import {
 } from "./_component_rules.ts";
 import { checkCustomId } from "./custom_id.ts";
 import { setDefined } from "./_set_defined.ts";
+import { checkOptionKeys } from "../base/option_keys.ts";
+import {
+  CHECKBOX_GROUP_KEYS,
+  CHECKBOX_KEYS,
+  enumValue,
+  FILE_UPLOAD_KEYS,
+  LABEL_KEYS,
+  MODAL_KEYS,
+  MODAL_ROW_KEYS,
+  RADIO_GROUP_KEYS,
+  TEXT_INPUT_KEYS,
+} from "./_builder_keys.ts";
 
 /** Options of {@linkcode textInput}. */
 export interface TextInputOptions {
@@ -67,7 +79,8 @@ export interface TextInputOptions {
  *
  * @param options Custom id, style, lengths, value, placeholder.
  * @returns The text input.
- * @throws {TypeError} For a custom id with an unpaired surrogate.
+ * @throws {TypeError} For a custom id with an unpaired surrogate, a key
+ *   that is not one of the options or a `style` that is not a style name.
  *
  * @example Usage
  * ```ts
@@ -83,6 +96,16 @@ export interface TextInputOptions {
  * ```
  */
 export function textInput(options: TextInputOptions): TextInputComponent {
+  checkOptionKeys("build text input", "", options, TEXT_INPUT_KEYS);
+  const style = enumValue(
+    "build text input",
+    "style",
+    options.style,
+    {
+      short: 1,
+      paragraph: 2,
+    } as const,
+  );
   checkCustomId(options.id);
   limit("value", options.value, 4000);
   limit("placeholder", options.placeholder, 100);
@@ -99,7 +122,7 @@ export function textInput(options: TextInputOptions): TextInputComponent {
   const out: TextInputComponent = {
     type: 4,
     custom_id: options.id,
-    style: options.style === "paragraph" ? 2 : 1,
+    style: style ?? 1,
   };
   setDefined(out, "min_length", options.minLength);
   setDefined(out, "max_length", options.maxLength);
@@ -118,7 +141,8 @@ export function textInput(options: TextInputOptions): TextInputComponent {
  * @param options The description.
  * @returns The label component.
  * @throws {RangeError} For an empty or longer label or description.
- * @throws {TypeError} For a text input with its own `label`.
+ * @throws {TypeError} For a text input with its own `label`, or a key
+ *   that is not one of the options.
  *
  * @example Usage
  * ```ts
@@ -137,6 +161,7 @@ export function label(
   component: LabelChild,
   options: { description?: string } = {},
 ): LabelComponent {
+  checkOptionKeys("build label", "", options, LABEL_KEYS);
   limit("label", text, 45);
   limit("description", options.description, 100);
   if (text.length === 0) {
@@ -157,7 +182,8 @@ export function label(
  *   dot-prefixed extension).
  * @returns The component.
  * @throws {RangeError} For `min` or `max` out of range, or bad file types.
- * @throws {TypeError} For a custom id with an unpaired surrogate.
+ * @throws {TypeError} For a custom id with an unpaired surrogate, or a key
+ *   that is not one of the options.
  *
  * @example Usage
  * ```ts
@@ -179,6 +205,7 @@ export function fileUpload(
     fileTypes?: readonly string[];
   },
 ): FileUploadComponent {
+  checkOptionKeys("build file upload", "", options, FILE_UPLOAD_KEYS);
   checkCustomId(options.id);
   minMax(options.min, options.max, 10);
   minWhenRequired("file upload", options.min, options.required);
@@ -197,7 +224,8 @@ export function fileUpload(
  * @returns The component.
  * @throws {RangeError} For fewer than 2 or more than 10 options, or an
  *   option's label, value or description over 100 characters.
- * @throws {TypeError} For a custom id with an unpaired surrogate.
+ * @throws {TypeError} For a custom id with an unpaired surrogate, or a key
+ *   that is not one of the options.
  *
  * @example Usage
  * ```ts
@@ -215,6 +243,7 @@ export function fileUpload(
 export function radioGroup(
   options: { id: string; options: readonly ChoiceOption[]; required?: boolean },
 ): RadioGroupComponent {
+  checkOptionKeys("build radio group", "", options, RADIO_GROUP_KEYS);
   checkCustomId(options.id);
   count("options", options.options.length, 2, 10);
   optionTexts(options.options);
@@ -236,7 +265,8 @@ export function radioGroup(
  * @returns The component.
  * @throws {RangeError} For 0 or more than 10 options, an option's text
  *   over 100 characters, or `min`/`max` out of range.
- * @throws {TypeError} For a custom id with an unpaired surrogate.
+ * @throws {TypeError} For a custom id with an unpaired surrogate, or a key
+ *   that is not one of the options.
  *
  * @example Usage
  * ```ts
@@ -263,6 +293,7 @@ export function checkboxGroup(
     required?: boolean;
   },
 ): CheckboxGroupComponent {
+  checkOptionKeys("build checkbox group", "", options, CHECKBOX_GROUP_KEYS);
   checkCustomId(options.id);
   count("options", options.options.length, 1, 10);
   optionTexts(options.options);
@@ -284,7 +315,8 @@ export function checkboxGroup(
  *
  * @param options Custom id and default state.
  * @returns The component.
- * @throws {TypeError} For a custom id with an unpaired surrogate.
+ * @throws {TypeError} For a custom id with an unpaired surrogate, or a key
+ *   that is not one of the options.
  *
  * @example Usage
  * ```ts
@@ -301,6 +333,7 @@ export function checkboxGroup(
 export function checkbox(
   options: { id: string; default?: boolean },
 ): CheckboxComponent {
+  checkOptionKeys("build checkbox", "", options, CHECKBOX_KEYS);
   checkCustomId(options.id);
   const out: CheckboxComponent = { type: 23, custom_id: options.id };
   setDefined(out, "default", options.default);
@@ -339,7 +372,8 @@ export interface ModalOptions {
  *   components in a modal), or a text input in a label has its own `label`.
  * @throws {RangeError} For a text input in a (deprecated) row without a
  *   1-45 character `label`.
- * @throws {TypeError} For a custom id with an unpaired surrogate.
+ * @throws {TypeError} For a custom id with an unpaired surrogate, or a key
+ *   that is not one of the options.
  *
  * @example Usage
  * ```ts
@@ -355,6 +389,7 @@ export interface ModalOptions {
  * ```
  */
 export function modal(options: ModalOptions): Modal {
+  checkOptionKeys("build modal", "", options, MODAL_KEYS);
   checkCustomId(options.id);
   limit("title", options.title, 45);
   if (options.title.length === 0) {
@@ -380,6 +415,7 @@ export function modal(options: ModalOptions): Modal {
  * @returns The row.
  * @throws {RangeError} When the text input ends up without a 1-45
  *   character label.
+ * @throws {TypeError} For a key that is not one of the options.
  *
  * @example Usage
  * ```ts
@@ -396,6 +432,7 @@ export function modalRow(
   input: TextInputComponent,
   options: { label?: string } = {},
 ): ModalActionRow {
+  checkOptionKeys("build modal row", "", options, MODAL_ROW_KEYS);
   const out = options.label === undefined
     ? input
     : { ...input, label: options.label };

@@ -108,8 +108,11 @@ Deno.test("syncCommands reads localizations back (with_localizations) so a local
   assert.ok(reads.every((r) => r.path.includes("with_localizations=true")));
 
   // A changed translation is a change.
+  // Its options anew, not the definition spread in: `command()` refuses
+  // the definition's wire fields (`name_localizations`, …) as unknown keys.
   const renamed = command({
-    ...localized,
+    name: "roll",
+    description: "Roll",
     nameLocalizations: { de: "rollen" },
     descriptionLocalizations: { de: "Würfeln" },
     options: localized.options,
