@@ -36,6 +36,7 @@ import {
 } from "@disruption/disruption/interactions";
 import { FakeDiscord } from "@disruption/disruption/testing";
 import { GatewayIntent } from "@disruption/disruption/types";
+import { aborted, ctrlC } from "./_ctrl_c.ts";
 import { reportUnreachable } from "./_unreachable.ts";
 
 /** `/roll`: the option types below flow into the handler. */
@@ -239,32 +240,6 @@ async function demo(): Promise<void> {
   } finally {
     await client.stop();
   }
-}
-
-/**
- * An abort signal for Ctrl+C (SIGINT): pass it as the client's `signal` so
- * Ctrl+C stops the bot, also while it is still connecting. A second Ctrl+C
- * exits at once (130), as `stop()` waits up to 10 s for a handler still
- * running. Dispose the result to stop listening.
- */
-function ctrlC(): { signal: AbortSignal } & Disposable {
-  const controller = new AbortController();
-  const listener = (): void => {
-    if (controller.signal.aborted) Deno.exit(130);
-    controller.abort("SIGINT");
-  };
-  Deno.addSignalListener("SIGINT", listener);
-  return {
-    signal: controller.signal,
-    [Symbol.dispose]: () => Deno.removeSignalListener("SIGINT", listener),
-  };
-}
-
-/** Resolve when `signal` aborts. */
-function aborted(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) =>
-    signal.addEventListener("abort", () => resolve(), { once: true })
-  );
 }
 
 if (import.meta.main) {

@@ -30,6 +30,7 @@ import {
   type MessageDeleteDispatch,
   type ReadyDispatch,
 } from "@disruption/disruption/types";
+import { aborted, ctrlC } from "./_ctrl_c.ts";
 import { reportUnreachable } from "./_unreachable.ts";
 
 /** What the bot needs: guild and DM messages, with their content. */
@@ -140,28 +141,6 @@ export async function runPingBot(
   });
   await client.start(new PingBot(log));
   return client;
-}
-
-/**
- * An abort signal for Ctrl+C (SIGINT): pass it as the client's `signal` so
- * Ctrl+C stops the bot, also while it is still connecting. Dispose the
- * result to stop listening.
- */
-function ctrlC(): { signal: AbortSignal } & Disposable {
-  const controller = new AbortController();
-  const listener = (): void => controller.abort("SIGINT");
-  Deno.addSignalListener("SIGINT", listener);
-  return {
-    signal: controller.signal,
-    [Symbol.dispose]: () => Deno.removeSignalListener("SIGINT", listener),
-  };
-}
-
-/** Resolve when `signal` aborts. */
-function aborted(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) =>
-    signal.addEventListener("abort", () => resolve(), { once: true })
-  );
 }
 
 /** Run against the embedded fake Discord, show one `!ping`, and stop. */

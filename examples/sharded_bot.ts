@@ -55,6 +55,7 @@ import {
   type ReadyDispatch,
   type ResumedDispatch,
 } from "@disruption/disruption/types";
+import { aborted, ctrlC } from "./_ctrl_c.ts";
 import { reportUnreachable } from "./_unreachable.ts";
 
 /** Guild messages with their content. */
@@ -276,27 +277,6 @@ function describe(info: ShardInfo): string {
   return `shard ${info.id}: ${info.status}, ${latency}, session ${
     info.sessionId ?? "-"
   }, sequence ${info.sequence ?? "-"}`;
-}
-
-/**
- * An abort signal for Ctrl+C (SIGINT). Dispose the result to stop
- * listening.
- */
-function ctrlC(): { signal: AbortSignal } & Disposable {
-  const controller = new AbortController();
-  const listener = (): void => controller.abort("SIGINT");
-  Deno.addSignalListener("SIGINT", listener);
-  return {
-    signal: controller.signal,
-    [Symbol.dispose]: () => Deno.removeSignalListener("SIGINT", listener),
-  };
-}
-
-/** Resolve when `signal` aborts. */
-function aborted(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) =>
-    signal.addEventListener("abort", () => resolve(), { once: true })
-  );
 }
 
 function envInteger(name: string, fallback: number): number {

@@ -34,6 +34,7 @@ import {
   InteractionType,
   type ReadyDispatch,
 } from "@disruption/disruption/types";
+import { aborted, ctrlC } from "./_ctrl_c.ts";
 import { reportUnreachable } from "./_unreachable.ts";
 
 /** Interactions need no intent; GUILDS keeps the guild list up to date. */
@@ -188,28 +189,6 @@ export async function runSlashCommandBot(
   // start() resolves at READY; idle() waits for onReady's registration.
   await client.idle();
   return { client, bot };
-}
-
-/**
- * An abort signal for Ctrl+C (SIGINT): pass it as the client's `signal` so
- * Ctrl+C stops the bot, also while it is still connecting. Dispose the
- * result to stop listening.
- */
-function ctrlC(): { signal: AbortSignal } & Disposable {
-  const controller = new AbortController();
-  const listener = (): void => controller.abort("SIGINT");
-  Deno.addSignalListener("SIGINT", listener);
-  return {
-    signal: controller.signal,
-    [Symbol.dispose]: () => Deno.removeSignalListener("SIGINT", listener),
-  };
-}
-
-/** Resolve when `signal` aborts. */
-function aborted(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) =>
-    signal.addEventListener("abort", () => resolve(), { once: true })
-  );
 }
 
 /** Run against the embedded fake Discord, run both commands, and stop. */
