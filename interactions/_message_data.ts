@@ -71,6 +71,8 @@ export interface MessageResponse {
    * `editOriginal`) cannot make a message ephemeral: `ephemeral: true` (or
    * the EPHEMERAL flag) is refused there unless the message is ephemeral
    * already; send the private text with `followUp({ ephemeral: true })`.
+   * Nor public: `ephemeral: false` is refused on an edit of a message known
+   * to be ephemeral; send the public text with `followUp()`.
    */
   ephemeral?: boolean;
   /**
@@ -173,6 +175,18 @@ export function messageData(
     throw new InteractionError(
       "invalid_response",
       "An edit cannot make a message ephemeral (Discord ignores the flag on an edit, so the text would show on the public message): use followUp({ ephemeral: true })",
+    );
+  }
+  if (
+    !initial && ephemeral === false && ephemeralKnown &&
+    (current & EPHEMERAL) !== 0
+  ) {
+    // Nor public: Discord keeps a message's visibility, and the edit would
+    // go through with the text still private, as respond() refuses after
+    // defer({ ephemeral: true }) for the same reason.
+    throw new InteractionError(
+      "invalid_response",
+      "An edit cannot make an ephemeral message public (Discord keeps a message's visibility, so the text would stay private): send the public part with followUp()",
     );
   }
   const needsV2 = needsComponentsV2(components);
