@@ -16,6 +16,7 @@ import {
 import { assertIntegerOption } from "../base/option_checks.ts";
 import { isRecord } from "../base/is_record.ts";
 import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
+import { ReshardError } from "./reshard_error.ts";
 
 const logger = getLogger(["disruption", "fleet", "reshard"]);
 
@@ -71,8 +72,9 @@ export interface ReshardTarget {
 
 /**
  * Every `intervalMs`, ask for the recommended shard count and reshard
- * `target` when it is above the current one (a refusal or a failure is
- * logged as a warning and asked again next time: on stderr without setup
+ * `target` when it is above the current one (a reshard to that count
+ * already running, another watching process having asked first, is no
+ * failure; a refusal or a failure is logged as a warning and asked again next time: on stderr without setup
  * the first time, and when its reason changes, as is the first check that
  * works after).
  *
@@ -98,6 +100,7 @@ export function watchRecommendedShards(
   // 4011 close once the count is too low. Shown without setup.
   const said = new FailureStreak(["disruption", "fleet", "reshard"]);
   const check = async (): Promise<void> => {
+    let asked: number | undefined;
     try {
       const bot = await options.fetch();
       if (stopped || target.busy()) return;
@@ -123,10 +126,20 @@ export function watchRecommendedShards(
           from,
           to: bot.shards,
         });
+        asked = bot.shards;
         await target.reshard(bot.shards, remaining);
       }
       said.worked("Checking the recommended shard count works again");
     } catch (error) {
+      if (asked !== undefined && runningTo(error) === asked) {
+        // Another process watching asked first (any number may watch):
+        // the count is on its way, which is what this check wanted.
+        logger.info("A reshard to {to} shards is already running", {
+          to: asked,
+        });
+        said.worked("Checking the recommended shard count works again");
+        return;
+      }
       said.failed(
         reasonOf(error),
         "warn",
@@ -148,6 +161,18 @@ export function watchRecommendedShards(
     stopped = true;
     if (timer !== undefined) scheduler.clearTimeout(timer);
   };
+}
+
+/**
+ * The count of the reshard already running that refused `error`, if that is
+ * its reason. `ReshardError` has no kind to test, so its message is read:
+ * both `ReshardingShards` and `FleetShards` say "while a reshard to N is
+ * running".
+ */
+function runningTo(error: unknown): number | undefined {
+  if (!(error instanceof ReshardError)) return undefined;
+  const found = /while a reshard to (\d+) is running$/.exec(error.message);
+  return found === null ? undefined : Number(found[1]);
 }
 
 /**

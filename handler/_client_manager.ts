@@ -58,7 +58,8 @@ function rateLimitWait(rest: RestClient, now: number): number | undefined {
  * budget, or no more than the shards): only their end was said (the queue's
  * "exhausted"), so a crash loop without a session store, each start
  * identifying every shard, spent them unseen. At 0 every new session
- * waits for the reset. (None left is the queue's to say, with its wait.)
+ * waits for the reset. (None left is the queue's to say, with its wait.) A
+ * day's whole limit no larger than the shards is said as that instead.
  */
 function warnFewSessionStarts(
   limit: SessionStartLimit,
@@ -66,9 +67,28 @@ function warnFewSessionStarts(
 ): void {
   const { remaining, total, reset_after: resetAfter } = limit;
   if (remaining <= 0 || remaining > Math.max(total / 10, shardCount)) return;
+  const minutes = Math.ceil(resetAfter / 60_000);
+  if (remaining === total || total < shardCount) {
+    // The whole day's limit cannot cover the shards, spent or not: asking
+    // about a restart loop sent the reader after one that never happened.
+    // Two templates, not a word in one: the visible logger quotes strings.
+    visible.warn(
+      total < shardCount
+        ? "The day's session start limit ({total}, {remaining} left) is smaller than the shard count ({shards}): {waiting} shards wait for Discord's reset in {minutes} min, as does any session lost before it (each new session spends a start)"
+        : "The day's session start limit ({total}, {remaining} left) is no larger than the shard count ({shards}): {waiting} shards wait for Discord's reset in {minutes} min, as does any session lost before it (each new session spends a start)",
+      {
+        total,
+        remaining,
+        shards: shardCount,
+        waiting: Math.max(0, shardCount - remaining),
+        minutes,
+      },
+    );
+    return;
+  }
   visible.warn(
     "Only {remaining} of the day's {total} session starts are left (Discord resets them in {minutes} min): each new session spends one, and at 0 new sessions wait for the reset. Is the bot restarting in a loop, or losing its sessions (no session store)?",
-    { remaining, total, minutes: Math.ceil(resetAfter / 60_000) },
+    { remaining, total, minutes },
   );
 }
 
