@@ -28,6 +28,16 @@ export function kindKeys(guildId: string, kind: CacheKind): string {
 }
 
 /**
+ * Beyond the layout, the store's own hash of the last dispatch it applied of
+ * each shard (field: the shard id, value: `sessionId:sequence`), which tells
+ * a RESUME's replay of what it applied before a restart (see
+ * redis_applied_marks.ts). Prefixed `disruption_cache_` as the epoch marker:
+ * none of twilight-dispatch's names (`kind:…`, `<kind>_keys`, `gateway_…`),
+ * nor the dispatch service's (`gateway_…`, `dispatch_…`).
+ */
+export const APPLIED_KEY = "disruption_cache_applied";
+
+/**
  * The longest JSON text kept under one key (1 MiB, far above any entity
  * Discord sends): a hostile payload re-read and re-written by every small
  * event that patches it made each reaction on a 5 MB message cost 27 ms,

@@ -48,6 +48,7 @@ import { indexKeysOf } from "./redis_wrong_type.ts";
 import { OversizedValues } from "./redis_oversized.ts";
 import { SilenceWatch } from "./redis_silence.ts";
 import { botId, keptKeys, UnkeptKinds } from "./redis_kind_sweep.ts";
+import { AppliedMarks, type AppliedPosition } from "./redis_applied_marks.ts";
 
 /**
  * Dispatches applied as one batch at most, when calls pile up (more make
@@ -63,6 +64,13 @@ type WriteStep =
   | { chunk: WriteChunk }
   | { removal: RoleRemoval }
   | { guild: string };
+
+/** A dispatch as applied: `t`, `d`, and where it stands in its session. */
+type Dispatch = {
+  event: string;
+  data: unknown;
+  position?: AppliedPosition | undefined;
+};
 
 /**
  * The Redis store. {@linkcode RedisCache.apply} takes one dispatch: it reads
@@ -167,6 +175,8 @@ export class RedisCache {
   #sentThrough = 0;
   /** The kinds an earlier run kept and it does not: removed at its start. */
   readonly #unkept: UnkeptKinds;
+  /** What each shard's session had applied: its replays are skipped. */
+  readonly #marks = new AppliedMarks();
 
   /**
    * Create a store on a connection from `connectRedis`.
@@ -253,12 +263,41 @@ export class RedisCache {
   /**
    * Apply one dispatch.
    *
+   * With its position (shard, the shard's session id, `s`), it is applied
+   * once: the store marks in Redis the last position it applied of each
+   * shard, and skips (no changes, no `old`) a dispatch of the same session
+   * at or below it, which Discord replays to a process that restarted and
+   * RESUMEd. Without it, a replay is applied again (a reaction counted twice).
+   *
    * @param event The dispatch's `t`.
    * @param data The dispatch's `d`.
-   * @returns The changes and the previous state (nothing when Redis failed).
+   * @param position Where it stands in its shard's session.
+   * @returns The changes and the previous state (nothing when Redis failed,
+   * or for a replay of a dispatch applied already).
+   *
+   * @example Apply a shard's dispatches once across restarts
+   * ```ts
+   * import { RedisCache } from "@disruption/disruption/cache";
+   * import { connectRedis } from "@disruption/disruption/redis";
+   *
+   * async function main(): Promise<void> {
+   *   const redis = await connectRedis({ url: "redis://127.0.0.1:6379" });
+   *   const cache = new RedisCache(redis); // a shard's event, its sessionId:
+   *   const position = { shardId: 0, sessionId: "9f3c", sequence: 42 };
+   *   const data = { id: "1", name: "Renamed" };
+   *   const { old } = await cache.apply("GUILD_UPDATE", data, position);
+   *   // Its replay after a restart (same session, sequence 42) is skipped.
+   *   console.log(old);
+   * }
+   * void main; // needs a server: defined, not run
+   * ```
    */
-  async apply(event: string, data: unknown): Promise<CacheUpdate> {
-    return (await this.applyBatch([{ event, data }]))[0]!;
+  async apply(
+    event: string,
+    data: unknown,
+    position?: { shardId: number; sessionId: string; sequence: number },
+  ): Promise<CacheUpdate> {
+    return (await this.applyBatch([{ event, data, position }]))[0]!;
   }
 
   /**
@@ -273,11 +312,19 @@ export class RedisCache {
    * resolved waits for its writes to be sent (it sees them), and the calls
    * waiting together run as one batch.
    *
-   * @param dispatches The dispatches (`t` and `d`), in gateway order.
+   * @param dispatches The dispatches (`t` and `d`, and each one's position
+   * in its shard's session: see {@linkcode RedisCache.apply}), in gateway
+   * order.
    * @returns One update per dispatch (nothing for any when Redis failed).
    */
   applyBatch(
-    dispatches: readonly { event: string; data: unknown }[],
+    dispatches: readonly {
+      event: string;
+      data: unknown;
+      position?:
+        | { shardId: number; sessionId: string; sequence: number }
+        | undefined;
+    }[],
   ): Promise<CacheUpdate[]> {
     const weight = weigh(dispatches);
     const { entities, chars } = weight;
@@ -296,7 +343,7 @@ export class RedisCache {
 
   /** Queue a call behind the waiting ones (admitted already). */
   #enqueue(
-    dispatches: readonly { event: string; data: unknown }[],
+    dispatches: readonly Dispatch[],
     admitted: number,
     weight = weigh(dispatches),
   ): Promise<CacheUpdate[]> {
@@ -325,7 +372,7 @@ export class RedisCache {
         entities += call.entities;
         chars += call.chars;
       }
-      const dispatches = calls.length === 1
+      const dispatches: readonly Dispatch[] = calls.length === 1
         ? calls[0]!.dispatches
         : calls.flatMap((call) => call.dispatches);
       let updates: CacheUpdate[];
@@ -389,7 +436,7 @@ export class RedisCache {
    * was written). The promise never rejects: a failure marks the cache stale.
    */
   async #applyNow(
-    dispatches: readonly { event: string; data: unknown }[],
+    dispatches: readonly Dispatch[],
     untilLost: <T>(promise: Promise<T>) => Promise<T>,
     admitted: (index: number) => number,
     reduced: () => void,
@@ -438,7 +485,10 @@ export class RedisCache {
     }
     const read = new Map<string, string | null>();
     let snapshot: CacheLookup = EMPTY_LOOKUP;
-    if (reads.length > 0 || trimmed.length > 0) {
+    // The marks of the shards' sessions new to this process: their replays
+    // (a restart's RESUME) were applied already (redis_applied_marks.ts).
+    const marks = this.#marks.read(dispatches.map((d) => d.position));
+    if (reads.length > 0 || trimmed.length > 0 || marks !== undefined) {
       // The epoch marker, read with the rest: the keys lost under the store
       // since its last batch are lost after the writes it sent.
       // Created by a READY, or by this process's first read (its shards
@@ -452,6 +502,7 @@ export class RedisCache {
         ),
         ...this.#unkept.read(),
         ...this.#clock.reads(),
+        ...marks === undefined ? [] : [marks],
       ];
       try {
         // A connection lost meanwhile fails the batch at once: the client
@@ -491,7 +542,13 @@ export class RedisCache {
       steps.push(...between, { chunk });
     };
     let writes = 0;
-    for (const [index, { event, data }] of dispatches.entries()) {
+    const applied: (AppliedPosition | undefined)[] = [];
+    for (const [index, { event, data, position }] of dispatches.entries()) {
+      if (this.#marks.applied(position)) {
+        updates.push(NOTHING); // a replay: written before, `old` unknown
+        continue;
+      }
+      applied.push(position);
       let update: CacheUpdate;
       try {
         update = reduceDispatch(state, event, data, this.#options);
@@ -533,6 +590,7 @@ export class RedisCache {
     reduced();
     if (writes === 0) return [updates];
     expiry.endChunk(chunk);
+    this.#marks.write(chunk, applied); // last: after the writes it vouches for
     const [first, ...rest] = steps as [{ chunk: WriteChunk }, ...WriteStep[]];
     // A loss of these writes covers this batch, no later call: a READY
     // behind it rebuilds what they held.

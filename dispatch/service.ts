@@ -817,7 +817,16 @@ export class DispatchService {
     // fresh again once every shard it serves has started a new session. One
     // flag of the service's own, cleared by any shard's READY, said fresh
     // while other shards' guilds were still wrong.
-    const applied = cache.apply(event.name, event.data);
+    // With its place in the shard's session: after a crash, the RESUME's
+    // replay of what the cache applied already is skipped, not applied again.
+    const sessionId = this.#manager?.shard(event.shardId)?.sessionId;
+    const applied = cache.apply(
+      event.name,
+      event.data,
+      sessionId === undefined
+        ? undefined
+        : { shardId: event.shardId, sessionId, sequence: event.sequence },
+    );
     if (cache.stale) this.#metrics.cacheStale.set(1);
     const awaiting = this.#awaitingOld.get(event.shardId);
     // Only its own event's: another's `old` would be wrong.

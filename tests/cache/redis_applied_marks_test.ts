@@ -1,0 +1,162 @@
+// A process that restarts and RESUMEs (the dispatch service after a
+// SIGKILL) gets from Discord every event since its last saved sequence,
+// which its RedisCache applied before the kill: given positions, a new store
+// on the same database applies each of them once.
+import assert from "node:assert/strict";
+import { RedisCache } from "../../cache/mod.ts";
+import type { RedisConnection } from "../../redis/mod.ts";
+import { guildMessage } from "./_guild_message.ts";
+import {
+  privateRedisIgnored,
+  withPrivateRedis,
+} from "./_private_redis_store.ts";
+
+/** A test on a redis-server of its own (every shared database is taken). */
+function ownRedisTest(
+  name: string,
+  fn: (redis: RedisConnection) => Promise<void>,
+): Deno.TestDefinition {
+  return {
+    name,
+    ignore: privateRedisIgnored,
+    fn: () => withPrivateRedis((_, redis) => fn(redis)),
+  };
+}
+
+const GUILD = {
+  id: "1",
+  name: "g",
+  owner_id: "7",
+  roles: [{ id: "1", name: "@everyone", permissions: "0", position: 0 }],
+  emojis: [],
+  member_count: 0,
+  channels: [{ id: "2", type: 0, guild_id: "1", name: "c", position: 0 }],
+  threads: [],
+  members: [],
+  presences: [],
+  voice_states: [],
+};
+
+const reaction = (user: number) => ({
+  user_id: String(900 + user),
+  channel_id: "2",
+  message_id: "10",
+  guild_id: "1",
+  emoji: { id: null, name: "👍" },
+  burst: false,
+  type: 0,
+});
+
+/** A shard 0 position in session `sessionId`. */
+const at = (sequence: number, sessionId = "s1") => ({
+  shardId: 0,
+  sessionId,
+  sequence,
+});
+
+/** The guild and its message "hi", then five users' 👍 at sequences 2 to 6. */
+async function firstRun(redis: RedisConnection): Promise<void> {
+  const cache = new RedisCache(redis);
+  await cache.apply("GUILD_CREATE", GUILD);
+  await cache.apply("MESSAGE_CREATE", guildMessage("10", "2", "1"), at(1));
+  const updates = await Promise.all(
+    [0, 1, 2, 3, 4].map((u) =>
+      cache.apply("MESSAGE_REACTION_ADD", reaction(u), at(2 + u))
+    ),
+  );
+  assert.ok(updates.every((update) => update.old !== undefined));
+  await cache.flush();
+  assert.equal((await cache.message("2", "10"))!.reactions![0]!.count, 5);
+}
+
+Deno.test(ownRedisTest(
+  "RedisCache with positions: a restarted store skips the replay of what it applied (count 6, not 11), and applies what follows",
+  async (redis) => {
+    await firstRun(redis);
+    // The restart: a new store, Discord replaying from sequence 1.
+    const cache = new RedisCache(redis);
+    const replayed = await cache.applyBatch([
+      ...[0, 1, 2, 3, 4].map((u) => ({
+        event: "MESSAGE_REACTION_ADD",
+        data: reaction(u),
+        position: at(2 + u),
+      })),
+      {
+        event: "MESSAGE_UPDATE",
+        data: guildMessage("10", "2", "1", { content: "edited" }),
+        position: at(7),
+      },
+    ]);
+    for (const update of replayed.slice(0, 5)) {
+      assert.equal(update.old, undefined);
+      assert.deepEqual(update.changes, []);
+    }
+    const edited = replayed[5]!.old as { content: string; reactions: unknown };
+    assert.equal(edited.content, "hi");
+    assert.equal(
+      (edited.reactions as { count: number }[])[0]!.count,
+      5,
+    );
+    const added = await cache.apply(
+      "MESSAGE_REACTION_ADD",
+      reaction(5),
+      at(8),
+    );
+    assert.notEqual(added.old, undefined);
+    // Its repeat in this same store is a replay too.
+    const repeat = await cache.apply(
+      "MESSAGE_REACTION_ADD",
+      reaction(5),
+      at(8),
+    );
+    assert.equal(repeat.old, undefined);
+    const message = (await cache.message("2", "10"))!;
+    assert.equal(message.content, "edited");
+    assert.equal(message.reactions![0]!.count, 6);
+    // One by one too: the replay of the edit, then of the 6th reaction.
+    const again = new RedisCache(redis);
+    const edit = await again.apply(
+      "MESSAGE_UPDATE",
+      guildMessage("10", "2", "1", { content: "edited" }),
+      at(7),
+    );
+    assert.equal(edit.old, undefined);
+    await again.apply("MESSAGE_REACTION_ADD", reaction(5), at(8));
+    assert.equal((await again.message("2", "10"))!.reactions![0]!.count, 6);
+  },
+));
+
+Deno.test(ownRedisTest(
+  "RedisCache with positions: another session's events at the same sequences are applied",
+  async (redis) => {
+    await firstRun(redis);
+    const cache = new RedisCache(redis);
+    const updates = await Promise.all(
+      [0, 1].map((u) =>
+        cache.apply("MESSAGE_REACTION_ADD", reaction(5 + u), at(2 + u, "s2"))
+      ),
+    );
+    assert.ok(updates.every((update) => update.old !== undefined));
+    assert.equal((await cache.message("2", "10"))!.reactions![0]!.count, 7);
+    // That session is marked now: its replay in a third store is skipped.
+    const third = new RedisCache(redis);
+    const replay = await third.apply(
+      "MESSAGE_REACTION_ADD",
+      reaction(6),
+      at(3, "s2"),
+    );
+    assert.equal(replay.old, undefined);
+    assert.equal((await third.message("2", "10"))!.reactions![0]!.count, 7);
+  },
+));
+
+Deno.test(ownRedisTest(
+  "RedisCache without positions applies every call, as before",
+  async (redis) => {
+    await firstRun(redis);
+    const cache = new RedisCache(redis);
+    const update = await cache.apply("MESSAGE_REACTION_ADD", reaction(0));
+    assert.notEqual(update.old, undefined);
+    assert.equal((await cache.message("2", "10"))!.reactions![0]!.count, 6);
+  },
+));
