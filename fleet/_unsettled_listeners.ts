@@ -4,14 +4,18 @@
  * that its session saves stay before them (see `gateway/resume_point.ts`):
  * saved at the last sequence received, a process killed (or closed, then
  * exited) while an async listener was still at work left the next owner
- * resuming after its event, and Discord never sent it again.
+ * resuming after its event, and Discord never sent it again. A process
+ * handing a shard over waits for them ({@linkcode UnsettledListeners.settled}),
+ * or the next owner delivered them again.
  *
  * Private to the package: tested through `FleetShards`
- * (`tests/fleet/fleet_unsettled_save_test.ts`).
+ * (`tests/fleet/fleet_unsettled_save_test.ts`,
+ * `tests/fleet/fleet_handover_settle_test.ts`).
  *
  * @module
  */
 import { Fifo } from "../base/fifo.ts";
+import { type Scheduler, settlesWithin } from "../base/scheduler.ts";
 import { resumeBefore } from "../gateway/resume_point.ts";
 import type { Shard } from "../gateway/shard.ts";
 import type { FleetDispatch } from "./fleet_dispatch.ts";
@@ -23,10 +27,14 @@ import type { FleetDispatch } from "./fleet_dispatch.ts";
  */
 const COMPACT_FROM = 1024;
 
-/** A session's events, with how many of them settled behind one not. */
+/**
+ * A session's events, with how many of them settled behind one not, and
+ * who waits for them all to settle.
+ */
 interface SessionQueue {
   readonly entries: Fifo<Unsettled>;
   settled: number;
+  readonly waiters: Set<() => void>;
 }
 
 /** One event whose listeners' promises were not all settled. */
@@ -55,7 +63,7 @@ export class UnsettledListeners {
   track(event: FleetDispatch, settled: Promise<unknown>): void {
     const { sessionId } = event;
     const queue = this.#sessions.get(sessionId) ??
-      { entries: new Fifo<Unsettled>(), settled: 0 };
+      { entries: new Fifo<Unsettled>(), settled: 0, waiters: new Set() };
     this.#sessions.set(sessionId, queue);
     const entry = {
       from: resumeBefore(event.sequence, event.name),
@@ -75,6 +83,7 @@ export class UnsettledListeners {
         if (this.#sessions.get(sessionId) === queue) {
           this.#sessions.delete(sessionId);
         }
+        for (const waiter of queue.waiters) waiter();
       } else if (
         entries.length >= COMPACT_FROM && queue.settled * 2 >= entries.length
       ) {
@@ -98,6 +107,43 @@ export class UnsettledListeners {
    */
   held(sessionId: string): number {
     return this.#sessions.get(sessionId)?.entries.length ?? 0;
+  }
+
+  /**
+   * Wait until none of `sessionIds` holds an event whose listeners'
+   * promises have not all settled (none comes any more: their shards are
+   * closed), at most `ms` on `scheduler`.
+   *
+   * @param sessionIds The sessions.
+   * @param scheduler The timers the bound is on.
+   * @param ms The bound, in ms.
+   * @returns `true` once they all settled (at once when none is held),
+   *   `false` when `ms` passed first.
+   */
+  async settled(
+    sessionIds: Iterable<string>,
+    scheduler: Scheduler,
+    ms: number,
+  ): Promise<boolean> {
+    const waits: Promise<void>[] = [];
+    const queues: [SessionQueue, () => void][] = [];
+    for (const sessionId of new Set(sessionIds)) {
+      const queue = this.#sessions.get(sessionId);
+      if (!queue) continue; // a queue held has an unsettled event first
+      waits.push(
+        new Promise((resolve) => {
+          queue.waiters.add(resolve);
+          queues.push([queue, resolve]);
+        }),
+      );
+    }
+    if (waits.length === 0) return true;
+    try {
+      return await settlesWithin(scheduler, Promise.all(waits), ms);
+    } finally {
+      // Past the bound: a listener that never settles keeps no waiter.
+      for (const [queue, resolve] of queues) queue.waiters.delete(resolve);
+    }
   }
 
   /**

@@ -8,7 +8,9 @@
  */
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { callListener } from "../base/listener_call.ts";
+import type { Scheduler } from "../base/scheduler.ts";
 import type { ResumePoint } from "../gateway/resume_point.ts";
+import type { Shard } from "../gateway/shard.ts";
 import type { FleetDispatch } from "./fleet_dispatch.ts";
 import { UnsettledListeners } from "./_unsettled_listeners.ts";
 
@@ -81,4 +83,25 @@ export class FleetListeners {
    * settled.
    */
   resumePoint: ResumePoint = (shard) => this.#unsettled.resumePoint(shard);
+
+  /**
+   * Wait until every event of `shards`' sessions had its listeners'
+   * promises settle, at most `ms` on `scheduler`: once the shards are
+   * closed (no event comes any more), their sessions saved then resume
+   * past the events their listeners finished with.
+   *
+   * @param shards The shards, closed.
+   * @param scheduler The timers the bound is on.
+   * @param ms The bound, in ms.
+   * @returns `true` once they all settled (at once when none was
+   *   pending), `false` when `ms` passed first.
+   */
+  settled(
+    shards: readonly Shard[],
+    scheduler: Scheduler,
+    ms: number,
+  ): Promise<boolean> {
+    const sessionIds = shards.flatMap((shard) => shard.sessionId ?? []);
+    return this.#unsettled.settled(sessionIds, scheduler, ms);
+  }
 }

@@ -8,7 +8,6 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
-import { getVisibleLogger } from "../base/visible_logger.ts";
 import { checkReshard, type ReshardOptions } from "./reshard_budget.ts";
 import { assertFleetOptions } from "./fleet_options_check.ts";
 import {
@@ -59,6 +58,7 @@ import type { BudgetWatchingQueue } from "./reshard_identify_guard.ts";
 import { watchReshardBudget } from "./reshard_budget_watch.ts";
 import { closeSetShards } from "./set_stops.ts";
 import { leaveSets } from "./fleet_leave.ts";
+import { stopUnrenewed } from "./_guard_fired.ts";
 import { ReshardError } from "./reshard_error.ts";
 import type { FleetDispatch } from "./fleet_dispatch.ts";
 import type { FleetShardsOptions } from "./fleet_shards_options.ts";
@@ -68,8 +68,6 @@ import {
 } from "./watch_recommended.ts";
 
 const logger = getLogger(["disruption", "fleet"]);
-/** Lines an operator must act on: on stderr when LogTape is not configured. */
-const visible = getVisibleLogger(["disruption", "fleet"]);
 
 /**
  * One process of a fleet: runs the shards it holds Redis leases for.
@@ -88,7 +86,8 @@ const visible = getVisibleLogger(["disruption", "fleet"]);
  * - **Fair share.** Each process holds `ceil(pool / live processes)`
  *   shards, preferring consecutive IDs (distinct identify buckets); one
  *   that joins gets its share as the others shed theirs, each shed shard
- *   closed resumably and its session saved before its lease is released.
+ *   closed resumably, its async listeners let finish (half a renewal at
+ *   most), and its session saved before its lease is released.
  * - **One bot per prefix** (see `fleet_bot.ts`): a process of another bot
  *   is refused by `start()` (`OtherBotError`), or leaves at its first
  *   READY when its token holds no user id. Intents apply only at a new
@@ -210,7 +209,16 @@ export class FleetShards {
     this.#guard = new LeaseGuard(
       this.#scheduler,
       times,
-      (why, late) => this.#guardFired(why, late),
+      // No renewal answered in time (`why`, `late`): stop all.
+      (why, late) =>
+        stopUnrenewed(why, {
+          current: this.#current,
+          next: this.#next,
+          fleetNow: this.#fleetNow(),
+          points: [this.#listeners.resumePoint, this.#hold.resumePoint],
+          parked: this.#guard.parked,
+          stop: (set, ids) => void this.#stop(set, ids, false, true, late),
+        }),
       () => void this.#tickNow(false),
     );
     this.#current = this.#createSet(options.shardCount);
@@ -709,23 +717,6 @@ export class FleetShards {
     await next.leases.release(ids, true).catch(() => {});
   }
 
-  /** No renewal answered in time (LeaseGuard: `why`, `late`): stop all. */
-  #guardFired(why: string, late: boolean): void {
-    for (const set of [this.#current, this.#next]) {
-      const ids = set ? idsOf(set) : [];
-      if (!set || ids.length === 0) continue;
-      // Said without setup: a silent Redis fails no command; the only sign.
-      visible.error(
-        "No lease renewal answered {why}: stopping shards {shards} before their leases can expire (they run again once a renewal goes through)",
-        { why, shards: ids },
-      );
-      const points = [this.#listeners.resumePoint, this.#hold.resumePoint];
-      const at = [this.#fleetNow(), points] as const;
-      if (set === this.#current) this.#guard.parked.park(set, ...at);
-      void this.#stop(set, ids, false, true, late);
-    }
-  }
-
   #createSet(count: number): ShardSet {
     return createShardSet(this.#options.redis, count, {
       prefix: this.#prefix,
@@ -775,7 +766,15 @@ export class FleetShards {
       resumable,
       late,
     });
-    return save ? await this.#saveShards(set, shards) : [];
+    if (!save) return [];
+    // Handed over (close() does not wait): the taker resumes past what the
+    // listeners finish in half a renewal, within the guard's two renewals
+    // at least (`leaseTtlMs - renewMs`, lease_times.ts) after this renewal.
+    const ms = this.#times.renewMs / 2;
+    if (!this.#closed) {
+      await this.#listeners.settled(shards, this.#scheduler, ms);
+    }
+    return await this.#saveShards(set, shards);
   }
 
   /** Save `shard`'s session while it runs in `set`. */
