@@ -92,7 +92,7 @@ export const EVENT_CACHE_EFFECTS: Readonly<Record<string, CacheEffect>> = {
     ["guild", "user"],
     GUILD_CONTENTS,
   ),
-  GUILD_UPDATE: effect(["guild"], ["guild"]),
+  GUILD_UPDATE: effect([], ["guild"]), // only a held guild: see reduce.ts
   GUILD_DELETE: effect([], ["guild"], GUILD_CONTENTS),
   GUILD_AUDIT_LOG_ENTRY_CREATE: none(NOT_STATE),
   GUILD_BAN_ADD: none(

@@ -106,3 +106,11 @@ Deno.test("GUILD_DELETE: unavailable keeps the guild marked, removed takes every
   assert.deepEqual(removed.changes, [{ op: "remove_guild", id: "1" }]);
   assert.equal(removed.old, guild);
 });
+
+Deno.test("GUILD_UPDATE adds no guild the cache does not hold, and its row says it creates nothing", () => {
+  assert.deepEqual(EVENT_CACHE_EFFECTS.GUILD_UPDATE!.creates, []);
+  const cache = new MemoryCache({ resources: ["guilds"] });
+  const update = cache.apply("GUILD_UPDATE", { id: "5", name: "Renamed" });
+  assert.equal(cache.guild("5"), undefined);
+  assert.deepEqual(update.changes, []);
+});
