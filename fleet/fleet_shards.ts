@@ -427,6 +427,7 @@ export class FleetShards {
     if (asked.running !== undefined) {
       throw new ReshardError(
         `Cannot reshard the fleet to ${shardCount} shards while a reshard to ${asked.running} is running`,
+        { runningTo: asked.running },
       );
     }
     logger.info("Asked the fleet to reshard from {from} to {to} shards", {
@@ -464,9 +465,9 @@ export class FleetShards {
   /**
    * Opt in to resharding the fleet by itself: every `intervalMs`, ask for
    * the recommended shard count and {@linkcode FleetShards.reshard} when it
-   * is above the fleet's (within the day's session starts; a refusal,
-   * including another process having asked first, is logged as a warning
-   * and asked again next time). Any number of processes may watch.
+   * is above the fleet's (within the day's session starts; a refusal is a
+   * warning, asked again next time; another's reshard to that count is an
+   * info line). Any number of processes may watch.
    *
    * @param options How to ask, and how often.
    * @returns A function that stops watching.

@@ -497,6 +497,7 @@ export class ReshardingShards {
     if (this.#next) {
       throw new ReshardError(
         `Cannot reshard to ${shardCount} shards while a reshard to ${this.#next.count} is running`,
+        { runningTo: this.#next.count },
       );
     }
     const retired = this.#retired;

@@ -165,14 +165,10 @@ export function watchRecommendedShards(
 
 /**
  * The count of the reshard already running that refused `error`, if that is
- * its reason. `ReshardError` has no kind to test, so its message is read:
- * both `ReshardingShards` and `FleetShards` say "while a reshard to N is
- * running".
+ * its reason.
  */
 function runningTo(error: unknown): number | undefined {
-  if (!(error instanceof ReshardError)) return undefined;
-  const found = /while a reshard to (\d+) is running$/.exec(error.message);
-  return found === null ? undefined : Number(found[1]);
+  return error instanceof ReshardError ? error.runningTo : undefined;
 }
 
 /**

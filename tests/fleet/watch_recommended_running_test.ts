@@ -26,6 +26,7 @@ const running = (to: number, what = "the fleet to 4") =>
   Promise.reject(
     new ReshardError(
       `Cannot reshard ${what} shards while a reshard to ${to} is running`,
+      { runningTo: to },
     ),
   );
 
