@@ -193,7 +193,7 @@ Deno.test({
       // Another caller's request is refused as before.
       await assert.rejects(
         other.reshard(8, { sessionStartsLeft: 100 }),
-        ReshardError,
+        (error) => error instanceof ReshardError && error.runningTo === 4,
       );
       // Between the runs of a cancel, the reshard is asked for again:
       // the resend answers true and leaves the new request alone.
