@@ -28,6 +28,32 @@ export function isSnowflake(value: unknown): value is string {
 }
 
 /**
+ * What a refusal says instead of a value that is not a snowflake, when the
+ * value must not be shown: one longer than a snowflake and not all digits
+ * may be a webhook or interaction token passed in an id's place (a
+ * Snowflake is a plain string, so swapped arguments pass type checking),
+ * and webhook tokens never expire. A short value (a typo such as `12a`) or
+ * a run of digits (an over-long id) is no token and is shown.
+ *
+ * @param value The refused value.
+ * @returns `a 68-character string (not shown: it may be a token)`, or
+ *   `undefined` when the value may be shown.
+ *
+ * @example Usage
+ * ```ts
+ * import { unshownId } from "./snowflake.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(unshownId("12a"), undefined);
+ * assert.equal(unshownId("x".repeat(68)), "a 68-character string (not shown: it may be a token)");
+ * ```
+ */
+export function unshownId(value: string): string | undefined {
+  if (value.length <= 20 || /^\d+$/.test(value)) return undefined;
+  return `a ${value.length}-character string (not shown: it may be a token)`;
+}
+
+/**
  * Check that `value` is a snowflake string (see {@linkcode isSnowflake}),
  * for an id taken from outside before it goes into a request.
  *
@@ -38,7 +64,9 @@ export function isSnowflake(value: unknown): value is string {
  * @returns The value.
  * @throws {TypeError} When it is not a snowflake string: `Cannot ${action}
  *   as '${name}' must be a snowflake string: current value '${name}=…'`
- *   (the value cut to 40 characters, or its type when not a string).
+ *   (the value cut to 40 characters, or its type when not a string), or
+ *   `…: current value is a 68-character string (not shown: it may be a
+ *   token)` for a value {@linkcode unshownId} hides.
  */
 export function checkSnowflake(
   action: string,
@@ -46,10 +74,15 @@ export function checkSnowflake(
   value: unknown,
 ): string {
   if (!isSnowflake(value)) {
+    const hidden = typeof value === "string" ? unshownId(value) : undefined;
     throw new TypeError(
-      `Cannot ${action} as '${name}' must be a snowflake string: current value '${name}=${
-        typeof value === "string" ? value.slice(0, 40) : typeof value
-      }'`,
+      `Cannot ${action} as '${name}' must be a snowflake string: ${
+        hidden !== undefined
+          ? `current value is ${hidden}`
+          : `current value '${name}=${
+            typeof value === "string" ? value.slice(0, 40) : typeof value
+          }'`
+      }`,
     );
   }
   return value;

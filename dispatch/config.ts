@@ -18,6 +18,7 @@ import { MAX_TTL_MS } from "../cache/redis_expiry.ts";
 import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
 import { DEFAULT_BYTE_CAPACITY } from "./publisher.ts";
 import { percentDecoded } from "./_percent_decoded.ts";
+import { shownChannelId, shownConfigValue } from "./_config_shown.ts";
 import type { SessionStartLimit } from "../gateway/identify_queue.ts";
 import { ALL_INTENTS, isValidIntents } from "../types/intents.ts";
 import type {
@@ -208,8 +209,9 @@ export class ConfigError extends Error {
    *
    * @param variable The variable at fault.
    * @param expected What it should hold.
-   * @param value What it holds; for a secret, `{ secret }`: what is wrong
-   * with it, said without the value, which is never shown.
+   * @param value What it holds (shown without a URL's password or a
+   * path's webhook token); for a secret, `{ secret }`: what is wrong with
+   * it, said without the value, which is never shown.
    */
   constructor(
     variable: string,
@@ -220,24 +222,14 @@ export class ConfigError extends Error {
       value === undefined
         ? `${variable} is required: ${expected}`
         : typeof value === "string"
-        ? `${variable} must be ${expected}: current value '${oneLine(value)}'`
+        ? `${variable} must be ${expected}: current value '${
+          shownConfigValue(value)
+        }'`
         : `${variable} must be ${expected}: ${value.secret}`,
     );
     this.name = "ConfigError";
     this.variable = variable;
   }
-}
-
-/**
- * A value as shown in a message: control characters escaped (`\n`,
- * `\u0000`), so a value with a line break still makes a one-line message.
- */
-function oneLine(value: string): string {
-  return value.replace(
-    // deno-lint-ignore no-control-regex -- control characters are the point
-    /[\u0000-\u001f\u007f]/g,
-    (c) => JSON.stringify(c).slice(1, -1),
-  );
 }
 
 // The longest activity name taken, in characters (code points): 128, the
@@ -565,7 +557,7 @@ export function loadDispatchConfig(
       throw new ConfigError(
         name,
         `a channel ID (digits without a leading zero, at most ${MAX_SNOWFLAKE})`,
-        value,
+        shownChannelId(value),
       );
     }
     return value;

@@ -9,6 +9,7 @@ import {
   assertNumberTypedIntegerOption,
   assertSchedulerOption,
   numberOptionError,
+  redactUrlPassword,
   shown,
   shownQuoted,
 } from "../base/option_checks.ts";
@@ -364,18 +365,7 @@ export function assertShardOptions(options: ShardOptions): void {
       }'`,
     );
   }
-  try {
-    const url = new URL(options.gatewayUrl ?? DEFAULT_GATEWAY_URL);
-    if (!["ws:", "wss:"].includes(url.protocol) || url.hostname === "") {
-      throw new Error(url.protocol);
-    }
-  } catch {
-    throw new TypeError(
-      `Cannot create shard as 'gatewayUrl' must be a ws: or wss: URL: current value 'gatewayUrl=${
-        shown(options.gatewayUrl)
-      }'`,
-    );
-  }
+  assertGatewayUrl("shard", options.gatewayUrl ?? DEFAULT_GATEWAY_URL);
   const properties: unknown = options.properties;
   if (
     properties !== undefined &&
@@ -413,4 +403,37 @@ export function assertShardOptions(options: ShardOptions): void {
     );
   }
   assertTimeouts("shard", options.timeouts);
+}
+
+/**
+ * Refuse a `gatewayUrl` that is not a ws: or wss: URL with a host, or that
+ * carries user info (the connection sends only the path and Host: the
+ * credentials were dropped without a word, where RestClient's `baseUrl`
+ * refuses them). The value is shown with any password hidden.
+ *
+ * @param what Whose option: `"shard"` or `"client"`.
+ * @param gatewayUrl The value given.
+ * @throws {TypeError} When it is not such a URL.
+ */
+export function assertGatewayUrl(what: string, gatewayUrl: unknown): void {
+  // A proxy's password in the URL is no part of what is wrong.
+  const current = typeof gatewayUrl === "string"
+    ? shown(redactUrlPassword(gatewayUrl))
+    : shown(gatewayUrl);
+  let url: URL;
+  try {
+    url = new URL(gatewayUrl as string);
+    if (!["ws:", "wss:"].includes(url.protocol) || url.hostname === "") {
+      throw new Error(url.protocol);
+    }
+  } catch {
+    throw new TypeError(
+      `Cannot create ${what} as 'gatewayUrl' must be a ws: or wss: URL: current value 'gatewayUrl=${current}'`,
+    );
+  }
+  if (url.username || url.password) {
+    throw new TypeError(
+      `Cannot create ${what} as 'gatewayUrl' must be a URL without user info (the connection sends none of it; a proxy and its credentials go in HTTPS_PROXY): current value 'gatewayUrl=${current}'`,
+    );
+  }
 }

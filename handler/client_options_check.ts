@@ -15,7 +15,6 @@ import {
   assertSchedulerOption,
   assertSignalOption,
   isClass,
-  isUrl,
   numberOptionError,
   shown,
   shownQuoted,
@@ -23,7 +22,11 @@ import {
 import { MAX_TIMER_DELAY } from "../base/scheduler.ts";
 import { assertCacheOptionsShape } from "../cache/options.ts";
 import { assertTokenOption } from "../base/bot_token.ts";
-import { assertTimeouts, DEFAULT_TIMEOUTS } from "../gateway/shard_options.ts";
+import {
+  assertGatewayUrl,
+  assertTimeouts,
+  DEFAULT_TIMEOUTS,
+} from "../gateway/shard_options.ts";
 import { assertBuildableShardCount } from "../gateway/shard_manager.ts";
 import { isValidIntents } from "../types/intents.ts";
 import { isObject } from "../gateway/payload_guards.ts";
@@ -236,11 +239,7 @@ export function assertClientOptions(options: CheckedClientOptions): void {
   }
   assertTimeouts("client", options.timeouts);
   if (options.gatewayUrl !== undefined) {
-    if (!isUrl(options.gatewayUrl, ["ws:", "wss:"])) {
-      throw new TypeError(
-        `Cannot create client as 'gatewayUrl' must be a ws: or wss: URL: current value 'gatewayUrl=${options.gatewayUrl}'`,
-      );
-    }
+    assertGatewayUrl("client", options.gatewayUrl);
   }
   // The same checks as the RestClient's, shared through base/.
   assertFunctionOption("client", "random", options.random);

