@@ -6,10 +6,12 @@
 // replayed events were applied twice (five users' reactions counted ten,
 // a MESSAGE_UPDATE's `old` the edited message), with the cache fresh.
 //
-// The rule: a batch's writes end with the last position it applied of
-// each shard (`sessionId:sequence`), in the same transaction as its last
-// writes and after them: Redis runs one connection's commands in order, so
-// a mark present says the writes before it arrived. A shard's first event
+// The rule: each transaction of a batch's writes (a big batch sends
+// several, one after another) ends with the last position of each shard
+// whose dispatches it and the ones before hold whole (`sessionId:sequence`),
+// after those writes: Redis runs one connection's commands in order, so a
+// mark present says the writes before it arrived, also when the process
+// was killed between two transactions. A shard's first event
 // of a session in this process reads its mark with the batch's reads; an
 // event of that session at or below it is a replay, not applied. Another
 // session's mark says nothing of this one (a READY starts over).
@@ -112,10 +114,31 @@ export class AppliedMarks {
   }
 
   /**
-   * Record at the end of `chunk` (the batch's last) the last position of
-   * each shard among the dispatches the batch applied, after the writes.
+   * The marks of one batch, whose chunks are sent one after another, each
+   * once the one before is answered: `done` for each dispatch written
+   * whole, `end` when a chunk ends, which records there (after its writes)
+   * the last position of each shard done since the chunk before. A process
+   * killed between two chunks leaves marks for just what arrived.
    */
-  write(
+  batch(): {
+    done(position: AppliedPosition | undefined): void;
+    end(chunk: WriteChunk): void;
+  } {
+    let positions: (AppliedPosition | undefined)[] = [];
+    return {
+      done: (position) => void positions.push(position),
+      end: (chunk) => {
+        this.#write(chunk, positions);
+        positions = [];
+      },
+    };
+  }
+
+  /**
+   * Record at the end of `chunk` the last position of each shard among
+   * `positions`, after the writes.
+   */
+  #write(
     chunk: WriteChunk,
     positions: readonly (AppliedPosition | undefined)[],
   ): void {

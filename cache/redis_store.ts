@@ -536,19 +536,20 @@ export class RedisCache {
       perChannel: this.#options.perChannel,
       maxAge: this.#options.maxAge ?? -1,
     };
+    // Each chunk ends with the marks of the dispatches written whole by then.
+    const vouched = this.#marks.batch();
     const split = (...between: WriteStep[]): void => {
       expiry.endChunk(chunk);
+      vouched.end(chunk);
       chunk = new WriteChunk();
       steps.push(...between, { chunk });
     };
     let writes = 0;
-    const applied: (AppliedPosition | undefined)[] = [];
     for (const [index, { event, data, position }] of dispatches.entries()) {
       if (this.#marks.applied(position)) {
         updates.push(NOTHING); // a replay: written before, `old` unknown
         continue;
       }
-      applied.push(position);
       let update: CacheUpdate;
       try {
         update = reduceDispatch(state, event, data, this.#options);
@@ -583,6 +584,7 @@ export class RedisCache {
       if (!single) (state as BatchOverlay).apply(asWritten);
       writes += update.changes.length;
       updates.push(update);
+      vouched.done(position);
       if (event === "READY") {
         this.#staleness.sessionStarted(data, admitted(index), update.old);
       }
@@ -590,7 +592,7 @@ export class RedisCache {
     reduced();
     if (writes === 0) return [updates];
     expiry.endChunk(chunk);
-    this.#marks.write(chunk, applied); // last: after the writes it vouches for
+    vouched.end(chunk); // last: after the writes it vouches for
     const [first, ...rest] = steps as [{ chunk: WriteChunk }, ...WriteStep[]];
     // A loss of these writes covers this batch, no later call: a READY
     // behind it rebuilds what they held.
