@@ -64,7 +64,7 @@ function cutAfter(
   let left = allowed;
   const { promise: cut, resolve } = Promise.withResolvers<void>();
   const proxy = new Proxy(redis, {
-    get(target, key) {
+    get(target, key): unknown {
       if (key === "multi") {
         return (...args: unknown[]) => {
           if (left-- > 0) {
