@@ -7,6 +7,10 @@
  * An object passed through a variable escapes the compiler's
  * excess-property check, so only a run-time check catches these.
  *
+ * The command builders' keys are here; each component builder's sit
+ * beside it in its own file, which this module must not import: they
+ * import {@linkcode enumValue} from here, and a cycle fails the layer check.
+ *
  * Internal to the package (tested through the builders in
  * `tests/interactions/builder_option_keys_test.ts`).
  *
@@ -23,31 +27,15 @@ import type {
   OptionMap,
   OptionOptions,
   StringOptionOptions,
+  SubcommandGroupOptions,
+  SubcommandOptions,
 } from "./command_types.ts";
-import type { SubcommandGroupOptions, SubcommandOptions } from "./commands.ts";
-import type {
-  AutoSelectOptions,
-  ButtonOptions,
-  LinkButtonOptions,
-  premiumButton,
-  SelectOptions,
-  stringSelect,
-} from "./components.ts";
-import type { container, file, separator, thumbnail } from "./components_v2.ts";
-import type {
-  checkbox,
-  checkboxGroup,
-  fileUpload,
-  label,
-  ModalOptions,
-  modalRow,
-  radioGroup,
-  TextInputOptions,
-} from "./modal_components.ts";
 
 /** The options object a builder takes (the `at`th argument, if given). */
-type OptionsOf<F extends (...args: never[]) => unknown, At extends number> =
-  NonNullable<Parameters<F>[At]>;
+export type OptionsOf<
+  F extends (...args: never[]) => unknown,
+  At extends number,
+> = NonNullable<Parameters<F>[At]>;
 
 /** Keys of {@linkcode command}'s options. */
 export const COMMAND_KEYS: readonly string[] = optionKeys(
@@ -142,167 +130,6 @@ export const OPTION_KEYS: Readonly<Record<number, readonly string[]>> = {
     >,
   ),
 };
-
-/** Keys of `button`'s options. */
-export const BUTTON_KEYS: readonly string[] = optionKeys(
-  {
-    id: true,
-    style: true,
-    disabled: true,
-    label: true,
-    emoji: true,
-  } satisfies Record<keyof ButtonOptions, true>,
-);
-
-/** Keys of `linkButton`'s options. */
-export const LINK_BUTTON_KEYS: readonly string[] = optionKeys(
-  {
-    url: true,
-    disabled: true,
-    label: true,
-    emoji: true,
-  } satisfies Record<keyof LinkButtonOptions, true>,
-);
-
-/** Keys of `premiumButton`'s options. */
-export const PREMIUM_BUTTON_KEYS: readonly string[] = optionKeys(
-  { disabled: true } satisfies Record<
-    keyof OptionsOf<typeof premiumButton, 1>,
-    true
-  >,
-);
-
-const SELECT = {
-  id: true,
-  placeholder: true,
-  min: true,
-  max: true,
-  disabled: true,
-  required: true,
-} satisfies Record<keyof SelectOptions, true>;
-
-/** Keys of `stringSelect`'s options. */
-export const STRING_SELECT_KEYS: readonly string[] = optionKeys(
-  { ...SELECT, options: true } satisfies Record<
-    keyof OptionsOf<typeof stringSelect, 0>,
-    true
-  >,
-);
-
-/** Keys of the user, role and mentionable selects' options. */
-export const AUTO_SELECT_KEYS: readonly string[] = optionKeys(
-  { ...SELECT, defaults: true } satisfies Record<
-    keyof AutoSelectOptions,
-    true
-  >,
-);
-
-/** Keys of `channelSelect`'s options. */
-export const CHANNEL_SELECT_KEYS: readonly string[] = [
-  ...AUTO_SELECT_KEYS,
-  "channelTypes",
-];
-
-/** Keys of `textInput`'s options. */
-export const TEXT_INPUT_KEYS: readonly string[] = optionKeys(
-  {
-    id: true,
-    style: true,
-    minLength: true,
-    maxLength: true,
-    required: true,
-    value: true,
-    placeholder: true,
-  } satisfies Record<keyof TextInputOptions, true>,
-);
-
-/** Keys of `label`'s options. */
-export const LABEL_KEYS: readonly string[] = optionKeys(
-  { description: true } satisfies Record<
-    keyof OptionsOf<typeof label, 2>,
-    true
-  >,
-);
-
-/** Keys of `fileUpload`'s options. */
-export const FILE_UPLOAD_KEYS: readonly string[] = optionKeys(
-  {
-    id: true,
-    min: true,
-    max: true,
-    required: true,
-    fileTypes: true,
-  } satisfies Record<keyof OptionsOf<typeof fileUpload, 0>, true>,
-);
-
-/** Keys of `radioGroup`'s options. */
-export const RADIO_GROUP_KEYS: readonly string[] = optionKeys(
-  { id: true, options: true, required: true } satisfies Record<
-    keyof OptionsOf<typeof radioGroup, 0>,
-    true
-  >,
-);
-
-/** Keys of `checkboxGroup`'s options. */
-export const CHECKBOX_GROUP_KEYS: readonly string[] = optionKeys(
-  {
-    id: true,
-    options: true,
-    min: true,
-    max: true,
-    required: true,
-  } satisfies Record<keyof OptionsOf<typeof checkboxGroup, 0>, true>,
-);
-
-/** Keys of `checkbox`'s options. */
-export const CHECKBOX_KEYS: readonly string[] = optionKeys(
-  { id: true, default: true } satisfies Record<
-    keyof OptionsOf<typeof checkbox, 0>,
-    true
-  >,
-);
-
-/** Keys of `modal`'s options. */
-export const MODAL_KEYS: readonly string[] = optionKeys(
-  { id: true, title: true, components: true } satisfies Record<
-    keyof ModalOptions,
-    true
-  >,
-);
-
-/** Keys of `modalRow`'s options. */
-export const MODAL_ROW_KEYS: readonly string[] = optionKeys(
-  { label: true } satisfies Record<keyof OptionsOf<typeof modalRow, 1>, true>,
-);
-
-/** Keys of `thumbnail`'s options. */
-export const THUMBNAIL_KEYS: readonly string[] = optionKeys(
-  { description: true, spoiler: true } satisfies Record<
-    keyof OptionsOf<typeof thumbnail, 1>,
-    true
-  >,
-);
-
-/** Keys of `file`'s options. */
-export const FILE_KEYS: readonly string[] = optionKeys(
-  { spoiler: true } satisfies Record<keyof OptionsOf<typeof file, 1>, true>,
-);
-
-/** Keys of `separator`'s options. */
-export const SEPARATOR_KEYS: readonly string[] = optionKeys(
-  { divider: true, spacing: true } satisfies Record<
-    keyof OptionsOf<typeof separator, 0>,
-    true
-  >,
-);
-
-/** Keys of `container`'s options. */
-export const CONTAINER_KEYS: readonly string[] = optionKeys(
-  { accentColor: true, spoiler: true } satisfies Record<
-    keyof OptionsOf<typeof container, 1>,
-    true
-  >,
-);
 
 /**
  * The wire value of an enumerated field given by name (`style: "danger"`),

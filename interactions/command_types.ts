@@ -291,6 +291,21 @@ export interface AttachmentOptionOptions<R extends boolean>
   fileTypes?: readonly string[];
 }
 
+/** Options of {@linkcode subcommand}. */
+export interface SubcommandOptions<O extends OptionMap>
+  extends Omit<OptionOptions<false>, "required"> {
+  /** The subcommand's options keyed by name. */
+  options?: O;
+}
+
+/** Options of {@linkcode subcommandGroup}. */
+export interface SubcommandGroupOptions<
+  S extends Readonly<Record<string, SubcommandDefinition>>,
+> extends Omit<OptionOptions<false>, "required"> {
+  /** The group's subcommands keyed by name. */
+  options: S;
+}
+
 /**
  * What an option definition adds to its type for its `autocomplete`:
  * `true` marks it as offering autocomplete, `false` as provably offering

@@ -34,6 +34,8 @@ import type {
   StringOptionOptions,
   SubcommandDefinition,
   SubcommandGroupDefinition,
+  SubcommandGroupOptions,
+  SubcommandOptions,
   UserCommand,
   UserOptionValue,
 } from "./command_types.ts";
@@ -85,7 +87,9 @@ export type {
   StringOptionOptions,
   SubcommandDefinition,
   SubcommandGroupDefinition,
+  SubcommandGroupOptions,
   SubcommandOf,
+  SubcommandOptions,
   UserCommand,
   UserOptionValue,
 } from "./command_types.ts";
@@ -652,13 +656,6 @@ export function attachment<const R extends boolean = false>(
     & Autocompletes<false>;
 }
 
-/** Options of {@linkcode subcommand}. */
-export interface SubcommandOptions<O extends OptionMap>
-  extends Omit<OptionOptions<false>, "required"> {
-  /** The subcommand's options keyed by name. */
-  options?: O;
-}
-
 /**
  * A subcommand (type 1).
  *
@@ -687,14 +684,6 @@ export function subcommand<const O extends OptionMap = Record<never, never>>(
     );
   }
   return option(1, options, { options: opts }) as SubcommandDefinition<O>;
-}
-
-/** Options of {@linkcode subcommandGroup}. */
-export interface SubcommandGroupOptions<
-  S extends Readonly<Record<string, SubcommandDefinition>>,
-> extends Omit<OptionOptions<false>, "required"> {
-  /** The group's subcommands keyed by name. */
-  options: S;
 }
 
 /**

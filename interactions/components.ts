@@ -35,16 +35,8 @@ import { channelTypes, defaultCount } from "./_component_rules.ts";
 import { checkCustomId } from "./custom_id.ts";
 import { defaultKinds } from "./_component_values.ts";
 import { setDefined } from "./_set_defined.ts";
-import { checkOptionKeys } from "../base/option_keys.ts";
-import {
-  AUTO_SELECT_KEYS,
-  BUTTON_KEYS,
-  CHANNEL_SELECT_KEYS,
-  enumValue,
-  LINK_BUTTON_KEYS,
-  PREMIUM_BUTTON_KEYS,
-  STRING_SELECT_KEYS,
-} from "./_builder_keys.ts";
+import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
+import { enumValue, type OptionsOf } from "./_builder_keys.ts";
 
 /**
  * An action row of up to 5 buttons.
@@ -140,6 +132,17 @@ export interface ButtonFields {
 /** Options of {@linkcode button}: a custom id and a label or an emoji. */
 export type ButtonOptions = ButtonFields & LabelOrEmoji;
 
+/** Keys of `button`'s options. */
+const BUTTON_KEYS: readonly string[] = optionKeys(
+  {
+    id: true,
+    style: true,
+    disabled: true,
+    label: true,
+    emoji: true,
+  } satisfies Record<keyof ButtonOptions, true>,
+);
+
 /**
  * A button that sends a component interaction.
  *
@@ -205,6 +208,16 @@ export interface LinkButtonFields {
   disabled?: boolean;
 }
 
+/** Keys of `linkButton`'s options. */
+const LINK_BUTTON_KEYS: readonly string[] = optionKeys(
+  {
+    url: true,
+    disabled: true,
+    label: true,
+    emoji: true,
+  } satisfies Record<keyof LinkButtonOptions, true>,
+);
+
 /**
  * A button that opens a URL (no interaction is sent).
  *
@@ -241,6 +254,14 @@ export function linkButton(options: LinkButtonOptions): LinkButton {
   setDefined(out, "disabled", options.disabled);
   return out;
 }
+
+/** Keys of `premiumButton`'s options. */
+const PREMIUM_BUTTON_KEYS: readonly string[] = optionKeys(
+  { disabled: true } satisfies Record<
+    keyof OptionsOf<typeof premiumButton, 1>,
+    true
+  >,
+);
 
 /**
  * A button that offers an SKU for purchase.
@@ -305,6 +326,24 @@ function selectBase(options: SelectOptions): Record<string, unknown> {
   return out;
 }
 
+/** Keys every select builder takes. */
+const SELECT = {
+  id: true,
+  placeholder: true,
+  min: true,
+  max: true,
+  disabled: true,
+  required: true,
+} satisfies Record<keyof SelectOptions, true>;
+
+/** Keys of `stringSelect`'s options. */
+const STRING_SELECT_KEYS: readonly string[] = optionKeys(
+  { ...SELECT, options: true } satisfies Record<
+    keyof OptionsOf<typeof stringSelect, 0>,
+    true
+  >,
+);
+
 /**
  * A select menu of your own options.
  *
@@ -354,6 +393,20 @@ export interface AutoSelectOptions<
   /** Pre-selected values: as many as `min`..`max` allow (each 1 if absent). */
   defaults?: readonly (SelectDefaultValue & { type: Kind })[];
 }
+
+/** Keys of the user, role and mentionable selects' options. */
+const AUTO_SELECT_KEYS: readonly string[] = optionKeys(
+  { ...SELECT, defaults: true } satisfies Record<
+    keyof AutoSelectOptions,
+    true
+  >,
+);
+
+/** Keys of `channelSelect`'s options. */
+const CHANNEL_SELECT_KEYS: readonly string[] = [
+  ...AUTO_SELECT_KEYS,
+  "channelTypes",
+];
 
 const AUTO_SELECT_NAMES = {
   5: "user",

@@ -24,14 +24,8 @@ import { count, limit } from "./_component_limits.ts";
 import { containerChildren } from "./_component_rules.ts";
 import { rgb } from "./_component_values.ts";
 import { setDefined } from "./_set_defined.ts";
-import { checkOptionKeys } from "../base/option_keys.ts";
-import {
-  CONTAINER_KEYS,
-  enumValue,
-  FILE_KEYS,
-  SEPARATOR_KEYS,
-  THUMBNAIL_KEYS,
-} from "./_builder_keys.ts";
+import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
+import { enumValue, type OptionsOf } from "./_builder_keys.ts";
 
 /** The IS_COMPONENTS_V2 message flag (`1 << 15`). */
 export const COMPONENTS_V2_FLAG = 1 << 15;
@@ -53,6 +47,14 @@ export const COMPONENTS_V2_FLAG = 1 << 15;
 export function textDisplay(content: string): TextDisplayComponent {
   return { type: 10, content };
 }
+
+/** Keys of `thumbnail`'s options. */
+const THUMBNAIL_KEYS: readonly string[] = optionKeys(
+  { description: true, spoiler: true } satisfies Record<
+    keyof OptionsOf<typeof thumbnail, 1>,
+    true
+  >,
+);
 
 /**
  * A small image beside a section's text.
@@ -151,6 +153,11 @@ export function mediaGallery(
   };
 }
 
+/** Keys of `file`'s options. */
+const FILE_KEYS: readonly string[] = optionKeys(
+  { spoiler: true } satisfies Record<keyof OptionsOf<typeof file, 1>, true>,
+);
+
 /**
  * An attached file shown in the message.
  *
@@ -181,6 +188,14 @@ export function file(
   setDefined(out, "spoiler", options.spoiler);
   return out;
 }
+
+/** Keys of `separator`'s options. */
+const SEPARATOR_KEYS: readonly string[] = optionKeys(
+  { divider: true, spacing: true } satisfies Record<
+    keyof OptionsOf<typeof separator, 0>,
+    true
+  >,
+);
 
 /**
  * Vertical padding, with a line unless `divider` is false.
@@ -220,6 +235,14 @@ export function separator(
   setDefined(out, "spacing", spacing);
   return out;
 }
+
+/** Keys of `container`'s options. */
+const CONTAINER_KEYS: readonly string[] = optionKeys(
+  { accentColor: true, spoiler: true } satisfies Record<
+    keyof OptionsOf<typeof container, 1>,
+    true
+  >,
+);
 
 /**
  * A box around components, with an optional accent colour.

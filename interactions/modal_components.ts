@@ -35,18 +35,8 @@ import {
 } from "./_component_rules.ts";
 import { checkCustomId } from "./custom_id.ts";
 import { setDefined } from "./_set_defined.ts";
-import { checkOptionKeys } from "../base/option_keys.ts";
-import {
-  CHECKBOX_GROUP_KEYS,
-  CHECKBOX_KEYS,
-  enumValue,
-  FILE_UPLOAD_KEYS,
-  LABEL_KEYS,
-  MODAL_KEYS,
-  MODAL_ROW_KEYS,
-  RADIO_GROUP_KEYS,
-  TEXT_INPUT_KEYS,
-} from "./_builder_keys.ts";
+import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
+import { enumValue, type OptionsOf } from "./_builder_keys.ts";
 
 /** Options of {@linkcode textInput}. */
 export interface TextInputOptions {
@@ -73,6 +63,19 @@ export interface TextInputOptions {
   /** Text while empty (100 characters at most). */
   placeholder?: string;
 }
+
+/** Keys of `textInput`'s options. */
+const TEXT_INPUT_KEYS: readonly string[] = optionKeys(
+  {
+    id: true,
+    style: true,
+    minLength: true,
+    maxLength: true,
+    required: true,
+    value: true,
+    placeholder: true,
+  } satisfies Record<keyof TextInputOptions, true>,
+);
 
 /**
  * A text input, to wrap in a {@linkcode label} inside a modal.
@@ -132,6 +135,14 @@ export function textInput(options: TextInputOptions): TextInputComponent {
   return out;
 }
 
+/** Keys of `label`'s options. */
+const LABEL_KEYS: readonly string[] = optionKeys(
+  { description: true } satisfies Record<
+    keyof OptionsOf<typeof label, 2>,
+    true
+  >,
+);
+
 /**
  * A label (45 characters) and description (100) around one modal input.
  *
@@ -172,6 +183,17 @@ export function label(
   setDefined(out, "description", options.description);
   return out;
 }
+
+/** Keys of `fileUpload`'s options. */
+const FILE_UPLOAD_KEYS: readonly string[] = optionKeys(
+  {
+    id: true,
+    min: true,
+    max: true,
+    required: true,
+    fileTypes: true,
+  } satisfies Record<keyof OptionsOf<typeof fileUpload, 0>, true>,
+);
 
 /**
  * A file upload field (modals only; wrap it in a label).
@@ -217,6 +239,14 @@ export function fileUpload(
   return out;
 }
 
+/** Keys of `radioGroup`'s options. */
+const RADIO_GROUP_KEYS: readonly string[] = optionKeys(
+  { id: true, options: true, required: true } satisfies Record<
+    keyof OptionsOf<typeof radioGroup, 0>,
+    true
+  >,
+);
+
 /**
  * A single-choice radio group (modals only; 2-10 options).
  *
@@ -255,6 +285,17 @@ export function radioGroup(
   setDefined(out, "required", options.required);
   return out;
 }
+
+/** Keys of `checkboxGroup`'s options. */
+const CHECKBOX_GROUP_KEYS: readonly string[] = optionKeys(
+  {
+    id: true,
+    options: true,
+    min: true,
+    max: true,
+    required: true,
+  } satisfies Record<keyof OptionsOf<typeof checkboxGroup, 0>, true>,
+);
 
 /**
  * A checkbox group (modals only; 1-10 options).
@@ -310,6 +351,14 @@ export function checkboxGroup(
   return out;
 }
 
+/** Keys of `checkbox`'s options. */
+const CHECKBOX_KEYS: readonly string[] = optionKeys(
+  { id: true, default: true } satisfies Record<
+    keyof OptionsOf<typeof checkbox, 0>,
+    true
+  >,
+);
+
 /**
  * One checkbox (modals only).
  *
@@ -360,6 +409,14 @@ export interface ModalOptions {
   components: readonly [ModalComponent, ...ModalComponent[]];
 }
 
+/** Keys of `modal`'s options. */
+const MODAL_KEYS: readonly string[] = optionKeys(
+  { id: true, title: true, components: true } satisfies Record<
+    keyof ModalOptions,
+    true
+  >,
+);
+
 /**
  * A modal to show with `ctx.showModal`.
  *
@@ -403,6 +460,11 @@ export function modal(options: ModalOptions): Modal {
     components: [...options.components],
   };
 }
+
+/** Keys of `modalRow`'s options. */
+const MODAL_ROW_KEYS: readonly string[] = optionKeys(
+  { label: true } satisfies Record<keyof OptionsOf<typeof modalRow, 1>, true>,
+);
 
 /**
  * A row holding one text input: the deprecated modal layout (prefer
