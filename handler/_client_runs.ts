@@ -3,8 +3,11 @@
 // process exited only at its timeout (up to 2^31 ms), and after a new
 // start() of the same Client it took an event of the next run. The Client
 // registers here what its waiters need, so they end with its run without a
-// public API on the Client; the waiters, in interactions/, ask here.
+// public API on the Client; the waiters, in interactions/, ask here. Its
+// clock too: a wait (or a router's deadline) on a Client that runs on a
+// test's virtual clock times out on that clock, not the real one.
 import { onAbort } from "../base/abort_fanout.ts";
+import type { Scheduler } from "../base/scheduler.ts";
 import { ClientStoppedError } from "./client_stopped_error.ts";
 
 /** What a Client tells the waiters registered through it. */
@@ -16,6 +19,8 @@ export interface ClientRuns {
   current(): AbortSignal | undefined;
   /** The client's `signal` option: its reason is the error's cause. */
   readonly signal: AbortSignal | undefined;
+  /** The client's `scheduler` option. */
+  readonly scheduler?: Scheduler | undefined;
 }
 
 /** Weak: a Client dropped by its bot is not kept for its waiters. */
@@ -24,6 +29,19 @@ const registry = new WeakMap<object, ClientRuns>();
 /** Register a Client (called once, by its constructor). */
 export function registerClientRuns(client: object, runs: ClientRuns): void {
   registry.set(client, runs);
+}
+
+/**
+ * The clock of a source: a Client's `scheduler` option.
+ *
+ * @param source A Client, or another source (a test's stub).
+ * @returns The Client's scheduler; undefined for a Client without one and
+ * for any other source.
+ */
+export function schedulerOf(source: unknown): Scheduler | undefined {
+  return typeof source === "object" && source !== null
+    ? registry.get(source)?.scheduler
+    : undefined;
 }
 
 /**

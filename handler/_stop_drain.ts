@@ -7,13 +7,16 @@
 // so they are replayed (at least once: an event whose method ran and one of
 // whose listeners was dropped comes again whole; a call still running goes
 // on in this process and is not). Kept apart from handler/client.ts, which
-// calls it from its teardown.
+// checks stop()'s options here and calls the drain from its teardown.
+import { assertBooleanOption, shownQuoted } from "../base/option_checks.ts";
+import { checkOptionKeys } from "../base/option_keys.ts";
 import { type Scheduler, settlesWithin } from "../base/scheduler.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import {
   currentSessions,
   type HeldSession,
   type ShardManager,
+  type ShardManagerCloseOptions,
 } from "../gateway/shard_manager.ts";
 import type { ShardSlot } from "./shard_slot.ts";
 
@@ -25,6 +28,42 @@ const visible = getVisibleLogger(["disruption", "handler"]);
  * handler finishing a reply is no news.
  */
 const DRAIN_NOTICE_MS = 1_000;
+
+/**
+ * stop()'s options, those of the Client's `ClientStopOptions` (not imported:
+ * client.ts imports this module).
+ */
+type StopOptions = ShardManagerCloseOptions & { drainTimeout?: number };
+
+/** stop()'s option keys: a misspelt `resumable` once closed with 1000. */
+const STOP_KEYS: Record<keyof StopOptions, true> = {
+  resumable: true,
+  drainTimeout: true,
+};
+
+/**
+ * What is wrong with stop()'s `options`, if anything.
+ *
+ * @param options As given to stop().
+ * @returns A TypeError for an unknown key, an options value that is not an
+ * object or a `resumable` not boolean; a RangeError for a `drainTimeout`
+ * negative or not a finite number; else undefined.
+ */
+export function stopRefusal(options: StopOptions): Error | undefined {
+  try {
+    checkOptionKeys("stop client", "", options, Object.keys(STOP_KEYS));
+    assertBooleanOption("stop client", "resumable", options.resumable);
+  } catch (error) {
+    return error as Error;
+  }
+  const { drainTimeout = 0 } = options;
+  if (Number.isFinite(drainTimeout) && drainTimeout >= 0) return undefined;
+  return new RangeError(
+    `Cannot stop client as 'drainTimeout' must be a finite number >= 0: current value 'drainTimeout=${
+      shownQuoted(drainTimeout)
+    }'`,
+  );
+}
 
 /**
  * Wait for the handler calls of every shard up to `timeout` ms; past it,

@@ -5,7 +5,7 @@
  * @module
  */
 import { closestName } from "../base/closest_name.ts";
-import { assertBooleanOption, shownQuoted } from "../base/option_checks.ts";
+import { assertBooleanOption } from "../base/option_checks.ts";
 import { checkOptionKeys } from "../base/option_keys.ts";
 import { ClientStoppedError } from "./client_stopped_error.ts";
 import { registerClientRuns } from "./_client_runs.ts";
@@ -23,11 +23,15 @@ import {
 import { HeldTotal } from "./held_total.ts";
 import { ShardSlot } from "./shard_slot.ts";
 import type { ListenOptions } from "./listen_options.ts";
-import { drainHandlers, sessionsAfterDrain } from "./_stop_drain.ts";
+import {
+  drainHandlers,
+  sessionsAfterDrain,
+  stopRefusal,
+} from "./_stop_drain.ts";
 import { assertClientOptions, startRefusal } from "./client_options_check.ts";
 import { createClientManager } from "./_client_manager.ts";
 import { MemoryIdentifyQueue } from "../gateway/identify_queue.ts";
-import { realScheduler } from "../base/scheduler.ts";
+import { realScheduler, type Scheduler } from "../base/scheduler.ts";
 import type { ShardDispatch } from "../gateway/shard.ts";
 import {
   type HeldSession,
@@ -96,12 +100,6 @@ export interface ClientStopOptions extends ShardManagerCloseOptions {
 
 /** Default {@linkcode ClientStopOptions.drainTimeout}. */
 export const DEFAULT_DRAIN_TIMEOUT = 10_000;
-
-/** stop()'s option keys: a misspelt `resumable` once closed with 1000. */
-const STOP_KEYS: Record<keyof ClientStopOptions, true> = {
-  resumable: true,
-  drainTimeout: true,
-};
 
 /** The Handler every client falls back to: it handles nothing. */
 class NoHandler extends Handler {}
@@ -229,6 +227,7 @@ export class Client {
     registerClientRuns(this, {
       current: () => this.#run?.abort.signal,
       signal: options.signal,
+      scheduler: options.scheduler,
     });
     ({ cache: this.cache, events: this.#cacheEvents } = createClientCache(
       options.cache,
@@ -400,7 +399,7 @@ export class Client {
       run.abort.signal.throwIfAborted();
       run.manager = manager;
       const kept = this.#keptSessions;
-      restoreSessions(manager, kept, this.#now());
+      restoreSessions(manager, kept, this.#clock.now());
       this.#keptSessions = [];
       this.#shardIntents = shardIntentGroups(
         this.#options.intents,
@@ -581,28 +580,20 @@ export class Client {
    * number (a string such as `"5"` included).
    */
   stop(options: ClientStopOptions = {}): Promise<void> {
-    try {
-      checkOptionKeys("stop client", "", options, Object.keys(STOP_KEYS));
-      assertBooleanOption("stop client", "resumable", options.resumable);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return this.#stop(options, this.#clock);
+  }
+
+  /** {@linkcode Client.stop}, its drain timed on `drainClock`. */
+  #stop(options: ClientStopOptions, drainClock: Scheduler): Promise<void> {
+    const refusal = stopRefusal(options);
+    if (refusal) return Promise.reject(refusal);
     const { drainTimeout = DEFAULT_DRAIN_TIMEOUT, ...closeOptions } = options;
-    if (!(Number.isFinite(drainTimeout) && drainTimeout >= 0)) {
-      return Promise.reject(
-        new RangeError(
-          `Cannot stop client as 'drainTimeout' must be a finite number >= 0: current value 'drainTimeout=${
-            shownQuoted(drainTimeout)
-          }'`,
-        ),
-      );
-    }
     const run = this.#run;
     if (!run) return Promise.resolve();
     if (run.stopping) return run.stopping;
     run.abort.abort();
     run.stopping = (async () => {
-      await this.#teardown(run, closeOptions, drainTimeout, "stop");
+      await this.#teardown(run, closeOptions, drainTimeout, "stop", drainClock);
       // start() has given up (or finished) by now.
       await run.started;
     })();
@@ -618,6 +609,7 @@ export class Client {
     options: ShardManagerCloseOptions,
     drainTimeout: number,
     by: "stop" | "start",
+    drainClock = this.#clock,
   ): Promise<void> {
     run.abort.abort(); // also stops listening to the client's signal
     const manager = run.manager;
@@ -636,7 +628,7 @@ export class Client {
     const dropped = await drainHandlers(
       this.#slots,
       this.idle(),
-      this.#options.scheduler ?? realScheduler,
+      drainClock,
       drainTimeout,
       by,
       keep,
@@ -647,7 +639,7 @@ export class Client {
         manager,
         dropped,
         behind,
-        this.#now(),
+        this.#clock.now(),
       );
     }
     this.#offDispatch?.();
@@ -658,13 +650,20 @@ export class Client {
     if (this.#run === run) this.#run = undefined;
   }
 
-  #now(): number {
-    return (this.#options.scheduler ?? realScheduler).now();
+  get #clock(): Scheduler {
+    return this.#options.scheduler ?? realScheduler;
   }
 
-  /** Same as {@linkcode Client.stop}, for `await using`. */
+  /**
+   * {@linkcode Client.stop}, for `await using`. On a clock other than
+   * `realScheduler` (a test's virtual one, which nobody advances while the
+   * test disposes) it does not wait for running handlers: `drainTimeout: 0`,
+   * timed on the real clock; their calls are dropped and said as stop()
+   * says them. Await `client.stop()` first to wait for them on that clock.
+   */
   [Symbol.asyncDispose](): Promise<void> {
-    return this.stop();
+    const real = this.#clock === realScheduler;
+    return this.#stop(real ? {} : { drainTimeout: 0 }, realScheduler);
   }
 
   /** Shows the client's state, never the token. */

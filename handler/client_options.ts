@@ -9,8 +9,13 @@ import type { GatewayEventName } from "../types/events.ts";
  * Options for `Client`. Besides its own, it takes the
  * `ShardManager` options it passes on unchanged (documented there):
  * `compress`, `presence`, `largeThreshold`, `shardOptions`, `identifyQueue`,
- * `sessionStore`, `sessionSaveInterval`, `transport`, `scheduler` (also the
- * REST client's clock), `random`, `timeouts` and `maxInflatedBytes`.
+ * `sessionStore`, `sessionSaveInterval`, `transport`, `scheduler`, `random`,
+ * `timeouts` and `maxInflatedBytes`.
+ *
+ * `scheduler` is also the clock of the REST client, of `awaitMessage` on
+ * the Client and of a router attached to it, each given none. Other than
+ * `realScheduler` (a test's virtual clock), `await using` does not wait for
+ * running handlers (drainTimeout 0; see `Client[Symbol.asyncDispose]`).
  */
 export interface ClientOptions extends
   Pick<

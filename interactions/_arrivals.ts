@@ -1,11 +1,12 @@
 /**
- * {@linkcode Arrivals}: when each interaction reached the router, on a
- * clock no step of the wall clock moves. Internal to the package.
+ * {@linkcode Arrivals}: the router's clock, and when each interaction
+ * reached the router, on a clock no step of the wall clock moves. Internal
+ * to the package.
  *
  * @module
  */
 import { ForwardClock } from "../base/forward_clock.ts";
-import type { Scheduler } from "../base/scheduler.ts";
+import { realScheduler, type Scheduler } from "../base/scheduler.ts";
 
 /**
  * When interactions arrived, and the time since. Discord's 3 s and 15
@@ -14,14 +15,44 @@ import type { Scheduler } from "../base/scheduler.ts";
  * context refuse an answer Discord took, or take one it dropped.
  */
 export class Arrivals {
+  /** The router's clock. */
+  #scheduler: Scheduler;
+  /** Whether none was given: a source's may be adopted. */
+  #adoptable: boolean;
   /** Never goes back; monotonic under the real scheduler. */
-  readonly #clock: ForwardClock;
+  #clock: ForwardClock;
   /** When each interaction arrived, on `#clock`. */
-  readonly #at = new WeakMap<object, number>();
+  #at = new WeakMap<object, number>();
 
-  /** @param scheduler The clock read. */
-  constructor(scheduler: Scheduler) {
+  /**
+   * @param scheduler The router's `scheduler` option; without it the real
+   * clock, until {@linkcode Arrivals.adopt} takes a source's.
+   */
+  constructor(scheduler: Scheduler | undefined) {
+    this.#adoptable = scheduler === undefined;
+    this.#scheduler = scheduler ?? realScheduler;
+    this.#clock = new ForwardClock(this.#scheduler);
+  }
+
+  /** The router's clock, for its deadlines and waits. */
+  get scheduler(): Scheduler {
+    return this.#scheduler;
+  }
+
+  /**
+   * Run on an attached source's clock (a Client's `scheduler` option: a
+   * test's virtual one), when the router was given none and has not
+   * adopted one yet: the first such source attached wins. Arrivals noted
+   * before are forgotten (their times were on the other clock).
+   *
+   * @param scheduler The source's clock; undefined leaves it as it is.
+   */
+  adopt(scheduler: Scheduler | undefined): void {
+    if (!this.#adoptable || scheduler === undefined) return;
+    this.#adoptable = false;
+    this.#scheduler = scheduler;
     this.#clock = new ForwardClock(scheduler);
+    this.#at = new WeakMap();
   }
 
   /**

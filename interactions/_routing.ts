@@ -396,6 +396,32 @@ export async function reportError(
   }
 }
 
+/**
+ * Report, from the deadline's timer, that an interaction was not answered
+ * (see {@linkcode reportError}). A throw from a timer ends the process:
+ * none gets out, one building the report is logged instead.
+ *
+ * @param onError The router's hook.
+ * @param late Builds the `not_answered` error.
+ * @param raw The interaction, as it came.
+ * @param label What it was, for the log line: `"/ping"`.
+ */
+export function reportLate(
+  onError: Parameters<typeof reportError>[0],
+  late: () => InteractionError,
+  raw: Interaction,
+  label: string,
+): void {
+  try {
+    void reportError(onError, late(), raw);
+  } catch (error) {
+    visible.error("{label} was not answered in time: {error}", {
+      label,
+      error: errorText(error),
+    });
+  }
+}
+
 /** What {@linkcode notAnswered} knows of how an interaction went. */
 export interface Unanswered {
   /** The ms from its arrival at which its handler returned, if it did. */

@@ -6,6 +6,7 @@
  */
 import { assertOptionsObject } from "../base/option_checks.ts";
 import type { Scheduler } from "../base/scheduler.ts";
+import { schedulerOf } from "../handler/_client_runs.ts";
 import { waitFor } from "./_wait.ts";
 import { WaiterIndex } from "./_waiter_index.ts";
 import type { GatewayEventMap } from "../types/events.ts";
@@ -45,7 +46,8 @@ export interface AwaitMessageOptions {
   /** Stops waiting; the promise rejects with the signal's reason. */
   signal?: AbortSignal;
   /**
-   * The clock for the timeout.
+   * The clock for the timeout. Without it, a Client's `scheduler` option
+   * (a test's virtual clock, `...discord.clientOptions`), else the real one.
    *
    * @default {realScheduler}
    */
@@ -114,7 +116,10 @@ export function awaitMessage(
     timeout,
     timeoutMessage: (ms: number) => `No matching message within ${ms} ms`,
     signal: options.signal,
-    scheduler: options.scheduler,
+    // The source's clock only when none is given: a wrong one is refused.
+    scheduler: options.scheduler === undefined
+      ? schedulerOf(source)
+      : options.scheduler,
     sources: [source],
   };
   return waitFor<CreatedMessage>(ends, (settle) => {

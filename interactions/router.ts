@@ -5,9 +5,8 @@
  *
  * @module
  */
-import { errorText } from "../base/error_text.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
-import { realScheduler, type Scheduler } from "../base/scheduler.ts";
+import type { Scheduler } from "../base/scheduler.ts";
 import type { RestClient } from "../rest/rest_client.ts";
 import type { Snowflake } from "../types/gateway_payloads.ts";
 import type {
@@ -30,6 +29,7 @@ import { compileCustomId, type CustomIdPattern } from "./custom_id.ts";
 import type { InteractionError } from "./errors.ts";
 import { offersAutocomplete } from "./_autocomplete_option.ts";
 import { waitFor } from "./_wait.ts";
+import { schedulerOf } from "../handler/_client_runs.ts";
 import { type AttachedSource, waitSources } from "./_wait_sources.ts";
 import { ComponentWaiters } from "./_component_waiters.ts";
 import { ModalFields } from "./modal_fields.ts";
@@ -48,6 +48,7 @@ import {
   malformed,
   notAnswered,
   reportError,
+  reportLate,
   reportRefused,
   routeFailure,
   target,
@@ -77,7 +78,9 @@ import type {
 /** Options for {@linkcode InteractionRouter}. */
 export interface InteractionRouterOptions {
   /**
-   * The clock for the 3 s deadline and waits.
+   * The clock for the 3 s deadline and waits. Without it, that of the first
+   * Client attached that has a `scheduler` option (a test's virtual clock,
+   * `...discord.clientOptions`), kept after; else the real one.
    *
    * @default {realScheduler}
    */
@@ -248,7 +251,6 @@ export interface InteractionSource {
  * ```
  */
 export class InteractionRouter {
-  readonly #scheduler: Scheduler;
   readonly #onError: InteractionRouterOptions["onError"];
   readonly #deadline: number;
   readonly #staleReply: string | null;
@@ -279,6 +281,10 @@ export class InteractionRouter {
    */
   readonly #arrivals: Arrivals;
 
+  get #scheduler(): Scheduler {
+    return this.#arrivals.scheduler;
+  }
+
   /**
    * Create an empty router.
    *
@@ -296,8 +302,7 @@ export class InteractionRouter {
     this.#staleReply = options.staleReply === undefined
       ? DEFAULT_STALE_REPLY
       : options.staleReply;
-    this.#scheduler = options.scheduler ?? realScheduler;
-    this.#arrivals = new Arrivals(this.#scheduler);
+    this.#arrivals = new Arrivals(options.scheduler);
     this.#onError = options.onError;
     // Capped as the context caps it: past 3 s its answer is refused.
     this.#deadline = Math.min(
@@ -466,6 +471,7 @@ export class InteractionRouter {
   attach(source: InteractionSource): () => void {
     const current = this.#detaches.get(source);
     if (current !== undefined) return current;
+    this.#arrivals.adopt(schedulerOf(source)); // see the scheduler option
     // Registered first: with a source that ignores `atArrival`, it still
     // runs before the routing listener of the same event.
     const offWaiters = source.on(
@@ -641,7 +647,8 @@ export class InteractionRouter {
     options: HandleOptions,
   ): Promise<void> {
     const { label, run } = found;
-    const now = this.#scheduler.now();
+    const scheduler = this.#scheduler; // an attach may change it meanwhile
+    const now = scheduler.now();
     const received = options.received ?? now;
     const running = this.#arrivals.since(); // real time, as Discord's 3 s
     const deadline = Math.min(
@@ -661,22 +668,14 @@ export class InteractionRouter {
       if (ctx.state !== "pending") sending = true;
       else if (!reported) {
         reported = true;
-        // A throw from a timer ends the process: never let one out.
-        try {
-          void reportError(this.#onError, late(), interaction);
-        } catch (error) {
-          visible.error("{label} was not answered in time: {error}", {
-            label,
-            error: errorText(error),
-          });
-        }
+        reportLate(this.#onError, late, interaction, label); // never throws
       }
     };
     // Routed past its deadline (queued behind slow listeners): said first,
     // before the handler's answer is refused as late.
     if (now - received >= deadline) expire();
-    const timer = this.#scheduler.setTimeout(expire, deadline - now + received);
-    ctx.acknowledged.then(() => this.#scheduler.clearTimeout(timer));
+    const timer = scheduler.setTimeout(expire, deadline - now + received);
+    ctx.acknowledged.then(() => scheduler.clearTimeout(timer));
     try {
       await run();
       returned = now - received + running();
@@ -684,10 +683,10 @@ export class InteractionRouter {
       if (sending && ctx.state === "pending") throw late();
     } catch (error) {
       // Reported here; a "not answered" report on top would say nothing new.
-      this.#scheduler.clearTimeout(timer);
+      scheduler.clearTimeout(timer);
       await this.#fail(handlerFailure(error, label), interaction, ctx, options);
     }
-    if (ctx.state !== "pending") this.#scheduler.clearTimeout(timer);
+    if (ctx.state !== "pending") scheduler.clearTimeout(timer);
   }
 
   #route(
