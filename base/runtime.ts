@@ -73,6 +73,27 @@ export function readEnvIfAllowed(name: string): string | undefined {
 }
 
 /**
+ * Whether Deno's permissions keep this process from reading `name`: the
+ * permission is queried, never requested, so nothing prompts. Such a
+ * variable may be set though {@linkcode readEnvIfAllowed} reads nothing.
+ *
+ * @param name The variable.
+ * @returns `true` on Deno without that permission; `false` when it is
+ *   granted, when the query fails, and off Deno.
+ */
+export function envReadRefused(name: string): boolean {
+  try {
+    const status = runtime.Deno?.permissions?.querySync?.({
+      name: "env",
+      variable: name,
+    });
+    return status !== undefined && status.state !== "granted";
+  } catch {
+    return false;
+  }
+}
+
+/**
  * A Node built-in module, loaded synchronously through
  * `process.getBuiltinModule` (Deno 2, Node 22.3+, Bun), so code that needs
  * one only on some paths does not load it on the others.

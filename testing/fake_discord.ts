@@ -19,7 +19,6 @@ import {
   MAX_TIMER_DELAY,
   realScheduler,
   type Scheduler,
-  type TimerId,
 } from "../base/scheduler.ts";
 import type { Transport } from "../gateway/transport.ts";
 import {
@@ -33,9 +32,9 @@ import {
   assertNotDeleted,
   openForUserMessage,
 } from "./_user_channel_checks.ts";
-import { readEnvIfAllowed } from "../base/runtime.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
-import { loopbackProxyWarning } from "./_loopback_proxy.ts";
+import { loopbackProxyNotice } from "./_loopback_proxy_unchecked.ts";
+import { AnswerWaits } from "./_answer_waits.ts";
 import { interactionPermissions } from "./_interaction_permissions.ts";
 import { authorizingIntegrationOwners } from "./_integration_owners.ts";
 import {
@@ -607,8 +606,8 @@ export class FakeDiscord {
   #endpoint: ((request: Request) => Promise<Response>) | undefined;
   /** Interaction ID → the message of the component it came from. */
   readonly #interactionMessages = new Map<string, string>();
-  /** Pending waits, so close() can cancel their timers. */
-  readonly #pendingWaits = new Set<() => void>();
+  /** The waits for the bot's answers, cancelled by close(). */
+  readonly #waits: AnswerWaits;
   /** Deliveries that failed, by interaction ID (reported to the waiter). */
   readonly #failures = new Map<string, unknown>();
   /** The users mentions find besides the REST resources' ones. */
@@ -636,6 +635,14 @@ export class FakeDiscord {
     this.#scheduler = options.scheduler;
     this.#clock = fakeClockOf(rest);
     this.#answerTimeout = options.answerTimeout;
+    this.#waits = new AnswerWaits(options.scheduler, (value) => {
+      // A delivery that failed (#failWaiter) rejects its waiter.
+      const id = (value as { interactionId?: string }).interactionId;
+      if (id === undefined || !this.#failures.has(id)) return undefined;
+      const error = this.#failures.get(id);
+      this.#failures.delete(id);
+      return { error };
+    });
     this.#unregisteredCommands = options.unregisteredCommands;
     this.#gatewayServer = options.gatewayServer;
     this.#restServer = options.restServer;
@@ -775,7 +782,7 @@ export class FakeDiscord {
     let gatewayServer: FakeGatewayServer | undefined;
     let restServer: FakeRestServer | undefined;
     if (options.loopback) {
-      const warning = loopbackProxyWarning(readEnvIfAllowed);
+      const warning = loopbackProxyNotice();
       if (warning) visible.warn(warning);
       gatewayServer = await serveFakeGateway(gateway);
     }
@@ -1130,12 +1137,14 @@ export class FakeDiscord {
     content: string,
     options: FakeUserActionOptions = {},
   ): Promise<RestMessage> {
-    // Before the wait starts: a refused say() leaves no timer behind.
+    // Named as say()'s own refusal, not postMessage()'s.
     checkOptionKeys("say a message", "", options, ACTION_KEYS);
-    const channelId = options.channelId ?? this.channelId;
-    const answer = this.nextBotMessage(channelId);
-    this.postMessage(content, options);
-    return answer;
+    // Posted before the wait starts, so a refused say() (a deleted channel,
+    // a locked thread) leaves no wait behind for close() to reject. The bot
+    // reads the message only later (a microtask or a socket away), so its
+    // answer cannot come before the wait.
+    const posted = this.postMessage(content, options);
+    return this.nextBotMessage(posted.channel_id);
   }
 
   /**
@@ -1249,90 +1258,99 @@ export class FakeDiscord {
     options?: FakeCommandOptions,
   ): Promise<RecordedInteractionResponse>;
   // Async, so a refused option rejects the promise the caller awaits
-  // rather than throwing before there is one.
-  async runCommand(
+  // rather than throwing before there is one; run through the waits (as
+  // every action awaiting the bot is), so close() marks it handled.
+  runCommand(
     command: FakeSlashCommand | ChatInputCommand,
     input?: unknown,
     options?: FakeCommandOptions,
   ): Promise<RecordedInteractionResponse> {
-    if (!("description" in command)) {
-      checkOptionKeys("run a command", "", input, COMMAND_KEYS);
-      const raw = command as FakeSlashCommand;
-      return await this.#interact(
-        2,
-        {
-          id: this.#snowflake(),
-          name: raw.name,
-          type: 1,
-          ...(raw.options ? { options: raw.options } : {}),
-        },
-        (input ?? {}) as FakeCommandOptions,
-        `/${raw.name}`,
-      );
-    }
-    checkOptionKeys("run a command", "", options, COMMAND_KEYS);
-    const place = this.#placeOf(options ?? {});
-    const author = options?.author ?? this.user;
-    const actor = author.id;
-    // Before the options: the channel it runs in is a channel its own
-    // channel option may name, as on Discord.
-    this.#ensureChannel(place.channelId, place.guildId, author);
-    const resolved: Record<string, Record<string, unknown>> = {};
-    const values = (input ?? {}) as Record<string, unknown>;
-    let list: unknown[];
-    if ("subcommand" in values && typeof values.subcommand === "string") {
-      const [first, second] = values.subcommand.split(" ");
-      const top = command.options[first!];
-      if (!top) throw new TypeError(`Unknown subcommand '${first}'`);
-      const nested = (values.options ?? {}) as Record<string, unknown>;
-      if (second === undefined) {
-        list = [{
-          name: first,
-          type: 1,
-          options: this.#optionList(
-            top.options ?? {},
-            nested,
-            resolved,
-            place,
-            actor,
-          ),
-        }];
-      } else {
-        const sub = top.options?.[second];
-        if (!sub) {
-          throw new TypeError(`Unknown subcommand '${values.subcommand}'`);
-        }
-        list = [{
-          name: first,
-          type: 2,
-          options: [{
-            name: second,
+    return this.#waits.run(async () => {
+      if (!("description" in command)) {
+        checkOptionKeys("run a command", "", input, COMMAND_KEYS);
+        const raw = command as FakeSlashCommand;
+        return await this.#interact(
+          2,
+          {
+            id: this.#snowflake(),
+            name: raw.name,
+            type: 1,
+            ...(raw.options ? { options: raw.options } : {}),
+          },
+          (input ?? {}) as FakeCommandOptions,
+          `/${raw.name}`,
+        );
+      }
+      checkOptionKeys("run a command", "", options, COMMAND_KEYS);
+      const place = this.#placeOf(options ?? {});
+      const author = options?.author ?? this.user;
+      const actor = author.id;
+      // Before the options: the channel it runs in is a channel its own
+      // channel option may name, as on Discord.
+      this.#ensureChannel(place.channelId, place.guildId, author);
+      const resolved: Record<string, Record<string, unknown>> = {};
+      const values = (input ?? {}) as Record<string, unknown>;
+      let list: unknown[];
+      if ("subcommand" in values && typeof values.subcommand === "string") {
+        const [first, second] = values.subcommand.split(" ");
+        const top = command.options[first!];
+        if (!top) throw new TypeError(`Unknown subcommand '${first}'`);
+        const nested = (values.options ?? {}) as Record<string, unknown>;
+        if (second === undefined) {
+          list = [{
+            name: first,
             type: 1,
             options: this.#optionList(
-              sub.options ?? {},
+              top.options ?? {},
               nested,
               resolved,
               place,
               actor,
             ),
-          }],
-        }];
+          }];
+        } else {
+          const sub = top.options?.[second];
+          if (!sub) {
+            throw new TypeError(`Unknown subcommand '${values.subcommand}'`);
+          }
+          list = [{
+            name: first,
+            type: 2,
+            options: [{
+              name: second,
+              type: 1,
+              options: this.#optionList(
+                sub.options ?? {},
+                nested,
+                resolved,
+                place,
+                actor,
+              ),
+            }],
+          }];
+        }
+      } else {
+        list = this.#optionList(
+          command.options,
+          values,
+          resolved,
+          place,
+          actor,
+        );
       }
-    } else {
-      list = this.#optionList(command.options, values, resolved, place, actor);
-    }
-    return await this.#interact(
-      2,
-      {
-        id: this.#snowflake(),
-        name: command.name,
-        type: 1,
-        ...(list.length ? { options: list } : {}),
-        ...(Object.keys(resolved).length ? { resolved } : {}),
-      },
-      options ?? {},
-      `/${command.name}`,
-    );
+      return await this.#interact(
+        2,
+        {
+          id: this.#snowflake(),
+          name: command.name,
+          type: 1,
+          ...(list.length ? { options: list } : {}),
+          ...(Object.keys(resolved).length ? { resolved } : {}),
+        },
+        options ?? {},
+        `/${command.name}`,
+      );
+    });
   }
 
   /**
@@ -1351,24 +1369,26 @@ export class FakeDiscord {
    * @throws {Error} When the bot does not answer in time, or (with
    *   `unregisteredCommands: "reject"`) the command is not registered.
    */
-  async runUserCommand(
+  runUserCommand(
     definition: UserCommand,
     target: RestUser,
     options: FakeCommandOptions = {},
   ): Promise<RecordedInteractionResponse> {
-    checkOptionKeys("run a user command", "", options, COMMAND_KEYS);
-    return await this.#interact(
-      2,
-      {
-        id: this.#snowflake(),
-        name: definition.name,
-        type: 2,
-        target_id: target.id,
-        resolved: { users: { [target.id]: target } },
-      },
-      options,
-      definition.name,
-    );
+    return this.#waits.run(async () => {
+      checkOptionKeys("run a user command", "", options, COMMAND_KEYS);
+      return await this.#interact(
+        2,
+        {
+          id: this.#snowflake(),
+          name: definition.name,
+          type: 2,
+          target_id: target.id,
+          resolved: { users: { [target.id]: target } },
+        },
+        options,
+        definition.name,
+      );
+    });
   }
 
   /**
@@ -1385,24 +1405,26 @@ export class FakeDiscord {
    * @throws {Error} When the bot does not answer in time, or (with
    *   `unregisteredCommands: "reject"`) the command is not registered.
    */
-  async runMessageCommand(
+  runMessageCommand(
     definition: MessageCommand,
     target: RestMessage,
     options: FakeCommandOptions = {},
   ): Promise<RecordedInteractionResponse> {
-    checkOptionKeys("run a message command", "", options, COMMAND_KEYS);
-    return await this.#interact(
-      2,
-      {
-        id: this.#snowflake(),
-        name: definition.name,
-        type: 3,
-        target_id: target.id,
-        resolved: { messages: { [target.id]: target } },
-      },
-      { channelId: target.channel_id, ...options },
-      definition.name,
-    );
+    return this.#waits.run(async () => {
+      checkOptionKeys("run a message command", "", options, COMMAND_KEYS);
+      return await this.#interact(
+        2,
+        {
+          id: this.#snowflake(),
+          name: definition.name,
+          type: 3,
+          target_id: target.id,
+          resolved: { messages: { [target.id]: target } },
+        },
+        { channelId: target.channel_id, ...options },
+        definition.name,
+      );
+    });
   }
 
   /**
@@ -1420,27 +1442,31 @@ export class FakeDiscord {
    * @throws {TypeError} When `options` has a key that is not one of its
    *   fields.
    */
-  async click(
+  click(
     message: { id: string; channel_id: string },
     customId: string,
     options: FakeUserActionOptions = {},
   ): Promise<RecordedInteractionResponse> {
-    checkOptionKeys("click a button", "", options, ACTION_KEYS);
-    const { stored, component } = this.#component(message, customId);
-    if (component.type !== 2) {
-      throw new Error(`'${customId}' is not a button (type ${component.type})`);
-    }
-    return await this.#interact(
-      3,
-      {
-        custom_id: customId,
-        component_type: 2,
-        ...(typeof component.id === "number" ? { id: component.id } : {}),
-      },
-      { channelId: stored.channel_id, ...options },
-      `'${customId}'`,
-      stored,
-    );
+    return this.#waits.run(async () => {
+      checkOptionKeys("click a button", "", options, ACTION_KEYS);
+      const { stored, component } = this.#component(message, customId);
+      if (component.type !== 2) {
+        throw new Error(
+          `'${customId}' is not a button (type ${component.type})`,
+        );
+      }
+      return await this.#interact(
+        3,
+        {
+          custom_id: customId,
+          component_type: 2,
+          ...(typeof component.id === "number" ? { id: component.id } : {}),
+        },
+        { channelId: stored.channel_id, ...options },
+        `'${customId}'`,
+        stored,
+      );
+    });
   }
 
   /**
@@ -1459,58 +1485,60 @@ export class FakeDiscord {
    * @throws {TypeError} When `options` has a key that is not one of its
    *   fields.
    */
-  async select(
+  select(
     message: { id: string; channel_id: string },
     customId: string,
     values: string[],
     options: FakeUserActionOptions = {},
   ): Promise<RecordedInteractionResponse> {
-    checkOptionKeys("pick in a select", "", options, ACTION_KEYS);
-    const { stored, component } = this.#component(message, customId);
-    const type = component.type as number;
-    if (type < 3 || type > 8 || type === 4) {
-      throw new Error(`'${customId}' is not a select (type ${type})`);
-    }
-    const min = typeof component.min_values === "number"
-      ? component.min_values
-      : 1;
-    const max = typeof component.max_values === "number"
-      ? component.max_values
-      : 1;
-    if (values.length < min || values.length > max) {
-      throw new Error(
-        `'${customId}' takes ${min}-${max} values: got ${values.length}`,
-      );
-    }
-    if (type === 3) {
-      const allowed = new Set(
-        (component.options as { value: string }[]).map((o) => o.value),
-      );
-      const bad = values.find((v) => !allowed.has(v));
-      if (bad !== undefined) {
-        throw new Error(`'${customId}' has no option '${bad}'`);
+    return this.#waits.run(async () => {
+      checkOptionKeys("pick in a select", "", options, ACTION_KEYS);
+      const { stored, component } = this.#component(message, customId);
+      const type = component.type as number;
+      if (type < 3 || type > 8 || type === 4) {
+        throw new Error(`'${customId}' is not a select (type ${type})`);
       }
-    }
-    const where = { channelId: stored.channel_id, ...options };
-    const resolved = type === 3 ? undefined : this.#resolveSelected(
-      type,
-      values,
-      this.#placeOf(where),
-      (options.author ?? this.user).id,
-    );
-    if (resolved) checkChannelTypes(customId, component, resolved.channels);
-    return await this.#interact(
-      3,
-      {
-        custom_id: customId,
-        component_type: type,
+      const min = typeof component.min_values === "number"
+        ? component.min_values
+        : 1;
+      const max = typeof component.max_values === "number"
+        ? component.max_values
+        : 1;
+      if (values.length < min || values.length > max) {
+        throw new Error(
+          `'${customId}' takes ${min}-${max} values: got ${values.length}`,
+        );
+      }
+      if (type === 3) {
+        const allowed = new Set(
+          (component.options as { value: string }[]).map((o) => o.value),
+        );
+        const bad = values.find((v) => !allowed.has(v));
+        if (bad !== undefined) {
+          throw new Error(`'${customId}' has no option '${bad}'`);
+        }
+      }
+      const where = { channelId: stored.channel_id, ...options };
+      const resolved = type === 3 ? undefined : this.#resolveSelected(
+        type,
         values,
-        ...(resolved ? { resolved } : {}),
-      },
-      where,
-      `'${customId}'`,
-      stored,
-    );
+        this.#placeOf(where),
+        (options.author ?? this.user).id,
+      );
+      if (resolved) checkChannelTypes(customId, component, resolved.channels);
+      return await this.#interact(
+        3,
+        {
+          custom_id: customId,
+          component_type: type,
+          values,
+          ...(resolved ? { resolved } : {}),
+        },
+        where,
+        `'${customId}'`,
+        stored,
+      );
+    });
   }
 
   /**
@@ -1569,117 +1597,119 @@ export class FakeDiscord {
    * @throws {TypeError} When `options` has a key that is not one of its
    *   fields.
    */
-  async submitModal(
+  submitModal(
     shown: RecordedInteractionResponse,
     values: FakeModalValues,
     options: FakeUserActionOptions = {},
   ): Promise<RecordedInteractionResponse> {
-    checkOptionKeys("submit a modal", "", options, ACTION_KEYS);
-    if (shown.body.type !== 9 || !shown.body.data) {
-      throw new Error(
-        `Interaction ${shown.interactionId} was not answered with a modal (callback type ${shown.body.type})`,
-      );
-    }
-    const data = shown.body.data as {
-      custom_id: string;
-      components: Record<string, unknown>[];
-    };
-    const messageId = this.#interactionMessages.get(shown.interactionId);
-    const message = messageId === undefined
-      ? undefined
-      : this.rest.messages().find((m) => m.id === messageId);
-    const where = {
-      ...(message ? { channelId: message.channel_id } : {}),
-      ...options,
-    };
-    const place = this.#placeOf(where);
-    let nextId = 1;
-    const attachments: Record<string, Record<string, unknown>> = {};
-    const resolved: Record<string, Record<string, unknown>> = {};
-    const submitted = (
-      input: Record<string, unknown>,
-    ): Record<string, unknown> => {
-      const id = typeof input.id === "number" ? input.id : nextId++;
-      const customId = String(input.custom_id);
-      // Left out by the test: what the user leaves as shown is sent.
-      const given = values[customId] ?? shownAnswer(input);
-      const type = input.type as number;
-      const out: Record<string, unknown> = { type, id, custom_id: customId };
-      checkModalAnswer(input, given);
-      if (type === 4) out.value = typeof given === "string" ? given : "";
-      else if (type === 23) out.value = given === true;
-      else if (type === 21) {
-        out.value = typeof given === "string" ? given : null;
-      } else if (type === 19) {
-        const files = Array.isArray(given)
-          ? given as FakeAttachmentInput[]
-          : [];
-        checkUploadedFiles(input, files, ATTACHMENT_SIZE_LIMIT);
-        const at = `attachments/${place.channelId}`;
-        out.values = files.map((file) => {
-          const id = this.#snowflake();
-          attachments[id] = {
-            id,
-            filename: file.filename,
-            size: file.size ?? 0,
-            url: `https://cdn.discordapp.com/${at}/${id}/${file.filename}`,
-            proxy_url:
-              `https://media.discordapp.net/${at}/${id}/${file.filename}`,
-            ...(file.content_type ? { content_type: file.content_type } : {}),
-          };
-          return id;
-        });
-      } else out.values = Array.isArray(given) ? given as string[] : [];
-      if (type >= 5 && type <= 8 && (out.values as string[]).length > 0) {
-        // Discord resolves a modal's picked users, roles and channels too.
-        const found = this.#resolveSelected(
-          type,
-          out.values as string[],
-          place,
-          (options.author ?? this.user).id,
+    return this.#waits.run(async () => {
+      checkOptionKeys("submit a modal", "", options, ACTION_KEYS);
+      if (shown.body.type !== 9 || !shown.body.data) {
+        throw new Error(
+          `Interaction ${shown.interactionId} was not answered with a modal (callback type ${shown.body.type})`,
         );
-        checkChannelTypes(customId, input, found.channels);
-        for (const [k, v] of Object.entries(found)) {
-          Object.assign(resolved[k] ??= {}, v);
+      }
+      const data = shown.body.data as {
+        custom_id: string;
+        components: Record<string, unknown>[];
+      };
+      const messageId = this.#interactionMessages.get(shown.interactionId);
+      const message = messageId === undefined
+        ? undefined
+        : this.rest.messages().find((m) => m.id === messageId);
+      const where = {
+        ...(message ? { channelId: message.channel_id } : {}),
+        ...options,
+      };
+      const place = this.#placeOf(where);
+      let nextId = 1;
+      const attachments: Record<string, Record<string, unknown>> = {};
+      const resolved: Record<string, Record<string, unknown>> = {};
+      const submitted = (
+        input: Record<string, unknown>,
+      ): Record<string, unknown> => {
+        const id = typeof input.id === "number" ? input.id : nextId++;
+        const customId = String(input.custom_id);
+        // Left out by the test: what the user leaves as shown is sent.
+        const given = values[customId] ?? shownAnswer(input);
+        const type = input.type as number;
+        const out: Record<string, unknown> = { type, id, custom_id: customId };
+        checkModalAnswer(input, given);
+        if (type === 4) out.value = typeof given === "string" ? given : "";
+        else if (type === 23) out.value = given === true;
+        else if (type === 21) {
+          out.value = typeof given === "string" ? given : null;
+        } else if (type === 19) {
+          const files = Array.isArray(given)
+            ? given as FakeAttachmentInput[]
+            : [];
+          checkUploadedFiles(input, files, ATTACHMENT_SIZE_LIMIT);
+          const at = `attachments/${place.channelId}`;
+          out.values = files.map((file) => {
+            const id = this.#snowflake();
+            attachments[id] = {
+              id,
+              filename: file.filename,
+              size: file.size ?? 0,
+              url: `https://cdn.discordapp.com/${at}/${id}/${file.filename}`,
+              proxy_url:
+                `https://media.discordapp.net/${at}/${id}/${file.filename}`,
+              ...(file.content_type ? { content_type: file.content_type } : {}),
+            };
+            return id;
+          });
+        } else out.values = Array.isArray(given) ? given as string[] : [];
+        if (type >= 5 && type <= 8 && (out.values as string[]).length > 0) {
+          // Discord resolves a modal's picked users, roles and channels too.
+          const found = this.#resolveSelected(
+            type,
+            out.values as string[],
+            place,
+            (options.author ?? this.user).id,
+          );
+          checkChannelTypes(customId, input, found.channels);
+          for (const [k, v] of Object.entries(found)) {
+            Object.assign(resolved[k] ??= {}, v);
+          }
         }
-      }
-      return out;
-    };
-    const components = data.components.map((top) => {
-      const id = typeof top.id === "number" ? top.id : nextId++;
-      if (top.type === 18) {
-        return {
-          type: 18,
-          id,
-          component: submitted(top.component as Record<string, unknown>),
-        };
-      }
-      if (top.type === 1) {
-        return {
-          type: 1,
-          id,
-          components: (top.components as Record<string, unknown>[]).map(
-            submitted,
-          ),
-        };
-      }
-      return { type: top.type, id };
+        return out;
+      };
+      const components = data.components.map((top) => {
+        const id = typeof top.id === "number" ? top.id : nextId++;
+        if (top.type === 18) {
+          return {
+            type: 18,
+            id,
+            component: submitted(top.component as Record<string, unknown>),
+          };
+        }
+        if (top.type === 1) {
+          return {
+            type: 1,
+            id,
+            components: (top.components as Record<string, unknown>[]).map(
+              submitted,
+            ),
+          };
+        }
+        return { type: top.type, id };
+      });
+      return await this.#interact(
+        5,
+        {
+          custom_id: data.custom_id,
+          components,
+          ...(Object.keys(attachments).length
+            ? { resolved: { ...resolved, attachments } }
+            : Object.keys(resolved).length
+            ? { resolved }
+            : {}),
+        },
+        where,
+        `modal '${data.custom_id}'`,
+        message,
+      );
     });
-    return await this.#interact(
-      5,
-      {
-        custom_id: data.custom_id,
-        components,
-        ...(Object.keys(attachments).length
-          ? { resolved: { ...resolved, attachments } }
-          : Object.keys(resolved).length
-          ? { resolved }
-          : {}),
-      },
-      where,
-      `modal '${data.custom_id}'`,
-      message,
-    );
   }
 
   /**
@@ -1699,7 +1729,7 @@ export class FakeDiscord {
    *   filled one is not defined there.
    * @throws {Error} When the bot does not answer with choices in time.
    */
-  async autocomplete(
+  autocomplete(
     definition: ChatInputCommand,
     option: string,
     value: string,
@@ -1708,63 +1738,65 @@ export class FakeDiscord {
       filled?: Record<string, string | number | boolean>;
     } = {},
   ): Promise<Choice[]> {
-    checkOptionKeys("autocomplete", "", options, AUTOCOMPLETE_KEYS);
-    // The options of the subcommand (or group's subcommand) the user is in:
-    // the focused and the filled ones are typed as it defines them.
-    let map: OptionMap = definition.options;
-    const path = options.subcommand?.split(" ") ?? [];
-    for (const [index, name] of path.entries()) {
-      const sub: OptionDefinition | undefined = map[name];
-      // A group (type 2) holds the subcommand (type 1) that comes last.
-      if (sub?.type !== (index === path.length - 1 ? 1 : 2)) {
+    return this.#waits.run(async () => {
+      checkOptionKeys("autocomplete", "", options, AUTOCOMPLETE_KEYS);
+      // The options of the subcommand (or group's subcommand) the user is in:
+      // the focused and the filled ones are typed as it defines them.
+      let map: OptionMap = definition.options;
+      const path = options.subcommand?.split(" ") ?? [];
+      for (const [index, name] of path.entries()) {
+        const sub: OptionDefinition | undefined = map[name];
+        // A group (type 2) holds the subcommand (type 1) that comes last.
+        if (sub?.type !== (index === path.length - 1 ? 1 : 2)) {
+          throw new TypeError(
+            `/${definition.name} has no subcommand '${options.subcommand}'`,
+          );
+        }
+        map = sub.options ?? {};
+      }
+      const where = options.subcommand ? ` ${options.subcommand}` : "";
+      const focused = map[option];
+      if (!focused) {
         throw new TypeError(
-          `/${definition.name} has no subcommand '${options.subcommand}'`,
+          `/${definition.name}${where} has no option '${option}'`,
         );
       }
-      map = sub.options ?? {};
-    }
-    const where = options.subcommand ? ` ${options.subcommand}` : "";
-    const focused = map[option];
-    if (!focused) {
-      throw new TypeError(
-        `/${definition.name}${where} has no option '${option}'`,
+      let list: unknown[] = [
+        ...Object.entries(options.filled ?? {}).map(([name, v]) => {
+          const filled = map[name];
+          if (!filled) throw new TypeError(`Unknown option '${name}'`);
+          return { name, type: filled.type, value: v };
+        }),
+        { name: option, type: focused.type, value, focused: true },
+      ];
+      if (options.subcommand) {
+        const [first, second] = options.subcommand.split(" ");
+        list = second === undefined
+          ? [{ name: first, type: 1, options: list }]
+          : [{
+            name: first,
+            type: 2,
+            options: [{ name: second, type: 1, options: list }],
+          }];
+      }
+      const response = await this.#interact(
+        4,
+        {
+          id: this.#snowflake(),
+          name: definition.name,
+          type: 1,
+          options: list,
+        },
+        options,
+        `autocomplete of /${definition.name}`,
       );
-    }
-    let list: unknown[] = [
-      ...Object.entries(options.filled ?? {}).map(([name, v]) => {
-        const filled = map[name];
-        if (!filled) throw new TypeError(`Unknown option '${name}'`);
-        return { name, type: filled.type, value: v };
-      }),
-      { name: option, type: focused.type, value, focused: true },
-    ];
-    if (options.subcommand) {
-      const [first, second] = options.subcommand.split(" ");
-      list = second === undefined
-        ? [{ name: first, type: 1, options: list }]
-        : [{
-          name: first,
-          type: 2,
-          options: [{ name: second, type: 1, options: list }],
-        }];
-    }
-    const response = await this.#interact(
-      4,
-      {
-        id: this.#snowflake(),
-        name: definition.name,
-        type: 1,
-        options: list,
-      },
-      options,
-      `autocomplete of /${definition.name}`,
-    );
-    if (response.body.type !== 8) {
-      throw new Error(
-        `The bot answered autocomplete with callback type ${response.body.type}`,
-      );
-    }
-    return (response.body.data?.choices ?? []) as Choice[];
+      if (response.body.type !== 8) {
+        throw new Error(
+          `The bot answered autocomplete with callback type ${response.body.type}`,
+        );
+      }
+      return (response.body.data?.choices ?? []) as Choice[];
+    });
   }
 
   /**
@@ -1963,16 +1995,6 @@ export class FakeDiscord {
       user,
     });
     if (message && type === 3) this.#interactionMessages.set(id, message.id);
-    const answer = this.#wait(
-      this.#responseWaiters,
-      (response: RecordedInteractionResponse) => response.interactionId === id,
-      `an answer to ${what}`,
-      this.#answerTimeout < ANSWER_DEADLINE ? undefined : {
-        ms: ANSWER_DEADLINE,
-        message:
-          `The bot did not answer ${what} within 3 s: Discord needs the initial interaction response (or a deferral, type 5 or 6) within 3 s and answers a later one 404 Unknown interaction (10062)`,
-      },
-    );
     // The roles and permissions the fake's guild, roles and overwrites
     // give (the bot owns the fake's guilds: all permissions there).
     const rolesOf = (userId: string): readonly string[] =>
@@ -2020,7 +2042,20 @@ export class FakeDiscord {
     } else {
       this.gateway.dispatch("INTERACTION_CREATE", interaction, { guildId });
     }
-    return answer;
+    // Waited for once it is sent, so a refused action leaves no wait
+    // behind for close() to reject. The answer cannot come first: the bot
+    // reads the interaction a microtask (or a socket, or the signing's
+    // await) later, and a failed delivery is reported later still.
+    return this.#wait(
+      this.#responseWaiters,
+      (response: RecordedInteractionResponse) => response.interactionId === id,
+      `an answer to ${what}`,
+      this.#answerTimeout < ANSWER_DEADLINE ? undefined : {
+        ms: ANSWER_DEADLINE,
+        message:
+          `The bot did not answer ${what} within 3 s: Discord needs the initial interaction response (or a deferral, type 5 or 6) within 3 s and answers a later one 404 Unknown interaction (10062)`,
+      },
+    );
   }
 
   /**
@@ -2120,7 +2155,7 @@ export class FakeDiscord {
     this.rest.onGatewayEvent = undefined;
     this.rest.onInteractionResponse = undefined;
     this.rest.knownUser = undefined;
-    for (const cancel of [...this.#pendingWaits]) cancel();
+    this.#waits.cancelAll();
   }
 
   /** Same as {@linkcode FakeDiscord.close}, for `await using`. */
@@ -2246,38 +2281,15 @@ export class FakeDiscord {
     what: string,
     deadline?: { ms: number; message: string },
   ): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const finish = (): void => {
-        this.#scheduler.clearTimeout(timer);
-        waiters.delete(waiter);
-        this.#pendingWaits.delete(cancel);
-      };
-      const waiter = (value: T): boolean => {
-        if (!matches(value)) return false;
-        finish();
-        const failed = (value as { interactionId?: string }).interactionId;
-        if (failed !== undefined && this.#failures.has(failed)) {
-          const error = this.#failures.get(failed);
-          this.#failures.delete(failed);
-          reject(error);
-        } else resolve(value);
-        return true;
-      };
-      const cancel = (): void => {
-        finish();
-        reject(new Error(`The fake Discord closed while waiting for ${what}`));
-      };
-      const timer: TimerId = this.#scheduler.setTimeout(() => {
-        finish();
-        reject(
-          new Error(
-            deadline?.message ?? `Waited ${this.#answerTimeout} ms for ${what}`,
-          ),
-        );
-      }, deadline?.ms ?? this.#answerTimeout);
-      waiters.add(waiter);
-      this.#pendingWaits.add(cancel);
-    });
+    return this.#waits.wait(
+      waiters,
+      matches,
+      what,
+      deadline ?? {
+        ms: this.#answerTimeout,
+        message: `Waited ${this.#answerTimeout} ms for ${what}`,
+      },
+    );
   }
 
   /**

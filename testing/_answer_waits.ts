@@ -1,0 +1,124 @@
+/**
+ * FakeDiscord's waits for the bot's answers (`say()`, `runCommand()`,
+ * `click()` and the others): each with its timer, all cancelled when the
+ * fake closes. Internal.
+ *
+ * A wait the fake's close cancels rejects, so a test still awaiting it
+ * hears why; but one a failed test never awaited (its assertion threw
+ * first) must not reject unhandled when `await using` closes the fake:
+ * Deno reports that as an uncaught error of the whole file, which hides
+ * the test's own error and cancels every later test. So every promise
+ * handed to the test is marked handled just before the close rejects it.
+ *
+ * @module
+ */
+import type { Scheduler, TimerId } from "../base/scheduler.ts";
+
+/** When a wait gives up: after `ms`, rejecting with `message`. */
+export interface WaitDeadline {
+  ms: number;
+  message: string;
+}
+
+/** The pending waits of one fake Discord. */
+export class AnswerWaits {
+  readonly #scheduler: Scheduler;
+  /** The error a matched value stands for (a failed delivery), if any. */
+  readonly #failureOf: (value: unknown) => { error: unknown } | undefined;
+  /** Cancels each pending wait, so `cancelAll()` can stop its timer. */
+  readonly #pending = new Set<() => void>();
+  /** Promises handed to the test and not yet settled. */
+  readonly #handedOut = new Set<Promise<unknown>>();
+
+  /**
+   * @param scheduler The fake's timers.
+   * @param failureOf The error a matched value stands for, if any.
+   */
+  constructor(
+    scheduler: Scheduler,
+    failureOf: (value: unknown) => { error: unknown } | undefined,
+  ) {
+    this.#scheduler = scheduler;
+    this.#failureOf = failureOf;
+  }
+
+  /**
+   * Wait for a value `matches` accepts, fed through `waiters`.
+   *
+   * @param waiters Where the fake offers each value.
+   * @param matches Which value ends the wait.
+   * @param what What is awaited, for the close's error.
+   * @param deadline When to give up.
+   * @returns The value; rejects at the deadline or the close.
+   */
+  wait<T>(
+    waiters: Set<(value: T) => boolean>,
+    matches: (value: T) => boolean,
+    what: string,
+    deadline: WaitDeadline,
+  ): Promise<T> {
+    return this.handOut(
+      new Promise<T>((resolve, reject) => {
+        const finish = (): void => {
+          this.#scheduler.clearTimeout(timer);
+          waiters.delete(waiter);
+          this.#pending.delete(cancel);
+        };
+        const waiter = (value: T): boolean => {
+          if (!matches(value)) return false;
+          finish();
+          const failure = this.#failureOf(value);
+          if (failure) reject(failure.error);
+          else resolve(value);
+          return true;
+        };
+        const cancel = (): void => {
+          finish();
+          reject(
+            new Error(`The fake Discord closed while waiting for ${what}`),
+          );
+        };
+        const timer: TimerId = this.#scheduler.setTimeout(() => {
+          finish();
+          reject(new Error(deadline.message));
+        }, deadline.ms);
+        waiters.add(waiter);
+        this.#pending.add(cancel);
+      }),
+    );
+  }
+
+  /**
+   * Hand `promise` to the test: marked handled if the fake closes before it
+   * settles (see the module's note), left as it is otherwise, so a timeout
+   * or a refusal nobody awaited is still reported.
+   *
+   * @param promise What a public method returns.
+   * @returns `promise`.
+   */
+  handOut<T>(promise: Promise<T>): Promise<T> {
+    this.#handedOut.add(promise);
+    const drop = (): void => {
+      this.#handedOut.delete(promise);
+    };
+    promise.then(drop, drop);
+    return promise;
+  }
+
+  /**
+   * Run a simulated user's action, its promise handed out (see
+   * {@linkcode AnswerWaits.handOut}).
+   *
+   * @param action The action, async so a refusal rejects.
+   * @returns Its promise.
+   */
+  run<T>(action: () => Promise<T>): Promise<T> {
+    return this.handOut(action());
+  }
+
+  /** The fake closed: reject every pending wait, marked handled first. */
+  cancelAll(): void {
+    for (const promise of this.#handedOut) promise.catch(() => {});
+    for (const cancel of [...this.#pending]) cancel();
+  }
+}
