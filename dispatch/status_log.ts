@@ -10,6 +10,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
+import { errorText } from "../base/error_text.ts";
 import { ForwardClock } from "../base/forward_clock.ts";
 import type { RestClient } from "../rest/rest_client.ts";
 import {
@@ -61,6 +62,12 @@ export class StatusLog {
    * from it).
    */
   #lastPost = -Infinity;
+  /**
+   * Posts failed in a row: the first is warned about, the rest only at
+   * debug (a REST outage fails one every interval), and the first post
+   * that works again says so.
+   */
+  #failures = 0;
   /** Closing: what is left goes out without waiting for its turn. */
   #closing = false;
   /** Cancels the wait for the next post's turn when closing. */
@@ -176,6 +183,22 @@ export class StatusLog {
     this.#abort.abort(new Error("the status log closed"));
   }
 
+  /**
+   * Log a failed post: once per streak as a warning, as text (its stack
+   * says nothing an operator can act on, and an outage repeated it every
+   * interval), the streak's later failures at debug.
+   */
+  #failed(error: unknown): void {
+    if (this.#failures++ === 0) {
+      logger.warn(
+        "Posting the status log failed: {reason}; its lines are counted as dropped, and further failures are logged at debug until a post works again",
+        { reason: errorText(error) },
+      );
+    } else {
+      logger.debug("Posting the status log failed again: {error}", { error });
+    }
+  }
+
   async #post(): Promise<void> {
     while (this.#waiting.length > 0 && !this.#abort.signal.aborted) {
       // One message per interval: a burst's messages wait their turn (and
@@ -194,10 +217,12 @@ export class StatusLog {
         continue;
       }
       let content = this.#waiting.shift()!;
-      if (this.#dropped > 0) {
+      const lines = content.split("\n").length;
+      const dropped = this.#dropped;
+      if (dropped > 0) {
         // Messages are packed with room for it: no line is cut.
         const note =
-          `(${this.#dropped} earlier status line(s) dropped: the log channel could not keep up)`;
+          `(${dropped} earlier status line(s) dropped: the log channel could not keep up)`;
         content = `${note}\n${content}`;
         this.#dropped = 0;
       }
@@ -212,7 +237,20 @@ export class StatusLog {
         });
       } catch (error) {
         if (this.#abort.signal.aborted) return;
-        logger.warn("Posting the status log failed: {error}", { error });
+        // Counted, not put back: a post Discord refuses for good (no
+        // access to the channel) would fail again at every turn, and
+        // during an outage the newer lines matter more; the next post
+        // that works says how many were lost.
+        this.#dropped += dropped + lines;
+        this.#failed(error);
+        continue;
+      }
+      if (this.#failures > 0) {
+        logger.info(
+          "Posting the status log works again, after {failures} failed post(s)",
+          { failures: this.#failures },
+        );
+        this.#failures = 0;
       }
     }
   }

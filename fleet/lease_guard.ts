@@ -92,6 +92,12 @@ export class LeaseGuard {
   /** Bumped when it fires or is disarmed: starts asked before give up. */
   #epoch = 0;
   /**
+   * It fired, and no renewal was answered in time since: the shards it
+   * stopped are not running. A late answer then stops nothing, and the
+   * first renewal answered in time says they run again.
+   */
+  #stopped = false;
+  /**
    * Sessions of the shards stopped when it fired (the caller parks them):
    * newer than the store's, Redis being silent; used to resume those shards
    * and written back to the store once a renewal goes through. The caller
@@ -168,6 +174,14 @@ export class LeaseGuard {
     // outage, the machine suspended) fires at once, not the loop's doing.
     // Counted from the deadline, that was read as the loop blocked a minute.
     const left = this.#left(sentAt, this.#times.renewMs);
+    if (left > 0 && this.#stopped) {
+      // The tick this renewal answered starts them (see FleetShards):
+      // said where the stop was, or the last line an operator saw was it.
+      this.#stopped = false;
+      visible.info(
+        "A lease renewal was answered in time again: the shards this process stopped run again (those whose leases it still holds)",
+      );
+    }
     const delay = Math.max(0, left);
     const after = left > 0
       ? undefined
@@ -246,7 +260,12 @@ export class LeaseGuard {
     // find this one's open.
     const left = this.#left(sentAt, LATE_RENEWAL_MARGIN_MS);
     const renew = left > 0 ? this.#renew : undefined;
-    const action = renew
+    // Stopped already (the guard fired at the deadline): nothing to stop.
+    const action = this.#stopped
+      ? `renewals answer again: the shards it stopped run again at the next renewal answered in time${
+        renew ? " (asked now)" : ""
+      }`
+      : renew
       ? `renewing now; its shards stop only if no renewal answers within ${left} ms (a second before their leases end)`
       : "its leases may have expired: stopping its shards";
     let why: string;
@@ -285,6 +304,7 @@ export class LeaseGuard {
 
   /** Fired: no start asked before goes on; `why` no renewal was answered. */
   #fired(why: string, late: boolean): void {
+    this.#stopped = true;
     this.#armedAt = undefined;
     this.#pending = undefined;
     this.#epoch++;
@@ -297,6 +317,7 @@ export class LeaseGuard {
     this.#timer = undefined;
     this.#pending = undefined;
     this.#armedAt = undefined;
+    this.#stopped = false; // closing: nothing runs again
     this.#epoch++;
   }
 

@@ -1,7 +1,8 @@
 /**
  * FakeDiscord's waits for the bot's answers (`say()`, `runCommand()`,
  * `click()` and the others): each with its timer, all cancelled when the
- * fake closes. Internal.
+ * fake closes. Internal. FakeGateway's `nextEvent()` promises are handed
+ * out through it too (`handOut`, `cancelAll`), for the same reason.
  *
  * A wait the fake's close cancels rejects, so a test still awaiting it
  * hears why; but one a failed test never awaited (its assertion threw

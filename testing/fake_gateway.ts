@@ -59,6 +59,7 @@ import {
 } from "./_gateway_checks.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { GatewayEngine } from "./_gateway_engine.ts";
+import { AnswerWaits } from "./_answer_waits.ts";
 import { checkFakeGatewayOptions } from "./_fake_options.ts";
 import { eventGuildId, intentsNeeded } from "./_gateway_intents.ts";
 import {
@@ -158,6 +159,7 @@ export class FakeGateway {
   readonly transport: Transport;
 
   readonly #engine: GatewayEngine;
+  readonly #waits: AnswerWaits; // nextEvent()'s, for close() (see there)
 
   /**
    * Create a fake gateway; nothing listens until a client uses
@@ -174,6 +176,7 @@ export class FakeGateway {
     checkFakeGatewayOptions(options);
     const engine = new GatewayEngine(options);
     this.#engine = engine;
+    this.#waits = new AnswerWaits(engine.scheduler, () => undefined);
     this.transport = (url: string, listener: SocketListener): GatewaySocket =>
       engine.connectInProcess(url, listener);
   }
@@ -323,14 +326,12 @@ export class FakeGateway {
   nextEvent(
     predicate: (event: FakeGatewayEvent) => boolean,
   ): Promise<FakeGatewayEvent> {
-    if (this.#engine.closed) {
-      return Promise.reject(
-        new Error("Cannot wait: the FakeGateway is closed"),
-      );
-    }
-    return new Promise((resolve, reject) => {
-      this.#engine.waiters.push({ predicate, resolve, reject });
-    });
+    const event = this.#engine.closed
+      ? Promise.reject(new Error("Cannot wait: the FakeGateway is closed"))
+      : new Promise<FakeGatewayEvent>((resolve, reject) => {
+        this.#engine.waiters.push({ predicate, resolve, reject });
+      });
+    return this.#waits.handOut(event);
   }
 
   // --- scripting ---------------------------------------------------------------
@@ -759,8 +760,8 @@ export class FakeGateway {
       }
     }
     for (const session of this.#engine.live) this.#engine.clearTtl(session);
-    const waiters = this.#engine.waiters.splice(0);
-    for (const waiter of waiters) {
+    this.#waits.cancelAll(); // handled first: one unawaited crashes no file
+    for (const waiter of this.#engine.waiters.splice(0)) {
       waiter.reject(new Error("The FakeGateway closed"));
     }
   }
