@@ -95,15 +95,21 @@ export class AnswerWaits {
    * or a refusal nobody awaited is still reported.
    *
    * @param promise What a public method returns.
-   * @returns `promise`.
+   * @returns A promise settling as `promise` does.
    */
   handOut<T>(promise: Promise<T>): Promise<T> {
-    this.#handedOut.add(promise);
-    const drop = (): void => {
-      this.#handedOut.delete(promise);
-    };
-    promise.then(drop, drop);
-    return promise;
+    // Another promise: handlers on `promise` itself would mark every
+    // rejection handled, and a timeout nobody awaited pass unseen.
+    const { promise: handed, resolve, reject } = Promise.withResolvers<T>();
+    this.#handedOut.add(handed);
+    promise.then((value) => {
+      this.#handedOut.delete(handed);
+      resolve(value);
+    }, (error) => {
+      this.#handedOut.delete(handed);
+      reject(error);
+    });
+    return handed;
   }
 
   /**
