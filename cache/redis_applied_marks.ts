@@ -56,11 +56,15 @@ export class AppliedMarks {
   readonly #marks = new Map<number, Mark>();
   /** Per shard: the session whose events its last read was for. */
   readonly #checked = new Map<number, string>();
+  /** Per shard: the last position this store was given, in its session. */
+  readonly #seen = new Map<number, Mark>();
 
   /**
    * The read of the marks the positions of a batch need (each shard's
-   * first of a session in this process), for its read pipeline (see
-   * fetchReads); undefined when none does.
+   * first of a session in this process, and one past a gap in its
+   * sequences: another process ran the shard meanwhile, a fleet's shard
+   * handed over and back, and applied what the gap held), for its read
+   * pipeline (see fetchReads); undefined when none does.
    */
   read(
     positions: readonly (AppliedPosition | undefined)[],
@@ -69,9 +73,14 @@ export class AppliedMarks {
     const unread = new Map<number, string>();
     for (const position of positions) {
       if (!markable(position)) continue;
-      const { shardId, sessionId } = position;
-      if (this.#checked.get(shardId) !== sessionId) {
+      const { shardId, sessionId, sequence } = position;
+      const seen = this.#seen.get(shardId);
+      const gap = seen?.sessionId === sessionId && sequence > seen.through + 1;
+      if (this.#checked.get(shardId) !== sessionId || gap) {
         unread.set(shardId, sessionId);
+      }
+      if (seen?.sessionId !== sessionId || sequence > seen.through) {
+        this.#seen.set(shardId, { sessionId, through: sequence });
       }
     }
     if (unread.size === 0) return undefined;

@@ -160,3 +160,23 @@ Deno.test(ownRedisTest(
     assert.equal((await cache.message("2", "10"))!.reactions![0]!.count, 6);
   },
 ));
+
+Deno.test(ownRedisTest(
+  "RedisCache with positions: a shard handed to another process and back reads the mark again past the gap, and skips what that process applied",
+  async (redis) => {
+    await firstRun(redis); // this process ("P1") applied through 6
+    const p1 = new RedisCache(redis);
+    await p1.apply("MESSAGE_REACTION_ADD", reaction(0), at(6)); // a replay
+    // P2 runs the session meanwhile and applies 7 and 8.
+    const p2 = new RedisCache(redis);
+    await p2.apply("MESSAGE_REACTION_ADD", reaction(5), at(7));
+    await p2.apply("MESSAGE_REACTION_ADD", reaction(6), at(8));
+    // P1 takes it back from a session saved at 7: Discord replays 8.
+    const replay = await p1.apply("MESSAGE_REACTION_ADD", reaction(6), at(8));
+    assert.equal(replay.old, undefined);
+    assert.equal((await p1.message("2", "10"))!.reactions![0]!.count, 7);
+    const next = await p1.apply("MESSAGE_REACTION_ADD", reaction(7), at(9));
+    assert.notEqual(next.old, undefined);
+    assert.equal((await p1.message("2", "10"))!.reactions![0]!.count, 8);
+  },
+));
