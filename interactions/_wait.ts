@@ -63,7 +63,11 @@ export function waitFor<T>(
 ): Promise<T> {
   const { signal } = ends;
   const scheduler = ends.scheduler ?? realScheduler;
-  return new Promise<T>((resolve, reject) => {
+  // Ended by its Client's stop: marked handled first. A wait nobody awaited
+  // (a test that failed first, a handler that moved on) rejected unhandled
+  // at the stop, which ends a Deno process; an awaited one still hears it.
+  let stopped = (error: unknown): void => void error;
+  const waiting = new Promise<T>((resolve, reject) => {
     assertWaitTimeout(ends.what, ends.timeout);
     assertSchedulerOption(ends.what, ends.scheduler);
     // A falsy one (`0`, `null`) was read as none.
@@ -89,7 +93,7 @@ export function waitFor<T>(
       resolve: (value) => void (end() && resolve(value)),
       reject: (error) => void (end() && reject(error)),
     };
-    const tie = tieToClientRuns(ends.sources, ends.what, settle.reject);
+    const tie = tieToClientRuns(ends.sources, ends.what, (e) => stopped(e));
     if ("stopped" in tie) return reject(tie.stopped);
     untie = tie.untie;
     // After every early return: `end` runs only once it is set.
@@ -114,5 +118,11 @@ export function waitFor<T>(
     }
     if (done) remove();
     else off = remove;
+    stopped = (error) => {
+      if (settle.done) return;
+      waiting.catch(() => {});
+      settle.reject(error);
+    };
   });
+  return waiting;
 }
