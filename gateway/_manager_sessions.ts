@@ -696,9 +696,9 @@ export class ManagerSessions {
   #timedSaveWorked(): void {
     if (this.#pauseSaid) {
       this.#pauseSaid = false;
-      // On stderr as the pause was: the reader would otherwise think the
-      // sessions are still not saved.
-      visible.warn("Timed session saves work again: the session store answers");
+      // On stderr as the pause was (info follows the warning there): the
+      // reader would otherwise think the sessions are still not saved.
+      visible.info("Timed session saves work again: the session store answers");
     }
     if (!this.#saveFailing) return;
     this.#saveFailing = false;

@@ -474,10 +474,20 @@ export class Shard {
    * waited up to 60 s more for the refusals before it.
    */
   #invalidSessions = 0;
-  /** When the first reconnect since the last READY/RESUMED failed. */
+  /**
+   * When the outage began: the first connection lost since one last stayed
+   * up (see #stayedUp). Not ended by a brief READY/RESUMED: a gateway that
+   * closes each session right after it kept the shard offline unsaid.
+   */
   #downSince: number | undefined;
   /** The outage since `#downSince` was said (see #sayLongOutage). */
   #outageSaid = false;
+  /** Says the outage a minute in, should no loss come then to say it. */
+  #outageTimer: TimerId | undefined;
+  /** Connections of this outage that reached READY/RESUMED, then were lost. */
+  #outageFlaps = 0;
+  /** A session was given up in this outage: its events meanwhile are lost. */
+  #outageLostSession = false;
   /** Why the last connect failed, for the outage's warning. */
   #lastFailure: string | undefined;
   /** Consecutive RESUME attempts that did not reach RESUMED. */
@@ -871,6 +881,8 @@ export class Shard {
       this.#quickDrops = 0;
       this.#downSince = undefined;
       this.#outageSaid = false;
+      this.#outageFlaps = 0;
+      this.#outageLostSession = false;
       this.#open();
     }
     return ready;
@@ -1809,13 +1821,8 @@ export class Shard {
     if (connection.readyAt === undefined) {
       if (!options.probeOpened) this.#failedAttempts++;
     } else {
-      const uptime = this.#scheduler.now() - connection.readyAt;
-      const healthy = uptime >= Math.max(
-        connection.heartbeatInterval * HEALTHY_AFTER_HEARTBEATS,
-        MIN_HEALTHY_UPTIME,
-      );
-      this.#quickDrops = healthy ? 0 : this.#quickDrops + 1;
-      this.#sessionPacer.ended(uptime);
+      this.#quickDrops = this.#stayedUp(connection) ? 0 : this.#quickDrops + 1;
+      this.#sessionPacer.ended(this.#scheduler.now() - connection.readyAt);
     }
     const attempt = Math.max(this.#failedAttempts, this.#quickDrops - 1);
     if (connection.resuming && connection.readyAt === undefined) {
@@ -1941,6 +1948,7 @@ export class Shard {
       this.#scheduler.clearTimeout(this.#pumpTimer);
       this.#pumpTimer = undefined;
     }
+    this.#clearOutageTimer();
     const queue = [...this.#queue, ...this.#heldPresences];
     this.#queue = [];
     this.#heldPresences = [];
@@ -2018,6 +2026,9 @@ export class Shard {
   }
 
   #forgetSession(): void {
+    if (this.#downSince !== undefined && this.#sessionId !== undefined) {
+      this.#outageLostSession = true;
+    }
     this.#sessionId = undefined;
     this.#sequence = null;
     this.#resumeUrl = undefined;
@@ -2203,6 +2214,10 @@ export class Shard {
         }
         this.#lastAckAt = now;
         this.#ackedHeartbeatAt = answered.sentNoLaterThan;
+        // Up for a while and its heartbeat answered: the outage is over.
+        if (this.#downSince !== undefined && this.#stayedUp(connection)) {
+          this.#outageOver(connection);
+        }
         break;
       }
       case GatewayOpcode.Hello:
@@ -2724,23 +2739,63 @@ export class Shard {
   }
 
   /**
-   * A connection was lost: once the shard has reached no READY or RESUMED
-   * for {@linkcode LONG_OUTAGE_MS}, say so (once), with or without a
-   * session (before the first, start() is what waits).
+   * Whether `connection` stayed ready long enough to count as healthy: its
+   * loss is no quick drop, and it ended the outage before it. Shorter, it
+   * counts as a failed attempt (see #connectionLost).
+   */
+  #stayedUp(connection: Connection): boolean {
+    return connection.readyAt !== undefined &&
+      this.#scheduler.now() - connection.readyAt >= Math.max(
+          connection.heartbeatInterval * HEALTHY_AFTER_HEARTBEATS,
+          MIN_HEALTHY_UPTIME,
+        );
+  }
+
+  /**
+   * A connection was lost: once the shard has not stayed connected for
+   * {@linkcode LONG_OUTAGE_MS}, say so (once), with or without a session
+   * (before the first, start() is what waits). A timer says it when no
+   * loss comes then: a reconnect wait is up to a minute.
    */
   #sayLongOutage(connection: Connection): void {
+    // One that stayed up ended the outage, its last ACK before the loss.
+    if (this.#stayedUp(connection)) this.#outageOver(connection);
     const now = this.#scheduler.now();
     this.#downSince ??= now;
-    if (connection.readyAt !== undefined) return; // it was up until now
-    if (this.#outageSaid || now - this.#downSince < LONG_OUTAGE_MS) return;
+    if (this.#outageSaid) return;
+    const left = this.#downSince + LONG_OUTAGE_MS - now;
+    if (left <= 0) return this.#sayOutage();
+    this.#outageTimer ??= this.#scheduler.setTimeout(() => {
+      this.#outageTimer = undefined;
+      // Paused on purpose, or maybe back for good (a loss soon says it).
+      if (this.#pauses.size > 0 || this.#connection?.readyAt !== undefined) {
+        return;
+      }
+      if (this.#downSince !== undefined && !this.#outageSaid) {
+        this.#sayOutage();
+      }
+    }, left);
+  }
+
+  #sayOutage(): void {
+    const now = this.#scheduler.now();
     this.#outageSaid = true;
+    const seconds = Math.round((now - this.#downSince!) / 1000);
+    if (this.#outageFlaps > 0) {
+      // It reaches the gateway: a close right after each RESUMED.
+      visible.warn(
+        "Shard {shardId} has not stayed connected for {seconds} s (connections lost soon after READY or RESUMED: {flaps}); still trying",
+        { shardId: this.#shardId, seconds, flaps: this.#outageFlaps },
+      );
+      return;
+    }
     if (this.#sessionId === undefined) {
       // No session to lose; start() (or the shard's events) waits for one.
       visible.warn(
         "Shard {shardId} has not started a session for {seconds} s (the last attempt: {failure}); still trying",
         {
           shardId: this.#shardId,
-          seconds: Math.round((now - this.#downSince) / 1000),
+          seconds,
           failure: this.#lastFailure ?? "no READY",
         },
       );
@@ -2750,10 +2805,44 @@ export class Shard {
       "Shard {shardId} has not reached the gateway for {seconds} s (the last attempt: {failure}); still trying. Discord keeps a session resumable only for a short while: the events of one it ended are lost",
       {
         shardId: this.#shardId,
-        seconds: Math.round((now - this.#downSince) / 1000),
+        seconds,
         failure: this.#lastFailure ?? "no READY or RESUMED",
       },
     );
+  }
+
+  /**
+   * `connection` stayed up (#stayedUp): the outage is over, said as the
+   * end of its warning, if that was said, with whether the events meanwhile
+   * came (a RESUME replays them) or are lost with the session.
+   */
+  #outageOver(connection: Connection): void {
+    if (this.#outageSaid) {
+      visible.info(
+        "Shard {shardId} is connected again after {seconds} s {how}",
+        {
+          shardId: this.#shardId,
+          seconds: Math.round((connection.readyAt! - this.#downSince!) / 1000),
+          how: this.#outageLostSession
+            ? "(new session: the events meanwhile are lost)"
+            : connection.resuming
+            ? "(resumed)"
+            : "(new session)",
+        },
+      );
+    }
+    this.#clearOutageTimer();
+    this.#downSince = undefined;
+    this.#lastFailure = undefined;
+    this.#outageSaid = false;
+    this.#outageFlaps = 0;
+    this.#outageLostSession = false;
+  }
+
+  #clearOutageTimer(): void {
+    if (this.#outageTimer === undefined) return;
+    this.#scheduler.clearTimeout(this.#outageTimer);
+    this.#outageTimer = undefined;
   }
 
   /**
@@ -2787,15 +2876,11 @@ export class Shard {
       this.#scheduler.clearTimeout(connection.answerFallback);
       connection.answerFallback = undefined;
     }
-    if (this.#outageSaid) {
-      visible.warn("Shard {shardId} is connected again after {seconds} s", {
-        shardId: this.#shardId,
-        seconds: Math.round((this.#scheduler.now() - this.#downSince!) / 1000),
-      });
+    // Over once it stays up (#outageOver): many a gateway in trouble
+    // closes each session right after it.
+    if (this.#downSince !== undefined && connection.readyAt === undefined) {
+      this.#outageFlaps++;
     }
-    this.#downSince = undefined;
-    this.#lastFailure = undefined;
-    this.#outageSaid = false;
     this.#clearPhaseTimer(connection);
     this.#undecodableShown = false;
     // Quick drops are counted until a connection stays up (#connectionLost).

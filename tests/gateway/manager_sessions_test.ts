@@ -191,6 +191,11 @@ Deno.test("ShardManager: a store call whose reply never comes pauses timed saves
       assert.match(paused[0]!, new RegExp(`for ${waited} ms`));
       const again = lines.filter((l) => /saves work again/.test(l));
       assert.equal(again.length, 1, lines.join("\n"));
+      // A recovery: an info line, on stderr as the warning was.
+      assert.match(
+        again[0]!,
+        /^\[INF\] disruption·gateway·manager: Timed session saves work again/,
+      );
       assert.ok(lines.indexOf(paused[0]!) < lines.indexOf(again[0]!));
       assert.ok(
         await settled(scheduler, running.close({ resumable: true })),
