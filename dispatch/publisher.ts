@@ -27,12 +27,11 @@ import { BrokerSizeLimit } from "./_broker_size_limit.ts";
 import { isBrokerNack } from "./_broker_nack.ts";
 import { destroySocket, openConfirmChannel } from "./_publisher_open.ts";
 import { ConfirmWatchdog } from "./_confirm_watchdog.ts";
-import { ExchangeTypeError } from "./declare.ts";
+import { ConnectionLog } from "./_connection_log.ts";
 import {
   guardAmqpConnection,
   holdAmqpLibraryRejections,
 } from "./amqp_library_rejections.ts";
-import { isLoginRefused } from "./credentials_refused.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { MAX_ROUTING_KEY_BYTES, routingKeyProblem } from "./event_name.ts";
 import {
@@ -49,7 +48,7 @@ import {
 } from "../base/scheduler.ts";
 
 const logger = getLogger(["disruption", "dispatch", "publisher"]);
-// A refused login is a setting to fix, not an outage to wait out.
+// Lines to act on: on stderr even where LogTape is not configured.
 const visible = getVisibleLogger(["disruption", "dispatch", "publisher"]);
 
 interface Slot {
@@ -141,11 +140,8 @@ export class ConfirmedPublisher {
   #nackAttempts = 0;
   /** The wait before the next attempt at a refused event. */
   #nackTimer: TimerId | undefined;
-  /**
-   * What the broker refused at the last attempt, a setting to fix (said on
-   * stderr already): the login, or the exchange's type.
-   */
-  #refused: "login" | "exchange" | undefined;
+  /** Says what the connection attempts meet, once per streak. */
+  readonly #log: ConnectionLog;
   /** The broker's `max_message_size`, once a publish went over it. */
   readonly #sizeLimit = new BrokerSizeLimit();
   #client: AMQPClient | undefined;
@@ -191,6 +187,7 @@ export class ConfirmedPublisher {
     this.#byteCapacity = byteCapacity;
     this.#scheduler = options.scheduler ?? realScheduler;
     this.#retryBase = options.retryDelay ?? 250;
+    this.#log = new ConnectionLog(this.#scheduler, options.loginHint);
   }
 
   /** Events held (sent or not) until the broker confirms them. */
@@ -458,48 +455,16 @@ export class ConfirmedPublisher {
         this.#pump();
       };
       this.#setBlocked(false);
-      this.#refused = undefined;
       // The backoff starts over once this connection proves itself (a
       // confirm), so a broker that nacks everything is not hammered.
       if (this.size === 0) this.#failures = 0;
       this.#next = this.#head;
       this.#setConnected(true);
-      logger.info("RabbitMQ connected; {count} buffered event(s) to send", {
-        count: this.size,
-      });
+      this.#log.connected(this.size);
       this.#pump();
     } catch (error) {
       if (!client.closed) client.close().catch(() => {});
-      const properties = {
-        message: errorText(error),
-        count: this.size,
-        ms: this.#backoff(this.#failures + 1),
-      };
-      const refused = error instanceof ExchangeTypeError
-        ? "exchange"
-        : isLoginRefused(error)
-        ? "login"
-        : undefined;
-      if (refused !== undefined) {
-        const message = refused === "exchange"
-          ? "RabbitMQ: {message}; {count} event(s) buffered, retrying in {ms} ms"
-          : "RabbitMQ refused the login ({message}): {hint}; {count} event(s) buffered, retrying in {ms} ms";
-        const values = {
-          ...properties,
-          hint: this.#options.loginHint ??
-            "check the user name and password of the URL",
-        };
-        // An error once per streak of refusals, the repeats at debug level:
-        // the service's console sink prints every error line.
-        if (this.#refused === refused) logger.debug(message, values);
-        else visible.error(message, values);
-        this.#refused = refused;
-      } else {
-        logger.warn(
-          "RabbitMQ unreachable ({message}); {count} event(s) buffered, retrying in {ms} ms",
-          properties,
-        );
-      }
+      this.#log.failed(error, this.size, this.#backoff(this.#failures + 1));
       this.#scheduleRetry();
     }
   }
@@ -540,6 +505,7 @@ export class ConfirmedPublisher {
     this.#endStall(false);
     this.#setConnected(false);
     if (!client.closed) client.close().catch(() => {});
+    this.#log.down();
     logger.warn(
       "RabbitMQ connection lost ({message}); {count} unconfirmed event(s) will be sent again",
       { message: error?.message ?? "closed", count: this.size },
@@ -632,9 +598,13 @@ export class ConfirmedPublisher {
 
   #send(channel: AMQPChannel, slot: Slot, body: string, epoch: number): void {
     slot.sentOn = epoch;
+    const { shardId, sessionId, sequence } = slot.event;
     channel.basicPublish(this.#options.exchange, slot.event.routingKey, body, {
       deliveryMode: 2,
       contentType: "application/json",
+      // Names the event across sessions (`s` restarts with each): competing
+      // consumers deduplicate by it, the body staying twilight-dispatch's.
+      messageId: `${shardId}:${sessionId ?? ""}:${sequence}`,
     }, this.#options.mandatory === true).then(
       () => this.#confirmed(slot, epoch),
       (error) => this.#rejected(slot, epoch, error),

@@ -27,15 +27,20 @@
  * connection): the messages it had not acked yet are delivered again, and the
  * duplicate check skips those it had already answered.
  *
- * Several workers can share the queue (each message goes to one of them),
- * but each then sees only part of every shard's events, and only the one
- * that takes a `READY` starts over: workers sharing a queue should keep the
- * last `s` per shard in a shared store (Redis, say) rather than in memory.
- * Ctrl+C stops it.
+ * Run one worker per queue: the duplicate check is this process's memory.
+ * Workers sharing a queue (each message goes to one of them) each see part
+ * of every shard's events, and only the one that takes a `READY` starts
+ * over, so a last-`s` check skips events the others never handled; they
+ * must deduplicate by each message's `messageId` (`<shard>:<session_id>:<s>`)
+ * in a shared store instead, or the queue be declared with
+ * `x-single-active-consumer` (see the README's "A consumer").
+ * Ctrl+C (or SIGTERM) stops it: the consumer is cancelled first, and the
+ * messages being answered are answered and acked (for up to 10 s) before
+ * the connection closes, so none comes again to be answered twice.
  *
  * @module
  */
-import { AMQPSession } from "@cloudamqp/amqp-client";
+import { type AMQPMessage, AMQPSession } from "@cloudamqp/amqp-client";
 import {
   RestClient,
   type RestClientOptions,
@@ -71,6 +76,9 @@ type PublishedEvent =
     | { t: "MESSAGE_CREATE"; d: MessageCreateDispatch }
     | { t: "READY"; d: { session_id: string } }
   );
+
+/** How long {@linkcode startPingWorker}'s close waits for handlers under way. */
+const CLOSE_WAIT_MS = 10_000;
 
 /** The events the worker's queue is bound to. */
 const EVENTS = ["MESSAGE_CREATE", "READY"];
@@ -116,7 +124,7 @@ export async function startPingWorker(
   // Acked by hand once handled, never before: one unacked when the
   // connection drops is delivered again, not lost.
   const consume = { prefetch: 50, manualAck: true };
-  await pingbot.subscribe(consume, async (message) => {
+  const handle = async (message: AMQPMessage): Promise<void> => {
     let event: PublishedEvent;
     try {
       event = JSON.parse(message.bodyToString() ?? "");
@@ -156,9 +164,34 @@ export async function startPingWorker(
       }
     }
     await message.ack();
+  };
+  // The handlers under way, which close() lets finish and settle.
+  const handling = new Set<Promise<void>>();
+  let closing = false;
+  const subscription = await pingbot.subscribe(consume, (message) => {
+    // Left unsettled: the close gives it back to the queue, for the next
+    // worker.
+    if (closing) return;
+    const handled = handle(message).finally(() => handling.delete(handled));
+    handling.add(handled);
+    return handled;
   });
   return {
     async close(): Promise<void> {
+      closing = true;
+      // The consumer first, then the handlers under way, then the
+      // connection: stopped at once, their answers still went out but their
+      // acks could not, and each message came again and was answered twice.
+      await subscription.channel.basicCancel(subscription.consumerTag)
+        .catch(() => {});
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        Promise.allSettled(handling),
+        // A handler that hangs (REST rate-limited for long) does not hold
+        // the close for ever: its message comes again.
+        new Promise((resolve) => timer = setTimeout(resolve, CLOSE_WAIT_MS)),
+      ]);
+      clearTimeout(timer);
       await session.stop();
     },
   };

@@ -256,3 +256,58 @@ Deno.test({
     console.error = consoleError;
   }
 });
+
+Deno.test({
+  name:
+    "dispatch_worker: close() lets the !ping being answered finish and acks it, so it is not delivered (and answered) again",
+  ignore: amqp.ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  // A REST server that holds its answer until the test lets it go.
+  const arrived = Promise.withResolvers<void>();
+  const release = Promise.withResolvers<void>();
+  const repliedTo: string[] = [];
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    async (request) => {
+      const body = await request.json().catch(() => ({}));
+      repliedTo.push(String(body?.message_reference?.message_id));
+      arrived.resolve();
+      await release.promise;
+      return Response.json({ id: "1", channel_id: "1", content: "pong" });
+    },
+  );
+  const queue = `test.pingbot.${crypto.randomUUID()}`;
+  const exchange = `test.gateway.${crypto.randomUUID()}`;
+  const publisher = new AMQPClient(amqp.url);
+  await publisher.connect();
+  const channel = await publisher.channel();
+  try {
+    const worker = await startPingWorker({
+      amqpUrl: amqp.url,
+      token: "fake-token",
+      restBaseUrl: `http://127.0.0.1:${server.addr.port}/api/v10`,
+      queue,
+      exchange,
+    });
+    await channel.basicPublish(exchange, "MESSAGE_CREATE", ping(1, "1"));
+    await settles(arrived.promise, "the !ping being answered");
+    const closed = worker.close();
+    release.resolve();
+    await settles(closed, "the worker closed");
+    // Unacked at the close, it would be back in the queue for the next
+    // worker, which would answer it a second time.
+    const { messageCount } = await channel.queueDeclare(queue, {
+      passive: true,
+    });
+    assert.equal(messageCount, 0, "the answered !ping was acked");
+    assert.deepEqual(repliedTo, ["1001"]);
+  } finally {
+    release.resolve();
+    await channel.queueDelete(queue).catch(() => {});
+    await channel.exchangeDelete(exchange).catch(() => {});
+    await publisher.close();
+    await server.shutdown();
+  }
+});
