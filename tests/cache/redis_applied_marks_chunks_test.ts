@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { RedisCache } from "../../cache/mod.ts";
 import type { RedisConnection } from "../../redis/mod.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { guildMessage } from "./_guild_message.ts";
 import {
   privateRedisIgnored,
@@ -96,7 +97,11 @@ Deno.test({
       // One batch: five reactions, then members past a chunk. Only the
       // first transaction goes out.
       const cutting = cutAfter(redis, 1);
-      const killed = new RedisCache(cutting.redis);
+      // Its silence watch on a clock of its own: the held transaction is
+      // never answered, and a "dead" process's timer must not outlive it.
+      const killed = new RedisCache(cutting.redis, {
+        scheduler: new VirtualScheduler(),
+      });
       const batch = [
         ...[0, 1, 2, 3, 4].map((u) => ({
           event: "MESSAGE_REACTION_ADD",

@@ -14,7 +14,7 @@ const FIXTURE = new URL(
 
 Deno.test("FakeGateway: nextEvent() waits rejected by close() crash no test file, and the failing test's own error is shown", async () => {
   // A subprocess: an unhandled rejection fails the whole file it occurs in.
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+  const { code, stdout, stderr } = await new Deno.Command("deno", {
     args: ["test", "--no-check", FIXTURE.pathname],
     env: { NO_COLOR: "1" },
     stdout: "piped",

@@ -34,7 +34,7 @@ Deno.test("The loopback proxy notice: the warning for a proxy seen, the note onc
 
 Deno.test("FakeDiscord on loopback without --allow-env says once on stderr that the proxy variables went unchecked", async () => {
   const fakeDiscord = new URL("../../testing/fake_discord.ts", import.meta.url);
-  const child = new Deno.Command(Deno.execPath(), {
+  const child = new Deno.Command("deno", {
     args: ["run", "--allow-net=127.0.0.1", "--ext=ts", "-"],
     cwd: new URL("../../", import.meta.url),
     env: { NO_COLOR: "1" },
