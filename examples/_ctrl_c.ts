@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console -- examples print what they do
 /**
  * Ctrl+C for the examples that run against Discord: the first stops the bot
  * cleanly, also while it is still connecting (the signal is the client's
@@ -6,6 +7,7 @@
  *
  * @module
  */
+import { ClientStoppedError } from "@disruption/disruption";
 
 /**
  * Listen for Ctrl+C (SIGINT) until the result is disposed.
@@ -36,4 +38,31 @@ export function aborted(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) =>
     signal.addEventListener("abort", () => resolve(), { once: true })
   );
+}
+
+/**
+ * Start a bot with a Ctrl+C signal, run it until Ctrl+C, then stop it,
+ * saying each step. A Ctrl+C during the start (the client's `start()`
+ * rejects with `ClientStoppedError`, a command sync with the abort) says it
+ * stopped before it finished connecting; any other error is thrown on.
+ *
+ * @param start Starts the bot with the signal as its client's `signal`.
+ */
+export async function runUntilCtrlC(
+  start: (signal: AbortSignal) => Promise<{ stop(): Promise<void> }>,
+): Promise<void> {
+  using interrupt = ctrlC();
+  try {
+    const client = await start(interrupt.signal);
+    console.log("Running; press Ctrl+C to stop.");
+    await aborted(interrupt.signal);
+    console.log("Stopping...");
+    await client.stop();
+    console.log("Stopped.");
+  } catch (error) {
+    const stopped = error instanceof ClientStoppedError ||
+      interrupt.signal.aborted;
+    if (!stopped) throw error;
+    console.log("Stopped before it finished connecting.");
+  }
 }

@@ -14,11 +14,7 @@
  *
  * @module
  */
-import {
-  Client,
-  type ClientOptions,
-  ClientStoppedError,
-} from "@disruption/disruption/handler";
+import { Client, type ClientOptions } from "@disruption/disruption/handler";
 import {
   button,
   command,
@@ -36,7 +32,7 @@ import {
 } from "@disruption/disruption/interactions";
 import { FakeDiscord } from "@disruption/disruption/testing";
 import { GatewayIntent } from "@disruption/disruption/types";
-import { aborted, ctrlC } from "./_ctrl_c.ts";
+import { runUntilCtrlC } from "./_ctrl_c.ts";
 import { reportUnreachable } from "./_unreachable.ts";
 
 /** `/roll`: the option types below flow into the handler. */
@@ -247,21 +243,10 @@ if (import.meta.main) {
     await reportUnreachable(async () => {
       // Listening before start(): a Ctrl+C while it syncs or connects stops
       // it cleanly instead of killing the process.
-      using interrupt = ctrlC();
-      try {
-        const { client } = await runDiceBot({ signal: interrupt.signal });
-        console.log("Running; press Ctrl+C to stop.");
-        await aborted(interrupt.signal);
-        console.log("Stopping...");
-        await client.stop();
-        console.log("Stopped.");
-      } catch (error) {
-        // Aborted while syncing `/roll`, the sync rejects with the abort.
-        const stopped = error instanceof ClientStoppedError ||
-          interrupt.signal.aborted;
-        if (!stopped) throw error;
-        console.log("Stopped before it finished connecting.");
-      }
+      // Aborted while syncing `/roll`, the sync rejects with the abort.
+      await runUntilCtrlC(async (signal) =>
+        (await runDiceBot({ signal })).client
+      );
     });
   } else {
     await demo();

@@ -18,7 +18,6 @@
 import {
   Client,
   type ClientOptions,
-  ClientStoppedError,
   type Context,
   Handler,
 } from "@disruption/disruption/handler";
@@ -30,7 +29,7 @@ import {
   type MessageDeleteDispatch,
   type ReadyDispatch,
 } from "@disruption/disruption/types";
-import { aborted, ctrlC } from "./_ctrl_c.ts";
+import { runUntilCtrlC } from "./_ctrl_c.ts";
 import { reportUnreachable } from "./_unreachable.ts";
 
 /** What the bot needs: guild and DM messages, with their content. */
@@ -178,18 +177,7 @@ if (import.meta.main) {
   const token = Deno.env.get("DISCORD_TOKEN");
   if (token) {
     await reportUnreachable(async () => {
-      using interrupt = ctrlC();
-      try {
-        const client = await runPingBot({ token, signal: interrupt.signal });
-        console.log("Running; press Ctrl+C to stop.");
-        await aborted(interrupt.signal);
-        console.log("Stopping...");
-        await client.stop();
-        console.log("Stopped.");
-      } catch (error) {
-        if (!(error instanceof ClientStoppedError)) throw error;
-        console.log("Stopped before it finished connecting.");
-      }
+      await runUntilCtrlC((signal) => runPingBot({ token, signal }));
     });
   } else {
     await demo();

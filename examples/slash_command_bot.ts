@@ -19,7 +19,6 @@
 import {
   Client,
   type ClientOptions,
-  ClientStoppedError,
   type Context,
   Handler,
 } from "@disruption/disruption/handler";
@@ -34,7 +33,7 @@ import {
   InteractionType,
   type ReadyDispatch,
 } from "@disruption/disruption/types";
-import { aborted, ctrlC } from "./_ctrl_c.ts";
+import { runUntilCtrlC } from "./_ctrl_c.ts";
 import { reportUnreachable } from "./_unreachable.ts";
 
 /** Interactions need no intent; GUILDS keeps the guild list up to date. */
@@ -228,21 +227,9 @@ if (import.meta.main) {
   const token = Deno.env.get("DISCORD_TOKEN");
   if (token) {
     await reportUnreachable(async () => {
-      using interrupt = ctrlC();
-      try {
-        const { client } = await runSlashCommandBot({
-          token,
-          signal: interrupt.signal,
-        });
-        console.log("Running; press Ctrl+C to stop.");
-        await aborted(interrupt.signal);
-        console.log("Stopping...");
-        await client.stop();
-        console.log("Stopped.");
-      } catch (error) {
-        if (!(error instanceof ClientStoppedError)) throw error;
-        console.log("Stopped before it finished connecting.");
-      }
+      await runUntilCtrlC(async (signal) =>
+        (await runSlashCommandBot({ token, signal })).client
+      );
     });
   } else {
     await demo();
