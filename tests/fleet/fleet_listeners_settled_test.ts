@@ -79,3 +79,37 @@ Deno.test("FleetListeners.settled: false once the bound passed on the scheduler,
   assert.equal(await outcome(waiting), false);
   assert.equal(listeners.resumePoint(shardIn("a")), 6, "still before it");
 });
+
+Deno.test("FleetListeners.settled: the first of two pending events of a session settling leaves the second pending", async () => {
+  const scheduler = new VirtualScheduler();
+  const listeners = new FleetListeners();
+  const release: (() => void)[] = [];
+  listeners.add(() => new Promise<void>((resolve) => release.push(resolve)));
+  listeners.deliver(event(10, "a"));
+  listeners.deliver(event(11, "a"));
+  release[0]!();
+  await outcome(Promise.resolve());
+  assert.equal(listeners.resumePoint(shardIn("a")), 10, "before the second");
+  const waiting = listeners.settled([shardIn("a")], scheduler, 500);
+  await scheduler.advance(499);
+  assert.equal(await outcome(waiting), "pending", "the second still pending");
+  release[1]!();
+  assert.equal(await outcome(waiting), true);
+  assert.equal(listeners.resumePoint(shardIn("a")), undefined);
+});
+
+Deno.test("FleetListeners.settled: true at once once every pending listener of the session settled", async () => {
+  const scheduler = new VirtualScheduler();
+  const listeners = new FleetListeners();
+  const release: (() => void)[] = [];
+  listeners.add(() => new Promise<void>((resolve) => release.push(resolve)));
+  listeners.deliver(event(3, "a"));
+  listeners.deliver(event(4, "a"));
+  // Out of order: the queue empties only when the first one settles.
+  release[1]!();
+  release[0]!();
+  await outcome(Promise.resolve());
+  const waiting = listeners.settled([shardIn("a")], scheduler, 500);
+  assert.equal(await outcome(waiting), true, "not only after the bound");
+  assert.equal(scheduler.pending, 0, "no bound's timer left");
+});
