@@ -180,3 +180,87 @@ Deno.test(ownRedisTest(
     assert.equal((await p1.message("2", "10"))!.reactions![0]!.count, 8);
   },
 ));
+
+Deno.test(ownRedisTest(
+  "RedisCache with positions: a store that ran an older session reads the mark of the session another store started, and skips its replay",
+  async (redis) => {
+    // Process A ran the shard's session s1.
+    const a = new RedisCache(redis);
+    await a.apply("GUILD_CREATE", GUILD);
+    await a.apply("MESSAGE_CREATE", guildMessage("10", "2", "1"), at(1));
+    // Process B starts s2 and applies three users' 👍.
+    const b = new RedisCache(redis);
+    for (const u of [0, 1, 2]) {
+      await b.apply("MESSAGE_REACTION_ADD", reaction(u), at(1 + u, "s2"));
+    }
+    await b.flush();
+    // The shard handed to A, which RESUMEs s2: Discord replays 1 to 3,
+    // then a 4th user's is new. A's check of s1 says nothing of s2.
+    const updates = await a.applyBatch([0, 1, 2, 3].map((u) => ({
+      event: "MESSAGE_REACTION_ADD",
+      data: reaction(u),
+      position: at(1 + u, "s2"),
+    })));
+    for (const update of updates.slice(0, 3)) {
+      assert.equal(update.old, undefined);
+    }
+    assert.notEqual(updates[3]!.old, undefined);
+    assert.equal((await a.message("2", "10"))!.reactions![0]!.count, 4);
+  },
+));
+
+/**
+ * `redis`, whose first pipeline (a batch's reads, the marks' among them) is
+ * answered with an error for each command, as a server still loading its
+ * data answers: the batch fails.
+ */
+function firstReadsFail(redis: RedisConnection): RedisConnection {
+  let failed = false;
+  return new Proxy(redis, {
+    get(target, key): unknown {
+      if (key === "pipeline" && !failed) {
+        failed = true;
+        const pipeline = target.pipeline();
+        const exec = async () =>
+          (await pipeline.exec())?.map(() => [
+            new Error("LOADING Redis is loading the dataset in memory"),
+            null,
+          ]);
+        return () =>
+          new Proxy(pipeline, {
+            get: (queued, name): unknown => {
+              if (name === "exec") return exec;
+              const value = Reflect.get(queued, name, queued);
+              return typeof value === "function" ? value.bind(queued) : value;
+            },
+          });
+      }
+      const value = Reflect.get(target, key, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+Deno.test(ownRedisTest(
+  "RedisCache with positions: a batch whose read of the marks failed leaves them unread, and the next batch reads them and skips the replay",
+  async (redis) => {
+    await firstRun(redis);
+    const restarted = new RedisCache(firstReadsFail(redis));
+    const failed = await restarted.applyBatch([{
+      event: "MESSAGE_REACTION_ADD",
+      data: reaction(0),
+      position: at(2),
+    }]);
+    assert.equal(failed[0]!.old, undefined);
+    assert.equal((await restarted.message("2", "10"))!.reactions![0]!.count, 5);
+    // Discord's replay again (the failed batch's events come back): a
+    // replay still, which only a new read of the marks can tell.
+    const replay = await restarted.apply(
+      "MESSAGE_REACTION_ADD",
+      reaction(1),
+      at(3),
+    );
+    assert.equal(replay.old, undefined);
+    assert.equal((await restarted.message("2", "10"))!.reactions![0]!.count, 5);
+  },
+));
