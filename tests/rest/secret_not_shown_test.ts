@@ -130,3 +130,29 @@ Deno.test("redactPath hides a first segment after webhooks/ or interactions/ tha
     "POST /webhooks/:token/:token",
   );
 });
+
+Deno.test("redactPath hides a token in the id's place that starts with digits or follows a double slash", () => {
+  // Base64 tokens may start with digits: only an id that is all digits is
+  // one. A path built with an empty segment (`/webhooks/` + "" + `/…`) still
+  // carries the token to errors and logs.
+  const digitsFirst = `9${HOOK.slice(1)}`;
+  for (
+    const [path, redacted] of [
+      [`/webhooks/${digitsFirst}/${ID}`, "/webhooks/:token/:token"],
+      [
+        `/interactions/${digitsFirst}/1/callback`,
+        "/interactions/:token/:token/callback",
+      ],
+      [`/webhooks//${HOOK}/${ID}`, "/webhooks//:token/:token"],
+    ]
+  ) {
+    assert.equal(redactPath(path!), redacted, path);
+    assert.ok(!showsToken(parseRoute("POST", path!).redactedPath), path);
+  }
+});
+
+Deno.test("parseRoute's template shows no token passed in the id's place", () => {
+  const route = parseRoute("PATCH", `/webhooks/${HOOK}/${ID}`);
+  assert.equal(route.template, "PATCH /webhooks/:token/:token");
+  assert.ok(!showsToken(route.key), route.key);
+});
