@@ -44,7 +44,8 @@ export function aborted(signal: AbortSignal): Promise<void> {
  * Start a bot with a Ctrl+C signal, run it until Ctrl+C, then stop it,
  * saying each step. A Ctrl+C during the start (the client's `start()`
  * rejects with `ClientStoppedError`, a command sync with the abort) says it
- * stopped before it finished connecting; any other error is thrown on.
+ * stopped before it finished connecting; any other error, the stop's
+ * included, is thrown on.
  *
  * @param start Starts the bot with the signal as its client's `signal`.
  */
@@ -52,17 +53,19 @@ export async function runUntilCtrlC(
   start: (signal: AbortSignal) => Promise<{ stop(): Promise<void> }>,
 ): Promise<void> {
   using interrupt = ctrlC();
+  let client: { stop(): Promise<void> };
   try {
-    const client = await start(interrupt.signal);
-    console.log("Running; press Ctrl+C to stop.");
-    await aborted(interrupt.signal);
-    console.log("Stopping...");
-    await client.stop();
-    console.log("Stopped.");
+    client = await start(interrupt.signal);
   } catch (error) {
     const stopped = error instanceof ClientStoppedError ||
       interrupt.signal.aborted;
     if (!stopped) throw error;
     console.log("Stopped before it finished connecting.");
+    return;
   }
+  console.log("Running; press Ctrl+C to stop.");
+  await aborted(interrupt.signal);
+  console.log("Stopping...");
+  await client.stop();
+  console.log("Stopped.");
 }
