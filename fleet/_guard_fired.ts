@@ -38,8 +38,10 @@ export interface UnrenewedSets {
  *
  * @param why How late, for the error said.
  * @param sets The sets and how to stop them.
+ * @returns Whether it stopped any shard.
  */
-export function stopUnrenewed(why: string, sets: UnrenewedSets): void {
+export function stopUnrenewed(why: string, sets: UnrenewedSets): boolean {
+  let stopped = false;
   for (const set of [sets.current, sets.next]) {
     const ids = set ? idsOf(set) : [];
     if (!set || ids.length === 0) continue;
@@ -50,5 +52,7 @@ export function stopUnrenewed(why: string, sets: UnrenewedSets): void {
     );
     if (set === sets.current) sets.parked.park(set, sets.fleetNow, sets.points);
     sets.stop(set, ids);
+    stopped = true;
   }
+  return stopped;
 }

@@ -79,7 +79,7 @@ export class LeaseGuard {
   readonly #scheduler: Scheduler & Partial<Pick<ElapsedScheduler, "elapsed">>;
   /** Read at each use: a process runs with the fleet's TTL once it knows it. */
   readonly #times: { readonly ttlMs: number; readonly renewMs: number };
-  readonly #fire: (why: string, late: boolean) => void;
+  readonly #fire: (why: string, late: boolean) => unknown;
   readonly #renew: (() => void) | undefined;
   /** When the renewal the guard is armed for was sent, if it is armed. */
   #armedAt: number | undefined;
@@ -111,14 +111,15 @@ export class LeaseGuard {
    *   and its `elapsed` counts a suspend since a renewal was sent).
    * @param times The lease TTL and the renewal period (a `LeaseTimes`).
    * @param fire What to do when it fires (stop every shard), given why:
-   *   what no renewal was answered by, for how long.
+   *   what no renewal was answered by, for how long; `false` when it
+   *   stopped nothing (no shard ran), so that no recovery is said after.
    * @param renew Send a renewal now (one that succeeds arms the guard
    *   again): asked when the guard runs late with the leases not run out.
    */
   constructor(
     scheduler: Scheduler & Partial<Pick<ElapsedScheduler, "elapsed">>,
     times: { readonly ttlMs: number; readonly renewMs: number },
-    fire: (why: string, late: boolean) => void,
+    fire: (why: string, late: boolean) => unknown,
     renew?: () => void,
   ) {
     this.#scheduler = scheduler;
@@ -304,11 +305,10 @@ export class LeaseGuard {
 
   /** Fired: no start asked before goes on; `why` no renewal was answered. */
   #fired(why: string, late: boolean): void {
-    this.#stopped = true;
     this.#armedAt = undefined;
     this.#pending = undefined;
     this.#epoch++;
-    this.#fire(why, late);
+    this.#stopped = this.#fire(why, late) !== false;
   }
 
   /** Fire no more until armed, and let no start asked before go on. */

@@ -64,3 +64,15 @@ Deno.test("LeaseGuard: a timely renewal of a guard that never fired says nothing
   });
   assert.deepEqual(lines, []);
 });
+
+Deno.test("LeaseGuard: a guard that fired with no shard to stop says no recovery after", async () => {
+  const scheduler = new VirtualScheduler({ start: 1_000_000 });
+  const guard = new LeaseGuard(scheduler, TIMES, () => false, () => {});
+  guard.arm(scheduler.now());
+  await scheduler.advance(10_000); // fired: nothing ran, nothing stopped
+  const lines = await captureStderr(async () => {
+    guard.arm(scheduler.now());
+    await scheduler.advance(0);
+  });
+  assert.deepEqual(lines, []);
+});
