@@ -344,6 +344,11 @@ interface Connection {
   lastRequestedAt: number | undefined;
   /** When READY or RESUMED arrived on this connection. */
   readyAt: number | undefined;
+  /**
+   * A heartbeat was answered once it stayed up (#stayedUp): healthy, not
+   * a zombie that merely stayed open. Only such a one ends an outage.
+   */
+  answeredUp: boolean;
   /** Any frame arrived since the last heartbeat went out. */
   heardSinceHeartbeat: boolean;
   /** Bytes arrived since then, whether or not they completed a frame. */
@@ -476,7 +481,7 @@ export class Shard {
   #invalidSessions = 0;
   /**
    * When the outage began: the first connection lost since one last stayed
-   * up (see #stayedUp). Not ended by a brief READY/RESUMED: a gateway that
+   * up with a heartbeat answered (see Connection.answeredUp). Not ended by a brief READY/RESUMED: a gateway that
    * closes each session right after it kept the shard offline unsaid.
    */
   #downSince: number | undefined;
@@ -1297,6 +1302,9 @@ export class Shard {
     } else this.#reconnectDue = 0;
     logger.info("Shard {shardId} paused", { shardId: this.#shardId });
     this.#dropConnection(RESUMABLE_CLOSE_CODE);
+    // Held off on purpose: paused time is no outage. One not said yet
+    // (a connection since op 7 not yet answered) starts over at a loss.
+    if (!this.#outageSaid) this.#forgetOutage();
     if (this.#status !== "reconnecting") this.#setStatus("reconnecting");
   }
 
@@ -1559,6 +1567,7 @@ export class Shard {
       backwardsSaid: false,
       lastRequestedAt: undefined,
       readyAt: undefined,
+      answeredUp: false,
       heardSinceHeartbeat: true,
       bytesSinceHeartbeat: false,
       bytesSincePhaseTimer: false,
@@ -2215,8 +2224,9 @@ export class Shard {
         this.#lastAckAt = now;
         this.#ackedHeartbeatAt = answered.sentNoLaterThan;
         // Up for a while and its heartbeat answered: the outage is over.
-        if (this.#downSince !== undefined && this.#stayedUp(connection)) {
-          this.#outageOver(connection);
+        if (this.#stayedUp(connection)) {
+          connection.answeredUp = true;
+          if (this.#downSince !== undefined) this.#outageOver(connection);
         }
         break;
       }
@@ -2758,8 +2768,9 @@ export class Shard {
    * loss comes then: a reconnect wait is up to a minute.
    */
   #sayLongOutage(connection: Connection): void {
-    // One that stayed up ended the outage, its last ACK before the loss.
-    if (this.#stayedUp(connection)) this.#outageOver(connection);
+    // One that stayed up, a heartbeat answered, ended the outage; a
+    // zombie that stayed open without one goes on with it.
+    if (connection.answeredUp) this.#outageOver(connection);
     const now = this.#scheduler.now();
     this.#downSince ??= now;
     if (this.#outageSaid) return;
@@ -2771,6 +2782,9 @@ export class Shard {
       if (this.#pauses.size > 0 || this.#connection?.readyAt !== undefined) {
         return;
       }
+      // No attempt failed yet: the shard waits its turn in the identify
+      // queue (every shard re-identifying after a mass op 9), no outage.
+      if (this.#failedAttempts === 0 && this.#outageFlaps === 0) return;
       if (this.#downSince !== undefined && !this.#outageSaid) {
         this.#sayOutage();
       }
@@ -2831,6 +2845,10 @@ export class Shard {
         },
       );
     }
+    this.#forgetOutage();
+  }
+
+  #forgetOutage(): void {
     this.#clearOutageTimer();
     this.#downSince = undefined;
     this.#lastFailure = undefined;
