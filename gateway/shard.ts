@@ -336,6 +336,11 @@ interface Connection {
   heartbeatInterval: number;
   heartbeatTimer: TimerId | undefined;
   heartbeatsSent: number;
+  /**
+   * Heartbeats ACKed: all of heartbeatsSent once the last one was, so a
+   * loss then is no zombie's (see #sayLongOutage).
+   */
+  heartbeatsAnswered: number;
   /** The heartbeats not yet ACKed (an op 1's included). */
   acks: HeartbeatAcks;
   /** Whether a sequence going backwards outside a replay was said. */
@@ -493,6 +498,13 @@ export class Shard {
   #outageFlaps = 0;
   /** A session was given up in this outage: its events meanwhile are lost. */
   #outageLostSession = false;
+  /**
+   * An attempt of this outage failed: no answer, no connection, a timeout
+   * or a close before READY/RESUMED. Not one Discord answered with op 9
+   * (a gateway restart ends every session): a wait in the identify queue
+   * follows, no outage (see #sayLongOutage).
+   */
+  #outageFailed = false;
   /** Why the last connect failed, for the outage's warning. */
   #lastFailure: string | undefined;
   /** Consecutive RESUME attempts that did not reach RESUMED. */
@@ -888,6 +900,7 @@ export class Shard {
       this.#outageSaid = false;
       this.#outageFlaps = 0;
       this.#outageLostSession = false;
+      this.#outageFailed = false;
       this.#open();
     }
     return ready;
@@ -1563,6 +1576,7 @@ export class Shard {
       heartbeatInterval: 0,
       heartbeatTimer: undefined,
       heartbeatsSent: 0,
+      heartbeatsAnswered: 0,
       acks: new HeartbeatAcks(),
       backwardsSaid: false,
       lastRequestedAt: undefined,
@@ -1814,6 +1828,8 @@ export class Shard {
     options: {
       /** Op 9 without a resumable session: the invalid-session backoff. */
       invalidSession?: boolean;
+      /** Op 9 with a resumable session: answered, no failure for the outage. */
+      resumableInvalidSession?: boolean;
       /** A probe of the main URL opened: straight back to the resume URL. */
       probeOpened?: boolean;
       /** Wait at least this long (a server's `Retry-After`), in ms. */
@@ -1829,6 +1845,10 @@ export class Shard {
     this.#sayLongOutage(connection);
     if (connection.readyAt === undefined) {
       if (!options.probeOpened) this.#failedAttempts++;
+      if (
+        !options.probeOpened && !options.invalidSession &&
+        !options.resumableInvalidSession
+      ) this.#outageFailed = true;
     } else {
       this.#quickDrops = this.#stayedUp(connection) ? 0 : this.#quickDrops + 1;
       this.#sessionPacer.ended(this.#scheduler.now() - connection.readyAt);
@@ -2218,6 +2238,7 @@ export class Shard {
           connection.heartbeatInterval,
         );
         if (answered === undefined) break;
+        connection.heartbeatsAnswered++;
         if (answered.shownSentAt !== undefined) {
           this.#latency = now - answered.shownSentAt;
         }
@@ -2435,7 +2456,9 @@ export class Shard {
       },
     );
     if (resumable && this.#sessionId !== undefined) {
-      this.#connectionLost(connection, "resume");
+      this.#connectionLost(connection, "resume", {
+        resumableInvalidSession: true,
+      });
       return;
     }
     // Wait 1-5 s before identifying again, as Discord's docs ask, and longer
@@ -2769,8 +2792,14 @@ export class Shard {
    */
   #sayLongOutage(connection: Connection): void {
     // One that stayed up, a heartbeat answered, ended the outage; a
-    // zombie that stayed open without one goes on with it.
-    if (connection.answeredUp) this.#outageOver(connection);
+    // zombie that stayed open without one goes on with it. One lost after
+    // it stayed up, every heartbeat answered but none since (op 7 twice a
+    // minute apart), ended it too: a zombie's loss is a missed ACK.
+    if (
+      connection.answeredUp ||
+      (this.#stayedUp(connection) && connection.heartbeatsAnswered > 0 &&
+        connection.heartbeatsAnswered === connection.heartbeatsSent)
+    ) this.#outageOver(connection);
     const now = this.#scheduler.now();
     this.#downSince ??= now;
     if (this.#outageSaid) return;
@@ -2782,9 +2811,10 @@ export class Shard {
       if (this.#pauses.size > 0 || this.#connection?.readyAt !== undefined) {
         return;
       }
-      // No attempt failed yet: the shard waits its turn in the identify
-      // queue (every shard re-identifying after a mass op 9), no outage.
-      if (this.#failedAttempts === 0 && this.#outageFlaps === 0) return;
+      // No attempt failed yet (op 9 is an answer): the shard waits its turn
+      // in the identify queue (every shard re-identifying after a mass op 9,
+      // or after a gateway restart ended the sessions), no outage.
+      if (!this.#outageFailed && this.#outageFlaps === 0) return;
       if (this.#downSince !== undefined && !this.#outageSaid) {
         this.#sayOutage();
       }
@@ -2855,6 +2885,7 @@ export class Shard {
     this.#outageSaid = false;
     this.#outageFlaps = 0;
     this.#outageLostSession = false;
+    this.#outageFailed = false;
   }
 
   #clearOutageTimer(): void {

@@ -16,6 +16,7 @@ const INTERVAL = 41_250;
 
 function setUp(
   identifyQueue?: (scheduler: VirtualScheduler) => IdentifyQueue,
+  random = 0.5,
 ): {
   scheduler: VirtualScheduler;
   gateway: FakeGateway;
@@ -28,7 +29,7 @@ function setUp(
     intents: 1,
     transport: gateway.transport,
     scheduler,
-    random: () => 0.5,
+    random: () => random,
     ...identifyQueue && { identifyQueue: identifyQueue(scheduler) },
   });
   return { scheduler, gateway, shard };
@@ -79,6 +80,51 @@ Deno.test("Shard whose session Discord invalidated (op 9) says no outage while i
   assert.equal(acquired, 2);
   assert.equal(shard.status, "ready");
   assert.equal(gateway.counters.identifies, 2);
+  assert.deepEqual(lines, []);
+  await shard.close();
+  gateway.close();
+});
+
+Deno.test("Shard whose RESUME after a resumable close Discord answers with op 9 (a gateway restart) says no outage while its IDENTIFY waits over a minute for its turn", async () => {
+  let acquired = 0;
+  const { scheduler, gateway, shard } = setUp((scheduler) => ({
+    acquire: () => {
+      // The second turn comes after the other shards' (24 × 5 s).
+      if (++acquired === 1) return Promise.resolve();
+      return new Promise((resolve) => scheduler.setTimeout(resolve, 120_000));
+    },
+  }));
+  void shard.connect();
+  await runUntil(scheduler, () => shard.status === "ready");
+  await scheduler.advance(10 * 60_000);
+  const lines = await captureStderr(async () => {
+    // The gateway restarted: a close to resume on, the session gone.
+    gateway.closeWith(4000, { resumable: false });
+    await scheduler.advance(6 * 60_000);
+  });
+  assert.equal(acquired, 2);
+  assert.equal(shard.status, "ready");
+  assert.equal(gateway.counters.identifies, 2);
+  assert.deepEqual(lines, []);
+  await shard.close();
+  gateway.close();
+});
+
+Deno.test("Shard that Discord asks to reconnect (op 7) twice, 75 s apart, says no outage: the first resumed connection stayed up, no heartbeat unanswered", async () => {
+  // The jitter puts the resumed connection's first heartbeat late: the
+  // second op 7 comes after it stayed up, before an ACK since then.
+  const { scheduler, gateway, shard } = setUp(undefined, 0.95);
+  void shard.connect();
+  await runUntil(scheduler, () => shard.status === "ready");
+  await scheduler.advance(200_000);
+  const lines = await captureStderr(async () => {
+    gateway.reconnect();
+    await scheduler.advance(75_000);
+    gateway.reconnect();
+    await scheduler.advance(5 * 60_000);
+  });
+  assert.equal(shard.status, "ready");
+  assert.equal(gateway.counters.resumed, 2);
   assert.deepEqual(lines, []);
   await shard.close();
   gateway.close();
