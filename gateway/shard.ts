@@ -896,11 +896,7 @@ export class Shard {
       this.#failedAttempts = 0;
       this.#invalidSessions = 0;
       this.#quickDrops = 0;
-      this.#downSince = undefined;
-      this.#outageSaid = false;
-      this.#outageFlaps = 0;
-      this.#outageLostSession = false;
-      this.#outageFailed = false;
+      this.#forgetOutage();
       this.#open();
     }
     return ready;
