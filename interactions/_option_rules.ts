@@ -16,6 +16,8 @@ import type {
 import { isLocale, LOCALES } from "./locales.ts";
 import { checkChannelTypes, checkFileTypes } from "./_command_rules.ts";
 import { shown } from "../base/option_checks.ts";
+import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
+import type { ApplicationCommandOption } from "../types/objects/application_command.ts";
 import { textLength } from "../base/text_length.ts";
 
 const NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
@@ -208,7 +210,8 @@ export const isSubcommandOrGroup = (option: OptionDefinition): boolean =>
  *
  * @param what Who is being defined, for the message.
  * @param options The options keyed by name.
- * @throws {TypeError} For a bad name, order, mixing, type or nesting.
+ * @throws {TypeError} For a bad name (or an option's own `name` other
+ *   than its key), order, mixing, type, key or nesting.
  * @throws {RangeError} For too many options or a field out of range.
  */
 export function checkOptions(what: string, options: OptionMap): void {
@@ -226,16 +229,13 @@ export function checkOptions(what: string, options: OptionMap): void {
         `Cannot define ${what} as option name '${name}' is an integer: JavaScript puts such keys of an object first, in numeric order, so the options would reach Discord (and the required-first check) in another order than written; give it a name with a letter`,
       );
     }
-    checkOption(
-      `${
-        option.type === 1
-          ? "subcommand"
-          : option.type === 2
-          ? "subcommand group"
-          : "option"
-      } '${name}' of ${what}`,
-      option,
-    );
+    const kind = option?.type === 1
+      ? "subcommand"
+      : option?.type === 2
+      ? "subcommand group"
+      : "option";
+    checkOption(`${kind} '${name}' of ${what}`, option);
+    checkOwnName(`${kind} '${name}' of ${what}`, name, option);
     if (isSubcommandOrGroup(option)) continue;
     if (option.required) {
       if (optionalSeen) {
@@ -252,6 +252,63 @@ export function checkOptions(what: string, options: OptionMap): void {
     );
   }
 }
+
+/**
+ * The key is the option's name: the payload sends it and the router reads
+ * the interaction's options by it. A literal's own `name` (one copied from
+ * a fetched command, then re-keyed) replaced it on the wire, unchecked,
+ * and every call then failed as "unknown option". Equal to the key, as in
+ * a fetched command's shape, it is harmless.
+ */
+function checkOwnName(what: string, key: string, option: object): void {
+  if (!Object.hasOwn(option, "name")) return;
+  const name = (option as { name?: unknown }).name;
+  if (name === key) return;
+  throw new TypeError(
+    `Cannot define ${what} as its 'name' differs from its key (the key is the name Discord gets and the router reads: leave 'name' out or make it the key): current value 'name=${
+      shown(name)
+    }'`,
+  );
+}
+
+/**
+ * The fields of Discord's option structure, and the read-only ones a
+ * fetched command's options carry (`name_localized`,
+ * `description_localized`, in place of the maps): anything else in a
+ * literal option went to Discord as written and was ignored there, so a
+ * `maxLength` (for `max_length`) or a `requried` set nothing.
+ */
+const OPTION_FIELDS: readonly string[] = [
+  ...optionKeys(
+    {
+      type: true,
+      name: true,
+      name_localizations: true,
+      description: true,
+      description_localizations: true,
+      required: true,
+      choices: true,
+      options: true,
+      channel_types: true,
+      file_types: true,
+      min_value: true,
+      max_value: true,
+      min_length: true,
+      max_length: true,
+      autocomplete: true,
+    } satisfies Record<keyof ApplicationCommandOption, true>,
+  ),
+  "name_localized",
+  "description_localized",
+];
+
+/** The builders' names with no near wire field, for the message. */
+const BUILDER_NAMES: Readonly<Record<string, string>> = {
+  min:
+    "a literal option takes Discord's field 'min_value' ('min' is the integer() and number() builders' name)",
+  max:
+    "a literal option takes Discord's field 'max_value' ('max' is the integer() and number() builders' name)",
+};
 
 /** Discord's names of the option types 1-11, for the messages. */
 const TYPE_NAMES = [
@@ -336,12 +393,14 @@ function checkFieldTypes(what: string, option: OptionDefinition): void {
  *
  * @param what Who is being defined, for the message.
  * @param option The option.
- * @throws {TypeError} For a field its type does not take, choices with
- *   autocomplete, or nesting Discord refuses.
- * @throws {RangeError} For an unknown type, or a text or number out of
- *   range.
+ * @throws {TypeError} For a key not in Discord's option structure (the
+ *   message names the nearest field), a field its type does not take,
+ *   choices with autocomplete, or nesting Discord refuses.
+ * @throws {RangeError} For an unknown type, more than 25 choices, or a
+ *   text or number out of range.
  */
 export function checkOption(what: string, option: OptionDefinition): void {
+  checkOptionKeys(`define ${what}`, "", option, OPTION_FIELDS, BUILDER_NAMES);
   const type = option.type;
   if (!Number.isInteger(type) || type < 1 || type > 11) {
     throw new RangeError(
@@ -351,12 +410,19 @@ export function checkOption(what: string, option: OptionDefinition): void {
   checkFieldTypes(what, option);
   checkDescription(what, option.description);
   const choices = option.choices;
+  if (Array.isArray(choices) && choices.length > 25) {
+    throw new RangeError(
+      `Cannot define ${what} as it has more than 25 choices: current count '${choices.length}'`,
+    );
+  }
+  // An empty list is unset, as everywhere else (and sync's comparison);
+  // the payload leaves it out.
   if (
-    Array.isArray(choices) &&
-    (choices.length > 25 || option.autocomplete === true)
+    Array.isArray(choices) && choices.length > 0 &&
+    option.autocomplete === true
   ) {
     throw new TypeError(
-      `Cannot define ${what} as it has more than 25 choices or both choices and autocomplete`,
+      `Cannot define ${what} as it has both choices and autocomplete (Discord takes autocomplete only without choices)`,
     );
   }
   if (Array.isArray(choices)) checkChoices(type, choices as Choice[]);

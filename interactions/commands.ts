@@ -770,6 +770,11 @@ function optionList(options: OptionMap): Record<string, unknown>[] {
     if (Array.isArray(out.file_types)) {
       out.file_types = out.file_types.map((t: string) => t.toLowerCase());
     }
+    // Empty choices are unset (so checkOption allows them beside
+    // autocomplete, which Discord takes only without choices).
+    if (Array.isArray(out.choices) && out.choices.length === 0) {
+      delete out.choices;
+    }
     if (nested) out.options = optionList(nested);
     return out;
   });
