@@ -378,10 +378,13 @@ export type {
   IntegrationType,
 } from "../types/objects/integration.ts";
 export {
+  type ApplicationCommandAutocompleteInteraction,
+  type ApplicationCommandInteraction,
   type ApplicationCommandInteractionData,
   type ApplicationIntegrationType,
   type AuthorizingIntegrationOwners,
   type Interaction,
+  type InteractionBase,
   type InteractionChannel,
   type InteractionContextType,
   type InteractionData,
@@ -389,8 +392,11 @@ export {
   type InteractionGuild,
   type InteractionMember,
   InteractionType,
+  type MessageComponentInteraction,
   type MessageComponentInteractionData,
+  type ModalSubmitInteraction,
   type ModalSubmitInteractionData,
+  type PingInteraction,
   type ResolvedChannel,
   type ResolvedData,
   type ResolvedMember,
@@ -435,6 +441,7 @@ export type {
   PollAnswerCount,
   PollCreateRequest,
   PollMedia,
+  PollMediaRequest,
   PollResults,
 } from "../types/objects/poll.ts";
 export type {

@@ -290,10 +290,13 @@ export type {
   PartialEmoji,
 } from "../types/objects/emoji.ts";
 export type {
+  ApplicationCommandAutocompleteInteraction,
+  ApplicationCommandInteraction,
   ApplicationCommandInteractionData,
   ApplicationIntegrationType,
   AuthorizingIntegrationOwners,
   Interaction,
+  InteractionBase,
   InteractionChannel,
   InteractionContextType,
   InteractionData,
@@ -301,8 +304,11 @@ export type {
   InteractionGuild,
   InteractionMember,
   InteractionType,
+  MessageComponentInteraction,
   MessageComponentInteractionData,
+  ModalSubmitInteraction,
   ModalSubmitInteractionData,
+  PingInteraction,
   ResolvedChannel,
   ResolvedData,
   ResolvedMember,
@@ -465,6 +471,7 @@ export type {
   PollAnswerCount,
   PollCreateRequest,
   PollMedia,
+  PollMediaRequest,
   PollResults,
 } from "../types/objects/poll.ts";
 export type {

@@ -524,6 +524,7 @@ export type {
   PollAnswerCount,
   PollCreateRequest,
   PollMedia,
+  PollMediaRequest,
   PollResults,
 } from "../types/objects/poll.ts";
 export type {

@@ -170,10 +170,13 @@ export type {
   IntegrationType,
 } from "./objects/integration.ts";
 export {
+  type ApplicationCommandAutocompleteInteraction,
+  type ApplicationCommandInteraction,
   type ApplicationCommandInteractionData,
   type ApplicationIntegrationType,
   type AuthorizingIntegrationOwners,
   type Interaction,
+  type InteractionBase,
   type InteractionCallbackAutocompleteData,
   type InteractionCallbackData,
   type InteractionCallbackMessageData,
@@ -187,8 +190,11 @@ export {
   type InteractionMember,
   type InteractionResponse,
   InteractionType,
+  type MessageComponentInteraction,
   type MessageComponentInteractionData,
+  type ModalSubmitInteraction,
   type ModalSubmitInteractionData,
+  type PingInteraction,
   type ResolvedChannel,
   type ResolvedData,
   type ResolvedMember,
@@ -244,6 +250,7 @@ export type {
   PollAnswerCount,
   PollCreateRequest,
   PollMedia,
+  PollMediaRequest,
   PollResults,
 } from "./objects/poll.ts";
 export type {

@@ -11,6 +11,7 @@ import type {
   ApplicationCommandType,
 } from "./application_command.ts";
 import type { Channel, ChannelType, ThreadMetadata } from "./channel.ts";
+import type { MessageComponent, ModalComponent } from "./component.ts";
 import type { Entitlement } from "./entitlement.ts";
 import type { GuildMember } from "./member.ts";
 import type {
@@ -254,16 +255,17 @@ export interface InteractionChannel extends Partial<Channel> {
   type: ChannelType;
 }
 
-/** An interaction: a user invoked a command, used a component or submitted a modal. */
-export interface Interaction {
+/**
+ * The fields every interaction has, whatever its `type`; {@linkcode Interaction}
+ * is the union of the five kinds built on it.
+ */
+export interface InteractionBase {
   /** Interaction ID. */
   id: Snowflake;
   /** ID of the application the interaction is for. */
   application_id: Snowflake;
   /** Interaction type. */
   type: InteractionType;
-  /** Interaction data; every type except PING has it. */
-  data?: InteractionData;
   /** The guild it was sent from. */
   guild?: InteractionGuild;
   /** ID of the guild it was sent from. */
@@ -280,12 +282,14 @@ export interface Interaction {
   token: string;
   /** Always 1. */
   version: number;
-  /** The message a component is attached to. */
-  message?: Message;
   /** The app's permissions in the channel, as a bitfield string. */
   app_permissions: string;
-  /** The invoking user's locale; every type except PING has it. */
-  locale?: string;
+  /**
+   * The message a component is on (required on
+   * {@linkcode MessageComponentInteraction}); on a modal submit, the message
+   * whose component opened the modal. Discord sends it with no other type.
+   */
+  message?: Message;
   /** The guild's preferred locale, in guilds. */
   guild_locale?: string;
   /** Entitlements of the invoking user and guild. */
@@ -297,6 +301,90 @@ export interface Interaction {
   /** Maximum attachment size in bytes for responses. */
   attachment_size_limit: number;
 }
+
+/** A ping (HTTP interactions only): Discord checks the endpoint answers. */
+export interface PingInteraction extends InteractionBase {
+  /** Always 1 (`InteractionType.Ping`). */
+  type: 1;
+  /** A ping has no data. */
+  data?: undefined;
+  /** A ping has no locale. */
+  locale?: undefined;
+}
+
+/** A slash or context-menu command was invoked. */
+export interface ApplicationCommandInteraction extends InteractionBase {
+  /** Always 2 (`InteractionType.ApplicationCommand`). */
+  type: 2;
+  /** The command, its options and the objects they name. */
+  data: ApplicationCommandInteractionData;
+  /** The invoking user's locale. */
+  locale: string;
+}
+
+/** A button or select menu on a message was used. */
+export interface MessageComponentInteraction extends InteractionBase {
+  /** Always 3 (`InteractionType.MessageComponent`). */
+  type: 3;
+  /** The component's custom id, type and selected values. */
+  data: MessageComponentInteractionData;
+  /** The invoking user's locale. */
+  locale: string;
+  /** The message the component is on. */
+  message: Message;
+}
+
+/** An autocomplete request for a command option the user is typing in. */
+export interface ApplicationCommandAutocompleteInteraction
+  extends InteractionBase {
+  /** Always 4 (`InteractionType.ApplicationCommandAutocomplete`). */
+  type: 4;
+  /** The command and its options so far; the one being typed is `focused`. */
+  data: ApplicationCommandInteractionData;
+  /** The invoking user's locale. */
+  locale: string;
+}
+
+/** A modal was submitted. */
+export interface ModalSubmitInteraction extends InteractionBase {
+  /** Always 5 (`InteractionType.ModalSubmit`). */
+  type: 5;
+  /** The modal's custom id and the submitted values. */
+  data: ModalSubmitInteractionData;
+  /** The invoking user's locale. */
+  locale: string;
+}
+
+/**
+ * An interaction: a user invoked a command, used a component, typed in an
+ * autocompleted option or submitted a modal. A union on `type`, so a
+ * `switch (interaction.type)` narrows `data`, `locale` and `message`.
+ *
+ * @example Narrowing on type
+ * ```ts
+ * import {
+ *   type Interaction,
+ *   InteractionType,
+ * } from "@disruption/disruption/types";
+ *
+ * function describe(interaction: Interaction): string {
+ *   switch (interaction.type) {
+ *     case InteractionType.ApplicationCommand:
+ *       return `/${interaction.data.name} (${interaction.locale})`;
+ *     case InteractionType.MessageComponent:
+ *       return `${interaction.data.custom_id} on ${interaction.message.id}`;
+ *     default:
+ *       return "other";
+ *   }
+ * }
+ * ```
+ */
+export type Interaction =
+  | PingInteraction
+  | ApplicationCommandInteraction
+  | MessageComponentInteraction
+  | ApplicationCommandAutocompleteInteraction
+  | ModalSubmitInteraction;
 
 /** The callback data for message responses (types 4 and 7). */
 export interface InteractionCallbackMessageData {
@@ -310,8 +398,11 @@ export interface InteractionCallbackMessageData {
   allowed_mentions?: AllowedMentions;
   /** Message flags; only SUPPRESS_EMBEDS, EPHEMERAL, SUPPRESS_NOTIFICATIONS and IS_COMPONENTS_V2 may be set. */
   flags?: number;
-  /** Message components. */
-  components?: Component[];
+  /**
+   * Message components, as sent: the strict union (a received message's
+   * `Component` is looser and would accept a button with no style).
+   */
+  components?: MessageComponent[];
   /** Attachment objects with filename and description. */
   attachments?: Partial<Attachment>[];
   /** A poll. */
@@ -330,8 +421,8 @@ export interface InteractionCallbackModalData {
   custom_id: string;
   /** Modal title (up to 45 characters). */
   title: string;
-  /** 1 to 5 components. */
-  components: Component[];
+  /** 1 to 5 components: labels, text displays or (deprecated) action rows. */
+  components: ModalComponent[];
 }
 
 /** The callback data of an interaction response; which one depends on `type`. */

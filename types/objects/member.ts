@@ -8,8 +8,12 @@ import type { AvatarDecorationData, Collectibles, User } from "./user.ts";
 
 /** A user's membership in a guild. */
 export interface GuildMember {
-  /** The user; absent in the `member` of MESSAGE_CREATE/MESSAGE_UPDATE. */
-  user?: User;
+  /**
+   * The user. Discord leaves it out only of the `member` of
+   * MESSAGE_CREATE/MESSAGE_UPDATE and of interactions' resolved members,
+   * which are typed {@linkcode PartialGuildMember} and `ResolvedMember`.
+   */
+  user: User;
   /** Guild nickname. */
   nick?: string | null;
   /** Guild avatar hash. */

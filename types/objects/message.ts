@@ -211,7 +211,7 @@ export interface EmbedImage {
   placeholder_version?: number;
   /** Description (alt text). */
   description?: string;
-  /** Embed media flags bitfield (bit 2: animated). */
+  /** Embed media flags bitfield (IS_ANIMATED is bit 5, `1 << 5`). */
   flags?: number;
 }
 
@@ -233,7 +233,7 @@ export interface EmbedVideo {
   placeholder_version?: number;
   /** Description (alt text). */
   description?: string;
-  /** Embed media flags bitfield (bit 2: animated). */
+  /** Embed media flags bitfield (IS_ANIMATED is bit 5, `1 << 5`). */
   flags?: number;
 }
 

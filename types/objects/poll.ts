@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { PartialEmoji } from "./emoji.ts";
+import type { ComponentEmoji, PartialEmoji } from "./emoji.ts";
 
 /** The text and/or emoji of a poll question or answer. */
 export interface PollMedia {
@@ -11,6 +11,18 @@ export interface PollMedia {
   text?: string;
   /** Emoji of an answer. */
   emoji?: PartialEmoji;
+}
+
+/**
+ * The text and/or emoji of a poll question or answer, as sent when creating
+ * a poll: the emoji is only its `id` (custom) or only its `name` (unicode),
+ * as Discord's poll docs prescribe; {@linkcode PollMedia} is what comes back.
+ */
+export interface PollMediaRequest {
+  /** Text (question up to 300 characters, answer up to 55). */
+  text?: string;
+  /** Emoji of an answer: `{ id }` for a custom one, `{ name }` for unicode. */
+  emoji?: ComponentEmoji;
 }
 
 /** One answer of a poll. */
@@ -58,9 +70,12 @@ export interface Poll {
 /** The body for creating a poll with a message. */
 export interface PollCreateRequest {
   /** The question (text only). */
-  question: PollMedia;
+  question: PollMediaRequest;
   /** Up to 10 answers. */
-  answers: Pick<PollAnswer, "poll_media">[];
+  answers: {
+    /** What the answer shows. */
+    poll_media: PollMediaRequest;
+  }[];
   /**
    * Hours the poll stays open, up to 768 (32 days).
    *
