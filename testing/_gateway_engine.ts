@@ -46,11 +46,12 @@ import {
   malformed,
   resolveConfig,
 } from "./_gateway_checks.ts";
-import { FrameLog } from "./_frame_log.ts";
+import { ClosedFrames, FrameLog } from "./_frame_log.ts";
 import { makeGuilds } from "./_gateway_fixtures.ts";
 import { onIdentify, onResume } from "./_gateway_handshake.ts";
 import { applyIntents, SKIP } from "./_gateway_intents.ts";
 import {
+  CLOSED_PEER,
   CloseSignal,
   type Conn,
   type GatewayConfig,
@@ -152,6 +153,8 @@ export class GatewayEngine implements GatewayCore {
   closed = false;
   nextConnectionId = 1;
   readonly connections: Conn[] = [];
+  /** The closed connections' shared `recordedFrames`. */
+  readonly closedFrames: ClosedFrames;
   readonly sessions: Session[] = [];
   readonly sessionsById = new Map<string, Session>();
   /** Sessions that are active or resumable, oldest first. */
@@ -193,6 +196,7 @@ export class GatewayEngine implements GatewayCore {
       );
     }
     this.config = resolveConfig(options);
+    this.closedFrames = new ClosedFrames(this.config.recordedFrames);
     this.guilds = makeGuilds(options.guilds ?? 0);
     this.tokens = createTokens(options, this.scheduler.now());
   }
@@ -655,6 +659,10 @@ export class GatewayEngine implements GatewayCore {
     }
     conn.compressor?.close();
     conn.compressor = undefined;
+    // Only metadata and a share of the frames outlive the connection.
+    conn.peer = CLOSED_PEER;
+    conn.window = [];
+    this.closedFrames.add(conn);
     this.counters.closes[code] = (this.counters.closes[code] ?? 0) + 1;
     const session = conn.session;
     if (session) {

@@ -82,12 +82,16 @@ export interface Conn {
   compress: "none" | "zlib-stream" | "zstd-stream";
   compressor: StreamCompressor | undefined;
   state: FakeConnectionState;
+  /** The carrier; {@linkcode CLOSED_PEER} once closed. */
   peer: FakeGatewayPeer;
   session: Session | undefined;
   shard: [number, number] | null;
-  /** Frames the client sent, the last `recordedFrames` of them. */
+  /**
+   * Frames the client sent, the last `recordedFrames` of them; once closed,
+   * what the closed connections' shared budget leaves (`ClosedFrames`).
+   */
   received: FrameLog<FakeClientFrame>;
-  /** Payloads the server sent, the last `recordedFrames` of them. */
+  /** Payloads the server sent, kept as `received` is. */
   sent: FrameLog<GatewayPayload>;
   acks: boolean;
   openedAt: number;
@@ -100,6 +104,18 @@ export interface Conn {
   heartbeatTimer: TimerId | undefined;
   reconnectTimer: TimerId | undefined;
 }
+
+/**
+ * What a closed connection holds instead of its carrier. The carrier's
+ * closures reach the client's socket and listener (in a `Client`, its whole
+ * `Shard`), and the fake keeps every connection's metadata: held on, each
+ * reconnect kept another client alive. Nothing is sent on a closed one.
+ */
+export const CLOSED_PEER: FakeGatewayPeer = {
+  send: () => {},
+  close: () => {},
+  drop: () => {},
+};
 
 /** One session, from IDENTIFY until it is invalidated or expires. */
 export interface Session {

@@ -226,13 +226,14 @@ export class FakeGateway {
 
   /** Live connections, oldest first (snapshots). */
   get connections(): FakeGatewayConnection[] {
-    return this.#engine.connections.filter((conn) => conn.state !== "closed")
-      .map(
-        connectionView,
-      );
+    const conns = this.#engine.connections;
+    return conns.filter((conn) => conn.state !== "closed").map(connectionView);
   }
 
-  /** Every connection ever accepted, oldest first (snapshots). */
+  /**
+   * Every connection ever accepted, oldest first (snapshots): all metadata,
+   * frames as {@linkcode FakeGatewayOptions.recordedFrames} keeps them.
+   */
   get allConnections(): FakeGatewayConnection[] {
     return this.#engine.connections.map(connectionView);
   }

@@ -130,11 +130,21 @@ export interface FakeGatewayOptions {
    */
   replayBufferSize?: number;
   /**
-   * Frames kept per connection and direction in
-   * {@linkcode FakeGatewayConnection.sent} and
-   * {@linkcode FakeGatewayConnection.received}: the most recent ones, older
-   * ones are dropped, so a long run (a soak test) keeps the fake's memory
-   * flat. `0` keeps none.
+   * Frames kept in {@linkcode FakeGatewayConnection.sent} and
+   * {@linkcode FakeGatewayConnection.received}, each way: a live connection
+   * keeps its own last `recordedFrames`; the closed connections share one
+   * budget of `recordedFrames`, spent on those closed last (each one's
+   * newest frames first), so older closed ones keep fewer, then none. `0`
+   * keeps none.
+   *
+   * A long run (a soak test) with reconnects thus holds at most this many
+   * frames each way per live connection (up to twice as many between
+   * trims) and as many for all closed ones together. What still grows per
+   * reconnect is metadata: each connection's fields and its `log` entries
+   * (about 1 KB, frames aside), and a session's fields per IDENTIFY; a
+   * session keeps its replay buffer only while it can be resumed (see
+   * `replayBufferSize`, `sessionTtl`). A closed connection lets go of its
+   * carrier, so it keeps nothing of the client alive.
    *
    * @default {10000}
    */
@@ -360,13 +370,13 @@ export interface FakeGatewayConnection {
   /**
    * Frames the client sent, in order: the last
    * {@linkcode FakeGatewayOptions.recordedFrames} of them, older ones
-   * dropped.
+   * dropped; once closed, the newest of them that the closed connections'
+   * shared budget leaves (none for long-closed ones).
    */
   readonly received: readonly FakeClientFrame[];
   /**
-   * Payloads the server sent (before compression), in order: the last
-   * {@linkcode FakeGatewayOptions.recordedFrames} of them, older ones
-   * dropped.
+   * Payloads the server sent (before compression), in order; kept as
+   * {@linkcode FakeGatewayConnection.received} is.
    */
   readonly sent: readonly GatewayPayload[];
   /** Whether heartbeats are acknowledged (see {@linkcode FakeGateway.setAcks}). */
@@ -401,7 +411,11 @@ export interface FakeGatewaySession {
   readonly resumable: boolean;
   /** The live connection it is on. */
   readonly connectionId: number | null;
-  /** Dispatches held for replay. */
+  /**
+   * Dispatches held for replay (the last
+   * {@linkcode FakeGatewayOptions.replayBufferSize}); `0` once the session
+   * is `invalidated` or `expired`, as its buffer is let go then.
+   */
   readonly buffered: number;
   /** Successful RESUMEs of it. */
   readonly resumes: number;
