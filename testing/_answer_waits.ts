@@ -11,6 +11,11 @@
  * the test's own error and cancels every later test. So every promise
  * handed to the test is marked handled just before the close rejects it.
  *
+ * A wait or an action started after the close is refused at once (see
+ * {@linkcode closedError}), arming no timer: waited out, it failed only
+ * after its whole timeout (never, on a virtual clock nobody advances),
+ * blaming a bot that did not answer.
+ *
  * @module
  */
 import type { Scheduler, TimerId } from "../base/scheduler.ts";
@@ -19,6 +24,16 @@ import type { Scheduler, TimerId } from "../base/scheduler.ts";
 export interface WaitDeadline {
   ms: number;
   message: string;
+}
+
+/**
+ * The error for what a test asks of a fake Discord after its close.
+ *
+ * @param doing What was asked ("say a message", "wait for a bot message").
+ * @returns The error, an `Error` as the close's own.
+ */
+export function closedError(doing: string): Error {
+  return new Error(`The fake Discord closed: cannot ${doing} after close()`);
 }
 
 /** The pending waits of one fake Discord. */
@@ -30,6 +45,8 @@ export class AnswerWaits {
   readonly #pending = new Set<() => void>();
   /** Promises handed to the test and not yet settled. */
   readonly #handedOut = new Set<Promise<unknown>>();
+  /** Set by close(): waits and actions are refused from then on. */
+  #closed = false;
 
   /**
    * @param scheduler The fake's timers.
@@ -50,7 +67,8 @@ export class AnswerWaits {
    * @param matches Which value ends the wait.
    * @param what What is awaited, for the close's error.
    * @param deadline When to give up.
-   * @returns The value; rejects at the deadline or the close.
+   * @returns The value; rejects at the deadline or the close, at once
+   *   after it.
    */
   wait<T>(
     waiters: Set<(value: T) => boolean>,
@@ -58,6 +76,7 @@ export class AnswerWaits {
     what: string,
     deadline: WaitDeadline,
   ): Promise<T> {
+    if (this.#closed) return Promise.reject(closedError(`wait for ${what}`));
     return this.handOut(
       new Promise<T>((resolve, reject) => {
         const finish = (): void => {
@@ -114,13 +133,29 @@ export class AnswerWaits {
 
   /**
    * Run a simulated user's action, its promise handed out (see
-   * {@linkcode AnswerWaits.handOut}).
+   * {@linkcode AnswerWaits.handOut}); after the close, refuse it unrun.
    *
+   * @param doing The action, for the refusal ("run a command").
    * @param action The action, async so a refusal rejects.
    * @returns Its promise.
    */
-  run<T>(action: () => Promise<T>): Promise<T> {
+  run<T>(doing: string, action: () => Promise<T>): Promise<T> {
+    if (this.#closed) return Promise.reject(closedError(doing));
     return this.handOut(action());
+  }
+
+  /**
+   * Throw the close's refusal, once closed (for an action that throws).
+   *
+   * @param doing The action, for the refusal ("post a message").
+   */
+  assertOpen(doing: string): void {
+    if (this.#closed) throw closedError(doing);
+  }
+
+  /** The fake is closing: refuse every wait and action from now on. */
+  close(): void {
+    this.#closed = true;
   }
 
   /** The fake closed: reject every pending wait, marked handled first. */

@@ -878,6 +878,7 @@ export class FakeDiscord {
    *   {@linkcode FakeDiscord.deleteMessage} to edit or delete it.
    * @throws {TypeError} When `options` has a key that is not one of its
    *   options.
+   * @throws {Error} When the fake is closed (so are the other actions).
    *
    * It does not wait for the bot: await {@linkcode FakeDiscord.delivered},
    * then the client's `idle()`, before checking what the bot did.
@@ -886,6 +887,7 @@ export class FakeDiscord {
     content: string,
     options: FakeUserActionOptions = {},
   ): FakeDispatchedMessage {
+    this.#waits.assertOpen("post a message");
     // A misspelt option would post in the default channel without a word.
     checkOptionKeys("post a message", "", options, ACTION_KEYS);
     const channelId = options.channelId ?? this.channelId;
@@ -966,6 +968,7 @@ export class FakeDiscord {
     message: { id: string; channel_id: string },
     content: string,
   ): FakeDispatchedMessage {
+    this.#waits.assertOpen("edit a message");
     const stored = this.#stored(message, "edit");
     assertEditable(this.rest.resources, stored.channel_id);
     if (stored.author.id === this.rest.botUser.id) {
@@ -1028,6 +1031,7 @@ export class FakeDiscord {
   deleteMessage(
     message: { id: string; channel_id: string },
   ): FakeDeletedMessage {
+    this.#waits.assertOpen("delete a message");
     const stored = this.#stored(message, "delete");
     this.rest.removeMessage(stored.id);
     const guildId = this.#channelGuilds.get(stored.channel_id) ?? null;
@@ -1131,7 +1135,8 @@ export class FakeDiscord {
    * @returns The bot's answer, as created over REST.
    * @throws {TypeError} When `options` has a key that is not one of its
    *   options (thrown, not rejected: nothing was posted).
-   * @throws {Error} When the bot does not answer in time.
+   * @throws {Error} When the bot does not answer in time, or (rejected)
+   *   the fake is closed.
    */
   say(
     content: string,
@@ -1142,9 +1147,12 @@ export class FakeDiscord {
     // Posted before the wait starts, so a refused say() (a deleted channel,
     // a locked thread) leaves no wait behind for close() to reject. The bot
     // reads the message only later (a microtask or a socket away), so its
-    // answer cannot come before the wait.
-    const posted = this.postMessage(content, options);
-    return this.nextBotMessage(posted.channel_id);
+    // answer cannot come before the wait. Once the fake closed, refused
+    // (rejected) with nothing posted.
+    return this.#waits.run("say a message", () => {
+      const posted = this.postMessage(content, options);
+      return this.nextBotMessage(posted.channel_id);
+    });
   }
 
   /**
@@ -1265,7 +1273,7 @@ export class FakeDiscord {
     input?: unknown,
     options?: FakeCommandOptions,
   ): Promise<RecordedInteractionResponse> {
-    return this.#waits.run(async () => {
+    return this.#waits.run("run a command", async () => {
       if (!("description" in command)) {
         checkOptionKeys("run a command", "", input, COMMAND_KEYS);
         const raw = command as FakeSlashCommand;
@@ -1374,7 +1382,7 @@ export class FakeDiscord {
     target: RestUser,
     options: FakeCommandOptions = {},
   ): Promise<RecordedInteractionResponse> {
-    return this.#waits.run(async () => {
+    return this.#waits.run("run a user command", async () => {
       checkOptionKeys("run a user command", "", options, COMMAND_KEYS);
       return await this.#interact(
         2,
@@ -1410,7 +1418,7 @@ export class FakeDiscord {
     target: RestMessage,
     options: FakeCommandOptions = {},
   ): Promise<RecordedInteractionResponse> {
-    return this.#waits.run(async () => {
+    return this.#waits.run("run a message command", async () => {
       checkOptionKeys("run a message command", "", options, COMMAND_KEYS);
       return await this.#interact(
         2,
@@ -1447,7 +1455,7 @@ export class FakeDiscord {
     customId: string,
     options: FakeUserActionOptions = {},
   ): Promise<RecordedInteractionResponse> {
-    return this.#waits.run(async () => {
+    return this.#waits.run("click a button", async () => {
       checkOptionKeys("click a button", "", options, ACTION_KEYS);
       const { stored, component } = this.#component(message, customId);
       if (component.type !== 2) {
@@ -1491,7 +1499,7 @@ export class FakeDiscord {
     values: string[],
     options: FakeUserActionOptions = {},
   ): Promise<RecordedInteractionResponse> {
-    return this.#waits.run(async () => {
+    return this.#waits.run("pick in a select", async () => {
       checkOptionKeys("pick in a select", "", options, ACTION_KEYS);
       const { stored, component } = this.#component(message, customId);
       const type = component.type as number;
@@ -1602,7 +1610,7 @@ export class FakeDiscord {
     values: FakeModalValues,
     options: FakeUserActionOptions = {},
   ): Promise<RecordedInteractionResponse> {
-    return this.#waits.run(async () => {
+    return this.#waits.run("submit a modal", async () => {
       checkOptionKeys("submit a modal", "", options, ACTION_KEYS);
       if (shown.body.type !== 9 || !shown.body.data) {
         throw new Error(
@@ -1738,7 +1746,7 @@ export class FakeDiscord {
       filled?: Record<string, string | number | boolean>;
     } = {},
   ): Promise<Choice[]> {
-    return this.#waits.run(async () => {
+    return this.#waits.run("autocomplete", async () => {
       checkOptionKeys("autocomplete", "", options, AUTOCOMPLETE_KEYS);
       // The options of the subcommand (or group's subcommand) the user is in:
       // the focused and the filled ones are typed as it defines them.
@@ -2141,11 +2149,13 @@ export class FakeDiscord {
   }
 
   /**
-   * Close the gateway (close frames first), then the servers.
+   * Close the gateway (close frames first), then the servers. Pending waits
+   * reject; actions and waits started from now on are refused at once.
    *
    * @returns A promise that resolves when everything is closed.
    */
   async close(): Promise<void> {
+    this.#waits.close(); // what a test asks from now on is refused at once
     this.gateway.close();
     await this.#gatewayServer?.close();
     await this.#restServer?.close();
