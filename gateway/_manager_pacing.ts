@@ -168,23 +168,33 @@ export function assumeSessionStartLimit(queue: IdentifyQueue): void {
  * Hand a session start limit to a given identify queue. A malformed limit
  * throws here as it would building the default queue; a queue that stores
  * it asynchronously (Redis) and fails is reported, as its shards may then
- * identify past the budget.
+ * identify past the budget, unless the manager is closed by then: no
+ * shard of it runs, and the failure is most likely the close's own (the
+ * caller closed Redis after stopping). The write is not awaited, not even
+ * by the manager's close: a frozen store would hold the close with it.
  *
  * @param queue A queue that passed {@linkcode assertQueueTakes}.
  * @param limit The limit.
+ * @param closed Whether the manager is closed.
  */
 export function handLimit(
   queue: IdentifyQueue,
   limit: SessionStartLimit,
+  closed: () => boolean,
 ): void {
   if (!takesSessionStartLimit(queue)) return;
   const stored = queue.updateSessionStartLimit(limit);
   if (stored instanceof Promise) {
     stored.catch((error: unknown) =>
-      visible.warn(
-        "The identify queue could not store the session start limit from GET /gateway/bot, so it may let shards identify past it: {error}",
-        { error },
-      )
+      closed()
+        ? logger.debug(
+          "The identify queue could not store the session start limit, after the manager closed: {error}",
+          { error },
+        )
+        : visible.warn(
+          "The identify queue could not store the session start limit from GET /gateway/bot, so it may let shards identify past it: {error}",
+          { error },
+        )
     );
   }
 }

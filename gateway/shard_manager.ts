@@ -456,7 +456,7 @@ export class ShardManager {
     // here, or its shards identified past a spent budget (and Discord
     // resets the token for that).
     if (identifyQueue !== undefined && sessionStartLimit !== undefined) {
-      handLimit(identifyQueue, sessionStartLimit);
+      handLimit(identifyQueue, sessionStartLimit, () => this.#closed);
     }
   }
 
