@@ -65,6 +65,12 @@ export class BatchOverlay implements CacheLookup {
   /** Guild id -> roles deleted by the batch (taken out of its members). */
   readonly #removedRoles = new Map<string, Set<string>>();
   readonly #removedChannels = new Set<string>();
+  /** Whether the batch removed what no guild holds (see #removeUnguilded). */
+  #unguilded = false;
+  /** Channels the batch had written, held in a guild at that removal. */
+  readonly #guildedAtRemoval = new Set<string>();
+  /** Channels the batch set or removed. */
+  readonly #batchChannels = new Set<string>();
 
   /**
    * `kind\0guildId` -> keys of the values set of the guild-scoped kinds
@@ -144,6 +150,7 @@ export class BatchOverlay implements CacheLookup {
           this.#index(change.kind, change.scope, change.id, key, change.value);
           this.#idSet(change.kind, change.scope).add(change.id);
           if (change.kind === "guild") this.#setGuilds.add(change.id);
+          if (change.kind === "channel") this.#batchChannels.add(change.id);
           if (change.kind === "message") this.#trimMessages(change.scope);
           break;
         }
@@ -177,6 +184,9 @@ export class BatchOverlay implements CacheLookup {
         }
         case "remove_guild":
           this.#removeGuild(change.id);
+          break;
+        case "remove_unguilded":
+          this.#removeUnguilded();
           break;
       }
     }
@@ -249,7 +259,35 @@ export class BatchOverlay implements CacheLookup {
     this.#idSet("guild", "").delete(guildId);
   }
 
+  /**
+   * Shard 0's new session: the DM channels, and the messages of every
+   * channel no guild holds, go (the store runs DROP_UNGUILDED there). Those
+   * the batch knows of are judged now; any other the snapshot holds (the
+   * batch had not touched it) by the snapshot's channel, when first read
+   * (see #removed and #channelRemoved).
+   */
+  #removeUnguilded(): void {
+    this.#unguilded = true;
+    const channels = new Set([
+      ...this.#idSet("channel", ""),
+      ...this.#batchChannels,
+      ...this.#channelMessages.keys(),
+    ]);
+    for (const key of this.#ids.keys()) {
+      if (key.startsWith("message\0")) channels.add(key.slice(8));
+    }
+    for (const id of channels) {
+      const guildId = this.get("channel", "", id)?.guild_id;
+      if (typeof guildId === "string") this.#guildedAtRemoval.add(id);
+      else {
+        this.#guildedAtRemoval.delete(id);
+        this.#removeChannel("", id);
+      }
+    }
+  }
+
   #removeChannel(scope: string, id: string): void {
+    this.#batchChannels.add(id);
     this.#removedChannels.add(id);
     this.#values.set(this.#key("channel", scope, id), null);
     this.#idSet("channel", scope).delete(id);
@@ -298,7 +336,10 @@ export class BatchOverlay implements CacheLookup {
   #channelRemoved(channelId: string): boolean {
     if (this.#removedChannels.has(channelId)) return true;
     const guildId = this.#snapshot.get("channel", "", channelId)?.guild_id;
-    return typeof guildId === "string" && this.#removedGuilds.has(guildId);
+    if (typeof guildId !== "string") {
+      return this.#unguilded && !this.#guildedAtRemoval.has(channelId);
+    }
+    return this.#removedGuilds.has(guildId);
   }
 
   /** Whether a snapshot value was removed by an earlier removal. */
@@ -312,8 +353,9 @@ export class BatchOverlay implements CacheLookup {
     if (kind === "message") return this.#channelRemoved(scope);
     if (kind === "channel") {
       return this.#removedChannels.has(id) ||
-        (typeof value.guild_id === "string" &&
-          this.#removedGuilds.has(value.guild_id));
+        (typeof value.guild_id === "string"
+          ? this.#removedGuilds.has(value.guild_id)
+          : this.#unguilded);
     }
     return guildScoped(kind) && this.#removedGuilds.has(scope);
   }

@@ -163,6 +163,14 @@ export type CacheChange =
      */
     op: "remove_guild";
     id: string;
+  }
+  | {
+    /**
+     * Remove what no GUILD_CREATE rebuilds: every channel held outside
+     * guilds (DMs), and the messages of every channel no guild holds (shard
+     * 0's new session: the events of the gap are lost for good).
+     */
+    op: "remove_unguilded";
   };
 
 /** What the core returns for one dispatch. */

@@ -50,12 +50,24 @@ const GUILD_CONTENTS: readonly CacheKind[] = [
  * Left out on purpose: auto-moderation rules, entitlements, subscriptions,
  * invites, bans and audit log entries (no other cached object
  * refers to them, and each can be fetched when needed); thread members
- * other than the bot's own; typing.
+ * other than the bot's own; typing. And the member objects some events
+ * carry besides their own state: INTERACTION_CREATE's (its `permissions`
+ * are the interaction's, and a member there is of guilds the bot may not be
+ * in), TYPING_START's, MESSAGE_CREATE's and MESSAGE_UPDATE's (partial: no
+ * `user`, `deaf` or `mute`), MESSAGE_REACTION_ADD's, and the `member` and
+ * `presence` of THREAD_MEMBERS_UPDATE's `added_members` (GUILD_MEMBER_*,
+ * GUILD_MEMBERS_CHUNK and PRESENCE_UPDATE keep those current, and a member
+ * kept from these would be one no GUILD_MEMBER_REMOVE comes for without the
+ * GUILD_MEMBERS intent); and GUILD_UPDATE's `roles`, `emojis` and
+ * `stickers` lists (their own events, GUILD_ROLE_* and
+ * GUILD_EMOJIS_UPDATE/GUILD_STICKERS_UPDATE, replace them).
  */
 export const EVENT_CACHE_EFFECTS: Readonly<Record<string, CacheEffect>> = {
   // A new session's guild list is complete: cached guilds of its shard
   // missing from it were left while disconnected, and go; the listed ones
-  // are unavailable until their GUILD_CREATE.
+  // are unavailable until their GUILD_CREATE. Shard 0's (DMs reach no
+  // other) also drops what no GUILD_CREATE rebuilds: the DM channels, and
+  // the messages of channels no guild holds (the gap's events are lost).
   READY: effect(
     ["bot_user", "user", "guild"],
     ["bot_user", "user", "guild"],
@@ -159,13 +171,21 @@ export const EVENT_CACHE_EFFECTS: Readonly<Record<string, CacheEffect>> = {
   PRESENCE_UPDATE: effect(["presence", "user"], ["presence", "user"], [
     "presence",
   ]),
-  TYPING_START: none(NOT_STATE),
+  TYPING_START: none("typing is not cached (its member: see above)"),
   USER_UPDATE: effect([], ["bot_user", "user"]),
   VOICE_CHANNEL_EFFECT_SEND: none(NOT_STATE),
-  VOICE_STATE_UPDATE: effect(["voice"], ["voice"], ["voice"]),
+  // And its whole member (a large guild's GUILD_CREATE lists only the
+  // members in voice: one who joins later comes from nowhere else).
+  VOICE_STATE_UPDATE: effect(
+    ["voice", "member", "user"],
+    ["voice", "member", "user"],
+    ["voice"],
+  ),
   VOICE_SERVER_UPDATE: none(NOT_STATE),
   WEBHOOKS_UPDATE: none(NOT_STATE),
-  INTERACTION_CREATE: none(NOT_STATE),
+  INTERACTION_CREATE: none(
+    "interactions are not cached (their member: see above)",
+  ),
   STAGE_INSTANCE_CREATE: effect(["stage_instance"]),
   STAGE_INSTANCE_UPDATE: effect(["stage_instance"], ["stage_instance"]),
   STAGE_INSTANCE_DELETE: effect([], [], ["stage_instance"]),

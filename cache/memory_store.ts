@@ -5,14 +5,8 @@
  * @module
  */
 import type { Snowflake } from "../types/gateway_payloads.ts";
-import type {
-  IntegrationCreateDispatch,
-  UnavailableGuildCreate,
-} from "../types/dispatch_payloads.ts";
-import type { Channel } from "../types/objects/channel.ts";
+import type { UnavailableGuildCreate } from "../types/dispatch_payloads.ts";
 import type { Emoji } from "../types/objects/emoji.ts";
-import type { GuildMember } from "../types/objects/member.ts";
-import type { Message } from "../types/objects/message.ts";
 import type { PresenceUpdate } from "../types/objects/presence.ts";
 import type { Role } from "../types/objects/role.ts";
 import type { GuildScheduledEvent } from "../types/objects/scheduled_event.ts";
@@ -46,42 +40,16 @@ import { GuildCaps } from "./guild_caps.ts";
 import { reduceDispatch } from "./reduce.ts";
 import { SharedUsers } from "./shared_users.ts";
 import { RoleHolders } from "./role_holders.ts";
+import type {
+  CachedChannel,
+  CachedIntegration,
+  CachedMember,
+  CachedMessage,
+} from "./cached_values.ts";
 import { isRecord } from "../base/is_record.ts";
 import { guildsOfShard, newEntries } from "./_shard_guilds.ts";
 
-/** A cached member: Discord's member object with its `user` and `guild_id`. */
-export interface CachedMember extends GuildMember {
-  /** The member's user. */
-  user: User;
-  /** The member's guild. */
-  guild_id: Snowflake;
-}
-
-/**
- * A cached channel: Discord's channel object, and for a voice channel the
- * ephemeral fields its own events bring (not part of the channel object).
- */
-export interface CachedChannel extends Channel {
-  /** The voice channel's status (VOICE_CHANNEL_STATUS_UPDATE, CHANNEL_INFO). */
-  status?: string | null;
-  /**
-   * Unix time in seconds the voice session started, or null when none runs
-   * (VOICE_CHANNEL_START_TIME_UPDATE, CHANNEL_INFO).
-   */
-  voice_start_time?: number | null;
-}
-
-/** A cached message: Discord's message object, with `guild_id` in guilds. */
-export interface CachedMessage extends Message {
-  /** The guild, for a message in a guild. */
-  guild_id?: Snowflake;
-}
-
-/**
- * A cached integration: INTEGRATION_CREATE/UPDATE's payload, Discord's
- * integration object without `user`, with `guild_id`.
- */
-export type CachedIntegration = IntegrationCreateDispatch;
+export type { CachedChannel, CachedIntegration, CachedMember, CachedMessage };
 
 /** Entities per kind, as reported by {@linkcode MemoryCache.sizes}. */
 export type CacheSizes = Record<CacheKind, number>;
@@ -514,6 +482,17 @@ export class MemoryCache implements CacheLookup {
         return this.#removeRole(change.scope, change.id);
       case "remove_guild":
         return this.#removeGuild(change.id);
+      case "remove_unguilded": {
+        // DM channels, and the messages no guild's removal takes (so many
+        // as Redis's DROP_UNGUILDED drops: see changes.ts).
+        const ids = [
+          ...this.#channelMessages.keys(),
+          ...this.ids("channel", ""),
+        ];
+        for (const id of ids) {
+          if (!this.#heldInGuild(id)) this.#removeChannel(id);
+        }
+      }
     }
   }
 

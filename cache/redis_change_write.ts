@@ -143,6 +143,7 @@ export function writeChange(
       return;
     case "remove_role":
     case "remove_guild":
+    case "remove_unguilded":
       return; // between two chunks (see #applyNow)
   }
 }

@@ -141,6 +141,19 @@ export class BatchTexts {
   }
 
   /**
+   * Record the removal of what no guild holds (shard 0's READY): the
+   * channels without a guild are gone.
+   */
+  removedUnguilded(): void {
+    for (const [key, text] of this.#texts) {
+      if (
+        key.startsWith("channel:") && typeof text === "string" &&
+        guildOf(text) === undefined
+      ) this.#texts.set(key, null);
+    }
+  }
+
+  /**
    * The key a write of `kind` in `scope` must find in Redis (see the
    * module's comment): the message's channel, or the entity's guild, when
    * the batch knows it to exist; undefined when it is no guild's or

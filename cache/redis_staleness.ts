@@ -13,9 +13,7 @@ import {
 } from "../redis/server_session.ts";
 import { isRecord } from "../base/is_record.ts";
 import { assertShardId } from "../gateway/saved_session.ts";
-import { forEachChunk } from "./redis_chunks.ts";
 import { sweepOrphanGuilds } from "./redis_orphan_sweep.ts";
-import { DROP_UNGUILDED } from "./redis_scripts.ts";
 import {
   dropWrongTyped,
   GLOBAL_INDEXES,
@@ -291,11 +289,10 @@ export class RedisStaleness {
   }
 
   /**
-   * Before a batch: when it holds the READY of shard 0 (Discord sends DMs
-   * to shard 0 only) while that shard's state may be wrong, drop what no
-   * GUILD_CREATE rebuilds: DM channels, and messages of channels no guild
-   * holds. After an outage they may miss changes for good, and the cache is
-   * not stale once every shard started again. A chunk a script.
+   * Before a batch: what no GUILD_CREATE rebuilds (DM channels, and
+   * messages of channels no guild holds) is dropped by shard 0's READY
+   * itself, stale or not (the core's `remove_unguilded`): after an outage,
+   * as after a lost session, they may miss changes for good.
    *
    * Before any READY of a stale cache, and any batch after a WRONGTYPE
    * failure (see {@linkcode RedisStaleness.suspect}), an index that holds
@@ -336,11 +333,6 @@ export class RedisStaleness {
     // names them.
     for (const { data } of rebuilding) {
       await sweepOrphanGuilds(this.#redis, data);
-    }
-    // Shard 0's also drops the DM channels and unguilded messages.
-    if (!rebuilding.some(({ id }) => id === 0)) return;
-    for (const index of ["message_keys", "channel_keys"]) {
-      await forEachChunk(this.#redis, index, DROP_UNGUILDED);
     }
   }
 

@@ -31,8 +31,7 @@ import {
   type ResolvedCacheOptions,
 } from "./options.ts";
 import { BatchOverlay, messageChannels } from "./batch_overlay.ts";
-import { removeRole, type RoleRemoval } from "./redis_role_removal.ts";
-import { removeGuild } from "./redis_guild_removal.ts";
+import { type RemovalStep, runRemoval } from "./redis_removal_steps.ts";
 import { checkShardIds, RedisStaleness } from "./redis_staleness.ts";
 import { parseValue, readValue, redisKey } from "./redis_layout.ts";
 import { RedisBacklog, type Waiting, weigh } from "./redis_backlog.ts";
@@ -58,12 +57,9 @@ const MAX_BATCH = 1_000;
 
 /**
  * One step of a batch's writes: a chunk of writes (one MULTI/EXEC), or a
- * role's or a guild's chunked removal.
+ * chunked removal (a role's, a guild's, what no guild holds).
  */
-type WriteStep =
-  | { chunk: WriteChunk }
-  | { removal: RoleRemoval }
-  | { guild: string };
+type WriteStep = { chunk: WriteChunk } | RemovalStep;
 
 /** A dispatch as applied: `t`, `d`, and where it stands in its session. */
 type Dispatch = {
@@ -566,7 +562,10 @@ export class RedisCache {
       for (let i = 0; i < update.changes.length; i++) {
         const change = update.changes[i]!;
         if (change.op === "remove_role") split({ removal: change });
-        else if (change.op === "remove_guild") {
+        else if (change.op === "remove_unguilded") {
+          texts.removedUnguilded();
+          split({ unguilded: true });
+        } else if (change.op === "remove_guild") {
           // A guild set later in this batch is rebuilt whole (see
           // writeChange).
           emptied.add(change.id);
@@ -613,10 +612,8 @@ export class RedisCache {
         // Lost midway: the rest would land after a rebuild once the
         // connection is back. Dropped; #drain marked the loss stale.
         if (lost()) return;
-        if ("removal" in step) await removeRole(this.#redis, step.removal);
-        else if ("guild" in step) {
-          await removeGuild(this.#redis, step.guild);
-        } else if (step.chunk.length > 0) {
+        if (!("chunk" in step)) await runRemoval(this.#redis, step);
+        else if (step.chunk.length > 0) {
           await this.#exec(step.chunk, last, suspects);
         }
       }

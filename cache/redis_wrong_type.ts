@@ -107,6 +107,9 @@ export function indexKeysOf(
       case "remove_guild":
         scoped("guild", "", change.id);
         break;
+      case "remove_unguilded":
+        add("message_keys", "channel_keys", EXPIRY);
+        break;
     }
   }
   return keys;

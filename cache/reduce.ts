@@ -28,12 +28,14 @@ import {
   Context,
   keepUncarried,
   list,
+  memberValue,
   merge,
   snowflake,
+  wholeMember,
 } from "./reduce_context.ts";
 import { keepPresences, PRESENCE_REDUCERS } from "./reduce_presences.ts";
 import { recordReads } from "./read_recorder.ts";
-import { sessionOwner } from "./session_guilds.ts";
+import { servesDms, sessionOwner } from "./session_guilds.ts";
 import {
   CHANNEL_UNCARRIED,
   channelScope,
@@ -53,7 +55,6 @@ import {
 import {
   omit,
   projectGuild,
-  projectMember,
   projectScheduledEvent,
   projectUser,
 } from "./project.ts";
@@ -155,22 +156,6 @@ export function cacheReads(
   config: CacheConfig,
 ): CacheRead[] {
   return recordReads(config, (context) => reduceIn(context, event, data));
-}
-
-/** A member (from any event) as cached, or undefined without a user id. */
-function memberValue(m: D, guildId: string): [string, D] | undefined {
-  const user = m.user;
-  const id = isRecord(user) ? snowflake(user.id) : undefined;
-  if (id === undefined) return undefined;
-  return [id, projectMember(m, guildId, projectUser(user as D))];
-}
-
-/** Whether a member payload has every field Discord's member object requires. */
-function wholeMember(m: D): boolean {
-  return Array.isArray(m.roles) &&
-    (typeof m.joined_at === "string" || m.joined_at === null) &&
-    typeof m.deaf === "boolean" && typeof m.mute === "boolean" &&
-    typeof m.flags === "number";
 }
 
 /**
@@ -308,6 +293,11 @@ const REDUCERS: Record<string, Reducer> = {
         if (!guilds.has(id) && owns(id)) c.removeGuild(id);
       }
     }
+    // Nothing rebuilds the DMs: a bot's `private_channels` is empty, and a
+    // DM has no create event. Its messages deleted or edited in the gap
+    // stayed, and a later update's `old` was stale. Shard 0's only (DMs
+    // reach no other): one cache may be fed by several shards' processes.
+    if (owns !== undefined && servesDms(d.shard)) c.removeUnguilded();
     if (isRecord(d.user)) {
       c.set("bot_user", "", BOT, projectUser(d.user));
       c.user(d.user);
@@ -726,6 +716,15 @@ const REDUCERS: Record<string, Reducer> = {
     const old = c.get("voice", guildId, userId);
     if (d.channel_id == null) c.delete("voice", guildId, userId);
     else c.set("voice", guildId, userId, omit(d, ["member"]));
+    // Its member, when whole, is kept (as twilight does): a large guild's
+    // GUILD_CREATE, or one without GUILD_PRESENCES, lists only the members
+    // in voice, and one who joins later comes from nowhere else.
+    const member = isRecord(d.member) ? d.member : undefined;
+    const entry = member && memberValue(member, guildId);
+    if (entry?.[0] === userId && wholeMember(member!)) {
+      c.setMember(guildId, userId, entry[1]);
+      c.userOf("member", member!.user);
+    }
     return old;
   },
   STAGE_INSTANCE_CREATE: stageInstance,

@@ -10,7 +10,7 @@ import type {
 } from "./changes.ts";
 import { KIND_RESOURCE } from "./changes.ts";
 import { compareSnowflakes } from "./options.ts";
-import { projectUser } from "./project.ts";
+import { projectMember, projectUser } from "./project.ts";
 import { isSnowflake } from "../base/snowflake.ts";
 import { isRecord } from "../base/is_record.ts";
 
@@ -119,6 +119,22 @@ export function byId(values: D[], idField: string): D[] {
   const id = (value: D): string =>
     typeof value[idField] === "string" ? value[idField] : "";
   return values.sort((a, b) => compareSnowflakes(id(a), id(b)));
+}
+
+/** A member (from any event) as cached, or undefined without a user id. */
+export function memberValue(m: D, guildId: string): [string, D] | undefined {
+  const user = m.user;
+  const id = isRecord(user) ? snowflake(user.id) : undefined;
+  if (id === undefined) return undefined;
+  return [id, projectMember(m, guildId, projectUser(user as D))];
+}
+
+/** Whether a member payload has every field Discord's member object requires. */
+export function wholeMember(m: D): boolean {
+  return Array.isArray(m.roles) &&
+    (typeof m.joined_at === "string" || m.joined_at === null) &&
+    typeof m.deaf === "boolean" && typeof m.mute === "boolean" &&
+    typeof m.flags === "number";
 }
 
 /** What one reducer call reads and decides. */
@@ -265,6 +281,13 @@ export class Context {
 
   removeGuild(id: string): void {
     this.changes.push({ op: "remove_guild", id });
+  }
+
+  /** Remove the DM channels, and the messages of channels no guild holds. */
+  removeUnguilded(): void {
+    if (this.keeps("channel") || this.keeps("message")) {
+      this.changes.push({ op: "remove_unguilded" });
+    }
   }
 
   /** Store a user (shared by members and messages) when users are kept. */

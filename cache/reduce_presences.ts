@@ -5,7 +5,6 @@
 import type { CachedValue } from "./changes.ts";
 import { type Context, list, merge, snowflake } from "./reduce_context.ts";
 import type { Reducer } from "./reduce_messages.ts";
-import { projectUser } from "./project.ts";
 import { isRecord } from "../base/is_record.ts";
 
 type D = CachedValue;
@@ -14,6 +13,57 @@ type D = CachedValue;
 function hasMoreThanId(user: D): boolean {
   for (const key in user) if (key !== "id") return true;
   return false;
+}
+
+/** What each field of Discord's user object may hold (its `id` aside). */
+const USER_FIELD_TYPES: Readonly<Record<string, (v: unknown) => boolean>> = {
+  username: isString,
+  discriminator: isString,
+  global_name: orNull(isString),
+  avatar: orNull(isString),
+  bot: isBoolean,
+  system: isBoolean,
+  mfa_enabled: isBoolean,
+  banner: orNull(isString),
+  accent_color: orNull(isNumber),
+  locale: isString,
+  verified: isBoolean,
+  email: orNull(isString),
+  flags: isNumber,
+  premium_type: isNumber,
+  public_flags: isNumber,
+  avatar_decoration_data: orNull(isRecord),
+  collectibles: orNull(isRecord),
+  primary_guild: orNull(isRecord),
+};
+
+function isString(v: unknown): boolean {
+  return typeof v === "string";
+}
+function isBoolean(v: unknown): boolean {
+  return typeof v === "boolean";
+}
+function isNumber(v: unknown): boolean {
+  return typeof v === "number";
+}
+function orNull(is: (v: unknown) => boolean): (v: unknown) => boolean {
+  return (v) => v === null || is(v);
+}
+
+/**
+ * The fields of a presence's partial user whose types are the user
+ * object's: Discord's docs say a presence's user fields are not
+ * type-validated, and merged as sent they went into the user every member
+ * and message shares (a `username` of `5` in a `User` typed `string`).
+ */
+function typedUserFields(user: D): D {
+  const value: D = {};
+  for (const [field, is] of Object.entries(USER_FIELD_TYPES)) {
+    if (user[field] !== undefined && is(user[field])) {
+      value[field] = user[field];
+    }
+  }
+  return value;
 }
 
 /** A presence as cached, by its user's id; undefined without one. */
@@ -76,8 +126,9 @@ export const PRESENCE_REDUCERS: Record<string, Reducer> = {
     // requires.)
     if (hasMoreThanId(user!)) {
       const oldUser = c.get("user", "", userId);
-      if (oldUser !== undefined) {
-        c.set("user", "", userId, merge(oldUser, projectUser(user!)));
+      const fields = typedUserFields(user!);
+      if (oldUser !== undefined && Object.keys(fields).length > 0) {
+        c.set("user", "", userId, merge(oldUser, fields));
       }
     }
     return old;

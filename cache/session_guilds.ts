@@ -29,3 +29,13 @@ export function sessionOwner(
     }
   };
 }
+
+/**
+ * Whether a READY's session is shard 0's (`shard` absent, or `[0, count]`):
+ * the one Discord sends DMs to, whose new session leaves the DMs cached
+ * before it with the gap's changes lost for good (see reduce.ts's READY).
+ */
+export function servesDms(shard: unknown): boolean {
+  return sessionOwner(shard) !== undefined &&
+    (shard === undefined || shard === null || (shard as unknown[])[0] === 0);
+}

@@ -24,6 +24,7 @@ Deno.test("MESSAGE_REACTION_ADD/REMOVE without user_id before READY do not mark 
   cache.apply("MESSAGE_REACTION_ADD", REACTION);
   assert.equal(cache.message("2", "10")!.reactions![0]!.me, false);
   // The bot's own reaction, then one without user_id taken away: still `me`.
+  // (A READY of shard 1: shard 0's new session drops the DMs.)
   cache.apply("READY", {
     v: 10,
     user: { id: "9", username: "bot" },
@@ -31,6 +32,7 @@ Deno.test("MESSAGE_REACTION_ADD/REMOVE without user_id before READY do not mark 
     session_id: "s",
     resume_gateway_url: "wss://x",
     application: { id: "9", flags: 0 },
+    shard: [1, 2],
   });
   cache.apply("MESSAGE_REACTION_ADD", { ...REACTION, user_id: "9" });
   assert.equal(cache.message("2", "10")!.reactions![0]!.me, true);

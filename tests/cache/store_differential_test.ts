@@ -94,6 +94,68 @@ Deno.test(redisStoreTest(
   },
 ));
 
+/**
+ * A new session's READY (no resume: the gap's events are lost), of shard 0
+ * of two or of shard 1, listing guild `100` (shard 0's: the other, `101`,
+ * is no shard's of two and stays).
+ */
+function newSession(shard: number): [string, unknown] {
+  return ["READY", {
+    v: 10,
+    // The sequences' bot user as they send it: another form of it renames
+    // the memory store's shared user, which Redis keeps per message.
+    user: {
+      id: "9",
+      username: "user9",
+      discriminator: "0",
+      global_name: null,
+      avatar: null,
+    },
+    guilds: shard === 0 ? [{ id: "100", unavailable: true }] : [],
+    session_id: `s${shard}`,
+    shard: [shard, 2],
+  }];
+}
+
+Deno.test(redisStoreTest(
+  "memory and Redis stores, with new sessions of shard 0 (which drop the DMs: nothing rebuilds them) and of shard 1 (which keep them) amid random batches: the same old for every event, the same state after every batch",
+  5,
+  async (redis) => {
+    for (let seed = 21; seed < 21 + SEEDS; seed++) {
+      await redis.flushdb();
+      const options = { messages: { perChannel: 3 } };
+      const store = new RedisCache(redis, options);
+      const memory = new MemoryCache(options);
+      const random = mulberry32(seed);
+      const sequence = wideSequence(seed, 300).flatMap((dispatch, i) =>
+        i % 20 === 19 ? [dispatch, newSession(i % 40 === 19 ? 0 : 1)] : [
+          dispatch,
+        ]
+      );
+      for (let i = 0; i < sequence.length;) {
+        const batch = sequence.slice(i, i + 1 + Math.floor(random() * 15));
+        const updates = await store.applyBatch(
+          batch.map(([event, data]) => ({
+            event,
+            data: structuredClone(data),
+          })),
+        );
+        batch.forEach(([event, data], j) => {
+          assert.deepStrictEqual(
+            updates[j]!.old,
+            memory.apply(event, structuredClone(data)).old,
+            `seed ${seed} event ${i + j} ${event}: old`,
+          );
+        });
+        i += batch.length;
+        await store.flush();
+        await assertSameStores(redis, memory, `seed ${seed} at ${i}`);
+      }
+      assert.equal(store.stale, false);
+    }
+  },
+));
+
 Deno.test(redisStoreTest(
   "memory and Redis stores, hostile variants (any value anywhere, ids included, payloads under other names): the same old and the same state, nothing throws, no prototype is touched",
   5,

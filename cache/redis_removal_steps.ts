@@ -1,0 +1,45 @@
+// The removals the Redis store runs between two chunks of a batch's writes,
+// each a chunk of keys a script (see redis_chunks.ts): a deleted role taken
+// out of its guild's members, a guild removed, and what no GUILD_CREATE
+// rebuilds dropped at shard 0's new session.
+import type { RedisConnection } from "../redis/connection.ts";
+import { forEachChunk } from "./redis_chunks.ts";
+import { removeGuild } from "./redis_guild_removal.ts";
+import { removeRole, type RoleRemoval } from "./redis_role_removal.ts";
+import { DROP_UNGUILDED } from "./redis_scripts.ts";
+
+/** One removal between two chunks of writes. */
+export type RemovalStep =
+  | { removal: RoleRemoval }
+  | { guild: string }
+  | { unguilded: true };
+
+/**
+ * Run one removal.
+ *
+ * @param redis The connection.
+ * @param step The removal.
+ * @returns When it is done; rejects with Redis's error.
+ */
+export function runRemoval(
+  redis: RedisConnection,
+  step: RemovalStep,
+): Promise<void> {
+  if ("removal" in step) return removeRole(redis, step.removal);
+  if ("guild" in step) return removeGuild(redis, step.guild);
+  return removeUnguilded(redis);
+}
+
+/**
+ * Drop what no GUILD_CREATE rebuilds: the DM channels with their messages,
+ * and the messages of channels no guild holds (the core's
+ * `remove_unguilded`, shard 0's READY).
+ *
+ * @param redis The connection.
+ * @returns When it is done; rejects with Redis's error.
+ */
+export async function removeUnguilded(redis: RedisConnection): Promise<void> {
+  for (const index of ["message_keys", "channel_keys"]) {
+    await forEachChunk(redis, index, DROP_UNGUILDED);
+  }
+}
