@@ -1,4 +1,5 @@
-// The promises of one shard's `atArrival` listeners that have not settled:
+// The promises of one shard's `atArrival` listeners that have not settled
+// (or, a second count, of the work handed to `ctx.beside`: route handlers):
 // such a listener is not awaited, so nothing queues behind it and the
 // ordered runner's backlog warning never sees one that never settles. Said
 // as the runner says its backlog: at 1,000, and at each doubling; a count
@@ -18,6 +19,8 @@ const visible = getVisibleLogger(["disruption", "handler"]);
 export class ArrivalFlight {
   readonly #shardId: number;
   readonly #scheduler: Scheduler;
+  /** What the promises are of, in the warning. */
+  readonly #what: string;
   #count = 0;
   /** The count at which it is said next. */
   #next = DEFAULT_BACKLOG_WARNING;
@@ -29,10 +32,16 @@ export class ArrivalFlight {
   /**
    * @param shardId The shard, named in the warning.
    * @param scheduler The clock that spaces the warnings.
+   * @param what What the promises are of, in the warning.
    */
-  constructor(shardId: number, scheduler: Scheduler) {
+  constructor(
+    shardId: number,
+    scheduler: Scheduler,
+    what = "atArrival listener calls",
+  ) {
     this.#shardId = shardId;
     this.#scheduler = scheduler;
+    this.#what = what;
   }
 
   /** How many promises have not settled. */
@@ -53,8 +62,8 @@ export class ArrivalFlight {
     this.#lastAt = now;
     this.#next = count * 2;
     visible.warn(
-      "Shard {shardId} has {pending} atArrival listener calls whose promises have not settled (an await that never settles?); their events are held in memory until they do, and the shard pauses past its bound",
-      { shardId: this.#shardId, pending: count },
+      "Shard {shardId} has {pending} {what} whose promises have not settled (an await that never settles?); their events are held in memory until they do, and the shard pauses past its bound",
+      { shardId: this.#shardId, pending: count, what: this.#what },
     );
   }
 

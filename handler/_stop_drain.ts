@@ -66,8 +66,10 @@ export function stopRefusal(options: StopOptions): Error | undefined {
 }
 
 /**
- * Wait for the handler calls of every shard up to `timeout` ms; past it,
- * drop those not started and report them.
+ * Wait for the handler calls of every shard up to `timeout` ms, and for the
+ * work they handed to `ctx.beside` (route handlers of an attached router),
+ * that handed by calls still queued included; past it, drop the calls not
+ * started and report them, and say what still runs beside.
  *
  * @param slots The Client's shard slots, by shard ID.
  * @param idle Settles once the calls queued so far have finished.
@@ -93,28 +95,68 @@ export async function drainHandlers(
   // named: a handler awaiting stop() itself.
   const notice = timeout > DRAIN_NOTICE_MS
     ? scheduler.setTimeout(() => {
-      const running = slots.filter((slot) => slot?.runner.busy);
+      const running = slots.flatMap((slot) => slot ? stillRunning(slot) : []);
       if (running.length === 0) return;
       visible.warn(
         by === "stop"
           ? "stop() waits up to {timeout} ms (drainTimeout) for handler calls still running ({events}); calls not started by then are dropped (a handler awaiting client.stop() waits for itself: write void client.stop() there)"
           : "start() failed and, before it rejects, waits up to {timeout} ms for handler calls still running ({events}); calls not started by then are dropped",
-        {
-          timeout,
-          events: running.map((slot) =>
-            `shard ${slot!.ctx.shard.id}: ${slot!.running}`
-          ).join(", "),
-        },
+        { timeout, events: running.join(", ") },
       );
     }, DRAIN_NOTICE_MS)
     : undefined;
-  const settled = await settlesWithin(scheduler, idle, timeout);
+  // The queued calls first: one not run yet may still hand work beside.
+  const all = idle.then(() =>
+    Promise.all(slots.map((slot) => slot?.besidesSettled()))
+  );
+  const settled = await settlesWithin(scheduler, all, timeout);
   if (notice !== undefined) scheduler.clearTimeout(notice);
   const dropped = settled
     ? new Map<number, number>()
     : abandonCalls(slots, timeout, by, resumable);
   sayUnsettledArrivals(slots, by);
+  sayUnsettledBesides(slots, by, timeout);
   return dropped;
+}
+
+/** What of `slot` the drain still waits for, for its notice. */
+function stillRunning(slot: ShardSlot): string[] {
+  const id = slot.ctx.shard.id;
+  const besides = slot.besidesPending;
+  return [
+    ...slot.runner.busy ? [`shard ${id}: ${slot.running}`] : [],
+    ...besides > 0 ? [`shard ${id}: ${besides} route handlers`] : [],
+  ];
+}
+
+/**
+ * Say, once for all shards, how much work handed to `ctx.beside` (route
+ * handlers) has not settled, the drain over: not waited for any longer.
+ */
+function sayUnsettledBesides(
+  slots: readonly (ShardSlot | undefined)[],
+  by: "stop" | "start",
+  timeout: number,
+): void {
+  const shards: string[] = [];
+  let pending = 0;
+  for (const [shardId, slot] of slots.entries()) {
+    const count = slot?.besidesPending ?? 0;
+    if (count === 0) continue;
+    pending += count;
+    shards.push(`shard ${shardId}: ${count}`);
+  }
+  if (pending === 0) return;
+  visible.warn(
+    "{pending} route handlers (or other work handed to ctx.beside) had not settled {timeout} ms (drainTimeout) {when} ({shards}); they are not waited for any longer (their await runs on after the Client {ended})",
+    {
+      pending,
+      when: by === "stop" ? "after stop()" : "after start() failed",
+      shards: shards.join(", "),
+      timeout,
+      ended: by === "stop" ? "stopped" : "failed to start",
+    },
+  );
 }
 
 /**

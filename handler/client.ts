@@ -80,9 +80,10 @@ export type { ListenOptions } from "./listen_options.ts";
 export interface ClientStopOptions extends ShardManagerCloseOptions {
   /**
    * How long to wait, once the shards are closed, for handler calls still
-   * running or queued. Calls not started by then are dropped and their
-   * number is logged (a warning per shard on `["disruption", "handler"]`);
-   * a handler that never settles cannot hold `stop()` longer than this.
+   * running or queued, and route handlers of an attached router. Calls not
+   * started by then are dropped and their number is logged (a warning per
+   * shard on `["disruption", "handler"]`); a handler that never settles
+   * cannot hold `stop()` longer than this.
    * With `resumable: true` their events are not lost: the sessions are
    * saved before the first of them, so the next RESUME replays them, at
    * least once (an event whose method ran but a listener's call was
@@ -541,16 +542,17 @@ export class Client {
 
   /**
    * Disconnect every shard and wait for running handlers to finish, at most
-   * `drainTimeout` (10 s by default); handler calls still queued then are
-   * dropped and reported in a warning (a handler still running a second
-   * into the wait, with `drainTimeout` over a second, is said on stderr, so
-   * a stuck one does not look like a hung process). Called while
-   * {@linkcode Client.start}
-   * is still running, it cancels the start (which rejects with
-   * {@linkcode ClientStoppedError}) and leaves no timer or socket behind.
-   * Calling it again while it runs waits for the same stop; called while a
-   * failed start cleans up, it waits for that clean-up (whose drain is 10 s)
-   * instead of running another.
+   * `drainTimeout` (10 s by default), route handlers of an attached
+   * `InteractionRouter` included (they run beside later events, and those
+   * still running then are named in a warning); handler calls still queued
+   * then are dropped and reported in a warning (a handler still running a
+   * second into the wait, with `drainTimeout` over a second, is said on
+   * stderr, so a stuck one does not look like a hung process). Called while
+   * {@linkcode Client.start} is still running, it cancels the start (which
+   * rejects with {@linkcode ClientStoppedError}) and leaves no timer or
+   * socket behind. Calling it again while it runs waits for the same stop;
+   * called while a failed start cleans up, it waits for that clean-up
+   * (whose drain is 10 s) instead of running another.
    *
    * The waits started through this Client (`awaitMessage`, and
    * `awaitComponent` of a router attached to it) reject with
@@ -747,6 +749,7 @@ export class Client {
             listeners.has(f)
               ? this.#guard(event, f, event.data, ctx)
               : undefined,
+          event.size, // what work handed to ctx.beside is counted as
         );
       }
     }
@@ -778,10 +781,9 @@ export class Client {
     return this.#guard(event, call, event.data, ctx);
   };
 
-  /** Name the event whose handler call starts now, for the stuck warning. */
+  /** Note the event whose handler call starts now (see `ShardSlot.begin`). */
   #running(event: ShardDispatch): void {
-    const slot = this.#slots[event.shardId];
-    if (slot !== undefined) slot.running = event.name;
+    this.#slots[event.shardId]?.begin(event.name, event.size);
   }
 
   /** Call a handler so that whatever it throws or rejects reaches onError. */

@@ -123,6 +123,9 @@ export class ShardContext implements Context {
    */
   readOld: (() => unknown) | undefined = undefined;
 
+  /** Where {@linkcode ShardContext.beside} hands work (the shard's slot). */
+  readonly #beside: ((work: PromiseLike<unknown>) => void) | undefined;
+
   /** The state before the event being handled. */
   get old(): unknown {
     return this.readOld?.();
@@ -133,10 +136,33 @@ export class ShardContext implements Context {
    *
    * @param shard The shard.
    * @param rest The REST client.
+   * @param beside Takes what {@linkcode ShardContext.beside} is handed (the
+   *   Client's shard slot); without it, that work is not tracked.
    */
-  constructor(shard: Shard, rest: RestClient) {
+  constructor(
+    shard: Shard,
+    rest: RestClient,
+    beside?: (work: PromiseLike<unknown>) => void,
+  ) {
     this.shard = shard;
     this.rest = rest;
+    this.#beside = beside;
+  }
+
+  /**
+   * Hand the Client work a handler call started and does not await, so
+   * that it runs beside the shard's later events yet belongs to the run:
+   * `stop()` waits for it within `drainTimeout` (and names it if it is
+   * still running then), and it counts toward the shard's held bound until
+   * it settles, as the promise of an `atArrival` listener does. An
+   * attached `InteractionRouter` hands each route handler here (the
+   * `beside` of `InteractionSource`'s context). What it rejects with is
+   * said on stderr: catch what you can handle first.
+   *
+   * @param work The work's promise.
+   */
+  beside(work: PromiseLike<unknown>): void {
+    this.#beside?.(work);
   }
 
   /** The shard's ID. */

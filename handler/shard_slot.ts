@@ -139,10 +139,19 @@ export class ShardSlot implements HeldTotalMember {
    * the bounds until it settles: see {@linkcode ShardSlot.arrivalPending}.
    */
   #excused = 0;
-  /** The `atArrival` promises counted so far: each one's number. */
+  /** The `atArrival` and `ctx.beside` promises counted: each one's number. */
   #arrivalSeq = 0;
   /** The last promise the latest overdue resume set aside (`#excused`). */
   #excusedThrough = 0;
+  /**
+   * What was handed to `ctx.beside` (route handlers) and has not settled:
+   * stop() waits for it. Counted as `atArrival` promises are, apart.
+   */
+  readonly #besides = new Set<Promise<void>>();
+  /** Counts those and says when many, as `#arrivals` does its own. */
+  readonly #besideFlight: ArrivalFlight;
+  /** The frame length of the event whose handler call runs now, if known. */
+  #runningSize: number | undefined;
   /**
    * What the handler call running now handles (an event name, or a
    * lifecycle method such as `onShardStateChange`), set by the Client as
@@ -176,7 +185,7 @@ export class ShardSlot implements HeldTotalMember {
     total: HeldTotal,
     sessionsSaved = false,
   ) {
-    this.ctx = new ShardContext(shard, rest);
+    this.ctx = new ShardContext(shard, rest, this.#takeBeside);
     this.#shard = shard;
     this.#scheduler = shard.scheduler;
     this.#stopped = stopped;
@@ -186,6 +195,11 @@ export class ShardSlot implements HeldTotalMember {
       once: true,
     });
     this.#arrivals = new ArrivalFlight(shard.id, this.#scheduler);
+    this.#besideFlight = new ArrivalFlight(
+      shard.id,
+      this.#scheduler,
+      "route handlers (or other work handed to ctx.beside)",
+    );
     this.runner = new OrderedRunner(
       (error) => visible.error("Handler error sink failed: {error}", { error }),
       {
@@ -230,12 +244,25 @@ export class ShardSlot implements HeldTotalMember {
    *
    * @param name What it handles: an event name or a lifecycle method.
    * @param call The call.
+   * @param size Its event's frame length (`ShardDispatch.size`), if any.
    */
-  push(name: string, call: () => void | Promise<void>): void {
+  push(name: string, call: () => void | Promise<void>, size?: number): void {
     this.runner.push(() => {
-      this.running = name;
+      this.begin(name, size);
       return call();
     });
+  }
+
+  /**
+   * Note the handler call that starts now: its name for the stuck warning,
+   * and its event's frame length for what it hands to `ctx.beside`.
+   *
+   * @param name What it handles: an event name or a lifecycle method.
+   * @param size Its event's frame length, if any.
+   */
+  begin(name: string, size: number | undefined): void {
+    this.running = name;
+    this.#runningSize = size;
   }
 
   /**
@@ -376,7 +403,11 @@ export class ShardSlot implements HeldTotalMember {
    */
   contextFor(readOld: (() => unknown) | undefined): ShardContext {
     if (readOld === undefined) return this.ctx;
-    const ctx = new ShardContext(this.ctx.shard, this.ctx.rest);
+    const ctx = new ShardContext(
+      this.ctx.shard,
+      this.ctx.rest,
+      this.#takeBeside,
+    );
     ctx.readOld = readOld;
     return ctx;
   }
@@ -442,11 +473,7 @@ export class ShardSlot implements HeldTotalMember {
    *   `undefined` for a dispatch built by hand (no frame to count).
    */
   arrivalPending(settled: Promise<void>, chars: number | undefined): void {
-    const counted = chars ?? 0;
-    const id = ++this.#arrivalSeq;
-    this.#arrivals.started();
-    if (counted > 0) this.#hold(counted, true);
-    settled.then(() => this.#arrivalSettled(counted, id));
+    this.#countPending(settled, chars ?? 0, this.#arrivals);
   }
 
   /** How many `atArrival` listener promises have not settled: said at stop. */
@@ -454,16 +481,64 @@ export class ShardSlot implements HeldTotalMember {
     return this.#arrivals.count;
   }
 
-  #arrivalSettled(chars: number, id: number): void {
+  /**
+   * Take work a handler call handed to `ctx.beside` (a route handler of an
+   * attached router): counted until it settles as an `atArrival` promise
+   * is (toward this shard's bound, set aside by an overdue resume: a route
+   * handler may wait for a click), as the event of the call running now
+   * (its frame, and {@linkcode HELD_EVENT_CHARS}), and kept for stop()'s
+   * drain ({@linkcode ShardSlot.besidesSettled}). A rejection is said on
+   * stderr: nothing may escape into an unhandled rejection.
+   */
+  readonly #takeBeside = (work: PromiseLike<unknown>): void => {
+    const settled = Promise.resolve(work).then(() => {}, (error) => {
+      visible.error(
+        "Work handed to ctx.beside on shard {shardId} rejected: {error}",
+        { shardId: this.#shard.id, error },
+      );
+    }).catch(() => {}); // a log sink threw: nothing left to say
+    const besides = this.#besides;
+    besides.add(settled);
+    settled.then(() => besides.delete(settled));
+    const chars = HELD_EVENT_CHARS + (this.#runningSize ?? 0);
+    this.#countPending(settled, chars, this.#besideFlight);
+  };
+
+  /**
+   * Settles once what was handed to `ctx.beside` has, that handed meanwhile
+   * included (never rejects): stop() waits for it after the queued calls.
+   */
+  async besidesSettled(): Promise<void> {
+    while (this.#besides.size > 0) await Promise.all(this.#besides);
+  }
+
+  /** How many promises handed to `ctx.beside` have not settled. */
+  get besidesPending(): number {
+    return this.#besides.size;
+  }
+
+  /** Count `settled` in `flight` and `chars` held until it settles. */
+  #countPending(
+    settled: Promise<void>,
+    chars: number,
+    flight: ArrivalFlight,
+  ): void {
+    const id = ++this.#arrivalSeq;
+    flight.started();
+    if (chars > 0) this.#hold(chars, true);
+    settled.then(() => this.#arrivalSettled(chars, id, flight));
+  }
+
+  #arrivalSettled(chars: number, id: number, flight: ArrivalFlight): void {
     try {
-      this.#arrivals.settled();
+      flight.settled();
       // Its own excuse goes with it, not to a later promise never excused.
       if (id <= this.#excusedThrough) this.#excused -= chars;
       if (chars > 0) this.released(chars, true);
     } catch (error) {
       // A log sink threw: nothing may escape into an unhandled rejection.
       visible.error(
-        "Releasing what a settled atArrival promise held failed: {error}",
+        "Releasing what a settled atArrival or ctx.beside promise held failed: {error}",
         { error },
       );
     }

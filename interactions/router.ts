@@ -31,6 +31,7 @@ import { offersAutocomplete } from "./_autocomplete_option.ts";
 import { waitFor } from "./_wait.ts";
 import { schedulerOf } from "../handler/_client_runs.ts";
 import { type AttachedSource, waitSources } from "./_wait_sources.ts";
+import type { InteractionSource } from "./_interaction_source.ts";
 import { ComponentWaiters } from "./_component_waiters.ts";
 import { ModalFields } from "./modal_fields.ts";
 import { assertRouterOptions } from "./_options_check.ts";
@@ -61,6 +62,8 @@ import {
   DEFAULT_STALE_REPLY,
 } from "./_stale_reply.ts";
 import { addPattern, byPattern, type PatternRoute } from "./_pattern_routes.ts";
+
+export type { InteractionSource } from "./_interaction_source.ts";
 
 /** Lines a bot author must act on: on stderr when LogTape is not configured. */
 const visible = getVisibleLogger(["disruption", "interactions"]);
@@ -196,28 +199,12 @@ export interface AwaitedComponent<P extends string = string> {
 }
 
 /**
- * Something with a typed `on("INTERACTION_CREATE")`, like the `Client`. A
- * source that understands `{ atArrival: true }` calls such a listener as the
- * interaction arrives (see the Client's `ListenOptions`), which lets an
- * awaited click reach its waiter while the handler that waits still runs;
- * one that does not takes it as an ordinary listener.
- */
-export interface InteractionSource {
-  /** Subscribe; returns an unsubscribe function. */
-  on(
-    event: "INTERACTION_CREATE",
-    listener: (interaction: Interaction, ctx: { rest: RestClient }) => unknown,
-    options?: { atArrival?: boolean },
-  ): () => void;
-}
-
-/**
  * Routes interactions to typed handlers.
  *
  * Handlers run concurrently with later events: the gateway listener does
- * not wait for them (a handler may itself wait for a click), and every
- * failure reaches `onError` as an {@linkcode InteractionError} with the
- * command's name or the custom id.
+ * not wait for them (a handler may itself wait for a click), though an
+ * attached Client's `stop()` does, and every failure reaches `onError` as
+ * an {@linkcode InteractionError} with the command's name or the custom id.
  *
  * @example A command and a button with a parameter
  * ```ts
@@ -452,8 +439,10 @@ export class InteractionRouter {
   /**
    * Route every `INTERACTION_CREATE` of a client (or anything with the same
    * `on`) through this router. The listener returns at once: handlers run
-   * beside later events. One that is not an interaction (its `d` null) is
-   * logged as an error (on stderr without LogTape), not routed.
+   * beside later events, handed to the source (its context's `beside`), so
+   * that a Client's `stop()` still waits for them within `drainTimeout`.
+   * One that is not an interaction (its `d` null) is logged as an error (on
+   * stderr without LogTape), not routed.
    *
    * A click a pending {@linkcode InteractionRouter.awaitComponent} matches
    * goes to it as it arrives (an `atArrival` listener), even while a
@@ -479,11 +468,14 @@ export class InteractionRouter {
       (interaction, ctx) => this.#onArrival(interaction, ctx.rest),
       { atArrival: true },
     );
+    // Not awaited (a route may wait for a click), but handed to the source:
+    // the Client's stop() drains it and its held bound counts it.
     const offRoutes = source.on("INTERACTION_CREATE", (interaction, ctx) => {
       if (this.#awaited.has(interaction)) return;
       const received = this.#arrivals.received(interaction);
-      this.handle(interaction, { rest: ctx.rest, received })
+      const handled = this.handle(interaction, { rest: ctx.rest, received })
         .catch(reportRefused);
+      ctx.beside?.(handled); // not in the call: `?.` skips its argument
     });
     const attached = { source: new WeakRef(source) };
     waitSources(this, this.#attached); // drops the attaches of dead sources
