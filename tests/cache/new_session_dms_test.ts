@@ -89,7 +89,7 @@ Deno.test("MemoryCache: another shard's READY keeps the DMs", () => {
 
 Deno.test(redisStoreTest(
   "RedisCache: shard 0's new session drops the DMs as the memory store does, one at a time and in a batch (a DM message after the READY stays)",
-  11,
+  12,
   async (redis) => {
     const after: [string, object][] = [
       ["READY", ready([0, 2])],
