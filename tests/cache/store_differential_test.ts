@@ -14,6 +14,13 @@ import { wideSequence } from "./_wide_sequences.ts";
 import { randomSequence } from "./_event_sequences.ts";
 import { hostileVariant } from "./_hostile_mutations.ts";
 import { runCount } from "../_fakes/run_count.ts";
+import {
+  BEFORE,
+  GUILD_CREATE,
+  message,
+  OPTIONS,
+  ready,
+} from "./_dm_session_fixtures.ts";
 
 /**
  * Seeds per case of the wide sequences' tests, and of the hostile variants'
@@ -192,5 +199,55 @@ Deno.test(redisStoreTest(
       assert.equal(store.stale, otherBot, `seed ${seed}`);
     }
     assert.equal(Object.hasOwn(Object.prototype, "polluted"), false);
+  },
+));
+
+Deno.test(redisStoreTest(
+  "RedisCache: shard 0's new session drops the DMs as the memory store does, one at a time and in a batch (a DM message after the READY stays)",
+  5,
+  async (redis) => {
+    const after: [string, object][] = [
+      ["READY", ready([0, 2])],
+      ["MESSAGE_UPDATE", { ...message("302", "50"), content: "edited" }],
+      ["MESSAGE_DELETE", { id: "301", channel_id: "60" }],
+      ["MESSAGE_CREATE", message("303", "60")],
+      ["READY", { ...ready([1, 2]), guilds: [] }],
+      ["GUILD_CREATE", GUILD_CREATE],
+    ];
+    for (const batched of [false, true]) {
+      await redis.flushdb();
+      const store = new RedisCache(redis, OPTIONS);
+      const memory = new MemoryCache(OPTIONS);
+      for (const [event, data] of BEFORE) {
+        await store.apply(event, structuredClone(data));
+        memory.apply(event, structuredClone(data));
+      }
+      await store.flush();
+      await assertSameStores(redis, memory, "before");
+      const olds = batched
+        ? (await store.applyBatch(
+          after.map(([event, data]) => ({
+            event,
+            data: structuredClone(data),
+          })),
+        )).map((update) => update.old)
+        : await Promise.all(
+          after.map(async ([event, data]) =>
+            (await store.apply(event, structuredClone(data))).old
+          ),
+        );
+      const expected = after.map(([event, data]) =>
+        memory.apply(event, structuredClone(data)).old
+      );
+      assert.deepStrictEqual(olds, expected, `batched: ${batched}`);
+      assert.equal(expected[1], undefined, "no stale old");
+      await store.flush();
+      await assertSameStores(redis, memory, `batched: ${batched}`);
+      assert.equal(await redis.exists("message:50:302"), 1, "edited: kept");
+      assert.equal(await redis.get("message:60:301"), null);
+      assert.equal(await redis.exists("message:60:303"), 1, "new DM stays");
+      assert.equal(await redis.exists("message:100:300"), 0, "rebuilt guild");
+      assert.equal(store.stale, false);
+    }
   },
 ));
