@@ -166,7 +166,7 @@ Deno.test("FakeGateway spends the closed connections' budget newest first", asyn
 });
 
 Deno.test("FakeGateway lets go of a closed connection's carrier and the client behind it", async () => {
-  const output = await new Deno.Command(Deno.execPath(), {
+  const output = await new Deno.Command("deno", {
     args: [
       "run",
       "--no-check",
