@@ -56,6 +56,9 @@ export {
 // Types its public signatures use, so this entry documents itself on its own.
 export type { Scheduler, TimerId } from "../base/scheduler.ts";
 export type { RedisConnection } from "../redis/connection.ts";
+// The two consts among them are values: `deno doc` shows a const, and it
+// must import as one.
+export { ChannelType, InteractionType } from "../types/mod.ts";
 export type {
   Activity,
   ActivityAssets,
@@ -75,7 +78,6 @@ export type {
   BaseTheme,
   Channel,
   ChannelMention,
-  ChannelType,
   ClientStatus,
   Collectibles,
   Component,
@@ -100,7 +102,6 @@ export type {
   IntegrationApplication,
   IntegrationCreateDispatch,
   IntegrationType,
-  InteractionType,
   Message,
   MessageActivity,
   MessageCall,

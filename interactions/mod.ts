@@ -175,6 +175,8 @@ export {
 } from "./await_message.ts";
 
 // Types the public signatures use, so this entry documents itself on its own.
+// The classes and consts among them (the errors its calls throw, Discord's
+// enums) are values: what `deno doc` shows here imports from here.
 export type { Scheduler, TimerId } from "../base/scheduler.ts";
 export type {
   AllowedMentionsPayload,
@@ -205,113 +207,117 @@ export type {
   UploadRouteOptions,
 } from "../rest/api/_route.ts";
 export type { InteractionResponseOptions } from "../rest/_interaction_callback.ts";
-export type {
-  CallOptions,
+export {
+  type CallOptions,
   RestClient,
-  RestClientOptions,
-  ServerErrorRetry,
+  type RestClientOptions,
+  type ServerErrorRetry,
 } from "../rest/rest_client.ts";
-export type {
+export {
   DiscordApiError,
-  DiscordApiErrorOptions,
-  DiscordErrorBody,
-  DiscordFieldError,
+  type DiscordApiErrorOptions,
+  type DiscordErrorBody,
+  type DiscordFieldError,
   NetworkError,
   RateLimitError,
-  RateLimitErrorOptions,
-  RateLimitScope,
+  type RateLimitErrorOptions,
+  type RateLimitScope,
   ResponseTooLargeError,
-  ResponseTooLargeErrorOptions,
+  type ResponseTooLargeErrorOptions,
   RestError,
-  RestErrorOptions,
+  type RestErrorOptions,
 } from "../rest/errors.ts";
-export type {
+export {
   InvalidRequestLimitError,
   TokenRejectedError,
   UnknownWebhookError,
 } from "../rest/invalid_requests.ts";
-export type { FileUpload, UploadData, UploadError } from "../rest/uploads.ts";
-export type { ClientStoppedError } from "../handler/client_stopped_error.ts";
+export {
+  type FileUpload,
+  type UploadData,
+  UploadError,
+} from "../rest/uploads.ts";
+export { ClientStoppedError } from "../handler/client_stopped_error.ts";
 export type { GatewayEventMap } from "../types/events.ts";
 export type { ReadySessionData, Snowflake } from "../types/gateway_payloads.ts";
-export type {
-  AddedThreadMember,
-  Channel,
-  ChannelMention,
+export {
+  type AddedThreadMember,
+  type Channel,
+  type ChannelMention,
   ChannelType,
-  DefaultReaction,
-  ForumTag,
-  Overwrite,
-  ThreadAutoArchiveDuration,
-  ThreadMember,
-  ThreadMetadata,
+  type DefaultReaction,
+  type ForumTag,
+  type Overwrite,
+  type ThreadAutoArchiveDuration,
+  type ThreadMember,
+  type ThreadMetadata,
 } from "../types/objects/channel.ts";
-export type {
-  AutoSelectComponent,
-  BaseComponent,
-  ButtonComponent,
-  CheckboxComponent,
-  CheckboxGroupComponent,
-  ChoiceOption,
-  ContainerChild,
-  ContainerComponent,
-  FileComponent,
-  FileUploadComponent,
-  InteractiveButton,
-  LabelChild,
-  LabelComponent,
-  LinkButton,
-  MediaGalleryComponent,
-  MediaGalleryItem,
-  MessageActionRow,
-  MessageComponent,
-  ModalActionRow,
-  ModalComponent,
-  PremiumButton,
-  RadioGroupComponent,
-  SectionComponent,
-  SelectBase,
-  SelectComponent,
-  SelectDefaultValue,
-  SelectOption,
-  SeparatorComponent,
+export {
+  type AutoSelectComponent,
+  type BaseComponent,
+  type ButtonComponent,
+  type CheckboxComponent,
+  type CheckboxGroupComponent,
+  type ChoiceOption,
+  type ContainerChild,
+  type ContainerComponent,
+  type FileComponent,
+  type FileUploadComponent,
+  type InteractiveButton,
+  type LabelChild,
+  type LabelComponent,
+  type LinkButton,
+  type MediaGalleryComponent,
+  type MediaGalleryItem,
+  type MessageActionRow,
+  type MessageComponent,
+  type ModalActionRow,
+  type ModalComponent,
+  type PremiumButton,
+  type RadioGroupComponent,
+  type SectionComponent,
+  type SelectBase,
+  type SelectComponent,
+  type SelectDefaultValue,
+  type SelectOption,
+  type SeparatorComponent,
   SeparatorSpacing,
-  StringSelectComponent,
-  SubmittedModalInput,
-  TextDisplayComponent,
-  TextInputComponent,
+  type StringSelectComponent,
+  type SubmittedModalInput,
+  type TextDisplayComponent,
+  type TextInputComponent,
   TextInputStyle,
-  ThumbnailComponent,
-  UnfurledMediaItem,
+  type ThumbnailComponent,
+  type UnfurledMediaItem,
 } from "../types/objects/component.ts";
 export type {
   ComponentEmoji,
   Emoji,
   PartialEmoji,
 } from "../types/objects/emoji.ts";
-export type {
-  ApplicationCommandAutocompleteInteraction,
-  ApplicationCommandInteraction,
-  ApplicationCommandInteractionData,
-  ApplicationIntegrationType,
-  AuthorizingIntegrationOwners,
-  Interaction,
-  InteractionBase,
-  InteractionChannel,
-  InteractionContextType,
-  InteractionData,
-  InteractionDataOption,
-  InteractionGuild,
-  InteractionMember,
+export {
+  type ApplicationCommandAutocompleteInteraction,
+  type ApplicationCommandInteraction,
+  type ApplicationCommandInteractionData,
+  type ApplicationIntegrationType,
+  type AuthorizingIntegrationOwners,
+  type Interaction,
+  type InteractionBase,
+  type InteractionChannel,
+  type InteractionContextType,
+  type InteractionData,
+  type InteractionDataOption,
+  type InteractionGuild,
+  type InteractionMember,
   InteractionType,
-  MessageComponentInteraction,
-  MessageComponentInteractionData,
-  ModalSubmitInteraction,
-  ModalSubmitInteractionData,
-  PingInteraction,
-  ResolvedChannel,
-  ResolvedData,
-  ResolvedMember,
+  type MessageComponentInteraction,
+  type MessageComponentInteractionData,
+  type ModalSubmitInteraction,
+  type ModalSubmitInteractionData,
+  type PingInteraction,
+  type ResolvedChannel,
+  type ResolvedData,
+  type ResolvedMember,
 } from "../types/objects/interaction.ts";
 export type {
   ApplicationCommandInteractionMetadata,
@@ -449,12 +455,12 @@ export type {
   Team,
   TeamMember,
 } from "../types/objects/application.ts";
-export type {
+export {
   ApplicationCommandOptionType,
-  ApplicationCommandPermission,
+  type ApplicationCommandPermission,
   ApplicationCommandPermissionType,
   ApplicationCommandType,
-  GuildApplicationCommandPermissions,
+  type GuildApplicationCommandPermissions,
 } from "../types/objects/application_command.ts";
 export type {
   Entitlement,

@@ -141,7 +141,7 @@ export type {
   UserCommand,
 } from "../interactions/commands.ts";
 export type { HasSubcommands } from "../interactions/routed_interaction.ts";
-export type { ChannelType } from "../types/objects/channel.ts";
+export { ChannelType } from "../types/objects/channel.ts";
 export type {
   ApplicationIntegrationType,
   InteractionContextType,
