@@ -6,6 +6,7 @@
  * @module
  */
 import { Fifo } from "../base/fifo.ts";
+import { shownQuoted } from "../base/option_checks.ts";
 import type { TimerId } from "../base/scheduler.ts";
 import type { GlobalScope, RouteInfo } from "./routes.ts";
 import type { AttemptResult, JobChecks } from "./rate_limit_headers.ts";
@@ -102,6 +103,59 @@ export interface GlobalWindow {
  */
 export function globalWindowOf(limit: number): GlobalWindow {
   return { limit, sent: new Fifo(), pausedUntil: -Infinity };
+}
+
+/**
+ * Refuse a rate limiter's global limits unless each is a positive integer
+ * and the window is positive.
+ *
+ * @param limits The limits by option name (`globalLimit`, `ipGlobalLimit`).
+ * @param globalWindow The window's length in ms.
+ * @throws {RangeError} For a number out of range.
+ * @throws {TypeError} For a limit that is not a number (quoted: a string
+ *   `'globalLimit=50'` would look right).
+ */
+export function assertGlobalLimits(
+  limits: Record<string, unknown>,
+  globalWindow: number,
+): void {
+  for (const [name, limit] of Object.entries(limits)) {
+    if (!Number.isInteger(limit) || (limit as number) < 1) {
+      const Refusal = typeof limit === "number" ? RangeError : TypeError;
+      throw new Refusal(
+        `Cannot create rate limiter as '${name}' must be a positive integer: current value '${name}=${
+          shownQuoted(limit)
+        }'`,
+      );
+    }
+  }
+  if (!(globalWindow > 0)) {
+    throw new RangeError(
+      `Cannot create rate limiter as 'globalWindow' must be > 0: current value 'globalWindow=${globalWindow}'`,
+    );
+  }
+}
+
+/**
+ * When a global window lets the next request out: now, the end of its
+ * pause, or when its oldest send leaves the window (those that left are
+ * dropped).
+ *
+ * @param global The global window.
+ * @param now The limiter's clock.
+ * @param window The window's length in ms.
+ * @returns The time, `now` when a request may go at once.
+ */
+export function globalAvailableAt(
+  global: GlobalWindow,
+  now: number,
+  window: number,
+): number {
+  if (global.pausedUntil > now) return global.pausedUntil;
+  const sent = global.sent;
+  while (sent.length > 0 && sent.peek()! + window <= now) sent.shift();
+  if (sent.length < global.limit) return now;
+  return sent.peek()! + window;
 }
 
 /**

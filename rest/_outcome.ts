@@ -147,10 +147,14 @@ export function attemptOutcome<T>(
         return {
           type: "retry",
           delay,
-          // A shared resource's limit (one message's reactions, say) is not
-          // the bucket's: the bucket keeps what the headers say of it, and
-          // only this request waits (at the head of its lane, keeping the
-          // order of its route's requests).
+          // A shared resource's limit (one message's reactions, say), or a
+          // sublimit (a 429 whose headers say the bucket has requests
+          // left: a channel's renames), is not the bucket's: the bucket
+          // keeps what the headers say of it, and only this request waits,
+          // aside: at the head of its lane it held the bucket's others
+          // (a permission overwrite behind a rename) for the whole wait.
+          aside: scope === "shared" ||
+            (scope === "user" && (info.remaining ?? 0) > 0),
           rateLimit: scope === "shared"
             ? info
             : { ...info, retryAfter: delay, scope },
@@ -278,6 +282,9 @@ export function attemptOutcome<T>(
           path,
           status,
           body,
+          ...(body === undefined
+            ? { nonJson: nonJsonBody(text, attempted.contentType, redact) }
+            : {}),
           earlierAttempt: limits.earlierAttempt,
         }),
       };
@@ -299,6 +306,39 @@ function redactedJson(
   const parsed = parseJson(redact(text));
   if (parsed === undefined || !text.includes("\\")) return parsed;
   return parseJson(redact(JSON.stringify(parsed)));
+}
+
+/** The most characters of a page's title or media type an error quotes. */
+const MAX_QUOTED = 100;
+
+/**
+ * What an error body that is not JSON was, for its error's message: its
+ * media type and its HTML `<title>`, quoted, when it has one (Cloudflare's
+ * "Access denied" page said which restriction it was). Each redacted
+ * before it is cut, as `redactedJson` does (a cut token is no longer one
+ * `redact` finds), and bounded.
+ *
+ * @param text The body.
+ * @param contentType The answer's `Content-Type`, if any.
+ * @param redact Removes the request's secrets.
+ * @returns E.g. `text/html, title "Access denied | discord.com"`.
+ */
+export function nonJsonBody(
+  text: string,
+  contentType: string | undefined,
+  redact: (text: string) => string,
+): string {
+  const shown = (raw: string) => {
+    const flat = redact(raw).replace(/\s+/g, " ").trim();
+    return flat.length <= MAX_QUOTED ? flat : `${flat.slice(0, MAX_QUOTED)}…`;
+  };
+  const type = contentType === undefined
+    ? "no Content-Type"
+    : shown(contentType.split(";")[0]!) || "no Content-Type";
+  if (text === "") return `${type}, empty`;
+  const title = /<title\b[^>]*>([^<]*)/i.exec(text)?.[1];
+  const quoted = title === undefined ? "" : shown(title);
+  return quoted === "" ? type : `${type}, title ${JSON.stringify(quoted)}`;
 }
 
 /** What a redirect's error says: none is followed (see `prepareRequest`). */

@@ -417,6 +417,7 @@ async function attempt(
     text: body,
     rateLimit,
     facts: answerFacts(status, response.headers, headerInfo, body),
+    contentType: response.headers.get("content-type") ?? undefined,
   };
 }
 
@@ -498,6 +499,8 @@ export type Attempted =
     rateLimit: RateLimitInfo;
     /** What the policy reads (waits as Discord sent them). */
     facts: AnswerFacts;
+    /** `Content-Type`, for an error body that is not JSON (an HTML page). */
+    contentType?: string | undefined;
   }
   | {
     type: "too_large";

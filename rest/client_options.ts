@@ -167,10 +167,13 @@ export interface RestClientOptions {
   timeout?: number;
   /**
    * Refuse requests (with an `InvalidRequestLimitError`) once this many
-   * responses with status 401, 403 or 429 came back within 10 minutes,
-   * requests in flight counted as if they were such answers; Discord bans
-   * the IP at 10,000. Counted per client: share one (a `Client`'s
-   * `client.rest`), and split the limit among processes sharing an IP.
+   * responses with status 401, 403 or 429 came back within 10 minutes;
+   * Discord bans the IP at 10,000. Requests in flight count as if they
+   * were such answers: while they fill the rest of the cap, further
+   * requests wait (queued, not refused) until one of them is answered (at
+   * most this many, less the answers counted, are in flight at once).
+   * Counted per client: share one (a `Client`'s `client.rest`), and split
+   * the limit among processes sharing an IP.
    *
    * @default {9000}
    */

@@ -90,6 +90,13 @@ export interface DiscordApiErrorOptions extends RestErrorOptions {
   /** The parsed JSON body, or `undefined` when it was not JSON. */
   body?: DiscordErrorBody | undefined;
   /**
+   * What the body was when it was not JSON, for the message: its media
+   * type (`text/html`) and the page's title, quoted, when it has one
+   * (Cloudflare's "Access denied" page, a proxy's 502), already redacted
+   * and bounded by the caller.
+   */
+  nonJson?: string | undefined;
+  /**
    * How an earlier attempt of the same call went when it may have been
    * applied unseen and was sent again: no answer (a timeout, a lost
    * connection) or a 5xx. Sets {@linkcode DiscordApiError.mayHaveApplied},
@@ -131,7 +138,9 @@ function earlierNote(options: DiscordApiErrorOptions): string {
  * Discord answered with an error status (4xx, or 5xx after the retries).
  *
  * `code` and `apiMessage` are Discord's JSON error code and message
- * (0 and the HTTP status text when the body was not Discord's JSON);
+ * (0 and the HTTP status text when the body was not Discord's JSON: then
+ * {@linkcode DiscordApiError.jsonBody} is `false` and the message says
+ * `no JSON body` instead of a code, with the page's type and title);
  * `errors` is the raw per-field tree and {@linkcode DiscordApiError.fieldErrors}
  * its flattened leaves: the first 50, which the message lists too (within
  * a few KB), saying how many were left out.
@@ -162,8 +171,20 @@ function earlierNote(options: DiscordApiErrorOptions): string {
 export class DiscordApiError extends RestError {
   /** The HTTP status. */
   readonly status: number;
-  /** Discord's JSON error code (0 when none was given). */
+  /**
+   * Discord's JSON error code (0 when none was given, and when the body
+   * was not JSON: see {@linkcode DiscordApiError.jsonBody}, as Discord's own
+   * 0 is "General error").
+   */
   readonly code: number;
+  /**
+   * Whether the answer's body was JSON (Discord's error object; for a
+   * redirect, which is not followed, the client's own). `false` for any
+   * other body (Cloudflare's HTML 403 page, a proxy's 502 page, an empty
+   * one): that answer may not be Discord's at all, and its `code` 0 is no
+   * code Discord gave.
+   */
+  readonly jsonBody: boolean;
   /** Discord's message, without the request context {@linkcode Error.message} adds. */
   readonly apiMessage: string;
   /** Discord's raw per-field error tree, if any. */
@@ -199,8 +220,15 @@ export class DiscordApiError extends RestError {
       : `HTTP ${options.status}`;
     const flattened = flattenErrors(options.body?.errors);
     const details = fieldErrorDetails(flattened);
+    // Not "(code 0)", Discord's General error: a page of Cloudflare's or
+    // of a proxy looked like one of Discord's answers.
+    const what = options.body !== undefined
+      ? `code ${code}`
+      : options.nonJson === undefined
+      ? "no JSON body"
+      : `no JSON body, ${options.nonJson}`;
     super(
-      `${options.method} ${options.path} failed with ${options.status}: ${apiMessage} (code ${code})${
+      `${options.method} ${options.path} failed with ${options.status}: ${apiMessage} (${what})${
         earlierNote(options)
       }${details}`,
       options,
@@ -208,6 +236,7 @@ export class DiscordApiError extends RestError {
     this.name = "DiscordApiError";
     this.status = options.status;
     this.code = code;
+    this.jsonBody = options.body !== undefined;
     this.apiMessage = apiMessage;
     this.errors = options.body?.errors;
     this.#fieldErrors = flattened.fields;

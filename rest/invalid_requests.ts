@@ -3,8 +3,9 @@
  * after 10,000 responses with status 401, 403 or 429 within 10 minutes
  * (429s with `X-RateLimit-Scope: shared` do not count). The
  * {@linkcode InvalidRequestGuard} counts them, and the requests in flight
- * as if each would be one, and refuses further requests before the limit
- * is reached.
+ * as if each would be one: a request waits while those in flight fill what
+ * the answers counted leave, and is refused once the answers alone fill
+ * the cap, before the limit is reached.
  *
  * The same page of Discord's docs: "If a webhook returns a 404 status you
  * should not attempt to use it again - repeated attempts to do so will
@@ -29,7 +30,10 @@ import {
 import type { Scheduler } from "../base/scheduler.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { DiscordApiError, RestError } from "./errors.ts";
-import { CLOUDFLARE_REPORT_INTERVAL } from "./rate_limit_headers.ts";
+import {
+  CLOUDFLARE_REPORT_INTERVAL,
+  type JobChecks,
+} from "./rate_limit_headers.ts";
 import type { RouteInfo } from "./routes.ts";
 
 const logger = getLogger(["disruption", "rest"]);
@@ -48,9 +52,11 @@ export interface InvalidRequestGuardOptions {
   /** The clock. */
   scheduler: Scheduler;
   /**
-   * Refuse requests once this many invalid ones happened in the window,
-   * requests reserved and not yet answered counted with them (a margin
-   * below Discord's 10,000 for other processes on the same IP).
+   * Refuse requests once this many invalid ones happened in the window (a
+   * margin below Discord's 10,000 for other processes on the same IP).
+   * Requests reserved and not yet answered count with them: while they
+   * fill the rest of the cap, a request waits for their answers
+   * ({@linkcode InvalidRequestGuard.holds}) rather than being refused.
    *
    * @default {9000}
    */
@@ -64,15 +70,18 @@ export interface InvalidRequestGuardOptions {
    */
   window?: number;
   /**
-   * Called once when the guard starts refusing, and once per window after,
-   * with the invalid answers counted, the wait before one leaves the
-   * window, and the requests in flight.
+   * Called once when the guard starts refusing (the answers counted fill
+   * the cap), and once per window after, with the invalid answers counted,
+   * the wait before one leaves the window, and the requests in flight.
    */
   onLimit?: (count: number, retryAfter: number, inFlight: number) => void;
 }
 
 /**
- * Thrown instead of sending while the invalid-request count is at its cap.
+ * Thrown instead of sending while the invalid-request count is at its cap:
+ * the 401, 403 and 429 answers of the last 10 minutes fill it. (Requests
+ * in flight, counted with them, only hold a request back until they are
+ * answered.)
  *
  * @example Usage
  * ```ts
@@ -112,8 +121,12 @@ export class InvalidRequestLimitError extends RestError {
     const flight = inFlight > 0
       ? ` and ${inFlight} requests in flight counted as such`
       : "";
+    // Only in flight: nothing failed, and nothing is to fix but the wait.
+    const remedy = retryAfter === 0 && inFlight > 0
+      ? "the requests in flight fill the cap; retry when they are answered"
+      : `fix the failing requests; requests resume in ${retryAfter} ms`;
     super(
-      `${method} ${path} refused: ${count} responses with status 401/403/429 in the last 10 minutes${flight}; Discord bans the IP at 10,000 (fix the failing requests; requests resume in ${retryAfter} ms)`,
+      `${method} ${path} refused: ${count} responses with status 401/403/429 in the last 10 minutes${flight}; Discord bans the IP at 10,000 (${remedy})`,
       { method, path },
     );
     this.name = "InvalidRequestLimitError";
@@ -412,6 +425,8 @@ export class InvalidRequestGuard {
   /** Requests reserved and not yet settled. */
   #inFlight = 0;
   #warnedUntil = -Infinity;
+  /** Until when a request held by those in flight is not said again. */
+  #heldSaidUntil = -Infinity;
 
   /**
    * Create a guard.
@@ -492,39 +507,60 @@ export class InvalidRequestGuard {
   }
 
   /**
-   * Whether a request may go out now.
+   * Whether a request is refused: the invalid answers counted in the
+   * window fill the cap. (Those in flight as well only hold it back: see
+   * {@linkcode InvalidRequestGuard.holds}.)
    *
    * @param method The request's method.
    * @param path The request's (redacted) path.
-   * @returns `undefined` when it may, otherwise the error to fail it with.
+   * @returns `undefined` when it is not, otherwise the error to fail it with.
    */
   check(method: string, path: string): InvalidRequestLimitError | undefined {
     const now = this.#clock.now();
     this.#expire(now);
-    if (this.#count + this.#inFlight < this.#limit) return undefined;
-    // Only in flight: they free the cap as they are answered.
-    const retryAfter = this.#count === 0 ? 0 : Math.max(
+    if (this.#count < this.#limit) return undefined;
+    const retryAfter = Math.max(
       0,
       this.#times[this.#head]! + this.#window - now,
     );
     if (now >= this.#warnedUntil) {
-      // At most once a second while only requests in flight fill the cap.
       this.#warnedUntil = now + Math.max(retryAfter, 1000);
       this.#onLimit?.(this.#count, retryAfter, this.#inFlight);
     }
-    return new InvalidRequestLimitError(
-      method,
-      path,
-      this.#count,
-      retryAfter,
-      this.#inFlight,
-    );
+    return new InvalidRequestLimitError(method, path, this.#count, retryAfter);
+  }
+
+  /**
+   * Whether a request {@linkcode InvalidRequestGuard.check} lets through
+   * must wait: the requests in flight, each counted as if its answer were
+   * invalid, fill what the answers counted leave of the cap. One of them
+   * answered frees a place (a 401/403/429 counted instead). Failed, good
+   * requests were lost with nothing failing (40 messages answered 200
+   * after 300 ms, a cap of 30: 10 refused). Said at most once a minute.
+   *
+   * @returns `true` while the request is to wait for an answer.
+   */
+  holds(): boolean {
+    const now = this.#clock.now();
+    this.#expire(now);
+    if (this.#count + this.#inFlight < this.#limit) return false;
+    if (this.#count < this.#limit && now >= this.#heldSaidUntil) {
+      this.#heldSaidUntil = now + 60_000;
+      logger.warn(
+        "{inFlight} requests in flight and {count} responses with status 401/403/429 in 10 minutes fill the invalid-request cap of {limit} (invalidRequestLimit): further requests wait for their answers",
+        { inFlight: this.#inFlight, count: this.#count, limit: this.#limit },
+      );
+    }
+    return true;
   }
 
   /**
    * {@linkcode InvalidRequestGuard.check}, and when the request may go out,
    * count it as in flight (as if its answer were invalid) until
-   * {@linkcode InvalidRequestGuard.settle}.
+   * {@linkcode InvalidRequestGuard.settle}. A request that
+   * {@linkcode InvalidRequestGuard.holds} would keep waiting is refused
+   * here (with `retryAfter` 0), never let past the cap: the REST client
+   * asks that first and waits.
    *
    * @param method The request's method.
    * @param path The request's (redacted) path.
@@ -532,7 +568,16 @@ export class InvalidRequestGuard {
    *   otherwise the error to fail it with.
    */
   reserve(method: string, path: string): InvalidRequestLimitError | undefined {
-    const refused = this.check(method, path);
+    const refused = this.check(method, path) ??
+      (this.#count + this.#inFlight < this.#limit
+        ? undefined
+        : new InvalidRequestLimitError(
+          method,
+          path,
+          this.#count,
+          0,
+          this.#inFlight,
+        ));
     if (refused === undefined) this.#inFlight++;
     return refused;
   }
@@ -644,6 +689,24 @@ export class RequestRefusals {
       ? this.webhooks.check(method, route, logPath)
       : undefined) ??
       (sending ? this.invalid.check(method, logPath) : undefined);
+  }
+
+  /**
+   * The rate limiter's checks of a request: {@linkcode RequestRefusals.check}
+   * as its `refuse`; as its `hold`, the requests in flight filling the
+   * invalid-request cap ({@linkcode InvalidRequestGuard.holds}): it waits
+   * for their answers.
+   *
+   * @param request The request.
+   * @returns The checks, for the limiter's `schedule`.
+   */
+  jobChecks(
+    request: RefusableRequest,
+  ): Required<Pick<JobChecks, "refuse" | "hold">> {
+    return {
+      refuse: (sending) => this.check(request, sending),
+      hold: () => this.invalid.holds(),
+    };
   }
 
   /**

@@ -61,6 +61,14 @@ export type AttemptResult<T> =
     type: "retry";
     /** Milliseconds before the retry. */
     delay: number;
+    /**
+     * Whether the wait is this request's alone (a 429 of a sublimit or a
+     * shared resource, the bucket open by its headers): it waits out of its
+     * lane and the bucket's other requests go on meanwhile. Otherwise (a
+     * 5xx, no answer, a bucket's own 429) it waits at the head of its lane,
+     * holding the bucket's requests behind it in their order.
+     */
+    aside?: boolean;
     /** The response's rate-limit headers, when there was a response. */
     rateLimit?: RateLimitInfo;
   };
@@ -107,6 +115,15 @@ export interface JobChecks {
    * @default {true}
    */
   waitsForCloudflare?: boolean;
+  /**
+   * Asked just before the job is sent, once `refuse` let it: `true` keeps
+   * it, and the jobs of its bucket behind it, queued until the limiter's
+   * next answer to any job, when it is asked again. For what requests in
+   * flight hold and their answers free (the invalid-request cap they fill
+   * while unanswered): with none in flight, a job held waits for ever. A
+   * throw counts as `false`.
+   */
+  hold?: () => boolean;
 }
 
 /** Options for the rate limiter. */
@@ -186,7 +203,10 @@ export type RateLimiterEvent =
 export interface BucketState {
   /** The bucket id: `<hash>:<major parameter>`, or `route:<key>|<major>` before a hash is known. */
   id: string;
-  /** Requests waiting to be sent. */
+  /**
+   * Requests waiting to be sent; not a retry waiting out a 429 of its own
+   * (a sublimit's, a shared resource's) until its wait is over.
+   */
   queued: number;
   /** Requests sent and not yet answered. */
   inFlight: number;

@@ -13,7 +13,6 @@
 import { onAbort } from "../base/abort_fanout.ts";
 import { Fifo } from "../base/fifo.ts";
 import { ForwardClock } from "../base/forward_clock.ts";
-import { shownQuoted } from "../base/option_checks.ts";
 import {
   clampTimerDelay,
   realScheduler,
@@ -37,7 +36,9 @@ import type {
 import { CloudflarePause } from "./invalid_requests.ts";
 import {
   asked,
+  assertGlobalLimits,
   type Bucket,
+  globalAvailableAt,
   type GlobalWindow,
   globalWindowOf,
   type Job,
@@ -46,6 +47,7 @@ import {
 } from "./_limiter_queue.ts";
 import { type KeptBucket, MIN_SWEEP_AT, sweepBuckets } from "./_bucket_cap.ts";
 import { applyAnswer } from "./_bucket_window.ts";
+import { insertBySeq, ParkedRetries } from "./_parked_retries.ts";
 
 // The read-only view of a limiter, its options and what it and its jobs
 // tell each other live with what answers say of limits.
@@ -125,9 +127,11 @@ export const MAX_ROUTE_HASHES = 10_000;
  *   the route to another bucket, the requests still in flight from the
  *   one it was sent from count against what it says remains (they may be
  *   in the same window).
- * - A retry goes back to the head of its bucket: sent in order, though
- *   requests in flight together may be applied in another, a retried one
- *   after those sent while it waited.
+ * - A retry goes back to the head of its bucket, in arrival order among
+ *   retries: sent in order, though requests in flight together may be
+ *   applied in another, a retried one after those sent while it waited. A
+ *   retry `aside` (a 429 of its own: a sublimit, a shared resource) waits
+ *   out of its lane, the bucket's others going on meanwhile.
  * - Under the real scheduler waits are measured on the runtime's monotonic
  *   clock, which NTP does not step (it steps `Date.now`): a wall clock set
  *   back neither holds a bucket's reset, the global window nor a global
@@ -183,6 +187,10 @@ export class RateLimiter implements RateLimitView {
   #ip: GlobalWindow;
   /** A 429 of Cloudflare's holds every job (on `#clock`). */
   #cloudflare = new CloudflarePause<Job>();
+  /** Retries whose 429 held back only themselves (`aside`). */
+  #parked: ParkedRetries;
+  /** Buckets whose head job its `hold` check kept: pumped at each answer. */
+  #held = new Set<Bucket>();
   /**
    * Every reset, window and pause is kept on this clock: a wall clock set
    * back counts as no time passed, not as the size of the step to wait.
@@ -198,25 +206,14 @@ export class RateLimiter implements RateLimitView {
     const globalLimit = options.globalLimit ?? 50;
     const ipGlobalLimit = options.ipGlobalLimit ?? IP_GLOBAL_LIMIT;
     const globalWindow = options.globalWindow ?? 1000;
-    const limits = { globalLimit, ipGlobalLimit };
-    for (const [name, limit] of Object.entries(limits)) {
-      if (!Number.isInteger(limit) || limit < 1) {
-        // A string is quoted: 'globalLimit=50' would look right.
-        const Refusal = typeof limit === "number" ? RangeError : TypeError;
-        throw new Refusal(
-          `Cannot create rate limiter as '${name}' must be a positive integer: current value '${name}=${
-            shownQuoted(limit)
-          }'`,
-        );
-      }
-    }
-    if (!(globalWindow > 0)) {
-      throw new RangeError(
-        `Cannot create rate limiter as 'globalWindow' must be > 0: current value 'globalWindow=${globalWindow}'`,
-      );
-    }
+    assertGlobalLimits({ globalLimit, ipGlobalLimit }, globalWindow);
     this.#scheduler = options.scheduler;
     this.#clock = new ForwardClock(options.scheduler);
+    this.#parked = new ParkedRetries(
+      options.scheduler,
+      this.#clock,
+      (job) => this.#enqueue(job, true),
+    );
     this.#sendSlack = options.scheduler.now === realScheduler.now
       ? REAL_CLOCK_SLACK
       : 0;
@@ -331,6 +328,7 @@ export class RateLimiter implements RateLimitView {
    * queued): for that rare moment, not for every answer.
    */
   recheck(): void {
+    this.#parked.failIf((job) => asked(() => job.checks.refuse?.(true)));
     for (const bucket of [...this.#buckets.values()]) {
       if (bucket.queued === 0) continue;
       for (const lane of [...bucket.lanes]) {
@@ -395,7 +393,7 @@ export class RateLimiter implements RateLimitView {
 
   /**
    * Queue a job in its route's lane: at the tail, or at the head for a
-   * retry (which keeps its place in the order).
+   * retry (after older retries: it keeps its place in the order).
    */
   #enqueue(job: Job, atHead: boolean): void {
     const id = laneId(job.route);
@@ -408,7 +406,7 @@ export class RateLimiter implements RateLimitView {
       this.#lanes.set(id, lane);
       this.#indexLane(lane);
     }
-    if (atHead) lane.queue.unshift(job);
+    if (atHead) insertBySeq(lane.queue, job);
     else lane.queue.push(job);
     job.lane = lane;
     lane.bucket.queued++;
@@ -450,6 +448,7 @@ export class RateLimiter implements RateLimitView {
   }
 
   #abort(job: Job): void {
+    if (this.#parked.remove(job)) return job.reject(job.signal?.reason);
     const lane = job.lane;
     if (!lane) return; // in flight: the attempt sees the signal
     this.#dequeue(job);
@@ -532,7 +531,9 @@ export class RateLimiter implements RateLimitView {
         job.checks.waitsForCloudflare !== false;
       if (probing && this.#cloudflare.probe !== undefined) break;
       const global = this.#globalOf(job.global);
-      const globalAt = global ? this.#globalAvailableAt(global, now) : now;
+      const globalAt = global
+        ? globalAvailableAt(global, now, this.#globalWindow)
+        : now;
       if (globalAt > now) {
         wakeAt = globalAt;
         break;
@@ -541,6 +542,10 @@ export class RateLimiter implements RateLimitView {
       if (refusedNow !== undefined) {
         this.#refuse(job, refusedNow);
         continue;
+      }
+      if (asked(() => job.checks.hold?.()) === true) {
+        this.#held.add(bucket); // pumped again at the next answer
+        break;
       }
       if (probing) this.#cloudflare.probe = job;
       this.#dequeue(job);
@@ -582,16 +587,6 @@ export class RateLimiter implements RateLimitView {
       this.#clock.reached(armedAt + delay);
       this.#pump(bucket);
     }, delay);
-  }
-
-  #globalAvailableAt(global: GlobalWindow, now: number): number {
-    if (global.pausedUntil > now) return global.pausedUntil;
-    const sent = global.sent;
-    while (sent.length > 0 && sent.peek()! + this.#globalWindow <= now) {
-      sent.shift();
-    }
-    if (sent.length < global.limit) return now;
-    return sent.peek()! + this.#globalWindow;
   }
 
   #send(bucket: Bucket, job: Job): void {
@@ -663,7 +658,8 @@ export class RateLimiter implements RateLimitView {
       job.reject(job.signal.reason);
     } else if (result.type === "retry") {
       job.notBefore = now + Math.max(0, result.delay);
-      this.#enqueue(job, true);
+      if (result.aside) this.#parked.park(job);
+      else this.#enqueue(job, true);
     } else {
       this.#settle(job);
       if (result.type === "success") job.resolve(result.value);
@@ -672,6 +668,13 @@ export class RateLimiter implements RateLimitView {
     for (const other of left) if (other !== bucket) this.#pump(other);
     if (bucket !== sentFrom) this.#pump(sentFrom);
     this.#pump(bucket);
+    for (const other of [...this.#held]) {
+      // Held again: the answer's room is taken, and the others wait for
+      // the next (asking them all at each answer was O(held) an answer).
+      this.#held.delete(other);
+      this.#pump(other);
+      if (this.#held.has(other)) break;
+    }
     if (pauseExtended || probed) {
       // Everyone waits for the pause now; re-arm their timers. Only for a
       // 429 that moved the pause's end: Discord sends the scope on 429s
@@ -692,6 +695,8 @@ export class RateLimiter implements RateLimitView {
    */
   #failHeld(now: number): void {
     const pausedFor = this.#cloudflare.until - now;
+    const refusal = (job: Job) => job.checks.cloudflareRefusal?.(pausedFor);
+    this.#parked.failIf((job) => asked(() => refusal(job)));
     for (const bucket of [...this.#buckets.values()]) {
       for (const lane of [...bucket.lanes]) {
         while (lane.queue.length > 0) {

@@ -306,10 +306,10 @@ export class RestClient {
     };
     // Asked by the limiter before the request waits (a 401 or a 404 may
     // come meanwhile) and as it would be sent: refused, it takes no global
-    // slot and none of its bucket's remaining, and those queued behind it
-    // are asked at once.
-    const refuse = (sending: boolean) => refusals.check(refusable, sending);
-    const refused = refuse(false);
+    // slot nor its bucket's remaining, and those behind it are asked at
+    // once; held while requests in flight fill the invalid-request cap.
+    const checks = refusals.jobChecks(refusable);
+    const refused = checks.refuse(false);
     if (refused) return Promise.reject(refused);
     // Taken only within 3 s: it fails rather than wait past them.
     const window = isInteractionCallback(path)
@@ -377,7 +377,7 @@ export class RestClient {
       options.signal,
       globalScope(prepared, interaction),
       {
-        refuse,
+        ...checks,
         ...waitChecks(
           method,
           logPath,

@@ -81,7 +81,7 @@ Deno.test("DiscordApiError lists the field errors of an Invalid Form Body", () =
   );
 });
 
-Deno.test("DiscordApiError without Discord's JSON uses code 0 and the status", () => {
+Deno.test("DiscordApiError without Discord's JSON uses code 0 and the status, and says there was no JSON body (not code 0)", () => {
   const error = new DiscordApiError({
     method: "GET",
     path: "/gateway",
@@ -89,10 +89,21 @@ Deno.test("DiscordApiError without Discord's JSON uses code 0 and the status", (
     body: undefined,
   });
   assert.equal(error.code, 0);
+  assert.equal(error.jsonBody, false);
   assert.equal(error.apiMessage, "HTTP 502");
   assert.equal(
     error.message,
-    "GET /gateway failed with 502: HTTP 502 (code 0)",
+    "GET /gateway failed with 502: HTTP 502 (no JSON body)",
+  );
+  const page = new DiscordApiError({
+    method: "GET",
+    path: "/gateway",
+    status: 502,
+    nonJson: "text/html",
+  });
+  assert.equal(
+    page.message,
+    "GET /gateway failed with 502: HTTP 502 (no JSON body, text/html)",
   );
 });
 

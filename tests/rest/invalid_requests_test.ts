@@ -200,13 +200,16 @@ Deno.test("RestClient counts requests in flight against the invalid-request cap:
   const burst = Array.from({ length: 20 }, (_, i) => callback(i));
   await clock.advance(0);
   assert.equal(pending.length, 5, "requests in flight count as invalid");
+  // The others wait for their answers (in_flight_test.ts); the 5 answered
+  // 403 fill the cap, and they are refused.
   for (const answer of pending.splice(0)) answer(403);
   const outcomes = await Promise.all(burst);
+  assert.equal(pending.length, 0);
   const refused = outcomes.filter((o) => o instanceof InvalidRequestLimitError);
   assert.equal(refused.length, 15);
   assert.match(
     (refused[0] as Error).message,
-    /0 responses with status 401\/403\/429 in the last 10 minutes and 5 requests in flight/,
+    /5 responses with status 401\/403\/429 in the last 10 minutes;/,
   );
   // The 5 invalid answers now fill the cap for the window.
   const next = await callback(99);
@@ -230,9 +233,12 @@ Deno.test("InvalidRequestGuard frees an in-flight reservation when its answer is
   assert.equal(guard.reserve("POST", "/d"), undefined);
   guard.settle(429);
   assert.equal(guard.count, 1);
-  // A recorded one and one in flight fill a cap of 2.
+  // A recorded one and one in flight fill a cap of 2: a request waits
+  // (holds), reserved it would be refused; not refused by the answers alone.
   assert.equal(guard.reserve("POST", "/e"), undefined);
-  assert.ok(guard.check("POST", "/f"));
+  assert.equal(guard.check("POST", "/f"), undefined);
+  assert.equal(guard.holds(), true);
+  assert.ok(guard.reserve("POST", "/f"));
 });
 
 Deno.test("InvalidRequestGuard refuses a window that is not a positive integer", () => {

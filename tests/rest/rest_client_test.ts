@@ -393,7 +393,7 @@ Deno.test("RestClient pauses every bucket after a global 429", async () => {
   assert.equal(rest.rateLimiter.globalPausedUntil, 2000);
 });
 
-Deno.test("RestClient waits out a shared-scope 429 and retries", async () => {
+Deno.test("RestClient waits out a shared-scope 429 and retries; the bucket's next request goes meanwhile", async () => {
   const { clock, fake, rest } = setup();
   fake.script429({
     route: "POST /channels/1/messages",
@@ -410,7 +410,10 @@ Deno.test("RestClient waits out a shared-scope 429 and retries", async () => {
   assert.equal(b.content, "b");
   assert.deepEqual(
     fake.requests.map((r) => [r.at, (r.body as { content: string }).content]),
-    [[0, "a"], [1500, "a"], [1500, "b"]],
+    // b is not held behind a's wait: sent at once, the fake's resource
+    // (the route) still limited answers it 429 too (a shared one counts
+    // against nothing), and it waits its own 1.5 s.
+    [[0, "a"], [0, "b"], [1500, "a"], [1500, "b"]],
   );
 });
 

@@ -128,3 +128,29 @@ Deno.test("RestClient: a shared-scope 429 within maxRateLimitWait retries its re
     });
   }
 });
+
+Deno.test("RestClient: while a shared-scope 429 holds its request for its retry_after, a reaction on another message of the channel is sent", async () => {
+  const clock = new VirtualScheduler();
+  const sent: [number, string][] = [];
+  const fetch: typeof globalThis.fetch = (input) => {
+    const path = new URL(String(input)).pathname;
+    sent.push([clock.now(), path.split("/")[6]!]);
+    if (path.includes("/messages/111/") && sent.length === 1) {
+      return Promise.resolve(shared429(5));
+    }
+    return Promise.resolve(
+      new Response(null, { status: 204, headers: bucketHeaders(8) }),
+    );
+  };
+  const rest = new RestClient({ token: TOKEN, fetch, scheduler: clock });
+  const first = createReaction(rest, "1", "111", "🔥");
+  await clock.flushMicrotasks();
+  const other = createReaction(rest, "1", "222", "🔥");
+  await clock.advance(100);
+  assert.deepEqual(sent, [[0, "111"], [0, "222"]]);
+  await other;
+  await clock.advance(4900);
+  await first;
+  assert.deepEqual(sent, [[0, "111"], [0, "222"], [5000, "111"]]);
+  assert.equal(clock.pending, 0);
+});

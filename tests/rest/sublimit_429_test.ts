@@ -110,3 +110,35 @@ Deno.test("RestClient: a sublimit's 429 within maxRateLimitWait holds that reque
   ]);
   assert.equal(clock.pending, 0);
 });
+
+Deno.test("RestClient: while a sublimit's 429 holds its request for its retry_after, the bucket's requests queued after it are sent", async () => {
+  const clock = new VirtualScheduler();
+  const { fetch, answered } = channelDiscord(clock, 8);
+  const rest = new RestClient({ token: TOKEN, fetch, scheduler: clock });
+  // The overwrites' route learns it shares the bucket `chan`.
+  await rest.request("PUT", "/channels/1/permissions/2", {
+    body: { type: 0 },
+  });
+  for (const name of ["a", "b"]) {
+    await rest.request("PATCH", "/channels/1", { body: { name } });
+  }
+  const rename = rest.request("PATCH", "/channels/1", { body: { name: "c" } });
+  await clock.flushMicrotasks();
+  // Queued after the rename, while it waits its 8 s: the headers said 6
+  // of 10 left, and they go now (they waited the 8 s behind it).
+  const overwrite = rest.request("PUT", "/channels/1/permissions/3", {
+    body: { type: 0 },
+  });
+  const topic = rest.request("PATCH", "/channels/1", { body: { topic: "x" } });
+  await clock.advance(100);
+  assert.deepEqual(answered.slice(3), [
+    "0 PATCH /channels/1 429",
+    "0 PUT /channels/1/permissions/3 200",
+    "0 PATCH /channels/1 200",
+  ]);
+  await Promise.all([overwrite, topic]);
+  await clock.advance(7900);
+  await rename;
+  assert.deepEqual(answered.slice(6), ["8000 PATCH /channels/1 200"]);
+  assert.equal(clock.pending, 0);
+});

@@ -1,0 +1,70 @@
+// An error answer whose body is not Discord's JSON (Cloudflare's HTML 403
+// "Access denied", a proxy's 502 page) is not Discord's "code 0" (General
+// error): the message says there was no JSON body, its media type and the
+// page's title (bounded, redacted), and `jsonBody` is false. It read
+// "HTTP 403 (code 0)", like one of Discord's permission 403s.
+import assert from "node:assert/strict";
+import { DiscordApiError } from "../../rest/errors.ts";
+import { RestClient } from "../../rest/rest_client.ts";
+
+const TOKEN = "bot.T0KEN-secret_value";
+
+/** A client whose every answer is `status` with `body` of `type`. */
+function answering(
+  status: number,
+  body: string,
+  type?: string,
+): RestClient {
+  return new RestClient({
+    token: TOKEN,
+    maxRetries: 0,
+    fetch: () =>
+      Promise.resolve(
+        new Response(body === "" ? null : body, {
+          status,
+          headers: type === undefined ? {} : { "content-type": type },
+        }),
+      ),
+  });
+}
+
+async function failure(rest: RestClient): Promise<DiscordApiError> {
+  const error = await rest.request("GET", "/channels/1").catch((e) => e);
+  assert.ok(error instanceof DiscordApiError, String(error));
+  return error;
+}
+
+Deno.test("DiscordApiError: Cloudflare's HTML 403 says no JSON body, text/html and the page's title, not code 0", async () => {
+  const page =
+    `<!DOCTYPE html><html><head><title>Access denied | discord.com used Cloudflare to restrict access</title></head><body>Error 1020</body></html>`;
+  const error = await failure(
+    answering(403, page, "text/html; charset=UTF-8"),
+  );
+  assert.equal(
+    error.message,
+    'GET /channels/1 failed with 403: HTTP 403 (no JSON body, text/html, title "Access denied | discord.com used Cloudflare to restrict access")',
+  );
+  assert.equal(error.jsonBody, false);
+  assert.doesNotMatch(error.message, /code 0/);
+});
+
+Deno.test("DiscordApiError: a page's title is bounded and redacted; an empty 502 says so", async () => {
+  const title = `${TOKEN} ${"x".repeat(500)}`;
+  const error = await failure(
+    answering(403, `<TITLE lang="en">\n ${title} </TITLE>`, "text/html"),
+  );
+  assert.ok(!error.message.includes(TOKEN), error.message);
+  assert.ok(error.message.length < 250, error.message);
+  assert.match(error.message, /\(no JSON body, text\/html, title ".*…"\)$/);
+  const empty = await failure(answering(502, ""));
+  assert.equal(
+    empty.message,
+    "GET /channels/1 failed with 502: HTTP 502 (no JSON body, no Content-Type, empty)",
+  );
+  // Discord's JSON still says its code, 0 included.
+  const json = await failure(
+    answering(403, '{"message":"Missing Access","code":50001}'),
+  );
+  assert.equal(json.jsonBody, true);
+  assert.match(json.message, /Missing Access \(code 50001\)$/);
+});
