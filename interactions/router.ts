@@ -232,7 +232,7 @@ export interface AwaitedComponent<P extends string = string> {
  *   id: "1", application_id: discord.applicationId, type: 2, token: "tok", version: 1,
  *   data: { id: "9", name: "roll", type: 1, options: [{ name: "sides", type: 4, value: 6 }] },
  *   user: { id: "2", username: "u", discriminator: "0", global_name: null, avatar: null },
- *   app_permissions: "0", entitlements: [], authorizing_integration_owners: {}, attachment_size_limit: 0,
+ *   app_permissions: "0", entitlements: [], authorizing_integration_owners: {}, attachment_size_limit: 0, locale: "en-US",
  * }, { rest });
  * assert.equal(discord.interactionResponses[0]!.body.data!.content, "rolling d6");
  * ```
