@@ -6,25 +6,39 @@
  *
  * @module
  */
-/** The options every shard of the fleet gets. */
-export interface FleetShardOptions {
-  /** The bot token. */
-  token: string;
-  /** The gateway intents. */
-  intents: number;
-  /**
-   * The gateway URL, e.g. from `GET /gateway/bot`.
-   *
-   * @default {"wss://gateway.discord.gg"}
-   */
-  gatewayUrl?: string;
-  /**
-   * Members above which a guild is "large" (50 to 250).
-   *
-   * @default {50}
-   */
-  largeThreshold?: number;
-}
+import { optionKeys } from "../base/option_keys.ts";
+import type { ShardOptions } from "../gateway/shard_options.ts";
+
+/**
+ * The options every shard of the fleet gets: a `Shard`'s options (token,
+ * intents, `presence`, `compress`, `transport`, `timeouts`, ...) but those
+ * the fleet sets on each shard itself (its id and count, the identify
+ * queue, the scheduler, the session). `presence` is how a fleet bot sets
+ * its status: the fleet has no `updatePresence`.
+ */
+export interface FleetShardOptions extends
+  Omit<
+    ShardOptions,
+    "shardId" | "shardCount" | "identifyQueue" | "scheduler" | "session"
+  > {}
+
+/**
+ * The `Shard` options {@linkcode FleetShardOptions} leaves out, which the
+ * key check refuses in `shard`: the compiler keeps this list and the type
+ * alike, so the two cannot drift apart. Internal (no entry exports it).
+ */
+export const SET_BY_FLEET: readonly string[] = optionKeys(
+  {
+    shardId: true,
+    shardCount: true,
+    identifyQueue: true,
+    scheduler: true,
+    session: true,
+  } satisfies Record<
+    Exclude<keyof ShardOptions, keyof FleetShardOptions>,
+    true
+  >,
+);
 
 /** One dispatch of a shard this process runs. */
 export interface FleetDispatch {

@@ -27,6 +27,7 @@ import {
 import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
 import { isObject } from "../gateway/payload_guards.ts";
 import { isRecord } from "../base/is_record.ts";
+import { SET_BY_FLEET } from "./fleet_dispatch.ts";
 import type { FleetShardsOptions } from "./fleet_shards_options.ts";
 import { DEFAULT_LEASE_TTL_MS } from "./lease_times.ts";
 import { checkShardCount } from "./shard_count.ts";
@@ -70,16 +71,10 @@ const RESHARDING_OPTION_KEYS = optionKeys(
   } satisfies Record<keyof CheckedReshardingOptions, true>,
 );
 
-/** The options the fleet sets on each shard itself, over `shard`'s. */
-const SET_BY_FLEET = [
-  "shardId",
-  "shardCount",
-  "identifyQueue",
-  "scheduler",
-  "session",
-];
-
-/** The keys `shard` may have: a `Shard`'s options, but the fleet's own. */
+/**
+ * The keys `shard` may have: a `Shard`'s options, but those the fleet sets
+ * itself (`SET_BY_FLEET`, the list `FleetShardOptions` leaves out).
+ */
 const SHARD_KEYS = SHARD_OPTION_KEYS.filter((key) =>
   !SET_BY_FLEET.includes(key)
 );

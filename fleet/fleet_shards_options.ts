@@ -10,7 +10,11 @@ import type { FleetShardOptions } from "./fleet_dispatch.ts";
 export interface FleetShardsOptions {
   /** The Redis connection the leases live on (the caller closes it). */
   redis: RedisConnection;
-  /** Options every shard gets (token, intents, gateway URL). */
+  /**
+   * Options every shard gets: a `Shard`'s (token, intents, `presence`,
+   * `compress`, `transport`, `timeouts`, ...) but those the fleet sets on
+   * each shard itself (id, count, identify queue, scheduler, session).
+   */
   shard: FleetShardOptions;
   /**
    * The bot's shard count when the fleet starts; once the fleet has

@@ -65,5 +65,22 @@ export type {
   SessionStartLimit,
 } from "../gateway/identify_queue.ts";
 export type { SavedSession, SessionStore } from "../gateway/session_store.ts";
+export type {
+  ResumableSession,
+  ShardOptions,
+  ShardTimeouts,
+} from "../gateway/shard_options.ts";
+export type { TransportCompression } from "../gateway/inflater.ts";
+export type {
+  GatewaySocket,
+  SocketListener,
+  Transport,
+} from "../gateway/transport.ts";
+export type {
+  BotActivity,
+  IdentifyProperties,
+  PresenceStatus,
+  UpdatePresenceData,
+} from "../types/gateway_payloads.ts";
 export type { RedisConnection } from "../redis/connection.ts";
 export type { Scheduler, TimerId } from "../base/scheduler.ts";

@@ -29,6 +29,7 @@ import {
 } from "../base/json_bounds.ts";
 import { isSnowflake } from "../base/snowflake.ts";
 import { isRecord } from "../base/is_record.ts";
+import { checkOptionKeys } from "../base/option_keys.ts";
 import { GatewayError } from "./errors.ts";
 import { connectFailure } from "./connect_failure.ts";
 import { type IdentifyQueue, MemoryIdentifyQueue } from "./identify_queue.ts";
@@ -772,14 +773,16 @@ export class Shard {
    * a listener added again keeps its place and takes the events given
    * now).
    * @returns A function that removes the listener.
-   * @throws {TypeError} `events` a string, or holding a name that is not
-   * one.
+   * @throws {TypeError} `options` with a key other than `events` (from
+   * JavaScript a misspelt one was ignored: every event delivered), or
+   * `events` a string, or holding a name that is not one.
    */
   on<K extends keyof ShardEventMap>(
     event: K,
     listener: ShardListener<ShardEventMap[K]>,
     options: ShardListenOptions = {},
   ): () => void {
+    checkOptionKeys(`listen to '${event}'`, "", options, ["events"]);
     // Read once, before anything changes: an iterator passed on (a Set's
     // values()) is used up, and a string is an iterable of its characters.
     const names = event === "dispatch" ? eventNames(options.events) : undefined;
@@ -1367,8 +1370,16 @@ export class Shard {
    * (the transport cuts it: both built-in ones report it closed after 2 s,
    * though the runtime's `WebSocket` keeps the TCP connection until the
    * peer ends it; see `webSocketTransport`).
+   * @throws {TypeError} When `options` has a key other than `resumable`
+   * (the promise rejects and the shard runs on: a misspelt `resumeable`
+   * forgot the session, and the next start identified anew).
    */
   close(options: ShardCloseOptions = {}): Promise<void> {
+    try {
+      checkOptionKeys("close shard", "", options, ["resumable"]);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (this.#status !== "closed" || this.#connection) {
       const resumable = options.resumable ?? false;
       this.#dropConnection(

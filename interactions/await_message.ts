@@ -5,6 +5,7 @@
  * @module
  */
 import { assertOptionsObject } from "../base/option_checks.ts";
+import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import type { Scheduler } from "../base/scheduler.ts";
 import { schedulerOf } from "../handler/_client_runs.ts";
 import { waitFor } from "./_wait.ts";
@@ -55,6 +56,21 @@ export interface AwaitMessageOptions {
 }
 
 /**
+ * Every key of {@linkcode AwaitMessageOptions}: a misspelt one (`timout`)
+ * is refused, not left to wait the default minute.
+ */
+const AWAIT_MESSAGE_KEYS = optionKeys(
+  {
+    channelId: true,
+    authorId: true,
+    filter: true,
+    timeout: true,
+    signal: true,
+    scheduler: true,
+  } satisfies Record<keyof AwaitMessageOptions, true>,
+);
+
+/**
  * Wait for the next `MESSAGE_CREATE` that matches. The listener is removed
  * when it resolves, times out or is aborted. Needs the GUILD_MESSAGES (or
  * DIRECT_MESSAGES) intent, and MESSAGE_CONTENT to read the text.
@@ -82,9 +98,10 @@ export interface AwaitMessageOptions {
  *   does not run when it starts.
  * @throws {RangeError} When `timeout` is not an integer from 0 to 2^31 - 1
  *   (the promise rejects with it).
- * @throws {TypeError} When `options` is not an object, `scheduler` is not
- *   a Scheduler or `signal` not an AbortSignal (the promise rejects with
- *   it).
+ * @throws {TypeError} When `options` is not an object or has a key that is
+ *   none of its options (the message names the nearest), `scheduler` is
+ *   not a Scheduler or `signal` not an AbortSignal (the promise rejects
+ *   with it).
  *
  * @example Wait for an answer
  * ```ts
@@ -106,6 +123,7 @@ export function awaitMessage(
   try {
     // `null` failed as "Cannot read properties of null".
     assertOptionsObject("create message wait", options);
+    checkOptionKeys("create message wait", "", options, AWAIT_MESSAGE_KEYS);
   } catch (error) {
     // As the wait's other option errors: a rejection, not a throw.
     return Promise.reject(error);

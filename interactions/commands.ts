@@ -337,6 +337,8 @@ function option<T extends number, V, R extends boolean>(
  * @typeParam C Its fixed choices.
  * @param options Description, required, choices, lengths, autocomplete.
  * @returns The option definition.
+ * @throws {TypeError} For an unknown key or locale, or wrong choices.
+ * @throws {RangeError} For a description, choice or length out of range.
  *
  * @example Usage
  * ```ts
@@ -394,6 +396,8 @@ export function string<
  * @typeParam C Its fixed choices.
  * @param options Description, required, choices, min/max, autocomplete.
  * @returns The option definition.
+ * @throws {TypeError} For an unknown key or locale, or wrong choices.
+ * @throws {RangeError} For a description, choice or bound out of range.
  *
  * @example Usage
  * ```ts
@@ -451,6 +455,8 @@ export function integer<
  * @typeParam C Its fixed choices.
  * @param options Description, required, choices, min/max, autocomplete.
  * @returns The option definition.
+ * @throws {TypeError} For an unknown key or locale, or wrong choices.
+ * @throws {RangeError} For a description, choice or bound out of range.
  *
  * @example Usage
  * ```ts
@@ -507,6 +513,8 @@ export function number<
  * @typeParam R Whether it is required.
  * @param options Description and required.
  * @returns The option definition.
+ * @throws {TypeError} For an unknown key (naming the nearest) or locale.
+ * @throws {RangeError} For a description that is not 1-100 characters.
  *
  * @example Usage
  * ```ts
@@ -530,6 +538,8 @@ export function boolean<const R extends boolean = false>(
  * @typeParam R Whether it is required.
  * @param options Description and required.
  * @returns The option definition.
+ * @throws {TypeError} For an unknown key (naming the nearest) or locale.
+ * @throws {RangeError} For a description that is not 1-100 characters.
  *
  * @example Usage
  * ```ts
@@ -579,6 +589,8 @@ export function channel<const R extends boolean = false>(
  * @typeParam R Whether it is required.
  * @param options Description and required.
  * @returns The option definition.
+ * @throws {TypeError} For an unknown key (naming the nearest) or locale.
+ * @throws {RangeError} For a description that is not 1-100 characters.
  *
  * @example Usage
  * ```ts
@@ -602,6 +614,8 @@ export function role<const R extends boolean = false>(
  * @typeParam R Whether it is required.
  * @param options Description and required.
  * @returns The option definition.
+ * @throws {TypeError} For an unknown key (naming the nearest) or locale.
+ * @throws {RangeError} For a description that is not 1-100 characters.
  *
  * @example Usage
  * ```ts
@@ -662,6 +676,8 @@ export function attachment<const R extends boolean = false>(
  * @typeParam O Its options.
  * @param options Description and options.
  * @returns The option definition.
+ * @throws {TypeError} For an unknown key, or options Discord refuses here.
+ * @throws {RangeError} For a bad description or more than 25 options.
  *
  * @example Usage
  * ```ts
@@ -692,6 +708,8 @@ export function subcommand<const O extends OptionMap = Record<never, never>>(
  * @typeParam S Its subcommands.
  * @param options Description and subcommands.
  * @returns The option definition.
+ * @throws {TypeError} For an unknown key, or an option not a subcommand.
+ * @throws {RangeError} For no subcommand, over 25, or a bad description.
  *
  * @example Usage
  * ```ts

@@ -93,6 +93,7 @@ export function thumbnail(
  * @param text One to three markdown texts.
  * @param accessory A button or thumbnail.
  * @returns The component.
+ * @throws {RangeError} For no text or more than 3.
  *
  * @example Usage
  * ```ts

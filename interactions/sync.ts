@@ -9,6 +9,7 @@ import {
   assertOptionsObject,
   assertSignalOption,
 } from "../base/option_checks.ts";
+import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import { checkSnowflake } from "../base/snowflake.ts";
 import type { RestClient } from "../rest/rest_client.ts";
 import type {
@@ -31,6 +32,19 @@ export interface SyncCommandsOptions {
   /** Cancels the requests. */
   signal?: AbortSignal;
 }
+
+/**
+ * Every key of {@linkcode SyncCommandsOptions}: a misspelt `guildid` was
+ * ignored, and the sync overwrote the global commands instead of the
+ * guild's.
+ */
+const SYNC_OPTION_KEYS = optionKeys(
+  {
+    applicationId: true,
+    guildId: true,
+    signal: true,
+  } satisfies Record<keyof SyncCommandsOptions, true>,
+);
 
 /** What {@linkcode syncCommands} did. */
 export interface SyncCommandsResult {
@@ -74,7 +88,9 @@ export interface SyncCommandsResult {
  *   sent; the id `/applications/@me` answers, before it is used): they go
  *   into the request path, and `"2/../../../../applications/1"` would turn
  *   a guild sync into an overwrite of the global commands. Also when
- *   `options` is not an object or `signal` not an `AbortSignal`.
+ *   `options` is not an object or has a key that is none of its options
+ *   (a misspelt `guildid` would sync the global commands; the message
+ *   names the nearest), or `signal` is not an `AbortSignal`.
  * @throws {RangeError} For more than 100 slash, 15 user or 15 message
  *   commands (Discord's limits per scope), before anything is sent.
  *
@@ -101,6 +117,7 @@ export async function syncCommands(
   // Before anything is sent: `null` failed as a property read, and a falsy
   // signal (`0`, `""`) was read as none.
   assertOptionsObject("sync commands", options);
+  checkOptionKeys("sync commands", "", options, SYNC_OPTION_KEYS);
   assertSignalOption("sync commands", "signal", options.signal);
   // Compared in the form that goes over the wire: a translation map such as
   // `{ de: undefined }` (a missing translation, which JSON leaves out) is sent

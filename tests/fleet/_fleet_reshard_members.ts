@@ -3,7 +3,7 @@
 // (through a Valve), on one VirtualScheduler (leases on its clock), against
 // the in-process FakeGateway through a transport that can read a member's
 // frames late, keep it off the resume URL, and refuse its RESUMEs.
-import type { FleetDispatch, FleetShardOptions } from "../../fleet/mod.ts";
+import type { FleetDispatch } from "../../fleet/mod.ts";
 import { FleetShards } from "../../fleet/fleet_shards.ts";
 import {
   MemoryIdentifyQueue,
@@ -127,13 +127,13 @@ export async function fleetScene(
     m.fleet = new FleetShards({
       redis: wrapped,
       // The shards take every Shard option along: the transport is the
-      // test's (FleetShardOptions leaves it out for applications).
+      // test's.
       shard: {
         token: "fake-token",
         intents: 1,
         gatewayUrl: gateway.url,
         transport,
-      } as FleetShardOptions,
+      },
       shardCount: opts.count,
       identifyQueue: queue,
       sessionStore: sessionStoreAt(wrapped, prefix),

@@ -122,9 +122,8 @@ export function reshardScene(options: ReshardSceneOptions): ReshardScene {
       token: "fake-token",
       intents: 1,
       gatewayUrl: gateway.url,
-      // Not a FleetShardOptions field: passed through to each Shard.
       transport,
-    } as never,
+    },
     shardCount: options.count,
     identifyQueue: queue,
     scheduler,

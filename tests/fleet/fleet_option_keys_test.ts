@@ -76,7 +76,7 @@ function refuses(
 
 Deno.test("FleetShards: every option is accepted, and shard options a Shard takes in 'shard'", () => {
   new FleetShards(everyFleetOption());
-  const shard = {
+  const shard: FleetShardsOptions["shard"] = {
     ...everyFleetOption().shard,
     compress: "zlib-stream",
     maxInflatedBytes: 1 << 20,

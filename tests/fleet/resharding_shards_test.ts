@@ -11,7 +11,7 @@ import { ScaledScheduler } from "../_fakes/scaled_scheduler.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { within } from "../_fakes/watchdog.ts";
 import { hourIsASecond } from "./_hour_is_a_second.ts";
-import type { FleetDispatch, FleetShardOptions } from "../../fleet/mod.ts";
+import type { FleetDispatch } from "../../fleet/mod.ts";
 import { defaultTransport } from "../../gateway/default_transport.ts";
 import type { Transport } from "../../gateway/transport.ts";
 
@@ -46,12 +46,11 @@ async function reshardsMidStream(
       token: "fake-token",
       intents: 1,
       gatewayUrl: served.url,
-      // Not a FleetShardOptions field: passed through to each Shard.
       transport: ((url, listener) =>
         resharding
           ? defaultTransport(url, listener)
           : lagging(url, listener, oldSetLagMs)) as Transport,
-    } as FleetShardOptions,
+    },
     shardCount: from,
     identifyQueue: new MemoryIdentifyQueue({ scheduler, maxConcurrency: 4 }),
     scheduler,
