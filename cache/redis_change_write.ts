@@ -14,7 +14,8 @@ import {
 import { listKey, unlistKey } from "./redis_listing.ts";
 import { guildAsStored } from "./redis_guild_value.ts";
 import type { ExpiryWrites } from "./redis_expiry.ts";
-import { COMPLETE, REMOVE_CHANNEL, TRIM_MESSAGES } from "./redis_scripts.ts";
+import { COMPLETE, REMOVE_CHANNEL } from "./redis_scripts.ts";
+import type { MessageTrims } from "./redis_trims.ts";
 import type { WriteChunk } from "./redis_write_chunk.ts";
 import type { OversizedValues } from "./redis_oversized.ts";
 import {
@@ -36,9 +37,14 @@ export interface BatchWrites {
   texts: BatchTexts;
   /** The store's stubs of values too long to keep. */
   oversized: OversizedValues;
-  /** The store's message bounds: kept per channel, and age (ms, or -1). */
-  perChannel: number;
-  maxAge: number;
+  /** The trims due in the chunk, by the store's message bounds. */
+  trims: MessageTrims;
+  /**
+   * End the chunk with the removal of a channel's messages, a chunk of
+   * messages a script (see redis_message_removal.ts), before the channel's
+   * own: the chunk to write on after it.
+   */
+  messagesFirst(channelId: string): WriteChunk;
 }
 
 /**
@@ -101,15 +107,9 @@ export function writeChange(
         }
       }
       chunk.writesUnder(undefined);
-      if (kind === "message") {
-        chunk.eval(
-          TRIM_MESSAGES,
-          1,
-          `channel_keys:${scope}`,
-          batch.perChannel,
-          batch.maxAge,
-        );
-      } else if (kind === "guild" && batch.emptied.has(id)) {
+      // Trimmed once, at the chunk's end (see redis_trims.ts).
+      if (kind === "message") batch.trims.wrote(scope);
+      else if (kind === "guild" && batch.emptied.has(id)) {
         // Rebuilt from nothing in this batch: its kind sets are whole.
         for (const indexed of INDEXED) {
           chunk.sadd(kindKeys(id, indexed), COMPLETE);
@@ -121,6 +121,7 @@ export function writeChange(
       const { kind, scope, id } = change;
       if (UNKEYED.has(kind)) return;
       const key = redisKey(kind, scope, id);
+      if (kind === "message") batch.trims.before(chunk, scope);
       chunk.del(key);
       if (kind === "guild" || kind === "channel") batch.texts.wrote(key, null);
       if (kind === "bot_user") return;
@@ -130,7 +131,7 @@ export function writeChange(
     }
     case "remove_channel":
       batch.texts.wrote(`channel:${change.id}`, null);
-      chunk.eval(
+      batch.messagesFirst(change.id).eval(
         REMOVE_CHANNEL,
         4,
         `channel:${change.id}`,

@@ -17,6 +17,8 @@ export const CHUNK = 1_000;
  * given: SSCAN still returns every member present from start to end.
  *
  * @param match An SSCAN MATCH pattern, to hand the script only those.
+ * @param before Run on each chunk before its script (a guild's channels'
+ *   messages are removed so, a chunk of messages a script).
  * @returns When every chunk is done; rejects with Redis's error.
  */
 export async function forEachChunk(
@@ -25,6 +27,7 @@ export async function forEachChunk(
   script: string,
   args: readonly string[] = [],
   match = "*",
+  before?: (keys: string[]) => Promise<void>,
 ): Promise<void> {
   // A connection lost midway ends the work: the chunks left would be sent
   // once it is back, among what came since (a guild rebuilt meanwhile would
@@ -44,6 +47,8 @@ export async function forEachChunk(
     cursor = next;
     if (lost()) throw new Error("the connection to Redis was lost midway");
     if (keys.length > 0) {
+      await before?.(keys);
+      if (lost()) throw new Error("the connection to Redis was lost midway");
       await redis.eval(script, keys.length, ...keys, ...args);
     }
   } while (cursor !== "0");

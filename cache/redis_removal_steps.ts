@@ -1,10 +1,12 @@
 // The removals the Redis store runs between two chunks of a batch's writes,
 // each a chunk of keys a script (see redis_chunks.ts): a deleted role taken
-// out of its guild's members, a guild removed, and what no GUILD_CREATE
+// out of its guild's members, a guild removed, a removed channel's messages
+// (the channel itself goes in the next chunk), and what no GUILD_CREATE
 // rebuilds dropped at shard 0's new session.
 import type { RedisConnection } from "../redis/connection.ts";
 import { forEachChunk } from "./redis_chunks.ts";
 import { removeGuild } from "./redis_guild_removal.ts";
+import { removeChannelMessages } from "./redis_message_removal.ts";
 import { removeRole, type RoleRemoval } from "./redis_role_removal.ts";
 import { DROP_UNGUILDED } from "./redis_scripts.ts";
 
@@ -12,6 +14,7 @@ import { DROP_UNGUILDED } from "./redis_scripts.ts";
 export type RemovalStep =
   | { removal: RoleRemoval }
   | { guild: string }
+  | { messagesOf: string }
   | { unguilded: true };
 
 /**
@@ -27,6 +30,9 @@ export function runRemoval(
 ): Promise<void> {
   if ("removal" in step) return removeRole(redis, step.removal);
   if ("guild" in step) return removeGuild(redis, step.guild);
+  if ("messagesOf" in step) {
+    return removeChannelMessages(redis, [step.messagesOf]);
+  }
   return removeUnguilded(redis);
 }
 

@@ -87,9 +87,42 @@ local function channelMessages(key)
   return redis.call('SMEMBERS', key)
 end`;
 
+// Removes the messages of whole channels, a chunk of messages a script
+// (the store removes a channel's or a guild's messages so before the
+// channel: one script over a guild's 2,000 channels of 100 messages blocked
+// Redis for every client for 0.5 s): KEYS = channel_keys:C sets, ARGV[1] =
+// the most messages to remove. Empties them in order, each whole with its
+// messages (a set of another type is skipped: see channelMessages), until
+// the next would pass the bound. Returns the index (from 0) of that set,
+// or -1 once all are empty; one alone past the bound goes by SSCAN chunks
+// (DROP_LISTED_MESSAGES). Each message goes with its listings, so a stop
+// between scripts leaves every listed message there.
+export const DROP_CHANNELS_MESSAGES = `${DROP_MESSAGE}
+local budget, used = tonumber(ARGV[1]), 0
+for i, set in ipairs(KEYS) do
+  if redis.call('TYPE', set).ok == 'set' then
+    local count = redis.call('SCARD', set)
+    if used + count > budget then return i - 1 end
+    for _, key in ipairs(redis.call('SMEMBERS', set)) do dropMessage(key) end
+    redis.call('DEL', set)
+    used = used + count
+  end
+end
+return -1`;
+
+// Removes one chunk of a channel's messages (KEYS, found with SSCAN of
+// its set ARGV[1], channel_keys:C), with their listings.
+export const DROP_LISTED_MESSAGES = `${DROP_MESSAGE}
+for _, key in ipairs(KEYS) do
+  dropMessage(key)
+  redis.call('SREM', ARGV[1], key)
+end
+return #KEYS`;
+
 // Removes a channel's messages, then the channel: KEYS = channel key,
 // channel_keys:C, guild_keys:G and guild_kind_keys:G:channel (or unused
-// keys for DMs).
+// keys for DMs). The store removes its messages first, by chunks
+// (DROP_CHANNELS_MESSAGES): those left here were written since.
 export const REMOVE_CHANNEL = `${DROP_MESSAGE}
 local messages = channelMessages(KEYS[2])
 for _, key in ipairs(messages) do dropMessage(key) end
@@ -101,7 +134,9 @@ return #messages`;
 
 // Removes keys of a guild listed in its sets (guild_keys:G, or the channel
 // kind set, which alone lists its threads: see redis_listing.ts), channels
-// with their messages, and takes them out of the sets `sets`: the prelude
+// with their messages (removed by chunks before, see redis_guild_removal.ts:
+// those left here were written since), and takes them out of the sets
+// `sets`: the prelude
 // of the scripts that remove a guild. A member that names no kind (a kind
 // set's whole marker, '') is no key.
 const DROP_GUILD_ITEMS = `${DROP_MESSAGE}

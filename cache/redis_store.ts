@@ -43,6 +43,7 @@ import { type BatchWrites, writeChange } from "./redis_change_write.ts";
 import { BatchTexts } from "./redis_guarded_writes.ts";
 import { cacheReads, NOTHING, reduceDispatch } from "./reduce.ts";
 import { CHUNK_COMMANDS, WriteChunk } from "./redis_write_chunk.ts";
+import { MessageTrims } from "./redis_trims.ts";
 import { indexKeysOf } from "./redis_wrong_type.ts";
 import { OversizedValues } from "./redis_oversized.ts";
 import { SilenceWatch } from "./redis_silence.ts";
@@ -57,7 +58,8 @@ const MAX_BATCH = 1_000;
 
 /**
  * One step of a batch's writes: a chunk of writes (one MULTI/EXEC), or a
- * chunked removal (a role's, a guild's, what no guild holds).
+ * chunked removal (a role's, a guild's, a channel's messages, what no
+ * guild holds).
  */
 type WriteStep = { chunk: WriteChunk } | RemovalStep;
 
@@ -519,22 +521,22 @@ export class RedisCache {
       : new BatchOverlay(snapshot, redisKey, this.#options);
     const updates: CacheUpdate[] = [];
     // The writes in order: chunks (see WriteChunk) of CHUNK_COMMANDS or so,
-    // each ended between two changes, and where a role is deleted or a
-    // guild removed, a chunked removal between two (removeRole, …Guild).
+    // each ended between two changes, and where a role is deleted, a guild
+    // or a channel's messages removed, a chunked removal between two.
     let chunk = new WriteChunk();
     const steps: WriteStep[] = [{ chunk }];
     const emptied = new Set<string>();
     const expiry = new ExpiryWrites(this.#ttl, this.#clock.now());
     const texts = new BatchTexts(read);
-    const writing = {
-      texts,
-      oversized: this.#oversized,
-      perChannel: this.#options.perChannel,
-      maxAge: this.#options.maxAge ?? -1,
-    };
+    const { perChannel, maxAge } = this.#options;
+    const trims = new MessageTrims(perChannel, maxAge ?? -1);
+    const oversized = this.#oversized;
+    const messagesFirst = (id: string) => (split({ messagesOf: id }), chunk);
+    const writing = { texts, oversized, trims, messagesFirst };
     // Each chunk ends with the marks of the dispatches written whole by then.
     const vouched = this.#marks.batch();
     const split = (...between: WriteStep[]): void => {
+      trims.endChunk(chunk);
       expiry.endChunk(chunk);
       vouched.end(chunk);
       chunk = new WriteChunk();
@@ -590,6 +592,7 @@ export class RedisCache {
     }
     reduced();
     if (writes === 0) return [updates];
+    trims.endChunk(chunk);
     expiry.endChunk(chunk);
     vouched.end(chunk); // last: after the writes it vouches for
     const [first, ...rest] = steps as [{ chunk: WriteChunk }, ...WriteStep[]];

@@ -126,3 +126,174 @@ Deno.test({
       }
     }),
 });
+
+/**
+ * `redis`, whose EVALs and MULTI/EXECs (each of which Redis runs whole,
+ * answering no other client meanwhile) push to `removed`, while
+ * `counting.on`, how many keys of the database each removed: DBSIZE on
+ * `admin` before and after, one at a time (the server is the test's own).
+ */
+function countingRemovals(
+  redis: RedisConnection,
+  admin: RedisConnection,
+  removed: number[],
+  counting: { on: boolean },
+): RedisConnection {
+  let turn: Promise<unknown> = Promise.resolve();
+  const counted = <T>(send: () => Promise<T>): Promise<T> => {
+    if (!counting.on) return send();
+    const run = turn.then(async () => {
+      const before = await admin.dbsize();
+      const result = await send();
+      removed.push(before - await admin.dbsize());
+      return result;
+    });
+    turn = run.catch(() => {});
+    return run;
+  };
+  return new Proxy(redis, {
+    get(target, property): unknown {
+      if (property === "eval") {
+        return (...args: unknown[]) =>
+          counted(() =>
+            (target.eval as (...a: unknown[]) => Promise<unknown>)(...args)
+          );
+      }
+      if (property === "multi") {
+        return (...args: unknown[]) => {
+          const queued = (target.multi as (...a: unknown[]) => {
+            exec: () => Promise<unknown>;
+          })(...args);
+          const exec = queued.exec.bind(queued);
+          queued.exec = () => counted(exec);
+          return queued;
+        };
+      }
+      const value = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/** Message `i`'s id: snowflakes 1 ms apart. */
+const messageId = (i: number): string =>
+  String(1_200_000_000_000_000_000n + BigInt(i) * 4_194_304n);
+
+/** A GUILD_CREATE of guild 1 with text channels 100, 101, … (`count`). */
+function channelsGuild(count: number): Record<string, unknown> {
+  return {
+    id: "1",
+    name: "g",
+    roles: [],
+    emojis: [],
+    members: [],
+    channels: Array.from({ length: count }, (_, c) => ({
+      id: String(100 + c),
+      type: 0,
+      name: `c${c}`,
+    })),
+  };
+}
+
+Deno.test({
+  name:
+    "RedisCache: a GUILD_DELETE of 30 channels of 100 messages removes them a chunk of about 1,000 keys a script, not all in one",
+  ignore: privateRedisIgnored,
+  fn: () =>
+    withPrivateRedis(async (_, plain, admin) => {
+      const removed: number[] = [];
+      const counting = { on: false };
+      const redis = countingRemovals(plain, admin, removed, counting);
+      const cache = new RedisCache(redis);
+      await cache.apply("GUILD_CREATE", channelsGuild(30));
+      for (let from = 0; from < 3_000; from += 1_000) {
+        await cache.applyBatch(
+          Array.from({ length: 1_000 }, (_, i) => ({
+            event: "MESSAGE_CREATE",
+            data: guildMessage(
+              messageId(from + i),
+              String(100 + ((from + i) % 30)),
+              "1",
+            ),
+          })),
+        );
+      }
+      await cache.flush();
+      assert.equal(await admin.scard("message_keys"), 3_000);
+      counting.on = true;
+      await cache.apply("GUILD_DELETE", { id: "1" });
+      await cache.flush();
+      counting.on = false;
+      assert.equal(cache.stale, false);
+      const most = Math.max(...removed);
+      // 1,000 messages and the sets of the channels they emptied.
+      assert.ok(most <= 1_100, `one script removed ${most} keys`);
+      assert.ok(removed.reduce((a, b) => a + b, 0) >= 3_030);
+      // Nothing left behind, nothing listed that is gone.
+      assert.equal(await admin.scard("message_keys"), 0);
+      assert.deepEqual(await admin.keys("channel_keys:*"), []);
+      assert.deepEqual(await admin.keys("message:*"), []);
+    }),
+});
+
+Deno.test({
+  name:
+    "RedisCache: a CHANNEL_DELETE of a channel of 3,000 messages removes them a chunk of about 1,000 keys a script, then the channel",
+  ignore: privateRedisIgnored,
+  fn: () =>
+    withPrivateRedis(async (_, plain, admin) => {
+      const removed: number[] = [];
+      const counting = { on: false };
+      const redis = countingRemovals(plain, admin, removed, counting);
+      const cache = new RedisCache(redis, { messages: { perChannel: 5_000 } });
+      await cache.apply("GUILD_CREATE", channelsGuild(2));
+      for (let from = 0; from < 3_000; from += 1_000) {
+        await cache.applyBatch(
+          Array.from({ length: 1_000 }, (_, i) => ({
+            event: "MESSAGE_CREATE",
+            data: guildMessage(messageId(from + i), "100", "1"),
+          })),
+        );
+      }
+      await cache.apply(
+        "MESSAGE_CREATE",
+        guildMessage(messageId(0), "101", "1"),
+      );
+      await cache.flush();
+      assert.equal(await admin.scard("channel_keys:100"), 3_000);
+      counting.on = true;
+      // In a batch, a message of it before and one of another channel after.
+      await cache.applyBatch([
+        {
+          event: "MESSAGE_CREATE",
+          data: guildMessage(messageId(5_000), "100", "1"),
+        },
+        {
+          event: "CHANNEL_DELETE",
+          data: { id: "100", type: 0, guild_id: "1" },
+        },
+        {
+          event: "MESSAGE_CREATE",
+          data: guildMessage(messageId(5_001), "101", "1"),
+        },
+      ]);
+      await cache.flush();
+      counting.on = false;
+      assert.equal(cache.stale, false);
+      const most = Math.max(...removed);
+      assert.ok(most <= 1_100, `one script removed ${most} keys`);
+      assert.equal(await cache.channel("100"), undefined);
+      assert.equal(await admin.exists("channel_keys:100"), 0);
+      assert.deepEqual(await admin.keys("message:100:*"), []);
+      assert.deepEqual(
+        (await admin.smembers("message_keys")).sort(),
+        [`message:101:${messageId(0)}`, `message:101:${messageId(5_001)}`],
+      );
+      assert.equal(await admin.scard("channel_keys:101"), 2);
+      // The channel kind set's whole marker ("") aside.
+      assert.deepEqual(
+        (await admin.smembers("guild_kind_keys:1:channel")).filter(Boolean),
+        ["channel:101"],
+      );
+    }),
+});

@@ -615,6 +615,80 @@ Deno.test(redisStoreTest(
   },
 ));
 
+/**
+ * `redis`, whose MULTI/EXECs push to `trims` how many TRIM_MESSAGES each
+ * holds.
+ */
+function countingTrims(
+  redis: RedisConnection,
+  trims: number[],
+): RedisConnection {
+  return new Proxy(redis, {
+    get(target, property): unknown {
+      if (property === "multi") {
+        return (commands: unknown[][]) => {
+          trims.push(commands.filter((c) => c[1] === TRIM_MESSAGES).length);
+          return target.multi(commands);
+        };
+      }
+      const value = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+Deno.test(redisStoreTest(
+  "RedisCache trims a channel once per write chunk of its messages, not once per message, and keeps what trimming each keeps (a deletion in between included)",
+  DATABASE,
+  async (redis) => {
+    const trims: number[] = [];
+    const bounds = { perChannel: 20, maxAge: 4_000 };
+    const cache = new RedisCache(countingTrims(redis, trims), {
+      messages: bounds,
+    });
+    const memory = new MemoryCache({ messages: bounds });
+    const dispatches: { event: string; data: unknown }[] = [];
+    // 300 messages 100 ms apart in guild channel 2 (kept: the newest 20)
+    // and DM channel 9 (kept: those of the last 4 s), then 7 more in channel 2 and
+    // the deletion of one (a trim after it would keep one more).
+    const id = (i: number): string => String(BigInt(i * 100) << 22n);
+    for (let i = 1; i <= 300; i++) {
+      dispatches.push({
+        event: "MESSAGE_CREATE",
+        data: i % 3 === 0 ? message(id(i), "9") : message(id(i), "2", "1"),
+      });
+    }
+    for (let i = 301; i <= 307; i++) {
+      dispatches.push({
+        event: "MESSAGE_CREATE",
+        data: message(id(i), "2", "1"),
+      });
+    }
+    dispatches.push({
+      event: "MESSAGE_DELETE",
+      data: { id: id(305), channel_id: "2", guild_id: "1" },
+    });
+    await cache.apply("GUILD_CREATE", guildCreate);
+    memory.apply("GUILD_CREATE", guildCreate);
+    trims.length = 0;
+    await cache.applyBatch(dispatches);
+    await cache.flush();
+    for (const { event, data } of dispatches) memory.apply(event, data);
+    // One chunk: channel 2's trim before the deletion, channel 9's at the
+    // chunk's end.
+    assert.deepEqual(trims, [2]);
+    for (const channel of ["2", "9"]) {
+      const ids = (list: { id: string }[]) => list.map((m) => m.id);
+      assert.deepEqual(
+        ids(await cache.channelMessages(channel)),
+        ids(memory.channelMessages(channel)),
+        `channel ${channel}`,
+      );
+    }
+    assert.equal((await cache.channelMessages("2")).length, 19);
+  },
+));
+
 Deno.test(redisStoreTest(
   "RedisCache reads a guild's emojis from its kind set once that is whole, and from guild_keys:G before (data written without it), until the next GUILD_CREATE",
   DATABASE,
