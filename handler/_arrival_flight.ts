@@ -1,5 +1,5 @@
 // The promises of one shard's `atArrival` listeners that have not settled
-// (or, a second count, of the work handed to `ctx.beside`: route handlers):
+// (or, a second count, of an attached router's route handlers):
 // such a listener is not awaited, so nothing queues behind it and the
 // ordered runner's backlog warning never sees one that never settles. Said
 // as the runner says its backlog: at 1,000, and at each doubling; a count

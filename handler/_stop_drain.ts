@@ -12,6 +12,7 @@ import { assertBooleanOption, shownQuoted } from "../base/option_checks.ts";
 import { checkOptionKeys } from "../base/option_keys.ts";
 import { type Scheduler, settlesWithin } from "../base/scheduler.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
+import { currentBeside } from "./_beside_scope.ts";
 import {
   currentSessions,
   type HeldSession,
@@ -67,8 +68,9 @@ export function stopRefusal(options: StopOptions): Error | undefined {
 
 /**
  * Wait for the handler calls of every shard up to `timeout` ms, and for the
- * work they handed to `ctx.beside` (route handlers of an attached router),
- * that handed by calls still queued included; past it, drop the calls not
+ * work they run beside later events (route handlers of an attached router),
+ * that started by calls still queued included, but for the one the stop is
+ * called from (`except`: it waits for the stop); past it, drop the calls not
  * started and report them, and say what still runs beside.
  *
  * @param slots The Client's shard slots, by shard ID.
@@ -78,6 +80,9 @@ export function stopRefusal(options: StopOptions): Error | undefined {
  * @param by Whether a stop or a failed start drains.
  * @param resumable Whether the stop keeps the sessions (they are then set
  * back before the dropped events, and the warning says so).
+ * @param except The scope token of the route handler stop() was called
+ * from, if any: not waited for, nor named. By default that of the code
+ * calling this (the stop's own async context: see `_beside_scope.ts`).
  * @returns Per shard, the sequence its session must resume from so that
  * its dropped events come again; empty when nothing was dropped.
  */
@@ -88,6 +93,7 @@ export async function drainHandlers(
   timeout: number,
   by: "stop" | "start",
   resumable: boolean,
+  except: object | undefined = currentBeside(),
 ): Promise<Map<number, number>> {
   // Said a second in: a Ctrl+C on a stuck handler otherwise gave `timeout`
   // ms of silence, which looks like a hung process; said at once, it showed
@@ -95,7 +101,9 @@ export async function drainHandlers(
   // named: a handler awaiting stop() itself.
   const notice = timeout > DRAIN_NOTICE_MS
     ? scheduler.setTimeout(() => {
-      const running = slots.flatMap((slot) => slot ? stillRunning(slot) : []);
+      const running = slots.flatMap((slot) =>
+        slot ? stillRunning(slot, except) : []
+      );
       if (running.length === 0) return;
       visible.warn(
         by === "stop"
@@ -105,9 +113,9 @@ export async function drainHandlers(
       );
     }, DRAIN_NOTICE_MS)
     : undefined;
-  // The queued calls first: one not run yet may still hand work beside.
+  // The queued calls first: one not run yet may still start a route.
   const all = idle.then(() =>
-    Promise.all(slots.map((slot) => slot?.besidesSettled()))
+    Promise.all(slots.map((slot) => slot?.besidesSettled(except)))
   );
   const settled = await settlesWithin(scheduler, all, timeout);
   if (notice !== undefined) scheduler.clearTimeout(notice);
@@ -115,14 +123,14 @@ export async function drainHandlers(
     ? new Map<number, number>()
     : abandonCalls(slots, timeout, by, resumable);
   sayUnsettledArrivals(slots, by);
-  sayUnsettledBesides(slots, by, timeout);
+  sayUnsettledBesides(slots, by, timeout, except);
   return dropped;
 }
 
 /** What of `slot` the drain still waits for, for its notice. */
-function stillRunning(slot: ShardSlot): string[] {
+function stillRunning(slot: ShardSlot, except?: object): string[] {
   const id = slot.ctx.shard.id;
-  const besides = slot.besidesPending;
+  const besides = slot.besidesPending(except);
   return [
     ...slot.runner.busy ? [`shard ${id}: ${slot.running}`] : [],
     ...besides > 0 ? [`shard ${id}: ${besides} route handlers`] : [],
@@ -130,25 +138,26 @@ function stillRunning(slot: ShardSlot): string[] {
 }
 
 /**
- * Say, once for all shards, how much work handed to `ctx.beside` (route
- * handlers) has not settled, the drain over: not waited for any longer.
+ * Say, once for all shards, how many route handlers (work run beside later
+ * events) have not settled, the drain over: not waited for any longer.
  */
 function sayUnsettledBesides(
   slots: readonly (ShardSlot | undefined)[],
   by: "stop" | "start",
   timeout: number,
+  except?: object,
 ): void {
   const shards: string[] = [];
   let pending = 0;
   for (const [shardId, slot] of slots.entries()) {
-    const count = slot?.besidesPending ?? 0;
+    const count = slot?.besidesPending(except) ?? 0;
     if (count === 0) continue;
     pending += count;
     shards.push(`shard ${shardId}: ${count}`);
   }
   if (pending === 0) return;
   visible.warn(
-    "{pending} route handlers (or other work handed to ctx.beside) had not settled {timeout} ms (drainTimeout) {when} ({shards}); they are not waited for any longer (their await runs on after the Client {ended})",
+    "{pending} route handlers had not settled {timeout} ms (drainTimeout) {when} ({shards}); they are not waited for any longer (their await runs on after the Client {ended})",
     {
       pending,
       when: by === "stop" ? "after stop()" : "after start() failed",

@@ -83,16 +83,15 @@ export interface ClientStopOptions extends ShardManagerCloseOptions {
    * running or queued, and route handlers of an attached router. Calls not
    * started by then are dropped and their number is logged (a warning per
    * shard on `["disruption", "handler"]`); a handler that never settles
-   * cannot hold `stop()` longer than this.
-   * With `resumable: true` their events are not lost: the sessions are
-   * saved before the first of them, so the next RESUME replays them, at
-   * least once (an event whose method ran but a listener's call was
-   * dropped comes again whole, and its method runs twice). The `cache`
-   * does not apply the replayed events again when this Client's start()
-   * resumes (it took them at arrival): their handlers get `ctx.old`
-   * undefined. A READY or RESUMED is not replayed, nor its dropped calls;
-   * a cache the bot feeds itself (a `RedisCache` other processes share)
-   * gets the replayed events twice, counts included.
+   * cannot hold `stop()` longer than this. With `resumable: true` their
+   * events are not lost: the sessions are saved before the first of them,
+   * so the next RESUME replays them, at least once (an event whose method
+   * ran but a listener's call was dropped comes again whole, and its method
+   * runs twice). The `cache` does not apply the replayed events again when
+   * this Client's start() resumes (it took them at arrival): their handlers
+   * get `ctx.old` undefined. A READY or RESUMED is not replayed, nor its
+   * dropped calls; a cache the bot feeds itself (a `RedisCache` other
+   * processes share) gets the replayed events twice, counts included.
    *
    * @default {10000}
    */
@@ -564,8 +563,9 @@ export class Client {
    * resolves; keep the default drain long enough for them, or pass slow
    * REST calls a signal of your own to abort when stopping.
    *
-   * In a handler, do not await it (`void client.stop()`): the stop waits
-   * for that handler until `drainTimeout`, dropping the calls behind it.
+   * In a Handler method or listener, do not await it (`void client.stop()`):
+   * the stop waits for that call until `drainTimeout`, dropping the calls
+   * behind it. A route handler may: the stop leaves out the one it is in.
    *
    * @param options `resumable: true` closes with 4000 and keeps the
    * sessions for a restart: the next {@linkcode Client.start} of this
@@ -749,7 +749,7 @@ export class Client {
             listeners.has(f)
               ? this.#guard(event, f, event.data, ctx)
               : undefined,
-          event.size, // what work handed to ctx.beside is counted as
+          event.size, // what a route handler it starts is counted as
         );
       }
     }

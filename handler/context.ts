@@ -124,7 +124,7 @@ export class ShardContext implements Context {
   readOld: (() => unknown) | undefined = undefined;
 
   /** Where {@linkcode ShardContext.beside} hands work (the shard's slot). */
-  readonly #beside: ((work: PromiseLike<unknown>) => void) | undefined;
+  readonly #beside: ((work: () => PromiseLike<unknown>) => void) | undefined;
 
   /** The state before the event being handled. */
   get old(): unknown {
@@ -136,13 +136,13 @@ export class ShardContext implements Context {
    *
    * @param shard The shard.
    * @param rest The REST client.
-   * @param beside Takes what {@linkcode ShardContext.beside} is handed (the
-   *   Client's shard slot); without it, that work is not tracked.
+   * @param beside Starts what {@linkcode ShardContext.beside} is handed (the
+   *   Client's shard slot); without it, that work runs untracked.
    */
   constructor(
     shard: Shard,
     rest: RestClient,
-    beside?: (work: PromiseLike<unknown>) => void,
+    beside?: (work: () => PromiseLike<unknown>) => void,
   ) {
     this.shard = shard;
     this.rest = rest;
@@ -150,19 +150,22 @@ export class ShardContext implements Context {
   }
 
   /**
-   * Hand the Client work a handler call started and does not await, so
-   * that it runs beside the shard's later events yet belongs to the run:
-   * `stop()` waits for it within `drainTimeout` (and names it if it is
-   * still running then), and it counts toward the shard's held bound until
-   * it settles, as the promise of an `atArrival` listener does. An
-   * attached `InteractionRouter` hands each route handler here (the
-   * `beside` of `InteractionSource`'s context). What it rejects with is
-   * said on stderr: catch what you can handle first.
+   * Internal: not on {@linkcode Context}, and not for handlers. It is
+   * reached structurally by an attached `InteractionRouter` (the `beside`
+   * of `InteractionSource`'s context), which starts each route handler
+   * here. The Client calls `work` at once, in a scope of its own, and does
+   * not await it: it runs beside the shard's later events yet belongs to
+   * the run. `stop()` waits for it within `drainTimeout` (and names it if
+   * it is still running then), but not when called from within it. It
+   * counts toward the shard's held bound until it settles, as the promise
+   * of an `atArrival` listener does. What it rejects with is said on
+   * stderr. Without the Client's slot, `work` just runs.
    *
-   * @param work The work's promise.
+   * @param work Starts the work and returns its promise.
    */
-  beside(work: PromiseLike<unknown>): void {
-    this.#beside?.(work);
+  beside(work: () => PromiseLike<unknown>): void {
+    if (this.#beside === undefined) void work();
+    else this.#beside(work);
   }
 
   /** The shard's ID. */

@@ -20,6 +20,7 @@ import {
   RESUME_CLIENT_HELD_CHARS,
 } from "./held_total.ts";
 import { ArrivalFlight } from "./_arrival_flight.ts";
+import { runBeside } from "./_beside_scope.ts";
 import type { RestClient } from "../rest/rest_client.ts";
 import { ShardContext } from "./context.ts";
 import { OrderedRunner } from "./ordered_runner.ts";
@@ -139,15 +140,16 @@ export class ShardSlot implements HeldTotalMember {
    * the bounds until it settles: see {@linkcode ShardSlot.arrivalPending}.
    */
   #excused = 0;
-  /** The `atArrival` and `ctx.beside` promises counted: each one's number. */
+  /** The `atArrival` and route handler promises counted: each one's number. */
   #arrivalSeq = 0;
   /** The last promise the latest overdue resume set aside (`#excused`). */
   #excusedThrough = 0;
   /**
-   * What was handed to `ctx.beside` (route handlers) and has not settled:
-   * stop() waits for it. Counted as `atArrival` promises are, apart.
+   * The work run beside later events (route handlers) that has not settled,
+   * by its scope's token: stop() waits for it, but for the one it is
+   * called from. Counted as `atArrival` promises are, apart.
    */
-  readonly #besides = new Set<Promise<void>>();
+  readonly #besides = new Map<object, Promise<void>>();
   /** Counts those and says when many, as `#arrivals` does its own. */
   readonly #besideFlight: ArrivalFlight;
   /** The frame length of the event whose handler call runs now, if known. */
@@ -198,7 +200,7 @@ export class ShardSlot implements HeldTotalMember {
     this.#besideFlight = new ArrivalFlight(
       shard.id,
       this.#scheduler,
-      "route handlers (or other work handed to ctx.beside)",
+      "route handlers",
     );
     this.runner = new OrderedRunner(
       (error) => visible.error("Handler error sink failed: {error}", { error }),
@@ -255,7 +257,7 @@ export class ShardSlot implements HeldTotalMember {
 
   /**
    * Note the handler call that starts now: its name for the stuck warning,
-   * and its event's frame length for what it hands to `ctx.beside`.
+   * and its event's frame length for the work it runs beside.
    *
    * @param name What it handles: an event name or a lifecycle method.
    * @param size Its event's frame length, if any.
@@ -465,7 +467,9 @@ export class ShardSlot implements HeldTotalMember {
    * then holds is left out of the bounds until it settles. The shard so
    * takes one bound more of events each 45 s at most (its answers among
    * them), never a pause for good; `ArrivalFlight` says how many promises
-   * have not settled.
+   * have not settled. Before 45 s, a pause the handlers' events caused
+   * ends once those are down to a quarter of the bound, the promises aside,
+   * if a quarter is free with them.
    *
    * @param settled Settles (never rejects) once the listener's does.
    * @param chars What it keeps: the event's frame and old state for the
@@ -482,39 +486,60 @@ export class ShardSlot implements HeldTotalMember {
   }
 
   /**
-   * Take work a handler call handed to `ctx.beside` (a route handler of an
-   * attached router): counted until it settles as an `atArrival` promise
+   * Start work a handler call runs beside later events (a route handler of
+   * an attached router, through `ctx.beside`), in a scope of its own (see
+   * `_beside_scope.ts`): counted until it settles as an `atArrival` promise
    * is (toward this shard's bound, set aside by an overdue resume: a route
    * handler may wait for a click), as the event of the call running now
    * (its frame, and {@linkcode HELD_EVENT_CHARS}), and kept for stop()'s
    * drain ({@linkcode ShardSlot.besidesSettled}). A rejection is said on
    * stderr: nothing may escape into an unhandled rejection.
    */
-  readonly #takeBeside = (work: PromiseLike<unknown>): void => {
-    const settled = Promise.resolve(work).then(() => {}, (error) => {
+  readonly #takeBeside = (work: () => PromiseLike<unknown>): void => {
+    const token = {};
+    let started: PromiseLike<unknown>;
+    try {
+      started = runBeside(token, work);
+    } catch (error) {
+      started = Promise.reject(error);
+    }
+    const settled = Promise.resolve(started).then(() => {}, (error) => {
       visible.error(
-        "Work handed to ctx.beside on shard {shardId} rejected: {error}",
+        "A route handler (work run beside the events of shard {shardId}) rejected: {error}",
         { shardId: this.#shard.id, error },
       );
     }).catch(() => {}); // a log sink threw: nothing left to say
     const besides = this.#besides;
-    besides.add(settled);
-    settled.then(() => besides.delete(settled));
+    besides.set(token, settled);
+    settled.then(() => besides.delete(token));
     const chars = HELD_EVENT_CHARS + (this.#runningSize ?? 0);
     this.#countPending(settled, chars, this.#besideFlight);
   };
 
   /**
-   * Settles once what was handed to `ctx.beside` has, that handed meanwhile
-   * included (never rejects): stop() waits for it after the queued calls.
+   * Settles once the work run beside later events has, that started
+   * meanwhile included (never rejects): stop() waits for it after the
+   * queued calls.
+   *
+   * @param except The scope token (`currentBeside()`) of the work stop() was
+   *   called from: not waited for, as it waits for the stop.
    */
-  async besidesSettled(): Promise<void> {
-    while (this.#besides.size > 0) await Promise.all(this.#besides);
+  async besidesSettled(except?: object): Promise<void> {
+    for (;;) {
+      const waited = [...this.#besides].filter(([token]) => token !== except);
+      if (waited.length === 0) return;
+      await Promise.all(waited.map(([, settled]) => settled));
+    }
   }
 
-  /** How many promises handed to `ctx.beside` have not settled. */
-  get besidesPending(): number {
-    return this.#besides.size;
+  /**
+   * How many promises of work run beside later events have not settled.
+   *
+   * @param except The scope token of one not counted (stop()'s caller).
+   */
+  besidesPending(except?: object): number {
+    const besides = this.#besides;
+    return besides.size - (except !== undefined && besides.has(except) ? 1 : 0);
   }
 
   /** Count `settled` in `flight` and `chars` held until it settles. */
@@ -538,7 +563,7 @@ export class ShardSlot implements HeldTotalMember {
     } catch (error) {
       // A log sink threw: nothing may escape into an unhandled rejection.
       visible.error(
-        "Releasing what a settled atArrival or ctx.beside promise held failed: {error}",
+        "Releasing what a settled atArrival or route handler promise held failed: {error}",
         { error },
       );
     }
@@ -599,9 +624,14 @@ export class ShardSlot implements HeldTotalMember {
    * Resume when the handlers are down to a quarter of the bound or, the
    * pause overdue, under it: the shard's own, if they passed it, and all
    * shards' together, if theirs did (or, that one over, once the shard is
-   * spared: see `HeldTotal.pauses`). Overdue, the `atArrival` promises
-   * are left out (withholding events cannot settle one waiting for a later
-   * event), and stay out of the bounds until they settle.
+   * spared: see `HeldTotal.pauses`). Withholding events cannot settle an
+   * unsettled `atArrival` or route handler promise (one may wait for a
+   * later event, or a click): the shard's own quarter leaves them out, so
+   * a thousand routes waiting for clicks do not hold every pause until
+   * 45 s, but with them a quarter of the bound must be free (right under
+   * it, each event a handler awaits paused the shard again). Overdue, they
+   * are left out whatever they hold, and stay out of the bounds until they
+   * settle.
    *
    * @returns Whether it resumed.
    */
@@ -609,14 +639,19 @@ export class ShardSlot implements HeldTotalMember {
     const pause = this.#pause;
     if (pause === undefined) return false;
     const overdue = pause.overdue;
-    const [room, clientRoom] = overdue
-      ? [MAX_HELD_EVENT_CHARS, MAX_CLIENT_HELD_CHARS]
-      : [RESUME_HELD_EVENT_CHARS, RESUME_CLIENT_HELD_CHARS];
-    const held = this.#heldChars -
-      (overdue ? this.#arrivalChars : this.#excused);
-    if (pause.own && held > room) return false;
+    const events = this.#heldChars - this.#arrivalChars;
+    const held = this.#heldChars - this.#excused;
+    const room = overdue
+      ? events <= MAX_HELD_EVENT_CHARS
+      : events <= RESUME_HELD_EVENT_CHARS &&
+        held <= MAX_HELD_EVENT_CHARS - RESUME_HELD_EVENT_CHARS;
+    if (pause.own && !room) return false;
     if (
-      pause.all && this.#total.pauses(held, true, clientRoom)
+      pause.all && this.#total.pauses(
+        overdue ? events : held,
+        true,
+        overdue ? MAX_CLIENT_HELD_CHARS : RESUME_CLIENT_HELD_CHARS,
+      )
     ) {
       return false;
     }

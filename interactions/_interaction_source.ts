@@ -11,8 +11,8 @@ import type { Interaction } from "../types/objects/interaction.ts";
  * interaction arrives (see the Client's `ListenOptions`), which lets an
  * awaited click reach its waiter while the handler that waits still runs;
  * one that does not takes it as an ordinary listener. A source whose
- * listener context has `beside` (the Client's) is handed each route
- * handler's promise there, to wait for it at its stop.
+ * listener context has `beside` (the Client's) starts each route handler
+ * there, to wait for it at its stop.
  */
 export interface InteractionSource {
   /** Subscribe; returns an unsubscribe function. */
@@ -22,14 +22,17 @@ export interface InteractionSource {
       /** The REST client the router's contexts answer with. */
       rest: RestClient;
       /**
-       * Takes the promise of a route handler, which the listener does not
-       * await (it runs beside later events), so that the source waits for
-       * it as for its own handlers: the Client's `stop()` does, within
-       * `drainTimeout`, naming those still running then, and counts it
-       * toward the shard's held bound until it settles. The promise never
-       * rejects. Without it the route handler runs untracked.
+       * Internal, between the router and the Client (not for handlers):
+       * calls `work` at once, which starts a route handler and returns its
+       * promise (one that never rejects). The listener does not await it
+       * (it runs beside later events); the source waits for it as for its
+       * own handlers: the Client's `stop()` does, within `drainTimeout`,
+       * naming those still running then, unless called from within that
+       * route handler (`work` runs in a scope of its own), and counts it
+       * toward the shard's held bound until it settles. Without it the
+       * router runs the route handler untracked.
        */
-      beside?(work: Promise<unknown>): void;
+      beside?(work: () => Promise<unknown>): void;
     }) => unknown,
     options?: { atArrival?: boolean },
   ): () => void;

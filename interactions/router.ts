@@ -439,10 +439,11 @@ export class InteractionRouter {
   /**
    * Route every `INTERACTION_CREATE` of a client (or anything with the same
    * `on`) through this router. The listener returns at once: handlers run
-   * beside later events, handed to the source (its context's `beside`), so
-   * that a Client's `stop()` still waits for them within `drainTimeout`.
-   * One that is not an interaction (its `d` null) is logged as an error (on
-   * stderr without LogTape), not routed.
+   * beside later events, started by the source (its context's `beside`),
+   * so that a Client's `stop()` still waits for them within `drainTimeout`
+   * (but for the route handler it is called from: a `/shutdown` route may
+   * `await client.stop()`). One that is not an interaction (its `d` null)
+   * is logged as an error (on stderr without LogTape), not routed.
    *
    * A click a pending {@linkcode InteractionRouter.awaitComponent} matches
    * goes to it as it arrives (an `atArrival` listener), even while a
@@ -468,14 +469,17 @@ export class InteractionRouter {
       (interaction, ctx) => this.#onArrival(interaction, ctx.rest),
       { atArrival: true },
     );
-    // Not awaited (a route may wait for a click), but handed to the source:
-    // the Client's stop() drains it and its held bound counts it.
+    // Not awaited (a route may wait for a click), but started by the source:
+    // the Client's stop() drains it (unless called from it, its scope says)
+    // and its held bound counts it.
     const offRoutes = source.on("INTERACTION_CREATE", (interaction, ctx) => {
       if (this.#awaited.has(interaction)) return;
       const received = this.#arrivals.received(interaction);
-      const handled = this.handle(interaction, { rest: ctx.rest, received })
-        .catch(reportRefused);
-      ctx.beside?.(handled); // not in the call: `?.` skips its argument
+      const route = (): Promise<unknown> =>
+        this.handle(interaction, { rest: ctx.rest, received })
+          .catch(reportRefused);
+      if (ctx.beside) ctx.beside(route);
+      else void route();
     });
     const attached = { source: new WeakRef(source) };
     waitSources(this, this.#attached); // drops the attaches of dead sources

@@ -19,7 +19,7 @@ function big(i: number): string {
 }
 
 /** The context of a source that takes work beside (the Client's). */
-type BesideContext = { beside?(work: Promise<unknown>): void };
+type BesideContext = { beside?(work: () => Promise<unknown>): void };
 
 Deno.test("work handed to ctx.beside counts toward the held bound: the shard pauses past it and resumes once it settles, nothing lost", async () => {
   const scheduler = new VirtualScheduler();
@@ -34,7 +34,7 @@ Deno.test("work handed to ctx.beside counts toward the held bound: the shard pau
       (c) =>
         c.on("MESSAGE_CREATE", (message, ctx) => {
           seen.push(Number.parseInt(message.content));
-          (ctx as BesideContext).beside?.(gate);
+          (ctx as BesideContext).beside?.(() => gate);
         }),
     );
     using _ = { [Symbol.dispose]: () => open() };
@@ -67,7 +67,7 @@ Deno.test("work handed to ctx.beside that rejects is said on stderr, and the sha
         c.on("MESSAGE_CREATE", (message, ctx) => {
           seen.push(message.content);
           const work = Promise.reject(new Error(`beside ${message.content}`));
-          (ctx as BesideContext).beside?.(work);
+          (ctx as BesideContext).beside?.(() => work);
         }),
     );
     discord.postMessage("1");
@@ -75,7 +75,10 @@ Deno.test("work handed to ctx.beside that rejects is said on stderr, and the sha
     await runUntil(scheduler, () => seen.length === 2);
     await scheduler.flushMicrotasks();
     assert.equal(
-      messagesOf(records, /ctx\.beside on shard 0 rejected: Error: beside 1/),
+      messagesOf(
+        records,
+        /beside the events of shard 0\) rejected: Error: beside 1/,
+      ),
       1,
     );
     assert.equal(messagesOf(records, /rejected: Error: beside 2/), 1);

@@ -13,7 +13,7 @@ import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { GatewayIntent } from "../../types/intents.ts";
 import { messagesOf, withLogRecords } from "../_fakes/log_records.ts";
-import { runUntilSettled } from "../_fakes/run_until.ts";
+import { runUntil, runUntilSettled } from "../_fakes/run_until.ts";
 
 const INTENTS = GatewayIntent.Guilds | GatewayIntent.GuildMessages |
   GatewayIntent.MessageContent;
@@ -94,11 +94,13 @@ Deno.test("a route handler that never settles is given up at drainTimeout, and s
       assert.equal(
         messagesOf(
           records,
-          /2 route handlers \(or other work handed to ctx\.beside\) had not settled 2000 ms \(drainTimeout\) after stop\(\) \(shard 0: 2\)/,
+          /2 route handlers had not settled 2000 ms \(drainTimeout\) after stop\(\) \(shard 0: 2\)/,
         ),
         1,
         records.map((r) => r.message.join("")).join("\n"),
       );
+      // Not `ctx.beside`: the Context type handlers get has none.
+      assert.equal(messagesOf(records, /ctx\.beside/), 0);
     } finally {
       await client.stop();
       await discord.close();
@@ -149,4 +151,45 @@ Deno.test("route handlers do not hold later events, and stop() waits for those s
     await client.stop();
     await discord.close();
   }
+});
+
+Deno.test("a route handler awaiting client.stop() is not waited for by it (no drainTimeout, no warning), while another running route is", async () => {
+  const clock = new VirtualScheduler();
+  const slow = command({ name: "slow", description: "Slow" });
+  const shutdown = command({ name: "shutdown", description: "Stop the bot" });
+  const log: string[] = [];
+  let client: Client | undefined;
+  const router = new InteractionRouter({ scheduler: clock })
+    .command(slow, async (_, ctx) => {
+      await ctx.defer();
+      await sleep(clock, 700);
+      await ctx.editOriginal("done");
+      log.push("slow done");
+    })
+    .command(shutdown, async (_, ctx) => {
+      await ctx.respond("bye");
+      await client!.stop();
+      log.push("stopped in the route");
+    });
+  await withLogRecords(async (records) => {
+    const bot = await started(clock, router);
+    client = bot.client;
+    try {
+      await runUntilSettled(clock, bot.discord.runCommand(slow, {}));
+      const stoppedAt = clock.now();
+      await runUntilSettled(clock, bot.discord.runCommand(shutdown, {}));
+      await runUntil(clock, () => log.includes("stopped in the route"));
+      assert.deepEqual(log, ["slow done", "stopped in the route"]);
+      const took = clock.now() - stoppedAt;
+      assert.ok(took >= 700 && took < 1000, `the stop took ${took} ms`);
+      assert.equal(
+        records.filter((r) => r.level === "warning").length,
+        0,
+        records.map((r) => r.message.join("")).join("\n"),
+      );
+    } finally {
+      await bot.client.stop();
+      await bot.discord.close();
+    }
+  });
 });

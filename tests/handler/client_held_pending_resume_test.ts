@@ -1,0 +1,61 @@
+// A pause ends once the handlers' events are down to a quarter of the bound,
+// the unsettled `atArrival` and route handler promises aside: withholding
+// events cannot settle them (a route waits for a click), and counted in the
+// quarter, some 4 MiB of them (1,000 to 1,500 pagination menus waiting)
+// held every pause of the shard until the 45 s overdue check. With them, a
+// quarter of the bound must still be free: right under it, each event a
+// handler awaits would pause the shard again.
+import assert from "node:assert/strict";
+import {
+  MAX_HELD_EVENT_CHARS,
+  RESUME_HELD_EVENT_CHARS,
+} from "../../gateway/event_backlog.ts";
+import { MAX_PAUSE_MS } from "../../handler/shard_slot.ts";
+import { withLogRecords } from "../_fakes/log_records.ts";
+import { MI, slotOverShard } from "./_held_slots.ts";
+
+Deno.test("ShardSlot: a pause ends as its handlers catch up, however many promises wait (not at 45 s)", async () => {
+  await withLogRecords(async () => {
+    const { h, slot, stop, hold, release } = await slotOverShard();
+    let open!: () => void;
+    const clicks = new Promise<void>((resolve) => open = resolve);
+    // 6 MiB of pending promises: more than a quarter, well under the bound.
+    for (let i = 0; i < 6; i++) slot.arrivalPending(clicks, MI);
+    hold(MAX_HELD_EVENT_CHARS / MI - 4);
+    await h.settle();
+    assert.equal(h.shard.paused, true, "paused past the bound");
+    await h.scheduler.advance(1000);
+    await release(Number.POSITIVE_INFINITY);
+    await h.settle();
+    assert.equal(h.shard.paused, false, "resumed as the handlers caught up");
+    assert.equal(slot.arrivalsPending, 6, "the promises still wait");
+    open();
+    await h.settle();
+    stop.abort();
+    await h.shard.close();
+  });
+});
+
+Deno.test("ShardSlot: with promises filling three quarters of the bound, a pause waits for 45 s, then resumes", async () => {
+  await withLogRecords(async () => {
+    const { h, slot, stop, hold, release } = await slotOverShard();
+    let open!: () => void;
+    const clicks = new Promise<void>((resolve) => open = resolve);
+    const promises = (MAX_HELD_EVENT_CHARS - RESUME_HELD_EVENT_CHARS) / MI +
+      1;
+    for (let i = 0; i < promises; i++) slot.arrivalPending(clicks, MI);
+    hold(4);
+    await h.settle();
+    assert.equal(h.shard.paused, true, "paused past the bound");
+    await release(Number.POSITIVE_INFINITY);
+    await h.settle();
+    assert.equal(h.shard.paused, true, "no quarter free: still paused");
+    await h.scheduler.advance(MAX_PAUSE_MS);
+    await h.settle();
+    assert.equal(h.shard.paused, false, "the overdue check sets them aside");
+    open();
+    await h.settle();
+    stop.abort();
+    await h.shard.close();
+  });
+});
