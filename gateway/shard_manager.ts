@@ -745,21 +745,21 @@ export class ShardManager {
   }
 
   /**
-   * Close every shard. With `resumable: true` the shards close with 4000 and
-   * their sessions are saved, so the next process resumes them; otherwise
-   * they close with 1000 and the saved sessions are deleted.
+   * Close every shard: with `resumable: true` with 4000, their sessions
+   * saved for the next process to resume; else with 1000, those deleted.
    *
    * The store gets 10 s (after a save already in flight). When it fails or
    * does not answer, the shards are closed all the same, the failure is
-   * logged as an error (on stderr unless LogTape is configured) and the
-   * promise resolves with `false`: after a resumable close the next
-   * process identifies those shards instead of resuming them.
+   * logged as an error (on stderr unless LogTape is configured) and it
+   * resolves `false`: the next process identifies those shards anew.
    *
    * @param options Whether to keep the sessions resumable.
-   * @returns A promise that resolves when everything is closed, with whether
-   * the store did what the close asked of it (`true` without a store).
+   * @returns Once all is closed: whether the store did as asked (`true` without one).
+   * @throws {TypeError} (as a rejection) For a key other than `resumable`,
+   * closing nothing (a misspelt one closed with 1000, the sessions deleted).
    */
   async close(options: ShardManagerCloseOptions = {}): Promise<boolean> {
+    checkOptionKeys("close shard manager", "", options, ["resumable"]);
     this.#closed = true;
     this.#closes++;
     this.#starting = undefined;

@@ -35,7 +35,8 @@ import type { InteractionSource } from "./_interaction_source.ts";
 import { ComponentWaiters } from "./_component_waiters.ts";
 import { ModalFields } from "./modal_fields.ts";
 import { assertRouterOptions } from "./_options_check.ts";
-import { optionKeys } from "../base/option_keys.ts";
+import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
+import { AWAIT_KEYS } from "./_await_component_keys.ts";
 import { readAutocomplete, readOptions } from "./option_values.ts";
 import {
   type Arrived,
@@ -521,14 +522,16 @@ export class InteractionRouter {
    *   the wait, or none ran when it started.
    * @throws {RangeError} When `timeout` is not an integer from 0 to 2^31 - 1,
    *   or no id could match `customId` (the promise rejects with it).
-   * @throws {TypeError} When `compileCustomId` refuses `customId` (the
-   *   promise rejects with it).
+   * @throws {TypeError} When `options` has a key none of its options (a
+   *   misspelt `timout` waited a minute), or `compileCustomId` refuses
+   *   `customId` (the promise rejects with it).
    */
   awaitComponent<const P extends string = string>(
     options: AwaitComponentOptions<P> = {},
   ): Promise<AwaitedComponent<P>> {
     let pattern: CustomIdPattern | undefined;
     try {
+      checkOptionKeys("create component wait", "", options, AWAIT_KEYS);
       pattern = options.customId === undefined
         ? undefined
         : compileCustomId(options.customId);

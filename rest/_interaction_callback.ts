@@ -7,7 +7,7 @@
  * @module
  */
 import {
-  callOptions,
+  clientCallOptions,
   type RequestOptions,
   type UploadRouteOptions,
 } from "./_request_io.ts";
@@ -44,7 +44,10 @@ export function interactionCallbackOptions(
       `Cannot build route as 'withResponse' must be a boolean: current type '${typeof withResponse}'`,
     );
   }
-  const out: RequestOptions = { ...callOptions(options, "upload"), body };
+  const out: RequestOptions = {
+    ...clientCallOptions(options, "upload", ["withResponse"]),
+    body,
+  };
   // Only when asked: without the query Discord answers 204, as before.
   if (withResponse) out.query = { with_response: true };
   return out;

@@ -10,6 +10,8 @@
  * @module
  */
 import { assertSignalOption } from "../base/option_checks.ts";
+import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
+import { assertUploadLimit } from "./client_options.ts";
 import { parseBoundedJson } from "../base/json_bounds.ts";
 import { fnv1a } from "../base/fnv1a.ts";
 import { textLength } from "../base/text_length.ts";
@@ -88,6 +90,39 @@ export interface RequestOptions {
 }
 
 /**
+ * Every key of {@linkcode RequestOptions}: a misspelt `quary` or `reasn`
+ * was ignored, and the request went out without it.
+ */
+const REQUEST_OPTION_KEYS = optionKeys(
+  {
+    body: true,
+    query: true,
+    reason: true,
+    signal: true,
+    auth: true,
+    headers: true,
+    files: true,
+    uploadLimit: true,
+  } satisfies Record<keyof RequestOptions, true>,
+);
+
+/**
+ * Check `RestClient.request`'s options before anything is read or sent:
+ * their keys, `uploadLimit` and the audit-log reason's length.
+ *
+ * @param options As given to `request`.
+ * @throws {TypeError} When `options` is not an object or has a key none
+ *   of its options (the message names the nearest), or `reason` is longer
+ *   than Discord takes.
+ * @throws {RangeError} When `uploadLimit` is not a positive integer.
+ */
+export function checkRequestOptions(options: RequestOptions): void {
+  checkOptionKeys("send request", "", options, REQUEST_OPTION_KEYS);
+  assertUploadLimit(options.uploadLimit);
+  auditLogReasonHeader(options.reason);
+}
+
+/**
  * The longest audit-log reason Discord takes, in characters (code points):
  * its docs allow 1-512, and over it the request is answered 400 and its
  * action (the ban, the kick, the delete) does not happen.
@@ -116,6 +151,19 @@ export interface CallOptions {
    */
   uploadLimit?: number;
 }
+
+/**
+ * Every key of {@linkcode CallOptions}: a misspelt `reasn` or `signl` was
+ * ignored, the ban going unrecorded or the call uncancellable.
+ */
+const CALL_OPTION_KEYS = optionKeys(
+  {
+    signal: true,
+    reason: true,
+    files: true,
+    uploadLimit: true,
+  } satisfies Record<keyof CallOptions, true>,
+);
 
 /** Options of a route that takes no audit-log reason and no files. */
 export type RouteOptions = Pick<CallOptions, "signal">;
@@ -184,6 +232,31 @@ export function callOptions(
   if (options.files !== undefined) out.files = options.files;
   if (options.uploadLimit !== undefined) out.uploadLimit = options.uploadLimit;
   return out;
+}
+
+/**
+ * {@linkcode callOptions} for the `RestClient`'s own methods, whose options
+ * are call options only (plus `more`, read by the method itself): a key
+ * none of them is refused. The `api/` route functions pass their own
+ * options (`wait`, `threadId`, …) beside these, so they use `callOptions`.
+ *
+ * @param options The method's options.
+ * @param kind What the route takes besides `signal`.
+ * @param more Keys of the method's own options, read by the caller.
+ * @returns The request options.
+ * @throws {TypeError} As `callOptions`, and when `options` is not an object
+ *   or has a key none of its options (the message names the nearest).
+ */
+export function clientCallOptions(
+  options: CallOptions,
+  kind: RouteKind,
+  more: readonly string[] = [],
+): RequestOptions {
+  const known = more.length === 0
+    ? CALL_OPTION_KEYS
+    : [...CALL_OPTION_KEYS, ...more];
+  checkOptionKeys("build route", "", options, known);
+  return callOptions(options, kind);
 }
 
 /**

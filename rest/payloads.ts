@@ -13,6 +13,11 @@ import type { InteractionType } from "../types/objects/interaction.ts";
 import type { PollCreateRequest } from "../types/objects/poll.ts";
 import type { User } from "../types/objects/user.ts";
 import type {
+  ApplicationCommand,
+  ApplicationCommandCreateBody,
+  ApplicationCommandOption,
+} from "../types/objects/application_command.ts";
+import type {
   MessageComponent,
   ModalComponent,
 } from "../types/objects/component.ts";
@@ -272,56 +277,24 @@ export interface InteractionCallbackResponse {
   };
 }
 
-/** An application command option, as sent (loosely typed below the top level). */
-export interface ApplicationCommandOptionPayload {
-  /** Option type (1 = SUB_COMMAND ... 11 = ATTACHMENT). */
-  type: number;
-  /** Name (1-32 characters). */
-  name: string;
-  /** Description (1-100 characters). */
-  description: string;
-  /** Whether the option is required. */
-  required?: boolean;
-  /** Fixed choices. */
-  choices?: CommandOptionChoicePayload[];
-  /** Nested options of a sub-command or group. */
-  options?: ApplicationCommandOptionPayload[];
-  /** Whether choices come from autocomplete. */
-  autocomplete?: boolean;
-  /** Every other field (min/max values, channel types, localizations ...). */
-  [field: string]: unknown;
-}
+/**
+ * An application command option, as sent: the types entry's
+ * {@linkcode ApplicationCommandOption}, the option type of
+ * {@linkcode ApplicationCommandBody}.
+ *
+ * @deprecated Use `ApplicationCommandOption` (the types entry); this name
+ * stays for existing code.
+ */
+export type ApplicationCommandOptionPayload = ApplicationCommandOption;
 
-/** An application command, as sent to a bulk overwrite. */
-export interface ApplicationCommandBody {
-  /** Keep the command with this id (and its permissions). */
-  id?: Snowflake;
-  /** Name (1-32 characters). */
-  name: string;
-  /** Localized names. */
-  name_localizations?: Record<string, string> | null;
-  /** Description (1-100 characters; empty for user and message commands). */
-  description?: string;
-  /** Localized descriptions. */
-  description_localizations?: Record<string, string> | null;
-  /** Options (25 at most). */
-  options?: ApplicationCommandOptionPayload[];
-  /** Permission bit set a member needs, as a string. */
-  default_member_permissions?: string | null;
-  /** Whether the command is age-restricted. */
-  nsfw?: boolean;
-  /** 1 = CHAT_INPUT (default), 2 = USER, 3 = MESSAGE, 4 = PRIMARY_ENTRY_POINT. */
-  type?: 1 | 2 | 3 | 4;
-  /** Installation contexts (0 = guild install, 1 = user install). */
-  integration_types?: number[];
-  /** Interaction contexts (0 = guild, 1 = bot DM, 2 = private channel). */
-  contexts?: number[] | null;
-  /**
-   * Entry Point commands (type 4) only: 1 = the app answers, 2 = Discord
-   * launches the Activity.
-   */
-  handler?: 1 | 2;
-}
+/**
+ * An application command, as sent: the body of a create or edit route,
+ * and one command of a bulk overwrite. The types entry's
+ * {@linkcode ApplicationCommandCreateBody} under REST's name: a command
+ * fetched ({@linkcode ApplicationCommand}) is one, so it can be put back
+ * as it is.
+ */
+export type ApplicationCommandBody = ApplicationCommandCreateBody;
 
 /**
  * A user, as the REST API returns it: Discord's full user object
@@ -336,17 +309,13 @@ export type RestUser = User;
  */
 export type RestMessage = Message;
 
-/** An application command, as Discord returns it (core fields). */
-export interface RestApplicationCommand extends ApplicationCommandBody {
-  /** The command id. */
-  id: Snowflake;
-  /** The owning application. */
-  application_id: Snowflake;
-  /** The guild, for guild commands. */
-  guild_id?: Snowflake;
-  /** Auto-incrementing version, changed on every update. */
-  version: Snowflake;
-}
+/**
+ * An application command, as Discord returns it: the types entry's
+ * {@linkcode ApplicationCommand}, which every command route returns.
+ *
+ * @deprecated Use `ApplicationCommand`; this name stays for existing code.
+ */
+export type RestApplicationCommand = ApplicationCommand;
 
 /** Response of GET `/gateway`. */
 export interface GatewayResponse {

@@ -16,9 +16,9 @@ import type { Scheduler } from "../base/scheduler.ts";
 import {
   type Attempted,
   type AuditedRouteOptions,
-  auditLogReasonHeader,
   type CallOptions,
-  callOptions,
+  checkRequestOptions,
+  clientCallOptions,
   type ClientIdentity,
   type PreparedRequest,
   prepareRequest,
@@ -54,17 +54,12 @@ import type {
   GatewayResponse,
   InteractionCallbackResponse,
   InteractionResponseBody,
-  RestApplicationCommand,
   RestMessage,
 } from "./payloads.ts";
-
+import type { ApplicationCommand } from "../types/objects/application_command.ts";
 import { multipartBody, prepareUploads } from "./uploads.ts";
 import { RequestRefusals } from "./invalid_requests.ts";
-import {
-  assertUploadLimit,
-  type RestClientOptions,
-  restSettings,
-} from "./client_options.ts";
+import { type RestClientOptions, restSettings } from "./client_options.ts";
 import { ResponseBudget } from "./_response_budget.ts";
 import {
   type AnswerHeaders,
@@ -258,9 +253,8 @@ export class RestClient {
     interaction: boolean,
   ): Promise<T> {
     try {
-      assertUploadLimit(options.uploadLimit);
-      // Before any file is read: a reason Discord would refuse sends nothing.
-      auditLogReasonHeader(options.reason);
+      // Before any file is read: bad options send nothing.
+      checkRequestOptions(options);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -406,7 +400,7 @@ export class RestClient {
     return await this.request<T>(
       "POST",
       `/channels/${id("channelId", channelId)}/messages`,
-      { ...callOptions(options, "upload"), body },
+      { ...clientCallOptions(options, "upload"), body },
     );
   }
 
@@ -431,7 +425,7 @@ export class RestClient {
       `/channels/${id("channelId", channelId)}/messages/${
         id("messageId", messageId)
       }`,
-      { ...callOptions(options, "upload"), body },
+      { ...clientCallOptions(options, "upload"), body },
     );
   }
 
@@ -453,7 +447,7 @@ export class RestClient {
       `/channels/${id("channelId", channelId)}/messages/${
         id("messageId", messageId)
       }`,
-      callOptions(options, "audited"),
+      clientCallOptions(options, "audited"),
     );
   }
 
@@ -557,7 +551,7 @@ export class RestClient {
     return await this.#request<T>(
       "GET",
       `${webhook(applicationId, interactionToken)}/messages/@original`,
-      callOptions(options, "plain"),
+      clientCallOptions(options, "plain"),
       true,
     );
   }
@@ -582,7 +576,7 @@ export class RestClient {
     return await this.#request<T>(
       "PATCH",
       `${webhook(applicationId, interactionToken)}/messages/@original`,
-      { ...callOptions(options, "upload"), body },
+      { ...clientCallOptions(options, "upload"), body },
       true,
     );
   }
@@ -603,7 +597,7 @@ export class RestClient {
     await this.#request(
       "DELETE",
       `${webhook(applicationId, interactionToken)}/messages/@original`,
-      callOptions(options, "plain"),
+      clientCallOptions(options, "plain"),
       true,
     );
   }
@@ -627,7 +621,7 @@ export class RestClient {
     return await this.#request<T>(
       "POST",
       webhook(applicationId, interactionToken),
-      { ...callOptions(options, "upload"), body },
+      { ...clientCallOptions(options, "upload"), body },
       true,
     );
   }
@@ -654,7 +648,7 @@ export class RestClient {
       `${webhook(applicationId, interactionToken)}/messages/${
         id("messageId", messageId)
       }`,
-      callOptions(options, "plain"),
+      clientCallOptions(options, "plain"),
       true,
     );
   }
@@ -682,7 +676,7 @@ export class RestClient {
       `${webhook(applicationId, interactionToken)}/messages/${
         id("messageId", messageId)
       }`,
-      { ...callOptions(options, "upload"), body },
+      { ...clientCallOptions(options, "upload"), body },
       true,
     );
   }
@@ -707,7 +701,7 @@ export class RestClient {
       `${webhook(applicationId, interactionToken)}/messages/${
         id("messageId", messageId)
       }`,
-      callOptions(options, "plain"),
+      clientCallOptions(options, "plain"),
       true,
     );
   }
@@ -722,7 +716,7 @@ export class RestClient {
    * @param options Signal.
    * @returns The commands as Discord stored them.
    */
-  async bulkOverwriteGlobalApplicationCommands<T = RestApplicationCommand>(
+  async bulkOverwriteGlobalApplicationCommands<T = ApplicationCommand>(
     applicationId: string,
     commands: ApplicationCommandBody[],
     options: RouteOptions = {},
@@ -730,7 +724,7 @@ export class RestClient {
     return await this.request<T[]>(
       "PUT",
       `/applications/${id("applicationId", applicationId)}/commands`,
-      { ...callOptions(options, "plain"), body: commands },
+      { ...clientCallOptions(options, "plain"), body: commands },
     );
   }
 
@@ -744,7 +738,7 @@ export class RestClient {
    * @param options Signal.
    * @returns The commands as Discord stored them.
    */
-  async bulkOverwriteGuildApplicationCommands<T = RestApplicationCommand>(
+  async bulkOverwriteGuildApplicationCommands<T = ApplicationCommand>(
     applicationId: string,
     guildId: string,
     commands: ApplicationCommandBody[],
@@ -755,7 +749,7 @@ export class RestClient {
       `/applications/${id("applicationId", applicationId)}/guilds/${
         id("guildId", guildId)
       }/commands`,
-      { ...callOptions(options, "plain"), body: commands },
+      { ...clientCallOptions(options, "plain"), body: commands },
     );
   }
 
@@ -770,7 +764,7 @@ export class RestClient {
     return await this.request<GatewayBotResponse>(
       "GET",
       "/gateway/bot",
-      callOptions(options, "plain"),
+      clientCallOptions(options, "plain"),
     );
   }
 
@@ -784,7 +778,7 @@ export class RestClient {
     return await this.request<GatewayResponse>(
       "GET",
       "/gateway",
-      callOptions(options, "plain"),
+      clientCallOptions(options, "plain"),
     );
   }
 

@@ -117,8 +117,15 @@ export interface ApplicationCommandOptionChoice {
   value: string | number;
 }
 
-/** A parameter of a command, or a subcommand/group. */
-export interface ApplicationCommandOption {
+/**
+ * A parameter of a command, or a subcommand/group.
+ *
+ * A type alias rather than an interface: it then has an implicit index
+ * signature, so options built loosely (`Record<string, unknown>[]`, as the
+ * command builders do) can be asserted to it, and an option passes where
+ * any record is taken.
+ */
+export type ApplicationCommandOption = {
   /** Option type. */
   type: ApplicationCommandOptionType;
   /** Option name (1-32 characters). */
@@ -156,7 +163,7 @@ export interface ApplicationCommandOption {
   max_length?: number;
   /** Whether autocomplete is enabled (not with `choices`). */
   autocomplete?: boolean;
-}
+};
 
 /** An application command as Discord returns it. */
 export interface ApplicationCommand {
@@ -201,7 +208,11 @@ export interface ApplicationCommand {
 }
 
 /**
- * The body of `POST /applications/{id}/commands` (and the guild variant).
+ * The body of `POST /applications/{id}/commands` (and the guild variant),
+ * and one command of a bulk overwrite (`PUT`, `RestClient`'s
+ * `bulkOverwriteGlobalApplicationCommands`): REST's
+ * `ApplicationCommandBody` is this type. An {@linkcode ApplicationCommand}
+ * as fetched is one too, so commands can be read and put back as they are.
  *
  * @example A slash command with one option
  * ```ts
@@ -225,6 +236,11 @@ export interface ApplicationCommand {
  * ```
  */
 export interface ApplicationCommandCreateBody {
+  /**
+   * In a bulk overwrite: the command to keep (its id and permissions),
+   * else one is matched by name or created.
+   */
+  id?: Snowflake;
   /** Command name (1-32 characters). */
   name: string;
   /** Translations of the name. */
@@ -240,11 +256,11 @@ export interface ApplicationCommandCreateBody {
   /** Deprecated: whether the command is available in DMs (use `contexts`). */
   dm_permission?: boolean | null;
   /** Deprecated: whether the command is enabled by default. */
-  default_permission?: boolean;
+  default_permission?: boolean | null;
   /** Installation contexts the command is available for. */
   integration_types?: ApplicationIntegrationType[];
-  /** Interaction contexts the command can be used in. */
-  contexts?: InteractionContextType[];
+  /** Interaction contexts the command can be used in (`null`: all). */
+  contexts?: InteractionContextType[] | null;
   /**
    * Command type.
    *
