@@ -23,8 +23,8 @@ import {
   Handler,
 } from "@disruption/disruption/handler";
 import type {
+  ApplicationCommand,
   ApplicationCommandBody,
-  RestApplicationCommand,
 } from "@disruption/disruption/rest";
 import { FakeDiscord } from "@disruption/disruption/testing";
 import {
@@ -65,7 +65,7 @@ export type Log = (line: string) => void;
 /** Registers {@linkcode COMMANDS} on the first READY and answers them. */
 export class SlashCommandBot extends Handler {
   readonly #log: Log;
-  #registered: RestApplicationCommand[] | undefined;
+  #registered: ApplicationCommand[] | undefined;
 
   /**
    * Create the handler.
@@ -78,7 +78,7 @@ export class SlashCommandBot extends Handler {
   }
 
   /** The commands as Discord stored them, once registered. */
-  get registered(): readonly RestApplicationCommand[] | undefined {
+  get registered(): readonly ApplicationCommand[] | undefined {
     return this.#registered;
   }
 

@@ -12,10 +12,8 @@ import {
 import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import { checkSnowflake } from "../base/snowflake.ts";
 import type { RestClient } from "../rest/rest_client.ts";
-import type {
-  ApplicationCommandBody,
-  RestApplicationCommand,
-} from "../rest/payloads.ts";
+import type { ApplicationCommandBody } from "../rest/payloads.ts";
+import type { ApplicationCommand } from "../types/objects/application_command.ts";
 import type { Snowflake } from "../types/gateway_payloads.ts";
 import type { Application as ApplicationObject } from "../types/objects/application.ts";
 import { parsePermissions } from "../types/permissions.ts";
@@ -51,7 +49,7 @@ export interface SyncCommandsResult {
   /** Whether anything was written. */
   changed: boolean;
   /** The commands Discord has now. */
-  commands: RestApplicationCommand[];
+  commands: ApplicationCommand[];
   /** Names added, changed and removed (empty when nothing changed). */
   added: string[];
   /** Names whose definition changed. */
@@ -168,7 +166,7 @@ export async function syncCommands(
     : `guild ${options.guildId}`;
   // Without `with_localizations` Discord leaves the localization maps out,
   // and every localized command would look changed.
-  const existing = await rest.request<RestApplicationCommand[]>(
+  const existing = await rest.request<ApplicationCommand[]>(
     "GET",
     `${path}?with_localizations=true`,
     signal,
@@ -222,7 +220,7 @@ export async function syncCommands(
   // A bulk overwrite replaces each command whole: a field a definition
   // leaves out (`contexts`, `integration_types`) goes back to Discord's
   // default, so nothing needs sending to reset it.
-  const commands = await rest.request<RestApplicationCommand[]>("PUT", path, {
+  const commands = await rest.request<ApplicationCommand[]>("PUT", path, {
     ...signal,
     body: [...desired, ...entryPoints.map(asSent)],
   });
@@ -246,7 +244,7 @@ export async function syncCommands(
  */
 function same(
   desired: ApplicationCommandBody,
-  stored: RestApplicationCommand,
+  stored: ApplicationCommand,
   integrationDefault: readonly number[],
 ): boolean {
   // Lists of contexts are sets: Discord need not keep their order. Left
@@ -438,7 +436,7 @@ function canonicalPermissions(
 }
 
 /** A stored command as a bulk overwrite takes it back: its id kept. */
-function asSent(command: RestApplicationCommand): ApplicationCommandBody {
+function asSent(command: ApplicationCommand): ApplicationCommandBody {
   const { application_id: _a, guild_id: _g, version: _v, ...sent } = command;
   return sent;
 }

@@ -42,8 +42,8 @@ import {
   editedAttachments,
   uploadedAttachments,
 } from "./_message_attachments.ts";
+import type { ApplicationCommand } from "../types/objects/application_command.ts";
 import type {
-  RestApplicationCommand,
   RestMessage,
   RestUser,
   SessionStartLimitInfo,
@@ -561,7 +561,7 @@ export class FakeRest {
   #nonces: EnforcedNonces;
   #interactions = new Map<string, InteractionState>();
   #interactionsByToken = new Map<string, InteractionState>();
-  #commands = new Map<string, RestApplicationCommand[]>();
+  #commands = new Map<string, ApplicationCommand[]>();
   #routeHashes = new Map<string, string>();
   #routeLimits = new Map<string, { limit: number; resetAfter: number }>();
   #buckets = new Map<string, ModelBucket>();
@@ -710,7 +710,7 @@ export class FakeRest {
    * @param guildId A guild's commands instead of the global ones.
    * @returns Copies of the commands.
    */
-  commands(guildId?: string): RestApplicationCommand[] {
+  commands(guildId?: string): ApplicationCommand[] {
     return structuredClone(this.#commands.get(guildId ?? "global") ?? []);
   }
 
@@ -1831,12 +1831,12 @@ export class FakeRest {
     const scope = guildId ?? "global";
     const previous = this.#commands.get(scope) ?? [];
     const stored = body.map((item) => {
-      const command = asObject(item) as unknown as RestApplicationCommand;
+      const command = asObject(item) as unknown as ApplicationCommand;
       const type = command.type ?? 1;
       const kept = previous.find((old) =>
         old.name === command.name && (old.type ?? 1) === type
       );
-      const out: RestApplicationCommand = {
+      const out: ApplicationCommand = {
         ...withoutDefaultLocalizations(structuredClone(command)),
         id: kept?.id ?? this.#snowflake(),
         application_id: this.applicationId,
