@@ -2,9 +2,10 @@
  * What the rate limiter asks a request before it waits, and the 3 s within
  * which Discord takes an interaction callback: a callback fails at once,
  * with a `RateLimitError` saying why, rather than wait past them (a
- * Cloudflare pause, a 429's retry delay, its bucket's reset). Sent after
- * them it would only be answered 404 "Unknown interaction" (10062), which
- * hid the rate limit. Private to the package.
+ * Cloudflare pause, a 429's retry delay, its bucket's reset), or past
+ * them held by the requests in flight filling the invalid-request cap.
+ * Sent after them it would only be answered 404 "Unknown interaction"
+ * (10062), which hid the rate limit. Private to the package.
  *
  * @module
  */
@@ -84,6 +85,34 @@ export class CallbackWindow {
       } ms were left): ${DEFER}`;
     return error;
   }
+
+  /** Milliseconds left of the window; 0 or less once it is over. */
+  left(): number {
+    return this.#endsAt - this.#clock.now();
+  }
+
+  /**
+   * The error failing the callback at the end of its window while the
+   * requests in flight still fill the invalid-request cap (the limiter's
+   * `hold`): it waited for their answers, and none freed a place in time.
+   *
+   * @returns The error, of the `user` scope, `retryAfter` 0 (the answers
+   *   it waited for free the cap, not a time).
+   */
+  heldRefusal(): RateLimitError {
+    const method = this.#method;
+    const path = this.#path;
+    const error = new RateLimitError({
+      method,
+      path,
+      retryAfter: 0,
+      scope: "user",
+      maxWait: CALLBACK_WINDOW,
+    });
+    error.message =
+      `${method} ${path} refused unsent: the requests in flight fill the invalid-request cap (invalidRequestLimit, with the 401/403/429 answers of the last 10 minutes) and none was answered within the 3 s of the interaction: ${DEFER}`;
+    return error;
+  }
 }
 
 /**
@@ -123,7 +152,8 @@ export function lateRetry<T>(
 /**
  * The limiter's checks on how long a request may wait: a Cloudflare pause
  * (a callback fails at once), its bucket's reset (past `maxWait`, or past
- * a callback's window, it fails unsent).
+ * a callback's window, it fails unsent), held by the invalid-request cap
+ * (a callback fails unsent at its window's end).
  *
  * @param method The request's method.
  * @param path Its path, tokens redacted.
@@ -138,8 +168,19 @@ export function waitChecks(
   window: CallbackWindow | undefined,
   maxWait: number,
   bucketHash: () => string | undefined,
-): Pick<JobChecks, "cloudflareRefusal" | "waitsForCloudflare" | "waitRefusal"> {
+): Pick<
+  JobChecks,
+  | "cloudflareRefusal"
+  | "waitsForCloudflare"
+  | "waitRefusal"
+  | "holdLeft"
+  | "holdRefusal"
+> {
   return {
+    ...(window === undefined ? {} : {
+      holdLeft: () => window.left(),
+      holdRefusal: () => window.heldRefusal(),
+    }),
     cloudflareRefusal: (ms) =>
       cloudflareRefusal(method, path, ms, window !== undefined),
     waitsForCloudflare: window === undefined,

@@ -31,6 +31,11 @@ export interface Job {
   unlisten: (() => void) | undefined;
   /** Not sent before this time (retries). */
   notBefore: number;
+  /**
+   * Whether its wait is its own (a retry `aside`): until `notBefore` its
+   * lane waits behind it and the bucket's other lanes go on.
+   */
+  aside: boolean;
   /** Arrival order: a bucket's lanes send their heads oldest first. */
   seq: number;
   /** The lane holding the job while it waits; `undefined` in flight. */
@@ -170,6 +175,26 @@ export function asked(check: () => unknown): unknown {
   } catch (error) {
     return error;
   }
+}
+
+/**
+ * For a job its `hold` check keeps: until when it may wait held (its
+ * `holdLeft`, or `Infinity`: until an answer frees it), or, when that is
+ * over, what fails it (its `holdRefusal`, if it gives one).
+ *
+ * @param job The job held.
+ * @param now The limiter's clock.
+ * @returns The time, or the refusal.
+ */
+export function heldUntil(
+  job: Job,
+  now: number,
+): number | { refusal: unknown } {
+  const left = asked(() => job.checks.holdLeft?.());
+  if (typeof left !== "number") return Infinity;
+  if (left > 0) return now + left;
+  const refusal = asked(() => job.checks.holdRefusal?.());
+  return refusal === undefined ? Infinity : { refusal };
 }
 
 /**

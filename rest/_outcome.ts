@@ -283,7 +283,10 @@ export function attemptOutcome<T>(
           status,
           body,
           ...(body === undefined
-            ? { nonJson: nonJsonBody(text, attempted.contentType, redact) }
+            ? {
+              nonJson: nonJsonBody(text, attempted.contentType, redact),
+              jsonNotObject: parsed !== undefined,
+            }
             : {}),
           earlierAttempt: limits.earlierAttempt,
         }),
@@ -312,8 +315,17 @@ function redactedJson(
 const MAX_QUOTED = 100;
 
 /**
+ * The characters of an error page its `<title>` tag is looked for in: a
+ * page has it in its head, near the start. Looked for in the whole body
+ * (up to `maxResponseBytes`, 8 MiB), it took quadratic time for a text of
+ * many `<title` and no `>`: 512 KiB of them held the event loop 66 s.
+ */
+const TITLE_SCAN = 4096;
+
+/**
  * What an error body that is not JSON was, for its error's message: its
- * media type and its HTML `<title>`, quoted, when it has one (Cloudflare's
+ * media type and its HTML `<title>`, quoted, when it has one whose tag
+ * opens within its first {@linkcode TITLE_SCAN} characters (Cloudflare's
  * "Access denied" page said which restriction it was). Each redacted
  * before it is cut, as `redactedJson` does (a cut token is no longer one
  * `redact` finds), and bounded.
@@ -336,7 +348,14 @@ export function nonJsonBody(
     ? "no Content-Type"
     : shown(contentType.split(";")[0]!) || "no Content-Type";
   if (text === "") return `${type}, empty`;
-  const title = /<title\b[^>]*>([^<]*)/i.exec(text)?.[1];
+  // The tag in the head only; its text read whole up to the next tag (in
+  // linear time), so that a token in it is redacted before it is cut.
+  const tag = /<title\b[^>]*>/i.exec(text.slice(0, TITLE_SCAN));
+  const start = tag === null ? -1 : tag.index + tag[0].length;
+  const end = start < 0 ? -1 : text.indexOf("<", start);
+  const title = start < 0
+    ? undefined
+    : text.slice(start, end < 0 ? text.length : end);
   const quoted = title === undefined ? "" : shown(title);
   return quoted === "" ? type : `${type}, title ${JSON.stringify(quoted)}`;
 }

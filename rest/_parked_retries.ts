@@ -1,104 +1,14 @@
 /**
- * The retries a {@linkcode RateLimiter} keeps out of their lanes while they
- * wait: those of a 429 that held back only the request it answered (a
- * sublimit, a shared resource's limit). Private to the package.
+ * The retries a {@linkcode RateLimiter} keeps at the head of their lanes
+ * while they wait: where a retry goes back in, and which lane of a bucket
+ * goes next while those of a 429 that held back only the request it
+ * answered (`aside`: a sublimit, a shared resource's limit) wait. Private
+ * to the package.
  *
  * @module
  */
-import type { ForwardClock } from "../base/forward_clock.ts";
-import {
-  clampTimerDelay,
-  type Scheduler,
-  type TimerId,
-} from "../base/scheduler.ts";
 import type { Fifo } from "../base/fifo.ts";
-import type { Job } from "./_limiter_queue.ts";
-
-/**
- * Retries waiting aside, each on its own timer until its `notBefore`. At
- * the head of its lane such a retry held every request of its bucket for
- * the whole wait (a rename's 429 of 8 s held the channel's permission
- * overwrites and topic edits, the headers saying 7 of 10 were left); aside,
- * the bucket's others go on under what the headers say, and the retry goes
- * back into its lane, in arrival order, when its wait is over.
- */
-export class ParkedRetries {
-  readonly #scheduler: Scheduler;
-  readonly #clock: ForwardClock;
-  readonly #release: (job: Job) => void;
-  readonly #timers = new Map<Job, TimerId>();
-
-  /**
-   * Park retries on a limiter's clock.
-   *
-   * @param scheduler Arms the timers.
-   * @param clock The limiter's clock, which `notBefore` is on.
-   * @param release Puts a job whose wait is over back into its lane.
-   */
-  constructor(
-    scheduler: Scheduler,
-    clock: ForwardClock,
-    release: (job: Job) => void,
-  ) {
-    this.#scheduler = scheduler;
-    this.#clock = clock;
-    this.#release = release;
-  }
-
-  /** How many retries wait aside. */
-  get size(): number {
-    return this.#timers.size;
-  }
-
-  /**
-   * Keep a job aside until its `notBefore`.
-   *
-   * @param job A job answered with a retry, in no lane.
-   */
-  park(job: Job): void {
-    const armedAt = this.#clock.now();
-    const delay = clampTimerDelay(job.notBefore - armedAt);
-    this.#timers.set(
-      job,
-      this.#scheduler.setTimeout(() => {
-        this.#timers.delete(job);
-        this.#clock.reached(armedAt + delay);
-        this.#release(job);
-      }, delay),
-    );
-  }
-
-  /**
-   * Take a job out, its timer cleared (aborted, or refused).
-   *
-   * @param job The job.
-   * @returns Whether it was parked.
-   */
-  remove(job: Job): boolean {
-    const timer = this.#timers.get(job);
-    if (timer === undefined) return false;
-    this.#scheduler.clearTimeout(timer);
-    this.#timers.delete(job);
-    return true;
-  }
-
-  /**
-   * Fail the parked jobs `check` refuses (a refusal that started to apply
-   * reaches them now, not when their wait is over).
-   *
-   * @param check The error to fail a job with, or `undefined` to keep it.
-   */
-  failIf(check: (job: Job) => unknown): void {
-    for (const job of [...this.#timers.keys()]) {
-      const error = check(job);
-      if (error === undefined) continue;
-      this.remove(job);
-      job.unlisten?.();
-      job.unlisten = undefined;
-      job.reject(error);
-    }
-  }
-}
+import type { Bucket, Job, Lane } from "./_limiter_queue.ts";
 
 /**
  * Put a retry back into its lane's queue in arrival order (`seq`): after
@@ -115,4 +25,44 @@ export function insertBySeq(queue: Fifo<Job>, job: Job): void {
   }
   queue.unshift(job);
   for (let i = older.length - 1; i >= 0; i--) queue.unshift(older[i]!);
+}
+
+/**
+ * Whether a lane waits behind its head, a retry `aside` whose wait is not
+ * over. Only that lane: at the head of the bucket such a retry held every
+ * request of it for the whole wait (a rename's 429 of 8 s held the
+ * channel's permission overwrites, the headers saying 7 of 10 were left).
+ * Nor out of its lane: the lane's later requests were sent meanwhile, each
+ * renaming into the sublimit for another 429, and the retry came after
+ * them with an older body (a topic edit made after it undone).
+ *
+ * @param lane A lane with waiting jobs.
+ * @param now The limiter's clock.
+ * @returns `true` until the head's wait is over.
+ */
+function waitsAside(lane: Lane, now: number): boolean {
+  const head = lane.queue.peek()!;
+  return head.aside && head.notBefore > now;
+}
+
+/**
+ * The lane whose head job came first, FIFO across a bucket's routes, those
+ * that wait aside ({@linkcode waitsAside}) passed over.
+ *
+ * @param bucket A bucket with waiting jobs.
+ * @param now The limiter's clock.
+ * @returns The lane, or, when every lane waits aside, the time the first
+ *   wait ends.
+ */
+export function headLane(bucket: Bucket, now: number): Lane | number {
+  let head: Lane | undefined;
+  let until = Infinity;
+  for (const lane of bucket.lanes) {
+    const job = lane.queue.peek()!;
+    if (waitsAside(lane, now)) until = Math.min(until, job.notBefore);
+    else if (head === undefined || job.seq < head.queue.peek()!.seq) {
+      head = lane;
+    }
+  }
+  return head ?? until;
 }

@@ -97,6 +97,12 @@ export interface DiscordApiErrorOptions extends RestErrorOptions {
    */
   nonJson?: string | undefined;
   /**
+   * Whether the body, without a `body` given, was JSON that is not an
+   * object (`[]`, `"Forbidden"`, `null`): the message says so rather than
+   * that there was no JSON body.
+   */
+  jsonNotObject?: boolean | undefined;
+  /**
    * How an earlier attempt of the same call went when it may have been
    * applied unseen and was sent again: no answer (a timeout, a lost
    * connection) or a 5xx. Sets {@linkcode DiscordApiError.mayHaveApplied},
@@ -178,11 +184,12 @@ export class DiscordApiError extends RestError {
    */
   readonly code: number;
   /**
-   * Whether the answer's body was JSON (Discord's error object; for a
+   * Whether the answer's body was a JSON error object (Discord's; for a
    * redirect, which is not followed, the client's own). `false` for any
    * other body (Cloudflare's HTML 403 page, a proxy's 502 page, an empty
-   * one): that answer may not be Discord's at all, and its `code` 0 is no
-   * code Discord gave.
+   * one, JSON that is no object such as `[]` or `"Forbidden"`): that
+   * answer may not be Discord's at all, and its `code` 0 is no code
+   * Discord gave.
    */
   readonly jsonBody: boolean;
   /** Discord's message, without the request context {@linkcode Error.message} adds. */
@@ -222,11 +229,14 @@ export class DiscordApiError extends RestError {
     const details = fieldErrorDetails(flattened);
     // Not "(code 0)", Discord's General error: a page of Cloudflare's or
     // of a proxy looked like one of Discord's answers.
+    const kind = options.jsonNotObject
+      ? "JSON that is not an error object"
+      : "no JSON body";
     const what = options.body !== undefined
       ? `code ${code}`
       : options.nonJson === undefined
-      ? "no JSON body"
-      : `no JSON body, ${options.nonJson}`;
+      ? kind
+      : `${kind}, ${options.nonJson}`;
     super(
       `${options.method} ${options.path} failed with ${options.status}: ${apiMessage} (${what})${
         earlierNote(options)

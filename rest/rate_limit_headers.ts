@@ -63,10 +63,11 @@ export type AttemptResult<T> =
     delay: number;
     /**
      * Whether the wait is this request's alone (a 429 of a sublimit or a
-     * shared resource, the bucket open by its headers): it waits out of its
-     * lane and the bucket's other requests go on meanwhile. Otherwise (a
-     * 5xx, no answer, a bucket's own 429) it waits at the head of its lane,
-     * holding the bucket's requests behind it in their order.
+     * shared resource, the bucket open by its headers): it waits at the
+     * head of its lane, holding that lane's requests (its route on its
+     * major parameter) behind it in their order, and the bucket's other
+     * lanes go on meanwhile. Otherwise (a 5xx, no answer, a bucket's own
+     * 429) it holds every request of the bucket behind it.
      */
     aside?: boolean;
     /** The response's rate-limit headers, when there was a response. */
@@ -124,6 +125,19 @@ export interface JobChecks {
    * throw counts as `false`.
    */
   hold?: () => boolean;
+  /**
+   * For a job `hold` keeps: the ms it may still wait held, from now (an
+   * interaction callback: what is left of its 3 s). Asked each time it is
+   * held; when they are over, it fails unsent with what `holdRefusal`
+   * returns (or throws). Without it, or without a number, it waits held
+   * until an answer frees it.
+   */
+  holdLeft?: () => number;
+  /**
+   * What fails a job `hold` keeps once its `holdLeft` is over; returning
+   * `undefined`, it waits on.
+   */
+  holdRefusal?: () => unknown;
 }
 
 /** Options for the rate limiter. */

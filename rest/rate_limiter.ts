@@ -41,13 +41,14 @@ import {
   globalAvailableAt,
   type GlobalWindow,
   globalWindowOf,
+  heldUntil,
   type Job,
   type Lane,
   laneId,
 } from "./_limiter_queue.ts";
 import { type KeptBucket, MIN_SWEEP_AT, sweepBuckets } from "./_bucket_cap.ts";
 import { applyAnswer } from "./_bucket_window.ts";
-import { insertBySeq, ParkedRetries } from "./_parked_retries.ts";
+import { headLane, insertBySeq } from "./_parked_retries.ts";
 
 // The read-only view of a limiter, its options and what it and its jobs
 // tell each other live with what answers say of limits.
@@ -130,8 +131,11 @@ export const MAX_ROUTE_HASHES = 10_000;
  * - A retry goes back to the head of its bucket, in arrival order among
  *   retries: sent in order, though requests in flight together may be
  *   applied in another, a retried one after those sent while it waited. A
- *   retry `aside` (a 429 of its own: a sublimit, a shared resource) waits
- *   out of its lane, the bucket's others going on meanwhile.
+ *   retry `aside` (a 429 of its own: a sublimit, a shared resource) holds
+ *   only its lane meanwhile (its route on its major parameter: a channel's
+ *   renames and topic edits, its reactions), the bucket's other lanes (the
+ *   channel's permission overwrites) going on: within a lane jobs still
+ *   leave in order, a later edit never before an earlier one's retry.
  * - Under the real scheduler waits are measured on the runtime's monotonic
  *   clock, which NTP does not step (it steps `Date.now`): a wall clock set
  *   back neither holds a bucket's reset, the global window nor a global
@@ -187,9 +191,10 @@ export class RateLimiter implements RateLimitView {
   #ip: GlobalWindow;
   /** A 429 of Cloudflare's holds every job (on `#clock`). */
   #cloudflare = new CloudflarePause<Job>();
-  /** Retries whose 429 held back only themselves (`aside`). */
-  #parked: ParkedRetries;
-  /** Buckets whose head job its `hold` check kept: pumped at each answer. */
+  /**
+   * Buckets whose head job its `hold` check kept, in the order they were
+   * held: pumped at each answer.
+   */
   #held = new Set<Bucket>();
   /**
    * Every reset, window and pause is kept on this clock: a wall clock set
@@ -209,11 +214,6 @@ export class RateLimiter implements RateLimitView {
     assertGlobalLimits({ globalLimit, ipGlobalLimit }, globalWindow);
     this.#scheduler = options.scheduler;
     this.#clock = new ForwardClock(options.scheduler);
-    this.#parked = new ParkedRetries(
-      options.scheduler,
-      this.#clock,
-      (job) => this.#enqueue(job, true),
-    );
     this.#sendSlack = options.scheduler.now === realScheduler.now
       ? REAL_CLOCK_SLACK
       : 0;
@@ -261,6 +261,7 @@ export class RateLimiter implements RateLimitView {
         signal,
         unlisten: undefined,
         notBefore: -Infinity,
+        aside: false,
         seq: this.#seq++,
         lane: undefined,
       };
@@ -328,7 +329,6 @@ export class RateLimiter implements RateLimitView {
    * queued): for that rare moment, not for every answer.
    */
   recheck(): void {
-    this.#parked.failIf((job) => asked(() => job.checks.refuse?.(true)));
     for (const bucket of [...this.#buckets.values()]) {
       if (bucket.queued === 0) continue;
       for (const lane of [...bucket.lanes]) {
@@ -437,18 +437,7 @@ export class RateLimiter implements RateLimitView {
     lanes.splice(lanes.indexOf(lane), 1);
   }
 
-  /** The lane whose head job came first: FIFO across a bucket's routes. */
-  #headLane(bucket: Bucket): Lane {
-    let head = bucket.lanes[0]!;
-    for (let i = 1; i < bucket.lanes.length; i++) {
-      const lane = bucket.lanes[i]!;
-      if (lane.queue.peek()!.seq < head.queue.peek()!.seq) head = lane;
-    }
-    return head;
-  }
-
   #abort(job: Job): void {
-    if (this.#parked.remove(job)) return job.reject(job.signal?.reason);
     const lane = job.lane;
     if (!lane) return; // in flight: the attempt sees the signal
     this.#dequeue(job);
@@ -482,17 +471,26 @@ export class RateLimiter implements RateLimitView {
     job.reject(error);
   }
 
-  /** Send whatever may be sent now; otherwise arm one timer for when it may. */
-  #pump(bucket: Bucket): void {
+  /**
+   * Send whatever may be sent now; otherwise arm one timer for when it may.
+   * Returns whether it stopped at a job its `hold` check kept.
+   */
+  #pump(bucket: Bucket): boolean {
     const now = this.#clock.now();
     let wakeAt = Infinity;
+    let held = false;
     while (bucket.queued > 0) {
       if (bucket.resetAt !== undefined && now >= bucket.resetAt) {
         // The window is over: a full one starts (its end is learned anew).
         bucket.remaining = bucket.limit;
         bucket.resetAt = undefined;
       }
-      const job = this.#headLane(bucket).queue.peek()!;
+      const lane = headLane(bucket, now);
+      if (typeof lane === "number") {
+        wakeAt = lane; // every lane waits behind a retry aside
+        break;
+      }
+      const job = lane.queue.peek()!;
       // Refused before it waits (a dead webhook, a rejected token, a
       // callback in a Cloudflare pause): the next one's turn, at once.
       const refused = this.#refusal(job, now, false);
@@ -544,7 +542,16 @@ export class RateLimiter implements RateLimitView {
         continue;
       }
       if (asked(() => job.checks.hold?.()) === true) {
-        this.#held.add(bucket); // pumped again at the next answer
+        // Pumped again at the next answer; refused once it may wait held
+        // no longer (a callback's 3 s).
+        const until = heldUntil(job, now);
+        if (typeof until !== "number") {
+          this.#refuse(job, until.refusal);
+          continue;
+        }
+        wakeAt = until;
+        this.#held.add(bucket);
+        held = true;
         break;
       }
       if (probing) this.#cloudflare.probe = job;
@@ -567,6 +574,7 @@ export class RateLimiter implements RateLimitView {
       // Idle and its window is over: nothing worth remembering but the hash.
       this.#buckets.delete(bucket.id);
     }
+    return held;
   }
 
   #arm(bucket: Bucket, at: number): void {
@@ -658,8 +666,8 @@ export class RateLimiter implements RateLimitView {
       job.reject(job.signal.reason);
     } else if (result.type === "retry") {
       job.notBefore = now + Math.max(0, result.delay);
-      if (result.aside) this.#parked.park(job);
-      else this.#enqueue(job, true);
+      job.aside = result.aside === true;
+      this.#enqueue(job, true);
     } else {
       this.#settle(job);
       if (result.type === "success") job.resolve(result.value);
@@ -668,12 +676,12 @@ export class RateLimiter implements RateLimitView {
     for (const other of left) if (other !== bucket) this.#pump(other);
     if (bucket !== sentFrom) this.#pump(sentFrom);
     this.#pump(bucket);
-    for (const other of [...this.#held]) {
-      // Held again: the answer's room is taken, and the others wait for
-      // the next (asking them all at each answer was O(held) an answer).
+    // In the order held. Held again, a bucket keeps its place at the
+    // front: the answer's room is taken, and the others wait for the next
+    // (asking them all, or copying the set, at each answer was O(held)).
+    for (const other of this.#held) {
+      if (this.#pump(other)) break;
       this.#held.delete(other);
-      this.#pump(other);
-      if (this.#held.has(other)) break;
     }
     if (pauseExtended || probed) {
       // Everyone waits for the pause now; re-arm their timers. Only for a
@@ -695,8 +703,6 @@ export class RateLimiter implements RateLimitView {
    */
   #failHeld(now: number): void {
     const pausedFor = this.#cloudflare.until - now;
-    const refusal = (job: Job) => job.checks.cloudflareRefusal?.(pausedFor);
-    this.#parked.failIf((job) => asked(() => refusal(job)));
     for (const bucket of [...this.#buckets.values()]) {
       for (const lane of [...bucket.lanes]) {
         while (lane.queue.length > 0) {

@@ -9,6 +9,7 @@ import {
   InvalidRequestGuard,
   InvalidRequestLimitError,
 } from "../../rest/invalid_requests.ts";
+import { RateLimitError } from "../../rest/errors.ts";
 import { RestClient } from "../../rest/rest_client.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { pathOf } from "../_fakes/rest_calls.ts";
@@ -115,4 +116,98 @@ Deno.test("InvalidRequestGuard: requests in flight filling the cap hold a reques
   guard.record(403);
   assert.equal(guard.holds(), true);
   assert.ok(guard.check("POST", "/d"));
+});
+
+Deno.test("RestClient: an interaction callback held by requests in flight filling the invalid-request cap fails unsent at the end of its 3 s, saying why", async () => {
+  const clock = new VirtualScheduler();
+  const sent: string[] = [];
+  const fetch: typeof globalThis.fetch = (input) => {
+    const path = pathOf(input as string);
+    sent.push(`${clock.now()} ${path}`);
+    if (path.startsWith("/channels/1/")) {
+      return Promise.resolve(
+        Response.json({ message: "Missing Access", code: 50001 }, {
+          status: 403,
+        }),
+      );
+    }
+    if (path.startsWith("/interactions/")) {
+      return Promise.resolve(new Response(null, { status: 204 }));
+    }
+    // A slow, healthy request: answered after 10 s.
+    return new Promise((resolve) =>
+      clock.setTimeout(() => resolve(Response.json({ id: "1" })), 10_000)
+    );
+  };
+  const rest = new RestClient({
+    token: "t",
+    fetch,
+    scheduler: clock,
+    invalidRequestLimit: 2,
+    timeout: 30_000,
+  });
+  await rest.createMessage("1", { content: "x" }).catch(() => {}); // 1 counted
+  const slow = rest.createMessage("2", { content: "slow" });
+  await clock.advance(10);
+  const callback = rest.createInteractionResponse("5", "tok", { type: 4 })
+    .then(() => [clock.now()], (error) => [clock.now(), error]);
+  await clock.advance(15_000);
+  await slow;
+  const [at, error] = await callback as [number, unknown];
+  // Sent after its window, Discord's 404 Unknown interaction hid the cap.
+  assert.deepEqual(sent, ["0 /channels/1/messages", "0 /channels/2/messages"]);
+  assert.equal(at, 3010);
+  assert.ok(error instanceof RateLimitError, String(error));
+  assert.equal(error.maxWait, 3000);
+  assert.match(
+    error.message,
+    /^POST \/interactions\/5\/:token\/callback refused unsent: the requests in flight fill the invalid-request cap \(invalidRequestLimit.*3 s of the interaction.*defer/,
+  );
+  assert.equal(clock.pending, 0);
+});
+
+Deno.test("RestClient: an interaction callback held by requests in flight goes when one is answered within its 3 s", async () => {
+  const clock = new VirtualScheduler();
+  const { fetch, sent } = slowDiscord(clock);
+  const rest = new RestClient({
+    token: "t",
+    fetch,
+    scheduler: clock,
+    invalidRequestLimit: 1,
+  });
+  const message = rest.createMessage("1", { content: "x" });
+  await clock.advance(10);
+  const callback = rest.createInteractionResponse("5", "tok", { type: 6 });
+  await clock.advance(600);
+  await Promise.all([message, callback]);
+  assert.deepEqual(sent, [
+    "0 /channels/1/messages",
+    "300 /interactions/5/tok/callback",
+  ]);
+  assert.equal(clock.pending, 0);
+});
+
+Deno.test("RestClient: requests held by those in flight go out in the order they were held", async () => {
+  const clock = new VirtualScheduler();
+  const { fetch, sent } = slowDiscord(clock);
+  const rest = new RestClient({
+    token: "t",
+    fetch,
+    scheduler: clock,
+    invalidRequestLimit: 1,
+  });
+  const results = ["1", "3", "4", "5"].map((channel) =>
+    rest.createMessage(channel, { content: "hi" })
+  );
+  await clock.advance(1500);
+  await Promise.all(results);
+  // One at a time, each when the one before is answered. A bucket that
+  // lost the freed place went to the back of the held ones: 3, 5, 4.
+  assert.deepEqual(sent, [
+    "0 /channels/1/messages",
+    "300 /channels/3/messages",
+    "600 /channels/4/messages",
+    "900 /channels/5/messages",
+  ]);
+  assert.equal(clock.pending, 0);
 });

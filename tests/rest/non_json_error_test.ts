@@ -68,3 +68,38 @@ Deno.test("DiscordApiError: a page's title is bounded and redacted; an empty 502
   assert.equal(json.jsonBody, true);
   assert.match(json.message, /Missing Access \(code 50001\)$/);
 });
+
+Deno.test("DiscordApiError: a page of 2 MiB of '<title ' and no '>' is read in linear time; a title tag past the first 4 KiB is not looked for", async () => {
+  // Searched over the whole body, each `<title` scanned to the end: 512
+  // KiB took 66 s, 2 MiB over 15 minutes, the event loop held throughout.
+  const flood = "<title ".repeat(2 * 1024 * 1024 / 7);
+  const error = await failure(answering(403, flood, "text/html"));
+  assert.equal(
+    error.message,
+    "GET /channels/1 failed with 403: HTTP 403 (no JSON body, text/html)",
+  );
+  const late = await failure(
+    answering(403, `${" ".repeat(4096)}<title>Late</title>`, "text/html"),
+  );
+  assert.match(late.message, /\(no JSON body, text\/html\)$/);
+  // Its text is read whole, redacted before it is cut.
+  const long = await failure(
+    answering(403, `<title>${" ".repeat(5000)}${TOKEN}</title>`, "text/html"),
+  );
+  assert.match(
+    long.message,
+    /\(no JSON body, text\/html, title "\[REDACTED\]"\)$/,
+  );
+});
+
+Deno.test("DiscordApiError: a JSON body that is no error object ([], a string, null) says so; jsonBody is false", async () => {
+  for (const body of ["[]", '"Forbidden"', "null"]) {
+    const error = await failure(answering(403, body, "application/json"));
+    assert.equal(
+      error.message,
+      "GET /channels/1 failed with 403: HTTP 403 (JSON that is not an error object, application/json)",
+    );
+    assert.equal(error.jsonBody, false);
+    assert.equal(error.code, 0);
+  }
+});

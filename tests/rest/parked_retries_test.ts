@@ -1,7 +1,7 @@
 // A retry whose wait is its own (`aside`: a sublimit's or a shared
-// resource's 429) waits out of its lane: the bucket's other jobs go on,
-// and it goes back in arrival order when its wait is over. An abort or a
-// refusal reaches it while it waits. Time is the virtual scheduler's.
+// resource's 429) waits at the head of its lane: the lane's later jobs
+// wait behind it, in order, and the bucket's other lanes go on. An abort
+// or a refusal reaches it while it waits. Time is the virtual scheduler's.
 import assert from "node:assert/strict";
 import { type AttemptResult, RateLimiter } from "../../rest/rate_limiter.ts";
 import { parseRoute } from "../../rest/routes.ts";
@@ -31,19 +31,39 @@ function job(
   };
 }
 
-Deno.test("RateLimiter: a retry aside waits out of its lane; the jobs after it are sent meanwhile, and retries come back in arrival order", async () => {
+Deno.test("RateLimiter: a retry aside holds only its lane: the lane's later jobs and retries wait behind it in arrival order, another lane of the bucket goes meanwhile", async () => {
   const clock = new VirtualScheduler();
   const limiter = new RateLimiter({ scheduler: clock });
   const route = parseRoute("PATCH", "/channels/1");
+  const other = parseRoute("PUT", "/channels/1/permissions/2");
   const sent: string[] = [];
-  const done = Promise.all([
+  // Both routes learn they share the bucket `h`, 7 left.
+  await limiter.schedule(route, job(clock, sent, "x"));
+  await limiter.schedule(other, job(clock, sent, "y"));
+  const retried = [
     limiter.schedule(route, job(clock, sent, "a", 800)),
     limiter.schedule(route, job(clock, sent, "b", 300)),
+  ];
+  await clock.flushMicrotasks();
+  const later = [
     limiter.schedule(route, job(clock, sent, "c")),
-  ]);
+    limiter.schedule(other, job(clock, sent, "p")),
+  ];
   await clock.advance(2000);
-  assert.deepEqual(sent, ["0 a", "0 b", "0 c", "300 b", "800 a"]);
-  assert.deepEqual(await done, ["a", "b", "c"]);
+  assert.deepEqual(sent.slice(2), [
+    "0 a",
+    "0 b",
+    "0 p",
+    "800 a",
+    "800 b",
+    "800 c",
+  ]);
+  assert.deepEqual(await Promise.all([...retried, ...later]), [
+    "a",
+    "b",
+    "c",
+    "p",
+  ]);
   assert.equal(clock.pending, 0);
 });
 
@@ -67,12 +87,17 @@ Deno.test("RateLimiter: a retry aside is failed by an abort and by a recheck's r
     { refuse: () => refusing ? new Error("refused") : undefined },
   );
   await clock.advance(10);
-  assert.equal(clock.pending, 2);
+  // b waits behind a, on a's lane.
+  assert.deepEqual(sent, ["0 a"]);
+  assert.equal(clock.pending, 1, "its lane's one timer");
   controller.abort(new Error("not needed"));
   await assert.rejects(aborted, { message: "not needed" });
+  // Its lane's head now, b is sent and answered aside in turn.
+  assert.deepEqual(sent, ["0 a", "10 b"]);
+  assert.equal(clock.pending, 1);
   refusing = true;
   limiter.recheck();
   await assert.rejects(refused, { message: "refused" });
   assert.equal(clock.pending, 0);
-  assert.deepEqual(sent, ["0 a", "0 b"]);
+  assert.deepEqual(sent, ["0 a", "10 b"]);
 });

@@ -393,7 +393,7 @@ Deno.test("RestClient pauses every bucket after a global 429", async () => {
   assert.equal(rest.rateLimiter.globalPausedUntil, 2000);
 });
 
-Deno.test("RestClient waits out a shared-scope 429 and retries; the bucket's next request goes meanwhile", async () => {
+Deno.test("RestClient waits out a shared-scope 429 and retries; the next request of its route waits behind it", async () => {
   const { clock, fake, rest } = setup();
   fake.script429({
     route: "POST /channels/1/messages",
@@ -410,10 +410,9 @@ Deno.test("RestClient waits out a shared-scope 429 and retries; the bucket's nex
   assert.equal(b.content, "b");
   assert.deepEqual(
     fake.requests.map((r) => [r.at, (r.body as { content: string }).content]),
-    // b is not held behind a's wait: sent at once, the fake's resource
-    // (the route) still limited answers it 429 too (a shared one counts
-    // against nothing), and it waits its own 1.5 s.
-    [[0, "a"], [0, "b"], [1500, "a"], [1500, "b"]],
+    // b, on a's lane (its route and channel), waits behind a's retry:
+    // not sent into the limit for a 429 of its own, nor before a.
+    [[0, "a"], [1500, "a"], [1500, "b"]],
   );
 });
 

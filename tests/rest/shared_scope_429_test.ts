@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { RateLimitError } from "../../rest/errors.ts";
 import { RestClient } from "../../rest/rest_client.ts";
-import { createReaction } from "../../rest/api/reactions.ts";
+import { createReaction, deleteOwnReaction } from "../../rest/api/reactions.ts";
 import { parseRoute } from "../../rest/routes.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 
@@ -129,13 +129,13 @@ Deno.test("RestClient: a shared-scope 429 within maxRateLimitWait retries its re
   }
 });
 
-Deno.test("RestClient: while a shared-scope 429 holds its request for its retry_after, a reaction on another message of the channel is sent", async () => {
+Deno.test("RestClient: while a shared-scope 429 holds its request for its retry_after, a reaction removed in the channel (another route of the bucket) is sent; a reaction added waits behind it", async () => {
   const clock = new VirtualScheduler();
-  const sent: [number, string][] = [];
-  const fetch: typeof globalThis.fetch = (input) => {
+  const sent: [number, string, string][] = [];
+  const fetch: typeof globalThis.fetch = (input, init) => {
     const path = new URL(String(input)).pathname;
-    sent.push([clock.now(), path.split("/")[6]!]);
-    if (path.includes("/messages/111/") && sent.length === 1) {
+    sent.push([clock.now(), init?.method ?? "GET", path.split("/")[6]!]);
+    if (path.includes("/messages/111/") && sent.length === 2) {
       return Promise.resolve(shared429(5));
     }
     return Promise.resolve(
@@ -143,14 +143,19 @@ Deno.test("RestClient: while a shared-scope 429 holds its request for its retry_
     );
   };
   const rest = new RestClient({ token: TOKEN, fetch, scheduler: clock });
+  // Both routes learn they share the bucket `abcd1234`.
+  await deleteOwnReaction(rest, "1", "000", "🔥");
   const first = createReaction(rest, "1", "111", "🔥");
   await clock.flushMicrotasks();
-  const other = createReaction(rest, "1", "222", "🔥");
+  // Reactions added in the channel are one lane (one route, one major
+  // id): in their order, none before the retry of the one answered 429.
+  const added = createReaction(rest, "1", "222", "🔥");
+  const removed = deleteOwnReaction(rest, "1", "333", "🔥");
   await clock.advance(100);
-  assert.deepEqual(sent, [[0, "111"], [0, "222"]]);
-  await other;
+  assert.deepEqual(sent.slice(1), [[0, "PUT", "111"], [0, "DELETE", "333"]]);
+  await removed;
   await clock.advance(4900);
-  await first;
-  assert.deepEqual(sent, [[0, "111"], [0, "222"], [5000, "111"]]);
+  await Promise.all([first, added]);
+  assert.deepEqual(sent.slice(3), [[5000, "PUT", "111"], [5000, "PUT", "222"]]);
   assert.equal(clock.pending, 0);
 });

@@ -111,7 +111,7 @@ Deno.test("RestClient: a sublimit's 429 within maxRateLimitWait holds that reque
   assert.equal(clock.pending, 0);
 });
 
-Deno.test("RestClient: while a sublimit's 429 holds its request for its retry_after, the bucket's requests queued after it are sent", async () => {
+Deno.test("RestClient: while a sublimit's 429 holds its request for its retry_after, the bucket's other routes are sent; the channel's edits wait behind it, in order", async () => {
   const clock = new VirtualScheduler();
   const { fetch, answered } = channelDiscord(clock, 8);
   const rest = new RestClient({ token: TOKEN, fetch, scheduler: clock });
@@ -125,7 +125,9 @@ Deno.test("RestClient: while a sublimit's 429 holds its request for its retry_af
   const rename = rest.request("PATCH", "/channels/1", { body: { name: "c" } });
   await clock.flushMicrotasks();
   // Queued after the rename, while it waits its 8 s: the headers said 6
-  // of 10 left, and they go now (they waited the 8 s behind it).
+  // of 10 left, and the overwrite (another lane) goes now. The topic edit,
+  // on the rename's lane, waits behind it: sent before, it was undone by
+  // the retry's older body when that one came.
   const overwrite = rest.request("PUT", "/channels/1/permissions/3", {
     body: { type: 0 },
   });
@@ -134,11 +136,69 @@ Deno.test("RestClient: while a sublimit's 429 holds its request for its retry_af
   assert.deepEqual(answered.slice(3), [
     "0 PATCH /channels/1 429",
     "0 PUT /channels/1/permissions/3 200",
-    "0 PATCH /channels/1 200",
   ]);
-  await Promise.all([overwrite, topic]);
+  await overwrite;
   await clock.advance(7900);
-  await rename;
-  assert.deepEqual(answered.slice(6), ["8000 PATCH /channels/1 200"]);
+  await Promise.all([rename, topic]);
+  assert.deepEqual(answered.slice(5), [
+    "8000 PATCH /channels/1 200",
+    "8000 PATCH /channels/1 200",
+  ]);
+  assert.equal(clock.pending, 0);
+});
+
+Deno.test("RestClient: an edit made after a rename's sublimit 429 is applied after the rename's retry, not undone by it", async () => {
+  const clock = new VirtualScheduler();
+  const channel: Record<string, unknown> = {};
+  const { fetch: discord } = channelDiscord(clock, 3);
+  const bodies: string[] = [];
+  const fetch: typeof globalThis.fetch = async (input, init) => {
+    const answer = await discord(input, init);
+    bodies.push(`${clock.now()} ${init?.body} ${answer.status}`);
+    if (answer.ok) Object.assign(channel, JSON.parse(String(init?.body)));
+    return answer;
+  };
+  const rest = new RestClient({ token: TOKEN, fetch, scheduler: clock });
+  for (const name of ["a", "b"]) {
+    await rest.request("PATCH", "/channels/1", { body: { name } });
+  }
+  const old = rest.request("PATCH", "/channels/1", {
+    body: { name: "c", topic: "old" },
+  });
+  await clock.advance(100); // its 429 came back; the app edits the topic
+  const edit = rest.request("PATCH", "/channels/1", { body: { topic: "new" } });
+  await clock.advance(5000);
+  await Promise.all([old, edit]);
+  assert.deepEqual(bodies.slice(2), [
+    '0 {"name":"c","topic":"old"} 429',
+    '3000 {"name":"c","topic":"old"} 200',
+    '3000 {"topic":"new"} 200',
+  ]);
+  assert.equal(channel.topic, "new");
+});
+
+Deno.test("RestClient: renames queued behind a sublimit's 429 wait for its retry instead of each being sent into the sublimit (one 429, not five)", async () => {
+  const clock = new VirtualScheduler();
+  const { fetch, answered } = channelDiscord(clock, 3);
+  const rest = new RestClient({ token: TOKEN, fetch, scheduler: clock });
+  for (const name of ["a", "b"]) {
+    await rest.request("PATCH", "/channels/1", { body: { name } });
+  }
+  const first = rest.request("PATCH", "/channels/1", { body: { name: "c" } });
+  await clock.advance(100);
+  const renames = [
+    first,
+    ...["d", "e", "f", "g"].map((name) =>
+      rest.request("PATCH", "/channels/1", { body: { name } })
+    ),
+  ];
+  await clock.advance(5000);
+  // Each 429 of the user scope counts toward the invalid-request cap.
+  assert.equal(answered.filter((line) => line.endsWith(" 429")).length, 1);
+  await Promise.all(renames);
+  assert.deepEqual(
+    answered.slice(3),
+    Array(5).fill("3000 PATCH /channels/1 200"),
+  );
   assert.equal(clock.pending, 0);
 });
