@@ -201,6 +201,16 @@ export type {
   RestMessage,
   SessionStartLimitInfo,
 } from "../rest/payloads.ts";
+// The command as Discord returns it and as a body takes it (what
+// RestApplicationCommand and ApplicationCommandBody, kept for compatibility,
+// name), with the types they are made of.
+export {
+  type ApplicationCommand,
+  type ApplicationCommandCreateBody,
+  type ApplicationCommandOption,
+  type ApplicationCommandOptionChoice,
+  type LocalizationMap,
+} from "../types/objects/application_command.ts";
 export type {
   AuditedRouteOptions,
   RouteOptions,

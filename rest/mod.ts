@@ -347,6 +347,7 @@ export type {
 export type { InteractionResponseOptions } from "./_interaction_callback.ts";
 export {
   type ApplicationCommand,
+  type ApplicationCommandCreateBody,
   type ApplicationCommandOption,
   type ApplicationCommandOptionChoice,
   ApplicationCommandOptionType,

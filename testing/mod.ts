@@ -123,6 +123,18 @@ export type {
   RestUser,
   SessionStartLimitInfo,
 } from "../rest/payloads.ts";
+// The command as Discord returns it and as a body takes it (what
+// RestApplicationCommand and ApplicationCommandBody, kept for compatibility,
+// name), with the types they are made of.
+export {
+  type ApplicationCommand,
+  type ApplicationCommandCreateBody,
+  type ApplicationCommandOption,
+  type ApplicationCommandOptionChoice,
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  type LocalizationMap,
+} from "../types/objects/application_command.ts";
 export type { GatewayPayload, Snowflake } from "../types/gateway_payloads.ts";
 export type {
   ChatInputCommand,
