@@ -88,6 +88,14 @@ export class BatchOverlay implements CacheLookup {
   readonly #messageSetsByGuild = new Map<string, Set<string>>();
 
   readonly #bounds: MessageBounds | undefined;
+  /**
+   * Channels a message was set in since their last trim: trimmed when
+   * their messages are next read or one deleted, once for a run of sets
+   * (each set sorted the whole channel: a batch of 1,000 messages in a
+   * channel of 4,000 sorted it 1,000 times). The same are kept, as the
+   * Redis store's once-a-chunk trim keeps them (see redis_trims.ts).
+   */
+  readonly #untrimmed = new Set<string>();
 
   /**
    * @param bounds The message bounds, to drop what the store's trimming
@@ -106,6 +114,7 @@ export class BatchOverlay implements CacheLookup {
   }
 
   get(kind: CacheKind, scope: string, id: string): CachedValue | undefined {
+    if (kind === "message") this.#trimMessages(scope);
     const key = this.#key(kind, scope, id);
     const own = this.#values.get(key);
     if (own !== undefined) return own ?? undefined;
@@ -118,6 +127,7 @@ export class BatchOverlay implements CacheLookup {
   }
 
   ids(kind: CacheKind, scope: string): Iterable<string> {
+    if (kind === "message") this.#trimMessages(scope);
     return this.#idSet(kind, scope);
   }
 
@@ -151,10 +161,14 @@ export class BatchOverlay implements CacheLookup {
           this.#idSet(change.kind, change.scope).add(change.id);
           if (change.kind === "guild") this.#setGuilds.add(change.id);
           if (change.kind === "channel") this.#batchChannels.add(change.id);
-          if (change.kind === "message") this.#trimMessages(change.scope);
+          if (change.kind === "message" && this.#bounds !== undefined) {
+            this.#untrimmed.add(change.scope);
+          }
           break;
         }
         case "delete":
+          // Trimmed before: the store's trim is queued before a deletion.
+          if (change.kind === "message") this.#trimMessages(change.scope);
           this.#values.set(
             this.#key(change.kind, change.scope, change.id),
             null,
@@ -162,6 +176,7 @@ export class BatchOverlay implements CacheLookup {
           this.#idSet(change.kind, change.scope).delete(change.id);
           break;
         case "remove_channel":
+          this.#trimAll();
           this.#removeChannel(change.scope, change.id);
           break;
         case "remove_role": {
@@ -183,9 +198,11 @@ export class BatchOverlay implements CacheLookup {
           break;
         }
         case "remove_guild":
+          this.#trimAll();
           this.#removeGuild(change.id);
           break;
         case "remove_unguilded":
+          this.#trimAll();
           this.#removeUnguilded();
           break;
       }
@@ -193,15 +210,15 @@ export class BatchOverlay implements CacheLookup {
   }
 
   /**
-   * Drop what the store drops after a message is set: the oldest past the
-   * per-channel bound, and those older than the age bound measured from the
-   * newest, or from the one before it when the newest is alone more than
-   * the bound after every other (as the memory store and the Redis trim
-   * script do).
+   * Drop what the store drops after messages are set in a channel, when
+   * it is due (see #untrimmed): the oldest past the per-channel bound, and
+   * those older than the age bound measured from the newest, or from the
+   * one before it when the newest is alone more than the bound after every
+   * other (as the memory store and the Redis trim script do).
    */
   #trimMessages(channelId: string): void {
     const bounds = this.#bounds;
-    if (bounds === undefined) return;
+    if (bounds === undefined || !this.#untrimmed.delete(channelId)) return;
     const ids = this.#idSet("message", channelId);
     const sorted = [...ids].sort(compareSnowflakes);
     let drop = Math.max(0, sorted.length - bounds.perChannel);
@@ -220,6 +237,13 @@ export class BatchOverlay implements CacheLookup {
     for (const id of sorted.slice(0, drop)) {
       ids.delete(id);
       this.#values.set(this.#key("message", channelId, id), null);
+    }
+  }
+
+  /** Trim every channel due (before a removal, as the store's chunk ends). */
+  #trimAll(): void {
+    for (const channelId of [...this.#untrimmed]) {
+      this.#trimMessages(channelId);
     }
   }
 

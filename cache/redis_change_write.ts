@@ -16,6 +16,7 @@ import { guildAsStored } from "./redis_guild_value.ts";
 import type { ExpiryWrites } from "./redis_expiry.ts";
 import { COMPLETE, REMOVE_CHANNEL } from "./redis_scripts.ts";
 import type { MessageTrims } from "./redis_trims.ts";
+import { listUnguilded, UNGUILDED_KEY } from "./redis_unguilded.ts";
 import type { WriteChunk } from "./redis_write_chunk.ts";
 import type { OversizedValues } from "./redis_oversized.ts";
 import {
@@ -45,6 +46,11 @@ export interface BatchWrites {
    * own: the chunk to write on after it.
    */
   messagesFirst(channelId: string): WriteChunk;
+  /**
+   * Whether the store keeps channels: if not, every message is listed in
+   * the index of what no guild holds (see redis_unguilded.ts).
+   */
+  keepsChannels: boolean;
 }
 
 /**
@@ -99,6 +105,14 @@ export function writeChange(
       chunk.set(key, text);
       if (kind !== "bot_user") {
         listKey(chunk, kind, scope, key, change.value);
+        listUnguilded(
+          chunk,
+          kind,
+          scope,
+          id,
+          change.value,
+          batch.keepsChannels,
+        );
         // Recorded before the trim: a message it drops at once (older than
         // every one of a full channel) loses its entry with it, where one
         // written after named a key that is gone.
@@ -140,7 +154,7 @@ export function writeChange(
         change.scope === ""
           ? "guild_kind_keys:"
           : kindKeys(change.scope, "channel"),
-      );
+      ).srem(UNGUILDED_KEY, `channel:${change.id}`);
       return;
     case "remove_role":
     case "remove_guild":

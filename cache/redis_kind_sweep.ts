@@ -22,6 +22,7 @@ import { removeGuild } from "./redis_guild_removal.ts";
 import { UNKEYED } from "./redis_layout.ts";
 import type { ExtraRead } from "./redis_reads.ts";
 import { FORGET_UNKEPT } from "./redis_scripts.ts";
+import { UNGUILDED_KEY } from "./redis_unguilded.ts";
 import { isWrongType } from "./redis_wrong_type.ts";
 import { CACHE_RESOURCES, type CacheResource } from "./resources.ts";
 
@@ -189,6 +190,12 @@ async function sweepKinds(
     : "";
   for (const kind of kinds) {
     if (kind === "guild") continue;
+    // Messages or channels swept: the index of what no guild holds no
+    // longer says where they are (a channel's removal here leaves its
+    // messages), so the next drop scans whole (see redis_unguilded.ts).
+    if (kind === "message" || kind === "channel") {
+      await redis.del(UNGUILDED_KEY);
+    }
     let count = 0;
     let cursor = "0";
     do {

@@ -2,13 +2,13 @@
 // each a chunk of keys a script (see redis_chunks.ts): a deleted role taken
 // out of its guild's members, a guild removed, a removed channel's messages
 // (the channel itself goes in the next chunk), and what no GUILD_CREATE
-// rebuilds dropped at shard 0's new session.
+// rebuilds dropped at shard 0's new session (through its index, see
+// redis_unguilded.ts).
 import type { RedisConnection } from "../redis/connection.ts";
-import { forEachChunk } from "./redis_chunks.ts";
 import { removeGuild } from "./redis_guild_removal.ts";
 import { removeChannelMessages } from "./redis_message_removal.ts";
 import { removeRole, type RoleRemoval } from "./redis_role_removal.ts";
-import { DROP_UNGUILDED } from "./redis_scripts.ts";
+import { removeUnguilded } from "./redis_unguilded.ts";
 
 /** One removal between two chunks of writes. */
 export type RemovalStep =
@@ -34,18 +34,4 @@ export function runRemoval(
     return removeChannelMessages(redis, [step.messagesOf]);
   }
   return removeUnguilded(redis);
-}
-
-/**
- * Drop what no GUILD_CREATE rebuilds: the DM channels with their messages,
- * and the messages of channels no guild holds (the core's
- * `remove_unguilded`, shard 0's READY).
- *
- * @param redis The connection.
- * @returns When it is done; rejects with Redis's error.
- */
-export async function removeUnguilded(redis: RedisConnection): Promise<void> {
-  for (const index of ["message_keys", "channel_keys"]) {
-    await forEachChunk(redis, index, DROP_UNGUILDED);
-  }
 }

@@ -469,6 +469,49 @@ for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do
 end
 return out`;
 
+// Whether a channel key's value is a guild's (see DROP_UNGUILDED: read with
+// cjson, only read; a value that does not decode, or a key of another type,
+// counts as not a guild's): the prelude of the scripts that drop through
+// the index of what no guild holds (redis_unguilded.ts).
+const IN_GUILD = `
+local function inGuild(channelKey)
+  local value = redis.pcall('GET', channelKey)
+  if type(value) ~= 'string' then return false end
+  local ok, channel = pcall(cjson.decode, value)
+  return ok and type(channel) == 'table' and type(channel.guild_id) == 'string'
+end`;
+
+// The ids of the channels among KEYS (channel keys, one chunk of the index
+// of what no guild holds) that no guild holds: those whose messages
+// UNGUILDED_FROM_INDEX's chunk drops, emptied first a chunk of messages a
+// script (see redis_message_removal.ts).
+export const UNGUILDED_OF_INDEX = `${IN_GUILD}
+local ids = {}
+for _, key in ipairs(KEYS) do
+  if not inGuild(key) then ids[#ids + 1] = string.sub(key, 9) end
+end
+return ids`;
+
+// Drops what no GUILD_CREATE rebuilds from one chunk of the index of it
+// (KEYS: channel keys, found with SSCAN of the index ARGV[1]; see
+// redis_unguilded.ts): each channel no guild holds (a DM's, or one not
+// held) goes with its messages (emptied by chunks before: those left here
+// were written since), its set and its listing. Each is taken out of the
+// index, a guild's too: its messages go with its own removal.
+export const UNGUILDED_FROM_INDEX = `${DROP_MESSAGE}${IN_GUILD}
+local dropped = 0
+for _, key in ipairs(KEYS) do
+  if not inGuild(key) then
+    local set = 'channel_keys:' .. string.sub(key, 9)
+    for _, message in ipairs(channelMessages(set)) do dropMessage(message) end
+    redis.call('DEL', key, set)
+    redis.call('SREM', 'channel_keys', key)
+    dropped = dropped + 1
+  end
+  redis.call('SREM', ARGV[1], key)
+end
+return dropped`;
+
 // Drops what no GUILD_CREATE rebuilds, from one chunk of `message_keys` or
 // `channel_keys` (KEYS, found with SSCAN): messages whose channel is not a
 // guild's (DMs, or a channel not held), and channels without a guild (DMs)

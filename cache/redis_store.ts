@@ -528,11 +528,12 @@ export class RedisCache {
     const emptied = new Set<string>();
     const expiry = new ExpiryWrites(this.#ttl, this.#clock.now());
     const texts = new BatchTexts(read);
-    const { perChannel, maxAge } = this.#options;
+    const { perChannel, maxAge, resources } = this.#options;
     const trims = new MessageTrims(perChannel, maxAge ?? -1);
     const oversized = this.#oversized;
     const messagesFirst = (id: string) => (split({ messagesOf: id }), chunk);
-    const writing = { texts, oversized, trims, messagesFirst };
+    const keepsChannels = resources.has("channels");
+    const writing = { texts, oversized, trims, messagesFirst, keepsChannels };
     // Each chunk ends with the marks of the dispatches written whole by then.
     const vouched = this.#marks.batch();
     const split = (...between: WriteStep[]): void => {

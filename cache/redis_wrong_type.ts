@@ -22,6 +22,7 @@ import {
   KIND_RESOURCE,
 } from "./changes.ts";
 import { INDEXED, kindKeys, UNKEYED } from "./redis_layout.ts";
+import { UNGUILDED_KEY } from "./redis_unguilded.ts";
 
 /** Keys found broken are something a user must know of. */
 const visible = getVisibleLogger(["disruption", "cache", "redis"]);
@@ -31,8 +32,9 @@ const EXPIRY = "expiry_keys";
 
 /**
  * Every index the store keeps for the whole database: `<kind>_keys` for each
- * keyed kind (`guild_keys` among them), and `expiry_keys`. `message_keys` and
- * `channel_keys` first: the rebuild has always looked at those two.
+ * keyed kind (`guild_keys` among them), `expiry_keys`, and the index of what
+ * no guild holds (redis_unguilded.ts). `message_keys` and `channel_keys`
+ * first: the rebuild has always looked at those two.
  */
 export const GLOBAL_INDEXES: readonly string[] = [
   ...new Set([
@@ -43,6 +45,7 @@ export const GLOBAL_INDEXES: readonly string[] = [
       .map((kind) => `${kind}_keys`),
   ]),
   EXPIRY,
+  UNGUILDED_KEY,
 ];
 
 /** Whether `error` is Redis's answer to a command on a key of another type. */
@@ -81,6 +84,7 @@ export function indexKeysOf(
     if (kind === "bot_user" || UNKEYED.has(kind)) return;
     add(`${kind}_keys`);
     if (kind === "member" || kind === "message") add(EXPIRY);
+    if (kind === "message" || kind === "channel") add(UNGUILDED_KEY);
     if (kind === "message") add(`channel_keys:${scope}`);
     else if (kind === "guild") {
       if (id !== undefined) add(...guildIndexes(id));
@@ -108,7 +112,7 @@ export function indexKeysOf(
         scoped("guild", "", change.id);
         break;
       case "remove_unguilded":
-        add("message_keys", "channel_keys", EXPIRY);
+        add("message_keys", "channel_keys", EXPIRY, UNGUILDED_KEY);
         break;
     }
   }

@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { type CacheKind, type MemoryCache, redisKey } from "../../cache/mod.ts";
 import { COMPLETE } from "../../cache/redis_scripts.ts";
 import { EPOCH_KEY } from "../../cache/redis_epoch.ts";
+import { UNGUILDED_KEY } from "../../cache/redis_unguilded.ts";
 import { GUILD_LISTS, guildAsRead } from "../../cache/redis_guild_value.ts";
 import type { RedisConnection } from "../../redis/mod.ts";
 import { memoryValue } from "./_memory_view.ts";
@@ -119,12 +120,36 @@ export async function assertSameStores(
       );
     }
   }
+  // Once whole, the index of what no guild holds lists every channel
+  // without a guild and the channel of every message of one no guild holds
+  // (see redis_unguilded.ts): shard 0's next READY drops through it.
+  if (await redis.sismember(UNGUILDED_KEY, COMPLETE)) {
+    const text = new Map(valueKeys.map((key, i) => [key, texts[i]]));
+    const guilded = (channelKey: string): boolean => {
+      const value = JSON.parse(text.get(channelKey) ?? "null");
+      return typeof value?.guild_id === "string";
+    };
+    for (const key of valueKeys) {
+      const [kind, scope] = key.split(":");
+      const channel = kind === "message" ? `channel:${scope}` : key;
+      if (kind !== "message" && kind !== "channel" || guilded(channel)) {
+        continue;
+      }
+      assert.ok(
+        await redis.sismember(UNGUILDED_KEY, channel),
+        `${where}: ${key}'s channel not in ${UNGUILDED_KEY}`,
+      );
+    }
+  }
 }
 
 /**
  * Every key of the cache's database but its epoch marker (written by the
- * store's first read, whatever it holds): the keys of what it caches.
+ * store's first read, whatever it holds) and its index of what no guild
+ * holds (checked apart, see assertSameStores): the keys of what it caches.
  */
 export async function cacheKeys(redis: RedisConnection): Promise<string[]> {
-  return (await redis.keys("*")).filter((key) => key !== EPOCH_KEY);
+  return (await redis.keys("*")).filter((key) =>
+    key !== EPOCH_KEY && key !== UNGUILDED_KEY
+  );
 }

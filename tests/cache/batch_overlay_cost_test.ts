@@ -102,3 +102,49 @@ Deno.test("BatchOverlay: a batch's removals read only their own entries, so the 
   assert.ok(long < 3, `${long.toFixed(1)} reads per value in a long batch`);
   assert.ok(long < short * 1.5, `${short.toFixed(2)} then ${long.toFixed(2)}`);
 });
+
+Deno.test("BatchOverlay: a run of messages set in one channel trims it once, when its messages are next read, and keeps what trimming after each keeps", () => {
+  const channel = "500";
+  const id = (i: number) => String(200000000000000000n + BigInt(i));
+  const held = Array.from({ length: 2_000 }, (_, i) => id(i));
+  const snapshot: CacheLookup = {
+    get: (kind, scope, messageId) =>
+      kind === "message" && scope === channel ? { id: messageId } : undefined,
+    ids: (kind, scope) => kind === "message" && scope === channel ? held : [],
+  };
+  const overlay = new BatchOverlay(snapshot, redisKey, {
+    perChannel: 2_000,
+    maxAge: undefined,
+  });
+  // Every element the overlay sorts, counted (the trim sorts the channel).
+  let sorted = 0;
+  const sort = Array.prototype.sort;
+  Array.prototype.sort = function (this: unknown[], ...args): unknown[] {
+    sorted += this.length;
+    return sort.apply(this, args as []);
+  };
+  try {
+    overlay.ids("message", channel); // read before: the snapshot's ids
+    for (let i = 2_000; i < 2_500; i++) {
+      overlay.apply([{
+        op: "set",
+        kind: "message",
+        scope: channel,
+        id: id(i),
+        value: { id: id(i), channel_id: channel },
+      }]);
+    }
+    const kept = [...overlay.ids("message", channel)].sort();
+    assert.deepEqual(
+      kept,
+      Array.from({ length: 2_000 }, (_, i) => id(500 + i)),
+    );
+    assert.equal(overlay.get("message", channel, id(499)), undefined);
+    assert.deepEqual(overlay.get("message", channel, id(500)), { id: id(500) });
+  } finally {
+    Array.prototype.sort = sort;
+  }
+  // Sorted after each message: 500 sorts of 2,001 to 2,500 ids (1.1
+  // million); once: 2,500, and the 2,000 the test itself sorts.
+  assert.ok(sorted <= 5_000, `${sorted} ids sorted`);
+});

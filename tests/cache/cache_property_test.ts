@@ -13,6 +13,7 @@ import { mulberry32 } from "../_fakes/prng.ts";
 import type { RedisConnection } from "../../redis/mod.ts";
 import { redisStoreTest } from "./_redis_database.ts";
 import { EPOCH_KEY } from "../../cache/redis_epoch.ts";
+import { UNGUILDED_KEY } from "../../cache/redis_unguilded.ts";
 import { GUILD_LISTS, guildAsRead } from "../../cache/redis_guild_value.ts";
 import { memoryValue } from "./_memory_view.ts";
 import {
@@ -218,9 +219,12 @@ async function redisSnapshot(
 ): Promise<{ values: Map<string, unknown>; sets: Map<string, string[]> }> {
   // A guild's kind sets are the store's own index (beyond the layout the
   // model follows); store_differential_test checks them against
-  // guild_keys:G. The epoch marker is no entity (see redis_epoch.ts).
-  const keys = (await redis.keys("*"))
-    .filter((key) => !key.startsWith("guild_kind_keys:") && key !== EPOCH_KEY);
+  // guild_keys:G. The epoch marker is no entity (see redis_epoch.ts), nor
+  // the index of what no guild holds (checked there too).
+  const keys = (await redis.keys("*")).filter((key) =>
+    !key.startsWith("guild_kind_keys:") && key !== EPOCH_KEY &&
+    key !== UNGUILDED_KEY
+  );
   // One round trip for every key's value or members.
   const pipeline = redis.pipeline();
   for (const key of keys) {

@@ -123,6 +123,9 @@ Deno.test(redisStoreTest(
       // Beyond the layout too: the database's epoch marker, which says the
       // keys were lost (a FLUSHDB) to the stores reading it.
       "disruption_cache_epoch",
+      // And the store's index of what shard 0's new session drops: the
+      // DM channel 20 (see redis_unguilded.ts).
+      "disruption_cache_unguilded",
       "emoji:1:4",
       "emoji_keys",
       "guild:1",
@@ -147,6 +150,12 @@ Deno.test(redisStoreTest(
       "voice:1:5",
       "voice_keys",
     ]);
+    assert.deepEqual(
+      (await sorted(redis, "disruption_cache_unguilded")).filter((key) =>
+        key !== ""
+      ),
+      ["channel:20"],
+    );
     // cache.rs set_all: `<kind>_keys` holds every key with a `:`; a key of
     // three parts also goes to `guild_keys:<second>` (`channel:G:C` is
     // written as `channel:C`), a message's to `channel_keys:<channel>`.

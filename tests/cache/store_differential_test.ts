@@ -14,8 +14,10 @@ import { wideSequence } from "./_wide_sequences.ts";
 import { randomSequence } from "./_event_sequences.ts";
 import { hostileVariant } from "./_hostile_mutations.ts";
 import { runCount } from "../_fakes/run_count.ts";
+import type { RedisConnection } from "../../redis/mod.ts";
 import {
   BEFORE,
+  GUILD,
   GUILD_CREATE,
   message,
   OPTIONS,
@@ -249,5 +251,88 @@ Deno.test(redisStoreTest(
       assert.equal(await redis.exists("message:100:300"), 0, "rebuilt guild");
       assert.equal(store.stale, false);
     }
+  },
+));
+
+/**
+ * `redis` with each SSCAN's key recorded in `scanned`: the sets a drop
+ * walks.
+ */
+function recordingScans(
+  redis: RedisConnection,
+  scanned: string[],
+): RedisConnection {
+  return new Proxy(redis, {
+    get(target, property): unknown {
+      const value = Reflect.get(target, property, target);
+      if (property !== "sscan") return value;
+      return (key: string, ...rest: unknown[]) => {
+        scanned.push(key);
+        return (value as (...a: unknown[]) => unknown).call(
+          target,
+          key,
+          ...rest,
+        );
+      };
+    },
+  });
+}
+
+Deno.test(redisStoreTest(
+  "RedisCache: shard 0's new session drops the DMs through their index, scanning none of the guild messages (a database without the index is scanned whole once, then no more)",
+  5,
+  async (redis) => {
+    const scanned: string[] = [];
+    const store = new RedisCache(recordingScans(redis, scanned), OPTIONS);
+    const memory = new MemoryCache(OPTIONS);
+    const guildMessages: [string, object][] = Array.from(
+      { length: 50 },
+      (_, i) => ["MESSAGE_CREATE", message(String(400 + i), "100", GUILD)],
+    );
+    const apply = async (events: [string, object][]) => {
+      await store.applyBatch(
+        events.map(([event, data]) => ({ event, data: structuredClone(data) })),
+      );
+      for (const [event, data] of events) {
+        memory.apply(event, structuredClone(data));
+      }
+      await store.flush();
+    };
+    await apply([...BEFORE, ...guildMessages]);
+    // Shard 0's first READY: nothing scanned whole (the database was
+    // empty at its first, in BEFORE, which marked the index whole).
+    scanned.length = 0;
+    await apply([["READY", ready([0, 2])]]);
+    assert.deepEqual(
+      scanned.filter((key) => key !== "disruption_cache_unguilded"),
+      [],
+      "no scan of message_keys or channel_keys",
+    );
+    assert.equal(await redis.exists("message:60:301"), 0, "DM message");
+    assert.equal(await redis.exists("channel:60"), 0, "DM channel");
+    assert.equal(await redis.exists("message:50:302"), 0, "unheld DM's");
+    assert.equal(await redis.exists("message:100:449"), 1, "guild message");
+    await assertSameStores(redis, memory, "after the READY");
+
+    // A database an older version wrote (no index): its DMs are dropped by
+    // one whole scan, and the next READY scans none again.
+    await apply(BEFORE.slice(3));
+    await redis.del("disruption_cache_unguilded");
+    scanned.length = 0;
+    await apply([["READY", ready([0, 2])]]);
+    assert.deepEqual(scanned.filter((key) => key === "message_keys").length, 1);
+    assert.equal(await redis.exists("message:60:301"), 0, "old DM message");
+    assert.equal(await redis.exists("message:50:302"), 0, "old unheld DM's");
+    await assertSameStores(redis, memory, "after the whole scan");
+    await apply(BEFORE.slice(3));
+    scanned.length = 0;
+    await apply([["READY", ready([0, 2])]]);
+    assert.deepEqual(
+      scanned.filter((key) => key !== "disruption_cache_unguilded"),
+      [],
+    );
+    assert.equal(await redis.exists("message:60:301"), 0);
+    await assertSameStores(redis, memory, "after the next READY");
+    assert.equal(store.stale, false);
   },
 ));

@@ -1,0 +1,107 @@
+// The Redis store's index of what shard 0's new session drops (the core's
+// `remove_unguilded`: the DM channels, and the messages of channels no
+// guild holds), so that the drop visits those channels alone. Scanning all
+// of `message_keys` for them took 751 ms at every such READY of a cache of
+// 100,000 guild messages and no DM (2 ms before the drop), and the
+// dispatch service's `old` of the events behind it gave up waiting.
+//
+// The index, `disruption_cache_unguilded` (the store's own key, see
+// APPLIED_KEY), is a set of channel keys (`channel:C`, held or not): a
+// channel written without a guild, and the channel of a message written
+// without one, or written by a store that keeps no channels (its guild
+// messages are in no channel any guild holds, and go at that drop too, as
+// the memory store drops them). Each is added in the write's own MULTI, so
+// a chunk written is listed with it. Entries may outlive what they list (a
+// DM's messages expired, deleted, trimmed; its channel removed): the drop
+// takes them out as it meets them, and takes out a channel held in a guild
+// since (its messages go with its own removal).
+//
+// The index is whole only with its marker, the empty member (as a kind
+// set's, see COMPLETE): a database written before it (an older version),
+// or whose index was lost (evicted, found of another type and deleted, or
+// emptied by a sweep of the kinds a run stopped keeping, which leaves
+// messages of channels gone), has none. Its next drop then scans
+// `message_keys` and `channel_keys` whole, once (DROP_UNGUILDED), and adds
+// the marker after the last chunk: a crash midway leaves it out (the
+// READY's applied mark lands after the drop, so it is replayed), and the
+// next drop scans again. The drop through the index takes each channel out
+// of it in the script that drops it, so one stopped midway leaves the rest
+// listed for the replay. Processes sharing the database add to the index
+// as they write; only shard 0's READY drops. An older version writing DMs
+// into a database after its marker was set (a rolling upgrade's overlap)
+// leaves those unlisted: they stay until their channel's removal or their
+// expiry.
+import type { RedisConnection } from "../redis/connection.ts";
+import type { CachedValue } from "./changes.ts";
+import { forEachChunk } from "./redis_chunks.ts";
+import { removeChannelMessages } from "./redis_message_removal.ts";
+import {
+  COMPLETE,
+  DROP_UNGUILDED,
+  UNGUILDED_FROM_INDEX,
+  UNGUILDED_OF_INDEX,
+} from "./redis_scripts.ts";
+import type { WriteChunk } from "./redis_write_chunk.ts";
+
+/** The index of the channels what no guild holds may be in. */
+export const UNGUILDED_KEY = "disruption_cache_unguilded";
+
+/**
+ * Record in `chunk` the listing a written channel or message needs in the
+ * index (see the module's comment): a channel without a guild (`scope`
+ * empty), a message without `guild_id`, any message of a store that keeps
+ * no channels.
+ *
+ * @param kind The kind written (others need none).
+ * @param scope Its scope: a message's channel, a channel's guild.
+ * @param id Its id.
+ * @param value Its value, as written.
+ * @param keepsChannels Whether the store keeps channels.
+ */
+export function listUnguilded(
+  chunk: Pick<WriteChunk, "sadd">,
+  kind: string,
+  scope: string,
+  id: string,
+  value: CachedValue,
+  keepsChannels: boolean,
+): void {
+  if (kind === "channel" && scope === "") {
+    chunk.sadd(UNGUILDED_KEY, `channel:${id}`);
+  } else if (
+    kind === "message" &&
+    (typeof value.guild_id !== "string" || !keepsChannels)
+  ) chunk.sadd(UNGUILDED_KEY, `channel:${scope}`);
+}
+
+/**
+ * Drop what no GUILD_CREATE rebuilds (the core's `remove_unguilded`):
+ * through the index when it is whole, else by a scan of every message and
+ * channel, once (see the module's comment).
+ *
+ * @param redis The connection.
+ * @returns When it is done; rejects with Redis's error, or when the
+ *   connection was lost midway.
+ */
+export async function removeUnguilded(redis: RedisConnection): Promise<void> {
+  if (await redis.sismember(UNGUILDED_KEY, COMPLETE) !== 1) {
+    for (const index of ["message_keys", "channel_keys"]) {
+      await forEachChunk(redis, index, DROP_UNGUILDED);
+    }
+    await redis.sadd(UNGUILDED_KEY, COMPLETE);
+    return;
+  }
+  // Each chunk's channels' messages first, a chunk of messages a script.
+  const messagesFirst = async (keys: string[]) => {
+    const ids = await redis.eval(UNGUILDED_OF_INDEX, keys.length, ...keys);
+    await removeChannelMessages(redis, ids as string[]);
+  };
+  await forEachChunk(
+    redis,
+    UNGUILDED_KEY,
+    UNGUILDED_FROM_INDEX,
+    [UNGUILDED_KEY],
+    "channel:*",
+    messagesFirst,
+  );
+}
