@@ -114,7 +114,8 @@ export async function advanceUntil<T>(
 /**
  * Run the clock until `test` holds, letting real I/O run between steps
  * (`each` first at every step: a write to Redis, say), for `pauseMs` of
- * real time each (see {@linkcode advanceUntil}).
+ * real time each, `stepMs` of the clock a step (see
+ * {@linkcode advanceUntil}).
  */
 export function advanceUntilTrue(
   scheduler: VirtualScheduler,
@@ -122,18 +123,19 @@ export function advanceUntilTrue(
   what: string,
   each: () => Promise<void> = () => Promise.resolve(),
   pauseMs = 0,
+  stepMs = 250,
 ): Promise<void> {
   return advanceUntil(
     scheduler,
     (async () => {
       while (!await test()) {
         await each();
-        await scheduler.advance(250);
+        await scheduler.advance(stepMs);
         await new Promise((resolve) => setTimeout(resolve, pauseMs));
       }
     })(),
     what,
-    250,
+    stepMs,
     pauseMs,
   );
 }
