@@ -324,8 +324,8 @@ const TITLE_SCAN = 4096;
 
 /**
  * What an error body that is not JSON was, for its error's message: its
- * media type and its HTML `<title>`, quoted, when it has one whose tag
- * opens within its first {@linkcode TITLE_SCAN} characters (Cloudflare's
+ * media type and its HTML `<title>`, quoted, when it has one whose whole
+ * opening tag lies within its first {@linkcode TITLE_SCAN} characters (Cloudflare's
  * "Access denied" page said which restriction it was). Each redacted
  * before it is cut, as `redactedJson` does (a cut token is no longer one
  * `redact` finds), and bounded.

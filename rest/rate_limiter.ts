@@ -676,11 +676,16 @@ export class RateLimiter implements RateLimitView {
     for (const other of left) if (other !== bucket) this.#pump(other);
     if (bucket !== sentFrom) this.#pump(sentFrom);
     this.#pump(bucket);
-    // In the order held. Held again, a bucket keeps its place at the
-    // front: the answer's room is taken, and the others wait for the next
-    // (asking them all, or copying the set, at each answer was O(held)).
+    // In the order held (copying, or asking all, per answer was O(held)):
+    // held again after sending, a bucket goes to the back (a busy one took
+    // every freed place before those held earlier); having sent none, not.
     for (const other of this.#held) {
-      if (this.#pump(other)) break;
+      const before = other.inFlight;
+      if (this.#pump(other)) {
+        const sent = other.inFlight > before;
+        if (sent && this.#held.delete(other)) this.#held.add(other);
+        break;
+      }
       this.#held.delete(other);
     }
     if (pauseExtended || probed) {

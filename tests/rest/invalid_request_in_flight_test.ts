@@ -211,3 +211,66 @@ Deno.test("RestClient: requests held by those in flight go out in the order they
   ]);
   assert.equal(clock.pending, 0);
 });
+
+Deno.test("RestClient: a held bucket that keeps getting requests does not take every freed place from one held before them", async () => {
+  const clock = new VirtualScheduler();
+  const sent: string[] = [];
+  // Every answer after 300 ms; a message's names its bucket, 999 left.
+  const fetch: typeof globalThis.fetch = (input) => {
+    const path = pathOf(input as string);
+    sent.push(`${clock.now()} ${path}`);
+    const answer = path.startsWith("/interactions/")
+      ? new Response(null, { status: 204 })
+      : Response.json({ id: "1" }, {
+        headers: {
+          "x-ratelimit-bucket": "msg",
+          "x-ratelimit-limit": "1000",
+          "x-ratelimit-remaining": "999",
+          "x-ratelimit-reset-after": "60",
+        },
+      });
+    return new Promise((resolve) =>
+      clock.setTimeout(() => resolve(answer), 300)
+    );
+  };
+  const rest = new RestClient({
+    token: "t",
+    fetch,
+    scheduler: clock,
+    invalidRequestLimit: 2,
+  });
+  const warm = rest.createMessage("1", { content: "warm" });
+  await clock.advance(400);
+  await warm;
+  // Two in flight fill the cap; channel 1 is held, then a callback.
+  const all = [
+    rest.createMessage("8", { content: "a" }),
+    rest.createMessage("9", { content: "b" }),
+  ];
+  await clock.advance(10);
+  all.push(rest.createMessage("1", { content: "x0" }));
+  await clock.advance(10);
+  const asked = clock.now();
+  const callback = rest.createInteractionResponse("5", "tok", { type: 6 });
+  // Channel 1 gets a message every 100 ms after the callback was asked.
+  for (let i = 1; i <= 10; i++) {
+    await clock.advance(100);
+    all.push(rest.createMessage("1", { content: `x${i}` }));
+  }
+  await clock.advance(5_000);
+  await callback; // it used to fail unsent at its 3 s, channel 1 sending
+  await Promise.all(all);
+  const at = (what: string) =>
+    Number(sent.find((line) => line.includes(what))!.split(" ")[0]);
+  assert.ok(
+    at("/interactions/5/") - asked < 1_000,
+    `the callback went ${at("/interactions/5/") - asked} ms after it was asked`,
+  );
+  const channelOneBefore = sent.filter((line) =>
+    line.includes("/channels/1/") &&
+    Number(line.split(" ")[0]) > asked &&
+    Number(line.split(" ")[0]) < at("/interactions/5/")
+  );
+  assert.ok(channelOneBefore.length <= 1, channelOneBefore.join(", "));
+  assert.equal(clock.pending, 0);
+});
