@@ -108,12 +108,15 @@ export class SlashCommandBot extends Handler {
     interaction: InteractionCreateDispatch,
     ctx: Context,
   ): Promise<void> {
-    if (
-      interaction.type !== InteractionType.ApplicationCommand ||
-      !interaction.data || !("name" in interaction.data)
-    ) return;
+    // The type check narrows the interaction: from here `data` is the
+    // command's (its name, its options) and `locale` the user's.
+    if (interaction.type !== InteractionType.ApplicationCommand) return;
     const user = interaction.member?.user ?? interaction.user;
-    this.#log(`${user?.username ?? "someone"} ran /${interaction.data.name}`);
+    this.#log(
+      `${
+        user?.username ?? "someone"
+      } ran /${interaction.data.name} (locale ${interaction.locale})`,
+    );
     switch (interaction.data.name) {
       case "ping":
         await ctx.respond(interaction, "pong");

@@ -19,6 +19,7 @@ import { shown } from "../base/option_checks.ts";
 import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import type { ApplicationCommandOption } from "../types/objects/application_command.ts";
 import { textLength } from "../base/text_length.ts";
+import { warnReadOnlyLocalized } from "./_localized_fields.ts";
 
 const NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 
@@ -274,9 +275,11 @@ function checkOwnName(what: string, key: string, option: object): void {
 /**
  * The fields of Discord's option structure, and the read-only ones a
  * fetched command's options carry (`name_localized`,
- * `description_localized`, in place of the maps): anything else in a
- * literal option went to Discord as written and was ignored there, so a
- * `maxLength` (for `max_length`) or a `requried` set nothing.
+ * `description_localized`, in place of the maps; accepted so a fetched
+ * shape passes, never sent, and warned about when no map holds their
+ * text: see `_localized_fields.ts`): anything else in a literal option
+ * went to Discord as written and was ignored there, so a `maxLength` (for
+ * `max_length`) or a `requried` set nothing.
  */
 const OPTION_FIELDS: readonly string[] = [
   ...optionKeys(
@@ -389,7 +392,9 @@ function checkFieldTypes(what: string, option: OptionDefinition): void {
  * the description, choices, localizations, lengths and ranges, channel
  * and file types, and Discord's nesting (a subcommand holds plain options
  * only, a group subcommands only, at least one), its own options checked
- * in turn.
+ * in turn. A fetched shape's read-only `name_localized` /
+ * `description_localized` pass; their text is logged as a warning when no
+ * localization map holds it (it is never sent, so never stored).
  *
  * @param what Who is being defined, for the message.
  * @param option The option.
@@ -452,6 +457,7 @@ export function checkOption(what: string, option: OptionDefinition): void {
   }
   checkChannelTypes(option.channel_types);
   checkFileTypes(option.file_types);
+  warnReadOnlyLocalized(what, option);
   if (isSubcommandOrGroup(option)) checkNesting(what, option);
 }
 

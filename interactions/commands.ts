@@ -53,6 +53,7 @@ import {
   isSubcommandOrGroup,
   within,
 } from "./_option_rules.ts";
+import { optionWireFields } from "./_localized_fields.ts";
 import { textLength } from "../base/text_length.ts";
 import { checkOptionKeys } from "../base/option_keys.ts";
 import {
@@ -168,6 +169,9 @@ function base<N extends string>(options: CommandOptions<N>): CommandBase<N> {
 
 /**
  * Define a slash command. Its option types flow into the router's handler.
+ * A literal option in a fetched command's shape is accepted; its read-only
+ * `name_localized` / `description_localized` (one locale's text) are not
+ * sent, and a warning is logged when no `*_localizations` map holds them.
  *
  * @typeParam N The command name.
  * @typeParam O The options keyed by name.
@@ -782,17 +786,9 @@ function optionList(options: OptionMap): Record<string, unknown>[] {
       definition;
     const out: Record<string, unknown> = { type, name, description };
     if (required) out.required = true;
-    Object.assign(out, structuredClone(rest));
-    // Discord stores extensions lower case (".PDF" as ".pdf"): sent as
-    // given, the stored command would differ and every sync rewrite it.
-    if (Array.isArray(out.file_types)) {
-      out.file_types = out.file_types.map((t: string) => t.toLowerCase());
-    }
-    // Empty choices are unset (so checkOption allows them beside
-    // autocomplete, which Discord takes only without choices).
-    if (Array.isArray(out.choices) && out.choices.length === 0) {
-      delete out.choices;
-    }
+    // Without the read-only `*_localized`, file types lower case, empty
+    // choices left out: as Discord stores it, so sync can settle.
+    Object.assign(out, optionWireFields(rest));
     if (nested) out.options = optionList(nested);
     return out;
   });

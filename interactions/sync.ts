@@ -364,9 +364,11 @@ const COMMAND_LIMITS: readonly [type: number, max: number, what: string][] = [
 
 /**
  * Fields Discord adds that say nothing about the definition (`contexts`
- * and `integration_types` are compared by `same` itself). The deprecated
- * `default_permission` is still returned, `true` by default: counted, it
- * rewrote every command on every start.
+ * and `integration_types` are compared by `same` itself), at every depth.
+ * The deprecated `default_permission` is still returned, `true` by
+ * default: counted, it rewrote every command on every start. The
+ * read-only `name_localized` / `description_localized` (one locale's text,
+ * in place of the maps, which sync reads instead) are never sent.
  */
 const SERVER_FIELDS = new Set([
   "id",
@@ -378,6 +380,8 @@ const SERVER_FIELDS = new Set([
   "integration_types",
   "contexts",
   "handler",
+  "name_localized",
+  "description_localized",
 ]);
 
 /**

@@ -17,6 +17,11 @@ import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import { delay, realScheduler, type Scheduler } from "../base/scheduler.ts";
 import { parseRoute, type RouteInfo } from "../rest/routes.ts";
 import { commandListErrors } from "./_command_checks.ts";
+import {
+  listedLocalizations,
+  requestLocale,
+  storedLocalizations,
+} from "./_command_localizations.ts";
 import { autocompleteErrors } from "./_autocomplete_checks.ts";
 import { asObject, fieldError } from "./_form_errors.ts";
 import { modalErrors } from "./_component_checks.ts";
@@ -418,6 +423,8 @@ interface Context {
   files: RecordedFile[];
   query: URLSearchParams;
   authorized: boolean;
+  /** The requester's locale (`X-Discord-Locale`, then `Accept-Language`). */
+  locale: string | undefined;
 }
 
 type Reply = { status: number; body?: unknown };
@@ -1109,6 +1116,7 @@ export class FakeRest {
         query,
         authorized: headers["authorization"] === `Bot ${this.#token}` &&
           !isTokenReset(this),
+        locale: requestLocale(headers),
       });
       if (reply !== undefined) break;
     }
@@ -1510,7 +1518,8 @@ export class FakeRest {
       [
         "GET",
         globalCommands,
-        ({ match, query }) => this.#listCommands(match[1]!, undefined, query),
+        ({ match, query, locale }) =>
+          this.#listCommands(match[1]!, undefined, query, locale),
       ],
       [
         "PUT",
@@ -1520,9 +1529,9 @@ export class FakeRest {
       [
         "GET",
         guildCommands,
-        ({ match, query }) =>
+        ({ match, query, locale }) =>
           guild(match[2]!)
-            ? this.#listCommands(match[1]!, match[2]!, query)
+            ? this.#listCommands(match[1]!, match[2]!, query, locale)
             : missingAccess,
       ],
       [
@@ -1789,18 +1798,19 @@ export class FakeRest {
     applicationId: string,
     guildId: string | undefined,
     query: URLSearchParams,
+    locale: string | undefined,
   ): Reply {
     if (applicationId !== this.applicationId) {
       return { status: 404, body: errorBody(10002, "Unknown Application") };
     }
     const stored = this.#commands.get(guildId ?? "global") ?? [];
     // As Discord: the localization dictionaries only with
-    // `with_localizations=true`, otherwise left out.
+    // `with_localizations=true`, otherwise the requester's locale's text.
     return {
       status: 200,
       body: query.get("with_localizations") === "true"
         ? stored
-        : stored.map((command) => withoutLocalizations(command)),
+        : listedLocalizations(stored, locale),
     };
   }
 
@@ -1837,7 +1847,7 @@ export class FakeRest {
         old.name === command.name && (old.type ?? 1) === type
       );
       const out: ApplicationCommand = {
-        ...withoutDefaultLocalizations(structuredClone(command)),
+        ...storedLocalizations(command),
         id: kept?.id ?? this.#snowflake(),
         application_id: this.applicationId,
         type,
@@ -1851,46 +1861,6 @@ export class FakeRest {
     this.#commands.set(scope, stored);
     return { status: 200, body: structuredClone(stored) };
   }
-}
-
-/**
- * As Discord stores a command: localized values identical to the default
- * are ignored (dropped), at every depth.
- */
-function withoutDefaultLocalizations<T>(value: T): T {
-  if (Array.isArray(value)) {
-    return value.map(withoutDefaultLocalizations) as T;
-  }
-  if (typeof value !== "object" || value === null) return value;
-  const out: Record<string, unknown> = {};
-  const source = value as Record<string, unknown>;
-  for (const [key, field] of Object.entries(source)) {
-    const base = key === "name_localizations"
-      ? source.name
-      : key === "description_localizations"
-      ? source.description
-      : undefined;
-    if (base !== undefined && typeof field === "object" && field !== null) {
-      out[key] = Object.fromEntries(
-        Object.entries(field).filter(([, text]) => text !== base),
-      );
-    } else out[key] = withoutDefaultLocalizations(field);
-  }
-  return out as T;
-}
-
-/** A stored command (or option, or choice) without localization maps. */
-function withoutLocalizations<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(withoutLocalizations) as T;
-  if (typeof value !== "object" || value === null) return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value)) {
-    if (key === "name_localizations" || key === "description_localizations") {
-      continue;
-    }
-    out[key] = withoutLocalizations(field);
-  }
-  return out as T;
 }
 
 function routeOf(route: string): RouteInfo {

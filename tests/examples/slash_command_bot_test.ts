@@ -92,6 +92,24 @@ Deno.test("slash_command_bot answers /ping and /hello through the interaction ca
   }
 });
 
+// The type check alone narrows the interaction: `data` is the command's,
+// `locale` a string (the example once guarded `data` and `name` again).
+Deno.test("slash_command_bot logs who ran which command in which locale", async () => {
+  await using discord = await FakeDiscord.start();
+  const lines: string[] = [];
+  const { client } = await runSlashCommandBot({
+    token: discord.token,
+    ...discord.clientOptions,
+    log: (line) => lines.push(line),
+  });
+  try {
+    await discord.runCommand({ name: "ping" });
+    assert.equal(lines.at(-1), "tester ran /ping (locale en-US)");
+  } finally {
+    await client.stop();
+  }
+});
+
 Deno.test("slash_command_bot registers once, not again on the READY of a new session", async () => {
   const scheduler = new VirtualScheduler();
   await using discord = await FakeDiscord.start({ scheduler });

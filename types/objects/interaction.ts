@@ -432,7 +432,9 @@ export type InteractionCallbackData =
   | InteractionCallbackModalData;
 
 /**
- * The body of `POST /interactions/{id}/{token}/callback`.
+ * The body of `POST /interactions/{id}/{token}/callback`: a union on
+ * `type`, so each callback type takes only its own data (a modal is not a
+ * message, an UPDATE_MESSAGE's components are message components).
  *
  * @example Reply ephemerally
  * ```ts
@@ -450,9 +452,60 @@ export type InteractionCallbackData =
  * assert.equal(JSON.stringify(body), '{"type":4,"data":{"content":"pong","flags":64}}');
  * ```
  */
-export interface InteractionResponse {
+export type InteractionResponse =
+  | InteractionResponseWithoutData
+  | InteractionResponseDeferred
+  | InteractionResponseMessage
+  | InteractionResponseAutocomplete
+  | InteractionResponseModal;
+
+/**
+ * A callback that carries no data: PONG (1), DEFERRED_UPDATE_MESSAGE (6),
+ * the deprecated PREMIUM_REQUIRED (10) and LAUNCH_ACTIVITY (12). It has no
+ * `data` field at all: declared as `data?: undefined`, the compiler took
+ * `data` for a discriminant and measured a wrong UPDATE_MESSAGE's
+ * components against a modal's.
+ */
+export interface InteractionResponseWithoutData {
   /** Callback type. */
-  type: InteractionCallbackType;
-  /** Callback data. */
-  data?: InteractionCallbackData;
+  type: 1 | 6 | 10 | 12;
+}
+
+/**
+ * DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE (5): the message comes later, but
+ * whether it is ephemeral is said now (`EPHEMERAL` is the only flag
+ * Discord takes here).
+ */
+export interface InteractionResponseDeferred {
+  /** Always 5. */
+  type: 5;
+  /** The flags of the message to come. */
+  data?: Pick<InteractionCallbackMessageData, "flags">;
+}
+
+/**
+ * CHANNEL_MESSAGE_WITH_SOURCE (4) or UPDATE_MESSAGE (7, components only):
+ * a message, or the component's message edited.
+ */
+export interface InteractionResponseMessage {
+  /** 4 or 7. */
+  type: 4 | 7;
+  /** The message. */
+  data?: InteractionCallbackMessageData;
+}
+
+/** APPLICATION_COMMAND_AUTOCOMPLETE_RESULT (8): the suggested choices. */
+export interface InteractionResponseAutocomplete {
+  /** Always 8. */
+  type: 8;
+  /** The choices. */
+  data: InteractionCallbackAutocompleteData;
+}
+
+/** MODAL (9): the modal to show. */
+export interface InteractionResponseModal {
+  /** Always 9. */
+  type: 9;
+  /** The modal. */
+  data: InteractionCallbackModalData;
 }
