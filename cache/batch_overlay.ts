@@ -96,6 +96,8 @@ export class BatchOverlay implements CacheLookup {
    * Redis store's once-a-chunk trim keeps them (see redis_trims.ts).
    */
   readonly #untrimmed = new Set<string>();
+  /** Channel id -> how many of its messages the trims dropped. */
+  readonly #trimDrops = new Map<string, number>();
 
   /**
    * @param bounds The message bounds, to drop what the store's trimming
@@ -148,6 +150,16 @@ export class BatchOverlay implements CacheLookup {
     }
     for (const id of this.#setGuilds) if (held(id)) ids.add(id);
     return ids;
+  }
+
+  /**
+   * How many messages of channel `channelId` the batch's trims dropped so
+   * far, trimming it first if due: the Redis store queues a trim before a
+   * message's deletion only when it drops any (see redis_trims.ts).
+   */
+  trimDrops(channelId: string): number {
+    this.#trimMessages(channelId);
+    return this.#trimDrops.get(channelId) ?? 0;
   }
 
   /** Lay one dispatch's changes over the state. */
@@ -234,6 +246,11 @@ export class BatchOverlay implements CacheLookup {
         drop++;
       }
     }
+    if (drop === 0) return;
+    this.#trimDrops.set(
+      channelId,
+      (this.#trimDrops.get(channelId) ?? 0) + drop,
+    );
     for (const id of sorted.slice(0, drop)) {
       ids.delete(id);
       this.#values.set(this.#key("message", channelId, id), null);

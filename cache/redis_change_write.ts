@@ -41,9 +41,11 @@ export interface BatchWrites {
   /** The trims due in the chunk, by the store's message bounds. */
   trims: MessageTrims;
   /**
-   * End the chunk with the removal of a channel's messages, a chunk of
-   * messages a script (see redis_message_removal.ts), before the channel's
-   * own: the chunk to write on after it.
+   * Have a channel's messages removed, a chunk of messages a script (see
+   * redis_message_removal.ts), before the channel's own removal: by the
+   * step right before the current chunk if it removes other channels'
+   * (see `joinMessagesOf`), else by one that ends the chunk. Returns the
+   * chunk to write on after it.
    */
   messagesFirst(channelId: string): WriteChunk;
   /**

@@ -31,7 +31,11 @@ import {
   type ResolvedCacheOptions,
 } from "./options.ts";
 import { BatchOverlay, messageChannels } from "./batch_overlay.ts";
-import { type RemovalStep, runRemoval } from "./redis_removal_steps.ts";
+import {
+  joinMessagesOf,
+  runRemoval,
+  type WriteStep,
+} from "./redis_removal_steps.ts";
 import { checkShardIds, RedisStaleness } from "./redis_staleness.ts";
 import { parseValue, readValue, redisKey } from "./redis_layout.ts";
 import { RedisBacklog, type Waiting, weigh } from "./redis_backlog.ts";
@@ -55,13 +59,6 @@ import { AppliedMarks, type AppliedPosition } from "./redis_applied_marks.ts";
  * one round trip's reads and writes larger without saving round trips).
  */
 const MAX_BATCH = 1_000;
-
-/**
- * One step of a batch's writes: a chunk of writes (one MULTI/EXEC), or a
- * chunked removal (a role's, a guild's, a channel's messages, what no
- * guild holds).
- */
-type WriteStep = { chunk: WriteChunk } | RemovalStep;
 
 /** A dispatch as applied: `t`, `d`, and where it stands in its session. */
 type Dispatch = {
@@ -516,9 +513,10 @@ export class RedisCache {
         return failed(error);
       }
     }
-    const state = single
-      ? snapshot
+    const overlay = single
+      ? undefined
       : new BatchOverlay(snapshot, redisKey, this.#options);
+    const state = overlay ?? snapshot;
     const updates: CacheUpdate[] = [];
     // The writes in order: chunks (see WriteChunk) of CHUNK_COMMANDS or so,
     // each ended between two changes, and where a role is deleted, a guild
@@ -528,11 +526,12 @@ export class RedisCache {
     const emptied = new Set<string>();
     const expiry = new ExpiryWrites(this.#ttl, this.#clock.now());
     const texts = new BatchTexts(read);
-    const { perChannel, maxAge, resources } = this.#options;
-    const trims = new MessageTrims(perChannel, maxAge ?? -1);
+    const trims = new MessageTrims(this.#options, overlay);
     const oversized = this.#oversized;
-    const messagesFirst = (id: string) => (split({ messagesOf: id }), chunk);
-    const keepsChannels = resources.has("channels");
+    const messagesFirst = (id: string) => (
+      joinMessagesOf(steps, id) || split({ messagesOf: [id] }), chunk
+    );
+    const keepsChannels = this.#options.resources.has("channels");
     const writing = { texts, oversized, trims, messagesFirst, keepsChannels };
     // Each chunk ends with the marks of the dispatches written whole by then.
     const vouched = this.#marks.batch();
@@ -583,7 +582,7 @@ export class RedisCache {
           if (chunk.length >= CHUNK_COMMANDS) split();
         }
       }
-      if (!single) (state as BatchOverlay).apply(asWritten);
+      overlay?.apply(asWritten);
       writes += update.changes.length;
       updates.push(update);
       vouched.done(position);

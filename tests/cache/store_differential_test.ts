@@ -13,6 +13,8 @@ import { assertSameStores } from "./_same_stores.ts";
 import { wideSequence } from "./_wide_sequences.ts";
 import { randomSequence } from "./_event_sequences.ts";
 import { hostileVariant } from "./_hostile_mutations.ts";
+import { guildMessage } from "./_guild_message.ts";
+import { TRIM_MESSAGES } from "../../cache/redis_scripts.ts";
 import { runCount } from "../_fakes/run_count.ts";
 import type { RedisConnection } from "../../redis/mod.ts";
 import {
@@ -334,5 +336,191 @@ Deno.test(redisStoreTest(
     assert.equal(await redis.exists("message:60:301"), 0);
     await assertSameStores(redis, memory, "after the next READY");
     assert.equal(store.stale, false);
+  },
+));
+
+/**
+ * `redis` counting in `sent` its round trips that Redis runs whole (each
+ * EVAL sent alone, each MULTI/EXEC), and the trims the transactions ran.
+ */
+function countingRoundTrips(
+  redis: RedisConnection,
+  sent: { evals: number; execs: number; trims: number },
+): RedisConnection {
+  return new Proxy(redis, {
+    get(target, property): unknown {
+      const value = Reflect.get(target, property, target);
+      if (typeof value !== "function") return value;
+      if (property === "eval") {
+        return (
+          ...args: unknown[]
+        ) => (sent.evals++, value.apply(target, args));
+      }
+      if (property !== "multi") return value.bind(target);
+      return (commands: unknown[][] = [], ...rest: unknown[]) => {
+        sent.trims += commands.filter((command) =>
+          command[0] === "eval" && command[1] === TRIM_MESSAGES
+        ).length;
+        const queued = value.call(target, commands, ...rest);
+        const exec = queued.exec.bind(queued);
+        queued.exec = () => (sent.execs++, exec());
+        return queued;
+      };
+    },
+  });
+}
+
+/** Forum `100` of guild `1`, with threads `2000`, `2001`, … (`count`). */
+function forumGuild(count: number): [string, object] {
+  const threads = Array.from({ length: count }, (_, i) => ({
+    id: String(2_000 + i),
+    type: 11,
+    name: `t${i}`,
+    guild_id: "1",
+    parent_id: "100",
+    thread_metadata: { archived: false, locked: false },
+  }));
+  return ["GUILD_CREATE", {
+    id: "1",
+    name: "g",
+    roles: [],
+    emojis: [],
+    members: [],
+    channels: [{ id: "100", type: 15, name: "forum" }],
+    threads,
+  }];
+}
+
+Deno.test(redisStoreTest(
+  "RedisCache: a CHANNEL_DELETE of a forum of 1,000 threads, or a THREAD_LIST_SYNC dropping them, removes them in a few round trips (not two each), the same state as the memory store",
+  5,
+  async (plain) => {
+    const forum = { id: "100", type: 15, guild_id: "1" };
+    const removals: [string, [string, object][]][] = [
+      ["CHANNEL_DELETE", [["CHANNEL_DELETE", forum]]],
+      ["THREAD_LIST_SYNC", [[
+        "THREAD_LIST_SYNC",
+        { guild_id: "1", channel_ids: ["100"], threads: [], members: [] },
+      ]]],
+      // A message written, in the same chunk, between the step that removes
+      // its thread's messages and the thread's removal.
+      ["THREAD_DELETEs", [
+        ["THREAD_DELETE", { id: "2000", type: 11, guild_id: "1" }],
+        ["MESSAGE_CREATE", guildMessage("9001", "2001", "1")],
+        ["THREAD_DELETE", { id: "2001", type: 11, guild_id: "1" }],
+        ...Array.from({ length: 998 }, (_, i): [string, object] => [
+          "THREAD_DELETE",
+          { id: String(2_002 + i), type: 11, guild_id: "1", parent_id: "100" },
+        ]),
+      ]],
+    ];
+    for (const [name, removal] of removals) {
+      await plain.flushdb();
+      const sent = { evals: 0, execs: 0, trims: 0 };
+      const redis = countingRoundTrips(plain, sent);
+      const options = { messages: { perChannel: 10 } };
+      const store = new RedisCache(redis, options);
+      const memory = new MemoryCache(options);
+      const apply = async (events: [string, object][]) => {
+        const updates = await store.applyBatch(
+          events.map(([event, data]) => ({
+            event,
+            data: structuredClone(data),
+          })),
+        );
+        events.forEach(([event, data], i) => {
+          assert.deepStrictEqual(
+            updates[i]!.old,
+            memory.apply(event, structuredClone(data)).old,
+            `${name}: ${event} ${i}: old`,
+          );
+        });
+        await store.flush();
+      };
+      await apply([forumGuild(1_000)]);
+      // Two messages in each thread.
+      await apply(
+        Array.from({ length: 2_000 }, (_, i) => [
+          "MESSAGE_CREATE",
+          guildMessage(String(10_000 + i), String(2_000 + (i >> 1)), "1"),
+        ]),
+      );
+      sent.evals = sent.execs = 0;
+      await apply(removal);
+      assert.ok(sent.execs <= 3, `${name}: ${sent.execs} transactions`);
+      assert.ok(sent.evals <= 3, `${name}: ${sent.evals} scripts alone`);
+      await assertSameStores(plain, memory, name);
+      assert.deepEqual(await plain.keys("message:*"), [], name);
+      assert.equal(store.stale, false);
+    }
+  },
+));
+
+/** Message `i`'s id in the trim test: snowflakes a second apart. */
+const secondId = (i: number): string =>
+  String(1_200_000_000_000_000_000n + BigInt(i) * 4_194_304_000n);
+
+Deno.test(redisStoreTest(
+  "RedisCache: a batch of messages each created then followed by a deletion trims a channel within its bounds once, not before every deletion; one at its bound as the memory store does",
+  5,
+  async (plain) => {
+    const cases = [
+      { name: "within its bounds", perChannel: 100, most: 1 },
+      { name: "at its bound", perChannel: 50, most: Infinity },
+    ];
+    for (const { name, perChannel, most } of cases) {
+      await plain.flushdb();
+      const sent = { evals: 0, execs: 0, trims: 0 };
+      const redis = countingRoundTrips(plain, sent);
+      // Messages a second apart: the age bound drops none of them.
+      const options = { messages: { perChannel, maxAge: 86_400_000 } };
+      const store = new RedisCache(redis, options);
+      const memory = new MemoryCache(options);
+      const apply = async (events: [string, object][]) => {
+        const updates = await store.applyBatch(
+          events.map(([event, data]) => ({
+            event,
+            data: structuredClone(data),
+          })),
+        );
+        events.forEach(([event, data], i) => {
+          assert.deepStrictEqual(
+            updates[i]!.old,
+            memory.apply(event, structuredClone(data)).old,
+            `${name}: ${event} ${i}: old`,
+          );
+        });
+        await store.flush();
+      };
+      await apply([["GUILD_CREATE", {
+        id: "1",
+        name: "g",
+        roles: [],
+        emojis: [],
+        members: [],
+        channels: [{ id: "100", type: 0, name: "c" }],
+      }]]);
+      await apply(
+        Array.from({ length: 50 }, (_, i) => [
+          "MESSAGE_CREATE",
+          guildMessage(secondId(i), "100", "1"),
+        ]),
+      );
+      sent.trims = 0;
+      // Each new message, then the deletion of an old one (the newest of
+      // those it would push out at the bound).
+      await apply(
+        Array.from({ length: 20 }, (_, i): [string, object][] => [
+          ["MESSAGE_CREATE", guildMessage(secondId(100 + i), "100", "1")],
+          [
+            "MESSAGE_DELETE",
+            { id: secondId(49 - i), channel_id: "100", guild_id: "1" },
+          ],
+        ]).flat(),
+      );
+      assert.ok(sent.trims <= most, `${name}: ${sent.trims} trims`);
+      await assertSameStores(plain, memory, name);
+      assert.equal(store.stale, false);
+    }
   },
 ));
