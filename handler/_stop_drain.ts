@@ -12,7 +12,6 @@ import { assertBooleanOption, shownQuoted } from "../base/option_checks.ts";
 import { checkOptionKeys } from "../base/option_keys.ts";
 import { type Scheduler, settlesWithin } from "../base/scheduler.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
-import { currentBeside } from "./_beside_scope.ts";
 import {
   currentSessions,
   type HeldSession,
@@ -69,8 +68,8 @@ export function stopRefusal(options: StopOptions): Error | undefined {
 /**
  * Wait for the handler calls of every shard up to `timeout` ms, and for the
  * work they run beside later events (route handlers of an attached router),
- * that started by calls still queued included, but for the one the stop is
- * called from (`except`: it waits for the stop); past it, drop the calls not
+ * that started by calls still queued included (a route handler awaiting the
+ * stop waits for itself, as a handler does); past it, drop the calls not
  * started and report them, and say what still runs beside.
  *
  * @param slots The Client's shard slots, by shard ID.
@@ -80,9 +79,6 @@ export function stopRefusal(options: StopOptions): Error | undefined {
  * @param by Whether a stop or a failed start drains.
  * @param resumable Whether the stop keeps the sessions (they are then set
  * back before the dropped events, and the warning says so).
- * @param except The scope token of the route handler stop() was called
- * from, if any: not waited for, nor named. By default that of the code
- * calling this (the stop's own async context: see `_beside_scope.ts`).
  * @returns Per shard, the sequence its session must resume from so that
  * its dropped events come again; empty when nothing was dropped.
  */
@@ -93,21 +89,18 @@ export async function drainHandlers(
   timeout: number,
   by: "stop" | "start",
   resumable: boolean,
-  except: object | undefined = currentBeside(),
 ): Promise<Map<number, number>> {
   // Said a second in: a Ctrl+C on a stuck handler otherwise gave `timeout`
   // ms of silence, which looks like a hung process; said at once, it showed
   // on every clean exit, a reply still on its way. The likeliest cause
-  // named: a handler awaiting stop() itself.
+  // named: a handler or route awaiting stop() itself.
   const notice = timeout > DRAIN_NOTICE_MS
     ? scheduler.setTimeout(() => {
-      const running = slots.flatMap((slot) =>
-        slot ? stillRunning(slot, except) : []
-      );
+      const running = slots.flatMap((slot) => slot ? stillRunning(slot) : []);
       if (running.length === 0) return;
       visible.warn(
         by === "stop"
-          ? "stop() waits up to {timeout} ms (drainTimeout) for handler calls still running ({events}); calls not started by then are dropped (a handler awaiting client.stop() waits for itself: write void client.stop() there)"
+          ? "stop() waits up to {timeout} ms (drainTimeout) for handler calls still running ({events}); calls not started by then are dropped (a handler or route awaiting client.stop() waits for itself: write void client.stop() there)"
           : "start() failed and, before it rejects, waits up to {timeout} ms for handler calls still running ({events}); calls not started by then are dropped",
         { timeout, events: running.join(", ") },
       );
@@ -115,7 +108,7 @@ export async function drainHandlers(
     : undefined;
   // The queued calls first: one not run yet may still start a route.
   const all = idle.then(() =>
-    Promise.all(slots.map((slot) => slot?.besidesSettled(except)))
+    Promise.all(slots.map((slot) => slot?.besidesSettled()))
   );
   const settled = await settlesWithin(scheduler, all, timeout);
   if (notice !== undefined) scheduler.clearTimeout(notice);
@@ -123,14 +116,14 @@ export async function drainHandlers(
     ? new Map<number, number>()
     : abandonCalls(slots, timeout, by, resumable);
   sayUnsettledArrivals(slots, by);
-  sayUnsettledBesides(slots, by, timeout, except);
+  sayUnsettledBesides(slots, by, timeout);
   return dropped;
 }
 
 /** What of `slot` the drain still waits for, for its notice. */
-function stillRunning(slot: ShardSlot, except?: object): string[] {
+function stillRunning(slot: ShardSlot): string[] {
   const id = slot.ctx.shard.id;
-  const besides = slot.besidesPending(except);
+  const besides = slot.besidesPending;
   return [
     ...slot.runner.busy ? [`shard ${id}: ${slot.running}`] : [],
     ...besides > 0 ? [`shard ${id}: ${besides} route handlers`] : [],
@@ -145,12 +138,11 @@ function sayUnsettledBesides(
   slots: readonly (ShardSlot | undefined)[],
   by: "stop" | "start",
   timeout: number,
-  except?: object,
 ): void {
   const shards: string[] = [];
   let pending = 0;
   for (const [shardId, slot] of slots.entries()) {
-    const count = slot?.besidesPending(except) ?? 0;
+    const count = slot?.besidesPending ?? 0;
     if (count === 0) continue;
     pending += count;
     shards.push(`shard ${shardId}: ${count}`);

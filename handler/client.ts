@@ -563,9 +563,9 @@ export class Client {
    * resolves; keep the default drain long enough for them, or pass slow
    * REST calls a signal of your own to abort when stopping.
    *
-   * In a Handler method or listener, do not await it (`void client.stop()`):
-   * the stop waits for that call until `drainTimeout`, dropping the calls
-   * behind it. A route handler may: the stop leaves out the one it is in.
+   * In a Handler method, listener or route handler, do not await it
+   * (`void client.stop()`): the stop waits for that call (every route
+   * handler too) until `drainTimeout`, dropping the calls behind it.
    *
    * @param options `resumable: true` closes with 4000 and keeps the
    * sessions for a restart: the next {@linkcode Client.start} of this

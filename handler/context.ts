@@ -153,13 +153,13 @@ export class ShardContext implements Context {
    * Internal: not on {@linkcode Context}, and not for handlers. It is
    * reached structurally by an attached `InteractionRouter` (the `beside`
    * of `InteractionSource`'s context), which starts each route handler
-   * here. The Client calls `work` at once, in a scope of its own, and does
-   * not await it: it runs beside the shard's later events yet belongs to
-   * the run. `stop()` waits for it within `drainTimeout` (and names it if
-   * it is still running then), but not when called from within it. It
-   * counts toward the shard's held bound until it settles, as the promise
-   * of an `atArrival` listener does. What it rejects with is said on
-   * stderr. Without the Client's slot, `work` just runs.
+   * here. The Client calls `work` at once and does not await it: it runs
+   * beside the shard's later events yet belongs to the run. `stop()` waits
+   * for it within `drainTimeout` (and names it if it is still running
+   * then), so a route handler must not await the stop either. It counts
+   * toward the shard's held bound until it settles, as the promise of an
+   * `atArrival` listener does. What it rejects with is said on stderr.
+   * Without the Client's slot, `work` just runs.
    *
    * @param work Starts the work and returns its promise.
    */

@@ -114,7 +114,9 @@ export class HeldTotal {
    * `held`, or keeps it paused (`paused`): over `bound`, unless the huge
    * events are under theirs and the shard holds little.
    *
-   * @param held What the shard's handlers hold.
+   * @param held What the shard's handlers hold of events: the unsettled
+   *   `atArrival` and route handler promises are left out, as they are of
+   *   the total (pausing cannot settle one waiting for a click).
    * @param paused Whether the shard is paused already (it resumes lower).
    * @param bound The total above which it pauses: a quarter of
    *   {@linkcode MAX_CLIENT_HELD_CHARS} to resume, the whole past 45 s.

@@ -20,7 +20,6 @@ import {
   RESUME_CLIENT_HELD_CHARS,
 } from "./held_total.ts";
 import { ArrivalFlight } from "./_arrival_flight.ts";
-import { runBeside } from "./_beside_scope.ts";
 import type { RestClient } from "../rest/rest_client.ts";
 import { ShardContext } from "./context.ts";
 import { OrderedRunner } from "./ordered_runner.ts";
@@ -145,11 +144,11 @@ export class ShardSlot implements HeldTotalMember {
   /** The last promise the latest overdue resume set aside (`#excused`). */
   #excusedThrough = 0;
   /**
-   * The work run beside later events (route handlers) that has not settled,
-   * by its scope's token: stop() waits for it, but for the one it is
-   * called from. Counted as `atArrival` promises are, apart.
+   * The work run beside later events (route handlers) that has not settled:
+   * stop() waits for it (one awaiting the stop so waits for itself, as a
+   * handler does). Counted as `atArrival` promises are, apart.
    */
-  readonly #besides = new Map<object, Promise<void>>();
+  readonly #besides = new Set<Promise<void>>();
   /** Counts those and says when many, as `#arrivals` does its own. */
   readonly #besideFlight: ArrivalFlight;
   /** The frame length of the event whose handler call runs now, if known. */
@@ -487,19 +486,18 @@ export class ShardSlot implements HeldTotalMember {
 
   /**
    * Start work a handler call runs beside later events (a route handler of
-   * an attached router, through `ctx.beside`), in a scope of its own (see
-   * `_beside_scope.ts`): counted until it settles as an `atArrival` promise
-   * is (toward this shard's bound, set aside by an overdue resume: a route
-   * handler may wait for a click), as the event of the call running now
-   * (its frame, and {@linkcode HELD_EVENT_CHARS}), and kept for stop()'s
-   * drain ({@linkcode ShardSlot.besidesSettled}). A rejection is said on
-   * stderr: nothing may escape into an unhandled rejection.
+   * an attached router, through `ctx.beside`): counted until it settles as
+   * an `atArrival` promise is (toward this shard's bound, set aside by an
+   * overdue resume: a route handler may wait for a click), as the event of
+   * the call running now (its frame, and {@linkcode HELD_EVENT_CHARS}), and
+   * kept for stop()'s drain ({@linkcode ShardSlot.besidesSettled}). A
+   * rejection is said on stderr: nothing may escape into an unhandled
+   * rejection.
    */
   readonly #takeBeside = (work: () => PromiseLike<unknown>): void => {
-    const token = {};
     let started: PromiseLike<unknown>;
     try {
-      started = runBeside(token, work);
+      started = work();
     } catch (error) {
       started = Promise.reject(error);
     }
@@ -510,8 +508,8 @@ export class ShardSlot implements HeldTotalMember {
       );
     }).catch(() => {}); // a log sink threw: nothing left to say
     const besides = this.#besides;
-    besides.set(token, settled);
-    settled.then(() => besides.delete(token));
+    besides.add(settled);
+    settled.then(() => besides.delete(settled));
     const chars = HELD_EVENT_CHARS + (this.#runningSize ?? 0);
     this.#countPending(settled, chars, this.#besideFlight);
   };
@@ -520,26 +518,14 @@ export class ShardSlot implements HeldTotalMember {
    * Settles once the work run beside later events has, that started
    * meanwhile included (never rejects): stop() waits for it after the
    * queued calls.
-   *
-   * @param except The scope token (`currentBeside()`) of the work stop() was
-   *   called from: not waited for, as it waits for the stop.
    */
-  async besidesSettled(except?: object): Promise<void> {
-    for (;;) {
-      const waited = [...this.#besides].filter(([token]) => token !== except);
-      if (waited.length === 0) return;
-      await Promise.all(waited.map(([, settled]) => settled));
-    }
+  async besidesSettled(): Promise<void> {
+    while (this.#besides.size > 0) await Promise.all(this.#besides);
   }
 
-  /**
-   * How many promises of work run beside later events have not settled.
-   *
-   * @param except The scope token of one not counted (stop()'s caller).
-   */
-  besidesPending(except?: object): number {
-    const besides = this.#besides;
-    return besides.size - (except !== undefined && besides.has(except) ? 1 : 0);
+  /** How many promises of work run beside later events have not settled. */
+  get besidesPending(): number {
+    return this.#besides.size;
   }
 
   /** Count `settled` in `flight` and `chars` held until it settles. */
@@ -591,7 +577,11 @@ export class ShardSlot implements HeldTotalMember {
     const held = this.#heldChars - this.#excused;
     const own = held > MAX_HELD_EVENT_CHARS;
     const pause = this.#pause;
-    const all = this.#total.pauses(held, pause !== undefined);
+    // Spared by its events alone: the promises are not in the total, and
+    // pausing cannot settle them (counted, a shard spared as it resumed
+    // paused again at each event).
+    const events = this.#heldChars - this.#arrivalChars;
+    const all = this.#total.pauses(events, pause !== undefined);
     if (pause === undefined) {
       if (own || all) this.#startPause(own, all);
       return;
@@ -626,12 +616,12 @@ export class ShardSlot implements HeldTotalMember {
    * shards' together, if theirs did (or, that one over, once the shard is
    * spared: see `HeldTotal.pauses`). Withholding events cannot settle an
    * unsettled `atArrival` or route handler promise (one may wait for a
-   * later event, or a click): the shard's own quarter leaves them out, so
-   * a thousand routes waiting for clicks do not hold every pause until
-   * 45 s, but with them a quarter of the bound must be free (right under
-   * it, each event a handler awaits paused the shard again). Overdue, they
-   * are left out whatever they hold, and stay out of the bounds until they
-   * settle.
+   * later event, or a click): the shard's own quarter, and whether it is
+   * spared, leave them out, so a thousand routes waiting for clicks do not
+   * hold every pause until 45 s, but with them a quarter of the shard's
+   * bound must be free (right under it, each event a handler awaits paused
+   * the shard again). Overdue, they are left out whatever they hold, and
+   * stay out of the bounds until they settle.
    *
    * @returns Whether it resumed.
    */
@@ -641,20 +631,15 @@ export class ShardSlot implements HeldTotalMember {
     const overdue = pause.overdue;
     const events = this.#heldChars - this.#arrivalChars;
     const held = this.#heldChars - this.#excused;
+    const free = held <= MAX_HELD_EVENT_CHARS - RESUME_HELD_EVENT_CHARS;
     const room = overdue
       ? events <= MAX_HELD_EVENT_CHARS
-      : events <= RESUME_HELD_EVENT_CHARS &&
-        held <= MAX_HELD_EVENT_CHARS - RESUME_HELD_EVENT_CHARS;
+      : events <= RESUME_HELD_EVENT_CHARS && free;
     if (pause.own && !room) return false;
-    if (
-      pause.all && this.#total.pauses(
-        overdue ? events : held,
-        true,
-        overdue ? MAX_CLIENT_HELD_CHARS : RESUME_CLIENT_HELD_CHARS,
-      )
-    ) {
-      return false;
-    }
+    const clientRoom = overdue
+      ? !this.#total.pauses(events, true, MAX_CLIENT_HELD_CHARS)
+      : !this.#total.pauses(events, true, RESUME_CLIENT_HELD_CHARS) && free;
+    if (pause.all && !clientRoom) return false;
     if (overdue) {
       // Every unsettled promise so far is set aside until it settles.
       this.#excused = this.#arrivalChars;

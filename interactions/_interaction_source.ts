@@ -27,10 +27,10 @@ export interface InteractionSource {
        * promise (one that never rejects). The listener does not await it
        * (it runs beside later events); the source waits for it as for its
        * own handlers: the Client's `stop()` does, within `drainTimeout`,
-       * naming those still running then, unless called from within that
-       * route handler (`work` runs in a scope of its own), and counts it
-       * toward the shard's held bound until it settles. Without it the
-       * router runs the route handler untracked.
+       * naming those still running then (a route handler awaiting the stop
+       * waits for itself), and counts it toward the shard's held bound
+       * until it settles. Without it the router runs the route handler
+       * untracked.
        */
       beside?(work: () => Promise<unknown>): void;
     }) => unknown,

@@ -442,9 +442,10 @@ export class InteractionRouter {
    * `on`) through this router. The listener returns at once: handlers run
    * beside later events, started by the source (its context's `beside`),
    * so that a Client's `stop()` still waits for them within `drainTimeout`
-   * (but for the route handler it is called from: a `/shutdown` route may
-   * `await client.stop()`). One that is not an interaction (its `d` null)
-   * is logged as an error (on stderr without LogTape), not routed.
+   * (the route handler it is called from included: a `/shutdown` route
+   * must not await it, but write `void client.stop()`, as a Handler method
+   * does). One that is not an interaction (its `d` null) is logged as an
+   * error (on stderr without LogTape), not routed.
    *
    * A click a pending {@linkcode InteractionRouter.awaitComponent} matches
    * goes to it as it arrives (an `atArrival` listener), even while a
@@ -471,8 +472,7 @@ export class InteractionRouter {
       { atArrival: true },
     );
     // Not awaited (a route may wait for a click), but started by the source:
-    // the Client's stop() drains it (unless called from it, its scope says)
-    // and its held bound counts it.
+    // the Client's stop() drains it and its held bound counts it.
     const offRoutes = source.on("INTERACTION_CREATE", (interaction, ctx) => {
       if (this.#awaited.has(interaction)) return;
       const received = this.#arrivals.received(interaction);

@@ -10,9 +10,13 @@ import {
   MAX_HELD_EVENT_CHARS,
   RESUME_HELD_EVENT_CHARS,
 } from "../../gateway/event_backlog.ts";
+import {
+  MAX_CLIENT_HELD_CHARS,
+  RESUME_CLIENT_HELD_CHARS,
+} from "../../handler/held_total.ts";
 import { MAX_PAUSE_MS } from "../../handler/shard_slot.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
-import { MI, slotOverShard } from "./_held_slots.ts";
+import { MI, slotOverShard, slotsOverShards } from "./_held_slots.ts";
 
 Deno.test("ShardSlot: a pause ends as its handlers catch up, however many promises wait (not at 45 s)", async () => {
   await withLogRecords(async () => {
@@ -57,5 +61,64 @@ Deno.test("ShardSlot: with promises filling three quarters of the bound, a pause
     await h.settle();
     stop.abort();
     await h.shard.close();
+  });
+});
+
+// The Client-wide pause likewise: a shard it paused is spared (resumes, the
+// total still over the resume point) once its own events are down to a
+// quarter of its bound, the promises aside; counted in, 6 MiB of them held
+// the pause until 45 s while the other shards ran on.
+Deno.test("ShardSlot: a shard the Client-wide bound paused resumes as its handlers catch up, however many promises wait (not at 45 s)", async () => {
+  await withLogRecords(async () => {
+    await using all = await slotsOverShards(6);
+    const [zero, ...others] = all.slots;
+    let open!: () => void;
+    const clicks = new Promise<void>((resolve) => open = resolve);
+    for (let i = 0; i < 6; i++) zero!.slot.arrivalPending(clicks, MI);
+    zero!.hold(9); // 15 MiB with the promises: under its own bound
+    for (const other of others) other.hold(12);
+    await all.settle();
+    assert.ok(all.total.chars > MAX_CLIENT_HELD_CHARS);
+    assert.deepEqual(all.paused(), [true, true, true, true, true, true]);
+    await zero!.release(Number.POSITIVE_INFINITY);
+    for (const other of others) await other.release(8);
+    await all.settle();
+    assert.ok(all.total.chars > RESUME_CLIENT_HELD_CHARS, "the total over");
+    assert.deepEqual(
+      all.paused(),
+      [false, false, false, false, false, false],
+      "shard 0 resumed as its handlers caught up",
+    );
+    assert.equal(zero!.slot.arrivalsPending, 6, "the promises still wait");
+    open();
+    await all.settle();
+  });
+});
+
+Deno.test("ShardSlot: a shard spared by the Client-wide bound, its promises aside, is not paused again by each event it takes", async () => {
+  await withLogRecords(async () => {
+    await using all = await slotsOverShards(6);
+    const [zero, ...others] = all.slots;
+    let open!: () => void;
+    const clicks = new Promise<void>((resolve) => open = resolve);
+    for (let i = 0; i < 6; i++) zero!.slot.arrivalPending(clicks, MI);
+    zero!.hold(9); // over the spared share (half its bound)
+    for (const other of others) other.hold(14); // stuck: never released
+    await all.settle();
+    assert.equal(zero!.h.shard.paused, true, "paused for the total");
+    await zero!.release(7);
+    await all.settle();
+    assert.ok(all.total.chars > MAX_CLIENT_HELD_CHARS, "the total over");
+    assert.equal(zero!.h.shard.paused, false, "spared: its events are few");
+    // 8 MiB with the promises: each further event, counting them, would
+    // take it over the spared share again.
+    for (let i = 0; i < 2; i++) {
+      zero!.hold(1);
+      await all.settle();
+      assert.equal(zero!.h.shard.paused, false, `event ${i}: still taking`);
+      await zero!.release(1);
+    }
+    open();
+    await all.settle();
   });
 });

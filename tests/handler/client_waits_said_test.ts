@@ -113,7 +113,7 @@ Deno.test("stop() with a handler still running says, a second in, that it waits 
   assert.deepEqual(atStop, [], "nothing said within the first second");
   const aSecondIn = await captureStderr(() => clock.advance(1));
   assert.deepEqual(aSecondIn, [
-    "[WRN] disruption·handler: stop() waits up to 20000 ms (drainTimeout) for handler calls still running (shard 0: MESSAGE_CREATE); calls not started by then are dropped (a handler awaiting client.stop() waits for itself: write void client.stop() there)",
+    "[WRN] disruption·handler: stop() waits up to 20000 ms (drainTimeout) for handler calls still running (shard 0: MESSAGE_CREATE); calls not started by then are dropped (a handler or route awaiting client.stop() waits for itself: write void client.stop() there)",
   ]);
   release();
   const after = await captureStderr(() => runUntilSettled(clock, stopping!));
@@ -176,7 +176,7 @@ Deno.test("A handler awaiting client.stop() waits for itself, and the drain noti
   assert.equal(lines.length, 2, lines.join("\n"));
   assert.equal(
     lines[0],
-    "[WRN] disruption·handler: stop() waits up to 10000 ms (drainTimeout) for handler calls still running (shard 0: MESSAGE_CREATE); calls not started by then are dropped (a handler awaiting client.stop() waits for itself: write void client.stop() there)",
+    "[WRN] disruption·handler: stop() waits up to 10000 ms (drainTimeout) for handler calls still running (shard 0: MESSAGE_CREATE); calls not started by then are dropped (a handler or route awaiting client.stop() waits for itself: write void client.stop() there)",
   );
   assert.match(
     lines[1]!,
