@@ -14,7 +14,11 @@ import {
 import { listKey, unlistKey } from "./redis_listing.ts";
 import { guildAsStored } from "./redis_guild_value.ts";
 import type { ExpiryWrites } from "./redis_expiry.ts";
-import { COMPLETE, REMOVE_CHANNEL } from "./redis_scripts.ts";
+import {
+  COMPLETE,
+  REMOVE_CHANNEL,
+  UNLIST_IF_EMPTIED,
+} from "./redis_scripts.ts";
 import type { MessageTrims } from "./redis_trims.ts";
 import { listUnguilded, UNGUILDED_KEY } from "./redis_unguilded.ts";
 import type { WriteChunk } from "./redis_write_chunk.ts";
@@ -143,6 +147,17 @@ export function writeChange(
       if (kind === "bot_user") return;
       unlistKey(chunk, kind, scope, key);
       chunk.hdel("expiry_keys", key);
+      // Its channel, emptied and not held, leaves the index of what no
+      // guild holds (which would otherwise grow with every DM deleted).
+      if (kind === "message") {
+        chunk.eval(
+          UNLIST_IF_EMPTIED,
+          2,
+          `channel:${scope}`,
+          `channel_keys:${scope}`,
+          UNGUILDED_KEY,
+        );
+      }
       return;
     }
     case "remove_channel":

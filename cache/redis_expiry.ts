@@ -6,6 +6,7 @@ import type { RedisConnection } from "../redis/connection.ts";
 import { luaNow } from "../redis/lua_now.ts";
 import { CHUNK } from "./redis_chunks.ts";
 import { SWEEP } from "./redis_scripts.ts";
+import { UNGUILDED_KEY } from "./redis_unguilded.ts";
 import type { WriteChunk } from "./redis_write_chunk.ts";
 
 /** Seconds members and messages are kept, each optional. */
@@ -204,7 +205,7 @@ export async function sweepExpiry(
     const keys = entries.filter((_, i) => i % 2 === 0);
     if (keys.length > 0) {
       removed += Number(
-        await redis.eval(SWEEP_AT, keys.length, ...keys, now),
+        await redis.eval(SWEEP_AT, keys.length, ...keys, now, UNGUILDED_KEY),
       );
     }
   } while (cursor !== "0");

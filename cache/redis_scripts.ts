@@ -87,6 +87,29 @@ local function channelMessages(key)
   return redis.call('SMEMBERS', key)
 end`;
 
+// Takes channel C out of the index of what no guild holds (redis_unguilded.ts)
+// once nothing of it is left for shard 0's drop: no set of messages
+// (channel_keys:C, gone with its last member) and no channel key (a held DM
+// channel stays listed). A message written since is listed again in its own
+// MULTI. The prelude of the scripts that take messages out one by one (a
+// trim keeps a channel's newest, so it never empties one): without it, a
+// busy DM bot's index kept every channel it ever had a DM in, until shard
+// 0's next new session (20,000 DMs deleted: 20,003 entries).
+const UNLIST_EMPTIED = `
+local function unlistEmptied(index, channelId)
+  local channel = 'channel:' .. channelId
+  if redis.call('EXISTS', 'channel_keys:' .. channelId, channel) == 0 then
+    redis.call('SREM', index, channel)
+  end
+end`;
+
+// A message's deletion (MESSAGE_DELETE, each of a bulk deletion) ends with
+// this: KEYS = channel:C, channel_keys:C; ARGV[1] = the index of what no
+// guild holds. See UNLIST_EMPTIED.
+export const UNLIST_IF_EMPTIED = `${UNLIST_EMPTIED}
+unlistEmptied(ARGV[1], string.sub(KEYS[1], 9))
+return 0`;
+
 // Removes the messages of whole channels, a chunk of messages a script
 // (the store removes a channel's or a guild's messages so before the
 // channel: one script over a guild's 2,000 channels of 100 messages blocked
@@ -253,8 +276,9 @@ return #drop`;
 // written again since the scan keeps its new time. A time is
 // twilight-dispatch's (see expiryTime in redis_expiry.ts), or milliseconds
 // as this store wrote them before; an entry that is neither stays, as
-// twilight-dispatch leaves one it cannot parse.
-export const SWEEP = `${FORGET_KEY}
+// twilight-dispatch leaves one it cannot parse. ARGV[2] = the index of what
+// no guild holds: a message's channel left empty leaves it (UNLIST_EMPTIED).
+export const SWEEP = `${FORGET_KEY}${UNLIST_EMPTIED}
 local function epochMs(text)
   local number = tonumber(text)
   if number ~= nil then return number end
@@ -281,6 +305,7 @@ for i, key in ipairs(KEYS) do
   if at ~= nil and at <= tonumber(ARGV[1]) then
     local kind, owner = string.match(key, '^([^:]+):([^:]+):')
     forgetKey(key, kind, owner)
+    if kind == 'message' then unlistEmptied(ARGV[2], owner) end
     removed = removed + 1
   end
 end

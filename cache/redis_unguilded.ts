@@ -11,10 +11,14 @@
 // without one, or written by a store that keeps no channels (its guild
 // messages are in no channel any guild holds, and go at that drop too, as
 // the memory store drops them). Each is added in the write's own MULTI, so
-// a chunk written is listed with it. Entries may outlive what they list (a
-// DM's messages expired, deleted, trimmed; its channel removed): the drop
-// takes them out as it meets them, and takes out a channel held in a guild
-// since (its messages go with its own removal).
+// a chunk written is listed with it. A message's deletion or expiry that
+// leaves its channel with no message and no channel key takes the channel
+// out (UNLIST_EMPTIED; a trim keeps a channel's newest), or the index of a
+// busy DM bot grew with every DM until shard 0's next new session. Other
+// entries may outlive what they list (messages removed another way:
+// twilight-dispatch's sweep, an older version): the drop takes them out as
+// it meets them, and takes out a channel held in a guild since (its
+// messages go with its own removal).
 //
 // The index is whole only with its marker, the empty member (as a kind
 // set's, see COMPLETE): a database written before it (an older version),

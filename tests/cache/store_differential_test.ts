@@ -17,6 +17,7 @@ import { guildMessage } from "./_guild_message.ts";
 import { TRIM_MESSAGES } from "../../cache/redis_scripts.ts";
 import { runCount } from "../_fakes/run_count.ts";
 import type { RedisConnection } from "../../redis/mod.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import {
   BEFORE,
   GUILD,
@@ -522,5 +523,89 @@ Deno.test(redisStoreTest(
       await assertSameStores(plain, memory, name);
       assert.equal(store.stale, false);
     }
+  },
+));
+
+Deno.test(redisStoreTest(
+  "RedisCache: a DM channel whose messages are all deleted or expired, and that is not held, leaves the index of what no guild holds (a held one stays listed, one with a message left too)",
+  5,
+  async (redis) => {
+    const index = () => redis.smembers("disruption_cache_unguilded");
+    const store = new RedisCache(redis, OPTIONS);
+    const memory = new MemoryCache(OPTIONS);
+    const apply = async (events: [string, object][], batched: boolean) => {
+      if (batched) {
+        await store.applyBatch(
+          events.map(([event, data]) => ({
+            event,
+            data: structuredClone(data),
+          })),
+        );
+      } else {
+        for (const [event, data] of events) {
+          await store.apply(event, structuredClone(data));
+        }
+      }
+      for (const [event, data] of events) {
+        memory.apply(event, structuredClone(data));
+      }
+      await store.flush();
+    };
+    // Marks the index whole; holds DM channel 60 (with a message) and a
+    // message of unheld DM channel 50.
+    await apply(BEFORE, false);
+    // 200 DMs in distinct unheld channels, each followed by its deletion:
+    // half one event at a time, half in a batch.
+    const dms = (from: number): [string, object][] =>
+      Array.from({ length: 100 }, (_, i): [string, object][] => [
+        ["MESSAGE_CREATE", message(String(5000 + from + i), String(from + i))],
+        [
+          "MESSAGE_DELETE",
+          { id: String(5000 + from + i), channel_id: String(from + i) },
+        ],
+      ]).flat();
+    await apply(dms(1000), false);
+    await apply(dms(2000), true);
+    // A second message of held channel 60, deleted: 60 is still held.
+    await apply([
+      ["MESSAGE_CREATE", message("303", "60")],
+      ["MESSAGE_DELETE", { id: "303", channel_id: "60" }],
+    ], false);
+    assert.deepEqual(
+      (await index()).sort(),
+      ["", "channel:50", "channel:60"],
+      "deleted DMs' channels unlisted",
+    );
+    await assertSameStores(redis, memory, "after the deletions");
+    // Channel 50's last message deleted: nothing of it is left to drop.
+    await apply([["MESSAGE_DELETE", { id: "302", channel_id: "50" }]], true);
+    assert.deepEqual((await index()).sort(), ["", "channel:60"]);
+    await assertSameStores(redis, memory, "after channel 50's");
+
+    // Expiry: 200 DMs in distinct unheld channels expire; one whose channel
+    // got a newer message stays listed.
+    await redis.flushdb();
+    const clock = new VirtualScheduler();
+    const expiring = new RedisCache(redis, {
+      ...OPTIONS,
+      ttl: { messages: 30 },
+      scheduler: clock,
+    });
+    await expiring.apply("READY", ready([0, 1]));
+    await expiring.applyBatch(
+      Array.from({ length: 200 }, (_, i) => ({
+        event: "MESSAGE_CREATE",
+        data: message(String(5000 + i), String(1000 + i)),
+      })),
+    );
+    await expiring.flush();
+    await clock.advance(20_000);
+    await expiring.apply("MESSAGE_CREATE", message("6000", "1000"));
+    await expiring.flush();
+    assert.equal((await index()).length, 201);
+    await clock.advance(11_000);
+    assert.equal(await expiring.sweepExpired(), 200);
+    assert.deepEqual((await index()).sort(), ["", "channel:1000"]);
+    assert.equal(store.stale || expiring.stale, false);
   },
 ));
