@@ -494,10 +494,10 @@ for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do
 end
 return out`;
 
-// Whether a channel key's value is a guild's (see DROP_UNGUILDED: read with
-// cjson, only read; a value that does not decode, or a key of another type,
-// counts as not a guild's): the prelude of the scripts that drop through
-// the index of what no guild holds (redis_unguilded.ts).
+// Whether a channel key's value is a guild's (read with cjson, only read:
+// nothing is re-encoded; a value that does not decode, or a key of another
+// type, counts as not a guild's): the prelude of the scripts that drop what
+// no guild holds (redis_unguilded.ts), through its index or by a scan.
 const IN_GUILD = `
 local function inGuild(channelKey)
   local value = redis.pcall('GET', channelKey)
@@ -540,28 +540,23 @@ return dropped`;
 // Drops what no GUILD_CREATE rebuilds, from one chunk of `message_keys` or
 // `channel_keys` (KEYS, found with SSCAN): messages whose channel is not a
 // guild's (DMs, or a channel not held), and channels without a guild (DMs)
-// with their messages. A channel's value is read with cjson (only read:
-// nothing is re-encoded); one that does not decode counts as not a guild's.
-export const DROP_UNGUILDED = `${DROP_MESSAGE}
+// with their messages. A channel is a guild's as IN_GUILD reads it, once
+// per channel in a chunk (its messages share it).
+export const DROP_UNGUILDED = `${DROP_MESSAGE}${IN_GUILD}
 local guilded = {}
-local function inGuild(channelKey)
-  if guilded[channelKey] == nil then
-    local value = redis.call('GET', channelKey)
-    local ok, channel = pcall(cjson.decode, value or '')
-    guilded[channelKey] = ok and type(channel) == 'table' and
-      type(channel.guild_id) == 'string'
-  end
+local function channelInGuild(channelKey)
+  if guilded[channelKey] == nil then guilded[channelKey] = inGuild(channelKey) end
   return guilded[channelKey]
 end
 local dropped = 0
 for _, key in ipairs(KEYS) do
   local kind, channelId = string.match(key, '^([^:]+):(%d+)')
-  if kind == 'message' and not inGuild('channel:' .. channelId) then
+  if kind == 'message' and not channelInGuild('channel:' .. channelId) then
     dropMessage(key)
     -- pcall: a set of another type (see channelMessages) lists nothing.
     redis.pcall('SREM', 'channel_keys:' .. channelId, key)
     dropped = dropped + 1
-  elseif kind == 'channel' and not inGuild(key) then
+  elseif kind == 'channel' and not channelInGuild(key) then
     for _, message in ipairs(channelMessages('channel_keys:' .. channelId)) do
       dropMessage(message)
     end
