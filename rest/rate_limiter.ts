@@ -48,7 +48,7 @@ import {
 } from "./_limiter_queue.ts";
 import { type KeptBucket, MIN_SWEEP_AT, sweepBuckets } from "./_bucket_cap.ts";
 import { applyAnswer } from "./_bucket_window.ts";
-import { headLane, insertBySeq } from "./_parked_retries.ts";
+import { headLane, insertBySeq } from "./_lane_order.ts";
 
 // The read-only view of a limiter, its options and what it and its jobs
 // tell each other live with what answers say of limits.
