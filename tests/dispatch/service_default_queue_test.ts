@@ -53,6 +53,29 @@ async function nextCheck(
   );
 }
 
+/**
+ * Scrape /metrics until it shows `shown`: the service reads a check's
+ * answer a few event-loop turns after the broker got its declare.
+ */
+async function scrapeShowing(
+  scheduler: VirtualScheduler,
+  scrape: () => Promise<string>,
+  shown: RegExp,
+  what: string,
+): Promise<string> {
+  return await advanceUntil(
+    scheduler,
+    (async () => {
+      for (;;) {
+        const text = await scrape();
+        if (shown.test(text)) return text;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })(),
+    what,
+  );
+}
+
 Deno.test({
   name:
     "dispatch service: with DEFAULT_QUEUE, gateway.recv is checked every minute, exported as dispatch_default_queue_messages/consumers, and a growing backlog with no consumer said on stderr naming DEFAULT_QUEUE=false",
@@ -83,24 +106,23 @@ Deno.test({
       );
       const setUp = 1;
       // Its answer is read a few turns after the broker got the declare.
-      const first = await advanceUntil(
+      const first = await scrapeShowing(
         scheduler,
-        (async () => {
-          for (;;) {
-            const text = await scrape();
-            if (/^dispatch_default_queue_messages 12000$/m.test(text)) {
-              return text;
-            }
-            await new Promise((resolve) => setTimeout(resolve, 5));
-          }
-        })(),
+        scrape,
+        /^dispatch_default_queue_messages 12000$/m,
         "/metrics reading the check made at the connection",
       );
       assert.match(first, /^dispatch_default_queue_messages 12000$/m);
       assert.match(first, /^dispatch_default_queue_consumers 0$/m);
       broker.queues.set(RECV_QUEUE, { messages: 15_000, consumers: 0 });
       await nextCheck(scheduler, broker, setUp + 1);
-      const second = await advanceUntil(scheduler, scrape(), "/metrics");
+      // As with the first, the answer is read a few turns after the declare.
+      const second = await scrapeShowing(
+        scheduler,
+        scrape,
+        /^dispatch_default_queue_messages 15000$/m,
+        "/metrics reading the next check",
+      );
       assert.match(second, /^dispatch_default_queue_messages 15000$/m);
     } finally {
       await advanceUntil(scheduler, dispatch.close(), "the service closed");
