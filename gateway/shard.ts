@@ -204,7 +204,15 @@ export interface RawShardDispatch {
    * sequence, unchanged.
    */
   sequence: number;
-  /** The whole frame as received (after decompression). */
+  /**
+   * The whole frame as received (after decompression). Not validated past
+   * its `op`, `s` and `t` when no listener parses this event (that is what
+   * a raw listener saves): from Discord, over TLS, it is JSON; a consumer
+   * of forwarded text parses it as input from the network, ready for a
+   * failure. When a listener does parse the event, a frame that is not
+   * JSON is a `decode` error and reaches no listener (the shard resumes
+   * from before it).
+   */
   text: string;
 }
 
