@@ -196,7 +196,8 @@ export type RouteKind = "plain" | "audited" | "upload" | "auditedUpload";
 /**
  * The per-call options of a typed route (signal, audit-log reason, files)
  * as request options, leaving out the unset ones: shared by the client's
- * methods and the `api/` route functions.
+ * methods and the `api/` route functions, through
+ * {@linkcode clientCallOptions}, which checks the keys first.
  *
  * @param options The call's options.
  * @param kind What the route takes besides `signal`.
@@ -235,10 +236,12 @@ export function callOptions(
 }
 
 /**
- * {@linkcode callOptions} for the `RestClient`'s own methods, whose options
- * are call options only (plus `more`, read by the method itself): a key
- * none of them is refused. The `api/` route functions pass their own
- * options (`wait`, `threadId`, …) beside these, so they use `callOptions`.
+ * {@linkcode callOptions} with its keys checked, for the `RestClient`'s own
+ * methods and the `api/` route functions (through `api/_route.ts`): their
+ * options are call options plus `more`, the method's own (`withResponse`,
+ * `executeWebhook`'s `wait`, …), read by the caller. A key none of them is
+ * refused: ignored, a misspelt `reasn` sent the request unrecorded and a
+ * `signl` left it uncancellable.
  *
  * @param options The method's options.
  * @param kind What the route takes besides `signal`.

@@ -1,6 +1,7 @@
 /**
  * What every typed route function shares: path segments checked before
- * anything is sent, and the per-call options.
+ * anything is sent, and the per-call options, their keys checked as the
+ * client's own methods check theirs.
  *
  * @module
  */
@@ -8,7 +9,7 @@ import type { RequestOptions } from "../rest_client.ts";
 import {
   type AuditedRouteOptions,
   type AuditedUploadRouteOptions,
-  callOptions,
+  clientCallOptions,
   type RouteKind,
   type RouteOptions,
   type UploadRouteOptions,
@@ -85,7 +86,12 @@ export function segment(name: string, value: string, secret = false): string {
  *
  * @param options The call's options.
  * @param extra Body and query.
+ * @param own Keys of the route's own options, which the route reads.
  * @returns The options for `RestClient.request`.
+ * @throws {TypeError} When `options` is not an object, or has a key none
+ *   of the call options nor of `own` (the message names the nearest known
+ *   one): from JavaScript or through a cast, a misspelt `reson` or `signl`
+ *   was ignored, the call going unrecorded or uncancellable.
  * @throws {TypeError} When `options` sets `reason`, `files` or
  *   `uploadLimit` (from JavaScript or through a cast): sent, the header
  *   would record nothing.
@@ -93,8 +99,9 @@ export function segment(name: string, value: string, secret = false): string {
 export function routeOptions(
   options: RouteOptions & NotTaken<"reason" | "files" | "uploadLimit">,
   extra: Extra = {},
+  own: readonly string[] = [],
 ): RequestOptions {
-  return build(options, "plain", extra);
+  return build(options, "plain", extra, own);
 }
 
 /**
@@ -102,14 +109,20 @@ export function routeOptions(
  *
  * @param options The call's options.
  * @param extra Body and query.
+ * @param own Keys of the route's own options, which the route reads.
  * @returns The options for `RestClient.request`.
+ * @throws {TypeError} When `options` is not an object, or has a key none
+ *   of the call options nor of `own` (the message names the nearest known
+ *   one): from JavaScript or through a cast, a misspelt `reson` or `signl`
+ *   was ignored, the call going unrecorded or uncancellable.
  * @throws {TypeError} When `options` sets `files` or `uploadLimit`.
  */
 export function auditedRouteOptions(
   options: AuditedRouteOptions & NotTaken<"files" | "uploadLimit">,
   extra: Extra = {},
+  own: readonly string[] = [],
 ): RequestOptions {
-  return build(options, "audited", extra);
+  return build(options, "audited", extra, own);
 }
 
 /**
@@ -117,14 +130,21 @@ export function auditedRouteOptions(
  *
  * @param options The call's options.
  * @param extra Body and query.
+ * @param own Keys of the route's own options, which the route reads
+ *   (`executeWebhook`'s `wait`, `threadId`, `withComponents`).
  * @returns The options for `RestClient.request`.
+ * @throws {TypeError} When `options` is not an object, or has a key none
+ *   of the call options nor of `own` (the message names the nearest known
+ *   one): from JavaScript or through a cast, a misspelt `reson` or `signl`
+ *   was ignored, the call going unrecorded or uncancellable.
  * @throws {TypeError} When `options` sets `reason`.
  */
 export function uploadRouteOptions(
   options: UploadRouteOptions & NotTaken<"reason">,
   extra: Extra = {},
+  own: readonly string[] = [],
 ): RequestOptions {
-  return build(options, "upload", extra);
+  return build(options, "upload", extra, own);
 }
 
 /**
@@ -133,13 +153,19 @@ export function uploadRouteOptions(
  *
  * @param options The call's options.
  * @param extra Body and query.
+ * @param own Keys of the route's own options, which the route reads.
  * @returns The options for `RestClient.request`.
+ * @throws {TypeError} When `options` is not an object, or has a key none
+ *   of the call options nor of `own` (the message names the nearest known
+ *   one): from JavaScript or through a cast, a misspelt `reson` or `signl`
+ *   was ignored, the call going unrecorded or uncancellable.
  */
 export function auditedUploadRouteOptions(
   options: AuditedUploadRouteOptions,
   extra: Extra = {},
+  own: readonly string[] = [],
 ): RequestOptions {
-  return build(options, "auditedUpload", extra);
+  return build(options, "auditedUpload", extra, own);
 }
 
 /** What a route adds to its per-call options. */
@@ -149,8 +175,11 @@ function build(
   options: AuditedUploadRouteOptions,
   kind: RouteKind,
   extra: Extra,
+  own: readonly string[],
 ): RequestOptions {
-  const out = callOptions(options, kind);
+  // The client methods' check: the builders read only the keys they know,
+  // and a misspelt one was dropped without a word.
+  const out = clientCallOptions(options, kind, own);
   if (extra.body !== undefined) out.body = extra.body;
   if (extra.query !== undefined) out.query = extra.query;
   return out;

@@ -19,6 +19,7 @@ import type { Message } from "../../types/objects/message.ts";
 import type { PollCreateRequest } from "../../types/objects/poll.ts";
 import type { Webhook } from "../../types/objects/webhook.ts";
 import type { FileUpload } from "../uploads.ts";
+import { optionKeys } from "../../base/option_keys.ts";
 import type {
   AllowedMentionsPayload,
   ComponentPayload,
@@ -83,6 +84,22 @@ export interface ExecuteWebhookOptions {
 }
 
 /**
+ * {@linkcode executeWebhook}'s own option keys, beside the call options:
+ * the compiler keeps the list complete, and the builder refuses any other
+ * key (a misspelt `waitt` posted without waiting).
+ */
+const EXECUTE_WEBHOOK_OWN_KEYS = optionKeys(
+  {
+    wait: true,
+    threadId: true,
+    withComponents: true,
+  } satisfies Record<
+    Exclude<keyof ExecuteWebhookOptions | "wait", keyof UploadRouteOptions>,
+    true
+  >,
+);
+
+/**
  * Post a message through a webhook (`POST /webhooks/{webhookId}/{webhookToken}`).
  * With `wait: true` Discord answers with the message; without, it answers
  * 204 once the message is queued.
@@ -125,19 +142,25 @@ export async function executeWebhook(
   body: ExecuteWebhookBody,
   options: ExecuteWebhookOptions & { wait?: boolean } = {},
 ): Promise<Message | void> {
+  const path = `/webhooks/${snowflake("webhookId", webhookId)}/${
+    segment("webhookToken", webhookToken, true)
+  }`;
+  // Checked before its own keys are read: a `null` is refused as no
+  // options object, not with a failed property read.
+  const request = uploadRouteOptions(
+    options,
+    { body },
+    EXECUTE_WEBHOOK_OWN_KEYS,
+  );
+  request.query = {
+    wait: options.wait ?? false,
+    thread_id: options.threadId,
+    with_components: options.withComponents,
+  };
   const message = await rest.request<Message | undefined>(
     "POST",
-    `/webhooks/${snowflake("webhookId", webhookId)}/${
-      segment("webhookToken", webhookToken, true)
-    }`,
-    uploadRouteOptions(options, {
-      body,
-      query: {
-        wait: options.wait ?? false,
-        thread_id: options.threadId,
-        with_components: options.withComponents,
-      },
-    }),
+    path,
+    request,
   );
   if (options.wait) return message;
 }
