@@ -48,6 +48,7 @@ const STATUSES: readonly PresenceStatus[] = [
 ];
 const CHANNEL_INFO_FIELDS: readonly string[] = ["status", "voice_start_time"];
 const STREAMING = 1;
+const CUSTOM = 4;
 const encoder = new TextEncoder();
 
 /**
@@ -58,7 +59,10 @@ const encoder = new TextEncoder();
  * (string), `type` (integer 0 to 5: Playing, Streaming, Listening, Watching,
  * Custom, Competing), `state` (string or null) and `url` (string or null,
  * only with type 1, Streaming); `status` is one of `online`, `dnd`, `idle`,
- * `invisible`, `offline`; `afk` is a boolean. Discord lets a client update
+ * `invisible`, `offline`; `afk` is a boolean. A custom status (type 4)
+ * shows its `state`, not its `name`: one without `state` is sent with its
+ * `name` as `state` too (as discord.js and disnake do), so
+ * `{ name: "hello", type: 4 }` shows "hello" rather than nothing. Discord lets a client update
  * its presence about 5 times per 20 seconds.
  *
  * @param data The new presence.
@@ -169,6 +173,10 @@ function checkActivity(
       throw c.type(`${path}.state`, "a string or null", state);
     }
     copy.state = state;
+  } else if (type === CUSTOM) {
+    // Discord shows a custom status's state and ignores its name (which
+    // must still be set): without a state, it showed an empty status.
+    copy.state = name;
   }
   return copy;
 }

@@ -45,7 +45,10 @@ export interface BotActivity {
   type: 0 | 1 | 2 | 3 | 4 | 5;
   /** Stream URL (type 1 only). */
   url?: string | null;
-  /** Custom status text. */
+  /**
+   * Custom status text (type 4), shown instead of `name`; when absent, the
+   * builders send `name` as the state.
+   */
   state?: string | null;
 }
 

@@ -121,6 +121,24 @@ Deno.test("updatePresenceCommand builds op 3 with exactly the documented fields"
   }
 });
 
+Deno.test("updatePresenceCommand sends a custom status without state with its name as state, which Discord shows (it ignores a custom status's name)", () => {
+  const command = updatePresenceCommand({
+    ...presence,
+    activities: [
+      { name: "hello", type: 4 },
+      { name: "Custom Status", type: 4, state: "kept" },
+      { name: "cleared", type: 4, state: null },
+      { name: "a game", type: 0 },
+    ],
+  });
+  assert.deepEqual(command.d.activities, [
+    { name: "hello", type: 4, state: "hello" },
+    { name: "Custom Status", type: 4, state: "kept" },
+    { name: "cleared", type: 4, state: null },
+    { name: "a game", type: 0 },
+  ]);
+});
+
 Deno.test("updatePresenceCommand copies its data", () => {
   const activity = { name: "a game", type: 0 as const };
   const data: UpdatePresenceData = { ...presence, activities: [activity] };
