@@ -80,7 +80,7 @@ function callSafely(
 ): Promise<void> | undefined {
   let result: unknown;
   try {
-    result = guardHandlerCall(event, f, event.data, ctx, onError);
+    result = guardHandlerCall(event, f, event.data, ctx, onError, "atArrival");
   } catch (error) {
     sinkFailed(event, error);
     return undefined;

@@ -12,6 +12,7 @@ import { registerClientRuns } from "./_client_runs.ts";
 import type { Context, ShardContext } from "./context.ts";
 import { Handler } from "./handler.ts";
 import { guardHandlerCall, guardLifecycle } from "./guarded_calls.ts";
+import type { HandlerErrorSource } from "./guarded_calls.ts";
 import { callAtArrival } from "./_arrival_call.ts";
 import { EventListeners } from "./_event_listeners.ts";
 import {
@@ -747,7 +748,7 @@ export class Client {
           event.name,
           () =>
             listeners.has(f)
-              ? this.#guard(event, f, event.data, ctx)
+              ? this.#guard(event, f, event.data, ctx, "listener")
               : undefined,
           event.size, // what a route handler it starts is counted as
         );
@@ -762,13 +763,9 @@ export class Client {
     ctx: ShardContext,
   ): void | Promise<void> => {
     this.#running(event);
-    return this.#guard(
-      event,
-      (dispatch: ShardDispatch, context: Context) =>
-        this.#handler.onRaw(dispatch, context),
-      event,
-      ctx,
-    );
+    const raw = (dispatch: ShardDispatch, context: Context) =>
+      this.#handler.onRaw(dispatch, context);
+    return this.#guard(event, raw, event, ctx, "raw");
   };
 
   #invokeMethod = (
@@ -778,7 +775,7 @@ export class Client {
     const call = this.#routes.calls.get(event.name);
     if (call === undefined) return;
     this.#running(event);
-    return this.#guard(event, call, event.data, ctx);
+    return this.#guard(event, call, event.data, ctx, "method");
   };
 
   /** Note the event whose handler call starts now (see `ShardSlot.begin`). */
@@ -792,8 +789,9 @@ export class Client {
     call: (a: A, ctx: Context) => void | Promise<void>,
     a: A,
     ctx: Context,
+    source: HandlerErrorSource,
   ): void | Promise<void> {
     const onError = this.#routes.error ? this.#handler : undefined;
-    return guardHandlerCall(event, call, a, ctx, onError);
+    return guardHandlerCall(event, call, a, ctx, onError, source);
   }
 }

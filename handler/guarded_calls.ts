@@ -7,14 +7,25 @@ import { getVisibleLogger } from "../base/visible_logger.ts";
 import type { ShardDispatch } from "../gateway/shard.ts";
 import type { Context } from "./context.ts";
 import type { Handler } from "./handler.ts";
-import { HandlerError } from "./handler_error.ts";
+import { HandlerError, type HandlerErrorOptions } from "./handler_error.ts";
+import {
+  type GatewayEventName,
+  HANDLER_METHOD_NAMES,
+} from "../types/events.ts";
 
 const visible = getVisibleLogger(["disruption", "handler"]);
 
 /**
+ * What threw, as a {@linkcode HandlerError} says it (its `source`): each
+ * caller of {@linkcode guardHandlerCall} names its own.
+ */
+export type HandlerErrorSource = NonNullable<HandlerErrorOptions["source"]>;
+
+/**
  * Call a handler of `event`; what it throws or rejects goes to the bot's
  * `Handler.onError` (`onError`) as a {@linkcode HandlerError}, or on stderr
- * when it has none.
+ * when it has none. The error says what threw (`source`): two handlers of one
+ * event that both throw are otherwise told apart only by what they threw.
  *
  * @returns What the call returned, its rejection handled.
  */
@@ -24,8 +35,10 @@ export function guardHandlerCall<A>(
   a: A,
   ctx: Context,
   onError: Handler | undefined,
+  source: HandlerErrorSource,
 ): void | Promise<void> {
-  const failed = (cause: unknown) => handlerFailed(event, cause, onError);
+  const failed = (cause: unknown) =>
+    handlerFailed(event, source, cause, onError);
   try {
     const result = call(a, ctx);
     if (result instanceof Promise) return result.then(undefined, failed);
@@ -41,20 +54,39 @@ export function guardHandlerCall<A>(
 
 function handlerFailed(
   event: ShardDispatch,
+  source: HandlerErrorSource,
   cause: unknown,
   onError: Handler | undefined,
 ): void | Promise<void> {
+  const method = methodOf(event.name, source);
   const error = new HandlerError({
     cause,
     event: event.name,
     shardId: event.shardId,
     sequence: event.sequence,
+    source,
+    ...(method === undefined ? {} : { method }),
   });
   if (onError === undefined) {
     visible.error("{error}", { error });
     return;
   }
   return guardLifecycle("onError", () => onError.onError(error), error);
+}
+
+/**
+ * The Handler method that threw: the one the Client routes `event` to (see
+ * `handlerRoutes`), or `onRaw`; none for a listener.
+ */
+function methodOf(
+  event: string,
+  source: HandlerErrorSource,
+): string | undefined {
+  if (source === "raw") return "onRaw";
+  if (source !== "method" || !Object.hasOwn(HANDLER_METHOD_NAMES, event)) {
+    return undefined;
+  }
+  return HANDLER_METHOD_NAMES[event as GatewayEventName];
 }
 
 /**

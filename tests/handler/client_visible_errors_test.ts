@@ -47,7 +47,7 @@ Deno.test("A throwing handler is printed to stderr with its stack when nothing i
   const line = lines[0]!;
   assert.match(
     line,
-    /^\[ERR\] disruption·handler: HandlerError: Handler for MESSAGE_CREATE \(shard 0, sequence \d+\) threw: handler bug/,
+    /^\[ERR\] disruption·handler: HandlerError: Handler method onMessageCreate for MESSAGE_CREATE \(shard 0, sequence \d+\) threw: handler bug/,
   );
   // The handler's own frame, not only the library's.
   assert.match(
@@ -81,7 +81,7 @@ Deno.test("A throwing on() listener is printed to stderr too", async () => {
   assert.equal(lines.length, 1, lines.join("\n"));
   assert.match(
     lines[0]!,
-    /^\[ERR\] disruption·handler: HandlerError: Handler for MESSAGE_CREATE .* threw: listener bug/,
+    /^\[ERR\] disruption·handler: HandlerError: A listener for MESSAGE_CREATE .* threw: listener bug/,
   );
   assert.match(lines[0]!, /TypeError: listener bug\n +at /);
 });

@@ -95,7 +95,7 @@ Deno.test("A throwing Handler of another copy reaches stderr, with no false star
   assert.equal(lines.length, 1, lines.join("\n"));
   assert.match(
     lines[0]!,
-    /^\[ERR\] disruption·handler: HandlerError: Handler for MESSAGE_CREATE .* threw: handler bug/,
+    /^\[ERR\] disruption·handler: HandlerError: Handler method onMessageCreate for MESSAGE_CREATE .* threw: handler bug/,
   );
   const shard = client.shards!.shard(0)!;
   assert.equal(shard.wants("GUILD_AUDIT_LOG_ENTRY_CREATE"), false);
