@@ -13,7 +13,8 @@
  * the sequence after which events are lost (`session_watch.ts`). A session's sequence is saved only once every
  * event up to it was confirmed, so a crash resumes from an event the broker
  * has; a new session is saved at its READY's sequence at once (the old one
- * cannot be resumed, and a RESUME replays the new one's events).
+ * cannot be resumed, and a RESUME replays the new one's events), its shard
+ * counted stale in `dispatch_cache_stale` until the cache applied that READY.
  *
  * Why one file of over 800 lines, for now: it arrived whole with the
  * dispatch service, and the broker, the Redis persistence and the shards
@@ -247,6 +248,14 @@ export class DispatchService {
    * last written (undefined: not yet written this run).
    */
   #persistedStale: Set<number> | undefined;
+  /**
+   * Shards whose new session (the id) is saved, or may be, before the cache
+   * applied its READY (shard 0's chunked DM drop takes seconds): they count
+   * as stale in {@linkcode REDIS_KEYS.cacheStale} until that apply ends
+   * fresh for them, so a process ended meanwhile, whose successor RESUMEs
+   * past the READY, leaves the cache stale for them rather than half done.
+   */
+  readonly #readyUnapplied = new Map<number, string>();
   #shardCount = 0;
   #shardIds: number[] = [];
   readonly #confirmed = new Map<number, Confirmed>();
@@ -656,6 +665,15 @@ export class DispatchService {
     // the connection's close: a lost ack left it queued twice.
     this.#commands?.close();
     await this.#manager?.close({ resumable: true });
+    // The cache's writes in flight (a READY's chunked drop) land before the
+    // last save, bounded as the broker's drain, beside which it runs: cut by
+    // the close, a drop was left half done. Not on a connection that is
+    // down: the cache fails fast there, and its PING would wait in vain.
+    const flushed = settlesWithin(
+      this.#scheduler,
+      this.#redis?.status === "ready" ? this.#cache?.flush() : undefined,
+      DRAIN_TIMEOUT,
+    );
     // The logs' last lines (the shards closed) are posted while the broker
     // drains and the sessions are saved; bounded, as Discord may be slow.
     const logsPosted = Promise.all([
@@ -672,6 +690,7 @@ export class DispatchService {
         sayUndrained(this.#publisher.unconfirmed(), this.#confirmed);
       }
     }
+    await flushed;
     // The last save, after any in flight; bounded, as Redis may be down.
     await settlesWithin(this.#scheduler, this.#saving, SHUTDOWN_SAVE_TIMEOUT);
     this.#save();
@@ -828,6 +847,15 @@ export class DispatchService {
         : { shardId: event.shardId, sessionId, sequence: event.sequence },
     );
     if (cache.stale) this.#metrics.cacheStale.set(1);
+    if (event.name === "READY" && sessionId !== undefined) {
+      // A rejection leaves the shard counted stale (the safe side).
+      applied.then(() => {
+        if (
+          this.#readyUnapplied.get(event.shardId) === sessionId &&
+          !staleFor(cache, event.shardId)
+        ) this.#readyUnapplied.delete(event.shardId);
+      }, () => {});
+    }
     const awaiting = this.#awaitingOld.get(event.shardId);
     // Only its own event's: another's `old` would be wrong.
     if (awaiting?.pending.sequence !== event.sequence) return;
@@ -957,6 +985,10 @@ export class DispatchService {
       // replays them (READY itself, if not confirmed by then, is lost: the
       // cheaper loss). A first session waits for READY's confirm: saved
       // before it, a restart resumed past a READY the broker never took.
+      // Its READY is applied to the cache after this (see #readyUnapplied).
+      if (!resumed && shard?.sessionId !== undefined && this.#cache) {
+        this.#readyUnapplied.set(shardId, shard.sessionId);
+      }
       const replaced = this.#confirmed.get(shardId);
       if (
         !resumed && shard?.sessionId !== undefined && replaced !== undefined &&
@@ -1187,12 +1219,16 @@ export class DispatchService {
 
   /**
    * Keep {@linkcode REDIS_KEYS.cacheStale} to this process's shards the
-   * cache is stale for, writing only when that changed.
+   * cache is stale for, or whose READY it has not applied yet, writing only
+   * when that changed.
    */
   async #saveStaleShards(redis: RedisConnection): Promise<void> {
     const cache = this.#cache;
     if (!cache) return;
-    const stale = new Set(cache.staleShards);
+    const stale = new Set([
+      ...cache.staleShards,
+      ...this.#readyUnapplied.keys(),
+    ]);
     const persisted = this.#persistedStale;
     if (
       persisted !== undefined && persisted.size === stale.size &&
@@ -1300,6 +1336,12 @@ export class DispatchService {
         if (this.#otherBotSessions) {
           sessions.length = 0;
         } else {
+          // Sent before the sessions on the one connection, so applied
+          // first (a round trip waited for let the cache's drop, which the
+          // mark is for, go first): a session saved past a READY the cache
+          // has not applied finds its shard stale (see #readyUnapplied).
+          const staleSaved = this.#saveStaleShards(redis);
+          staleSaved.catch(() => {}); // awaited below
           if (sessions.length > 0) await store.save(sessions);
           else await redis.set(REDIS_KEYS.shards, String(this.#shardCount));
           // Merged too: the other shards' entries are other processes'.
@@ -1319,7 +1361,7 @@ export class DispatchService {
           } else if (this.#startedValue !== undefined) {
             await redis.set(REDIS_KEYS.started, this.#startedValue, "NX");
           }
-          await this.#saveStaleShards(redis);
+          await staleSaved;
         }
         this.#lastSaveOk = true;
         this.#lastSavedSessions = sessions.length;

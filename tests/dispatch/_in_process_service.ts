@@ -12,7 +12,7 @@ import {
 } from "../../testing/fake_discord.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { PrivateRedis } from "../_fakes/private_redis.ts";
-import { within } from "../_fakes/watchdog.ts";
+import { WATCHDOG_MS, within } from "../_fakes/watchdog.ts";
 import { FakeAmqpBroker } from "./_fake_amqp.ts";
 import { freePort } from "./_service_harness.ts";
 
@@ -86,7 +86,8 @@ export function serviceOnFakes(
  * for `pauseMs` of real time each: a real server's answer takes real time,
  * which a clock run at full speed outpaces (a RabbitMQ just started took
  * 40 ms to let a client in, past the service's 10 s of virtual time to
- * connect).
+ * connect). The watchdog fails the test after `watchdogMs` of real time: a
+ * wait of many steps, each with its pause, needs more on a loaded machine.
  */
 export async function advanceUntil<T>(
   scheduler: VirtualScheduler,
@@ -94,6 +95,7 @@ export async function advanceUntil<T>(
   what: string,
   step = 250,
   pauseMs = 0,
+  watchdogMs = WATCHDOG_MS,
 ): Promise<T> {
   let settled = false;
   const watched = promise.finally(() => settled = true);
@@ -104,7 +106,7 @@ export async function advanceUntil<T>(
     }
   })();
   try {
-    return await within(watched, what);
+    return await within(watched, what, watchdogMs);
   } finally {
     settled = true;
     await driving;
@@ -124,6 +126,7 @@ export function advanceUntilTrue(
   each: () => Promise<void> = () => Promise.resolve(),
   pauseMs = 0,
   stepMs = 250,
+  watchdogMs = WATCHDOG_MS,
 ): Promise<void> {
   return advanceUntil(
     scheduler,
@@ -137,6 +140,7 @@ export function advanceUntilTrue(
     what,
     stepMs,
     pauseMs,
+    watchdogMs,
   );
 }
 

@@ -5,9 +5,19 @@
 // confirms only when told) and a redis-server of the test's own; the first
 // process's end is a close the broker never confirms for, which leaves
 // Redis as a SIGKILL does: the cache ahead of the saved session.
+//
+// And a new session saved before the cache applied its READY (shard 0's
+// chunked drop of the DMs, held here by a proxy that freezes at it): a
+// process ended then leaves shard 0 in `dispatch_cache_stale`, so the next
+// one, which RESUMEs past that READY, serves no `old` from the DMs the drop
+// left; and a close during the drop waits (bounded) for it to end.
 import assert from "node:assert/strict";
+import { RedisCache } from "../../cache/redis_store.ts";
+import { closeRedis, connectRedis } from "../../redis/connection.ts";
 import { RedisSessionStore } from "../../redis/session_store.ts";
+import type { DispatchService } from "../../dispatch/service.ts";
 import { REDIS_KEYS } from "../../dispatch/service.ts";
+import { FreezableProxy } from "./_freezable_redis.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import {
@@ -92,12 +102,16 @@ Deno.test({
       });
     }
     send("MESSAGE_UPDATE", { ...message, content: "edited" });
+    // The edit's `old` is read from Redis within 1 s of the clock: 2 ms of
+    // it a step, 10 ms of real time each, leave Redis 5 s (steps of 250 ms
+    // left it 40 ms, and a loaded machine's Redis answered later: no old).
     await until(
       scheduler,
       () => broker.publishes.length >= 9,
       "published",
       undefined,
       10,
+      2,
     );
     const key = `message:${channelId}:5001`;
     const count = async () =>
@@ -126,3 +140,254 @@ Deno.test({
     assert.equal(JSON.parse((await redis.admin.get(key))!).content, "edited");
   });
 });
+
+/** Guilds and DMs, their messages; and the cache with `old`. */
+const DM_ENV = {
+  INTENTS: String(1 | (1 << 9) | (1 << 12) | (1 << 15)),
+  STATE_ENABLED: "true",
+  STATE_MESSAGE: "true",
+  STATE_OLD: "true",
+};
+
+/**
+ * The watchdog of the drop tests' long waits (a new session: op 9's wait,
+ * the identify and the READY; a close waiting out its bounds), stepped
+ * with real pauses: a loaded machine took over the usual 10 s.
+ */
+const SLOW_WAIT_MS = 40_000;
+
+/**
+ * The first command of shard 0's drop of the DMs: the first to name their
+ * index (redis_unguilded.ts); a READY's own writes do not.
+ */
+const DROP_START = /disruption_cache_unguilded/;
+
+/** A DM message (no guild) in channel `channelId`. */
+function dm(
+  id: string,
+  channelId: string,
+  content: string,
+): Record<string, unknown> {
+  return {
+    id,
+    channel_id: channelId,
+    content,
+    author: { id: "77", username: "u" },
+    timestamp: "2024-01-01T00:00:00.000000+00:00",
+  };
+}
+
+/**
+ * The scene of the drop tests: FakeDiscord, the broker, a Redis of the
+ * test's own and a proxy in front of it; `body` gets the first service
+ * (behind the proxy) started, its READY saved, and a way to start the
+ * next session and wait until it is saved with the drop frozen.
+ */
+async function dropScene(
+  body: (scene: {
+    scene: FakesScene;
+    redis: OwnRedis;
+    proxy: FreezableProxy;
+    first: DispatchService;
+    newSessionFrozen: (prepare: () => Promise<void>) => Promise<void>;
+    close: (service: DispatchService, pauseMs: number) => Promise<void>;
+  }) => Promise<void>,
+): Promise<void> {
+  await using scene = await FakesScene.start({
+    sessionTtl: 3_600_000,
+    guilds: 1,
+  });
+  await using redis = await OwnRedis.start();
+  const proxy = new FreezableProxy({
+    hostname: "127.0.0.1",
+    port: redis.server.port,
+  });
+  const { scheduler, discord, broker } = scene;
+  const store = new RedisSessionStore(redis.admin, {
+    key: REDIS_KEYS.sessions,
+  });
+  const saved = async () => (await store.loadAll())[0];
+  const close = async (service: DispatchService, pauseMs: number) => {
+    let closed = false;
+    const closing = service.close().finally(() => closed = true);
+    // With Redis frozen, the close waits out its bounds (15 s of the
+    // clock): 1,500 steps of 10 ms, each a turn or more of real time.
+    await until(
+      scheduler,
+      () => closed,
+      "the close",
+      () => broker.ack(),
+      pauseMs,
+      10,
+      SLOW_WAIT_MS,
+    );
+    await closing;
+  };
+  try {
+    await withLogRecords(async () => {
+      const first = scene.service(String(proxy.port), DM_ENV);
+      await advanceUntil(scheduler, first.start(), "the first start");
+      await scene.untilConfirmed(
+        async () => (await saved())?.sequence === 2,
+        "READY and the guild confirmed and saved",
+      );
+      const newSessionFrozen = async (prepare: () => Promise<void>) => {
+        // A periodic save in flight at the READY sends the READY's after
+        // it, past the freeze (it then waits for the drop, which is safe:
+        // a process ended then resumes the old session, is refused, and
+        // drops again at the new READY), and the scene did not arise: the
+        // drop is let go and the scene tried again.
+        for (let attempt = 1;; attempt++) {
+          await prepare();
+          const old = (await saved())!.sessionId;
+          proxy.freezeOn(DROP_START);
+          discord.gateway.invalidateSession(false);
+          let frozenAt: number | undefined;
+          const outcome = { saved: false };
+          await until(
+            scheduler,
+            async () => {
+              if (!proxy.frozen) return false;
+              frozenAt ??= scheduler.now();
+              outcome.saved = (await saved())!.sessionId !== old;
+              return outcome.saved || scheduler.now() - frozenAt > 30_000;
+            },
+            "the new session saved, its READY's drop frozen",
+            () => broker.ack(),
+            5,
+            100,
+            SLOW_WAIT_MS,
+          );
+          if (outcome.saved) return;
+          assert.ok(attempt < 3, "the new session was saved past the drop");
+          proxy.thaw();
+          await until(
+            scheduler,
+            async () => (await saved())!.sessionId !== old,
+            "the new session saved after its drop",
+            () => broker.ack(),
+            5,
+            100,
+            SLOW_WAIT_MS,
+          );
+        }
+      };
+      await body({ scene, redis, proxy, first, newSessionFrozen, close });
+    });
+  } finally {
+    proxy.close();
+  }
+}
+
+Deno.test({
+  name:
+    "dispatch service: a process ended while its new session's READY is not applied (shard 0's DM drop) leaves shard 0 stale in dispatch_cache_stale: the next one, resuming, serves no old of the DMs left",
+  ignore: redisServer.ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, () =>
+  dropScene(async ({ scene, redis, first, newSessionFrozen, close }) => {
+    const { scheduler, discord, broker } = scene;
+    const send = (name: string, data: Record<string, unknown>) =>
+      discord.gateway.dispatch(name, data, { shardId: 0, ignoreIntents: true });
+    await newSessionFrozen(async () => {
+      send("MESSAGE_CREATE", dm("777", "55", "before"));
+      await scene.untilConfirmed(
+        async () => await redis.admin.exists("message:55:777") === 1,
+        "the DM cached",
+      );
+    });
+    // Redis frozen as a process killed then leaves it: the drop undone.
+    await close(first, 0);
+    assert.equal(await redis.admin.exists("message:55:777"), 1);
+    const second = scene.service(redis.port, DM_ENV);
+    await scene.run(second, async () => {
+      await scene.untilConfirmed(
+        () => discord.gateway.counters.resumes === 1,
+        "the second process resumed",
+      );
+      assert.deepEqual(
+        await redis.admin.smembers(REDIS_KEYS.cacheStale),
+        ["0"],
+      );
+      const text = await advanceUntil(
+        scheduler,
+        fetch(`http://127.0.0.1:${scene.metricsPort}/metrics`)
+          .then((r) => r.text()),
+        "/metrics",
+        10,
+      );
+      assert.match(text, /^dispatch_cache_stale 1$/m);
+      send("MESSAGE_UPDATE", dm("777", "55", "edited"));
+      await until(
+        scheduler,
+        () => broker.publishes.some((p) => p.body.includes('"edited"')),
+        "the edit published",
+        () => broker.ack(),
+        10,
+      );
+    });
+    const edit = JSON.parse(
+      broker.publishes.find((p) => p.body.includes('"edited"'))!.body,
+    ) as { old?: { content?: string } };
+    assert.equal(edit.old, undefined, "no old from the stale DMs");
+  }));
+
+Deno.test({
+  name:
+    "dispatch service: a close during shard 0's DM drop waits for it to end before the last save (the DMs gone, the shard not left stale)",
+  ignore: redisServer.ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, () =>
+  dropScene(async ({ scene, redis, proxy, first, newSessionFrozen }) => {
+    const { scheduler, broker } = scene;
+    await newSessionFrozen(() => cacheDms(redis, 3_000));
+    let closed = false;
+    const closing = first.close().finally(() => closed = true);
+    // Two seconds of the close with the drop held, then Redis answers.
+    const end = scheduler.now() + 2_000;
+    await until(
+      scheduler,
+      () => closed || scheduler.now() >= end,
+      "two seconds of the close",
+      () => broker.ack(),
+    );
+    proxy.thaw();
+    await until(
+      scheduler,
+      () => closed,
+      "the close",
+      () => broker.ack(),
+      5,
+      10,
+      SLOW_WAIT_MS,
+    );
+    await closing;
+    assert.equal(await redis.admin.scard("message_keys"), 0, "the DMs gone");
+    assert.deepEqual(await redis.admin.smembers(REDIS_KEYS.cacheStale), []);
+  }));
+
+/**
+ * Cache `count` DM messages, each in a channel of its own, as another
+ * process sharing the database would.
+ */
+async function cacheDms(redis: OwnRedis, count: number): Promise<void> {
+  const connection = await connectRedis({ url: redis.server.url });
+  try {
+    const cache = new RedisCache(connection, {
+      resources: ["guilds", "channels", "roles", "messages"],
+      shardIds: [0],
+    });
+    const batch = Array.from({ length: count }, (_, i) => ({
+      event: "MESSAGE_CREATE",
+      data: dm(String(2_000_000 + i), String(900_000 + i), "x"),
+    }));
+    for (let i = 0; i < batch.length; i += 1_000) {
+      await cache.applyBatch(batch.slice(i, i + 1_000));
+    }
+    await cache.flush();
+  } finally {
+    await closeRedis(connection);
+  }
+}
