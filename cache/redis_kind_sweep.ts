@@ -190,12 +190,17 @@ async function sweepKinds(
     : "";
   for (const kind of kinds) {
     if (kind === "guild") continue;
-    // Messages or channels swept: the index of what no guild holds no
-    // longer says where they are (a channel's removal here leaves its
-    // messages), so the next drop scans whole (see redis_unguilded.ts).
-    if (kind === "message" || kind === "channel") {
-      await redis.del(UNGUILDED_KEY);
-    }
+    // Channels about to be removed: their removal here leaves their
+    // messages (none in a run that keeps no channels, but a record may be
+    // wrong), which the index of what no guild holds lists only for DMs, so
+    // the next drop scans whole (see redis_unguilded.ts). Deleted before
+    // the first removal, so a sweep stopped midway leaves no index marked
+    // whole; and only then: deleted at every start of a run keeping no
+    // messages (the dispatch service's default, which sweeps at each start
+    // as it finds nothing to remove), every shard 0 new session scanned
+    // every channel (2 s at 100,000). Messages swept leave the index right:
+    // it still lists their channels, which the drop takes out as it meets.
+    let indexGone = kind !== "channel";
     let count = 0;
     let cursor = "0";
     do {
@@ -209,6 +214,10 @@ async function sweepKinds(
         throw error;
       });
       cursor = next;
+      if (keys.length > 0 && !indexGone) {
+        await redis.del(UNGUILDED_KEY);
+        indexGone = true;
+      }
       if (keys.length > 0) {
         count += Number(
           await redis.eval(FORGET_UNKEPT, keys.length, ...keys, kind, bot),

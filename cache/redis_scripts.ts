@@ -496,53 +496,100 @@ return out`;
 
 // Whether a channel key's value is a guild's (read with cjson, only read:
 // nothing is re-encoded; a value that does not decode, or a key of another
-// type, counts as not a guild's): the prelude of the scripts that drop what
-// no guild holds (redis_unguilded.ts), through its index or by a scan.
+// type, which GET fails and MGET reads as none, counts as not a guild's):
+// the prelude of the scripts that drop what no guild holds
+// (redis_unguilded.ts), through its index or by a scan.
 const IN_GUILD = `
-local function inGuild(channelKey)
-  local value = redis.pcall('GET', channelKey)
+local function guildValue(value)
   if type(value) ~= 'string' then return false end
   local ok, channel = pcall(cjson.decode, value)
   return ok and type(channel) == 'table' and type(channel.guild_id) == 'string'
-end`;
-
-// The ids of the channels among KEYS (channel keys, one chunk of the index
-// of what no guild holds) that no guild holds: those whose messages
-// UNGUILDED_FROM_INDEX's chunk drops, emptied first a chunk of messages a
-// script (see redis_message_removal.ts).
-export const UNGUILDED_OF_INDEX = `${IN_GUILD}
-local ids = {}
-for _, key in ipairs(KEYS) do
-  if not inGuild(key) then ids[#ids + 1] = string.sub(key, 9) end
 end
-return ids`;
+local function inGuild(channelKey)
+  return guildValue(redis.pcall('GET', channelKey))
+end`;
 
 // Drops what no GUILD_CREATE rebuilds from one chunk of the index of it
 // (KEYS: channel keys, found with SSCAN of the index ARGV[1]; see
-// redis_unguilded.ts): each channel no guild holds (a DM's, or one not
-// held) goes with its messages (emptied by chunks before: those left here
-// were written since), its set and its listing. Each is taken out of the
-// index, a guild's too: its messages go with its own removal.
-export const UNGUILDED_FROM_INDEX = `${DROP_MESSAGE}${IN_GUILD}
-local dropped = 0
-for _, key in ipairs(KEYS) do
-  if not inGuild(key) then
-    local set = 'channel_keys:' .. string.sub(key, 9)
-    for _, message in ipairs(channelMessages(set)) do dropMessage(message) end
-    redis.call('DEL', key, set)
-    redis.call('SREM', 'channel_keys', key)
-    dropped = dropped + 1
+// redis_unguilded.ts), in order: each channel no guild holds (a DM's, or
+// one not held) goes with its messages, its set (one of another type
+// lists nothing, see channelMessages, and goes) and its listing, while its
+// messages fit the bound ARGV[2] (the most one script removes, as
+// DROP_CHANNELS_MESSAGES). Each is taken out of the index, a guild's too:
+// its messages go with its own removal. Returns the index (from 0) of the
+// channel that would pass the bound, or -1 once all are done; one alone
+// past it is emptied by SSCAN chunks (DROP_LISTED_MESSAGES) and sent again.
+// One command a channel (its set's SCARD); the reads and the removals go a
+// few hundred keys to a command. Three scripts a chunk (the channels no
+// guild holds, their messages, then the channels), each reading every
+// channel again, with thirteen commands a DM channel of one message, cost
+// Redis twice the CPU, and its client twice the time (measured in
+// redis_unguilded.ts).
+export const UNGUILDED_FROM_INDEX = `${IN_GUILD}
+local index, budget, used = ARGV[1], tonumber(ARGV[2]), 0
+local gone, sets, channels, unlisted = {}, {}, {}, {}
+local SLICE = 500
+-- Runs command with the members of list (after key, if any), a slice at
+-- a time (Lua's unpack is bounded by its stack); the replies, joined.
+local function withEach(command, list, key)
+  local replies = {}
+  for from = 1, #list, SLICE do
+    local last = math.min(from + SLICE - 1, #list)
+    local reply
+    if key == nil then
+      reply = redis.call(command, unpack(list, from, last))
+    else
+      reply = redis.call(command, key, unpack(list, from, last))
+    end
+    if type(reply) == 'table' then
+      for _, item in ipairs(reply) do replies[#replies + 1] = item end
+    end
   end
-  redis.call('SREM', ARGV[1], key)
+  return replies
 end
-return dropped`;
+local function finish()
+  -- The messages of the sets that fit (a message listed twice is removed
+  -- twice, to no effect).
+  local messages = withEach('SUNION', sets)
+  withEach('DEL', messages)
+  withEach('DEL', gone)
+  withEach('SREM', messages, 'message_keys')
+  withEach('HDEL', messages, 'expiry_keys')
+  withEach('SREM', channels, 'channel_keys')
+  withEach('SREM', unlisted, index)
+end
+local values = withEach('MGET', KEYS)
+for i, key in ipairs(KEYS) do
+  if not guildValue(values[i]) then
+    local set = 'channel_keys:' .. string.sub(key, 9)
+    local count = redis.pcall('SCARD', set)
+    if type(count) == 'number' and count > 0 then
+      if used + count > budget then
+        finish()
+        return i - 1
+      end
+      sets[#sets + 1] = set
+      used = used + count
+    end
+    gone[#gone + 1] = key
+    gone[#gone + 1] = set
+    channels[#channels + 1] = key
+  end
+  unlisted[#unlisted + 1] = key
+end
+finish()
+return -1`;
 
 // Drops what no GUILD_CREATE rebuilds, from one chunk of `message_keys` or
 // `channel_keys` (KEYS, found with SSCAN): messages whose channel is not a
 // guild's (DMs, or a channel not held), and channels without a guild (DMs)
 // with their messages. A channel is a guild's as IN_GUILD reads it, once
-// per channel in a chunk (its messages share it).
-export const DROP_UNGUILDED = `${DROP_MESSAGE}${IN_GUILD}
+// per channel in a chunk (its messages share it). What it drops leaves the
+// index of it, ARGV[1]: a channel once nothing of it is left (one
+// another process wrote a message to since the scan passed stays listed,
+// see UNLIST_EMPTIED); without that, the entries written before its
+// marker stayed until the next drop.
+export const DROP_UNGUILDED = `${DROP_MESSAGE}${IN_GUILD}${UNLIST_EMPTIED}
 local guilded = {}
 local function channelInGuild(channelKey)
   if guilded[channelKey] == nil then guilded[channelKey] = inGuild(channelKey) end
@@ -555,6 +602,7 @@ for _, key in ipairs(KEYS) do
     dropMessage(key)
     -- pcall: a set of another type (see channelMessages) lists nothing.
     redis.pcall('SREM', 'channel_keys:' .. channelId, key)
+    unlistEmptied(ARGV[1], channelId)
     dropped = dropped + 1
   elseif kind == 'channel' and not channelInGuild(key) then
     for _, message in ipairs(channelMessages('channel_keys:' .. channelId)) do
@@ -562,6 +610,7 @@ for _, key in ipairs(KEYS) do
     end
     redis.call('DEL', key, 'channel_keys:' .. channelId)
     redis.call('SREM', 'channel_keys', key)
+    redis.call('SREM', ARGV[1], key)
     dropped = dropped + 1
   end
 end

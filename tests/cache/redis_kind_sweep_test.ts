@@ -284,3 +284,103 @@ Deno.test(kindTest(
     assert.ok(await cache.member("10", BOT));
   },
 ));
+
+/** `redis`, recording in `scanned` the key of each SSCAN. */
+function recordingScans(
+  redis: RedisConnection,
+  scanned: string[],
+): RedisConnection {
+  return new Proxy(redis, {
+    get(target, property): unknown {
+      const value = Reflect.get(target, property, target);
+      if (typeof value !== "function") return value;
+      if (property !== "sscan") return value.bind(target);
+      return (key: string, ...rest: unknown[]) => {
+        scanned.push(key);
+        return value.call(target, key, ...rest);
+      };
+    },
+  });
+}
+
+const dm = (id: string) => ({ id, type: 1, recipients: [user("7")] });
+
+Deno.test(kindTest(
+  "a run without messages (the dispatch service's default) keeps the index of what no guild holds whole at each start: shard 0's next new session drops the DMs through it, scanning no channel",
+  async (redis) => {
+    const resources: CacheResource[] = ["guilds", "channels"];
+    const first = new RedisCache(redis, { resources });
+    await first.apply("READY", READY);
+    await first.apply("GUILD_CREATE", GUILD);
+    await first.apply("CHANNEL_CREATE", dm("60"));
+    await first.flush();
+    // Each start sweeps again (it removed nothing, so wrote no record).
+    for (const id of ["61", "62"]) {
+      const next = new RedisCache(redis, { resources });
+      await next.apply("CHANNEL_CREATE", dm(id));
+      await next.flush();
+      assert.equal(
+        await redis.sismember("disruption_cache_unguilded", ""),
+        1,
+        `the start writing DM ${id} kept the index's marker`,
+      );
+    }
+    const scanned: string[] = [];
+    const last = new RedisCache(recordingScans(redis, scanned), { resources });
+    await last.apply("CHANNEL_CREATE", dm("63"));
+    await last.flush();
+    scanned.length = 0;
+    await last.apply("READY", READY);
+    await last.flush();
+    assert.deepEqual(
+      scanned.filter((key) => key === "channel_keys" || key === "message_keys"),
+      [],
+      "no whole scan",
+    );
+    for (const id of ["60", "61", "62", "63"]) {
+      assert.equal(await last.channel(id), undefined, `DM ${id}`);
+      assert.equal(await redis.exists(`channel:${id}`), 0, `DM ${id}'s key`);
+    }
+    assert.ok(await last.channel("20"));
+    assert.deepEqual(await redis.smembers("disruption_cache_unguilded"), [""]);
+    assert.equal(last.stale, false);
+  },
+));
+
+Deno.test(kindTest(
+  "a run without channels takes the index of what no guild holds with them (their removal leaves no message listed nowhere): a later run keeping them drops through a whole index again",
+  async (redis) => {
+    await firstRun(redis);
+    const every = new RedisCache(redis);
+    await every.apply("CHANNEL_CREATE", dm("60"));
+    await every.apply("MESSAGE_CREATE", {
+      ...message("dm"),
+      id: "31",
+      channel_id: "60",
+      guild_id: undefined,
+    });
+    await every.flush();
+    const narrow = new RedisCache(redis, { resources: ["guilds"] });
+    await narrow.apply("GUILD_UPDATE", { id: "10", name: "G2" });
+    await narrow.flush();
+    const left = await keys(redis);
+    assert.deepEqual(left.filter((key) => /^(message|channel)/.test(key)), []);
+    assert.equal(await redis.exists("disruption_cache_unguilded"), 0);
+    const wide = new RedisCache(redis);
+    await wide.apply("READY", READY);
+    await wide.apply("CHANNEL_CREATE", dm("61"));
+    await wide.flush();
+    assert.deepEqual(
+      (await redis.smembers("disruption_cache_unguilded")).sort(),
+      ["", "channel:61"],
+    );
+    // Its next start has nothing to sweep: the index stays whole.
+    const next = new RedisCache(redis);
+    await next.apply("GUILD_UPDATE", { id: "10", name: "G3" });
+    await next.apply("READY", READY);
+    await next.flush();
+    assert.deepEqual(await redis.smembers("disruption_cache_unguilded"), [""]);
+    assert.equal(await redis.exists("channel:61"), 0);
+    assert.equal(narrow.stale || wide.stale || next.stale, false);
+  },
+));

@@ -14,7 +14,10 @@ import { wideSequence } from "./_wide_sequences.ts";
 import { randomSequence } from "./_event_sequences.ts";
 import { hostileVariant } from "./_hostile_mutations.ts";
 import { guildMessage } from "./_guild_message.ts";
-import { TRIM_MESSAGES } from "../../cache/redis_scripts.ts";
+import {
+  DROP_LISTED_MESSAGES,
+  TRIM_MESSAGES,
+} from "../../cache/redis_scripts.ts";
 import { runCount } from "../_fakes/run_count.ts";
 import type { RedisConnection } from "../../redis/mod.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
@@ -607,5 +610,119 @@ Deno.test(redisStoreTest(
     assert.equal(await expiring.sweepExpired(), 200);
     assert.deepEqual((await index()).sort(), ["", "channel:1000"]);
     assert.equal(store.stale || expiring.stale, false);
+  },
+));
+
+/** The two stores, fed the same events (in one batch) and flushed. */
+function sameFeed(
+  store: RedisCache,
+  memory: MemoryCache,
+): (events: [string, object][]) => Promise<void> {
+  return async (events) => {
+    await store.applyBatch(
+      events.map(([event, data]) => ({ event, data: structuredClone(data) })),
+    );
+    for (const [event, data] of events) {
+      memory.apply(event, structuredClone(data));
+    }
+    await store.flush();
+  };
+}
+
+Deno.test(redisStoreTest(
+  "RedisCache: the whole scan of a database whose index lost its marker takes what it drops out of the index (a channel with a message it did not meet stays listed)",
+  5,
+  async (redis) => {
+    const index = async () =>
+      (await redis.smembers("disruption_cache_unguilded")).sort();
+    const store = new RedisCache(redis, OPTIONS);
+    const memory = new MemoryCache(OPTIONS);
+    const apply = sameFeed(store, memory);
+    await apply(BEFORE);
+    // The index lost (evicted, say), then DMs written: listed, no marker.
+    await redis.del("disruption_cache_unguilded");
+    await apply([...BEFORE.slice(3), ["MESSAGE_CREATE", message("303", "51")]]);
+    assert.deepEqual(await index(), ["channel:50", "channel:51", "channel:60"]);
+    await apply([["READY", ready([0, 2])]]);
+    assert.deepEqual(await index(), [""], "the scan's drops unlisted");
+    await assertSameStores(redis, memory, "after the whole scan");
+
+    // A message the scan does not meet (as one another process wrote after
+    // the scan passed: here, taken out of message_keys by hand) keeps its
+    // channel listed, for the next drop.
+    await redis.del("disruption_cache_unguilded");
+    await apply([
+      ["MESSAGE_CREATE", message("304", "52")],
+      ["MESSAGE_CREATE", message("305", "52")],
+    ]);
+    await redis.srem("message_keys", "message:52:305");
+    await apply([["READY", ready([0, 2])]]);
+    assert.equal(await redis.exists("message:52:304"), 0);
+    assert.equal(await redis.exists("message:52:305"), 1);
+    assert.deepEqual(await index(), ["", "channel:52"]);
+    await apply([["READY", ready([0, 2])]]);
+    assert.equal(await redis.exists("message:52:305"), 0);
+    assert.deepEqual(await index(), [""]);
+    assert.equal(store.stale, false);
+  },
+));
+
+/** `redis` recording in `scripts` each script it sends alone. */
+function recordingScripts(
+  redis: RedisConnection,
+  scripts: string[],
+): RedisConnection {
+  return new Proxy(redis, {
+    get(target, property): unknown {
+      const value = Reflect.get(target, property, target);
+      if (typeof value !== "function") return value;
+      if (property !== "eval") return value.bind(target);
+      return (script: string, ...rest: unknown[]) => {
+        scripts.push(script);
+        return value.call(target, script, ...rest);
+      };
+    },
+  });
+}
+
+Deno.test(redisStoreTest(
+  "RedisCache: shard 0's new session drops 2,500 DM channels through their index one script a chunk of it (each channel read once), and a DM channel of more than a chunk of messages by chunks",
+  5,
+  async (plain) => {
+    const options: CacheOptions = {
+      messages: { perChannel: 2_000, dmChannels: 5_000 },
+    };
+    const scripts: string[] = [];
+    const scanned: string[] = [];
+    const redis = recordingScripts(recordingScans(plain, scanned), scripts);
+    const store = new RedisCache(redis, options);
+    const memory = new MemoryCache(options);
+    const apply = sameFeed(store, memory);
+    await apply(BEFORE);
+    await apply(Array.from({ length: 2_500 }, (_, i) => [
+      "MESSAGE_CREATE",
+      message(String(10_000 + i), String(20_000 + i)),
+    ]));
+    await apply(Array.from({ length: 1_200 }, (_, i) => [
+      "MESSAGE_CREATE",
+      message(String(30_000 + i), "70"),
+    ]));
+    scripts.length = scanned.length = 0;
+    await apply([["READY", ready([0, 2])]]);
+    const chunks = scanned.filter((key) =>
+      key === "disruption_cache_unguilded"
+    ).length;
+    const drops = scripts.filter((script) => script !== DROP_LISTED_MESSAGES);
+    // One a chunk; channel 70's stops before it, and goes on once its
+    // messages went by chunks.
+    assert.ok(
+      drops.length <= chunks + 2,
+      `${drops.length} scripts for ${chunks} chunks of the index`,
+    );
+    assert.ok(scripts.length > drops.length, "channel 70's by chunks");
+    assert.deepEqual(await plain.smembers("disruption_cache_unguilded"), [""]);
+    assert.equal(await plain.scard("message_keys"), 1, "the guild's alone");
+    await assertSameStores(plain, memory, "after the READY");
+    assert.equal(store.stale, false);
   },
 ));
