@@ -139,8 +139,15 @@ export async function fetchReads(
     const prefix = redisKey(kind, scope, "");
     const ids = under(next(), prefix);
     sets.set(key, ids);
+    // One by one, not spread into push: a guild's list past ~120,000 ids
+    // (a hostile GUILD_CREATE's emojis; the store keeps what it is sent)
+    // overflowed the call's arguments, a RangeError that failed every
+    // batch reading that list and left the whole store stale for good.
     if (whole) {
-      more.push(...ids.map((id) => prefix + id).filter((k) => !values.has(k)));
+      for (const id of ids) {
+        const key = prefix + id;
+        if (!values.has(key)) more.push(key);
+      }
     }
   }
   for (const channelId of messageChannels) {

@@ -125,15 +125,17 @@ export function messageCreated(
  * MESSAGE_DELETE (or _BULK) of messages `ids` in held `channel`: in a
  * thread, `message_count` less the deleted ones (Discord's docs: it does
  * not count deleted messages; `total_message_sent` does, and stays).
+ * `ids` is called only for a thread: a hostile bulk's millions of ids are
+ * made unique only where they are counted.
  */
 export function messagesDeleted(
   c: Context,
   channel: D,
   channelId: string,
-  ids: readonly string[],
+  ids: () => readonly string[],
 ): void {
   if (!isThread(channel)) return;
-  const gone = ids.filter((id) => id !== channelId).length;
+  const gone = ids().filter((id) => id !== channelId).length;
   const value: D = { ...channel };
   if (gone > 0 && count(value, "message_count", -gone)) {
     c.set("channel", scopeOf(channel)!, channelId, value);

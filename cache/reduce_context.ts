@@ -237,6 +237,21 @@ export class Context {
   }
 
   /**
+   * Every cached entity of a kind in a scope, by id: read as
+   * {@linkcode Context.all} reads (the lookup's ids, then each value), so
+   * a store fetches the values with the ids.
+   */
+  entries(kind: CacheKind, scope: string): Map<string, D> {
+    const values = new Map<string, D>();
+    if (!this.keeps(kind)) return values;
+    for (const id of this.#lookup.ids(kind, scope)) {
+      const value = this.#lookup.get(kind, scope, id);
+      if (value !== undefined) values.set(id, value);
+    }
+    return values;
+  }
+
+  /**
    * Guild `guildId`'s whole list of `kind` as cached, when the cache knows
    * it: undefined when the kind is not kept or the guild is not held (never
    * created, as in a process resumed from a session store, or removed),

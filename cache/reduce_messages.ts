@@ -128,17 +128,68 @@ function heldInGuild(channel: D | undefined): boolean {
 /**
  * Messages `ids` deleted in channel `channelId`: a thread held in the
  * event's guild counts them (the channel is read whatever the payload).
+ * `ids` is called only for such a thread.
  */
 function threadMessagesDeleted(
   c: Context,
   d: D,
   channelId: string,
-  ids: readonly string[],
+  ids: () => readonly string[],
 ): void {
   const channel = c.get("channel", "", channelId);
   if (heldInEventScope(channel, d)) {
     messagesDeleted(c, channel, channelId, ids);
   }
+}
+
+/**
+ * The most ids of a MESSAGE_DELETE_BULK Discord sends (its docs: 2 to 100).
+ */
+const MAX_BULK_IDS = 100;
+
+/** The snowflakes among `ids`, each once, in their first order. */
+function uniqueIds(ids: readonly unknown[]): string[] {
+  return [...new Set(ids)].filter((id): id is string =>
+    snowflake(id) !== undefined
+  );
+}
+
+/**
+ * The messages among `ids` that channel `channelId` holds, each once, by
+ * id in the order of `ids` (a repeated id would be handed back twice).
+ *
+ * The reads depend on the payload alone (see cacheReads): up to
+ * {@linkcode MAX_BULK_IDS} ids, each is read; past it (only a hostile
+ * gateway sends more: a frame of millions of ids got a read and a delete
+ * each, tens of seconds of a blocked event loop, and from Redis a read per
+ * id) the channel's messages are read whole, as many as it holds (at most
+ * `messages.perChannel`), and `ids` is walked only until each of them is
+ * found: not at all for a channel holding none. Either way, only a held
+ * message gets a change.
+ */
+function heldAmong(
+  c: Context,
+  channelId: string,
+  ids: readonly unknown[],
+): [string, D][] {
+  const found: [string, D][] = [];
+  if (ids.length <= MAX_BULK_IDS) {
+    for (const id of uniqueIds(ids)) {
+      const old = c.get("message", channelId, id);
+      if (old !== undefined) found.push([id, old]);
+    }
+    return found;
+  }
+  // Keyed by the store's ids, snowflakes all: a non-string id matches none.
+  const held = c.entries("message", channelId);
+  for (const id of ids) {
+    if (held.size === 0) break;
+    const old = typeof id === "string" ? held.get(id) : undefined;
+    if (old === undefined) continue;
+    held.delete(id as string); // handed back once
+    found.push([id as string, old]);
+  }
+  return found;
 }
 
 /** The reducers of messages created, updated and deleted, by event name. */
@@ -213,19 +264,18 @@ export const MESSAGE_REDUCERS: Readonly<Record<string, Reducer>> = {
     if (channelId === undefined || id === undefined) return undefined;
     const old = c.get("message", channelId, id);
     c.delete("message", channelId, id);
-    threadMessagesDeleted(c, d, channelId, [id]);
+    threadMessagesDeleted(c, d, channelId, () => [id]);
     return old;
   },
   MESSAGE_DELETE_BULK(c, d): unknown {
     const channelId = snowflake(d.channel_id);
     if (channelId === undefined || !Array.isArray(d.ids)) return undefined;
-    // Each id once: a repeated one would be handed back twice in `old`.
-    const ids = [...new Set(d.ids)].filter((id): id is string =>
-      snowflake(id) !== undefined
-    );
-    const olds = ids.map((id) => c.get("message", channelId, id));
-    for (const id of ids) c.delete("message", channelId, id);
-    threadMessagesDeleted(c, d, channelId, ids);
-    return cachedOnes(olds.filter((old) => old !== undefined));
+    const ids: readonly unknown[] = d.ids;
+    // Only the held ones are deleted: one not held has nothing to remove.
+    const held = heldAmong(c, channelId, ids);
+    for (const [id] of held) c.delete("message", channelId, id);
+    // A thread counts every id, held or not (its count is Discord's).
+    threadMessagesDeleted(c, d, channelId, () => uniqueIds(ids));
+    return cachedOnes(held.map(([, old]) => old));
   },
 };

@@ -3,7 +3,14 @@
 // the same thing, and a handler still gets the event.
 import assert from "node:assert/strict";
 import { assertSameStores, cacheKeys } from "./_same_stores.ts";
-import { MemoryCache, RedisCache } from "../../cache/mod.ts";
+import {
+  CACHE_RESOURCES,
+  type CacheLookup,
+  cacheReads,
+  MemoryCache,
+  RedisCache,
+  reduceDispatch,
+} from "../../cache/mod.ts";
 import { MAX_POLL_ANSWERS } from "../../cache/poll_votes.ts";
 import { MAX_REACTIONS } from "../../cache/reactions.ts";
 import { COMPLETE } from "../../cache/redis_scripts.ts";
@@ -975,4 +982,72 @@ Deno.test("OversizedValues.instead: a stub, a channel's removal, or a delete whe
     oversized.instead(set("member", wide), "m", 1),
     { op: "delete", kind: "member", scope: "1", id: "7" },
   );
+});
+
+Deno.test("a MESSAGE_DELETE_BULK of 200,000 ids reads and deletes as many messages as its channel holds: none for a channel holding none", () => {
+  const cache = new MemoryCache();
+  cache.apply("GUILD_CREATE", GUILD);
+  for (const id of ["10", "11", "12", "13", "14"]) {
+    cache.apply("MESSAGE_CREATE", message(id, { author: user("7") }));
+  }
+  // Discord sends 100 ids at most; a hostile frame of millions got a read
+  // and a delete each, held or not (seconds of a blocked event loop).
+  const ids: unknown[] = Array.from(
+    { length: 200_000 },
+    (_, i) => String(1_000_000 + i),
+  );
+  ids.splice(50_000, 0, "13", 13, "11");
+  ids.splice(150_000, 0, "13", "99");
+  let gets = 0;
+  let listed = 0;
+  const counting: CacheLookup = {
+    get: (kind, scope, id) => (gets++, cache.get(kind, scope, id)),
+    ids: (kind, scope) => {
+      const held = [...cache.ids(kind, scope)];
+      listed += held.length;
+      return held;
+    },
+  };
+  const config = { resources: new Set(CACHE_RESOURCES) };
+  for (const [channelId, held] of [["99", 0], ["2", 5]] as const) {
+    const bulk = { ids, channel_id: channelId, guild_id: "1" };
+    gets = listed = 0;
+    const { changes, old } = reduceDispatch(
+      counting,
+      "MESSAGE_DELETE_BULK",
+      bulk,
+      config,
+    );
+    // The guild, the channel, and each message it holds.
+    assert.ok(gets <= 2 + held, `channel ${channelId}: ${gets} reads`);
+    assert.equal(listed, held, `channel ${channelId}: ids listed`);
+    // What the Redis store fetches first: those lists and gets alone.
+    const reads = cacheReads("MESSAGE_DELETE_BULK", bulk, config);
+    assert.ok(reads.length <= 3, `channel ${channelId}: ${reads.length}`);
+    if (held === 0) {
+      assert.deepEqual(changes, []);
+      assert.equal(old, undefined);
+    } else {
+      // The held ones named, each once, in the order named.
+      assert.deepEqual(changes.map((change) => change.op), [
+        "delete",
+        "delete",
+      ]);
+      assert.deepEqual((old as { id: string }[]).map((m) => m.id), [
+        "13",
+        "11",
+      ]);
+    }
+  }
+  const { old } = cache.apply("MESSAGE_DELETE_BULK", {
+    ids,
+    channel_id: "2",
+    guild_id: "1",
+  });
+  assert.deepEqual((old as { id: string }[]).map((m) => m.id), ["13", "11"]);
+  assert.deepEqual(cache.channelMessages("2").map((m) => m.id), [
+    "10",
+    "12",
+    "14",
+  ]);
 });

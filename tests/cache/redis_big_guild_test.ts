@@ -13,6 +13,7 @@ import {
 } from "./_private_redis_store.ts";
 import { guildMessage } from "./_guild_message.ts";
 import { createdGuild } from "./_created_guild.ts";
+import { fetchReads } from "../../cache/redis_reads.ts";
 
 /** A GUILD_CREATE of guild `id` with `people` members, each with a presence. */
 function bigGuild(id: string, people: number): Record<string, unknown> {
@@ -295,5 +296,125 @@ Deno.test({
         (await admin.smembers("guild_kind_keys:1:channel")).filter(Boolean),
         ["channel:101"],
       );
+    }),
+});
+
+/**
+ * `redis`, whose MGETs (direct or in a pipeline) note their keys in `read`;
+ * every other method is the connection's own.
+ */
+function recordingMgets(
+  redis: RedisConnection,
+  read: string[],
+): RedisConnection {
+  const noting = <T extends object>(target: T): T =>
+    new Proxy(target, {
+      get(target, property): unknown {
+        const value = Reflect.get(target, property, target);
+        if (typeof value !== "function") return value;
+        if (property === "mget") {
+          return (...args: unknown[]) => {
+            for (const key of args.flat()) read.push(key as string);
+            return value.apply(target, args);
+          };
+        }
+        if (property === "pipeline") {
+          return (...args: unknown[]) =>
+            noting(value.apply(target, args) as object);
+        }
+        return value.bind(target);
+      },
+    });
+  return noting(redis);
+}
+
+Deno.test({
+  name:
+    "RedisCache: a MESSAGE_DELETE_BULK of 200,000 ids reads and deletes the messages its channel holds, not a key per id",
+  ignore: privateRedisIgnored,
+  fn: () =>
+    withPrivateRedis(async (_, plain, admin) => {
+      const read: string[] = [];
+      const stale: unknown[] = [];
+      const cache = new RedisCache(recordingMgets(plain, read), {
+        onStale: (error) => stale.push(error),
+      });
+      await cache.apply("GUILD_CREATE", channelsGuild(2));
+      for (let i = 0; i < 5; i++) {
+        await cache.apply(
+          "MESSAGE_CREATE",
+          guildMessage(messageId(i), "100", "1"),
+        );
+      }
+      await cache.flush();
+      // Discord sends 100 ids at most: each id of a hostile frame was a key
+      // read and a delete, 150 µs each (32 s for these), the store's later
+      // dispatches queued behind.
+      const ids = Array.from(
+        { length: 200_000 },
+        (_, i) => String(1_000_000 + i),
+      );
+      ids.splice(100_000, 0, messageId(3), messageId(1), messageId(3));
+      // Channel 101 is held with no message, 555 is not held.
+      for (
+        const [channelId, held] of [["101", 0], ["555", 0], ["100", 5]] as const
+      ) {
+        read.length = 0;
+        const { changes, old } = await cache.apply("MESSAGE_DELETE_BULK", {
+          ids,
+          channel_id: channelId,
+          guild_id: "1",
+        });
+        // The guild and the channel, and the messages the channel holds.
+        const messages = read.filter((key) => key.startsWith("message:"));
+        assert.equal(
+          messages.length,
+          held,
+          `channel ${channelId}: message keys read`,
+        );
+        assert.ok(read.length < 10, `channel ${channelId}: ${read.length}`);
+        assert.equal(changes.length, held === 0 ? 0 : 2, channelId);
+        assert.deepEqual(
+          (old as { id: string }[] | undefined)?.map((m) => m.id),
+          held === 0 ? undefined : [messageId(3), messageId(1)],
+        );
+      }
+      await cache.flush();
+      assert.deepEqual(stale, []);
+      assert.deepEqual(
+        (await admin.smembers("channel_keys:100")).sort(),
+        [0, 2, 4].map((i) => `message:100:${messageId(i)}`).sort(),
+      );
+    }),
+});
+
+Deno.test({
+  name:
+    "fetchReads: a list of 200,000 ids read whole is fetched, ids and values",
+  ignore: privateRedisIgnored,
+  fn: () =>
+    withPrivateRedis(async (_, redis, admin) => {
+      // A guild's list read whole (a hostile GUILD_CREATE of 200,000 emojis,
+      // then its GUILD_EMOJIS_UPDATE) was spread into one call's arguments:
+      // a RangeError, logged as a Redis failure, every time. Written as the
+      // store keeps a channel's messages: fast, where a guild of as many
+      // emojis takes the store half a minute.
+      const ids = Array.from({ length: 200_000 }, (_, i) => String(1_000 + i));
+      const pipeline = admin.pipeline();
+      for (let from = 0; from < ids.length; from += 10_000) {
+        const keys = ids.slice(from, from + 10_000).map((id) =>
+          `message:100:${id}`
+        );
+        pipeline.sadd("channel_keys:100", keys);
+        pipeline.mset(keys.flatMap((key) => [key, JSON.stringify({ key })]));
+      }
+      await pipeline.exec();
+      const lookup = await fetchReads(redis, [
+        { type: "all", kind: "message", scope: "100" },
+      ]);
+      assert.equal([...lookup.ids("message", "100")].length, 200_000);
+      assert.deepEqual(lookup.get("message", "100", "1234"), {
+        key: "message:100:1234",
+      });
     }),
 });
