@@ -11,6 +11,11 @@
  * the test's own error and cancels every later test. So every promise
  * handed to the test is marked handled just before the close rejects it.
  *
+ * A wait settles a turn after its answer came (of the fake's clock or
+ * the event loop, whichever is first): the fake sees the answer while it
+ * serves the bot's REST call, and the bot must get the response and move
+ * on, to a wait for the test's next action, say, before the test acts.
+ *
  * A wait or an action started after the close is refused at once (see
  * {@linkcode closedError}), arming no timer: waited out, it failed only
  * after its whole timeout (never, on a virtual clock nobody advances),
@@ -18,7 +23,11 @@
  *
  * @module
  */
-import type { Scheduler, TimerId } from "../base/scheduler.ts";
+import {
+  realScheduler,
+  type Scheduler,
+  type TimerId,
+} from "../base/scheduler.ts";
 
 /** When a wait gives up: after `ms`, rejecting with `message`. */
 export interface WaitDeadline {
@@ -67,8 +76,8 @@ export class AnswerWaits {
    * @param matches Which value ends the wait.
    * @param what What is awaited, for the close's error.
    * @param deadline When to give up.
-   * @returns The value; rejects at the deadline or the close, at once
-   *   after it.
+   * @returns The value, a turn after it came (see the note in the
+   *   body); rejects at the deadline or the close, at once after it.
    */
   wait<T>(
     waiters: Set<(value: T) => boolean>,
@@ -87,9 +96,25 @@ export class AnswerWaits {
         const waiter = (value: T): boolean => {
           if (!matches(value)) return false;
           finish();
+          // Read now: the fake drops a failure once its waiters were told.
           const failure = this.#failureOf(value);
-          if (failure) reject(failure.error);
-          else resolve(value);
+          const settle = (): void => {
+            for (const [clock, id] of turns) clock.clearTimeout(id);
+            this.#pending.delete(settle);
+            if (failure) reject(failure.error);
+            else resolve(value);
+          };
+          // Settled a turn later, not here: the fake offers the answer while
+          // it serves the bot's REST call, before the response is back in
+          // the bot and its handler got past its `await` (to an
+          // awaitMessage, say), and a test acting at once acted before it.
+          // A turn of the fake's clock or of the event loop, whichever comes
+          // first: a test on a VirtualScheduler may await the answer without
+          // advancing it. Closing settles it at once (see cancelAll).
+          const turns = [...new Set([this.#scheduler, realScheduler])].map(
+            (clock) => [clock, clock.setTimeout(settle, 0)] as const,
+          );
+          this.#pending.add(settle);
           return true;
         };
         const cancel = (): void => {
@@ -158,7 +183,10 @@ export class AnswerWaits {
     this.#closed = true;
   }
 
-  /** The fake closed: reject every pending wait, marked handled first. */
+  /**
+   * The fake closed: reject every pending wait, marked handled first; one
+   * whose answer came already settles with it now.
+   */
   cancelAll(): void {
     for (const promise of this.#handedOut) promise.catch(() => {});
     for (const cancel of [...this.#pending]) cancel();

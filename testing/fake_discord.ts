@@ -1128,7 +1128,9 @@ export class FakeDiscord {
 
   /**
    * A simulated user posts `content`, and the bot's next message in that
-   * channel is awaited.
+   * channel is awaited. Like every wait for an answer here, it resolves a
+   * turn after the answer, once the bot has the REST response: a handler
+   * that replies, then awaits the user's answer, is waiting by then.
    *
    * @param content The message text.
    * @param options Channel, guild and author.
