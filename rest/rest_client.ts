@@ -76,6 +76,7 @@ import {
 } from "./_interaction_callback.ts";
 import { CallbackWindow, lateRetry, waitChecks } from "./_callback_window.ts";
 import { clientLimiter } from "./_client_limiter.ts";
+import { calledFrom } from "./_call_site.ts";
 
 export {
   DEFAULT_BASE_URL,
@@ -244,7 +245,8 @@ export class RestClient {
    * {@linkcode RestClient.request}, told whether the request is an
    * interaction endpoint: a follow-up through `/webhooks/{application}/
    * {interaction token}` has a webhook execution's path, but only the
-   * interaction's stays out of the global limits.
+   * interaction's stays out of the global limits. A failure's stack ends
+   * with the caller's frames (`calledFrom`).
    */
   #request<T>(
     method: HttpMethod,
@@ -265,7 +267,7 @@ export class RestClient {
       // message: a callback's `data`, a forum post's `message`. The whole
       // request counts towards Discord's 25 MiB, its JSON included.
       const message = messageField(method, path);
-      return prepareUploads(files, {
+      const sent = prepareUploads(files, {
         ...(uploadLimit === undefined ? {} : { maxSize: uploadLimit }),
         ...(rest.signal === undefined ? {} : { signal: rest.signal }),
         timeout: this.#timeout,
@@ -277,6 +279,7 @@ export class RestClient {
           body: multipartBody(rest.body, prepared, { message }),
         }, interaction)
       );
+      return calledFrom(sent);
     }
     let prepared: PreparedRequest;
     try {
@@ -365,7 +368,7 @@ export class RestClient {
         budget.release();
       }
     };
-    return this.#limiter.schedule(
+    const scheduled = this.#limiter.schedule(
       prepared.route,
       attempt,
       options.signal,
@@ -381,6 +384,7 @@ export class RestClient {
         ),
       },
     );
+    return calledFrom(scheduled);
   }
 
   /**
