@@ -3,7 +3,9 @@
 // until A removed or changed what B had read. Nothing B writes may stay
 // for good without its guild or channel (an orphan), bring back a guild or
 // channel A removed (a ghost), or undo A's CHANNEL_UPDATE / GUILD_UPDATE
-// with a copy B read before it.
+// with a copy B read before it. Each test has a redis-server of its own: a
+// numbered database of the shared one was emptied (FLUSHDB) under it by
+// another test file on the same number, and emptied that file's data too.
 import assert from "node:assert/strict";
 import { CACHE_RESOURCES, RedisCache } from "../../cache/mod.ts";
 import {
@@ -11,10 +13,11 @@ import {
   connectRedis,
   type RedisConnection,
 } from "../../redis/mod.ts";
-import { testRedis } from "../_fakes/servers.ts";
 import { type GatedProxy, gatedProxy } from "./_gated_proxy.ts";
-
-const server = testRedis();
+import {
+  privateRedisIgnored,
+  withPrivateRedis,
+} from "./_private_redis_store.ts";
 
 const bot = { id: "9", username: "bot", discriminator: "0", avatar: null };
 const ready = (guilds: string[]) => ({
@@ -135,14 +138,13 @@ async function audit(redis: RedisConnection): Promise<string[]> {
 }
 
 /**
- * Run `fn` with store A on database `database` and store B on the same
- * database behind a proxy that can hold B's writes; both hold guilds 100
+ * Run `fn` with store A on a redis-server of its own and store B on the
+ * same server behind a proxy that can hold B's writes; both hold guilds 100
  * (members 11, 12; channel 1000) and 200 (member 21; channels 2000, 2001,
- * a message in 2000). The database is emptied before and after.
+ * a message in 2000). The server is stopped after (its data lost).
  */
 function twoWriters(
   name: string,
-  database: number,
   fn: (
     a: RedisCache,
     b: RedisCache,
@@ -152,38 +154,36 @@ function twoWriters(
 ): Deno.TestDefinition {
   return {
     name,
-    ignore: server.ignore,
-    fn: async () => {
-      const url = new URL(server.url);
-      url.pathname = `/${database}`;
-      const proxy = gatedProxy(url.href);
-      const ra = await connectRedis({ url: url.href });
-      const rb = await connectRedis({ url: proxy.url });
-      try {
-        await ra.flushdb();
-        // Every resource: each kind's writes are checked.
-        const resources = [...CACHE_RESOURCES];
-        const a = new RedisCache(ra, { resources });
-        const b = new RedisCache(rb, { resources });
-        await a.apply("READY", ready(["100", "200"]));
-        await a.apply("GUILD_CREATE", guild("100", ["11", "12"], ["1000"]));
-        await a.apply("GUILD_CREATE", guild("200", ["21"], ["2000", "2001"]));
-        await a.apply("MESSAGE_CREATE", message("2000", "3000", "200"));
-        await a.flush();
-        // B's first batch reads the database's epoch marker too.
-        await b.apply("GUILD_UPDATE", { id: "200", name: "g200" });
-        await b.flush();
-        assert.deepEqual(await audit(ra), []);
-        await fn(a, b, proxy, ra);
-        assert.equal(a.stale, false);
-        assert.equal(b.stale, false);
-      } finally {
-        await ra.flushdb();
-        await closeRedis(ra);
-        await closeRedis(rb);
-        await proxy.close();
-      }
-    },
+    ignore: privateRedisIgnored,
+    fn: () =>
+      withPrivateRedis(async (redisServer, ra) => {
+        const proxy = gatedProxy(redisServer.url);
+        const rb = await connectRedis({ url: proxy.url });
+        try {
+          // Every resource: each kind's writes are checked.
+          const resources = [...CACHE_RESOURCES];
+          const a = new RedisCache(ra, { resources });
+          const b = new RedisCache(rb, { resources });
+          await a.apply("READY", ready(["100", "200"]));
+          await a.apply("GUILD_CREATE", guild("100", ["11", "12"], ["1000"]));
+          await a.apply(
+            "GUILD_CREATE",
+            guild("200", ["21"], ["2000", "2001"]),
+          );
+          await a.apply("MESSAGE_CREATE", message("2000", "3000", "200"));
+          await a.flush();
+          // B's first batch reads the database's epoch marker too.
+          await b.apply("GUILD_UPDATE", { id: "200", name: "g200" });
+          await b.flush();
+          assert.deepEqual(await audit(ra), []);
+          await fn(a, b, proxy, ra);
+          assert.equal(a.stale, false);
+          assert.equal(b.stale, false);
+        } finally {
+          await closeRedis(rb);
+          await proxy.close();
+        }
+      }),
   };
 }
 
@@ -207,7 +207,6 @@ async function late(
 
 Deno.test(twoWriters(
   "RedisCache, two writers: a member update landing after another process's GUILD_DELETE leaves no orphan",
-  11,
   async (a, b, proxy, redis) => {
     await late(
       b,
@@ -226,7 +225,6 @@ Deno.test(twoWriters(
 
 Deno.test(twoWriters(
   "RedisCache, two writers: a message update landing after another process's CHANNEL_DELETE leaves no orphan",
-  11,
   async (a, b, proxy, redis) => {
     const edit = { ...message("2000", "3000", "200"), content: "edited" };
     await late(b, proxy, "MESSAGE_UPDATE", edit, async () => {
@@ -240,7 +238,6 @@ Deno.test(twoWriters(
 
 Deno.test(twoWriters(
   "RedisCache, two writers: a big GUILD_MEMBERS_CHUNK whose later transactions land after GUILD_DELETE leaves no orphan",
-  11,
   async (a, b, proxy, redis) => {
     const members = Array.from(
       { length: 5000 },
@@ -259,7 +256,6 @@ Deno.test(twoWriters(
 
 Deno.test(twoWriters(
   "RedisCache, two writers: GUILD_MEMBER_ADD and MESSAGE_CREATE landing after the guild's and the channel's removal bring neither back",
-  11,
   async (a, b, proxy, redis) => {
     await late(b, proxy, "GUILD_MEMBER_ADD", member("19", "100"), async () => {
       await a.apply("GUILD_DELETE", { id: "100" });
@@ -283,7 +279,6 @@ Deno.test(twoWriters(
 
 Deno.test(twoWriters(
   "RedisCache, two writers: A's CHANNEL_UPDATE and GUILD_UPDATE survive B's MESSAGE_CREATE and GUILD_MEMBER_ADD read before them",
-  11,
   async (a, b, proxy, redis) => {
     const deny = [{ id: "200", type: 0, allow: "0", deny: "1024" }];
     await late(
@@ -327,7 +322,6 @@ Deno.test(twoWriters(
 
 Deno.test(twoWriters(
   "RedisCache, two writers: a batch of every guild-scoped kind landing after GUILD_DELETE, and a pin landing after CHANNEL_DELETE, leave nothing behind",
-  11,
   async (a, b, proxy, redis) => {
     const held = proxy.holdTransaction();
     const applied = b.applyBatch([
@@ -372,7 +366,6 @@ Deno.test(twoWriters(
 
 Deno.test(twoWriters(
   "RedisCache, two writers: a lone role or emoji write landing after another process's GUILD_DELETE leaves no orphan",
-  11,
   async (a, b, proxy, redis) => {
     // Each is its batch's last write: the removal of what a guild's
     // deletion left behind is sent with it, not after a later write.
@@ -397,7 +390,6 @@ Deno.test(twoWriters(
 
 Deno.test(twoWriters(
   "RedisCache, two writers: A's CHANNEL_UPDATE of a forum survives B's THREAD_CREATE in it read before it",
-  11,
   async (a, b, proxy) => {
     const forum = (overwrites: unknown[] = []) => ({
       ...channel("2002", "200", overwrites),

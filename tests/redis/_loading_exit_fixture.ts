@@ -16,7 +16,11 @@ let outcome: string;
 try {
   await connectRedis({
     url: `redis://127.0.0.1:${fake.port}`,
-    connectTimeout: 200,
+    // Room for a cold process on a loaded machine to get the first INFO
+    // answer (200 ms timed out first there, before it read "loading"); the
+    // timer that lingered was ioredis's 8 s wait (loading_eta_seconds), so
+    // a rejection at 2 s still leaves 6 s of it for the test to see.
+    connectTimeout: 2_000,
   });
   outcome = "connected";
 } catch (error) {
