@@ -13,10 +13,10 @@ import {
 
 /**
  * Remove the messages of channels (each with its listings), a script per
- * {@linkcode CHUNK} messages at most: whole channels together while they
- * fit, a bigger one by SSCAN chunks of its set. Their sets are left empty
- * (so gone); the channels' own removal then finds only what was written
- * since.
+ * {@linkcode CHUNK} messages and {@linkcode CHUNK} channels at most: whole
+ * channels together while they fit, a bigger one by SSCAN chunks of its
+ * set. Their sets are left empty (so gone); the channels' own removal then
+ * finds only what was written since.
  *
  * @param redis The connection.
  * @param channelIds The channels.
@@ -32,12 +32,15 @@ export async function removeChannelMessages(
   let from = 0;
   while (from < sets.length) {
     if (lost()) throw new Error("the connection to Redis was lost midway");
-    const rest = sets.slice(from);
+    // A chunk of the sets a script: each is an argument of the call (the
+    // channels one batch removes, a hostile guild's, one argument each,
+    // overflowed the stack past some 125,000) and a key the script reads.
+    const some = sets.slice(from, from + CHUNK);
     const stopped = Number(
-      await redis.eval(DROP_CHANNELS_MESSAGES, rest.length, ...rest, CHUNK),
+      await redis.eval(DROP_CHANNELS_MESSAGES, some.length, ...some, CHUNK),
     );
-    if (stopped < 0) return;
-    if (stopped > 0) from += stopped;
+    if (stopped < 0) from += some.length;
+    else if (stopped > 0) from += stopped;
     else {
       // Alone more than a chunk.
       const set = sets[from++]!;

@@ -28,13 +28,45 @@ local function forgetKey(key, kind, owner)
   end
 end`;
 
+// The guilds a channel key's value names (only read: nothing is
+// re-encoded): its guild_id, read with cjson (none for a DM, a value not
+// JSON, or a key of another type, which GET fails and MGET reads as none).
+// A value cjson refuses but a reader parses (nested past its 1,000 levels:
+// a hostile payload's permission_overwrites, kept as sent) names every
+// snowflake a "guild_id" string holds in its text: its own among them, so
+// it is not taken for a DM's (the drop of what no guild holds deleted such
+// a guild channel with its messages, and left its guild's sets naming it).
+// One inside a field of a DM's is taken as its guild too: a DM channel so
+// deep and so odd stays until its removal or expiry rather than a guild's
+// going. The prelude of the scripts that read a channel's guild.
+const GUILDS_OF = `
+local function guildsOf(value)
+  if type(value) ~= 'string' then return {} end
+  local ok, channel = pcall(cjson.decode, value)
+  if ok then
+    if type(channel) == 'table' and type(channel.guild_id) == 'string' then
+      return { channel.guild_id }
+    end
+    return {}
+  end
+  local guilds, seen = {}, {}
+  for id in string.gmatch(value, '"guild_id"%s*:%s*"(%d+)"') do
+    if not seen[id] then
+      seen[id] = true
+      guilds[#guilds + 1] = id
+    end
+  end
+  return guilds
+end`;
+
 // Removes one chunk (KEYS, found with SSCAN of `<kind>_keys`) of the keys of
 // a kind this store does not keep, left by a run that kept it (see
 // redis_kind_sweep.ts): ARGV[1] = the kind, ARGV[2] = the bot's user id,
-// whose member is kept without members (or ''). A channel's owner is the
-// guild_id of its value (a DM's: none, so no guild set names it); a key not
-// named as of its kind is only taken out of the set, never deleted.
-export const FORGET_UNKEPT = `${FORGET_KEY}
+// whose member is kept without members (or ''). A channel's owners are the
+// guilds its value names (GUILDS_OF: a DM's, none, so no guild set names
+// it); a key not named as of its kind is only taken out of the set, never
+// deleted.
+export const FORGET_UNKEPT = `${FORGET_KEY}${GUILDS_OF}
 local kind, bot = ARGV[1], ARGV[2]
 local removed = 0
 for _, key in ipairs(KEYS) do
@@ -43,13 +75,11 @@ for _, key in ipairs(KEYS) do
     rest = string.sub(key, #kind + 2)
   end
   local owner, id = string.match(rest or '', '^([^:]+):(.+)$')
+  local owners = { owner }
   if kind == 'channel' and rest ~= nil then
-    owner = nil
+    owners = {}
     if redis.call('TYPE', key).ok == 'string' then
-      local ok, value = pcall(cjson.decode, redis.call('GET', key))
-      if ok and type(value) == 'table' and type(value.guild_id) == 'string' then
-        owner = value.guild_id
-      end
+      owners = guildsOf(redis.call('GET', key))
     end
     redis.call('DEL', 'channel_keys:' .. rest)
   end
@@ -57,8 +87,8 @@ for _, key in ipairs(KEYS) do
     redis.call('SREM', kind .. '_keys', key)
   elseif kind == 'member' and id == bot then
     -- Kept: the bot's own member, which a store with guilds keeps.
-  elseif owner ~= nil then
-    forgetKey(key, kind, owner)
+  elseif #owners > 0 then
+    for _, guild in ipairs(owners) do forgetKey(key, kind, guild) end
     removed = removed + 1
   else
     redis.call('DEL', key)
@@ -494,16 +524,12 @@ for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do
 end
 return out`;
 
-// Whether a channel key's value is a guild's (read with cjson, only read:
-// nothing is re-encoded; a value that does not decode, or a key of another
-// type, which GET fails and MGET reads as none, counts as not a guild's):
-// the prelude of the scripts that drop what no guild holds
-// (redis_unguilded.ts), through its index or by a scan.
-const IN_GUILD = `
+// Whether a channel key's value is a guild's: it names one (GUILDS_OF;
+// a key of another type names none). The prelude of the scripts that drop
+// what no guild holds (redis_unguilded.ts), through its index or by a scan.
+const IN_GUILD = `${GUILDS_OF}
 local function guildValue(value)
-  if type(value) ~= 'string' then return false end
-  local ok, channel = pcall(cjson.decode, value)
-  return ok and type(channel) == 'table' and type(channel.guild_id) == 'string'
+  return #guildsOf(value) > 0
 end
 local function inGuild(channelKey)
   return guildValue(redis.pcall('GET', channelKey))

@@ -195,21 +195,29 @@ export class RedisStaleness {
    * @param through The last call (its number from `admit`) whose writes
    *   they may include: a READY of a later call ends the staleness. Every
    *   call admitted so far unless known.
-   * @param what The loss, as the log says it.
+   * @param what The loss, as the log says it: by default a Redis failure,
+   *   or a fault in the cache when `error` is one (see `isCacheFault`).
    */
-  failed(
-    error: unknown,
-    through = this.#admitted,
-    what = "a Redis failure lost writes",
-  ): void {
-    this.#goStale(error, through, () =>
-      visible.error(
-        "Redis cache: {what} ({message}); the cache is stale until each shard starts a new session (its READY) and its guilds are sent again",
-        {
-          what,
-          message: errorText(error),
-        },
-      ));
+  failed(error: unknown, through = this.#admitted, what?: string): void {
+    this.#goStale(
+      error,
+      through,
+      () =>
+        what === undefined && isCacheFault(error)
+          // Its stack too, last (an Error in the line has it on stderr): a
+          // fault to report, which an operator would look for in Redis.
+          ? visible.error(
+            "Redis cache: a fault in the cache (not Redis) lost writes; the cache is stale until each shard starts a new session (its READY) and its guilds are sent again: {error}",
+            { error },
+          )
+          : visible.error(
+            "Redis cache: {what} ({message}); the cache is stale until each shard starts a new session (its READY) and its guilds are sent again",
+            {
+              what: what ?? "a Redis failure lost writes",
+              message: errorText(error),
+            },
+          ),
+    );
   }
 
   /**
@@ -478,4 +486,24 @@ export function checkShardIds(
   const ids = [...shards];
   for (const id of ids) assertShardId(id, action);
   return ids;
+}
+
+/**
+ * Whether `error`, which lost writes, is a fault of the cache's own code
+ * rather than Redis's: what JavaScript throws on a bug (a TypeError, a
+ * RangeError such as a call stack exceeded, a ReferenceError…), or a value
+ * that is no Error. Redis's are Errors of no such class: ioredis's error
+ * replies (`ReplyError`) and aborts, its lost or closed connections and
+ * timeouts (plain `Error`s, told apart by nothing but their text), the
+ * socket's, and the store's own words for an outage.
+ */
+function isCacheFault(error: unknown): boolean {
+  try {
+    return !(error instanceof Error) || error instanceof TypeError ||
+      error instanceof RangeError || error instanceof ReferenceError ||
+      error instanceof SyntaxError || error instanceof EvalError ||
+      error instanceof URIError;
+  } catch {
+    return true; // a hostile value (a revoked Proxy): none of Redis's
+  }
 }

@@ -540,7 +540,9 @@ export class RedisCache {
       expiry.endChunk(chunk);
       vouched.end(chunk);
       chunk = new WriteChunk();
-      steps.push(...between, { chunk });
+      // One at a time: no list is spread into a call's arguments.
+      for (const step of between) steps.push(step);
+      steps.push({ chunk });
     };
     let writes = 0;
     for (const [index, { event, data, position }] of dispatches.entries()) {

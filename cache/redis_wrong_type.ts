@@ -21,6 +21,7 @@ import {
   type CacheRead,
   KIND_RESOURCE,
 } from "./changes.ts";
+import { CHUNK } from "./redis_chunks.ts";
 import { INDEXED, kindKeys, UNKEYED } from "./redis_layout.ts";
 import { UNGUILDED_KEY } from "./redis_unguilded.ts";
 
@@ -142,7 +143,11 @@ export async function dropWrongTyped(
     return type !== "none" && type !== (key === EXPIRY ? "hash" : "set");
   });
   if (wrong.length === 0) return [];
-  await redis.del(...wrong);
+  // A chunk of keys a DEL: spread whole into one call, more than some
+  // 125,000 (a batch's, of that many channels) overflowed the stack.
+  for (let from = 0; from < wrong.length; from += CHUNK) {
+    await redis.del(...wrong.slice(from, from + CHUNK));
+  }
   visible.warn(
     "Redis cache: key(s) {keys} did not hold a set (or, for expiry_keys, a hash) as the cache writes them (written by hand or by another program); deleted, so that the cache can be rebuilt",
     { keys: wrong.join(", ") },

@@ -14,6 +14,9 @@ import {
 import { guildMessage } from "./_guild_message.ts";
 import { createdGuild } from "./_created_guild.ts";
 import { fetchReads } from "../../cache/redis_reads.ts";
+import { removeChannelMessages } from "../../cache/redis_message_removal.ts";
+import { dropWrongTyped } from "../../cache/redis_wrong_type.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
 
 /** A GUILD_CREATE of guild `id` with `people` members, each with a presence. */
 function bigGuild(id: string, people: number): Record<string, unknown> {
@@ -416,5 +419,57 @@ Deno.test({
       assert.deepEqual(lookup.get("message", "100", "1234"), {
         key: "message:100:1234",
       });
+    }),
+});
+
+Deno.test({
+  name:
+    "removeChannelMessages: the messages of 300,000 channels are removed without spreading one key a channel into one call (a RangeError), a chunk of channels a script",
+  ignore: privateRedisIgnored,
+  fn: () =>
+    withPrivateRedis(async (_, redis, admin) => {
+      // A hostile guild's channels, removed together (each a CHANNEL_DELETE
+      // of one batch, a THREAD_LIST_SYNC's threads): one key a channel in
+      // one EVAL's arguments overflowed the stack past some 125,000.
+      const ids = Array.from({ length: 300_000 }, (_, i) => String(1_000 + i));
+      const held = [ids[0]!, ids[150_000]!, ids.at(-1)!];
+      for (const id of held) {
+        await admin.sadd(`channel_keys:${id}`, `message:${id}:1`);
+        await admin.sadd("message_keys", `message:${id}:1`);
+        await admin.set(`message:${id}:1`, "{}");
+      }
+      const scripts: number[] = [];
+      const evaluate = redis.eval.bind(redis);
+      redis.eval = ((script: string, keys: number, ...args: string[]) => {
+        scripts.push(keys);
+        return evaluate(script, keys, ...args);
+      }) as typeof redis.eval;
+      await removeChannelMessages(redis, ids);
+      assert.deepEqual(await admin.keys("*"), []);
+      assert.ok(Math.max(...scripts) <= 1_000, `${Math.max(...scripts)} keys`);
+    }),
+});
+
+Deno.test({
+  name:
+    "dropWrongTyped: 200,000 index keys of another type are deleted a chunk of keys a DEL, not spread into one call (a RangeError)",
+  ignore: privateRedisIgnored,
+  fn: () =>
+    withPrivateRedis(async (_, redis, admin) => {
+      // A batch's per-channel sets (a guild of that many channels), all
+      // found holding strings after a WRONGTYPE.
+      const keys = Array.from(
+        { length: 200_000 },
+        (_, i) => `channel_keys:${1_000 + i}`,
+      );
+      for (let from = 0; from < keys.length; from += 10_000) {
+        await admin.mset(
+          keys.slice(from, from + 10_000).flatMap((key) => [key, "x"]),
+        );
+      }
+      await captureStderr(async () => {
+        assert.equal((await dropWrongTyped(redis, keys)).length, 200_000);
+      });
+      assert.equal(await admin.dbsize(), 0);
     }),
 });

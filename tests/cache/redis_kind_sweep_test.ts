@@ -190,6 +190,41 @@ Deno.test(kindTest(
 ));
 
 Deno.test(kindTest(
+  "a run without channels takes a channel nested deeper than Redis's cjson decodes (1,100 levels) out of its guild's listings too",
+  async (redis) => {
+    let deny: unknown = 1;
+    for (let i = 0; i < 1_100; i++) deny = [deny];
+    const first = new RedisCache(redis, {
+      resources: ["guilds", "channels", "messages"],
+    });
+    await first.apply("READY", READY);
+    await first.apply("GUILD_CREATE", {
+      ...GUILD,
+      channels: [...GUILD.channels, {
+        id: "21",
+        type: 0,
+        name: "deep",
+        permission_overwrites: [{ id: "1", type: 0, allow: "0", deny }],
+      }],
+    });
+    await first.flush();
+    assert.ok(await redis.sismember("guild_keys:10", "channel:21"));
+    const cache = new RedisCache(redis, { resources: ["guilds"] });
+    await cache.apply("GUILD_UPDATE", { id: "10", name: "G2" });
+    await cache.flush();
+    assert.deepEqual(
+      (await keys(redis)).filter((key) => /^channel/.test(key)),
+      [],
+    );
+    assert.deepEqual(await redis.smembers("guild_keys:10"), [
+      `member:10:${BOT}`,
+    ]);
+    assert.deepEqual(await redis.smembers("guild_kind_keys:10:channel"), [""]);
+    assert.equal(first.stale || cache.stale, false);
+  },
+));
+
+Deno.test(kindTest(
   "stores of the same resources remove nothing of each other's",
   async (redis) => {
     const resources: CacheResource[] = ["guilds", "channels", "messages"];

@@ -726,3 +726,69 @@ Deno.test(redisStoreTest(
     assert.equal(store.stale, false);
   },
 ));
+
+/** A JSON array nested `depth` levels deep, around a 1. */
+function nested(depth: number): unknown {
+  let value: unknown = 1;
+  for (let i = 0; i < depth; i++) value = [value];
+  return value;
+}
+
+Deno.test(redisStoreTest(
+  "RedisCache: shard 0's new session keeps a guild channel nested deeper than Redis's cjson decodes (1,100 levels, in its permission_overwrites), with its messages, by the whole scan and through the index; a DM channel as deep goes",
+  5,
+  async (redis) => {
+    const store = new RedisCache(redis, OPTIONS);
+    const memory = new MemoryCache(OPTIONS);
+    const apply = sameFeed(store, memory);
+    const deep = [{ id: "1", type: 0, allow: "0", deny: nested(1_100) }];
+    const dm: [string, object][] = [
+      ["CHANNEL_CREATE", {
+        id: "61",
+        type: 1,
+        recipients: [],
+        permission_overwrites: deep,
+      }],
+      ["MESSAGE_CREATE", message("311", "61")],
+    ];
+    await apply(BEFORE);
+    await apply([
+      ["GUILD_CREATE", {
+        ...GUILD_CREATE,
+        channels: [
+          ...GUILD_CREATE.channels,
+          { id: "110", type: 0, name: "deep", permission_overwrites: deep },
+        ],
+      }],
+      ["MESSAGE_CREATE", message("310", "110", GUILD)],
+      ...dm,
+    ]);
+    const held = async (where: string) => {
+      assert.equal(await redis.exists("channel:110"), 1, `${where}: channel`);
+      assert.equal(
+        await redis.exists("message:110:310"),
+        1,
+        `${where}: message`,
+      );
+      assert.ok(
+        await redis.sismember(`guild_keys:${GUILD}`, "channel:110"),
+        `${where}: listed`,
+      );
+      assert.equal(await redis.exists("channel:61"), 0, `${where}: DM channel`);
+      assert.equal(await redis.exists("message:61:311"), 0, `${where}: DM's`);
+      await assertSameStores(redis, memory, where);
+    };
+    // The whole scan (DROP_UNGUILDED): a database without the index.
+    await redis.del("disruption_cache_unguilded");
+    await apply([["READY", ready([0, 2])]]);
+    await held("the whole scan");
+    // Through the index (UNGUILDED_FROM_INDEX): the channel listed, as one
+    // held in a guild since it was listed is.
+    await apply(dm);
+    await redis.sadd("disruption_cache_unguilded", "channel:110");
+    await apply([["READY", ready([0, 2])]]);
+    await held("through the index");
+    assert.deepEqual(await redis.smembers("disruption_cache_unguilded"), [""]);
+    assert.equal(store.stale, false);
+  },
+));

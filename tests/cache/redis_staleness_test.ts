@@ -1,0 +1,53 @@
+// What the Redis store says lost its writes: a failure of Redis (an error
+// reply, a lost connection), or a fault of the cache's own code, which is
+// not Redis's to look into (a RangeError of a spread past the stack was
+// logged as "a Redis failure lost writes").
+import assert from "node:assert/strict";
+import { ReplyError } from "ioredis";
+import { RedisStaleness } from "../../cache/redis_staleness.ts";
+import type { RedisConnection } from "../../redis/mod.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
+
+/** What a fresh staleness logs when `error` lost writes. */
+async function said(error: unknown): Promise<string> {
+  const staleness = new RedisStaleness({} as RedisConnection, undefined);
+  const lines = await captureStderr(() => staleness.failed(error));
+  assert.equal(staleness.stale, true);
+  assert.equal(lines.length, 1, lines.join("\n"));
+  return lines[0]!;
+}
+
+Deno.test("RedisStaleness: writes lost to a fault of the cache's own code (a RangeError, a TypeError, a thrown non-Error) are said to be the cache's, not Redis's, with the error", async () => {
+  for (
+    const [error, text] of [
+      [
+        new RangeError("Maximum call stack size exceeded"),
+        "RangeError: Maximum call stack size exceeded",
+      ],
+      [
+        new TypeError("Cannot read properties of undefined"),
+        "TypeError: Cannot read properties of undefined",
+      ],
+      ["thrown text", "thrown text"],
+    ] as const
+  ) {
+    const line = await said(error);
+    assert.match(line, /a fault in the cache \(not Redis\) lost writes/);
+    assert.ok(line.includes(text), line);
+    assert.doesNotMatch(line, /a Redis failure/);
+  }
+});
+
+Deno.test("RedisStaleness: writes lost to Redis (an error reply, a lost connection, the store's own word for one) are said to be a Redis failure", async () => {
+  for (
+    const error of [
+      new ReplyError("OOM command not allowed when used memory > 'maxmemory'."),
+      new Error("Connection is closed."),
+      new Error("the connection to Redis was lost midway"),
+    ]
+  ) {
+    const line = await said(error);
+    assert.match(line, /a Redis failure lost writes/);
+    assert.ok(line.includes(error.message), line);
+  }
+});
