@@ -26,24 +26,31 @@ const NOT_LIBRARY = ["tests/", "examples/", "bench/"].map((dir) => ROOT + dir);
 const HEADING = "    at (the request was made)";
 
 /**
- * Errors already given a call site: an abort's reason is shared by every
- * request of that signal, and is given the first one's only; a request
- * with files runs inside another, which finds its error already done.
+ * Errors already given a call site: a request with files runs inside
+ * another, which finds its error already done.
  */
 const marked = new WeakSet<object>();
 
 /**
  * `request`, its rejection's stack extended with the frames of the code
- * awaiting it, past the library's own (see {@linkcode withCallSite}).
+ * awaiting it, past the library's own (see {@linkcode withCallSite}); an
+ * abort's reason is left as it is: the caller's own object, shared by
+ * every request of that signal (and maybe by other signals), it would name
+ * the first request's line in all their stacks.
  *
  * @typeParam T What the request resolves to.
  * @param request The request's promise.
+ * @param signal The request's signal, if any.
  * @returns A promise settling as `request` does.
  */
-export async function calledFrom<T>(request: Promise<T>): Promise<T> {
+export async function calledFrom<T>(
+  request: Promise<T>,
+  signal: AbortSignal | undefined,
+): Promise<T> {
   try {
     return await request;
   } catch (error) {
+    if (signal?.aborted && error === signal.reason) throw error;
     // Made here, its frames go on through the `await`s of the callers.
     throw withCallSite(error, new Error().stack);
   }

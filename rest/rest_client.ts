@@ -279,7 +279,7 @@ export class RestClient {
           body: multipartBody(rest.body, prepared, { message }),
         }, interaction)
       );
-      return calledFrom(sent);
+      return calledFrom(sent, rest.signal);
     }
     let prepared: PreparedRequest;
     try {
@@ -384,7 +384,7 @@ export class RestClient {
         ),
       },
     );
-    return calledFrom(scheduled);
+    return calledFrom(scheduled, options.signal);
   }
 
   /**
