@@ -60,9 +60,10 @@ const encoder = new TextEncoder();
  * Custom, Competing), `state` (string or null) and `url` (string or null,
  * only with type 1, Streaming); `status` is one of `online`, `dnd`, `idle`,
  * `invisible`, `offline`; `afk` is a boolean. A custom status (type 4)
- * shows its `state`, not its `name`: one without `state` is sent with its
- * `name` as `state` too (as discord.js and disnake do), so
- * `{ name: "hello", type: 4 }` shows "hello" rather than nothing. Discord lets a client update
+ * shows its `state`, not its `name`: one without `state` (absent, `null`
+ * or `""`) is sent with its `name` as `state` too (as discord.js and
+ * disnake do), so `{ name: "hello", type: 4 }` shows "hello" rather than
+ * nothing (to show no status, send no activity). Discord lets a client update
  * its presence about 5 times per 20 seconds.
  *
  * @param data The new presence.
@@ -173,7 +174,10 @@ function checkActivity(
       throw c.type(`${path}.state`, "a string or null", state);
     }
     copy.state = state;
-  } else if (type === CUSTOM) {
+  }
+  if (
+    type === CUSTOM && (state === undefined || state === null || state === "")
+  ) {
     // Discord shows a custom status's state and ignores its name (which
     // must still be set): without a state, it showed an empty status.
     copy.state = name;

@@ -46,8 +46,8 @@ export interface BotActivity {
   /** Stream URL (type 1 only). */
   url?: string | null;
   /**
-   * Custom status text (type 4), shown instead of `name`; when absent, the
-   * builders send `name` as the state.
+   * Custom status text (type 4), shown instead of `name`; when absent,
+   * `null` or `""`, the builders send `name` as the state.
    */
   state?: string | null;
 }

@@ -127,15 +127,19 @@ Deno.test("updatePresenceCommand sends a custom status without state with its na
     activities: [
       { name: "hello", type: 4 },
       { name: "Custom Status", type: 4, state: "kept" },
-      { name: "cleared", type: 4, state: null },
+      { name: "from null", type: 4, state: null },
+      { name: "from empty", type: 4, state: "" },
       { name: "a game", type: 0 },
+      { name: "a song", type: 2, state: null },
     ],
   });
   assert.deepEqual(command.d.activities, [
     { name: "hello", type: 4, state: "hello" },
     { name: "Custom Status", type: 4, state: "kept" },
-    { name: "cleared", type: 4, state: null },
+    { name: "from null", type: 4, state: "from null" },
+    { name: "from empty", type: 4, state: "from empty" },
     { name: "a game", type: 0 },
+    { name: "a song", type: 2, state: null },
   ]);
 });
 
