@@ -1051,3 +1051,20 @@ Deno.test("a MESSAGE_DELETE_BULK of 200,000 ids reads and deletes as many messag
     "14",
   ]);
 });
+
+Deno.test("a MESSAGE_DELETE_BULK of Discord's size deletes every id it names, held or not (a Redis key evicted leaves its listings, which the delete takes out), its old the held ones", () => {
+  const cache = new MemoryCache();
+  cache.apply("GUILD_CREATE", GUILD);
+  cache.apply("MESSAGE_CREATE", message("10", { author: user("7") }));
+  const { changes, old } = reduceDispatch(
+    cache,
+    "MESSAGE_DELETE_BULK",
+    { ids: ["10", "20", "20", "x", "30"], channel_id: "2", guild_id: "1" },
+    { resources: new Set(CACHE_RESOURCES) },
+  );
+  assert.deepEqual(
+    changes.map((change) => change.op === "delete" ? change.id : change.op),
+    ["10", "20", "30"],
+  );
+  assert.deepEqual((old as { id: string }[]).map((m) => m.id), ["10"]);
+});
