@@ -633,10 +633,8 @@ export class RedisCache {
 
   /**
    * Send a chunk's writes; a failure (a command's, or the chunk refused
-   * whole) marks the cache stale.
-   *
-   * @param suspects The index keys its writes may name (see
-   * `RedisStaleness.suspect`).
+   * whole) marks the cache stale, `suspects` the index keys its writes may
+   * name (see `RedisStaleness.suspect`).
    */
   #exec(
     chunk: WriteChunk,
@@ -665,6 +663,8 @@ export class RedisCache {
     // Behind the calls waiting, not through admission: refused past a bound
     // (a big batch's writes unanswered), it marked a healthy cache stale.
     await this.#enqueue([], this.#staleness.admit());
+    // Nothing unanswered, no PING: a frozen Redis never answers it.
+    if (this.#unchecked.size === 0) return;
     await this.#answers.watch(this.#redis.ping());
     // Answered before the PING, but ioredis settles a transaction turns later.
     await Promise.all(this.#unchecked);

@@ -665,17 +665,16 @@ export class DispatchService {
     // the connection's close: a lost ack left it queued twice.
     this.#commands?.close();
     await this.#manager?.close({ resumable: true });
-    // A READY's writes in flight (shard 0's chunked drop) land before the
-    // last save, bounded as the broker's drain, beside which it runs: cut by
-    // the close, a drop was left half done. Only then: a frozen Redis never
-    // answers the flush's PING, and every close waited its 10 s for nothing
-    // (past a 30 s grace period). Not on a connection that is down: the
-    // cache fails fast there, and its PING would wait in vain.
+    // The cache's writes in flight (a READY's chunked drop, a big member
+    // chunk's) land before the last save, which records the cache stale if
+    // they failed; bounded as the broker's drain, beside which it runs: cut
+    // by the close, a drop was left half done, and a chunk's members lost
+    // with the cache counted fresh. A flush with nothing unanswered returns
+    // at once (a frozen Redis cost every close 10 s). Not on a connection
+    // that is down: the cache fails fast there.
     const flushed = settlesWithin(
       this.#scheduler,
-      this.#readyUnapplied.size > 0 && this.#redis?.status === "ready"
-        ? this.#cache?.flush()
-        : undefined,
+      this.#redis?.status === "ready" ? this.#cache?.flush() : undefined,
       DRAIN_TIMEOUT,
     );
     // The logs' last lines (the shards closed) are posted while the broker

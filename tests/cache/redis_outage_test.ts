@@ -11,6 +11,7 @@ import { testRedis } from "../_fakes/servers.ts";
 import { heapGrowthWith } from "../_fakes/heap_growth.ts";
 import { forEachChunk } from "../../cache/redis_chunks.ts";
 import { hungConnection } from "./_hung_connections.ts";
+import { within } from "../_fakes/watchdog.ts";
 
 const server = testRedis();
 
@@ -172,6 +173,25 @@ Deno.test({
     await cache.flush();
     assert.equal(JSON.parse((await direct.get("guild:1"))!).name, "rebuilt");
     assert.equal(await direct.get("message:2:3"), null);
+  },
+});
+
+Deno.test({
+  name:
+    "RedisCache: flush() with every write answered returns at once, even from a Redis that stopped answering (the dispatch service's close flushes: it waited its whole bound for a PING)",
+  ignore: server.ignore,
+  fn: async () => {
+    await using setup = await relayed();
+    const { direct, relay, redis } = setup;
+    const cache = new RedisCache(redis, { resources: ["guilds"] });
+    await cache.apply("GUILD_CREATE", GUILD);
+    await cache.flush();
+    assert.equal(JSON.parse((await direct.get("guild:1"))!).name, "g");
+    // Up, its connection open, but answering nothing (SIGSTOP, a stall).
+    relay.swallowReplies = true;
+    await within(cache.flush(), "a flush with nothing unanswered", 2_000);
+    assert.equal(cache.stale, false);
+    relay.swallowReplies = false;
   },
 });
 

@@ -391,3 +391,74 @@ async function cacheDms(redis: OwnRedis, count: number): Promise<void> {
     await closeRedis(connection);
   }
 }
+
+Deno.test({
+  name:
+    "dispatch service: a close waits for the cache's writes in flight (a big member chunk's) before the last save: a RESUME after it finds every member, or the shard stale",
+  ignore: redisServer.ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await using scene = await FakesScene.start({
+    sessionTtl: 3_600_000,
+    guilds: 1,
+  });
+  await using redis = await OwnRedis.start();
+  const { scheduler, discord } = scene;
+  const store = new RedisSessionStore(redis.admin, {
+    key: REDIS_KEYS.sessions,
+  });
+  const saved = async () => (await store.loadAll())[0];
+  const env = {
+    INTENTS: String(1 | 2),
+    STATE_ENABLED: "true",
+    STATE_MEMBER: "true",
+  };
+  const count = 30_000;
+  await withLogRecords(async () => {
+    const service = scene.service(redis.port, env);
+    await advanceUntil(scheduler, service.start(), "the start");
+    await scene.untilConfirmed(
+      async () => (await saved())?.sequence === 2,
+      "READY and the guild confirmed and saved",
+    );
+    const guildId = discord.gateway.guildIds[0]!;
+    const members = Array.from({ length: count }, (_, i) => ({
+      user: { id: String(300_000_000_000_000_000n + BigInt(i)), username: "u" },
+      roles: [],
+      joined_at: "2024-01-01T00:00:00.000000+00:00",
+      deaf: false,
+      mute: false,
+    }));
+    discord.gateway.dispatch("GUILD_MEMBERS_CHUNK", {
+      guild_id: guildId,
+      members,
+      chunk_index: 0,
+      chunk_count: 1,
+    }, { shardId: 0, ignoreIntents: true });
+    await scene.untilConfirmed(
+      async () => (await saved())?.sequence === 3,
+      "the chunk confirmed and saved",
+    );
+    // The clock at about real speed: Redis's answers take real time.
+    await advanceUntil(scheduler, service.close(), "the close", 50, 50, 60_000);
+    let kept = 0;
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.admin.scan(
+        cursor,
+        "MATCH",
+        `member:${guildId}:3*`,
+        "COUNT",
+        10_000,
+      );
+      cursor = next;
+      kept += keys.length;
+    } while (cursor !== "0");
+    const stale = await redis.admin.smembers(REDIS_KEYS.cacheStale);
+    assert.ok(
+      kept === count || stale.includes("0"),
+      `${kept} of ${count} members kept, stale ${JSON.stringify(stale)}`,
+    );
+  });
+});
