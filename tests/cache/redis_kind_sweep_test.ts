@@ -15,6 +15,7 @@ import {
   withPrivateRedis,
 } from "./_private_redis_store.ts";
 import { user } from "./_event_sequences.ts";
+import { FORGET_UNKEPT } from "../../cache/redis_scripts.ts";
 
 const BOT = "1";
 
@@ -221,6 +222,28 @@ Deno.test(kindTest(
     ]);
     assert.deepEqual(await redis.smembers("guild_kind_keys:10:channel"), [""]);
     assert.equal(first.stale || cache.stale, false);
+  },
+));
+
+Deno.test(kindTest(
+  "the sweep of unkept channels forgets a value cjson cannot decode from at most 10 of the guilds its text names (a hostile value named 45,000: forgetting each held Redis 0.9 s)",
+  async (redis) => {
+    let nested = '"x"';
+    for (let i = 0; i < 1_100; i++) nested = `[${nested}]`;
+    const guilds = Array.from({ length: 50 }, (_, i) => String(100 + i));
+    const value = `{"id":"21",${
+      guilds.map((id, i) => `"f${i}":{"guild_id":"${id}"},`).join("")
+    }"deep":${nested}}`;
+    await redis.set("channel:21", value);
+    await redis.sadd("channel_keys", "channel:21");
+    for (const id of guilds) await redis.sadd(`guild_keys:${id}`, "channel:21");
+    await redis.eval(FORGET_UNKEPT, 1, "channel:21", "channel", "");
+    let still = 0;
+    for (const id of guilds) {
+      still += await redis.sismember(`guild_keys:${id}`, "channel:21");
+    }
+    assert.equal(still, 40);
+    assert.equal(await redis.exists("channel:21"), 0);
   },
 ));
 
