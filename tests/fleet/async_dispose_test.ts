@@ -72,12 +72,18 @@ Deno.test({
           leaseTtlMs: 10_000,
           renewMs: 2_500,
         });
+        // Delivered on the fleet's side: the fake counts a session active
+        // when it reads the IDENTIFY, and a shard whose READY was not yet
+        // read (a loaded machine) had no session to save at the close.
+        const delivered = new Set<number>();
+        fleet.onDispatch((event) => void delivered.add(event.shardId));
         await fleet.start();
         await pollUntil(
           "2 live sessions",
           () =>
             gateway.sessions.filter((s) => s.state === "active").length === 2,
         );
+        await pollUntil("a dispatch of each shard", () => delivered.size === 2);
         assert.deepEqual(Object.keys(await leases()).sort(), ["0", "1"]);
       }
       assert.deepEqual(

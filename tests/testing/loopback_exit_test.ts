@@ -19,5 +19,7 @@ Deno.test("A loopback bot test with a TCP drop exits as soon as it is done", asy
     } ms after its last line`,
   );
   assert.ok(linger < 1000, `the process lingered ${linger.toFixed(0)} ms`);
-  assert.ok(wall < 5000, `the whole run took ${wall.toFixed(0)} ms`);
+  // A cold process under load took 4.6 s; the lingering socket (15 s)
+  // is still caught.
+  assert.ok(wall < 10_000, `the whole run took ${wall.toFixed(0)} ms`);
 });
