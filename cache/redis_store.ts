@@ -656,8 +656,8 @@ export class RedisCache {
   }
 
   /**
-   * Wait until the writes of every call so far have been answered, and a
-   * write Redis refused has marked the cache {@linkcode RedisCache.stale}.
+   * Wait until every call's writes are answered (at once if all are), and
+   * a write Redis refused has marked the cache {@linkcode RedisCache.stale}.
    */
   async flush(): Promise<void> {
     // Behind the calls waiting, not through admission: refused past a bound

@@ -414,7 +414,7 @@ Deno.test({
     STATE_ENABLED: "true",
     STATE_MEMBER: "true",
   };
-  const count = 30_000;
+  const count = 20_000;
   await withLogRecords(async () => {
     const service = scene.service(redis.port, env);
     await advanceUntil(scheduler, service.start(), "the start");
