@@ -56,7 +56,7 @@ export class HandlerError extends Error {
    * (two handlers of one event that throw are told apart by it, not only by
    * what they threw). Unset for an error built without it.
    */
-  readonly source?: "method" | "raw" | "listener" | "atArrival";
+  readonly source?: HandlerErrorOptions["source"];
   /** The Handler method that threw (`onMessageCreate`, `onRaw`), if one did. */
   readonly method?: string;
 
