@@ -27,23 +27,54 @@ export async function removeChannelMessages(
   redis: RedisConnection,
   channelIds: readonly string[],
 ): Promise<void> {
-  const sets = channelIds.map((id) => `channel_keys:${id}`);
-  const lost = lostSince(serverSession(redis));
+  await removeWithinChunks(
+    redis,
+    channelIds.map((id) => `channel_keys:${id}`),
+    DROP_CHANNELS_MESSAGES,
+    [],
+    (set) => set,
+    false,
+    lostSince(serverSession(redis)),
+  );
+}
+
+/**
+ * Run `script`, which removes whole channels' messages while they fit
+ * {@linkcode CHUNK} messages (DROP_CHANNELS_MESSAGES, or
+ * UNGUILDED_FROM_INDEX with the channels themselves), over `keys`, at most
+ * {@linkcode CHUNK} of them a call (each is an argument of the call: the
+ * channels one batch removes, a hostile guild's, one argument each,
+ * overflowed the stack past some 125,000), with `args` then the bound
+ * after them. It answers -1 when it took them all, else how many it took
+ * before the first that would pass the bound; one alone past it has its
+ * set of messages (`setOf`) emptied by SSCAN chunks first, then is skipped
+ * (its own removal takes what was written since) or, `again`, sent again.
+ *
+ * @returns When they are done; rejects with Redis's error, or when `lost`
+ *   says the connection was lost midway.
+ */
+export async function removeWithinChunks(
+  redis: RedisConnection,
+  keys: readonly string[],
+  script: string,
+  args: readonly string[],
+  setOf: (key: string) => string,
+  again: boolean,
+  lost: () => boolean,
+): Promise<void> {
   let from = 0;
-  while (from < sets.length) {
+  while (from < keys.length) {
     if (lost()) throw new Error("the connection to Redis was lost midway");
-    // A chunk of the sets a script: each is an argument of the call (the
-    // channels one batch removes, a hostile guild's, one argument each,
-    // overflowed the stack past some 125,000) and a key the script reads.
-    const some = sets.slice(from, from + CHUNK);
+    const some = keys.slice(from, from + CHUNK);
     const stopped = Number(
-      await redis.eval(DROP_CHANNELS_MESSAGES, some.length, ...some, CHUNK),
+      await redis.eval(script, some.length, ...some, ...args, CHUNK),
     );
     if (stopped < 0) from += some.length;
     else if (stopped > 0) from += stopped;
     else {
       // Alone more than a chunk.
-      const set = sets[from++]!;
+      const set = setOf(keys[from]!);
+      if (!again) from++;
       await forEachChunk(redis, set, DROP_LISTED_MESSAGES, [set]);
     }
   }

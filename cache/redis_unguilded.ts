@@ -52,9 +52,9 @@ import type { RedisConnection } from "../redis/connection.ts";
 import { lostSince, serverSession } from "../redis/server_session.ts";
 import type { CachedValue } from "./changes.ts";
 import { CHUNK, forEachChunk } from "./redis_chunks.ts";
+import { removeWithinChunks } from "./redis_message_removal.ts";
 import {
   COMPLETE,
-  DROP_LISTED_MESSAGES,
   DROP_UNGUILDED,
   UNGUILDED_FROM_INDEX,
 } from "./redis_scripts.ts";
@@ -111,12 +111,9 @@ export async function removeUnguilded(redis: RedisConnection): Promise<void> {
   // As forEachChunk, but a chunk may take more than one script: each
   // script drops its channels while their messages fit a chunk.
   const lost = lostSince(serverSession(redis));
-  const stopIfLost = () => {
-    if (lost()) throw new Error("the connection to Redis was lost midway");
-  };
   let cursor = "0";
   do {
-    stopIfLost();
+    if (lost()) throw new Error("the connection to Redis was lost midway");
     const [next, keys] = await redis.sscan(
       UNGUILDED_KEY,
       cursor,
@@ -126,26 +123,16 @@ export async function removeUnguilded(redis: RedisConnection): Promise<void> {
       CHUNK,
     );
     cursor = next;
-    let rest = keys;
-    while (rest.length > 0) {
-      stopIfLost();
-      const stopped = Number(
-        await redis.eval(
-          UNGUILDED_FROM_INDEX,
-          rest.length,
-          ...rest,
-          UNGUILDED_KEY,
-          CHUNK,
-        ),
-      );
-      if (stopped < 0) break;
-      if (stopped > 0) rest = rest.slice(stopped);
-      else {
-        // Alone more than a chunk of messages: emptied by chunks, then
-        // sent again (with what was written since).
-        const set = `channel_keys:${rest[0]!.slice("channel:".length)}`;
-        await forEachChunk(redis, set, DROP_LISTED_MESSAGES, [set]);
-      }
-    }
+    // A channel alone past the bound is sent again once emptied: the
+    // script drops the channel too, with what was written since.
+    await removeWithinChunks(
+      redis,
+      keys,
+      UNGUILDED_FROM_INDEX,
+      [UNGUILDED_KEY],
+      (key) => `channel_keys:${key.slice("channel:".length)}`,
+      true,
+      lost,
+    );
   } while (cursor !== "0");
 }
