@@ -147,18 +147,21 @@ export interface CheckedCommandFields {
   contexts?: unknown;
   /** Application integration types. */
   integrationTypes?: unknown;
+  /** Whether the command is age-restricted. */
+  nsfw?: unknown;
 }
 
 /**
  * Check a command's `defaultMemberPermissions` (a bit set: a bigint or a
  * safe integer >= 0, or a string of decimal digits, as Discord serializes
  * permissions; `null` is fine), `contexts` (0 guild, 1 bot DM, 2 private
- * channel) and `integrationTypes` (0 guild install, 1 user install).
+ * channel), `integrationTypes` (0 guild install, 1 user install) and
+ * `nsfw` (a boolean).
  *
  * @param what Who is being defined, for the message.
  * @param options The fields.
- * @throws {TypeError} When a field has the wrong type, or the permissions
- * string is not decimal digits.
+ * @throws {TypeError} When a field has the wrong type (`nsfw` not a
+ * boolean among them), or the permissions string is not decimal digits.
  * @throws {RangeError} When the permissions are negative or fractional, or
  * a list holds an undocumented value.
  */
@@ -200,4 +203,13 @@ export function checkCommandFields(
     INTEGRATION_TYPES,
     "integration types",
   );
+  // Copied as given otherwise: "yes" would reach Discord (and the fake).
+  const nsfw = options.nsfw;
+  if (nsfw !== undefined && typeof nsfw !== "boolean") {
+    throw new TypeError(
+      `Cannot define ${what} as 'nsfw' must be a boolean: current value 'nsfw=${
+        shown(nsfw)
+      }'`,
+    );
+  }
 }

@@ -180,7 +180,8 @@ function base<N extends string>(options: CommandOptions<N>): CommandBase<N> {
  * @throws {TypeError} For a bad name (localized ones included), an option
  *   name that is an integer (object keys would reorder it), a localization
  *   key that is not a Discord locale, option order, permissions that are
- *   not a bit set, or a key that is not one of the options.
+ *   not a bit set, an `nsfw` that is not a boolean, or a key that is not
+ *   one of the options.
  * @throws {RangeError} For a bad description, too many options, more than
  *   {@linkcode MAX_COMMAND_SIZE} characters in all, negative permissions,
  *   or `contexts` or `integrationTypes` outside Discord's values.
@@ -244,7 +245,8 @@ export function command<
  * @throws {RangeError} For a name (localized ones included) that is not
  *   1-32 characters, or permissions or contexts as {@linkcode command}.
  * @throws {TypeError} For a localization key that is not a Discord locale,
- *   or a key that is not one of the options.
+ *   an `nsfw` that is not a boolean, or a key that is not one of the
+ *   options.
  *
  * @example Usage
  * ```ts
@@ -269,7 +271,8 @@ export function userCommand<const N extends string>(
  * @throws {RangeError} For a name (localized ones included) that is not
  *   1-32 characters, or permissions or contexts as {@linkcode command}.
  * @throws {TypeError} For a localization key that is not a Discord locale,
- *   or a key that is not one of the options.
+ *   an `nsfw` that is not a boolean, or a key that is not one of the
+ *   options.
  *
  * @example Usage
  * ```ts

@@ -736,3 +736,28 @@ Deno.test("commands refuse defaultMemberPermissions that are not a bit set, and 
     null,
   );
 });
+
+Deno.test("commands refuse an nsfw that is not a boolean, as every other field is checked", () => {
+  for (const value of ["yes", 1, null, {}]) {
+    assert.throws(
+      () => command({ name: "a", description: "d", nsfw: value as never }),
+      (error: unknown) =>
+        error instanceof TypeError &&
+        error.message ===
+          `Cannot define command 'a' as 'nsfw' must be a boolean: current value 'nsfw=${
+            typeof value === "string" ? JSON.stringify(value) : String(value)
+          }'`,
+      String(value),
+    );
+  }
+  assert.throws(
+    () => userCommand({ name: "Who", nsfw: "no" as never }),
+    /Cannot define command 'Who' as 'nsfw' must be a boolean/,
+  );
+  assert.equal(command({ name: "a", description: "d", nsfw: true }).nsfw, true);
+  assert.equal(
+    messageCommand({ name: "Quote", nsfw: false }).nsfw,
+    false,
+  );
+  assert.equal("nsfw" in command({ name: "a", description: "d" }), false);
+});
