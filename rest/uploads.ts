@@ -218,9 +218,15 @@ export async function prepareUploads(
       const room = Math.min(maxSize, left);
       const refuse = (bytes: number, exact: boolean): UploadError =>
         limits.request === undefined
-          ? tooLarge(file.name, room)
+          ? tooLarge(
+            file.name,
+            bytes,
+            exact,
+            room,
+            room < maxSize ? size : undefined,
+          )
           : bytes > maxSize
-          ? tooLarge(file.name, maxSize)
+          ? tooLarge(file.name, bytes, exact, maxSize)
           : requestTooLarge(file.name, size, bytes, exact);
       const blob = await toBlob(file, room, reading.signal, refuse);
       if (blob.size > room) throw refuse(blob.size, true);
@@ -498,10 +504,26 @@ function requestTooLarge(
   );
 }
 
-function tooLarge(name: string, room: number): UploadError {
+/**
+ * The error of a file over its limit: its size and by how much (at least,
+ * for a stream cut short), and which limit applied: per file, or (`request`
+ * given) what the files before it left of the request's.
+ */
+function tooLarge(
+  name: string,
+  bytes: number,
+  exact: boolean,
+  room: number,
+  request?: RequestSize,
+): UploadError {
+  const limit = Math.max(0, room);
+  const atLeast = exact ? "" : "at least ";
+  const which = request === undefined
+    ? "per file"
+    : `what is left of the request's limit of ${request.max} bytes, after ${request.files} bytes of files before it`;
   return new UploadError(
-    `Cannot upload '${name}' as it exceeds the upload limit (${
-      Math.max(0, room)
-    } bytes allowed for it, per file and for what is left of the request)`,
+    `Cannot upload '${name}' as it exceeds the upload limit: it is ${atLeast}${bytes} bytes, ${atLeast}${
+      bytes - limit
+    } over the limit of ${limit} bytes (${which})`,
   );
 }

@@ -149,7 +149,7 @@ Deno.test("sizes are checked before sending: too large, too many, no name; a str
       name: "b",
       data: "123456",
     }], { maxSize: 10, maxRequestSize: 11 }),
-    /'b' as it exceeds the upload limit \(5 bytes allowed/,
+    /'b' as it exceeds the upload limit: it is 6 bytes, 1 over the limit of 5 bytes/,
   );
   await assert.rejects(
     prepareUploads(
@@ -315,4 +315,48 @@ Deno.test("a stream of chunks that are not Uint8Arrays fails its upload with an 
     );
   }
   assert.equal(fake.requests.length, 0);
+});
+
+Deno.test("a file over its limit is refused saying its size and by how much, and which limit applied", async () => {
+  const refused = async (
+    files: Parameters<typeof prepareUploads>[0],
+    limits: Parameters<typeof prepareUploads>[1],
+  ): Promise<string> => {
+    const error = await prepareUploads(files, limits).then(
+      () => assert.fail("not refused"),
+      (error: unknown) => error,
+    );
+    assert.ok(error instanceof UploadError);
+    return error.message;
+  };
+  // Discord's default per-file limit, with the request counted (as every
+  // message-sending call does).
+  assert.equal(
+    await refused([{
+      name: "big.bin",
+      data: new Uint8Array(11 * 1024 * 1024),
+    }], { request: { payload: { content: "f" } } }),
+    "Cannot upload 'big.bin' as it exceeds the upload limit: it is 11534336 bytes, 1048576 over the limit of 10485760 bytes (per file)",
+  );
+  // Files only: a Blob over the limit per file.
+  assert.equal(
+    await refused([{ name: "a", data: new Blob(["12345678901"]) }], {
+      maxSize: 10,
+    }),
+    "Cannot upload 'a' as it exceeds the upload limit: it is 11 bytes, 1 over the limit of 10 bytes (per file)",
+  );
+  // A stream is cut short: its size is known only so far.
+  const { stream } = streamOf("1234", "5678", "9012", "3456");
+  assert.equal(
+    await refused([{ name: "s", data: stream }], { maxSize: 10 }),
+    "Cannot upload 's' as it exceeds the upload limit: it is at least 12 bytes, at least 2 over the limit of 10 bytes (per file)",
+  );
+  // What is left of the request is the tighter limit.
+  assert.equal(
+    await refused([{ name: "a", data: "123456" }, {
+      name: "b",
+      data: new Uint8Array(7),
+    }], { maxSize: 10, maxRequestSize: 12 }),
+    "Cannot upload 'b' as it exceeds the upload limit: it is 7 bytes, 1 over the limit of 6 bytes (what is left of the request's limit of 12 bytes, after 6 bytes of files before it)",
+  );
 });
