@@ -19,6 +19,7 @@ import {
   repeatedCustomId,
 } from "./_component_limits.ts";
 import { checkEmbedLimits } from "./_embed_limits.ts";
+import { checkMessageComponents } from "./_message_components_check.ts";
 import { COMPONENTS_V2_FLAG, needsComponentsV2 } from "./components_v2.ts";
 import { InteractionError } from "./errors.ts";
 import type { MessageComponent } from "../types/objects/component.ts";
@@ -48,7 +49,9 @@ export interface MessageResponse {
   embeds?: EmbedPayload[];
   /**
    * Components. Anything but action rows at the top level sets the
-   * IS_COMPONENTS_V2 flag by itself.
+   * IS_COMPONENTS_V2 flag by itself. Literals are checked as the builders
+   * check what they build (a row's 1-5 buttons or one select, lengths,
+   * counts) before anything is sent.
    */
   components?: MessageComponent[];
   /**
@@ -59,7 +62,12 @@ export interface MessageResponse {
    * so `update` of a component's message does not add one either.
    */
   poll?: PollCreateRequest;
-  /** Who may be pinged. */
+  /**
+   * Who may be pinged. Checked before sending as Discord checks it:
+   * `parse` lists only "users", "roles" and "everyone", and names neither
+   * "users" next to a non-empty `users` nor "roles" next to a non-empty
+   * `roles`; each list holds at most 100 ids.
+   */
   allowed_mentions?: AllowedMentionsPayload;
   /** Text-to-speech. */
   tts?: boolean;
@@ -242,6 +250,10 @@ export function messageData(
       `Two components of a message have the id ${repeatedId}: Discord wants a component's 'id' unique within the message (0 aside, which Discord replaces)`,
     );
   }
+  // After the message-wide checks, whose words fit a repeated id better
+  // than a row's would.
+  if (Array.isArray(components)) checkMessageComponents(components);
+  checkAllowedMentions(input.allowed_mentions);
   const data: Record<string, unknown> = { ...rest };
   if (components !== undefined) {
     data.components = components;
@@ -319,5 +331,73 @@ function checkCounts(input: MessageResponse, v2: boolean): void {
   }
   if (Array.isArray(input.embeds) && input.embeds.length > MAX_EMBEDS) {
     refuse(`${MAX_EMBEDS} embeds`, input.embeds.length);
+  }
+}
+
+/** The mention types `allowed_mentions.parse` may name. */
+const MENTION_TYPES: ReadonlySet<unknown> = new Set([
+  "users",
+  "roles",
+  "everyone",
+]);
+
+/** Ids `allowed_mentions.users` and `.roles` may list each. */
+const MAX_MENTION_IDS = 100;
+
+/** Refuse a message for its `allowed_mentions`, naming the rule broken. */
+function refuseMentions(rule: string): never {
+  throw new InteractionError(
+    "invalid_response",
+    `Cannot send message as Discord would refuse its 'allowed_mentions' (nothing was sent): ${rule}`,
+  );
+}
+
+/**
+ * Discord's rules for `allowed_mentions`: `parse` lists only "users",
+ * "roles" and "everyone"; `users` and `roles` list at most 100 ids each;
+ * and `parse` names neither "users" next to a list of `users` nor "roles"
+ * next to a list of `roles` ("mutually exclusive ... causing a validation
+ * error"). An empty list beside `parse`, as Discord's own examples send,
+ * passes, as Discord takes it.
+ *
+ * @throws {InteractionError} `invalid_response` naming the rule broken.
+ */
+function checkAllowedMentions(mentions: unknown): void {
+  if (mentions == null) return;
+  if (typeof mentions !== "object") {
+    refuseMentions(`it must be an object: current value '${String(mentions)}'`);
+  }
+  const { parse, users, roles } = mentions as Record<string, unknown>;
+  if (parse != null && !Array.isArray(parse)) {
+    refuseMentions(
+      `'parse' must be an array: current value '${String(parse)}'`,
+    );
+  }
+  const kinds: readonly unknown[] = Array.isArray(parse) ? parse : [];
+  const unknown = kinds.find((kind) => !MENTION_TYPES.has(kind));
+  if (unknown !== undefined) {
+    refuseMentions(
+      `'parse' may list only 'users', 'roles' and 'everyone': current value '${
+        String(unknown)
+      }'`,
+    );
+  }
+  for (const [kind, ids] of [["users", users], ["roles", roles]] as const) {
+    if (ids == null) continue;
+    if (!Array.isArray(ids)) {
+      refuseMentions(
+        `'${kind}' must be an array of ids: current value '${String(ids)}'`,
+      );
+    }
+    if (ids.length > MAX_MENTION_IDS) {
+      refuseMentions(
+        `'${kind}' may list at most ${MAX_MENTION_IDS} ids: current count '${ids.length}'`,
+      );
+    }
+    if (ids.length > 0 && kinds.includes(kind)) {
+      refuseMentions(
+        `'parse' names "${kind}" while '${kind}' lists ids, which Discord refuses as mutually exclusive: leave "${kind}" out of 'parse' to ping only the ids listed, or drop '${kind}' to ping every one mentioned`,
+      );
+    }
   }
 }
