@@ -109,6 +109,20 @@ function pick(fields: Fields, names: Names): Fields {
   return options;
 }
 
+/**
+ * A select option's fields without those set to `null` (as `pick` reads
+ * a component's): `description: null` is "none", which the builder would
+ * take for a text of the wrong length.
+ */
+function withoutNulls(option: unknown): unknown {
+  if (typeof option !== "object" || option === null) return option;
+  const fields: Fields = {};
+  for (const [key, value] of Object.entries(option)) {
+    if (value !== null) fields[key] = value;
+  }
+  return fields;
+}
+
 /** `disabled`, which every button and select takes. */
 const DISABLED: Names = [["disabled", "disabled"]];
 /** What `button()` takes besides its id and style. */
@@ -170,12 +184,15 @@ function checkButton(fields: Fields): void {
 /** A select as its builder checks it. */
 function checkSelect(fields: Fields): void {
   switch (fields.type) {
-    case 3:
+    case 3: {
       // `options` absent as none, which `stringSelect()` refuses.
-      stringSelect(
-        { options: [], ...pick(fields, STRING_SELECT_FIELDS) } as never,
-      );
+      const options = pick(fields, STRING_SELECT_FIELDS);
+      if (Array.isArray(options.options)) {
+        options.options = options.options.map(withoutNulls);
+      }
+      stringSelect({ options: [], ...options } as never);
       return;
+    }
     case 8:
       channelSelect(pick(fields, CHANNEL_SELECT_FIELDS) as never);
       return;

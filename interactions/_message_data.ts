@@ -236,14 +236,14 @@ export function messageData(
       `Message content must be at most 2000 characters: current length '${length}'`,
     );
   }
-  const repeated = components && repeatedCustomId(components);
+  const repeated = components ? repeatedCustomId(components) : undefined;
   if (repeated !== undefined) {
     throw new InteractionError(
       "invalid_response",
       `Two components of a message have the custom id '${repeated}': Discord wants custom ids unique per message`,
     );
   }
-  const repeatedId = components && repeatedComponentId(components);
+  const repeatedId = components ? repeatedComponentId(components) : undefined;
   if (repeatedId !== undefined) {
     throw new InteractionError(
       "invalid_response",

@@ -443,3 +443,33 @@ Deno.test("component types Discord may add later pass unchecked, and do not make
     refused(/'label' must be at most 80/),
   );
 });
+
+Deno.test("a select option's null field counts as unset, as a component's does; components: null is no repeated id", () => {
+  const components = [{
+    type: 1,
+    components: [{
+      type: 3,
+      custom_id: "pick",
+      options: [
+        { label: "A", value: "a", description: null, emoji: null },
+        { label: "B", value: "b", default: null },
+      ],
+    }],
+  }] as unknown as MessageComponent[];
+  const { data } = messageData({ components }, true);
+  assert.deepEqual(data.components, components, "sent as given");
+  const long = structuredClone(components) as unknown as {
+    components: { options: { description: unknown }[] }[];
+  }[];
+  long[0]!.components[0]!.options[0]!.description = "x".repeat(101);
+  assert.throws(
+    () => messageData({ components: long as never }, true),
+    /options\.description/,
+  );
+  const { data: cleared } = messageData(
+    { components: null } as unknown as MessageResponse,
+    false,
+    0,
+  );
+  assert.equal(cleared.components, null);
+});
