@@ -109,7 +109,7 @@ Deno.test("Each entry point passes deno doc --lint on its own", async () => {
       cwd: ROOT,
       stdout: "piped",
       stderr: "piped",
-      env: { NO_COLOR: "1" },
+      env: { NO_COLOR: "1", FORCE_COLOR: "" },
     }).output();
     assert.equal(code, 0, `${entry}:\n${new TextDecoder().decode(stderr)}`);
   }

@@ -30,7 +30,7 @@ Deno.test("README Quick start runs as pasted: without a token it answers !ping f
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
-    env: { DISCORD_TOKEN: "", NO_COLOR: "1" },
+    env: { DISCORD_TOKEN: "", NO_COLOR: "1", FORCE_COLOR: "" },
   }).spawn();
   const writer = child.stdin.getWriter();
   await writer.write(new TextEncoder().encode(code));

@@ -17,7 +17,7 @@ export async function docNodes<Sym = { name: string }>(
     cwd: ROOT,
     stdout: "piped",
     stderr: "piped",
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", FORCE_COLOR: "" },
   }).output();
   assert.equal(
     code,

@@ -26,7 +26,7 @@ Deno.test("deno task test lets a test write a temp dir when TMPDIR is not under 
   try {
     const child = new Deno.Command("deno", {
       args: ["run", ...permissions, "-"],
-      env: { TMPDIR: tmpdir, NO_COLOR: "1" },
+      env: { TMPDIR: tmpdir, NO_COLOR: "1", FORCE_COLOR: "" },
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",

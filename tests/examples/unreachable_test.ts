@@ -44,6 +44,7 @@ async function runUnreachable(
       NO_PROXY: "127.0.0.1,localhost",
       no_proxy: "127.0.0.1,localhost",
       NO_COLOR: "1",
+      FORCE_COLOR: "", // Deno lets FORCE_COLOR (set on some CI boxes) beat NO_COLOR
       ...env,
     },
   }).output();

@@ -484,6 +484,7 @@ Deno.test("tcpWebSocketTransport close() in the turn its connect completes leave
     ],
     env: {
       NO_COLOR: "1",
+      FORCE_COLOR: "", // Deno lets FORCE_COLOR (set on some CI boxes) beat NO_COLOR
       NO_PROXY: "127.0.0.1,localhost",
       no_proxy: "127.0.0.1,localhost",
     },

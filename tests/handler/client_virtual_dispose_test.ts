@@ -11,7 +11,7 @@ const CHILD = new URL("./_virtual_dispose_child.ts", import.meta.url);
 Deno.test("await using a Client on a virtual clock disposes without advancing the clock", async () => {
   const { stdout, stderr } = await new Deno.Command("deno", {
     args: ["test", "-A", "--no-check", CHILD.pathname],
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", FORCE_COLOR: "" },
     stdout: "piped",
     stderr: "piped",
   }).output();

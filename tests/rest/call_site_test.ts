@@ -245,7 +245,7 @@ Deno.test("an uncaught request's error, as Deno reports it, names the line of it
   const child = new URL("./_call_site_child.ts", import.meta.url);
   const output = await new Deno.Command("deno", {
     args: ["run", "--no-check", child.pathname],
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", FORCE_COLOR: "" },
     stdout: "null",
     stderr: "piped",
   }).output();

@@ -16,7 +16,7 @@ Deno.test("FakeGateway: nextEvent() waits rejected by close() crash no test file
   // A subprocess: an unhandled rejection fails the whole file it occurs in.
   const { code, stdout, stderr } = await new Deno.Command("deno", {
     args: ["test", "--no-check", FIXTURE.pathname],
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", FORCE_COLOR: "" },
     stdout: "piped",
     stderr: "piped",
   }).output();

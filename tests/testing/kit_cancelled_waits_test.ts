@@ -15,7 +15,7 @@ Deno.test("FakeDiscord: waits cancelled by close() crash no test file, and the f
   // in. No permission flags: the in-process kit needs none.
   const { code, stdout, stderr } = await new Deno.Command("deno", {
     args: ["test", "--no-check", FIXTURE.pathname],
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", FORCE_COLOR: "" },
     stdout: "piped",
     stderr: "piped",
   }).output();

@@ -37,7 +37,7 @@ Deno.test("FakeDiscord on loopback without --allow-env says once on stderr that 
   const child = new Deno.Command("deno", {
     args: ["run", "--allow-net=127.0.0.1", "--ext=ts", "-"],
     cwd: new URL("../../", import.meta.url),
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", FORCE_COLOR: "" },
     stdin: "piped",
     stdout: "null",
     stderr: "piped",

@@ -82,7 +82,7 @@ export const echoed: InteractionResponse = { type: 7, data: { components: receiv
       args: ["check", "--config", new URL("deno.json", root).pathname, file],
       stdout: "null",
       stderr: "piped",
-      env: { NO_COLOR: "1" },
+      env: { NO_COLOR: "1", FORCE_COLOR: "" },
     }).output();
     const text = new TextDecoder().decode(stderr);
     assert.notEqual(code, 0, text);
