@@ -24,6 +24,7 @@ async function withLeases(
       connection?: RedisConnection,
     ) => RefusingLeases,
     redis: RedisConnection,
+    prefix: string,
   ) => Promise<void>,
 ): Promise<void> {
   const redis = await connectRedis({ url: server.url });
@@ -39,6 +40,7 @@ async function withLeases(
           ttlMs: TTL,
         }),
       redis,
+      prefix,
     );
   } finally {
     await redis.del(`${prefix}:leases`, `${prefix}:members`);
@@ -154,7 +156,7 @@ Deno.test({
     "ShardLeases: after Redis loses the fleet's keys, each process keeps the shards it runs and takes none of the others' for a TTL: no shard runs twice",
   ignore: server.ignore,
   fn: () =>
-    withLeases(async (make, redis) => {
+    withLeases(async (make, redis, prefix) => {
       const [a, b] = [make("a"), make("b")];
       await a.tick([], 0);
       await b.tick([], 0);
@@ -165,8 +167,10 @@ Deno.test({
       assert.deepEqual(aHeld, [0, 1, 2, 3, 4, 5]);
       assert.deepEqual(bHeld, [6, 7, 8, 9, 10, 11]);
       // Redis restarts without its data (or someone deletes the keys).
-      const keys = await redis.keys("disruption:test:leases:*");
-      await redis.del(...keys);
+      // This test's keys only: the other lease test files share the
+      // disruption:test:leases: family and run beside it (deno test
+      // --parallel) on the same server.
+      await redis.del(`${prefix}:leases`, `${prefix}:members`);
       // a ticks first: alone in the members, but it takes none of b's.
       let t = await a.tick(aHeld, 1000);
       assert.deepEqual(t.kept, aHeld, "its own, written again");
@@ -193,15 +197,18 @@ Deno.test({
     "ShardLeases: a member or lease expiring years ahead (a ghost written by hand or by a clock far off) counts as expired",
   ignore: server.ignore,
   fn: () =>
-    withLeases(async (make, redis) => {
+    withLeases(async (make, redis, prefix) => {
       const a = make("a");
       await a.tick([], 0); // creates the keys under the test's prefix
       await a.tick([], 0); // and takes every shard (the first only joins)
-      const [leasesKey] = await redis.keys("disruption:test:leases:*:leases");
-      const membersKey = leasesKey!.replace(/:leases$/, ":members");
+      // Its own keys, by name: KEYS on the family pattern also finds the
+      // keys of the lease tests running beside it, in an order Redis's
+      // per-process hash seed decides.
+      const leasesKey = `${prefix}:leases`;
+      const membersKey = `${prefix}:members`;
       const years = String(10 * 365 * 86_400_000);
       await redis.hset(membersKey, "ghost", `${years}|`);
-      await redis.hset(leasesKey!, "3", `ghost|${years}`);
+      await redis.hset(leasesKey, "3", `ghost|${years}`);
       const fresh = make("z"); // ranks after a and the ghost
       const t = await fresh.tick([], 100);
       // The ghost is no member: two live processes, share 6.
@@ -217,7 +224,7 @@ Deno.test({
       const all = await make("a").tick([], 300); // no effect on ownership
       assert.ok(all.members >= 1);
       assert.notEqual(
-        (await redis.hget(leasesKey!, "3"))?.split("|")[0],
+        (await redis.hget(leasesKey, "3"))?.split("|")[0],
         "ghost",
         "the ghost lease was taken over",
       );
