@@ -218,17 +218,23 @@ export class FakesScene implements AsyncDisposable {
 
   /**
    * {@linkcode advanceUntilTrue} on this scene's clock, the broker
-   * confirming every publish at each step.
+   * confirming every publish at each step, for at most `watchdogMs` of real
+   * time (more for a test whose frames take real work: megabytes to
+   * inflate and scan).
    */
   untilConfirmed(
     test: () => boolean | Promise<boolean>,
     what: string,
+    watchdogMs = WATCHDOG_MS,
   ): Promise<void> {
     return advanceUntilTrue(
       this.scheduler,
       test,
       what,
       () => this.broker.ack(),
+      0,
+      250,
+      watchdogMs,
     );
   }
 

@@ -10,6 +10,13 @@ import { FakesScene, OwnRedis } from "./_in_process_service.ts";
 
 const redisServer = testRedis();
 
+/**
+ * The real time a test may take to publish its events: each skipped frame
+ * is megabytes scanned (1-2 s a test on an idle machine, past the default
+ * 10 s watchdog twice in 12 runs on a loaded one).
+ */
+const PUBLISHED_WITHIN_MS = 60_000;
+
 Deno.test({
   name:
     "dispatch service: with STATE_OLD, a dispatch skipped over the JSON bound is published without old, and the events after it are published",
@@ -46,6 +53,7 @@ Deno.test({
       await scene.untilConfirmed(
         () => published("after").length === 1,
         "the event after the skipped one published",
+        PUBLISHED_WITHIN_MS,
       );
       const big = published("big");
       assert.equal(big.length, 1, "the skipped one published once");
@@ -114,6 +122,7 @@ Deno.test({
       await scene.untilConfirmed(
         () => contents().length >= sent.length,
         "every event sent published",
+        PUBLISHED_WITHIN_MS,
       );
       const published = contents();
       assert.deepEqual(
