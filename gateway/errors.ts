@@ -37,6 +37,11 @@
  *   minute): it was refused, nothing queued.
  * - `identify_queue`: the identify queue's `acquire` failed (`cause` says
  *   why); nothing was sent, and the shard reconnects to ask it again.
+ * - `session_lost`: a members request's reply was cut off by a new session
+ *   (op 9, a close 4007/4009, any new IDENTIFY), which does not replay the
+ *   old one's chunks; the reader gets the chunks that came before this
+ *   error, and has to ask again for the whole list. (A request with no
+ *   chunk yet is asked again on the new session instead.)
  */
 export type GatewayErrorKind =
   | "authentication_failed"
@@ -53,7 +58,8 @@ export type GatewayErrorKind =
   | "connect_failed"
   | "permission_denied"
   | "backlog_full"
-  | "identify_queue";
+  | "identify_queue"
+  | "session_lost";
 
 /** Options for {@linkcode GatewayError}. */
 export interface GatewayErrorOptions {

@@ -197,6 +197,12 @@ function assertNonceFree(shard: MemberRequestShard, nonce: string): void {
  * soon as it has the whole reply or fails, so an abandoned reader holds no
  * listener.
  *
+ * A new session (a READY: after op 9, a close 4007/4009, any new IDENTIFY)
+ * replays nothing of the old one. A request written there with no chunk
+ * yet is sent again on the new session, once a session, and its timeout
+ * starts again when that is written; one with chunks already fails with
+ * `session_lost`. A RESUME replays the missed chunks, and changes nothing.
+ *
  * A nonce given in `data` is sent as it is (a caller may match the chunks
  * by it elsewhere), so it must not be the nonce of a request still
  * listening on the same shard: that is refused with a `TypeError`, thrown
@@ -210,7 +216,8 @@ function assertNonceFree(shard: MemberRequestShard, nonce: string): void {
  * @throws {GatewayError} `timeout` when no chunk arrives in time, `decode`
  * when a chunk is malformed or does not fit the reply, `backlog_full` when
  * the reader falls `maxBacklog` chunks (or `maxBacklogChars` of frame text)
- * behind.
+ * behind, `session_lost` when a new session cut the reply off after some
+ * of its chunks (the reader gets those first).
  * @throws {RangeError} When `maxBacklog` or `maxBacklogChars` is not a
  * positive integer, or `timeout` not a positive number of milliseconds up
  * to `MAX_TIMER_DELAY` (about 24.8 days).
@@ -280,6 +287,11 @@ async function* memberChunks(
   let received = 0;
   const seen = new SeenIndices(maxBacklog);
   let complete = false;
+  // Whether the request's frame was written (and no RATE_LIMITED asked for
+  // it again since): Discord has it, so a new session lost it. One still
+  // queued, or waiting out a RATE_LIMITED, goes out on the new session.
+  let written = false;
+  let retrying = false;
   let failure: unknown;
   let wake: (() => void) | undefined;
   let timer: TimerId | undefined;
@@ -325,16 +337,46 @@ async function* memberChunks(
   };
   const send = (): void => {
     timer = undefined;
+    retrying = false;
+    written = false;
     shard.send(
       { op: GatewayOpcode.RequestGuildMembers, d: request },
       { signal: withdraw.signal },
     ).then(() => {
+      if (complete || failure !== undefined || retrying) return;
+      written = true;
       // The wait for a chunk starts when Discord is asked, not while the
       // frame queues behind other commands or a reconnect.
-      if (!complete && failure === undefined && timer === undefined) {
-        armTimeout();
-      }
+      if (timer === undefined) armTimeout();
     }, fail);
+  };
+  // A new session (READY; a RESUME answers RESUMED and replays what was
+  // missed) replays nothing of the old one: the rest of a reply written
+  // there never comes, and waiting out the timeout for it failed with a
+  // `timeout` that pointed away from the cause.
+  const onNewSession = (): void => {
+    if (received > 0) {
+      fail(
+        new GatewayError(
+          "session_lost",
+          `Request Guild Members for guild ${request.guild_id} got ${received} of ${count} chunks before the shard started a new session, which does not replay the rest: ask again for the whole list`,
+          { shardId: shard.id },
+        ),
+      );
+      return;
+    }
+    // Not written yet: it goes out on this session as it is.
+    if (!written) return;
+    // No chunk yet: ask again here, with the nonce still held. Once a
+    // session (`written` is false until this one is written, and each
+    // waits its turn in the send limit), and the no-chunk wait starts
+    // again when it is.
+    logger.info(
+      "Request Guild Members for guild {guildId} was cut off by a new session before any chunk; asking again",
+      { guildId: request.guild_id },
+    );
+    if (timer !== undefined) scheduler.clearTimeout(timer);
+    send();
   };
   const onDispatch = (
     event: {
@@ -424,8 +466,12 @@ async function* memberChunks(
         "Request Guild Members for guild {guildId} is rate limited; asking again in {wait} ms",
         { guildId: request.guild_id, wait },
       );
+      written = false;
+      retrying = true;
       if (timer !== undefined) scheduler.clearTimeout(timer);
       timer = scheduler.setTimeout(send, wait);
+    } else if (event.name === "READY") {
+      onNewSession();
     }
   };
   const onAbort = (): void => fail(options.signal?.reason);
@@ -433,7 +479,7 @@ async function* memberChunks(
   // gives it back.
   try {
     unsubscribe = shard.on("dispatch", onDispatch, {
-      events: ["GUILD_MEMBERS_CHUNK", "RATE_LIMITED"],
+      events: ["GUILD_MEMBERS_CHUNK", "RATE_LIMITED", "READY"],
     });
     options.signal?.addEventListener("abort", onAbort, { once: true });
     if (options.signal?.aborted) throw options.signal.reason;

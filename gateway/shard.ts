@@ -1086,7 +1086,9 @@ export class Shard {
    * 1,000 members, another `chunk_count` or one over 100,000, an index
    * repeated or out of range, too many out of order), `backlog_full` when
    * the reader falls `maxBacklog` chunks or `maxBacklogChars` behind, or
-   * when 1,000 commands already wait on the shard (nothing is sent).
+   * when 1,000 commands already wait on the shard (nothing is sent),
+   * `session_lost` when a new session (not a RESUME) cut the reply off
+   * after some of its chunks (one with none yet is asked again there).
    */
   requestGuildMembers(
     data: RequestGuildMembersData,
