@@ -202,6 +202,10 @@ function assertNonceFree(shard: MemberRequestShard, nonce: string): void {
  * yet is sent again on the new session, once a session, and its timeout
  * starts again when that is written; one with chunks already fails with
  * `session_lost`. A RESUME replays the missed chunks, and changes nothing.
+ * Code that asks anew at each GUILD_CREATE should end its earlier request
+ * (abort its `signal`) first: otherwise both are sent on the new session,
+ * and Discord's limit of one all-members request a guild per 30 s makes
+ * one of them wait that long.
  *
  * A nonce given in `data` is sent as it is (a caller may match the chunks
  * by it elsewhere), so it must not be the nonce of a request still
