@@ -263,25 +263,40 @@ Deno.test("shardsForProcess balances bucket shares when the count is a multiple"
 Deno.test("shardsForProcess walks only buckets that hold shards, whatever max_concurrency says", async () => {
   // GET /gateway/bot's max_concurrency once reached here unbounded: 2^40
   // buckets froze Client.start(). The split runs in a worker so that a loop
-  // over 2^52 buckets fails the watchdog instead of freezing the test.
+  // over 2^52 buckets fails the watchdog instead of freezing the test. Only
+  // the split is timed: loading the worker's modules type-checks them under
+  // `deno test` (a graph of their own, so a fresh clone always pays it), and
+  // starting tsc took more than the watchdog's 10 s on a loaded machine.
   const code = `import { shardsForProcess } from ${
     JSON.stringify(new URL("../../gateway/shard_routing.ts", import.meta.url))
   };
 const big = { maxConcurrency: Number.MAX_SAFE_INTEGER };
+self.postMessage("loaded");
 self.postMessage([shardsForProcess(16, 0, 2, big), shardsForProcess(16, 1, 2, big)]);`;
   const url = URL.createObjectURL(
     new Blob([code], { type: "text/javascript" }),
   );
   const worker = new Worker(url, { type: "module" });
   try {
+    let loaded!: () => void;
+    const ready = new Promise<void>((resolve) => loaded = resolve);
+    const result = new Promise((resolve, reject) => {
+      worker.onmessage = (event) => {
+        if (event.data === "loaded") loaded();
+        else resolve(event.data);
+      };
+      worker.onerror = (event) => {
+        event.preventDefault();
+        reject(new Error(event.message));
+      };
+    });
+    await within(
+      Promise.race([ready, result]),
+      "the worker to load (and type-check) gateway/shard_routing.ts",
+      120_000,
+    );
     const split = await within(
-      new Promise((resolve, reject) => {
-        worker.onmessage = (event) => resolve(event.data);
-        worker.onerror = (event) => {
-          event.preventDefault();
-          reject(new Error(event.message));
-        };
-      }),
+      result,
       "shardsForProcess with max_concurrency 2^53 - 1",
     );
     // The 16 buckets that hold a shard split in two, as with any
