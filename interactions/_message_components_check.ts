@@ -12,10 +12,11 @@
  * @module
  */
 import { errorText } from "../base/error_text.ts";
-import type {
-  ButtonComponent,
-  ContainerChild,
-  MediaGalleryItem,
+import {
+  type ButtonComponent,
+  ComponentType,
+  type ContainerChild,
+  type MediaGalleryItem,
 } from "../types/objects/component.ts";
 import {
   button,
@@ -61,31 +62,12 @@ const SPACING_NAMES: Readonly<Record<number, "small" | "large">> = {
 const ROW_KINDS: ReadonlySet<unknown> = new Set([2, 3, 5, 6, 7, 8]);
 
 /**
- * Every component type Discord documents (modal ones included): a type
+ * Every component type the library knows (modal ones included): a type
  * outside it is one Discord added after this library, passed unchecked.
  */
-const KNOWN_KINDS: ReadonlySet<unknown> = new Set([
-  1,
-  2,
-  3,
-  4,
-  5,
-  6,
-  7,
-  8,
-  9,
-  10,
-  11,
-  12,
-  13,
-  14,
-  17,
-  18,
-  19,
-  21,
-  22,
-  23,
-]);
+const KNOWN_KINDS: ReadonlySet<unknown> = new Set(
+  Object.values(ComponentType),
+);
 
 /** A stand-in for a child of an unknown type, counted but not checked. */
 const STAND_IN = textDisplay("");
