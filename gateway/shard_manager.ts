@@ -670,11 +670,9 @@ export class ShardManager {
    * @returns The reply's chunks, in order; iterating fails with a
    * {@linkcode GatewayError}: `timeout` when the reply stops coming,
    * `shard_closed` when the shard closes first, `decode` when a chunk does
-   * not fit the reply, `backlog_full` when the reader falls `maxBacklog`
-   * chunks or `maxBacklogChars` behind, or when 1,000 commands already
-   * wait on the shard (nothing is sent), `session_lost` when a new session
-   * cut the reply off after some of its chunks (one with none yet is asked
-   * again there).
+   * not fit the reply, `backlog_full` when the reader falls behind (or
+   * 1,000 commands wait on the shard), `session_lost` when a new session
+   * cut the reply off after some chunks (see `Shard.requestGuildMembers`).
    * @throws {TypeError} For malformed arguments, or a nonce a request of
    * that shard still listens with.
    * @throws {RangeError} When this manager does not run the guild's shard,
