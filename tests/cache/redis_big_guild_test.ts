@@ -17,6 +17,7 @@ import { fetchReads } from "../../cache/redis_reads.ts";
 import { removeChannelMessages } from "../../cache/redis_message_removal.ts";
 import { dropWrongTyped } from "../../cache/redis_wrong_type.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
+import { recordingMgets } from "./_recording_redis.ts";
 
 /** A GUILD_CREATE of guild `id` with `people` members, each with a presence. */
 function bigGuild(id: string, people: number): Record<string, unknown> {
@@ -301,35 +302,6 @@ Deno.test({
       );
     }),
 });
-
-/**
- * `redis`, whose MGETs (direct or in a pipeline) note their keys in `read`;
- * every other method is the connection's own.
- */
-function recordingMgets(
-  redis: RedisConnection,
-  read: string[],
-): RedisConnection {
-  const noting = <T extends object>(target: T): T =>
-    new Proxy(target, {
-      get(target, property): unknown {
-        const value = Reflect.get(target, property, target);
-        if (typeof value !== "function") return value;
-        if (property === "mget") {
-          return (...args: unknown[]) => {
-            for (const key of args.flat()) read.push(key as string);
-            return value.apply(target, args);
-          };
-        }
-        if (property === "pipeline") {
-          return (...args: unknown[]) =>
-            noting(value.apply(target, args) as object);
-        }
-        return value.bind(target);
-      },
-    });
-  return noting(redis);
-}
 
 Deno.test({
   name:

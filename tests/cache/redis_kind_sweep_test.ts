@@ -16,6 +16,7 @@ import {
 } from "./_private_redis_store.ts";
 import { user } from "./_event_sequences.ts";
 import { FORGET_UNKEPT } from "../../cache/redis_scripts.ts";
+import { recordingScans } from "./_recording_redis.ts";
 
 const BOT = "1";
 
@@ -342,24 +343,6 @@ Deno.test(kindTest(
     assert.ok(await cache.member("10", BOT));
   },
 ));
-
-/** `redis`, recording in `scanned` the key of each SSCAN. */
-function recordingScans(
-  redis: RedisConnection,
-  scanned: string[],
-): RedisConnection {
-  return new Proxy(redis, {
-    get(target, property): unknown {
-      const value = Reflect.get(target, property, target);
-      if (typeof value !== "function") return value;
-      if (property !== "sscan") return value.bind(target);
-      return (key: string, ...rest: unknown[]) => {
-        scanned.push(key);
-        return value.call(target, key, ...rest);
-      };
-    },
-  });
-}
 
 const dm = (id: string) => ({ id, type: 1, recipients: [user("7")] });
 

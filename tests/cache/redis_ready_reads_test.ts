@@ -4,42 +4,13 @@
 // against 80,000 guilds.
 import assert from "node:assert/strict";
 import { cacheReads, RedisCache } from "../../cache/mod.ts";
-import type { RedisConnection } from "../../redis/mod.ts";
 import { closeRedis, connectRedis } from "../../redis/mod.ts";
 import { PrivateRedis } from "../_fakes/private_redis.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import { createdGuild } from "./_created_guild.ts";
+import { recordingMgets } from "./_recording_redis.ts";
 
 const server = testRedis();
-
-/**
- * `redis`, whose MGETs (direct or in a pipeline) note their keys in `read`;
- * every other method is the connection's own.
- */
-function recordingMgets(
-  redis: RedisConnection,
-  read: string[],
-): RedisConnection {
-  const noting = <T extends object>(target: T): T =>
-    new Proxy(target, {
-      get(target, property): unknown {
-        const value = Reflect.get(target, property, target);
-        if (typeof value !== "function") return value;
-        if (property === "mget") {
-          return (...args: unknown[]) => {
-            read.push(...(args.flat() as string[]));
-            return value.apply(target, args);
-          };
-        }
-        if (property === "pipeline") {
-          return (...args: unknown[]) =>
-            noting(value.apply(target, args) as object);
-        }
-        return value.bind(target);
-      },
-    });
-  return noting(redis);
-}
 
 /** The id of the `n`th guild: shard `n % 16` of 16. */
 const guildId = (n: number): string => (BigInt(n) << 22n).toString();

@@ -30,6 +30,7 @@ import {
   OPTIONS,
   ready,
 } from "./_dm_session_fixtures.ts";
+import { recordingScans } from "./_recording_redis.ts";
 
 /**
  * Seeds per case of the wide sequences' tests, and of the hostile variants'
@@ -260,33 +261,6 @@ Deno.test(redisStoreTest(
     }
   },
 ));
-
-/**
- * `redis` with each SSCAN's key recorded in `scanned`: the sets a drop
- * walks.
- */
-function recordingScans(
-  redis: RedisConnection,
-  scanned: string[],
-  sizes: number[] = [],
-): RedisConnection {
-  return new Proxy(redis, {
-    get(target, property): unknown {
-      const value = Reflect.get(target, property, target);
-      if (property !== "sscan") return value;
-      return async (key: string, ...rest: unknown[]) => {
-        scanned.push(key);
-        const reply = await (value as (...a: unknown[]) => unknown).call(
-          target,
-          key,
-          ...rest,
-        ) as [string, string[]];
-        sizes.push(reply[1].length);
-        return reply;
-      };
-    },
-  });
-}
 
 Deno.test(redisStoreTest(
   "RedisCache: shard 0's new session drops the DMs through their index, scanning none of the guild messages (a database without the index is scanned whole once, then no more)",
