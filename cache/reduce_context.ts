@@ -225,21 +225,14 @@ export class Context {
     return [...this.#lookup.guildIdsOfShard(shard, count)];
   }
 
-  /** Every cached entity of a kind in a scope. */
+  /** Every cached entity of a kind in a scope (see {@linkcode entries}). */
   all(kind: CacheKind, scope: string): D[] {
-    if (!this.keeps(kind)) return [];
-    const values: D[] = [];
-    for (const id of this.#lookup.ids(kind, scope)) {
-      const value = this.#lookup.get(kind, scope, id);
-      if (value !== undefined) values.push(value);
-    }
-    return values;
+    return [...this.entries(kind, scope).values()];
   }
 
   /**
-   * Every cached entity of a kind in a scope, by id: read as
-   * {@linkcode Context.all} reads (the lookup's ids, then each value), so
-   * a store fetches the values with the ids.
+   * Every cached entity of a kind in a scope, by id: the lookup's ids,
+   * then each value, so a store fetches the values with the ids.
    */
   entries(kind: CacheKind, scope: string): Map<string, D> {
     const values = new Map<string, D>();
