@@ -164,7 +164,8 @@ function uniqueIds(ids: readonly unknown[]): string[] {
  * the ids to delete.
  *
  * The reads depend on the payload alone (see cacheReads): up to
- * {@linkcode MAX_BULK_IDS} ids, each is read and deleted, held or not (a
+ * {@linkcode MAX_BULK_IDS} ids, each of `unique()` (the snowflakes among
+ * them, each once: see uniqueIds) is read and deleted, held or not (a
  * Redis key evicted leaves its listings, which the delete takes out, as
  * MESSAGE_DELETE's does); past it (a frame of millions of ids got a read
  * and a delete each, tens of seconds of a blocked event loop, and from
@@ -177,10 +178,11 @@ function heldAmong(
   c: Context,
   channelId: string,
   ids: readonly unknown[],
+  unique: () => string[],
 ): { found: [string, D][]; deleted: string[] } {
   const found: [string, D][] = [];
   if (ids.length <= MAX_BULK_IDS) {
-    const deleted = uniqueIds(ids);
+    const deleted = unique();
     for (const id of deleted) {
       const old = c.get("message", channelId, id);
       if (old !== undefined) found.push([id, old]);
@@ -278,10 +280,14 @@ export const MESSAGE_REDUCERS: Readonly<Record<string, Reducer>> = {
     const channelId = snowflake(d.channel_id);
     if (channelId === undefined || !Array.isArray(d.ids)) return undefined;
     const ids: readonly unknown[] = d.ids;
-    const { found, deleted } = heldAmong(c, channelId, ids);
+    // Made once, and only where needed: a hostile bulk's millions of ids
+    // are made unique only for a held thread's count.
+    let uniques: string[] | undefined;
+    const unique = (): string[] => uniques ??= uniqueIds(ids);
+    const { found, deleted } = heldAmong(c, channelId, ids, unique);
     for (const id of deleted) c.delete("message", channelId, id);
     // A thread counts every id, held or not (its count is Discord's).
-    threadMessagesDeleted(c, d, channelId, () => uniqueIds(ids));
+    threadMessagesDeleted(c, d, channelId, unique);
     return cachedOnes(found.map(([, old]) => old));
   },
 };
