@@ -12,6 +12,7 @@
  * @module
  */
 import { errorText } from "../base/error_text.ts";
+import { shown } from "../base/option_checks.ts";
 import {
   type ButtonComponent,
   ComponentType,
@@ -241,7 +242,7 @@ function checkFile(fields: Fields): void {
   if (typeof url !== "string") {
     throw new TypeError(
       `Cannot build file as 'file.url' must be a string (an attachment://<name> reference): current value '${
-        String(url)
+        shown(url)
       }'`,
     );
   }

@@ -12,6 +12,7 @@ import type {
 } from "../rest/payloads.ts";
 import type { FileUpload } from "../rest/uploads.ts";
 import type { PollCreateRequest } from "../types/objects/poll.ts";
+import { shown } from "../base/option_checks.ts";
 import { textLength } from "../base/text_length.ts";
 import {
   componentCount,
@@ -365,12 +366,12 @@ function refuseMentions(rule: string): never {
 function checkAllowedMentions(mentions: unknown): void {
   if (mentions == null) return;
   if (typeof mentions !== "object") {
-    refuseMentions(`it must be an object: current value '${String(mentions)}'`);
+    refuseMentions(`it must be an object: current value '${shown(mentions)}'`);
   }
   const { parse, users, roles } = mentions as Record<string, unknown>;
   if (parse != null && !Array.isArray(parse)) {
     refuseMentions(
-      `'parse' must be an array: current value '${String(parse)}'`,
+      `'parse' must be an array: current value '${shown(parse)}'`,
     );
   }
   const kinds: readonly unknown[] = Array.isArray(parse) ? parse : [];
@@ -378,7 +379,7 @@ function checkAllowedMentions(mentions: unknown): void {
   if (unknown !== undefined) {
     refuseMentions(
       `'parse' may list only 'users', 'roles' and 'everyone': current value '${
-        String(unknown)
+        shown(unknown)
       }'`,
     );
   }
@@ -386,7 +387,7 @@ function checkAllowedMentions(mentions: unknown): void {
     if (ids == null) continue;
     if (!Array.isArray(ids)) {
       refuseMentions(
-        `'${kind}' must be an array of ids: current value '${String(ids)}'`,
+        `'${kind}' must be an array of ids: current value '${shown(ids)}'`,
       );
     }
     if (ids.length > MAX_MENTION_IDS) {

@@ -473,3 +473,37 @@ Deno.test("a select option's null field counts as unset, as a component's does; 
   );
   assert.equal(cleared.components, null);
 });
+
+Deno.test("allowed_mentions and a file's url that are hostile objects are refused with invalid_response, shown without calling them", () => {
+  const hostile = {
+    toString(): string {
+      throw new Error("toString called");
+    },
+  };
+  for (
+    const allowed_mentions of [{ parse: hostile }, { users: hostile }]
+  ) {
+    assert.throws(
+      () =>
+        messageData(
+          { content: "x", allowed_mentions } as unknown as MessageResponse,
+          true,
+        ),
+      (error) =>
+        error instanceof InteractionError &&
+        error.kind === "invalid_response" &&
+        /current value 'object'/.test(error.message),
+    );
+  }
+  assert.throws(
+    () =>
+      messageData({
+        components: [{ type: 13, file: { url: hostile } }],
+      } as unknown as MessageResponse, true),
+    (error) =>
+      error instanceof InteractionError &&
+      /'file\.url' must be a string .*current value 'object'/.test(
+        error.message,
+      ),
+  );
+});
