@@ -239,8 +239,8 @@ async function dropScene(
         // drop is let go and the scene tried again. The clock moves 10 ms a
         // step: at 100 ms, a loaded machine's slow Redis kept the saves
         // (one a second of the clock) in flight for most of each second,
-        // and all 3 attempts collided in 2 of 3 whole-suite runs beside
-        // another.
+        // and all 3 attempts collided in 2 of 4 whole-suite runs made
+        // beside another.
         for (let attempt = 1;; attempt++) {
           await prepare();
           const old = (await saved())!.sessionId;
