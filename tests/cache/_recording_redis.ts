@@ -1,7 +1,33 @@
 // Redis connections that note what the Redis store sends, for the tests
-// that bound its reads and scans: a Proxy over the connection, every other
-// method the connection's own.
+// that bound its reads, scans and scripts: a Proxy over the connection,
+// every other method the connection's own.
 import type { RedisConnection } from "../../redis/mod.ts";
+
+/** A method, bound to its object. */
+type Method = (...args: unknown[]) => unknown;
+
+/**
+ * `target` with the methods named in `wrappers` replaced by what each
+ * wrapper makes of the original (bound to `target`); every other property
+ * is `target`'s own, its methods bound to it.
+ */
+function wrapping<T extends object>(
+  target: T,
+  wrappers: Readonly<Record<string, (original: Method) => Method>>,
+): T {
+  return new Proxy(target, {
+    get(target, property): unknown {
+      const value = Reflect.get(target, property, target);
+      if (typeof value !== "function") return value;
+      const bound = value.bind(target) as Method;
+      const wrapper = typeof property === "string" &&
+          Object.hasOwn(wrappers, property)
+        ? wrappers[property]
+        : undefined;
+      return wrapper ? wrapper(bound) : bound;
+    },
+  });
+}
 
 /**
  * `redis`, whose MGETs (direct or in a pipeline) note their keys in `read`
@@ -13,22 +39,12 @@ export function recordingMgets(
   read: string[],
 ): RedisConnection {
   const noting = <T extends object>(target: T): T =>
-    new Proxy(target, {
-      get(target, property): unknown {
-        const value = Reflect.get(target, property, target);
-        if (typeof value !== "function") return value;
-        if (property === "mget") {
-          return (...args: unknown[]) => {
-            for (const key of args.flat()) read.push(key as string);
-            return value.apply(target, args);
-          };
-        }
-        if (property === "pipeline") {
-          return (...args: unknown[]) =>
-            noting(value.apply(target, args) as object);
-        }
-        return value.bind(target);
+    wrapping(target, {
+      mget: (mget) => (...args) => {
+        for (const key of args.flat()) read.push(key as string);
+        return mget(...args);
       },
+      pipeline: (pipeline) => (...args) => noting(pipeline(...args) as object),
     });
   return noting(redis);
 }
@@ -43,20 +59,25 @@ export function recordingScans(
   scanned: string[],
   sizes: number[] = [],
 ): RedisConnection {
-  return new Proxy(redis, {
-    get(target, property): unknown {
-      const value = Reflect.get(target, property, target);
-      if (typeof value !== "function") return value;
-      if (property !== "sscan") return value.bind(target);
-      return async (key: string, ...rest: unknown[]) => {
-        scanned.push(key);
-        const reply = await value.call(target, key, ...rest) as [
-          string,
-          string[],
-        ];
-        sizes.push(reply[1].length);
-        return reply;
-      };
+  return wrapping(redis, {
+    sscan: (sscan) => async (key, ...rest) => {
+      scanned.push(key as string);
+      const reply = await sscan(key, ...rest) as [string, string[]];
+      sizes.push(reply[1].length);
+      return reply;
+    },
+  });
+}
+
+/** `redis`, with each script it sends alone (EVAL) noted in `scripts`. */
+export function recordingScripts(
+  redis: RedisConnection,
+  scripts: string[],
+): RedisConnection {
+  return wrapping(redis, {
+    eval: (evaluate) => (script, ...rest) => {
+      scripts.push(script as string);
+      return evaluate(script, ...rest);
     },
   });
 }

@@ -30,7 +30,7 @@ import {
   OPTIONS,
   ready,
 } from "./_dm_session_fixtures.ts";
-import { recordingScans } from "./_recording_redis.ts";
+import { recordingScans, recordingScripts } from "./_recording_redis.ts";
 
 /**
  * Seeds per case of the wide sequences' tests, and of the hostile variants'
@@ -644,24 +644,6 @@ Deno.test(redisStoreTest(
     assert.equal(store.stale, false);
   },
 ));
-
-/** `redis` recording in `scripts` each script it sends alone. */
-function recordingScripts(
-  redis: RedisConnection,
-  scripts: string[],
-): RedisConnection {
-  return new Proxy(redis, {
-    get(target, property): unknown {
-      const value = Reflect.get(target, property, target);
-      if (typeof value !== "function") return value;
-      if (property !== "eval") return value.bind(target);
-      return (script: string, ...rest: unknown[]) => {
-        scripts.push(script);
-        return value.call(target, script, ...rest);
-      };
-    },
-  });
-}
 
 Deno.test(redisStoreTest(
   "RedisCache: shard 0's new session drops 2,500 DM channels through their index one script a chunk of it (each channel read once), and a DM channel of more than a chunk of messages by chunks",
