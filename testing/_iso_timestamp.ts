@@ -21,12 +21,25 @@ const ISO_8601 =
  */
 export function parseIsoTimestamp(value: unknown): number | undefined {
   if (typeof value !== "string" || !ISO_8601.test(value)) return undefined;
+  if (!isCalendarDate(value)) return undefined;
   // Without an offset, the time is UTC (as Discord reads it), not local.
   const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(value) || value.length === 10
     ? value
     : `${value}Z`;
   const at = Date.parse(zoned.replace(" ", "T"));
   return Number.isFinite(at) ? at : undefined;
+}
+
+/**
+ * Whether the timestamp's date exists: V8's `Date.parse` rolls
+ * "2025-02-30" over into 2 March rather than refuse it.
+ */
+function isCalendarDate(value: string): boolean {
+  const year = Number(value.slice(0, 4));
+  const month = Number(value.slice(5, 7));
+  const day = Number(value.slice(8, 10));
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 /**

@@ -16,7 +16,10 @@ const ada = {
 Deno.test("FakeRest refuses a timeout that is no ISO 8601 timestamp with 400 50035", async () => {
   const { fake, rest } = oneChannel();
   fake.resources.addMember(GUILD, ada);
-  for (const until of ["next tuesday", "March 7, 2025", "", 1234]) {
+  const noSuchDays = ["2025-02-30", "2025-02-29T10:00Z", "2025-04-31"];
+  for (
+    const until of ["next tuesday", "March 7, 2025", "", 1234, ...noSuchDays]
+  ) {
     const error = await modifyGuildMember(rest, GUILD, ada.id, {
       nick: "Ada",
       communication_disabled_until: until as string,
@@ -40,7 +43,15 @@ Deno.test("FakeRest refuses a timeout that is no ISO 8601 timestamp with 400 500
       [null, null],
     );
   }
-  // A timestamp, and null (lifting the timeout), still work.
+  // A timestamp, a leap day that exists (past: no timeout), and null
+  // (lifting the timeout) still work.
+  const leapDay = await modifyGuildMember(rest, GUILD, ada.id, {
+    communication_disabled_until: "2024-02-29T10:00:00.000Z",
+  });
+  assert.equal(
+    leapDay.communication_disabled_until,
+    "2024-02-29T10:00:00.000Z",
+  );
   const soon = new Date(Date.now() + 3_600_000).toISOString();
   const member = await modifyGuildMember(rest, GUILD, ada.id, {
     communication_disabled_until: soon,
