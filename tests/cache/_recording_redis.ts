@@ -1,6 +1,7 @@
 // Redis connections that note what the Redis store sends, for the tests
 // that bound its reads, scans and scripts: a Proxy over the connection,
-// every other method the connection's own.
+// every other method the connection's own. `wrapping` also serves the
+// tests that count, fail or hold back a method.
 import type { RedisConnection } from "../../redis/mod.ts";
 
 /** A method, bound to its object. */
@@ -11,7 +12,7 @@ type Method = (...args: unknown[]) => unknown;
  * wrapper makes of the original (bound to `target`); every other property
  * is `target`'s own, its methods bound to it.
  */
-function wrapping<T extends object>(
+export function wrapping<T extends object>(
   target: T,
   wrappers: Readonly<Record<string, (original: Method) => Method>>,
 ): T {

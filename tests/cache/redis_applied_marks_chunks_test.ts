@@ -9,6 +9,7 @@ import { RedisCache } from "../../cache/mod.ts";
 import type { RedisConnection } from "../../redis/mod.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { guildMessage } from "./_guild_message.ts";
+import { wrapping } from "./_recording_redis.ts";
 import {
   privateRedisIgnored,
   withPrivateRedis,
@@ -64,19 +65,11 @@ function cutAfter(
 ): { redis: RedisConnection; cut: Promise<void> } {
   let left = allowed;
   const { promise: cut, resolve } = Promise.withResolvers<void>();
-  const proxy = new Proxy(redis, {
-    get(target, key): unknown {
-      if (key === "multi") {
-        return (...args: unknown[]) => {
-          if (left-- > 0) {
-            return (target.multi as (...a: unknown[]) => unknown)(...args);
-          }
-          resolve();
-          return { exec: () => new Promise(() => {}) };
-        };
-      }
-      const value = Reflect.get(target, key, target);
-      return typeof value === "function" ? value.bind(target) : value;
+  const proxy = wrapping(redis, {
+    multi: (multi) => (...args) => {
+      if (left-- > 0) return multi(...args);
+      resolve();
+      return { exec: () => new Promise(() => {}) };
     },
   });
   return { redis: proxy, cut };

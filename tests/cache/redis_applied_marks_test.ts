@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { RedisCache } from "../../cache/mod.ts";
 import type { RedisConnection } from "../../redis/mod.ts";
 import { guildMessage } from "./_guild_message.ts";
+import { wrapping } from "./_recording_redis.ts";
 import {
   privateRedisIgnored,
   withPrivateRedis,
@@ -216,27 +217,20 @@ Deno.test(ownRedisTest(
  */
 function firstReadsFail(redis: RedisConnection): RedisConnection {
   let failed = false;
-  return new Proxy(redis, {
-    get(target, key): unknown {
-      if (key === "pipeline" && !failed) {
-        failed = true;
-        const pipeline = target.pipeline();
-        const exec = async () =>
-          (await pipeline.exec())?.map(() => [
-            new Error("LOADING Redis is loading the dataset in memory"),
-            null,
-          ]);
-        return () =>
-          new Proxy(pipeline, {
-            get: (queued, name): unknown => {
-              if (name === "exec") return exec;
-              const value = Reflect.get(queued, name, queued);
-              return typeof value === "function" ? value.bind(queued) : value;
-            },
-          });
-      }
-      const value = Reflect.get(target, key, target);
-      return typeof value === "function" ? value.bind(target) : value;
+  return wrapping(redis, {
+    pipeline: (pipeline) => (...args) => {
+      if (failed) return pipeline(...args);
+      failed = true;
+      return wrapping(
+        pipeline(...args) as ReturnType<RedisConnection["pipeline"]>,
+        {
+          exec: (exec) => async () =>
+            ((await exec()) as unknown[] | null)?.map(() => [
+              new Error("LOADING Redis is loading the dataset in memory"),
+              null,
+            ]),
+        },
+      );
     },
   });
 }

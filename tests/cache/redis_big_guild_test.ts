@@ -17,7 +17,7 @@ import { fetchReads } from "../../cache/redis_reads.ts";
 import { removeChannelMessages } from "../../cache/redis_message_removal.ts";
 import { dropWrongTyped } from "../../cache/redis_wrong_type.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
-import { recordingMgets } from "./_recording_redis.ts";
+import { recordingMgets, wrapping } from "./_recording_redis.ts";
 
 /** A GUILD_CREATE of guild `id` with `people` members, each with a presence. */
 function bigGuild(id: string, people: number): Record<string, unknown> {
@@ -156,26 +156,14 @@ function countingRemovals(
     turn = run.catch(() => {});
     return run;
   };
-  return new Proxy(redis, {
-    get(target, property): unknown {
-      if (property === "eval") {
-        return (...args: unknown[]) =>
-          counted(() =>
-            (target.eval as (...a: unknown[]) => Promise<unknown>)(...args)
-          );
-      }
-      if (property === "multi") {
-        return (...args: unknown[]) => {
-          const queued = (target.multi as (...a: unknown[]) => {
-            exec: () => Promise<unknown>;
-          })(...args);
-          const exec = queued.exec.bind(queued);
-          queued.exec = () => counted(exec);
-          return queued;
-        };
-      }
-      const value = Reflect.get(target, property, target);
-      return typeof value === "function" ? value.bind(target) : value;
+  return wrapping(redis, {
+    eval: (evaluate) => (...args) =>
+      counted(() => evaluate(...args) as Promise<unknown>),
+    multi: (multi) => (...args) => {
+      const queued = multi(...args) as { exec: () => Promise<unknown> };
+      const exec = queued.exec.bind(queued);
+      queued.exec = () => counted(exec);
+      return queued;
     },
   });
 }
