@@ -61,6 +61,8 @@ Deno.test("redactCommandError: AUTH's and HELLO's password becomes ***, any othe
   const cases: [name: string, args: unknown[], shown: unknown][] = [
     ["auth", ["pw1"], ["***"]],
     ["auth", ["bot", "pw2"], ["bot", "***"]],
+    // A name in capitals (as a caller may send it) is the same command.
+    ["AUTH", ["bot", "pw5"], ["bot", "***"]],
     ["hello", ["3", "AUTH", "default", "pw3"], ["3", "AUTH", "default", "***"]],
     ["hello", ["3", "auth", "bot", "pw4", "SETNAME", "x"], [
       "3",

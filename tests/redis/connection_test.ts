@@ -170,8 +170,8 @@ Deno.test("closeRedis: a server that stops answering is dropped after the connec
     });
     frozen = true; // SIGSTOP: the socket stays open, nothing is answered
     const held = redis.get("k").then(() => "answered", () => "rejected");
-    // QUIT was awaited for ever.
-    await within(closeRedis(redis), "closeRedis", 3_000);
+    // QUIT was awaited for ever; then for 2 s whatever connectTimeout said.
+    await within(closeRedis(redis), "closeRedis", 1_500);
     assert.equal(redis.status, "end");
     assert.equal(await within(held, "the GET"), "rejected");
     await within(fake.allClosed(), "the client to close its socket", 3_000);
@@ -221,7 +221,16 @@ Deno.test("connectRedis: the database of the URL must be a non-negative integer 
     await t.step(
       "not a non-negative integer: refused before connecting",
       async () => {
-        for (const db of ["/-1", "/abc", "/1.5", "/3/", "?db=x"]) {
+        for (
+          const db of [
+            "/-1",
+            "/abc",
+            "/1.5",
+            "/3/",
+            "?db=x",
+            "/99999999999999999999",
+          ]
+        ) {
           const error = await settled({ url: `${base}${db}` });
           // The old code connected: what it opened is closed.
           if (!(error instanceof Error)) {
@@ -452,6 +461,29 @@ Deno.test("connectRedis: a server whose ACL denies INFO connects (the loading ch
     });
     assert.equal(redis.status, "ready");
     await closeRedis(redis);
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test("connectRedis: a server refusing INFO otherwise than by its ACL (a renamed command) rejects saying its setup was refused, leaving nothing open", async () => {
+  const fake = respFake((command) =>
+    command[0]?.toUpperCase() === "INFO"
+      ? "-ERR unknown command 'info', with args beginning with: \r\n"
+      : workingRedis(command)
+  );
+  try {
+    const error = await settled({
+      url: `redis://127.0.0.1:${fake.port}`,
+      connectTimeout: 1_000,
+    });
+    if (!(error instanceof Error)) await closeRedis(error as RedisConnection);
+    assert.ok(error instanceof RedisConnectError, String(error));
+    assert.match(
+      error.message,
+      /: the server refused the connection's setup: ERR unknown command 'info'/,
+    );
+    await within(fake.allClosed(), "the client to close its socket", 3_000);
   } finally {
     await fake.close();
   }

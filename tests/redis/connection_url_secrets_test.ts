@@ -104,3 +104,13 @@ Deno.test("a password parameter holding an '&' or a '#' is hidden to its end, an
     "redis://h:1/0?password=***&***&family=4",
   );
 });
+
+Deno.test("connectRedis: a parameter after a username parameter is refused without its name (it may be the username's tail, holding an '&')", async () => {
+  const tail = "bitOfTheUserName";
+  const message = await refusal(
+    `redis://127.0.0.1:9/0?username=bot&${tail}=1&password=${SECRET}`,
+  );
+  assert.ok(!message.includes(tail), message);
+  assert.ok(!message.includes(SECRET), message);
+  assert.match(message, /one follows the password or user name/);
+});
