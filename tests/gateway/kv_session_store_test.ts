@@ -152,6 +152,8 @@ Deno.test("KvSessionStore splits big batches into as few commits as KV allows", 
     ["2500 shards need three", 2500, undefined, {}, 3],
     // 1000 keys of over 200 bytes pass KV's 81 920-byte key limit.
     ["long keys are split by key size", 1000, ["x".repeat(200)], {}, 3],
+    // KV escapes a NUL byte of a key as two bytes.
+    ["NUL bytes in keys count double", 1000, ["\0".repeat(100)], {}, 3],
     // 1000 values of over 2000 bytes pass KV's 819 200-byte mutation limit.
     [
       "large values are split by size",
@@ -288,6 +290,24 @@ Deno.test("KvSessionStore keeps bots with different prefixes apart", async () =>
   });
 });
 
+Deno.test("KvSessionStore keeps its prefix as given: the caller's array changed later moves nothing", async () => {
+  await withTempDir(async (path) => {
+    const kv = await Deno.openKv(path);
+    try {
+      const prefix = ["bot-a"];
+      const store = new KvSessionStore(kv, { prefix });
+      prefix[0] = "bot-b";
+      await store.save([session()]);
+      assert.ok((await kv.get(["bot-a", "session", 0])).value);
+      assert.equal((await kv.get(["bot-b", "session", 0])).value, null);
+      assert.deepEqual(store.prefix, ["bot-a"]);
+      assert.ok(Object.isFrozen(store.prefix));
+    } finally {
+      kv.close();
+    }
+  });
+});
+
 Deno.test("KvSessionStore skips stored values that are not sessions", async () => {
   await withTempDir(async (path) => {
     const kv = await Deno.openKv(path);
@@ -343,6 +363,26 @@ Deno.test("KvSessionStore closes only a database it owns", async () => {
       borrowed.close();
       // The application's database is still open.
       assert.ok((await kv.get(["disruption", "session", 0])).value);
+    } finally {
+      kv.close();
+    }
+  });
+});
+
+Deno.test("KvSessionStore closes a database it owns, and once closed saves nothing to one it borrowed", async () => {
+  await withTempDir(async (path) => {
+    const owned = await Deno.openKv(path);
+    new KvSessionStore(owned, { closeKv: true }).close();
+    await assert.rejects(owned.get(["disruption", "session", 0]));
+    const kv = await Deno.openKv(path);
+    try {
+      const borrowed = new KvSessionStore(kv);
+      borrowed.close();
+      await assert.rejects(borrowed.save([session()]), {
+        message: "Cannot save sessions as the store is closed",
+      });
+      await assert.rejects(borrowed.deleteMany([0]), /store is closed/);
+      assert.equal((await kv.get(["disruption", "session", 0])).value, null);
     } finally {
       kv.close();
     }

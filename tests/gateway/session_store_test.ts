@@ -121,7 +121,7 @@ Deno.test("MemorySessionStore starts with the sessions it is given", async () =>
 
 Deno.test("MemorySessionStore rejects bad shard IDs", async (t) => {
   const store = new MemorySessionStore();
-  for (const shardId of [-1, 1.5, NaN, Infinity]) {
+  for (const shardId of [-1, 1.5, NaN, Infinity, 2 ** 53]) {
     await t.step(`shardId=${shardId}`, async () => {
       await assert.rejects(store.load(shardId), RangeError);
       await assert.rejects(store.delete(shardId), RangeError);
@@ -291,6 +291,11 @@ Deno.test("assertSavedSession checks every field", async (t) => {
   const rows: Array<[name: string, value: unknown, error: string]> = [
     ["null", null, "TypeError"],
     ["an array", [], "TypeError"],
+    [
+      "an array with a session's fields",
+      Object.assign([], session()),
+      "TypeError",
+    ],
     ["a string", "session", "TypeError"],
     [
       "shardCount missing",
@@ -346,6 +351,11 @@ Deno.test("assertSavedSession checks every field", async (t) => {
     assert.throws(() => assertSavedSession(session({ shardId: 4 })), {
       message:
         "Cannot use session as 'shardId' must be an integer in [0, shardCount): current values 'shardId=4', 'shardCount=4'",
+    });
+    // Not told as a shard beyond the count: no shard count is one.
+    assert.throws(() => assertSavedSession(session({ shardCount: 0 })), {
+      message:
+        "Cannot use session as 'shardCount' must be a positive integer: current value 'shardCount=0'",
     });
   });
 });
