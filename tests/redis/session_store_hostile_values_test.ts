@@ -183,6 +183,9 @@ Deno.test({
           `{"2":${entry(2)},}`, // trailing comma
           `{"2":"abc}`, // unclosed string
           `{"2":}`, // no value
+          `{} x`, // trailing text after an empty object
+          `{"2":${entry(2)};"3":${entry(3)}}`, // not a comma between
+          `{"2" "x","3":${entry(3)}}`, // no colon, a string after the key
         ]
       ) {
         await redis.set(key, broken);
@@ -260,5 +263,25 @@ Deno.test({
       assert.match(counted.said[0]!, /holds 14 entries/);
       assert.match(counted.said[0]!, /9 \([^)]*\) and 4 more$/);
       assert.doesNotMatch(counted.said[0]!, /10 \(/);
+    }),
+});
+
+Deno.test({
+  name:
+    "RedisSessionStore: a member whose key Redis cannot decode is dropped as an entry, not kept under another key",
+  ignore: server.ignore,
+  fn: () =>
+    withStore(async (store, redis, key) => {
+      await redis.set(
+        key,
+        `{"\\q":{"session_id":"x","sequence":1},"2":${entry(2)}}`,
+      );
+      const said = await captureStderr(() => store.save([session(1)]));
+      assert.equal(said.length, 1, said.join("\n"));
+      assert.match(said[0]!, /held 1 entry /);
+      assert.deepEqual(
+        Object.keys(JSON.parse((await redis.get(key))!)).sort(),
+        ["1", "2"],
+      );
     }),
 });
