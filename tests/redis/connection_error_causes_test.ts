@@ -54,3 +54,24 @@ Deno.test("RedisConnectError: a cause's command without a string name has its ar
     args: "(2 arguments, not shown)",
   });
 });
+
+Deno.test("RedisConnectError: its message ends the cause's with one period, and gives the advice for a refused password in either Redis's words", () => {
+  const message = (url: string, cause: string) =>
+    new RedisConnectError(url, { cause: new Error(cause) }).message;
+  assert.equal(
+    message("redis://127.0.0.1:6379", "connect ECONNREFUSED 127.0.0.1:6379."),
+    "Cannot connect to Redis at redis://127.0.0.1:6379: connect ECONNREFUSED 127.0.0.1:6379. Is the server running, and is the URL right?",
+  );
+  // Redis before 6 says "invalid password"; 6 and later, WRONGPASS.
+  for (
+    const reason of [
+      "ERR invalid password",
+      "WRONGPASS invalid username-password pair or user is disabled.",
+    ]
+  ) {
+    assert.match(
+      message("redis://:hunter2@127.0.0.1:6379", reason),
+      /^Cannot connect to Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:6379: .*[^.]\. The server refused the password given\.$/,
+    );
+  }
+});
