@@ -86,6 +86,29 @@ export class CallbackWindow {
     return error;
   }
 
+  /**
+   * The policy's decision on an attempt of this callback, with a 5xx's or
+   * a lost answer's retry dropped when its delay ends past the window:
+   * sent then, Discord would answer 404 Unknown interaction (10062), which
+   * would hide the failure that spent the window. The callback fails with
+   * the 5xx's `DiscordApiError` or the `NetworkError` instead. (A 429's
+   * retry is {@linkcode lateRetry}'s: it keeps the limit's facts.)
+   *
+   * @param decision The policy's decision.
+   * @returns `decision`, or the failure it stands for without the retry.
+   */
+  decision(decision: RequestDecision | undefined): RequestDecision | undefined {
+    if (
+      decision?.type !== "retry" || decision.reason === "rate_limited" ||
+      decision.delay <= this.left()
+    ) {
+      return decision;
+    }
+    return decision.reason === "server_error"
+      ? { type: "api_error" }
+      : { type: "network_error" };
+  }
+
   /** Milliseconds left of the window; 0 or less once it is over. */
   left(): number {
     return this.#endsAt - this.#clock.now();

@@ -87,7 +87,10 @@ export interface RestClientOptions {
    */
   globalLimit?: number;
   /**
-   * Which methods are retried after a 5xx or a network error.
+   * Which methods are retried after a 5xx or a network error. An
+   * interaction's initial response is not sent again when the retry would
+   * go past the interaction's 3 s (Discord would answer 404 Unknown
+   * interaction): it fails with the 5xx's error or the network error.
    *
    * @default {"idempotent"}
    */

@@ -340,7 +340,7 @@ export class RestClient {
         if (answered?.status === 401 && botToken) {
           refusing = refusals.rejectToken(method, logPath) || refusing;
         }
-        const decision = answer.type === "answer"
+        const decided = answer.type === "answer"
           ? decideAnswer(this.#policy, method, {
             ...answer.facts,
             rateLimitHeaders: hasRateLimitHeaders(answer.rateLimit),
@@ -348,6 +348,7 @@ export class RestClient {
           : answer.type === "no_answer"
           ? decideNoAnswer(this.#policy, method, retries, answer.error)
           : undefined;
+        const decision = window?.decision(decided) ?? decided;
         if (decision?.type === "retry") retries = decision.retry;
         const outcome = lateRetry(
           window,
