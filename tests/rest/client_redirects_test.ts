@@ -77,3 +77,19 @@ Deno.test("RestClient: a request with no answer says the runtime's reason, not o
   assert.doesNotMatch(error.message, /failed: fetch failed$/);
   assert.match(error.message, /refused|os error/i);
 });
+
+Deno.test("RestClient: every 3xx, 300 and 399 too, fails as a redirect not followed, whatever its body says", async () => {
+  for (const status of [300, 399]) {
+    const rest = new RestClient({
+      token: "t",
+      fetch: () =>
+        Promise.resolve(
+          Response.json({ message: "Moved", code: 0 }, { status }),
+        ),
+    });
+    const error = await rest.request("GET", "/channels/1").catch((e) => e);
+    assert.ok(error instanceof DiscordApiError, String(error));
+    assert.equal(error.status, status);
+    assert.match(error.apiMessage, /^a redirect, not followed/);
+  }
+});

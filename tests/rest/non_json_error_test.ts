@@ -103,3 +103,26 @@ Deno.test("DiscordApiError: a JSON body that is no error object ([], a string, n
     assert.equal(error.code, 0);
   }
 });
+
+Deno.test("DiscordApiError: a title of 100 characters is quoted whole, one of 101 cut; a tag ending at the 4096th character is found; a Content-Type of parameters alone is no Content-Type", async () => {
+  const title = "t".repeat(100);
+  const whole = await failure(
+    answering(403, `<title>${title}</title>`, "text/html"),
+  );
+  assert.equal(
+    whole.message,
+    `GET /channels/1 failed with 403: HTTP 403 (no JSON body, text/html, title "${title}")`,
+  );
+  const cut = await failure(
+    answering(403, `<title>${title}u</title>`, "text/html"),
+  );
+  assert.match(cut.message, new RegExp(`title "${title}…"\\)$`));
+  const head = `${" ".repeat(4096 - "<title>".length)}<title>`;
+  const far = await failure(answering(403, `${head}Far</title>`, "text/html"));
+  assert.match(far.message, /\(no JSON body, text\/html, title "Far"\)$/);
+  const bare = await failure(answering(502, "Bad gateway", "; charset=utf-8"));
+  assert.equal(
+    bare.message,
+    "GET /channels/1 failed with 502: HTTP 502 (no JSON body, no Content-Type)",
+  );
+});

@@ -111,6 +111,11 @@ Deno.test("decideAnswer: a wait above maxRateLimitWait fails at once, whatever i
     decideAnswer(policy, "GET", { status: 503, retryAfterHeader: 2 ** 40 }, 0),
     { type: "api_error" },
   );
+  // One asking exactly maxRateLimitWait is, as a 429's is.
+  assert.deepEqual(
+    decideAnswer(policy, "GET", { status: 503, retryAfterHeader: 60_000 }, 0),
+    { type: "retry", reason: "server_error", delay: 60_000, retry: 1 },
+  );
 });
 
 Deno.test("decideAnswer: 5xx retries idempotent methods with backoff or Retry-After", () => {

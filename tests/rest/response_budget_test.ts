@@ -148,3 +148,16 @@ Deno.test("ResponseBudget: the oldest answer may always grow to its cap; another
   c.release();
   assert.equal(budget.held, 0);
 });
+
+Deno.test("ResponseBudget: another answer may take exactly what leaves the head its room, not a byte more", () => {
+  const budget = new ResponseBudget(150, 100);
+  const head = budget.lease();
+  const other = budget.lease();
+  head.take(90);
+  // 60 free, the head may still need 10: 50 fit, then none.
+  other.take(50);
+  assert.equal(budget.held, 140);
+  assert.throws(() => other.take(1), /maxBufferedResponseBytes/);
+  head.take(10); // the head takes its last 10
+  assert.equal(budget.held, 150);
+});

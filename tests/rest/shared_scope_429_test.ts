@@ -159,3 +159,35 @@ Deno.test("RestClient: while a shared-scope 429 holds its request for its retry_
   assert.deepEqual(sent.slice(3), [[5000, "PUT", "111"], [5000, "PUT", "222"]]);
   assert.equal(clock.pending, 0);
 });
+
+Deno.test("RestClient: a shared-scope 429 whose headers say none left holds the bucket to its own reset, not to the resource's retry_after, retried or failed", async (t) => {
+  for (const retryAfter of [5, 600]) {
+    await t.step(`retry_after ${retryAfter} s`, async () => {
+      const clock = new VirtualScheduler();
+      const fetch: typeof globalThis.fetch = () => {
+        const answer = shared429(retryAfter);
+        answer.headers.set("x-ratelimit-remaining", "0");
+        answer.headers.set("x-ratelimit-reset-after", "1");
+        return Promise.resolve(answer);
+      };
+      const rest = new RestClient({
+        token: TOKEN,
+        fetch,
+        scheduler: clock,
+        maxRetries: 1,
+      });
+      const first = createReaction(rest, "1", "111", "🔥").catch((e) => e);
+      await clock.flushMicrotasks();
+      const route = parseRoute(
+        "PUT",
+        "/channels/1/messages/111/reactions/%F0%9F%94%A5/@me",
+      );
+      assert.equal(rest.rateLimiter.bucketState(route)?.remaining, 0);
+      assert.equal(rest.rateLimiter.bucketState(route)?.resetAt, 1000);
+      await clock.advance(retryAfter * 1000);
+      const error = await first;
+      assert.ok(error instanceof RateLimitError, String(error));
+      assert.equal(error.scope, "shared");
+    });
+  }
+});

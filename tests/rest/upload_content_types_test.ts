@@ -39,6 +39,11 @@ Deno.test("an upload without a media type takes it from its name's extension, el
     // A given type, or a Blob's own, wins over the name.
     { name: "n.png", data: bytes, contentType: "image/webp" },
     { name: "o.png", data: new Blob(["x"], { type: "image/gif" }) },
+    // The last dot's extension: a name with more dots is still its type.
+    { name: "p.v2.png", data: bytes },
+    { name: "q.wav", data: bytes },
+    { name: "r.webm", data: bytes },
+    { name: "s.avif", data: bytes },
   ];
   const sent: [string, string | undefined][] = [];
   // Discord takes 10 files a message.
@@ -68,6 +73,10 @@ Deno.test("an upload without a media type takes it from its name's extension, el
     ["m.constructor", "application/octet-stream"],
     ["n.png", "image/webp"],
     ["o.png", "image/gif"],
+    ["p.v2.png", "image/png"],
+    ["q.wav", "audio/wav"],
+    ["r.webm", "video/webm"],
+    ["s.avif", "image/avif"],
   ]);
 });
 
@@ -148,4 +157,21 @@ Deno.test("createGuildSticker with a file whose name is no string refuses it as 
     );
   }
   assert.equal(fake.requests.length, 0);
+});
+
+Deno.test("createGuildSticker reads a given media type by its essence: parameters and case do not refuse a PNG", async () => {
+  const { fake, rest } = setup();
+  await api.createGuildSticker(rest, GUILD, {
+    name: "dice",
+    description: "A die",
+    tags: "dice",
+    file: {
+      name: "dice.bin",
+      data: new Uint8Array([137, 80]),
+      contentType: "Image/PNG ; name=dice",
+    },
+  }).catch(() => {});
+  const file = fake.requests.at(-1)?.files?.[0];
+  assert.equal(file?.name, "dice.bin");
+  assert.match(String(file?.contentType), /^image\/png/);
 });
