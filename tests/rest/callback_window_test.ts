@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { RateLimitError } from "../../rest/errors.ts";
 import { RestClient } from "../../rest/rest_client.ts";
+import { CallbackWindow } from "../../rest/_callback_window.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { pathOf, settled } from "../_fakes/rest_calls.ts";
 
@@ -65,6 +66,7 @@ Deno.test("RestClient: an interaction callback answered 429 with a wait past its
       assert.equal(error.retryAfter, 5000);
       assert.equal(error.scope, scope);
       assert.equal(error.maxWait, 3000);
+      assert.equal(error.bucket, "cb");
       assert.match(
         error.message,
         /^POST \/interactions\/5\/:token\/callback not retried: Discord answered 429 .*5000 ms.*3 s/,
@@ -219,4 +221,35 @@ Deno.test("RestClient: after a callback refused for its 429's wait, the next req
   assert.ok(next.error instanceof RateLimitError, String(next.error));
   assert.match(next.error.message, /refused unsent/);
   assert.deepEqual(sent, ["0 /interactions/5/tok5/callback"]);
+});
+
+Deno.test("RestClient: an interaction callback answered 429 with a wait of exactly its 3 s is retried at their end", async () => {
+  const clock = new VirtualScheduler();
+  const { rest, sent } = client(clock, [
+    limited(3, "user"),
+    () => new Response(null, { status: 204 }),
+  ]);
+  const call = settled(
+    rest.createInteractionResponse("5", "tok5", { type: 1 }),
+  );
+  await clock.advance(3000);
+  assert.ok(call.done && call.error === undefined, String(call.error));
+  assert.deepEqual(sent, [
+    "0 /interactions/5/tok5/callback",
+    "3000 /interactions/5/tok5/callback",
+  ]);
+});
+
+Deno.test("CallbackWindow: a refusal after its 3 s says 0 ms were left, never a negative time", async () => {
+  const clock = new VirtualScheduler();
+  const window = new CallbackWindow(
+    "POST",
+    "/interactions/5/:token/callback",
+    clock,
+  );
+  await clock.advance(4000);
+  assert.ok(window.left() < 0);
+  const error = window.refusal(100, "waited", "user");
+  assert.ok(error instanceof RateLimitError);
+  assert.match(error.message, /\(0 ms were left\)/);
 });

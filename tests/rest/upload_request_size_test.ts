@@ -174,3 +174,44 @@ Deno.test("with a request, one file at a maxSize above 25 MiB still fits by defa
   }], { maxSize, request: { payload: { content: "big" } } });
   assert.equal(file!.blob.size, maxSize);
 });
+
+Deno.test("prepareUploads: JSON and framing of exactly maxRequestSize leave room for an empty file, not refused", async () => {
+  const files: FileUpload[] = [{ name: "empty.txt", data: new Uint8Array(0) }];
+  const request = { payload: { content: "hello" } };
+  const extra = await prepareUploads(files, { maxRequestSize: 1, request })
+    .then(
+      () => assert.fail("fitted in 1 byte"),
+      (error: Error) => Number(/ by (\d+) bytes:/.exec(error.message)![1]) + 1,
+    );
+  const [file] = await prepareUploads(files, {
+    maxRequestSize: extra,
+    request,
+  });
+  assert.equal(file!.blob.size, 0);
+});
+
+Deno.test("prepareUploads with a request: a file of exactly maxSize that the request has no room for is refused for the request's size, not its own", async () => {
+  const files: FileUpload[] = [
+    { name: "a.bin", data: new Uint8Array(10) },
+    { name: "b.bin", data: new Uint8Array(10) },
+  ];
+  const request = { payload: { content: "hello" } };
+  const extra = await prepareUploads(files, {
+    maxSize: 10,
+    maxRequestSize: 1,
+    request,
+  }).then(
+    () => assert.fail("fitted in 1 byte"),
+    (error: Error) => Number(/ by (\d+) bytes:/.exec(error.message)![1]) + 1,
+  );
+  await assert.rejects(
+    prepareUploads(files, { maxSize: 10, maxRequestSize: extra + 15, request }),
+    (error: unknown) =>
+      error instanceof UploadError &&
+      error.message.startsWith(
+        `Cannot upload 'b.bin' as the request would exceed its size limit of ${
+          extra + 15
+        } bytes by 5 bytes:`,
+      ),
+  );
+});
