@@ -123,6 +123,7 @@ Deno.test("RestClient: an interaction callback whose bucket resets past its 3 s 
   assert.ok(error instanceof RateLimitError, String(error));
   assert.equal(error.retryAfter, 10_000);
   assert.equal(error.bucket, "cb");
+  assert.equal(error.scope, "user");
   assert.equal(error.maxWait, 3000);
   assert.match(
     error.message,

@@ -98,3 +98,23 @@ Deno.test("DiscordApiError lists a leaf of the body itself as (body)", () => {
   });
   assert.match(error.message, /\n {2}\(body\): BASE_TYPE_REQUIRED Empty\.$/);
 });
+
+Deno.test("flattenErrors keeps a path of exactly 200 characters and a code or message of exactly 300 whole", () => {
+  const path = "k".repeat(200);
+  const text = "t".repeat(300);
+  const flat = flattenErrors({
+    [path]: { _errors: [{ code: text, message: text }] },
+  });
+  assert.deepEqual(flat.fields, [{ path, code: text, message: text }]);
+});
+
+Deno.test("flattenErrors keeps the first 50 leaves of a wide tree", () => {
+  const wide: Record<string, unknown> = {};
+  for (let i = 0; i < 60; i++) {
+    wide[`f${i}`] = { _errors: [{ code: "C", message: "m" }] };
+  }
+  const flat = flattenErrors(wide);
+  assert.equal(flat.fields.length, 50);
+  assert.equal(flat.fields.at(-1)!.path, "f49");
+  assert.equal(flat.omitted, 10);
+});

@@ -159,6 +159,9 @@ Deno.test("RestClient: an interaction callback held by requests in flight fillin
   assert.equal(at, 3010);
   assert.ok(error instanceof RateLimitError, String(error));
   assert.equal(error.maxWait, 3000);
+  // The answers it waited for free the cap, not a time.
+  assert.equal(error.retryAfter, 0);
+  assert.equal(error.scope, "user");
   assert.match(
     error.message,
     /^POST \/interactions\/5\/:token\/callback refused unsent: the requests in flight fill the invalid-request cap \(invalidRequestLimit.*3 s of the interaction.*defer/,

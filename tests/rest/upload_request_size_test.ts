@@ -215,3 +215,27 @@ Deno.test("prepareUploads with a request: a file of exactly maxSize that the req
       ),
   );
 });
+
+Deno.test("prepareUploads: an empty stream after files that fill the request is taken; a stream of one byte more is refused for the request's size", async () => {
+  const request = { payload: { content: "hello" } };
+  const files = (last: Uint8Array[]): FileUpload[] => [
+    { name: "a.bin", data: new Uint8Array(10) },
+    { name: "s.bin", data: ReadableStream.from(last) },
+  ];
+  const extra = await prepareUploads(files([]), { maxRequestSize: 1, request })
+    .then(
+      () => assert.fail("fitted in 1 byte"),
+      (error: Error) => Number(/ by (\d+) bytes:/.exec(error.message)![1]) + 1,
+    );
+  const limits = { maxRequestSize: extra + 10, request };
+  const [, empty] = await prepareUploads(files([]), limits);
+  assert.equal(empty!.blob.size, 0);
+  await assert.rejects(
+    prepareUploads(files([new Uint8Array(1)]), limits),
+    (error: unknown) =>
+      error instanceof UploadError &&
+      / would exceed its size limit of \d+ bytes by 1 bytes:/.test(
+        error.message,
+      ),
+  );
+});
