@@ -98,3 +98,15 @@ Deno.test("dataString reads a key of the top-level d object only, past strings t
   // A string value "d" at the top level is no key.
   assert.equal(dataString('{"t":"d","x":{"id":"1"}}', "id"), undefined);
 });
+
+Deno.test("containersOver answers from what it read on an unclosed string: its brackets are not counted", () => {
+  assert.equal(containersOver('["[[[[', 1), false);
+  assert.equal(containersOver('[[["[[[[', 2), true);
+});
+
+Deno.test("dataString does not read a value holding an escape, nor a key of an object after d's array", () => {
+  assert.equal(dataString('{"d":{"id":"a\\"b"}}', "id"), undefined);
+  assert.equal(dataString('{"d":{"id":"a\\\\"}}', "id"), undefined);
+  // d an array: the object after it is not d's.
+  assert.equal(dataString('{"d":[],"x":{"id":"1"}}', "id"), undefined);
+});
