@@ -142,7 +142,11 @@ function closingQuote(text: string, from: number): number {
 export function dataString(text: string, key: string): string | undefined {
   const quoted = JSON.stringify(key);
   let level = 0;
-  /** The top-level key just read is `d`: the next object opened is its. */
+  /**
+   * The top-level key just read is `d` and its value opens an object: the
+   * next one opened is its (a `d` that is null, a string or a number must
+   * not lend the name to a later key's object).
+   */
   let dNext = false;
   /** Inside `d`'s object (at level 2 when reading its keys). */
   let inD = false;
@@ -164,7 +168,7 @@ export function dataString(text: string, key: string): string | undefined {
         const name = text.slice(i, close + 1);
         const after = () => text.slice(close + 1, close + 200);
         if (level === 1) {
-          if (name === '"d"' && /^\s*:/.test(after())) dNext = true;
+          if (name === '"d"' && /^\s*:\s*\{/.test(after())) dNext = true;
         } else if (name === quoted) {
           const value = /^\s*:\s*"([^"\\]*)"/.exec(after());
           if (value) return value[1];

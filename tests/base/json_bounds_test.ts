@@ -110,3 +110,14 @@ Deno.test("dataString does not read a value holding an escape, nor a key of an o
   // d an array: the object after it is not d's.
   assert.equal(dataString('{"d":[],"x":{"id":"1"}}', "id"), undefined);
 });
+
+Deno.test("dataString reads no key when d is null, a string or a number, whatever object follows", () => {
+  // A GUILD_CREATE over the bound shaped so was handed on as guild "1"
+  // unavailable: the object after d was taken for d's.
+  for (const d of ["null", '"s"', "5", "true"]) {
+    assert.equal(dataString(`{"d":${d},"x":{"id":"1"}}`, "id"), undefined, d);
+    assert.equal(dataString(`{"d" : ${d} , "x":{"id":"1"}}`, "id"), undefined);
+  }
+  // Whitespace between the key and d's object is still d's.
+  assert.equal(dataString('{"d" :\n {"id":"7"}}', "id"), "7");
+});
