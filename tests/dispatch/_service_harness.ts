@@ -200,6 +200,24 @@ export function freePort(): number {
 }
 
 /**
+ * The output of the service run with `env` in a working directory of its
+ * own, which `setUp` may fill (a `.env`) and which is removed afterwards:
+ * a whole-suite run left a directory behind for each such test.
+ */
+export async function serviceOutput(
+  env: Record<string, string>,
+  setUp?: (cwd: string) => void,
+): Promise<Deno.CommandOutput> {
+  const cwd = Deno.makeTempDirSync({ prefix: "disruption_service_" });
+  try {
+    setUp?.(cwd);
+    return await serviceCommand(env, cwd).output();
+  } finally {
+    Deno.removeSync(cwd, { recursive: true });
+  }
+}
+
+/**
  * `deno run dispatch/mod.ts` in `cwd`, output piped. Its environment is
  * only `env` and what runs deno: a variable of the parent's environment,
  * e.g. REDIS_PORT from .ci/services.sh, must not configure the service
@@ -246,7 +264,7 @@ export class ServiceProcess {
   /** Start it with `env`, and `dotenv` as `.env` in its working directory. */
   constructor(env: Record<string, string>, dotenv?: string) {
     this.metricsPort = freePort();
-    const cwd = Deno.makeTempDirSync();
+    const cwd = Deno.makeTempDirSync({ prefix: "disruption_service_" });
     if (dotenv !== undefined) Deno.writeTextFileSync(`${cwd}/.env`, dotenv);
     this.#child = serviceCommand({
       PROMETHEUS_HOST: "127.0.0.1",
@@ -263,7 +281,10 @@ export class ServiceProcess {
       collect(this.#child.stdout),
       collect(this.#child.stderr),
     ]).then(() => {});
-    this.#status = this.#child.status;
+    // Its working directory goes with it, whoever waits for the exit.
+    this.#status = this.#child.status.finally(() =>
+      Deno.removeSync(cwd, { recursive: true })
+    );
   }
 
   signal(signal: Deno.Signal): void {

@@ -8,7 +8,7 @@ import {
   loadDispatchConfig,
   parseEnvFile,
 } from "../../dispatch/config.ts";
-import { serviceCommand } from "./_service_harness.ts";
+import { serviceOutput } from "./_service_harness.ts";
 
 const BASE = { BOT_TOKEN: "t", INTENTS: "513" };
 
@@ -51,10 +51,9 @@ Deno.test("dispatch config: a DISCORD_API_URL without a host, with a port past 6
 });
 
 Deno.test("dispatch service: a DISCORD_API_URL the REST client cannot parse stops it with one configuration error line, not a stack", async () => {
-  const output = await serviceCommand(
+  const output = await serviceOutput(
     { ...BASE, DISCORD_API_URL: "https://discord.com:99999/api/v10" },
-    Deno.makeTempDirSync(),
-  ).output();
+  );
   assert.equal(output.code, 1);
   const stderr = new TextDecoder().decode(output.stderr).trim();
   assert.match(stderr, /^Configuration error: DISCORD_API_URL must be /);

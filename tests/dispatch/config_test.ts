@@ -6,7 +6,7 @@ import {
   parseCommand,
   parseEnvFile,
 } from "../../dispatch/mod.ts";
-import { serviceCommand } from "./_service_harness.ts";
+import { serviceOutput } from "./_service_harness.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 
 const BASE = { BOT_TOKEN: "t", INTENTS: "513" };
@@ -125,9 +125,9 @@ Deno.test("dispatch config: .env files with comments, export and quotes", () => 
 });
 
 Deno.test("dispatch service: a .env line that is not NAME=value is reported (by number) before the error it causes", async () => {
-  const cwd = Deno.makeTempDirSync();
-  Deno.writeTextFileSync(`${cwd}/.env`, "INTENTS=513\nBOT_TOKEN: secret\n");
-  const output = await serviceCommand({}, cwd).output();
+  const output = await serviceOutput({}, (cwd) => {
+    Deno.writeTextFileSync(`${cwd}/.env`, "INTENTS=513\nBOT_TOKEN: secret\n");
+  });
   assert.equal(output.code, 1);
   const stderr = new TextDecoder().decode(output.stderr).trim();
   assert.equal(
@@ -139,9 +139,9 @@ Deno.test("dispatch service: a .env line that is not NAME=value is reported (by 
 });
 
 Deno.test("dispatch service: an .env it cannot read (a directory, as `docker run -v` makes of a missing file) is one configuration error line, not a crash", async () => {
-  const cwd = Deno.makeTempDirSync();
-  Deno.mkdirSync(`${cwd}/.env`);
-  const output = await serviceCommand({}, cwd).output();
+  const output = await serviceOutput({}, (cwd) => {
+    Deno.mkdirSync(`${cwd}/.env`);
+  });
   assert.equal(output.code, 1);
   const stderr = new TextDecoder().decode(output.stderr).trim();
   assert.match(stderr, /^Configuration error: cannot read \.env: .+$/);
@@ -180,10 +180,9 @@ Deno.test("dispatch commands: malformed commands are refused with the reason", (
 });
 
 Deno.test("dispatch service: a bad variable stops it at start with one line naming it", async () => {
-  const output = await serviceCommand(
+  const output = await serviceOutput(
     { BOT_TOKEN: "t", INTENTS: "513", RABBIT_PORT: "port" },
-    Deno.makeTempDirSync(),
-  ).output();
+  );
   assert.equal(output.code, 1);
   const stderr = new TextDecoder().decode(output.stderr).trim();
   assert.equal(
@@ -202,13 +201,13 @@ Deno.test({
   await using discord = await FakeDiscord.start({ loopback: true });
   using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (taken.addr as Deno.NetAddr).port;
-  const output = await serviceCommand({
+  const output = await serviceOutput({
     BOT_TOKEN: discord.token,
     INTENTS: "513",
     DISCORD_API_URL: discord.clientOptions.restBaseUrl!,
     PROMETHEUS_HOST: "127.0.0.1",
     PROMETHEUS_PORT: String(port),
-  }, Deno.makeTempDirSync()).output();
+  });
   assert.equal(output.code, 1);
   const stderr = new TextDecoder().decode(output.stderr).trim();
   assert.match(

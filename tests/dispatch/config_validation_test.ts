@@ -11,7 +11,7 @@ import {
 } from "../../dispatch/config.ts";
 import { expiryTime, resolveTtl } from "../../cache/redis_expiry.ts";
 import { DispatchService } from "../../dispatch/service.ts";
-import { serviceCommand } from "./_service_harness.ts";
+import { serviceOutput } from "./_service_harness.ts";
 
 const BASE = { BOT_TOKEN: "t", INTENTS: "513" };
 
@@ -325,10 +325,9 @@ Deno.test("dispatch config: a value with a line break stays a one-line message",
 });
 
 Deno.test("dispatch service: a BOT_TOKEN no HTTP header takes stops it at start with one line naming BOT_TOKEN, not the token", async () => {
-  const output = await serviceCommand(
+  const output = await serviceOutput(
     { BOT_TOKEN: "secret\u0101token", INTENTS: "513" },
-    Deno.makeTempDirSync(),
-  ).output();
+  );
   assert.equal(output.code, 1);
   const stderr = new TextDecoder().decode(output.stderr).trim();
   assert.match(
