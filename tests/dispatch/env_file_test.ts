@@ -94,3 +94,36 @@ Deno.test("dispatch .env: single quotes keep backslashes; a value dotenv refuses
     },
   );
 });
+
+Deno.test("dispatch .env: an indented line, a tab ending a value and a backslash ending the line read as dotenv 0.15 reads them", () => {
+  assert.deepEqual(
+    parseEnvFile(
+      [
+        "  INDENTED=1",
+        "\tTABBED=2",
+        // A tab ends an unquoted value as a space does; tabs and spaces
+        // may then come before the comment (the escape shows dotenv's
+        // reading was taken, not the lenient one).
+        String.raw`A=a\$x` + "\t# c",
+        String.raw`B=b\$y` + "\t \t# c",
+        // A backslash ending the line is dropped, as the crate drops it.
+        String.raw`C=abc\ `.trimEnd(),
+        String.raw`D="q"\ `.trimEnd(),
+      ].join("\n"),
+    ),
+    { INDENTED: "1", TABBED: "2", A: "a$x", B: "b$y", C: "abc", D: "q" },
+  );
+});
+
+Deno.test("dispatch .env: a value dotenv refuses keeps a # not after a space, and its quotes end at the first closing one a comment follows", () => {
+  assert.deepEqual(
+    parseEnvFile(
+      [
+        String.raw`E="C:\dir" # say "hi"`,
+        String.raw`F=pa\ss#word`,
+        String.raw`G='it''s' # c`,
+      ].join("\n"),
+    ),
+    { E: String.raw`C:\dir`, F: String.raw`pa\ss#word`, G: "its" },
+  );
+});
