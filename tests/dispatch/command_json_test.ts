@@ -259,3 +259,27 @@ Deno.test("parseCommand: JSON nested too deeply to read is refused as such, not 
     message: "the body is not JSON",
   });
 });
+
+Deno.test("withStringSnowflakes: op 4's guild_id and channel_id and op 43's guild_id as safe integers become strings; the command given is left as it was", () => {
+  const voice = {
+    op: 4,
+    d: { guild_id: 41771983, channel_id: 41771984, self_mute: false },
+  };
+  assert.deepEqual(withStringSnowflakes(voice), {
+    op: 4,
+    d: { guild_id: "41771983", channel_id: "41771984", self_mute: false },
+  });
+  assert.deepEqual(voice, {
+    op: 4,
+    d: { guild_id: 41771983, channel_id: 41771984, self_mute: false },
+  });
+  const sounds = { op: 43, d: { guild_id: 41771983, fields: ["status"] } };
+  assert.deepEqual(withStringSnowflakes(sounds), {
+    op: 43,
+    d: { guild_id: "41771983", fields: ["status"] },
+  });
+  assert.equal(sounds.d.guild_id, 41771983);
+  // Nothing to change: the same command, not a copy.
+  const strings = { op: 31, d: { guild_ids: ["7", "8"] } };
+  assert.equal(withStringSnowflakes(strings), strings);
+});
