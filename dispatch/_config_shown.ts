@@ -36,7 +36,8 @@ export function shownConfigValue(value: string): string {
   return redactPath(redactUrlPassword(value)).replace(
     // deno-lint-ignore no-control-regex -- control characters are the point
     /[\u0000-\u001f\u007f]/g,
-    (c) => JSON.stringify(c).slice(1, -1),
+    // JSON.stringify escapes all but DEL, which JSON leaves as it is.
+    (c) => c === "\u007f" ? "\\u007f" : JSON.stringify(c).slice(1, -1),
   );
 }
 

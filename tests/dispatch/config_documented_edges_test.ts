@@ -283,15 +283,19 @@ Deno.test("dispatch config: STATUS takes each of Discord's five statuses, LOG_LE
   assertRefused({ LOG_LEVEL: "warn" }, "LOG_LEVEL");
 });
 
-Deno.test("dispatch config: a refused value's NUL, escape and unit separator are shown escaped, not written to the terminal", () => {
+Deno.test("dispatch config: a refused value's NUL, escape, unit separator and DEL are shown escaped, not written to the terminal", () => {
   assert.throws(
-    () => loadDispatchConfig({ ...BASE, STATUS: "on\u0000\u001b[31m\u001fx" }),
+    () =>
+      loadDispatchConfig({
+        ...BASE,
+        STATUS: "on\u0000\u001b[31m\u001f\u007fx",
+      }),
     (error) => {
       assert.ok(error instanceof ConfigError);
       assert.equal(
         error.message,
         String
-          .raw`STATUS must be one of online, dnd, idle, invisible, offline: current value 'on\u0000\u001b[31m\u001fx'`,
+          .raw`STATUS must be one of online, dnd, idle, invisible, offline: current value 'on\u0000\u001b[31m\u001f\u007fx'`,
       );
       return true;
     },
