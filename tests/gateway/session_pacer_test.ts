@@ -131,3 +131,36 @@ Deno.test("SessionPacer lets 3 sessions in a row go at once, then waits 1, 2, 4 
   pacer.ended(HEALTHY_SESSION);
   assert.equal(pacer.delay(), 0);
 });
+
+Deno.test("SessionPacer's waits are 1 minute doubling to 15 minutes, a healthy session is 10 minutes up, and one makes 3 free again", async () => {
+  const clock = new VirtualScheduler();
+  const pacer = new SessionPacer(clock);
+  for (let i = 0; i < 3; i++) pacer.record();
+  const waits: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    const wait = pacer.delay();
+    waits.push(wait);
+    await clock.advance(wait);
+    pacer.record();
+  }
+  assert.deepEqual(waits, [
+    60_000,
+    120_000,
+    240_000,
+    480_000,
+    900_000,
+    900_000,
+  ]);
+  // Long past its wait, the next may go now: 0, never less.
+  await clock.advance(3_600_000);
+  assert.equal(pacer.delay(), 0);
+  pacer.ended(600_000 - 1);
+  assert.equal(pacer.streak, 9, "a millisecond short of healthy");
+  pacer.ended(600_000);
+  assert.equal(pacer.streak, 0);
+  for (let i = 0; i < 3; i++) {
+    assert.equal(pacer.delay(), 0, `session ${i + 1} after a healthy one`);
+    pacer.record();
+  }
+  assert.equal(pacer.delay(), 60_000);
+});
