@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { GatewayOpcodes } from "discord-api-types/v10";
 import {
+  checkedCommand,
   createNonce,
   MAX_NONCE_BYTES,
   MAX_REQUEST_USER_IDS,
@@ -656,4 +657,121 @@ Deno.test("createNonce makes distinct nonces Discord accepts", () => {
       .d.nonce,
     nonce,
   );
+});
+
+Deno.test("each builder names a d, an activity or a list that is not an object or an array as such, not by a later field", async (t) => {
+  const builders: Array<[string, (d: unknown) => unknown]> = [
+    ["Update Presence", (d) => updatePresenceCommand(loose(d))],
+    ["Update Voice State", (d) => updateVoiceStateCommand(loose(d))],
+    ["Request Guild Members", (d) => requestGuildMembersCommand(loose(d))],
+    [
+      "Request Soundboard Sounds",
+      (d) => requestSoundboardSoundsCommand(loose(d)),
+    ],
+    ["Request Channel Info", (d) => requestChannelInfoCommand(loose(d))],
+  ];
+  for (const [command, build] of builders) {
+    for (const [value, shown] of [[null, "null"], [[], "array of 0"]]) {
+      await t.step(`${command}: d=${shown}`, () => {
+        assert.throws(() => build(value), {
+          name: "TypeError",
+          message:
+            `Cannot build ${command} as 'd' must be an object: current value 'd=${shown}'`,
+        });
+      });
+    }
+  }
+  const lists: Array<[string, () => unknown, string]> = [
+    [
+      "activities",
+      () => updatePresenceCommand(loose({ ...presence, activities: "ab" })),
+      "Cannot build Update Presence as 'activities' must be an array: current value 'activities=ab'",
+    ],
+    [
+      "an activity",
+      () => updatePresenceCommand(loose({ ...presence, activities: [null] })),
+      "Cannot build Update Presence as 'activities[0]' must be an object: current value 'activities[0]=null'",
+    ],
+    [
+      "guild_ids",
+      () => requestSoundboardSoundsCommand(loose({ guild_ids: { length: 0 } })),
+      "Cannot build Request Soundboard Sounds as 'guild_ids' must be an array of snowflakes: current value 'guild_ids=object'",
+    ],
+    [
+      "fields",
+      () =>
+        requestChannelInfoCommand(loose({ guild_id: GUILD, fields: "status" })),
+      `Cannot build Request Channel Info as 'fields' must be an array of one of "status", "voice_start_time": current value 'fields=status'`,
+    ],
+  ];
+  for (const [rule, build, message] of lists) {
+    await t.step(rule, () => {
+      assert.throws(build, { name: "TypeError", message });
+    });
+  }
+});
+
+Deno.test("since and limit are refused past 2^53 - 1, where JSON numbers stop being exact", () => {
+  const unsafe = 2 ** 53;
+  assert.throws(
+    () => updatePresenceCommand({ ...presence, since: unsafe }),
+    RangeError,
+  );
+  assert.equal(
+    updatePresenceCommand({ ...presence, since: unsafe - 1 }).d.since,
+    unsafe - 1,
+  );
+  assert.throws(
+    () =>
+      requestGuildMembersCommand({ guild_id: GUILD, query: "", limit: unsafe }),
+    RangeError,
+  );
+  assert.throws(
+    () =>
+      requestGuildMembersCommand({
+        guild_id: GUILD,
+        user_ids: USER,
+        limit: unsafe,
+      }),
+    RangeError,
+  );
+});
+
+Deno.test("a builder's error shows at most 64 characters of a value", () => {
+  const status = (length: number): string => "s".repeat(length);
+  const rows: Array<[number, string]> = [
+    [64, status(64)],
+    [65, `${status(64)}…`],
+  ];
+  for (const [length, shown] of rows) {
+    assert.throws(
+      () =>
+        updatePresenceCommand(loose({ ...presence, status: status(length) })),
+      {
+        name: "TypeError",
+        message:
+          `Cannot build Update Presence as 'status' must be one of "online", "dnd", "idle", "invisible", "offline": current value 'status=${shown}'`,
+      },
+    );
+  }
+});
+
+Deno.test("checkedCommand checks each of the five user commands with its builder and passes any other op as it is", async (t) => {
+  const bad: Array<[number, unknown]> = [
+    [3, { ...presence, status: "busy" }],
+    [4, { ...voice, guild_id: "x" }],
+    [8, { guild_id: GUILD }],
+    [31, { guild_ids: [] }],
+    [43, { guild_id: GUILD, fields: [] }],
+  ];
+  for (const [op, d] of bad) {
+    await t.step(`op ${op}`, () => {
+      assert.throws(() => checkedCommand(loose({ op, d })));
+    });
+  }
+  const good = checkedCommand({ op: 3, d: presence });
+  assert.deepEqual(good, { op: 3, d: presence });
+  assert.notEqual(good.d, presence, "a copy");
+  const other = loose<GatewayCommand>({ op: 1, d: 42 });
+  assert.equal(checkedCommand(other), other);
 });
