@@ -2,8 +2,10 @@
 // found unpinned: the no-chunk wait restarts at each chunk and again for a
 // request asked anew after RATE_LIMITED, a frame written after the request
 // ended arms no timer, a second READY before the re-sent frame is written
-// sends it no third time, and out-of-order indices once filled in stop
-// counting against maxBacklog, and a signal is left with no listener.
+// sends it no third time, out-of-order indices once filled in stop
+// counting against maxBacklog, a signal is left with no listener, a nonce
+// stays taken while its request listens beside others, and a reader that
+// stops reading ends the request.
 import assert from "node:assert/strict";
 import { GatewayError } from "../../gateway/errors.ts";
 import {
@@ -252,4 +254,55 @@ Deno.test("A members request leaves no abort listener on its signal once it comp
   await request.finished;
   assert.equal(request.error, undefined);
   assert.equal(listening, 0);
+});
+
+Deno.test("A members request's nonce stays taken while it listens, beside others on its shard, however those end", async () => {
+  const shard = new FakeShard();
+  const abort = new AbortController();
+  const start = (nonce: string) =>
+    requestGuildMemberChunks(shard, {
+      guild_id: "1",
+      query: "",
+      limit: 0,
+      nonce,
+    }, { signal: abort.signal });
+  const other = start("c").next();
+  const first = start("n");
+  const firstChunk = first.next();
+  await shard.scheduler.flushMicrotasks();
+  // Its reply complete: the nonce is free again, though not all read yet.
+  shard.chunk(0, 1);
+  assert.equal((await firstChunk).done, false);
+  const second = start("n").next();
+  await shard.scheduler.flushMicrotasks();
+  assert.throws(() => start("c"), TypeError, "taken before the others came");
+  // The first's reader finishing gives back nothing of the second's.
+  assert.equal((await first.next()).done, true);
+  assert.throws(() => start("n"), TypeError, "the second's");
+  abort.abort(new Error("done"));
+  await assert.rejects(other, { message: "done" });
+  await assert.rejects(second, { message: "done" });
+});
+
+Deno.test("A members request whose reader stops reading stops listening, frees its nonce and leaves no timer", async () => {
+  const shard = new FakeShard();
+  const request = requestGuildMemberChunks(shard, {
+    guild_id: "1",
+    query: "",
+    limit: 0,
+    nonce: "n",
+  });
+  const first = request.next();
+  await shard.scheduler.flushMicrotasks();
+  shard.chunk(0, 3);
+  assert.equal((await first).done, false);
+  await request.return();
+  assert.equal(shard.scheduler.pending, 0);
+  const again = requestGuildMemberChunks(shard, {
+    guild_id: "1",
+    query: "",
+    limit: 0,
+    nonce: "n",
+  });
+  await again.return();
 });
