@@ -5,11 +5,13 @@
 // "still paused" warning comes once per pause, 45 s after the pause it
 // follows (not an earlier one read down since), and a pause that pauses
 // nothing arms nothing, and a lost session is said once per READY, only
-// for a shard that had one when paused.
+// for a shard that had one when paused; its end is logged only for the
+// shards it resumed.
 import assert from "node:assert/strict";
 import { type Pausable, pauseHold } from "../../gateway/event_backlog.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
+import { linesSaying, withLogRecords } from "../_fakes/log_records.ts";
 
 const MIB = 1024 * 1024;
 const PAUSED = /paused: a dispatch stream \(dispatches\(\)\) has/;
@@ -197,4 +199,25 @@ Deno.test("pauseHold's warning names shards in order with runs of three or more 
     /Shards 0–2, 4, 6, 7 paused: a dispatch stream \(dispatches\(\)\) has 21 MiB of events unread/,
   );
   hold.resume();
+});
+
+Deno.test("pauseHold logs the end of its pause for the shards it resumed, and nothing when all closed meanwhile", async () => {
+  const scheduler = new VirtualScheduler();
+  const shards = [new FakeShard(0, scheduler), new FakeShard(3, scheduler)];
+  const hold = pauseHold(() => shards);
+  await withLogRecords(async (records) => {
+    await captureStderr(() => hold.pause(() => 20 * MIB));
+    shards[0]!.close();
+    hold.resume();
+    assert.deepEqual(linesSaying(records, "the dispatch stream was read"), [
+      "Shard 3: the dispatch stream was read; ending its pause",
+    ]);
+    await captureStderr(() => hold.pause(() => 20 * MIB));
+    for (const shard of shards) shard.close();
+    hold.resume();
+    assert.equal(
+      linesSaying(records, "the dispatch stream was read").length,
+      1,
+    );
+  }, "info");
 });
