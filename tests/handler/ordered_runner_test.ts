@@ -267,3 +267,175 @@ Deno.test("OrderedRunner with a clock tells a backlog that fills again within a 
   await burst(150);
   assert.deepEqual(reports, [100, 200, 100]);
 });
+
+Deno.test("OrderedRunner.started counts the task running now with those finished, and no task queued behind it", async () => {
+  const runner = new OrderedRunner(() => {});
+  assert.equal(runner.started, 0);
+  runner.push(() => {});
+  assert.equal(runner.started, 1);
+  let release!: () => void;
+  runner.push(() => new Promise<void>((resolve) => release = resolve));
+  runner.push(() => {});
+  assert.equal(runner.started, 2, "the awaiting task is started, not the next");
+  release();
+  await runner.idle();
+  assert.equal(runner.started, 3);
+});
+
+Deno.test("OrderedRunner ignores an onStuck given without a scheduler: awaiting tasks run in order as without one", async () => {
+  const stuck: number[] = [];
+  const runner = new OrderedRunner(() => {}, {
+    onStuck: (pending) => stuck.push(pending),
+  });
+  const seen: number[] = [];
+  let release!: () => void;
+  runner.push(() => new Promise<void>((resolve) => release = resolve));
+  runner.push(() => void seen.push(1));
+  runner.push(() => Promise.resolve().then(() => void seen.push(2)));
+  release();
+  await runner.idle();
+  assert.deepEqual(seen, [1, 2]);
+  assert.deepEqual(stuck, []);
+});
+
+Deno.test("OrderedRunner.callUncounted on an idle runner runs its work once, at once, leaving nothing queued", () => {
+  const runner = new OrderedRunner(() => {});
+  const seen: string[] = [];
+  runner.callUncounted(
+    (a: string, b: string) => void seen.push(a + b),
+    "x",
+    "y",
+  );
+  assert.deepEqual(seen, ["xy"]);
+  assert.equal(runner.busy, false);
+  assert.equal(runner.pending, 0);
+  assert.equal(runner.handed, 1);
+  runner.push(() => void seen.push("next"));
+  assert.deepEqual(seen, ["xy", "next"], "not run a second time");
+  assert.equal(runner.handed, 2);
+});
+
+Deno.test("OrderedRunner.callUncounted behind a busy task runs after it and is not pending", async () => {
+  const runner = new OrderedRunner(() => {});
+  const seen: string[] = [];
+  let release!: () => void;
+  runner.push(() => new Promise<void>((resolve) => release = resolve));
+  runner.callUncounted(
+    (a: string, _b: undefined) => void seen.push(a),
+    "late",
+    undefined,
+  );
+  assert.equal(runner.pending, 0);
+  assert.equal(runner.handed, 2);
+  assert.deepEqual(seen, []);
+  release();
+  await runner.idle();
+  assert.deepEqual(seen, ["late"]);
+  assert.equal(runner.pending, 0);
+});
+
+Deno.test("OrderedRunner.abandon counts the dropped tasks as started, and drops a queued uncounted call without counting it", async () => {
+  const runner = new OrderedRunner(() => {});
+  const seen: string[] = [];
+  let release!: () => void;
+  runner.push(() => new Promise<void>((resolve) => release = resolve));
+  runner.push(() => void seen.push("a"));
+  runner.callUncounted(
+    (s: string, _b: undefined) => void seen.push(s),
+    "u",
+    undefined,
+  );
+  runner.push(() => void seen.push("b"));
+  assert.equal(runner.pending, 2);
+  assert.equal(runner.started, 1);
+  assert.equal(
+    runner.abandon(),
+    2,
+    "the uncounted call is not among those told",
+  );
+  assert.equal(runner.pending, 0);
+  assert.equal(runner.started, runner.handed, "dropped tasks count as started");
+  release();
+  await runner.idle();
+  assert.equal(runner.started, 4);
+  runner.push(() => void seen.push("c"));
+  assert.equal(runner.pending, 0);
+  assert.deepEqual(seen, ["c"]);
+  assert.equal(runner.started, runner.handed);
+});
+
+Deno.test("OrderedRunner without onBacklog reports nothing for a backlog past the warning size", async () => {
+  const errors: unknown[] = [];
+  const runner = new OrderedRunner((error) => errors.push(error), {
+    backlogWarning: 2,
+  });
+  let release!: () => void;
+  runner.push(() => new Promise<void>((resolve) => release = resolve));
+  for (let i = 0; i < 10; i++) runner.push(() => {});
+  release();
+  await runner.idle();
+  assert.deepEqual(errors, []);
+});
+
+Deno.test("OrderedRunner counts a task that rejected as finished: started keeps up with handed", async () => {
+  const errors: unknown[] = [];
+  const runner = new OrderedRunner((error) => errors.push(error));
+  runner.push(() => Promise.reject(new Error("boom")));
+  runner.push(() => {});
+  await runner.idle();
+  assert.equal(errors.length, 1);
+  assert.equal(runner.started, 2);
+  assert.equal(runner.started, runner.handed);
+});
+
+Deno.test("OrderedRunner reports a task whose thenable's then throws and goes on to the next at once", () => {
+  const errors: unknown[] = [];
+  const runner = new OrderedRunner((error) => errors.push(error));
+  const seen: string[] = [];
+  const broken = {
+    then(): never {
+      throw new Error("then broke");
+    },
+  } as unknown as Promise<void>;
+  runner.push(() => broken);
+  runner.push(() => void seen.push("next"));
+  assert.deepEqual(seen, ["next"]);
+  assert.equal(runner.busy, false);
+  assert.equal(runner.started, 2);
+  assert.equal(errors.length, 1);
+  assert.match(String((errors[0] as Error).message), /then broke/);
+  // The same through call().
+  runner.call((_a: undefined, _b: undefined) => broken, undefined, undefined);
+  runner.call(
+    (a: string, _b: undefined) => void seen.push(a),
+    "after",
+    undefined,
+  );
+  assert.deepEqual(seen, ["next", "after"]);
+  assert.equal(runner.busy, false);
+  assert.equal(errors.length, 2);
+});
+
+Deno.test("OrderedRunner.onStuck: a task started behind an overdue one is not overdue itself until STUCK_TASK_MS after its own start", async () => {
+  const scheduler = new VirtualScheduler();
+  const stuck: [number, number][] = [];
+  const runner = new OrderedRunner(() => {}, {
+    scheduler,
+    onStuck: (pending, ms) => stuck.push([pending, ms]),
+  });
+  let releaseFirst!: () => void;
+  runner.push(() => new Promise<void>((resolve) => releaseFirst = resolve));
+  await scheduler.advance(STUCK_TASK_MS);
+  runner.push(() => new Promise<void>(() => {})); // never settles
+  assert.deepEqual(stuck, [[1, STUCK_TASK_MS]]);
+  releaseFirst();
+  await scheduler.flushMicrotasks();
+  assert.equal(runner.pending, 0, "the second task runs");
+  runner.push(() => {});
+  assert.deepEqual(stuck, [[1, STUCK_TASK_MS]], "the second just started");
+  assert.equal(runner.idle() instanceof Promise, true);
+  assert.deepEqual(stuck, [[1, STUCK_TASK_MS]], "an idle() waiter neither");
+  await scheduler.advance(STUCK_TASK_MS);
+  assert.deepEqual(stuck, [[1, STUCK_TASK_MS], [1, STUCK_TASK_MS]]);
+  runner.abandon();
+});
