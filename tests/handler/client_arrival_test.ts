@@ -171,3 +171,40 @@ Deno.test("on() refuses options that are not { atArrival?: boolean } instead of 
   client.on("MESSAGE_CREATE", listener, { atArrival: true })();
   client.on("MESSAGE_CREATE", listener, {})();
 });
+
+Deno.test("an atArrival listener removed by an earlier one for the same event is not called for it, nor after; one added then waits for the next event", async () => {
+  const clock = new VirtualScheduler();
+  await using discord = await FakeDiscord.start({ scheduler: clock });
+  const client = new Client({
+    token: discord.token,
+    intents: INTENTS,
+    ...discord.clientOptions,
+  });
+  const seen: string[] = [];
+  let offSecond: () => void = () => {};
+  client.on("MESSAGE_CREATE", (m) => {
+    seen.push(`first ${m.content}`);
+    if (m.content === "1") {
+      offSecond();
+      client.on("MESSAGE_CREATE", (n) => void seen.push(`third ${n.content}`), {
+        atArrival: true,
+      });
+    }
+  }, { atArrival: true });
+  offSecond = client.on(
+    "MESSAGE_CREATE",
+    (m) => void seen.push(`second ${m.content}`),
+    { atArrival: true },
+  );
+  await start(clock, client);
+  try {
+    discord.postMessage("1");
+    await clock.flushMicrotasks();
+    discord.postMessage("2");
+    await clock.flushMicrotasks();
+    await client.idle();
+    assert.deepEqual(seen, ["first 1", "first 2", "third 2"]);
+  } finally {
+    await client.stop();
+  }
+});

@@ -104,3 +104,81 @@ Deno.test("Small events an atArrival listener never settles pause the shard as a
     await stopping;
   });
 });
+
+Deno.test("Deletes an atArrival listener never settles count the deleted messages their ctx.old keeps, as a handler's do: the shard pauses, though their frames are small", async () => {
+  const scheduler = new VirtualScheduler();
+  await withLogRecords(async () => {
+    await using discord = await FakeDiscord.start({ scheduler });
+    // Messages as long as the cache keeps, as many as hold more than the
+    // bound together, all kept in one channel.
+    const length = 30_000;
+    const count = Math.ceil(MAX_HELD_EVENT_CHARS / length) + 24;
+    const client = new Client({
+      token: discord.token,
+      intents: GatewayIntent.Guilds | GatewayIntent.GuildMessages |
+        GatewayIntent.MessageContent,
+      cache: { messages: { perChannel: count } },
+      ...discord.clientOptions,
+    });
+    client.on("MESSAGE_DELETE", () => new Promise<void>(() => {}), {
+      atArrival: true,
+    });
+    await runUntilSettled(scheduler, client.start());
+    const posted: { id: string; channel_id: string }[] = [];
+    for (let i = 0; i < count; i++) {
+      posted.push(discord.postMessage(`${i} `.padEnd(length, "x")));
+      await scheduler.flushMicrotasks();
+    }
+    assert.equal(discord.gateway.counters.closes[4000] ?? 0, 0);
+    // Each MESSAGE_DELETE frame is ~100 characters; its old is 30,000.
+    for (const message of posted) {
+      discord.deleteMessage(message);
+      await scheduler.flushMicrotasks();
+    }
+    assert.equal(discord.gateway.counters.closes[4000], 1);
+    assert.equal(client.shards!.shard(0)!.paused, true);
+    const stopping = client.stop({ drainTimeout: 1000 });
+    await scheduler.advance(1000);
+    await stopping;
+  });
+});
+
+Deno.test("An event held by several atArrival listeners that never settle counts its frame once, each further call only its place: the shard pauses at the bound, not at a fraction of it", async () => {
+  const scheduler = new VirtualScheduler();
+  await withLogRecords(async () => {
+    await using discord = await FakeDiscord.start({ scheduler });
+    const client = new Client({
+      token: discord.token,
+      intents: GatewayIntent.Guilds | GatewayIntent.GuildMessages |
+        GatewayIntent.MessageContent,
+      ...discord.clientOptions,
+    });
+    const listeners = 8;
+    for (let i = 0; i < listeners; i++) {
+      client.on("MESSAGE_CREATE", () => new Promise<void>(() => {}), {
+        atArrival: true,
+      });
+    }
+    await runUntilSettled(scheduler, client.start());
+    const shard = client.shards!.shard(0)!;
+    const length = 128 * 1024;
+    // Half the bound in frames: over it eight times over if each listener's
+    // call counted the frame.
+    const half = MAX_HELD_EVENT_CHARS / 2 / length;
+    let posted = 0;
+    for (; posted < half; posted++) {
+      discord.postMessage(`${posted} `.padEnd(length, "x"));
+      await scheduler.flushMicrotasks();
+    }
+    assert.equal(shard.paused, false, `paused after ${posted} events`);
+    for (; posted < 3 * half && !shard.paused; posted++) {
+      discord.postMessage(`${posted} `.padEnd(length, "x"));
+      await scheduler.flushMicrotasks();
+    }
+    assert.equal(shard.paused, true, `not paused after ${posted} events`);
+    assert.ok(posted > 1.5 * half, `paused after ${posted} events`);
+    const stopping = client.stop({ drainTimeout: 1000 });
+    await scheduler.advance(1000);
+    await stopping;
+  });
+});

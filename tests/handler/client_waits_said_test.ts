@@ -183,3 +183,20 @@ Deno.test("A handler awaiting client.stop() waits for itself, and the drain noti
     /a handler was still running 10000 ms after stop\(\)/,
   );
 });
+
+Deno.test("stop() with a drainTimeout of exactly a second says only that it dropped the calls, not first that it waits", async () => {
+  const clock = new VirtualScheduler();
+  await using discord = await FakeDiscord.start({ scheduler: clock });
+  let release!: () => void;
+  const hang = new Promise<void>((resolve) => release = resolve);
+  const client = await handling(clock, discord, () => hang);
+  const lines = await captureStderr(() =>
+    runUntilSettled(clock, client.stop({ drainTimeout: 1000 }))
+  );
+  release();
+  assert.equal(lines.length, 1, lines.join("\n"));
+  assert.match(
+    lines[0]!,
+    /Shard 0: a handler was still running 1000 ms after stop\(\)/,
+  );
+});
