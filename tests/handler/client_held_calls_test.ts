@@ -160,3 +160,20 @@ Deno.test("ArrivalFlight says many unsettled promises as the runner says its bac
     assert.equal(said(), 4, "a minute later, from the first threshold");
   });
 });
+
+Deno.test("ArrivalFlight starts over only at none: a count back down to one keeps its threshold, even a minute later", async () => {
+  const scheduler = new VirtualScheduler();
+  await withLogRecords(async (records) => {
+    const flight = new ArrivalFlight(3, scheduler);
+    const said = () => messagesOf(records, /Shard 3 has \d+ atArrival/);
+    for (let i = 0; i < 1000; i++) flight.started();
+    assert.equal(said(), 1);
+    while (flight.count > 1) flight.settled();
+    await scheduler.advance(BACKLOG_REPEAT_MS);
+    for (let i = 0; i < 999; i++) flight.started();
+    assert.equal(flight.count, 1000);
+    assert.equal(said(), 1, "not at 1,000 again: next at 2,000");
+    for (let i = 0; i < 1000; i++) flight.started();
+    assert.equal(said(), 2);
+  });
+});

@@ -125,7 +125,7 @@ Deno.test("Client: stop() says how many atArrival promises have not settled, onc
     await scheduler.advance(1000);
     await runUntilSettled(scheduler, client.stop({ drainTimeout: 1000 }));
     const said = records.filter((r) =>
-      /3 atArrival listener calls had not settled at stop\(\) \(shard 0: 3\)/
+      /^3 atArrival listener calls had not settled at stop\(\) \(shard 0: 3\)/
         .test(r.message.join(""))
     );
     assert.equal(said.length, 1);

@@ -197,3 +197,40 @@ Deno.test("a route handler that calls void client.stop() and goes on is waited f
     }
   });
 });
+
+Deno.test("stop() names a single route handler still running, in its notice a second in and as one given up at drainTimeout", async () => {
+  const clock = new VirtualScheduler();
+  const stuck = command({ name: "stuck", description: "Stuck" });
+  const router = new InteractionRouter({ scheduler: clock }).command(
+    stuck,
+    async (_, ctx) => {
+      await ctx.defer();
+      await new Promise(() => {});
+    },
+  );
+  await withLogRecords(async (records) => {
+    const { discord, client } = await started(clock, router);
+    try {
+      await runUntilSettled(clock, discord.runCommand(stuck, {}));
+      await runUntilSettled(clock, client.stop({ drainTimeout: 2000 }));
+      assert.equal(
+        messagesOf(
+          records,
+          /stop\(\) waits up to 2000 ms \(drainTimeout\) for handler calls still running \(shard 0: 1 route handlers\)/,
+        ),
+        1,
+        records.map((r) => r.message.join("")).join("\n"),
+      );
+      assert.equal(
+        messagesOf(
+          records,
+          /^1 route handlers had not settled 2000 ms \(drainTimeout\) after stop\(\) \(shard 0: 1\)/,
+        ),
+        1,
+      );
+    } finally {
+      await client.stop();
+      await discord.close();
+    }
+  });
+});
