@@ -1,6 +1,6 @@
 // HeldTotal, the held text of all of one Client's shards, at its bounds:
-// what counts as a huge event's overshoot, and where the overshoot makes
-// every shard pause.
+// what counts as a huge event's overshoot, where the overshoot makes
+// every shard pause, and what it says of each, once an episode.
 import assert from "node:assert/strict";
 import {
   HeldTotal,
@@ -9,6 +9,7 @@ import {
   MAX_CLIENT_OVERSHOOT_CHARS,
   SPARED_HELD_CHARS,
 } from "../../handler/held_total.ts";
+import { messagesOf, withLogRecords } from "../_fakes/log_records.ts";
 
 /** A member that counts the checks it is asked for. */
 function member(): { checks: number; check(): void } {
@@ -52,4 +53,71 @@ Deno.test("HeldTotal pauses every shard only past MAX_CLIENT_OVERSHOOT_CHARS of 
   assert.equal(total.pauses(SPARED_HELD_CHARS + 1, false), true);
   total.add(HUGE_HELD_CHARS + 1, a);
   assert.equal(total.pauses(0, false), true, "past it: every shard");
+});
+
+Deno.test("HeldTotal says the Client-wide bound passed without a word of huge events, and huge events past the overshoot once until the total is back under the resume point", async () => {
+  await withLogRecords((records): Promise<void> => {
+    const total = new HeldTotal();
+    const a = member();
+    const b = member();
+    total.join(a);
+    total.join(b);
+    const behind = () => messagesOf(records, /of events behind together/);
+    const huge = () => messagesOf(records, /^Huge events/);
+    // Events of exactly HUGE_HELD_CHARS: held, none of them huge.
+    let small = 0;
+    while (total.chars <= MAX_CLIENT_HELD_CHARS) {
+      total.add(HUGE_HELD_CHARS, a);
+      small++;
+    }
+    assert.equal(behind(), 1);
+    assert.equal(huge(), 0, "no huge event held");
+    // Under the bound and past it again, in the same episode: not said
+    // again.
+    total.remove(HUGE_HELD_CHARS, a);
+    total.add(HUGE_HELD_CHARS, a);
+    assert.equal(behind(), 1);
+    let many = 0;
+    while (total.past <= MAX_CLIENT_OVERSHOOT_CHARS) {
+      total.add(HUGE_HELD_CHARS + 1, a);
+      many++;
+    }
+    assert.equal(huge(), 1);
+    // Under the overshoot and past it again, in the same episode: not said
+    // again.
+    total.remove(HUGE_HELD_CHARS + 1, a);
+    total.add(HUGE_HELD_CHARS + 1, a);
+    assert.equal(huge(), 1);
+    assert.equal(behind(), 1);
+    // Back under the resume point: a new episode is said again.
+    for (let i = 0; i < many; i++) total.remove(HUGE_HELD_CHARS + 1, a);
+    for (let i = 0; i < small; i++) total.remove(HUGE_HELD_CHARS, a);
+    assert.equal(total.chars, 0);
+    for (let i = 0; i < many; i++) total.add(HUGE_HELD_CHARS + 1, a);
+    assert.equal(huge(), 2);
+    return Promise.resolve();
+  });
+});
+
+Deno.test("HeldTotal says a Client of two shards still over the bound once an episode, and a Client of one not at all", async () => {
+  await withLogRecords((records): Promise<void> => {
+    const still = () => messagesOf(records, /still .* MiB of events behind/);
+    const alone = new HeldTotal();
+    alone.join(member());
+    alone.stillOver(60_000);
+    assert.equal(still(), 0, "one shard says its own pause");
+    const total = new HeldTotal();
+    const a = member();
+    total.join(a);
+    total.join(member());
+    total.add(MAX_CLIENT_HELD_CHARS + 1, a);
+    total.stillOver(60_000);
+    total.stillOver(120_000);
+    assert.equal(still(), 1);
+    total.remove(MAX_CLIENT_HELD_CHARS + 1, a);
+    total.add(MAX_CLIENT_HELD_CHARS + 1, a);
+    total.stillOver(60_000);
+    assert.equal(still(), 2, "a new episode");
+    return Promise.resolve();
+  });
 });
