@@ -112,3 +112,40 @@ Deno.test("await client.idle() in a handler waits for itself: the stuck-call war
   assert.equal(state, "done");
   assert.equal(clock.pending, 0);
 });
+
+Deno.test("a handler awaiting client.idle() with a call queued behind it: the stuck-call warning counts the call waiting, and still names the idle() as a cause", async () => {
+  const clock = new VirtualScheduler();
+  await using discord = await FakeDiscord.start({ scheduler: clock });
+  let state = "";
+  class Flush extends Handler {
+    override async onMessageCreate(
+      message: { content: string },
+    ): Promise<void> {
+      if (message.content !== "!flush") return;
+      state = "waiting";
+      await client.idle();
+      state = "done";
+    }
+  }
+  const client = new Client({
+    token: discord.token,
+    intents: GatewayIntent.Guilds | GatewayIntent.GuildMessages |
+      GatewayIntent.MessageContent,
+    ...discord.clientOptions,
+  });
+  await runUntilSettled(clock, client.start(new Flush()));
+  const lines = await captureStderr(async () => {
+    discord.postMessage("!flush");
+    await clock.flushMicrotasks();
+    discord.postMessage("later");
+    await clock.advance(STUCK_TASK_MS);
+  });
+  assert.equal(state, "waiting");
+  assert.equal(lines.length, 1, lines.join("\n"));
+  assert.match(
+    lines[0]!,
+    /, and 1 handler calls wait behind it \(.*a client\.idle\(\) awaited in this very handler, which waits for itself/,
+  );
+  await captureStderr(() => runUntilSettled(clock, client.stop()));
+  assert.equal(state, "done");
+});

@@ -249,3 +249,12 @@ Deno.test("Client: the calls a stop says it dropped are handler calls only: no s
     await s.discord.close();
   }
 });
+
+Deno.test("Client: start() again after a resumable stop that dropped handler calls replays only the events whose calls had not started: none handled or still running comes again", async () => {
+  const s = await scene();
+  const client = new Client(s.options);
+  await stopWithCallsQueued(s, client);
+  await runUntilSettled(s.clock, client.start(new Slow(s.clock, s.handled)));
+  await finish(s, client);
+  assert.deepEqual(s.handled, MESSAGES, "each once, in order");
+});

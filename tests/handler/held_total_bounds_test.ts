@@ -95,6 +95,7 @@ Deno.test("HeldTotal says the Client-wide bound passed without a word of huge ev
     assert.equal(total.chars, 0);
     for (let i = 0; i < many; i++) total.add(HUGE_HELD_CHARS + 1, a);
     assert.equal(huge(), 2);
+    assert.equal(behind(), 2, "the bound passed again, in the new episode");
     return Promise.resolve();
   });
 });
@@ -114,6 +115,10 @@ Deno.test("HeldTotal says a Client of two shards still over the bound once an ep
     total.stillOver(60_000);
     total.stillOver(120_000);
     assert.equal(still(), 1);
+    assert.equal(
+      messagesOf(records, /still 64 MiB of events behind after 60 s paused/),
+      1,
+    );
     total.remove(MAX_CLIENT_HELD_CHARS + 1, a);
     total.add(MAX_CLIENT_HELD_CHARS + 1, a);
     total.stillOver(60_000);
