@@ -232,3 +232,38 @@ Deno.test("Client: start() after a set-back stop resumes the store's copy of the
     await end(s, client);
   }
 });
+
+Deno.test("Client: when the set-back session cannot be resumed, the new session's READY goes to client.cache too: resuming that session later says nothing of a session the cache did not see start", async () => {
+  const s = await scene({ cache: CACHE });
+  const client = new Client(s.options);
+  await runUntilSettled(
+    s.clock,
+    client.start(new SlowWithReady(s.clock, s.handled)),
+  );
+  for (let i = 0; i < 10; i++) s.discord.postMessage(`m${i}`);
+  await s.clock.advance(1_500);
+  await stopDropping(s.clock, client);
+  // Past the fake's 90 s: the session is gone.
+  await s.clock.advance(100_000);
+  try {
+    await captureStderr(() =>
+      runUntilSettled(
+        s.clock,
+        client.start(new SlowWithReady(s.clock, s.handled)),
+      )
+    );
+    assert.equal(s.discord.gateway.counters.sessionStarts, 2, "identified");
+    await runUntilSettled(s.clock, client.idle());
+    await runUntilSettled(s.clock, client.stop({ resumable: true }));
+    const said = await captureStderr(() =>
+      runUntilSettled(
+        s.clock,
+        client.start(new SlowWithReady(s.clock, s.handled)),
+      )
+    );
+    assert.equal(s.discord.gateway.counters.resumed, 1, "the new one resumed");
+    assert.deepEqual(said.filter((line) => /cache/i.test(line)), []);
+  } finally {
+    await end(s, client);
+  }
+});
