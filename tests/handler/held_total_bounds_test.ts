@@ -126,3 +126,29 @@ Deno.test("HeldTotal says a Client of two shards still over the bound once an ep
     return Promise.resolve();
   });
 });
+
+Deno.test("HeldTotal asks the other shards to check when the total comes back to exactly the bound, and the huge events to exactly the overshoot bound", () => {
+  const total = new HeldTotal();
+  const a = member();
+  const b = member();
+  total.join(a);
+  total.join(b);
+  total.add(MAX_CLIENT_HELD_CHARS, a);
+  total.add(1, a);
+  assert.equal(b.checks, 1, "crossed");
+  assert.equal(a.checks, 0, "not the shard that added");
+  total.remove(1, a);
+  assert.equal(total.chars, MAX_CLIENT_HELD_CHARS);
+  assert.equal(b.checks, 2, "back at the bound: no longer over it");
+  total.remove(MAX_CLIENT_HELD_CHARS, a);
+  // The huge events' own bound, with the total staying past the other.
+  total.add(HUGE_HELD_CHARS, a);
+  total.add(HUGE_HELD_CHARS, a);
+  total.add(MAX_CLIENT_OVERSHOOT_CHARS, a);
+  total.add(HUGE_HELD_CHARS + 1, a);
+  const before = b.checks;
+  total.remove(HUGE_HELD_CHARS + 1, a);
+  assert.equal(total.past, MAX_CLIENT_OVERSHOOT_CHARS);
+  assert.ok(total.chars > MAX_CLIENT_HELD_CHARS);
+  assert.equal(b.checks, before + 1, "back at the overshoot bound");
+});
