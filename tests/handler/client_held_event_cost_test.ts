@@ -11,6 +11,7 @@ import type { ShardDispatch } from "../../gateway/shard.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { GatewayIntent } from "../../types/intents.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
 import { runUntilSettled } from "../_fakes/run_until.ts";
 
@@ -181,4 +182,37 @@ Deno.test("An event held by several atArrival listeners that never settle counts
     await scheduler.advance(1000);
     await stopping;
   });
+});
+
+Deno.test("Events held behind an awaiting handler and released without any pause say nothing", async () => {
+  const scheduler = new VirtualScheduler();
+  await using discord = await FakeDiscord.start({ scheduler });
+  const seen: string[] = [];
+  class Slow extends Handler {
+    override async onMessageCreate(
+      message: { content: string },
+    ): Promise<void> {
+      await new Promise<void>((resolve) => scheduler.setTimeout(resolve, 10));
+      seen.push(message.content);
+    }
+  }
+  const client = new Client({
+    token: discord.token,
+    intents: GatewayIntent.Guilds | GatewayIntent.GuildMessages |
+      GatewayIntent.MessageContent,
+    ...discord.clientOptions,
+  });
+  client.on("MESSAGE_CREATE", async () => {
+    await new Promise<void>((resolve) => scheduler.setTimeout(resolve, 10));
+  }, { atArrival: true });
+  await runUntilSettled(scheduler, client.start(new Slow()));
+  const lines = await captureStderr(async () => {
+    for (let i = 0; i < 5; i++) discord.postMessage(`${i}`);
+    await scheduler.flushMicrotasks();
+    await runUntilSettled(scheduler, client.idle());
+  });
+  assert.deepEqual(seen, ["0", "1", "2", "3", "4"]);
+  assert.equal(client.shards!.shard(0)!.paused, false);
+  assert.deepEqual(lines, []);
+  await runUntilSettled(scheduler, client.stop());
 });
