@@ -1,5 +1,6 @@
 // A RedisSessionStore on keys of its own, removed after the test, for the
-// session store's test files.
+// session store's test files; and stores on such keys dated by a clock of
+// the test's (`localClock`), with Redis's own clock to compare.
 import {
   closeRedis,
   connectRedis,
@@ -34,4 +35,30 @@ export async function withSessionStore(
     await redis.del(keys.key, keys.shardCountKey);
     await closeRedis(redis);
   }
+}
+
+/**
+ * Run `fn` on fresh keys of the Redis at `url`; `store(clock)` makes a
+ * store on them whose `localClock` is `clock`.
+ */
+export function withClockedStores(
+  url: string,
+  fn: (
+    store: (clock: { now(): number }) => RedisSessionStore,
+    redis: RedisConnection,
+    key: string,
+  ) => Promise<void>,
+): Promise<void> {
+  return withSessionStore(url, (_store, redis, keys) =>
+    fn(
+      (clock) => new RedisSessionStore(redis, { ...keys, localClock: clock }),
+      redis,
+      keys.key,
+    ));
+}
+
+/** Redis's clock, in milliseconds. */
+export async function redisNow(redis: RedisConnection): Promise<number> {
+  const [seconds, micros] = await redis.time();
+  return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
 }

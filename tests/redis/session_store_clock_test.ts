@@ -3,12 +3,7 @@
 // saved just before, and still refuses one too old. The machines' clocks are
 // schedulers whose now() differs by minutes.
 import assert from "node:assert/strict";
-import {
-  closeRedis,
-  connectRedis,
-  type RedisConnection,
-  RedisSessionStore,
-} from "../../redis/mod.ts";
+import { type RedisConnection, RedisSessionStore } from "../../redis/mod.ts";
 import {
   isSessionUsable,
   type SavedSession,
@@ -17,41 +12,15 @@ import { realScheduler } from "../../base/scheduler.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
+import { redisNow, withClockedStores } from "./_session_store.ts";
 
 const server = testRedis();
 const FIVE_MINUTES = 5 * 60_000;
 
 /** Run `fn` on fresh keys; `store(clock)` makes a store on them. */
-async function withKeys(
-  fn: (
-    store: (clock: { now(): number }) => RedisSessionStore,
-    redis: RedisConnection,
-    key: string,
-  ) => Promise<void>,
-): Promise<void> {
-  const redis = await connectRedis({ url: server.url });
-  const id = crypto.randomUUID();
-  const keys = {
-    key: `disruption:test:sessions:${id}`,
-    shardCountKey: `disruption:test:shards:${id}`,
-  };
-  try {
-    await fn(
-      (clock) => new RedisSessionStore(redis, { ...keys, localClock: clock }),
-      redis,
-      keys.key,
-    );
-  } finally {
-    await redis.del(keys.key, keys.shardCountKey);
-    await closeRedis(redis);
-  }
-}
-
-/** Redis's clock, in milliseconds. */
-async function redisNow(redis: RedisConnection): Promise<number> {
-  const [seconds, micros] = await redis.time();
-  return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-}
+const withKeys = (
+  fn: Parameters<typeof withClockedStores>[1],
+): Promise<void> => withClockedStores(server.url, fn);
 
 const session = (savedAt: number): SavedSession => ({
   shardId: 0,
