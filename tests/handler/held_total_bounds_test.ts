@@ -15,7 +15,7 @@ import { messagesOf, withLogRecords } from "../_fakes/log_records.ts";
 function member(): { checks: number; check(): void } {
   return {
     checks: 0,
-    check() {
+    check(): void {
       this.checks++;
     },
   };
