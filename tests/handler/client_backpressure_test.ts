@@ -21,6 +21,7 @@ import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { GatewayIntent } from "../../types/intents.ts";
 import type { GatewayEventMap } from "../../types/events.ts";
+import { deletesPauseTheShard, HELD_MESSAGES } from "./_held_deletes.ts";
 import { messagesOf, withLogRecords } from "../_fakes/log_records.ts";
 import { runUntil, runUntilSettled } from "../_fakes/run_until.ts";
 import { hello, ready } from "../_fakes/shard_harness.ts";
@@ -218,34 +219,14 @@ Deno.test("Deletes queued behind a handler that never settles count the deleted 
         return new Promise(() => {});
       }
     }
-    // Messages as long as the cache keeps (cache/message_bounds.ts), as
-    // many as hold more than the bound together, all kept in one channel.
-    const length = 30_000;
-    const count = Math.ceil(MAX_HELD_EVENT_CHARS / length) + 24;
     const client = new Client({
       token: discord.token,
       intents: INTENTS,
-      cache: { messages: { perChannel: count } },
+      cache: { messages: { perChannel: HELD_MESSAGES } },
       ...discord.clientOptions,
     });
     await started(scheduler, client, new StuckOnDeletes());
-    // Cached, not handled: nothing held for them.
-    const posted: { id: string; channel_id: string }[] = [];
-    for (let i = 0; i < count; i++) {
-      posted.push(discord.postMessage(`${i} `.padEnd(length, "x")));
-      await scheduler.flushMicrotasks();
-    }
-    assert.equal(discord.gateway.counters.closes[4000] ?? 0, 0);
-    // Each MESSAGE_DELETE frame is ~100 characters; its old is 30,000.
-    for (const message of posted) {
-      discord.deleteMessage(message);
-      await scheduler.flushMicrotasks();
-    }
-    assert.equal(discord.gateway.counters.closes[4000], 1);
-    assert.equal(client.shards!.shard(0)!.paused, true);
-    const stopping = client.stop({ drainTimeout: 1000 });
-    await scheduler.advance(1000);
-    await stopping;
+    await deletesPauseTheShard(discord, scheduler, client);
   });
 });
 

@@ -12,6 +12,7 @@ import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { GatewayIntent } from "../../types/intents.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
+import { deletesPauseTheShard, HELD_MESSAGES } from "./_held_deletes.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
 import { runUntilSettled } from "../_fakes/run_until.ts";
 
@@ -110,37 +111,18 @@ Deno.test("Deletes an atArrival listener never settles count the deleted message
   const scheduler = new VirtualScheduler();
   await withLogRecords(async () => {
     await using discord = await FakeDiscord.start({ scheduler });
-    // Messages as long as the cache keeps, as many as hold more than the
-    // bound together, all kept in one channel.
-    const length = 30_000;
-    const count = Math.ceil(MAX_HELD_EVENT_CHARS / length) + 24;
     const client = new Client({
       token: discord.token,
       intents: GatewayIntent.Guilds | GatewayIntent.GuildMessages |
         GatewayIntent.MessageContent,
-      cache: { messages: { perChannel: count } },
+      cache: { messages: { perChannel: HELD_MESSAGES } },
       ...discord.clientOptions,
     });
     client.on("MESSAGE_DELETE", () => new Promise<void>(() => {}), {
       atArrival: true,
     });
     await runUntilSettled(scheduler, client.start());
-    const posted: { id: string; channel_id: string }[] = [];
-    for (let i = 0; i < count; i++) {
-      posted.push(discord.postMessage(`${i} `.padEnd(length, "x")));
-      await scheduler.flushMicrotasks();
-    }
-    assert.equal(discord.gateway.counters.closes[4000] ?? 0, 0);
-    // Each MESSAGE_DELETE frame is ~100 characters; its old is 30,000.
-    for (const message of posted) {
-      discord.deleteMessage(message);
-      await scheduler.flushMicrotasks();
-    }
-    assert.equal(discord.gateway.counters.closes[4000], 1);
-    assert.equal(client.shards!.shard(0)!.paused, true);
-    const stopping = client.stop({ drainTimeout: 1000 });
-    await scheduler.advance(1000);
-    await stopping;
+    await deletesPauseTheShard(discord, scheduler, client);
   });
 });
 
