@@ -171,7 +171,7 @@ Deno.test("closeRedis: a server that stops answering is dropped after the connec
     frozen = true; // SIGSTOP: the socket stays open, nothing is answered
     const held = redis.get("k").then(() => "answered", () => "rejected");
     // QUIT was awaited for ever; then for 2 s whatever connectTimeout said.
-    await within(closeRedis(redis), "closeRedis", 1_500);
+    await within(closeRedis(redis), "closeRedis", 1_900);
     assert.equal(redis.status, "end");
     assert.equal(await within(held, "the GET"), "rejected");
     await within(fake.allClosed(), "the client to close its socket", 3_000);
