@@ -6,6 +6,7 @@
 // which Discord's JSON never holds (it uses null).
 import type { CachedValue } from "./changes.ts";
 import { isSnowflake } from "../base/snowflake.ts";
+import { daysInMonth } from "../base/days_in_month.ts";
 
 const EMPTY: readonly never[] = Object.freeze([]);
 
@@ -124,7 +125,7 @@ export function encodeTime(value: unknown): unknown {
   const second = digits(value, 17, 2);
   if (
     year < 1970 || month < 1 || month > 12 || day < 1 ||
-    day > daysIn(year, month) ||
+    day > daysInMonth(year, month) ||
     hour > 23 || minute > 59 || second > 59
   ) return value;
   return Date.UTC(year, month - 1, day, hour, minute, second) +
@@ -142,13 +143,6 @@ function digits(text: string, from: number, count: number): number {
 
 /** `YYYY-MM-DDTHH:MM:SS.mmm000+00:00`, Discord's form with whole milliseconds. */
 const TIME_SHAPE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}000\+00:00$/;
-
-function daysIn(year: number, month: number): number {
-  if (month === 2) {
-    return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
-  }
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
 
 /** Discord's form of a time (1970 to 9999), without a Date object. */
 function renderTime(ms: number): string {

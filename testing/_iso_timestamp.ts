@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { daysInMonth } from "../base/days_in_month.ts";
 
 // A date, optionally with a time (seconds and fraction optional) and an
 // offset: what Discord's ISO 8601 fields take. `Date.parse` alone would take
@@ -35,11 +36,10 @@ export function parseIsoTimestamp(value: unknown): number | undefined {
  * "2025-02-30" over into 2 March rather than refuse it.
  */
 function isCalendarDate(value: string): boolean {
-  const year = Number(value.slice(0, 4));
   const month = Number(value.slice(5, 7));
   const day = Number(value.slice(8, 10));
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  return month >= 1 && month <= 12 && day >= 1 &&
+    day <= daysInMonth(Number(value.slice(0, 4)), month);
 }
 
 /**
