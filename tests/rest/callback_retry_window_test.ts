@@ -15,18 +15,28 @@ const unknownInteraction = (): Response =>
     status: 404,
   });
 
+/** A 503 asking to wait `seconds` (`Retry-After`). */
+const unavailable = (seconds: number) => (): Promise<Response> =>
+  Promise.resolve(
+    new Response("upstream", {
+      status: 503,
+      headers: { "retry-after": String(seconds) },
+    }),
+  );
+
 /**
- * A client whose first attempt meets `first` and later ones `later`, the
- * time of each attempt noted in `sent`.
+ * A callback on a client whose first attempt meets `first` and later ones
+ * `later`: how it ended (the clock run on until it settled) and the time
+ * of each attempt.
  */
-function client(
-  clock: VirtualScheduler,
-  sent: number[],
+async function respond(
   first: () => Promise<Response>,
   later: () => Response,
   serverErrorBackoff?: number,
-): RestClient {
-  return new RestClient({
+): Promise<{ outcome: unknown; sent: number[] }> {
+  const clock = new VirtualScheduler();
+  const sent: number[] = [];
+  const rest = new RestClient({
     token: "bot.token.x",
     scheduler: clock,
     retryServerErrors: "all",
@@ -37,70 +47,34 @@ function client(
       return sent.length === 1 ? first() : Promise.resolve(later());
     },
   });
-}
-
-/** The callback's outcome, the clock run on until it settles. */
-async function respond(
-  clock: VirtualScheduler,
-  rest: RestClient,
-): Promise<unknown> {
   const settled = rest.createInteractionResponse("5", "tok5", { type: 1 })
     .then(() => "answered", (error: unknown) => error);
   await clock.advance(10_000);
-  return await settled;
+  return { outcome: await settled, sent };
 }
 
 Deno.test("RestClient: a callback's 5xx whose Retry-After ends past the 3 s window fails with that 5xx, not sent again", async () => {
-  const clock = new VirtualScheduler();
-  const sent: number[] = [];
-  const rest = client(
-    clock,
-    sent,
-    () =>
-      Promise.resolve(
-        new Response("upstream", {
-          status: 503,
-          headers: { "retry-after": "5" },
-        }),
-      ),
-    unknownInteraction,
-  );
-  const error = await respond(clock, rest);
+  const { outcome, sent } = await respond(unavailable(5), unknownInteraction);
   assert.deepEqual(sent, [0], "sent once");
-  assert.ok(error instanceof DiscordApiError, String(error));
-  assert.equal(error.status, 503);
+  assert.ok(outcome instanceof DiscordApiError, String(outcome));
+  assert.equal(outcome.status, 503);
 });
 
 Deno.test("RestClient: a callback's 5xx whose retry ends within the window is still sent again", async () => {
-  const clock = new VirtualScheduler();
-  const sent: number[] = [];
-  const rest = client(
-    clock,
-    sent,
-    () =>
-      Promise.resolve(
-        new Response("upstream", {
-          status: 503,
-          headers: { "retry-after": "1" },
-        }),
-      ),
+  const { outcome, sent } = await respond(
+    unavailable(1),
     () => new Response(null, { status: 204 }),
   );
-  assert.equal(await respond(clock, rest), "answered");
+  assert.equal(outcome, "answered");
   assert.deepEqual(sent, [0, 1000]);
 });
 
 Deno.test("RestClient: a callback that got no answer, its backoff past the window, fails with the NetworkError, not sent again", async () => {
-  const clock = new VirtualScheduler();
-  const sent: number[] = [];
-  const rest = client(
-    clock,
-    sent,
+  const { outcome, sent } = await respond(
     () => Promise.reject(new TypeError("connection reset")),
     unknownInteraction,
     5_000,
   );
-  const error = await respond(clock, rest);
   assert.deepEqual(sent, [0], "sent once");
-  assert.ok(error instanceof NetworkError, String(error));
+  assert.ok(outcome instanceof NetworkError, String(outcome));
 });
