@@ -65,6 +65,43 @@ async function stopDropping(
   return said.join("\n");
 }
 
+/**
+ * Start `client`, let it fall behind on ten messages, stop it resumably
+ * with no time to drain, and let the fake forget the session (past its
+ * 90 s): the session the Client was set back to is gone.
+ *
+ * @returns The sequence the Client had received when it stopped.
+ */
+async function setBackPastTheSession(
+  s: Scene,
+  client: Client,
+): Promise<number> {
+  await runUntilSettled(
+    s.clock,
+    client.start(new SlowWithReady(s.clock, s.handled)),
+  );
+  for (let i = 0; i < 10; i++) s.discord.postMessage(`m${i}`);
+  await s.clock.advance(1_500);
+  const received = client.shards!.info()[0]!.sequence!;
+  await stopDropping(s.clock, client);
+  await s.clock.advance(100_000);
+  return received;
+}
+
+/**
+ * Start `client` again after {@linkcode setBackPastTheSession}: it
+ * identifies anew.
+ */
+async function startedAnew(s: Scene, client: Client): Promise<void> {
+  await captureStderr(() =>
+    runUntilSettled(
+      s.clock,
+      client.start(new SlowWithReady(s.clock, s.handled)),
+    )
+  );
+  assert.equal(s.discord.gateway.counters.sessionStarts, 2, "identified");
+}
+
 async function end(s: Scene, client: Client): Promise<void> {
   await runUntilSettled(s.clock, client.stop());
   await s.discord[Symbol.asyncDispose]();
@@ -168,24 +205,10 @@ Deno.test("Client: start() after a resumable stop that set the session back does
 Deno.test("Client: when the set-back session cannot be resumed, the new session's events (numbered from 1 again) go to client.cache", async () => {
   const s = await scene({ cache: CACHE });
   const client = new Client(s.options);
-  await runUntilSettled(
-    s.clock,
-    client.start(new SlowWithReady(s.clock, s.handled)),
-  );
-  for (let i = 0; i < 10; i++) s.discord.postMessage(`m${i}`);
-  await s.clock.advance(1_500);
-  const received = client.shards!.info()[0]!.sequence!;
-  await stopDropping(s.clock, client);
-  // Past the fake's 90 s: the session is gone, still usable for the Client.
-  await s.clock.advance(100_000);
+  // The session is gone, still usable for the Client.
+  const received = await setBackPastTheSession(s, client);
   try {
-    await captureStderr(() =>
-      runUntilSettled(
-        s.clock,
-        client.start(new SlowWithReady(s.clock, s.handled)),
-      )
-    );
-    assert.equal(s.discord.gateway.counters.sessionStarts, 2, "identified");
+    await startedAnew(s, client);
     const fresh = s.discord.postMessage("fresh");
     await runUntil(s.clock, () => s.handled.includes("fresh"));
     assert.ok(client.shards!.info()[0]!.sequence! <= received);
@@ -236,23 +259,9 @@ Deno.test("Client: start() after a set-back stop resumes the store's copy of the
 Deno.test("Client: when the set-back session cannot be resumed, the new session's READY goes to client.cache too: resuming that session later says nothing of a session the cache did not see start", async () => {
   const s = await scene({ cache: CACHE });
   const client = new Client(s.options);
-  await runUntilSettled(
-    s.clock,
-    client.start(new SlowWithReady(s.clock, s.handled)),
-  );
-  for (let i = 0; i < 10; i++) s.discord.postMessage(`m${i}`);
-  await s.clock.advance(1_500);
-  await stopDropping(s.clock, client);
-  // Past the fake's 90 s: the session is gone.
-  await s.clock.advance(100_000);
+  await setBackPastTheSession(s, client);
   try {
-    await captureStderr(() =>
-      runUntilSettled(
-        s.clock,
-        client.start(new SlowWithReady(s.clock, s.handled)),
-      )
-    );
-    assert.equal(s.discord.gateway.counters.sessionStarts, 2, "identified");
+    await startedAnew(s, client);
     await runUntilSettled(s.clock, client.idle());
     await runUntilSettled(s.clock, client.stop({ resumable: true }));
     const said = await captureStderr(() =>
