@@ -80,42 +80,15 @@ Deno.test("stop() during a failed start's clean-up waits for that clean-up inste
   assert.equal(clock.pending, 0);
 });
 
-Deno.test("await client.idle() in a handler waits for itself: the stuck-call warning says so", async () => {
-  const clock = new VirtualScheduler();
-  await using discord = await FakeDiscord.start({ scheduler: clock });
-  let state = "";
-  class Flush extends Handler {
-    override async onMessageCreate(): Promise<void> {
-      state = "waiting";
-      await client.idle();
-      state = "done";
-    }
-  }
-  const client = new Client({
-    token: discord.token,
-    intents: GatewayIntent.Guilds | GatewayIntent.GuildMessages |
-      GatewayIntent.MessageContent,
-    ...discord.clientOptions,
-  });
-  await runUntilSettled(clock, client.start(new Flush()));
-  const lines = await captureStderr(async () => {
-    discord.postMessage("!flush");
-    await clock.advance(STUCK_TASK_MS);
-  });
-  assert.equal(state, "waiting");
-  assert.equal(lines.length, 1, lines.join("\n"));
-  assert.match(
-    lines[0]!,
-    /a client\.idle\(\) or stop\(\) call waits behind it \(.*a client\.idle\(\) awaited in this very handler, which waits for itself/,
-  );
-  await captureStderr(() => runUntilSettled(clock, client.stop()));
-  assert.equal(state, "done");
-  assert.equal(clock.pending, 0);
-});
-
-Deno.test("a handler awaiting client.idle() with a call queued behind it: the stuck-call warning counts the call waiting, and still names the idle() as a cause", async () => {
-  const clock = new VirtualScheduler();
-  await using discord = await FakeDiscord.start({ scheduler: clock });
+/**
+ * A started client on `discord` whose handler, at the message "!flush",
+ * awaits `client.idle()` in the handler itself; `state()` says how far it
+ * got ("waiting", then "done").
+ */
+async function flushingClient(
+  clock: VirtualScheduler,
+  discord: FakeDiscord,
+): Promise<{ client: Client; state: () => string }> {
   let state = "";
   class Flush extends Handler {
     override async onMessageCreate(
@@ -134,18 +107,44 @@ Deno.test("a handler awaiting client.idle() with a call queued behind it: the st
     ...discord.clientOptions,
   });
   await runUntilSettled(clock, client.start(new Flush()));
+  return { client, state: () => state };
+}
+
+Deno.test("await client.idle() in a handler waits for itself: the stuck-call warning says so", async () => {
+  const clock = new VirtualScheduler();
+  await using discord = await FakeDiscord.start({ scheduler: clock });
+  const { client, state } = await flushingClient(clock, discord);
+  const lines = await captureStderr(async () => {
+    discord.postMessage("!flush");
+    await clock.advance(STUCK_TASK_MS);
+  });
+  assert.equal(state(), "waiting");
+  assert.equal(lines.length, 1, lines.join("\n"));
+  assert.match(
+    lines[0]!,
+    /a client\.idle\(\) or stop\(\) call waits behind it \(.*a client\.idle\(\) awaited in this very handler, which waits for itself/,
+  );
+  await captureStderr(() => runUntilSettled(clock, client.stop()));
+  assert.equal(state(), "done");
+  assert.equal(clock.pending, 0);
+});
+
+Deno.test("a handler awaiting client.idle() with a call queued behind it: the stuck-call warning counts the call waiting, and still names the idle() as a cause", async () => {
+  const clock = new VirtualScheduler();
+  await using discord = await FakeDiscord.start({ scheduler: clock });
+  const { client, state } = await flushingClient(clock, discord);
   const lines = await captureStderr(async () => {
     discord.postMessage("!flush");
     await clock.flushMicrotasks();
     discord.postMessage("later");
     await clock.advance(STUCK_TASK_MS);
   });
-  assert.equal(state, "waiting");
+  assert.equal(state(), "waiting");
   assert.equal(lines.length, 1, lines.join("\n"));
   assert.match(
     lines[0]!,
     /, and 1 handler calls wait behind it \(.*a client\.idle\(\) awaited in this very handler, which waits for itself/,
   );
   await captureStderr(() => runUntilSettled(clock, client.stop()));
-  assert.equal(state, "done");
+  assert.equal(state(), "done");
 });
