@@ -15,6 +15,7 @@ import {
 import { RestClient } from "../../rest/rest_client.ts";
 import { parseRoute } from "../../rest/routes.ts";
 import { FakeRest } from "../../testing/fake_rest.ts";
+import { invalidFormBody } from "./_invalid_form_body.ts";
 
 Deno.test("DiscordApiError carries status, code, Discord's message and the request", () => {
   const error = new DiscordApiError({
@@ -54,12 +55,7 @@ Deno.test("DiscordApiError lists the field errors of an Invalid Form Body", () =
       },
     },
   };
-  const error = new DiscordApiError({
-    method: "POST",
-    path: "/channels/1/messages",
-    status: 400,
-    body: { code: 50035, message: "Invalid Form Body", errors },
-  });
+  const error = invalidFormBody(errors);
   assert.deepEqual(error.errors, errors);
   assert.deepEqual(error.fieldErrors, [
     {
@@ -207,12 +203,7 @@ Deno.test("flattenErrors counts what it leaves out: wide trees past 50 leaves, d
   assert.equal(flat.omitted, 10_000 - MAX_FIELD_ERRORS);
   assert.deepEqual(flat.fields.map((f) => f.path).slice(0, 2), ["f0", "f1"]);
   assert.ok(flat.fields.every((f) => f.message.length <= 300));
-  const error = new DiscordApiError({
-    method: "POST",
-    path: "/channels/1/messages",
-    status: 400,
-    body: { code: 50035, message: "Invalid Form Body", errors: wide },
-  });
+  const error = invalidFormBody(wide);
   assert.ok(error.message.length < MAX_FIELD_DETAILS_LENGTH + 200);
   assert.match(error.message, /\(99\d\d more field errors left out\)$/);
 

@@ -7,7 +7,6 @@
 // message may fill MAX_FIELD_DETAILS_LENGTH exactly, and a leaf of the
 // body itself (an empty path) is listed as "(body)".
 import assert from "node:assert/strict";
-import { DiscordApiError } from "../../rest/errors.ts";
 import {
   fieldErrorDetails,
   flattenErrors,
@@ -16,6 +15,7 @@ import {
   MAX_FIELD_ERROR_DEPTH,
   MAX_FIELD_ERRORS,
 } from "../../rest/field_errors.ts";
+import { invalidFormBody } from "./_invalid_form_body.ts";
 
 Deno.test("flattenErrors reads no more than MAX_ERROR_TREE_NODES objects of a wide tree, nor a later _errors of the node it stopped in", () => {
   const tree: Record<string, unknown> = {};
@@ -38,16 +38,7 @@ Deno.test("flattenErrors: an _errors that is not an array is walked as a field, 
     const flat = flattenErrors({ content: { _errors: odd } });
     assert.deepEqual(flat, { fields: [], omitted: 0 }, JSON.stringify(odd));
   }
-  const error = new DiscordApiError({
-    method: "POST",
-    path: "/channels/1/messages",
-    status: 400,
-    body: {
-      code: 50035,
-      message: "Invalid Form Body",
-      errors: { content: { _errors: { length: 3 } } },
-    },
-  });
+  const error = invalidFormBody({ content: { _errors: { length: 3 } } });
   assert.equal(error.fieldErrorsOmitted, 0);
   assert.doesNotMatch(error.message, /NaN|left out/);
 });
@@ -87,15 +78,8 @@ Deno.test("fieldErrorDetails lists lines that fill MAX_FIELD_DETAILS_LENGTH exac
 });
 
 Deno.test("DiscordApiError lists a leaf of the body itself as (body)", () => {
-  const error = new DiscordApiError({
-    method: "POST",
-    path: "/channels/1/messages",
-    status: 400,
-    body: {
-      code: 50035,
-      message: "Invalid Form Body",
-      errors: { _errors: [{ code: "BASE_TYPE_REQUIRED", message: "Empty." }] },
-    },
+  const error = invalidFormBody({
+    _errors: [{ code: "BASE_TYPE_REQUIRED", message: "Empty." }],
   });
   assert.match(error.message, /\n {2}\(body\): BASE_TYPE_REQUIRED Empty\.$/);
 });

@@ -15,6 +15,7 @@ import {
   RateLimitError,
   ResponseTooLargeError,
 } from "../../rest/errors.ts";
+import { invalidFormBody } from "./_invalid_form_body.ts";
 
 Deno.test("DiscordApiError keeps a message of exactly 2,000 characters whole and cuts one of 2,001", () => {
   const whole = "m".repeat(2000);
@@ -87,18 +88,9 @@ Deno.test("DiscordApiError: a code that is not a number is 0, as no code given",
 });
 
 Deno.test("DiscordApiError: the field errors read are a copy; changing them changes not the error's", () => {
-  const error = new DiscordApiError({
-    method: "POST",
-    path: "/channels/1/messages",
-    status: 400,
-    body: {
-      code: 50035,
-      message: "Invalid Form Body",
-      errors: {
-        content: {
-          _errors: [{ code: "BASE_TYPE_MAX_LENGTH", message: "Long." }],
-        },
-      },
+  const error = invalidFormBody({
+    content: {
+      _errors: [{ code: "BASE_TYPE_MAX_LENGTH", message: "Long." }],
     },
   });
   const read = error.fieldErrors;
