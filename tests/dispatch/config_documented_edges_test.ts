@@ -13,16 +13,7 @@ import {
   loadDispatchConfig,
   redisUrl,
 } from "../../dispatch/config.ts";
-
-const BASE = { BOT_TOKEN: "t", INTENTS: "513" };
-
-function assertRefused(env: Record<string, string>, variable: string): void {
-  assert.throws(() => loadDispatchConfig({ ...BASE, ...env }), (error) => {
-    assert.ok(error instanceof ConfigError, String(error));
-    assert.equal(error.variable, variable, JSON.stringify(env));
-    return true;
-  });
-}
+import { assertRefused, BASE } from "./_config_refused.ts";
 
 Deno.test("dispatch config: with only BOT_TOKEN and INTENTS, every other value is the README's default", () => {
   assert.deepEqual({ ...loadDispatchConfig(BASE) }, {

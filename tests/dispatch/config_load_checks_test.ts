@@ -3,27 +3,9 @@
 // parse, SHARDS_START past SHARDS_TOTAL, twilight-dispatch's REDIS_USERNAME,
 // a .env name given twice (dotenv keeps the first).
 import assert from "node:assert/strict";
-import {
-  ConfigError,
-  loadDispatchConfig,
-  parseEnvFile,
-} from "../../dispatch/config.ts";
+import { loadDispatchConfig, parseEnvFile } from "../../dispatch/config.ts";
 import { serviceOutput } from "./_service_harness.ts";
-
-const BASE = { BOT_TOKEN: "t", INTENTS: "513" };
-
-function assertRefused(
-  env: Record<string, string>,
-  variable: string,
-  message: RegExp,
-): void {
-  assert.throws(() => loadDispatchConfig({ ...BASE, ...env }), (error) => {
-    assert.ok(error instanceof ConfigError, String(error));
-    assert.equal(error.variable, variable);
-    assert.match(error.message, message);
-    return true;
-  });
-}
+import { assertRefused, BASE } from "./_config_refused.ts";
 
 Deno.test("dispatch config: a DISCORD_API_URL without a host, with a port past 65535 or an open bracket is refused at load", async (t) => {
   for (

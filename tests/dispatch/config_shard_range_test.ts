@@ -4,8 +4,7 @@
 // counts.
 import assert from "node:assert/strict";
 import { ConfigError, loadDispatchConfig } from "../../dispatch/config.ts";
-
-const BASE = { BOT_TOKEN: "t", INTENTS: "513" };
+import { BASE } from "./_config_refused.ts";
 
 Deno.test("dispatch config: SHARDS_START or SHARDS_END without SHARDS_TOTAL is a configuration error naming SHARDS_TOTAL", () => {
   for (

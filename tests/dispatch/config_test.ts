@@ -8,8 +8,7 @@ import {
 } from "../../dispatch/mod.ts";
 import { serviceOutput } from "./_service_harness.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
-
-const BASE = { BOT_TOKEN: "t", INTENTS: "513" };
+import { BASE } from "./_config_refused.ts";
 
 Deno.test("dispatch config: twilight-dispatch's names with defaults where one exists", () => {
   const config = loadDispatchConfig({

@@ -4,7 +4,6 @@
 // typed ConfigError naming the variable.
 import assert from "node:assert/strict";
 import {
-  ConfigError,
   loadDispatchConfig,
   startingPresence,
   urlHostPort,
@@ -12,26 +11,7 @@ import {
 import { expiryTime, resolveTtl } from "../../cache/redis_expiry.ts";
 import { DispatchService } from "../../dispatch/service.ts";
 import { serviceOutput } from "./_service_harness.ts";
-
-const BASE = { BOT_TOKEN: "t", INTENTS: "513" };
-
-/** Assert that `env` is refused naming `variable`, in one line. */
-function assertRefused(
-  env: Record<string, string>,
-  variable: string,
-  message: RegExp,
-): ConfigError {
-  let caught: ConfigError | undefined;
-  assert.throws(() => loadDispatchConfig({ ...BASE, ...env }), (error) => {
-    assert.ok(error instanceof ConfigError, String(error));
-    assert.equal(error.variable, variable);
-    assert.match(error.message, message);
-    assert.ok(!error.message.includes("\n"), "one line");
-    caught = error;
-    return true;
-  }, JSON.stringify(env));
-  return caught!;
-}
+import { assertRefused, BASE } from "./_config_refused.ts";
 
 Deno.test("dispatch config: ACTIVITY_NAME past Discord's 128 characters is refused at load, not closed 4002 at every IDENTIFY", () => {
   assertRefused(

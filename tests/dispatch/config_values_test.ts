@@ -1,27 +1,9 @@
 // Dispatch config: .env quotes followed by comments, credentials kept as
 // given, INTENTS made of documented bits, channel IDs that are snowflakes.
 import assert from "node:assert/strict";
-import {
-  ConfigError,
-  loadDispatchConfig,
-  parseEnvFile,
-} from "../../dispatch/config.ts";
+import { loadDispatchConfig, parseEnvFile } from "../../dispatch/config.ts";
 import { ALL_INTENTS } from "../../types/intents.ts";
-
-const BASE = { BOT_TOKEN: "t", INTENTS: "513" };
-
-function assertRefused(
-  env: Record<string, string>,
-  variable: string,
-  message: RegExp,
-): void {
-  assert.throws(() => loadDispatchConfig({ ...BASE, ...env }), (error) => {
-    assert.ok(error instanceof ConfigError, String(error));
-    assert.equal(error.variable, variable);
-    assert.match(error.message, message);
-    return true;
-  });
-}
+import { assertRefused, BASE } from "./_config_refused.ts";
 
 Deno.test("dispatch config: a quoted .env value may be followed by a comment, and keeps its spaces", () => {
   assert.deepEqual(
