@@ -7,26 +7,7 @@ import { StatusLog } from "../../dispatch/status_log.ts";
 import { RestClient } from "../../rest/rest_client.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
-
-/** A REST client whose posts are recorded. */
-function recordingRest(scheduler: VirtualScheduler): {
-  rest: RestClient;
-  posts: string[];
-} {
-  const posts: string[] = [];
-  const rest = new RestClient({
-    token: "t",
-    baseUrl: "http://127.0.0.1:1/api/v10",
-    scheduler,
-    fetch: (_input, init) => {
-      posts.push(JSON.parse(String(init?.body)).content);
-      return Promise.resolve(
-        Response.json({ id: "1", channel_id: "9", content: "" }),
-      );
-    },
-  });
-  return { rest, posts };
-}
+import { recordingRest } from "./_recording_rest.ts";
 
 Deno.test("StatusLog: close() cuts short a message's wait for its turn and posts it at once", async () => {
   const scheduler = new VirtualScheduler();

@@ -6,27 +6,8 @@
 // interval is 5 s.
 import assert from "node:assert/strict";
 import { StatusLog } from "../../dispatch/status_log.ts";
-import { RestClient } from "../../rest/rest_client.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
-
-/** A REST client whose posts are recorded; each waits for `gate` if given. */
-function recordingRest(scheduler: VirtualScheduler, gate?: Promise<void>): {
-  rest: RestClient;
-  posts: string[];
-} {
-  const posts: string[] = [];
-  const rest = new RestClient({
-    token: "t",
-    baseUrl: "http://127.0.0.1:1/api/v10",
-    scheduler,
-    fetch: async (_input, init) => {
-      await gate;
-      posts.push(JSON.parse(String(init?.body)).content);
-      return Response.json({ id: "1", channel_id: "9", content: "" });
-    },
-  });
-  return { rest, posts };
-}
+import { recordingRest } from "./_recording_rest.ts";
 
 /** Post everything `log` holds, turn by turn. */
 async function drain(
