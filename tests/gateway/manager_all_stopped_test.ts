@@ -189,3 +189,29 @@ Deno.test("ShardManager: the shards of a manager not started, closed by hand, le
   assert.equal(scheduler.pending, 0);
   gateway.close();
 });
+
+Deno.test("ShardManager: a shard closed and connected again by hand no longer counts as stopped, so the other one stopping for good leaves the timed saves on", async () => {
+  const scheduler = new VirtualScheduler();
+  const gateway = new FakeGateway({ scheduler, maxConcurrency: 2 });
+  const store = new CountingStore();
+  const manager = await started(scheduler, gateway, store);
+  await runUntilSettled(scheduler, manager.shard(0)!.close());
+  await runUntilSettled(scheduler, manager.shard(0)!.connect());
+  await closeForGood(scheduler, gateway, 4014, {
+    shardId: 1,
+    reason: "intents revoked",
+  });
+  assert.deepEqual(
+    manager.info().map((shard) => shard.status),
+    ["ready", "closed"],
+  );
+  const saves = store.saves;
+  await scheduler.advance(30_000);
+  assert.ok(store.saves >= saves + 3, `saves ${saves} -> ${store.saves}`);
+  assert.deepEqual(
+    (await store.loadAll()).map((s) => [s.shardId, s.sessionId]),
+    [[0, manager.shard(0)!.sessionId]],
+  );
+  await runUntilSettled(scheduler, manager.close());
+  gateway.close();
+});

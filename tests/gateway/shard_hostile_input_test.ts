@@ -596,7 +596,10 @@ Deno.test("Shard refuses at construction an IDENTIFY over 4096 bytes without a p
 Deno.test("ShardManager options: every numeric option is validated with its name", async (t) => {
   const base = { token: TOKEN, intents: 1, shardCount: 2 };
   const rows: [string, Record<string, unknown>, RegExp][] = [
-    ["maxConcurrency 0", { maxConcurrency: 0 }, /'maxConcurrency'/],
+    // Refused by the manager itself, not left to the default queue.
+    ["maxConcurrency 0", {
+      maxConcurrency: 0,
+    }, /Cannot create shard manager as 'maxConcurrency'/],
     ["maxConcurrency NaN", { maxConcurrency: NaN }, /'maxConcurrency'/],
     ["sessionSaveInterval -5", {
       sessionSaveInterval: -5,
@@ -604,7 +607,25 @@ Deno.test("ShardManager options: every numeric option is validated with its name
     ["sessionSaveInterval NaN", {
       sessionSaveInterval: NaN,
     }, /'sessionSaveInterval'/],
+    // 0 would save the sessions in a loop, with no pause between saves.
+    ["sessionSaveInterval 0", {
+      sessionSaveInterval: 0,
+    }, /'sessionSaveInterval'/],
     ["shardIds with a fraction", { shardIds: [0.5] }, /'shardIds\[\]'/],
+    ["shardIds past the count", {
+      shardIds: [2],
+    }, /Cannot create shard manager as 'shardIds\[\]'/],
+    // The bounds are inclusive: 65,536 ids pass the length check (to be
+    // refused for the repeats), and a count of 65,536 the count check (to
+    // be refused for the 'maxConcurrency' checked after it).
+    ["65,536 shardIds", {
+      shardCount: 100_000,
+      shardIds: Array.from({ length: 65_536 }, () => 0),
+    }, /'shardIds' must not repeat/],
+    ["shardCount 65,536", {
+      shardCount: 65_536,
+      maxConcurrency: 0,
+    }, /Cannot create shard manager as 'maxConcurrency'/],
     ["timeouts.ready NaN", { timeouts: { ready: NaN } }, /'timeouts\.ready'/],
     ["shardCount 1.5", { shardCount: 1.5 }, /'shardCount'/],
   ];
