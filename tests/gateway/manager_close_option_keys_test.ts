@@ -43,3 +43,24 @@ Deno.test("ShardManager.close refuses a misspelt option, naming the nearest, and
   gateway.close();
   assert.equal(scheduler.pending, 0, "no timer is left behind");
 });
+
+Deno.test("ShardManager.close resolves true without a session store, resumable or not (the store did all it was asked: nothing)", async () => {
+  const scheduler = new VirtualScheduler();
+  const gateway = new FakeGateway({ scheduler });
+  const manager = new ShardManager({
+    token: "fake-token",
+    intents: 1,
+    shardCount: 1,
+    transport: gateway.transport,
+    scheduler,
+    random: () => 0.5,
+  });
+  let started = false;
+  const starting = manager.start().finally(() => started = true);
+  await runUntil(scheduler, () => started);
+  await starting;
+  assert.equal(await manager.close({ resumable: true }), true);
+  assert.equal(await manager.close(), true);
+  gateway.close();
+  assert.equal(scheduler.pending, 0, "no timer is left behind");
+});
