@@ -253,3 +253,47 @@ Deno.test("Client: start() after a resumable stop whose save failed resumes from
     await discord[Symbol.asyncDispose]();
   }
 });
+
+Deno.test("Client: start() after a resumable stop does not resume a dead session the store kept after op 9 while saves failed (no session start spent)", async () => {
+  const clock = new VirtualScheduler();
+  const discord = await FakeDiscord.start({ scheduler: clock });
+  const store = new FlakyStore();
+  const client = new Client({
+    token: discord.token,
+    intents: GatewayIntent.Guilds,
+    ...discord.clientOptions,
+    sessionStore: store,
+  });
+  const sessionId = (): string | undefined =>
+    client.shards?.info()[0]?.sessionId;
+  try {
+    await runUntilSettled(clock, client.start());
+    await clock.advance(10_000);
+    const dead = sessionId()!;
+    store.failing = true;
+    let live: string | undefined;
+    await captureStderr(async () => {
+      discord.gateway.invalidateSession(false);
+      await runUntil(clock, () => {
+        live = sessionId();
+        return live !== undefined && live !== dead &&
+          client.shards?.info()[0]?.status === "ready";
+      });
+      await clock.advance(10_000);
+      await runUntilSettled(clock, client.stop({ resumable: true }));
+    });
+    assert.deepEqual((await store.loadAll()).map((s) => s.sessionId), [dead]);
+    assert.equal(discord.gateway.counters.sessionStarts, 2);
+    store.failing = false;
+    await runUntilSettled(clock, client.start());
+    assert.deepEqual(resumes(discord.gateway).map(([id]) => id), [live]);
+    assert.equal(
+      discord.gateway.counters.sessionStarts,
+      2,
+      "resumed, no IDENTIFY",
+    );
+  } finally {
+    await runUntilSettled(clock, client.stop());
+    await discord[Symbol.asyncDispose]();
+  }
+});
