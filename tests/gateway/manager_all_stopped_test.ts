@@ -215,3 +215,33 @@ Deno.test("ShardManager: a shard closed and connected again by hand no longer co
   await runUntilSettled(scheduler, manager.close());
   gateway.close();
 });
+
+Deno.test("ShardManager: when every shard has stopped, a shard closed resumably by its own close is saved at the sequence it reached, not left at the last timed save", async () => {
+  const scheduler = new VirtualScheduler();
+  const gateway = new FakeGateway({ scheduler, maxConcurrency: 2 });
+  const store = new CountingStore();
+  const manager = await started(scheduler, gateway, store);
+  for (let n = 0; n < 3; n++) {
+    gateway.dispatch("USER_UPDATE", { id: "1", username: "bot" }, {
+      shardId: 0,
+    });
+  }
+  await scheduler.advance(0);
+  await runUntilSettled(
+    scheduler,
+    manager.shard(0)!.close({ resumable: true }),
+  );
+  const reached = manager.shard(0)!.session!;
+  const before = await store.load(0);
+  assert.ok(before!.sequence < reached.sequence, "the timed save is older");
+  await closeForGood(scheduler, gateway, 4014, {
+    shardId: 1,
+    reason: "intents revoked",
+  });
+  gateway.close();
+  assert.deepEqual(
+    (await store.loadAll()).map((s) => [s.shardId, s.sessionId, s.sequence]),
+    [[0, reached.sessionId, reached.sequence]],
+  );
+  await runUntilSettled(scheduler, manager.close({ resumable: true }));
+});

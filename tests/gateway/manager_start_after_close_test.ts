@@ -84,3 +84,39 @@ Deno.test("ShardManager: a start() closed before it loaded, then started again, 
   gateway.close();
   assert.equal(scheduler.pending, 0);
 });
+
+/** A store that never answers a load, counting them. */
+class SilentStore extends MemorySessionStore {
+  loads = 0;
+  override loadAll(): Promise<SavedSession[]> {
+    this.loads++;
+    return new Promise(() => {});
+  }
+}
+
+Deno.test("ShardManager: close() during a start whose store does not answer ends that start at once, and so for a start begun right after it", async () => {
+  const scheduler = new VirtualScheduler();
+  const gateway = new FakeGateway({ scheduler, maxConcurrency: 2 });
+  const store = new SilentStore();
+  const manager = twoShards(scheduler, gateway, store);
+  const ended: string[] = [];
+  const starting = (name: string): Promise<void> =>
+    manager.start().catch((error) => {
+      assert.equal(error.kind, "shard_closed");
+      ended.push(name);
+    });
+  const first = starting("first");
+  await scheduler.flushMicrotasks();
+  const closes = [manager.close()];
+  const second = starting("second");
+  await scheduler.flushMicrotasks();
+  assert.deepEqual(ended, ["first"], "not after the store's 10 s");
+  closes.push(manager.close());
+  await scheduler.flushMicrotasks();
+  assert.deepEqual(ended, ["first", "second"]);
+  assert.equal(store.loads, 2);
+  await runUntilSettled(scheduler, Promise.all([first, second, ...closes]));
+  assert.equal(gateway.counters.connections, 0);
+  gateway.close();
+  assert.equal(scheduler.pending, 0);
+});
