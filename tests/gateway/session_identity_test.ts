@@ -218,8 +218,14 @@ Deno.test("another bot's saved sessions: start() refuses with OtherBotSessionsEr
   s.gateway.close();
 });
 
-Deno.test("another bot's sessions found only after a failed load at start: nothing of this bot is saved over them, said on stderr, the shards run on", async () => {
-  const s = scene();
+/**
+ * Bot B's session of shard 0 in `s.store`, whose next load fails once (a
+ * Redis blip): whose sessions the store holds is not known at the start.
+ * Returns the session and the store's own `loadAll`.
+ */
+async function theirsBehindAFailedLoad(
+  s: Scene,
+): Promise<{ theirs: SavedSession; loadAll: () => Promise<SavedSession[]> }> {
   const theirs: SavedSession = {
     shardId: 0,
     shardCount: SHARDS,
@@ -230,12 +236,16 @@ Deno.test("another bot's sessions found only after a failed load at start: nothi
     botId: BOT_B,
   };
   await s.store.save([theirs]);
-  // The start's load fails once (a Redis blip): whose sessions the store
-  // holds is not known then.
   let failures = 1;
   const loadAll = s.store.loadAll.bind(s.store);
   s.store.loadAll = () =>
     failures-- > 0 ? Promise.reject(new Error("ECONNRESET")) : loadAll();
+  return { theirs, loadAll };
+}
+
+Deno.test("another bot's sessions found only after a failed load at start: nothing of this bot is saved over them, said on stderr, the shards run on", async () => {
+  const s = scene();
+  const { theirs, loadAll } = await theirsBehindAFailedLoad(s);
   const prod = manager(s);
   const said = await captureStderr(async () => {
     await runUntilSettled(s.scheduler, prod.start());
@@ -270,6 +280,25 @@ Deno.test("another bot's sessions found only after a failed load at start: nothi
   await s.scheduler.advance(5_000);
   assert.deepEqual(await loadAll(), [theirs], "nor at close");
   s.gateway.close();
+});
+
+Deno.test("another bot's sessions found only after a failed load at start: a close before any save leaves them, and saves asked for after they were found write nothing", async () => {
+  for (const after of ["close", "saves"] as const) {
+    const s = scene();
+    const { theirs, loadAll } = await theirsBehindAFailedLoad(s);
+    const prod = manager(s);
+    await captureStderr(async () => {
+      await runUntilSettled(s.scheduler, prod.start());
+      // Before the save a second after READY: the close is the first write.
+      if (after === "saves") {
+        await prod.saveSessions();
+        await prod.saveSessions();
+      }
+      await runUntilSettled(s.scheduler, prod.close());
+    });
+    assert.deepEqual(await loadAll(), [theirs], `${after}: bot B's is kept`);
+    s.gateway.close();
+  }
 });
 
 Deno.test("SavedSession: intents and botId are checked when present and kept by the stores", async () => {
