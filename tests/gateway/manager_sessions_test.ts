@@ -278,3 +278,48 @@ Deno.test("ShardManager: a store's loadAll answering entries that are no session
     });
   }
 });
+
+/** A store whose first `frozen` saves are never answered; it counts them. */
+class FrozenSaves extends MemorySessionStore {
+  saves = 0;
+  constructor(readonly frozen: number) {
+    super();
+  }
+  override save(sessions: SavedSession[]): Promise<void> {
+    if (this.saves++ < this.frozen) return new Promise(() => {});
+    return super.save(sessions);
+  }
+}
+
+Deno.test("ShardManager: a save queued behind store calls never answered gives up within 30 s, however many wait before it", async () => {
+  const scheduler = new VirtualScheduler();
+  const gateway = new FakeGateway({ scheduler, maxConcurrency: SHARDS });
+  const running = manager(scheduler, gateway, new FrozenSaves(Infinity));
+  // Each waits 10 s after the one before it, up to 30 s in all.
+  const results = await settled(
+    scheduler,
+    Promise.allSettled([1, 2, 3, 4].map(() => running.saveSessions())),
+  );
+  assert.deepEqual(
+    results.map((r) =>
+      r.status === "rejected" && /within (\d+) ms/.exec(r.reason.message)?.[1]
+    ),
+    ["10000", "20000", "30000", "30000"],
+  );
+  await settled(scheduler, running.close());
+  gateway.close();
+});
+
+Deno.test("ShardManager: a store call unanswered for 30 s is lost: a save then goes first instead of waiting behind it", async () => {
+  const scheduler = new VirtualScheduler();
+  const gateway = new FakeGateway({ scheduler, maxConcurrency: SHARDS });
+  const store = new FrozenSaves(1);
+  const running = manager(scheduler, gateway, store);
+  const lost = running.saveSessions().catch((error) => error);
+  await scheduler.advance(30_000);
+  assert.match((await lost).message, /within 10000 ms/);
+  await settled(scheduler, running.saveSessions());
+  assert.equal(store.saves, 2, "the second save reached the store");
+  await settled(scheduler, running.close());
+  gateway.close();
+});
