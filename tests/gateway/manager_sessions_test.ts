@@ -323,3 +323,52 @@ Deno.test("ShardManager: a store call unanswered for 30 s is lost: a save then g
   await settled(scheduler, running.close());
   gateway.close();
 });
+
+/** A store whose next save, once `failNext()` is called, waits to be failed. */
+class FailsLater extends MemorySessionStore {
+  #next: PromiseWithResolvers<void> | undefined;
+  failNext(): (error: Error) => void {
+    const next = Promise.withResolvers<void>();
+    this.#next = next;
+    return next.reject;
+  }
+  override save(sessions: SavedSession[]): Promise<void> {
+    const next = this.#next;
+    this.#next = undefined;
+    return next ? next.promise : super.save(sessions);
+  }
+}
+
+Deno.test("ShardManager: a save that waited behind a lost call is dropped once a later save went first, so its older sequences never land over the later ones", async () => {
+  const scheduler = new VirtualScheduler();
+  const gateway = new FakeGateway({
+    scheduler,
+    guilds: 8,
+    maxConcurrency: SHARDS,
+  });
+  const store = new FailsLater();
+  const running = manager(scheduler, gateway, store);
+  await settled(scheduler, running.start());
+  await scheduler.advance(1_000); // the save after READY
+  stream(gateway, 0, 10);
+  await scheduler.advance(0);
+  const fail = store.failNext();
+  // The first is lost (no reply for 30 s), the second waits behind it.
+  const older = [running.saveSessions(), running.saveSessions()].map((p) =>
+    p.catch(() => {})
+  );
+  stream(gateway, 10, 20);
+  await scheduler.advance(30_000);
+  await settled(scheduler, running.saveSessions());
+  const later = running.info().map((i) => [i.id, i.sequence]);
+  // The lost call fails at last: the one behind it must not run now.
+  fail(new Error("connection reset"));
+  await Promise.all(older);
+  await scheduler.flushMicrotasks();
+  assert.deepEqual(
+    (await store.loadAll()).map((s) => [s.shardId, s.sequence]),
+    later,
+  );
+  await settled(scheduler, running.close());
+  gateway.close();
+});
