@@ -137,13 +137,17 @@ Deno.test("ShardManager: a timed save the store answers late lands before the cl
   }
 });
 
-/** A store that loses the reply to its first `call` (it never settles). */
+/**
+ * A store that loses the reply to its first `call` (it never settles), or
+ * for saves to those numbered (from 1) in `lostSaves`.
+ */
 class LosesOneReply extends MemorySessionStore {
   saves: number[] = [];
   loads = 0;
   constructor(
     readonly scheduler: VirtualScheduler,
     readonly lose: "loadAll" | "save",
+    readonly lostSaves: readonly number[] = [1],
   ) {
     super();
   }
@@ -155,7 +159,7 @@ class LosesOneReply extends MemorySessionStore {
   }
   override save(sessions: SavedSession[]): Promise<void> {
     this.saves.push(this.scheduler.now());
-    if (this.lose === "save" && this.saves.length === 1) {
+    if (this.lose === "save" && this.lostSaves.includes(this.saves.length)) {
       return new Promise(() => {});
     }
     return super.save(sessions);
@@ -279,22 +283,11 @@ Deno.test("ShardManager: a store's loadAll answering entries that are no session
   }
 });
 
-/** A store whose first `frozen` saves are never answered; it counts them. */
-class FrozenSaves extends MemorySessionStore {
-  saves = 0;
-  constructor(readonly frozen: number) {
-    super();
-  }
-  override save(sessions: SavedSession[]): Promise<void> {
-    if (this.saves++ < this.frozen) return new Promise(() => {});
-    return super.save(sessions);
-  }
-}
-
 Deno.test("ShardManager: a save queued behind store calls never answered gives up within 30 s, however many wait before it", async () => {
   const scheduler = new VirtualScheduler();
   const gateway = new FakeGateway({ scheduler, maxConcurrency: SHARDS });
-  const running = manager(scheduler, gateway, new FrozenSaves(Infinity));
+  const store = new LosesOneReply(scheduler, "save");
+  const running = manager(scheduler, gateway, store);
   // Each waits 10 s after the one before it, up to 30 s in all.
   const results = await settled(
     scheduler,
@@ -313,13 +306,13 @@ Deno.test("ShardManager: a save queued behind store calls never answered gives u
 Deno.test("ShardManager: a store call unanswered for 30 s is lost: a save then goes first instead of waiting behind it", async () => {
   const scheduler = new VirtualScheduler();
   const gateway = new FakeGateway({ scheduler, maxConcurrency: SHARDS });
-  const store = new FrozenSaves(1);
+  const store = new LosesOneReply(scheduler, "save");
   const running = manager(scheduler, gateway, store);
   const lost = running.saveSessions().catch((error) => error);
   await scheduler.advance(30_000);
   assert.match((await lost).message, /within 10000 ms/);
   await settled(scheduler, running.saveSessions());
-  assert.equal(store.saves, 2, "the second save reached the store");
+  assert.equal(store.saves.length, 2, "the second save reached the store");
   await settled(scheduler, running.close());
   gateway.close();
 });
@@ -370,5 +363,28 @@ Deno.test("ShardManager: a save that waited behind a lost call is dropped once a
     later,
   );
   await settled(scheduler, running.close());
+  gateway.close();
+});
+
+Deno.test("ShardManager: once the store answers again, a later lost reply pauses timed saves for 30 s again, not for the longer wait the first loss grew to", async () => {
+  const scheduler = new VirtualScheduler();
+  const gateway = new FakeGateway({ scheduler, maxConcurrency: SHARDS });
+  const store = new LosesOneReply(scheduler, "save", [1, 3]);
+  const running = manager(scheduler, gateway, store);
+  await captureStderr(async () => {
+    await settled(scheduler, running.start());
+    await scheduler.advance(150_000 - scheduler.now());
+  });
+  // The first loss pauses the saves until it is 30 s old (and the wait
+  // for a next loss grows); the save at 40 s is answered, so the loss at
+  // 50 s pauses them 30 s again, not 60.
+  assert.deepEqual(store.saves.slice(0, 5), [
+    1_000,
+    40_000,
+    50_000,
+    80_000,
+    90_000,
+  ]);
+  await settled(scheduler, running.close({ resumable: true }));
   gateway.close();
 });
