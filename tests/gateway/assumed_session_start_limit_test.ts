@@ -32,6 +32,7 @@ Deno.test("ShardManager's default identify queue without a session start limit a
     );
     assert.equal(said.length, 1);
     assert.equal(said[0]!.level, "info", "no warning for a normal setup");
+    assert.match(text(said[0]!), /: 1000 session starts per 24 h from now/);
     await queue.acquire(0);
     assert.equal(queue.remaining, 999);
   }, "debug");
@@ -44,6 +45,9 @@ Deno.test("ShardManager's default identify queue assumes no budget with a maxCon
     assert.ok(queue instanceof MemoryIdentifyQueue);
     assert.equal(queue.remaining, undefined);
     assert.equal(queue.maxConcurrency, 16, "the buckets are the option's");
+    // From 2 on: any maxConcurrency over 1 is large bot sharding's.
+    const two = managerQueue(scheduler, undefined, 2, undefined);
+    assert.equal((two as MemoryIdentifyQueue).remaining, undefined);
     assert.deepEqual(
       records.filter((r) => /assumes Discord's default/.test(text(r))),
       [],
