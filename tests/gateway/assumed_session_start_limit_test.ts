@@ -6,7 +6,10 @@
 // default budget (said at info level), and past it the queue's own warning
 // and wait apply. On the virtual clock.
 import assert from "node:assert/strict";
-import { managerQueue } from "../../gateway/_manager_pacing.ts";
+import {
+  assumeSessionStartLimit,
+  managerQueue,
+} from "../../gateway/_manager_pacing.ts";
 import { MemoryIdentifyQueue } from "../../gateway/identify_queue.ts";
 import { ShardManager } from "../../gateway/shard_manager.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
@@ -74,6 +77,19 @@ Deno.test("ShardManager's default identify queue keeps a given session start lim
     assert.equal((queue as MemoryIdentifyQueue).remaining, 7);
     assert.deepEqual(records.map(text), []);
     return Promise.resolve();
+  }, "debug");
+});
+
+Deno.test("an identify queue that already has a budget keeps it when the default is assumed again: a restart does not refill what the day spent", async () => {
+  await withLogRecords(async () => {
+    const scheduler = new VirtualScheduler();
+    const queue = new MemoryIdentifyQueue({ scheduler });
+    assumeSessionStartLimit(queue);
+    await queue.acquire(0);
+    assert.equal(queue.remaining, 999);
+    // As the Client's own queue at its next start.
+    assumeSessionStartLimit(queue);
+    assert.equal(queue.remaining, 999);
   }, "debug");
 });
 
