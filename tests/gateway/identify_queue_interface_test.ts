@@ -5,10 +5,10 @@
 // signature compiled, and a caller holding an IdentifyQueue could not call
 // it). This file fails to type-check without it.
 import assert from "node:assert/strict";
-import type {
-  IdentifyQueue,
+import {
+  type IdentifyQueue,
   MemoryIdentifyQueue,
-  SessionStartLimit,
+  type SessionStartLimit,
 } from "../../gateway/identify_queue.ts";
 import { ShardManager } from "../../gateway/shard_manager.ts";
 import type { RedisIdentifyQueue } from "../../redis/identify_queue.ts";
@@ -68,4 +68,17 @@ Deno.test("IdentifyQueue declares updateSessionStartLimit, which ShardManager ca
   assert.equal(queue.limits[1]?.remaining, 5);
   const acquireOnly: IdentifyQueue = { acquire: () => Promise.resolve() };
   assert.equal(acquireOnly.updateSessionStartLimit, undefined);
+});
+
+Deno.test("ShardManager takes a maxConcurrency passed beside a limit (as the Client passes GET /gateway/bot's) for a given queue of another count, which gets the limit's", () => {
+  const queue = new MemoryIdentifyQueue({ maxConcurrency: 1 });
+  new ShardManager({
+    token: "t",
+    intents: 0,
+    shardCount: 2,
+    identifyQueue: queue,
+    sessionStartLimit: { ...LIMIT, max_concurrency: 16 },
+    maxConcurrency: 16,
+  });
+  assert.equal(queue.maxConcurrency, 16);
 });
