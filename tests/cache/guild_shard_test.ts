@@ -35,7 +35,17 @@ Deno.test("snowflakeShard is Discord's (id >> 22) % count without a BigInt, and 
       assert.equal(snowflakeShard(id, count), reference(id, count), id);
     }
   }
-  for (const id of ["18446744073709551616", "99999999999999999999", "", "a"]) {
+  // ":" and "/" are the characters just past "9" and before "0".
+  for (
+    const id of [
+      "18446744073709551616",
+      "99999999999999999999",
+      "",
+      "a",
+      "1:",
+      "1/",
+    ]
+  ) {
     assert.equal(snowflakeShard(id, 8), undefined, id);
   }
 });
