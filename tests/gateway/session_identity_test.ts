@@ -45,7 +45,7 @@ function scene(): Scene {
     scheduler,
     guilds: 4,
     maxConcurrency: SHARDS,
-    tokens: [TOKEN_A, TOKEN_B],
+    tokens: [TOKEN_A, TOKEN_B, "fake-token"],
   });
   return { scheduler, gateway, store: new MemorySessionStore() };
 }
@@ -110,6 +110,17 @@ Deno.test("saved sessions record the intents and the bot they were identified wi
     assert.equal(session.intents, GatewayIntent.Guilds);
     assert.equal(session.botId, BOT_A);
   }
+  s.gateway.close();
+});
+
+Deno.test("a token that shows no bot ID starts on sessions saved by a bot: none is known to differ", async () => {
+  const s = scene();
+  await firstRun(s, GatewayIntent.Guilds);
+  assert.ok((await s.store.loadAll()).every((saved) => saved.botId === BOT_A));
+  const unknown = manager(s, { token: "fake-token" });
+  await runUntilSettled(s.scheduler, unknown.start());
+  assert.ok(unknown.info().every((shard) => shard.status === "ready"));
+  await runUntilSettled(s.scheduler, unknown.close());
   s.gateway.close();
 });
 
