@@ -68,6 +68,12 @@ Deno.test("storedSessions: only the shards asked for, with the malformed entries
   assert.deepEqual(store.calls, ["loadAll"]);
   assert.equal(said.length, 1, said.join("\n"));
   assert.match(said[0]!, /returned 3 entries that are not well-formed/);
+  // One is said too.
+  const one = await captureStderr(() =>
+    storedSessions(answering([session(0), null]), [0, 1])
+  );
+  assert.equal(one.length, 1, one.join("\n"));
+  assert.match(one[0]!, /returned 1 entries that are not well-formed/);
   await assert.rejects(storedSessions(answering(null), [0, 1]), {
     name: "TypeError",
     message:
