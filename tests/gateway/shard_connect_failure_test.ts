@@ -307,6 +307,13 @@ Deno.test("parseRetryAfter reads seconds and HTTP dates", () => {
   assert.equal(parseRetryAfter("-3", now), undefined);
   assert.equal(parseRetryAfter("soon", now), undefined);
   assert.equal(parseRetryAfter(undefined, now), undefined);
+  // "0" is at once; a part of a millisecond waits the whole one; an empty
+  // or blank header says nothing (not "0").
+  assert.equal(parseRetryAfter("0", now), 0);
+  assert.equal(parseRetryAfter("0.0001", now), 1);
+  assert.equal(parseRetryAfter("", now), undefined);
+  assert.equal(parseRetryAfter("  ", now), undefined);
+  assert.equal(parseRetryAfter(null, now), undefined);
 });
 
 Deno.test("Shard shows a failed connect before its first session on stderr, with no logging configured", async () => {
