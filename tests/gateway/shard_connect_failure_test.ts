@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { GatewayError } from "../../gateway/errors.ts";
 import {
+  connectFailure,
   HandshakeError,
   parseRetryAfter,
 } from "../../gateway/connect_failure.ts";
@@ -314,6 +315,19 @@ Deno.test("parseRetryAfter reads seconds and HTTP dates", () => {
   assert.equal(parseRetryAfter("", now), undefined);
   assert.equal(parseRetryAfter("  ", now), undefined);
   assert.equal(parseRetryAfter(null, now), undefined);
+});
+
+Deno.test("connectFailure reads the status of a runtime's refused upgrade, its message with a colon or without", () => {
+  for (
+    const message of [
+      "Invalid status code: 429 Too Many Requests",
+      "Invalid status code 429",
+    ]
+  ) {
+    const error = connectFailure(new Error(message), 3, "wss://gateway.test");
+    assert.equal(error.kind, "connect_failed");
+    assert.equal(error.status, 429, message);
+  }
 });
 
 Deno.test("Shard shows a failed connect before its first session on stderr, with no logging configured", async () => {
