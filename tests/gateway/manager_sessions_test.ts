@@ -388,3 +388,34 @@ Deno.test("ShardManager: once the store answers again, a later lost reply pauses
   await settled(scheduler, running.close({ resumable: true }));
   gateway.close();
 });
+
+Deno.test("ShardManager: a store that answers no save at all gets one every 10 minutes at most, the pause doubling up to it", async () => {
+  const scheduler = new VirtualScheduler();
+  const gateway = new FakeGateway({ scheduler, maxConcurrency: SHARDS });
+  const store = new LosesOneReply(
+    scheduler,
+    "save",
+    Array.from({ length: 100 }, (_, i) => i + 1),
+  );
+  const running = manager(scheduler, gateway, store);
+  await captureStderr(async () => {
+    await settled(scheduler, running.start());
+    await scheduler.advance(2 * 3_600_000);
+  });
+  // The save after READY, then 30 s of silence each lost save doubles, up
+  // to 10 min: a copy of every session every 10 min, not every 30 s.
+  const gaps = store.saves.slice(1).map((at, i) => at - store.saves[i]!);
+  assert.deepEqual(gaps.slice(0, 7), [
+    39_000,
+    60_000,
+    120_000,
+    240_000,
+    480_000,
+    600_000,
+    600_000,
+  ]);
+  assert.ok(gaps.every((gap) => gap <= 600_000), String(gaps));
+  assert.equal(store.saves.length, 16);
+  await captureStderr(() => settled(scheduler, running.close()));
+  gateway.close();
+});
