@@ -125,3 +125,25 @@ Deno.test("ShardManager: close() during a start whose store does not answer ends
   gateway.close();
   assert.equal(scheduler.pending, 0);
 });
+
+Deno.test("ShardManager: start() again while running leaves its running shards alone, though the store holds another process's newer sessions for them", async () => {
+  const scheduler = new VirtualScheduler();
+  const gateway = new FakeGateway({ scheduler, maxConcurrency: 2 });
+  const store = new MemorySessionStore();
+  const manager = twoShards(scheduler, gateway, store);
+  await runUntilSettled(scheduler, manager.start());
+  await scheduler.advance(1_000); // the save after READY
+  const live = manager.info().map((shard) => shard.sessionId);
+  assert.equal((await store.loadAll()).length, 2);
+  await store.save((await store.loadAll()).map((saved) => ({
+    ...saved,
+    sessionId: `other-${saved.shardId}`,
+    savedAt: scheduler.now(),
+  })));
+  await runUntilSettled(scheduler, manager.start());
+  assert.deepEqual(manager.info().map((shard) => shard.sessionId), live);
+  assert.ok(manager.info().every((shard) => shard.status === "ready"));
+  await runUntilSettled(scheduler, manager.close());
+  gateway.close();
+  assert.equal(scheduler.pending, 0);
+});
