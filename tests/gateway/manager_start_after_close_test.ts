@@ -1,6 +1,8 @@
 // A manager started again after close(): its sessions are saved again (the
-// close's "closed" must not stick), and a start() begun before the close
-// settles does not let a third start() run beside the second.
+// close's "closed" must not stick), a start() begun before the close
+// settles does not let a third start() run beside the second, and a close
+// during a load the store does not answer ends that start at once. Started
+// again while running, it leaves its running shards alone.
 import assert from "node:assert/strict";
 import {
   MemorySessionStore,
