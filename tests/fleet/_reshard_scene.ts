@@ -214,6 +214,29 @@ export function reshardScene(options: ReshardSceneOptions): ReshardScene {
 }
 
 /**
+ * Send one message twice, the same payload both times (as an event that
+ * repeats an earlier one exactly), and run the clock a second: how many
+ * times the handler got it (2 with no duplicate filter on).
+ */
+export async function repeatedTwice(t: ReshardScene): Promise<number> {
+  const message = {
+    id: "again",
+    guild_id: t.gateway.guildIds[0],
+    channel_id: "1",
+    content: "again",
+  };
+  for (let i = 0; i < 2; i++) {
+    t.gateway.dispatch("MESSAGE_CREATE", message, {
+      ignoreIntents: true,
+      warnIfFiltered: false,
+    });
+  }
+  await t.run(1_000);
+  return t.delivered.filter((e) => (e.data as { id?: string }).id === "again")
+    .length;
+}
+
+/**
  * The fake's in-process transport, with inbound frames (and the close)
  * handed on `lag.get(count)` virtual ms late, in order, once the connection
  * is known to be of shard count `count` (by its IDENTIFY, or the session

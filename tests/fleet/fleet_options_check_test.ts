@@ -243,10 +243,13 @@ Deno.test("ReshardingShards.reshard refuses a sessionStartsLeft that is not an i
       },
     );
   }
-  // A good budget gets as far as the start check.
+  // A good budget gets as far as the start check, made before the budget
+  // is: a budget too small for the new set is not what is said.
   await assert.rejects(
     shards.reshard(3, { sessionStartsLeft: 0 }),
-    ReshardError,
+    (error: unknown) =>
+      error instanceof ReshardError &&
+      error.message === "Cannot reshard before start()",
   );
 });
 

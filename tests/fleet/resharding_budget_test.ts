@@ -11,7 +11,7 @@ import {
 } from "../../fleet/reshard_identify_guard.ts";
 import { RedisIdentifyQueue } from "../../redis/identify_queue.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
-import { reshardScene } from "./_reshard_scene.ts";
+import { repeatedTwice, reshardScene } from "./_reshard_scene.ts";
 
 Deno.test("ReshardingShards: a new shard that would wait for the session start budget's reset ends the reshard with a ReshardError; the new set is closed and the old one runs on", async () => {
   await using t = reshardScene({
@@ -63,6 +63,9 @@ Deno.test("ReshardingShards: a new shard that would wait for the session start b
     "the old set runs on",
   );
   assert.equal(t.queue.pending, 0, "no identify left waiting for the reset");
+  // The reshard's duplicate filter went with it: an event that repeats an
+  // earlier one exactly is a new event again.
+  assert.equal(await repeatedTwice(t), 2);
 });
 
 Deno.test("ReshardingShards: a new shard that would wait for a budget reset under a minute away waits for it: the reshard completes", async () => {

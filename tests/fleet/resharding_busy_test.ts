@@ -100,6 +100,13 @@ Deno.test("ReshardingShards.watchRecommended waits while the last reshard's old 
     } finally {
       stop();
     }
+    // It waited: no reshard was asked for and refused meanwhile.
+    assert.deepEqual(
+      records.filter((r) =>
+        String(r.rawMessage).startsWith("Resharding to the recommended")
+      ).map((r) => r.message.join("")),
+      [],
+    );
     // The drain ended at its cap, said once.
     assert.deepEqual(
       records.map((r) => r.rawMessage).filter((m) =>

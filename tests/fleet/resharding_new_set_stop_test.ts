@@ -10,7 +10,7 @@ import { GatewayError } from "../../gateway/errors.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
 import { reshardScene } from "./_reshard_scene.ts";
 
-Deno.test("ReshardingShards: a new shard stopped for good (4014) during the old set's drain keeps the old shard holding its guilds open: their messages are delivered once, the stop is said as an error, and reshard() rejects", () =>
+Deno.test("ReshardingShards: a new shard stopped for good (4014) during the old set's drain keeps the old shard holding its guilds open: their messages are delivered once, the stop is said as an error, and reshard() rejects (another reshard is refused until close() and start())", () =>
   withLogRecords(async (records) => {
     await using t = reshardScene({ count: 2, heartbeatInterval: 5_000 });
     assert.equal(
@@ -60,6 +60,14 @@ Deno.test("ReshardingShards: a new shard stopped for good (4014) during the old 
       String((again as PromiseRejectedResult).reason),
       /while old shards 1 of 2 stay open for the guilds of a new shard of 4 that stopped for good: close\(\) and start\(\) again/,
     );
+    // As said: after close() and start(), a reshard may run again.
+    const closed = await t.settle(t.shards.close(), 60_000, false);
+    assert.equal(closed?.status, "fulfilled");
+    const started = await t.settle(t.shards.start(), 60_000, false);
+    assert.equal(started?.status, "fulfilled");
+    await t.run(6_000);
+    const after = await t.settle(t.shards.reshard(8));
+    assert.equal(after?.status, "fulfilled", String(after));
   }));
 
 Deno.test("coveringShards: the old shards that may hold a new shard's guilds agree with it modulo the counts' greatest common divisor", () => {
