@@ -81,3 +81,25 @@ Deno.test("ReshardingShards: a reshard that fails right after the previous one r
       2,
     );
   }));
+
+Deno.test("ReshardingShards: a reshard started right after the previous one resolved and running past that overlap's grace keeps its duplicate filter to its switch: every message once", async () => {
+  // One IDENTIFY at a time: the set of 16 takes some 80 s to complete,
+  // past the minute of the first reshard's grace.
+  await using t = reshardScene({ count: 2, maxConcurrency: 1 });
+  assert.equal(
+    (await t.settle(t.shards.start(), 60_000, false))?.status,
+    "fulfilled",
+  );
+  await t.stream(2_000);
+  const first = await t.settle(t.shards.reshard(4), 300_000);
+  assert.equal(first?.status, "fulfilled", String(first));
+  const startedAt = t.scheduler.now();
+  const second = await t.settle(t.shards.reshard(16), 600_000);
+  assert.equal(second?.status, "fulfilled", String(second));
+  assert.ok(t.scheduler.now() - startedAt > 60_000, "past the grace");
+  await t.stream(1_000);
+  await t.run(10_000);
+  const { lost, twice } = t.tally();
+  assert.deepEqual(lost, [], `${lost.length} of ${t.sent.length} lost`);
+  assert.deepEqual(twice, [], `${twice.length} of ${t.sent.length} twice`);
+});
