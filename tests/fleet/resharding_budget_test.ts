@@ -159,3 +159,29 @@ Deno.test("BudgetWatchingQueue: a spent shared budget is the reshard's end only 
   assert.equal(exhausted, 5);
   assert.equal(scheduler.pending, 0);
 });
+
+Deno.test("ReshardingShards: a reshard whose new set takes the day's last session starts completes: new shards that identified are not taken for ones waiting for the reset", async () => {
+  await using t = reshardScene({
+    count: 2,
+    maxConcurrency: 1,
+    // 2 for the first set, 4 for the new one: none left after it.
+    sessionStartLimit: {
+      total: 1000,
+      remaining: 6,
+      reset_after: 86_400_000,
+      max_concurrency: 1,
+    },
+  });
+  assert.equal(
+    (await t.settle(t.shards.start(), 60_000, false))?.status,
+    "fulfilled",
+  );
+  await t.stream(6_000);
+  // The new set reads its sockets 3 s late: it completes seconds after
+  // its last IDENTIFY, the budget read as spent meanwhile.
+  t.lag.set(4, 3_000);
+  const outcome = await t.settle(t.shards.reshard(4), 120_000);
+  assert.equal(outcome?.status, "fulfilled", String(outcome));
+  assert.equal(t.queue.remaining, 0);
+  assert.equal(t.shards.shardCount, 4);
+});
