@@ -7,9 +7,8 @@
 // it knew Redis's, minutes off on some machines.
 import assert from "node:assert/strict";
 import { overdueAfterMs } from "../../fleet/_overdue_hold.ts";
-import { LeaseTimes } from "../../fleet/lease_times.ts";
-import { ReshardOverlap } from "../../fleet/reshard_overlap.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
+import { overlap } from "./_reshard_overlap.ts";
 import { pollUntil } from "../_fakes/fleet_scene.ts";
 import {
   activeSessions,
@@ -158,23 +157,6 @@ valvesTest(
     assert.deepEqual(held.filter((id) => !got.includes(id)), [], "lost");
   },
 );
-
-/** An overlap whose fleet flipped at `flippedAt`, and its events' filter. */
-function overlap(flippedAt: number): {
-  overlap: ReshardOverlap;
-  events: { filter: unknown };
-} {
-  const events = { filter: undefined as unknown };
-  const overlap = new ReshardOverlap({
-    redis: {} as never,
-    prefix: "p",
-    times: new LeaseTimes(15_000, 1_000),
-    events: events as never,
-    record: { flippedAt } as never,
-    leaseNow: () => undefined,
-  });
-  return { overlap, events };
-}
 
 Deno.test("ReshardOverlap.took: a count whose reshard this process began and gave up is not taken for one it switched to", () => {
   const fleetNow = 5_000_000;
