@@ -185,3 +185,49 @@ Deno.test("ReshardingShards: a reshard whose new set takes the day's last sessio
   assert.equal(t.queue.remaining, 0);
   assert.equal(t.shards.shardCount, 4);
 });
+
+Deno.test("BudgetWatchingQueue: a call ends the reshard only when two checks in a row found the budget spent while it waited", async () => {
+  const scheduler = new VirtualScheduler({ start: 1_000_000 });
+  const resetAt = scheduler.now() + 3_600_000;
+  const watch = async (
+    budget: { total: number; remaining: number; resetAt: number },
+    grantedAfter: number,
+    meanwhile: (ms: number) => void = () => {},
+  ): Promise<number | undefined> => {
+    const queue = storedBudget(
+      budget,
+      () =>
+        new Promise<void>((granted) =>
+          scheduler.setTimeout(granted, grantedAfter)
+        ),
+    );
+    let exhausted: number | undefined;
+    const guard = new BudgetWatchingQueue(queue, scheduler, (id) => {
+      exhausted = id;
+    });
+    const granted = guard.acquire(3);
+    for (let ms = 100; ms <= 3_000; ms += 100) {
+      await scheduler.advance(100);
+      meanwhile(ms);
+    }
+    await granted;
+    guard.stop();
+    return exhausted;
+  };
+  // Granted half a second after the first check found none left (the
+  // grant that took the last start, on its way).
+  assert.equal(
+    await watch({ total: 1000, remaining: 0, resetAt }, 500),
+    undefined,
+  );
+  // Spent, then a start left at the second check, then spent again: not
+  // two checks in a row.
+  const budget = { total: 1000, remaining: 0, resetAt };
+  assert.equal(
+    await watch(budget, 2_500, (ms) => {
+      if (ms === 500) budget.remaining = 1;
+      if (ms === 1_500) budget.remaining = 0;
+    }),
+    undefined,
+  );
+});
