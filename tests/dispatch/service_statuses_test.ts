@@ -73,6 +73,14 @@ Deno.test({
         entry(1, "ready"),
       ]);
     }
+    // A JSON scalar is no array either (iterating it failed the script).
+    for (const bad of ["5", '"text"', "true"]) {
+      await redis.set(key, bad);
+      await saveStatuses(redis, key, [entry(1, "ready")], [1], 2);
+      assert.deepEqual(JSON.parse((await redis.get(key))!), [
+        entry(1, "ready"),
+      ]);
+    }
     await redis.del(key);
     await redis.hset(key, "a", "b");
     await saveStatuses(redis, key, [], [0], 2);
@@ -135,4 +143,32 @@ Deno.test({
       await server.stop();
     }
   });
+});
+
+Deno.test({
+  name:
+    "saveStatuses: another writer's entries of no shard of the bot (negative, fractional) or that cannot be written back as JSON are dropped, the others kept",
+  ignore: redisServer.ignore,
+}, async () => {
+  const server = new PrivateRedis();
+  await server.start();
+  const redis = new Redis(server.url);
+  try {
+    const key = "gateway_statuses";
+    const kept = JSON.stringify(entry(2, "ready"));
+    await redis.set(
+      key,
+      `[{"shard":-1,"status":"ready"},{"shard":0.5,"status":"ready"},` +
+        `{"shard":1,"status":"ready","latency":1e999},${kept}]`,
+    );
+    await saveStatuses(redis, key, [entry(0, "resuming")], [0], 4);
+    // Still JSON, with this writer's entry and the other writer's good one.
+    assert.deepEqual(JSON.parse((await redis.get(key))!), [
+      entry(0, "resuming"),
+      entry(2, "ready"),
+    ]);
+  } finally {
+    redis.disconnect();
+    await server.stop();
+  }
 });
