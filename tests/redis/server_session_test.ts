@@ -6,28 +6,12 @@
 // (the promise of the first drop, replaced by the second's, was left
 // pending for ever), and is undefined once the connection ends.
 import assert from "node:assert/strict";
-import { EventEmitter } from "node:events";
-import type { Redis } from "ioredis";
 import {
   lostSince,
   serverSession,
   trackServerSession,
 } from "../../redis/server_session.ts";
-
-/** A connection whose `INFO server` names the run id `runs[i]` at call i. */
-function fakeConnection(
-  runs: (string | Error)[],
-): Redis & EventEmitter {
-  const redis = new EventEmitter() as Redis & EventEmitter;
-  let calls = 0;
-  (redis as unknown as { info(): Promise<string> }).info = () => {
-    const run = runs[calls++] ?? new Error("no more answers");
-    return run instanceof Error
-      ? Promise.reject(run)
-      : Promise.resolve(`# Server\r\nredis_version:7.2.4\r\nrun_id:${run}\r\n`);
-  };
-  return redis;
-}
+import { fakeConnection } from "../_fakes/info_connection.ts";
 
 Deno.test("serverSession: the run id of each server, and the drops since a reading", async () => {
   const redis = fakeConnection(["aaa111", "bbb222"]);
