@@ -26,3 +26,57 @@ Deno.test("dispatch shutdown: unconfirmed events of a session never saved are sa
     return Promise.resolve();
   });
 });
+
+Deno.test("dispatch shutdown: the summary counts every unconfirmed event and names at most 10 saved sessions; a saved session's own events are not said lost", async () => {
+  await withLogRecords((records) => {
+    const saved = new Map(
+      Array.from({ length: 11 }, (_, id) => [id, {
+        sessionId: `s${id}`,
+        sequence: 100 + id,
+      }]),
+    );
+    sayUndrained(
+      [
+        { shardId: 0, sessionId: "s0", count: 3, first: 98, last: 100 },
+        { shardId: 1, sessionId: "s1", count: 4, first: 98, last: 101 },
+      ],
+      saved,
+    );
+    const said = records.map((record) => record.message.join(""));
+    assert.equal(said.length, 1, "no event lost: both resume before them");
+    assert.match(said[0]!, /did not confirm 7 event\(s\) in time/);
+    assert.match(said[0]!, /shard 0: session s0 at 100, /);
+    assert.match(said[0]!, /shard 9: session s9 at 109, \.\.\.$/);
+    assert.doesNotMatch(said[0]!, /s10/);
+    return Promise.resolve();
+  });
+});
+
+Deno.test("dispatch shutdown: with exactly 10 saved sessions all are named, and with none saved the summary says none", async () => {
+  await withLogRecords((records) => {
+    const saved = new Map(
+      Array.from({ length: 10 }, (_, id) => [id, {
+        sessionId: `s${id}`,
+        sequence: 1,
+      }]),
+    );
+    sayUndrained([], saved);
+    sayUndrained(
+      [{ shardId: 0, sessionId: "old", count: 1, first: 5, last: 5 }],
+      new Map([[0, { sessionId: undefined, sequence: 0 }]]),
+    );
+    const said = records.map((record) => record.message.join(""));
+    assert.match(said[0]!, /shard 9: session s9 at 1$/);
+    assert.match(said[1]!, /resume before them: shard 0: /);
+    assert.match(
+      said[2]!,
+      /Discord ended that session, and the saved one is none$/,
+    );
+    sayUndrained([], new Map());
+    assert.match(
+      records.at(-1)!.message.join(""),
+      /the saved sessions resume before them: none$/,
+    );
+    return Promise.resolve();
+  });
+});
