@@ -17,7 +17,7 @@ const SESSION_TTL = 90_000;
 
 Deno.test({
   name:
-    "dispatch service: a shard paused past the resume window is said at 60 s, its lost session said with the last sequence and counted in dispatch_sessions_lost; gateway_shard_events Connected/Disconnected as twilight-dispatch counts them",
+    "dispatch service: a shard paused past the resume window is said at 60 s, its lost session said with the last sequence and counted in dispatch_sessions_lost; gateway_shard_events Connecting/Identifying/Resuming/Connected/Disconnected as twilight-dispatch counts them",
   sanitizeResources: false,
   sanitizeOps: false,
 }, async () => {
@@ -114,6 +114,14 @@ Deno.test({
       // the refused RESUME.
       assert.match(after, /^gateway_shard_events\{type="Connected"\} 2$/m);
       assert.match(after, /^gateway_shard_events\{type="Disconnected"\} 2$/m);
+      // The stages: a connect for the first connection and after each
+      // that ended, an IDENTIFY per session, the one RESUME refused.
+      assert.match(after, /^gateway_shard_events\{type="Connecting"\} 3$/m);
+      assert.match(after, /^gateway_shard_events\{type="Identifying"\} 2$/m);
+      assert.match(after, /^gateway_shard_events\{type="Resuming"\} 1$/m);
+      // Every status has its series, 0 included (twilight-dispatch's).
+      assert.match(after, /^gateway_statuses\{type="ready"\} 1$/m);
+      assert.match(after, /^gateway_statuses\{type="closed"\} 0$/m);
     });
   });
 });
