@@ -68,6 +68,10 @@ Deno.test("ShardTurns: a turn header is read back only by the handler that wrote
   assert.equal(turns.turnOf("nonsense"), undefined);
   assert.equal(turns.turnOf(`${header}:1`), undefined);
   assert.equal(turns.turnOf(7), undefined);
+  // Each number must be one.
+  const [id] = header.split(":");
+  assert.equal(turns.turnOf(`${id}:${turn}:x`), undefined);
+  assert.equal(turns.turnOf(`${id}:x:0`), undefined);
 });
 
 Deno.test("ShardTurns: a copy that comes back forgets the copies published before it (another consumer took them), not those held unpublished", () => {
@@ -141,5 +145,45 @@ Deno.test("ShardTurns: a round of the queue costs steps linear in its copies (on
     // The old scan looked at every copy on each arrival: copies² a round.
     assert.ok(steps <= 6 * copies, `${steps} steps for ${copies} copies`);
     assert.ok(turns.mayTake(0, turns.next(), 2), "none left");
+  }
+});
+
+Deno.test("ShardTurns: a copy forgotten (another consumer took it) that comes back after all and is put back holds the later ones back again, and lets them pass once taken", () => {
+  const turns = new ShardTurns();
+  const held = turns.putBack(0, turns.next(), 0); // waits to be published
+  const a = turns.putBack(0, turns.next(), 0);
+  turns.publish(0, a);
+  const b = turns.putBack(0, turns.next(), 0);
+  turns.arrived(0, turns.turnOf(turns.publish(0, b))!.publish);
+  // a is forgotten; it comes back after all, behind held: put back.
+  assert.equal(turns.mayTake(0, a, 1), false);
+  assert.equal(turns.putBack(0, a, 1), a);
+  turns.done(0, held);
+  assert.equal(turns.mayTake(0, b, 2), false, "a is older again");
+  assert.ok(turns.mayTake(0, a, 2));
+  turns.done(0, a);
+  assert.ok(turns.mayTake(0, b, 2), "a taken: b's turn");
+});
+
+Deno.test("ShardTurns: a command taken and put back slides past up to 256 older copies to its turn; past that it takes a new turn at the tail", () => {
+  for (const older of [256, 257]) {
+    const turns = new ShardTurns();
+    const copies = Array.from(
+      { length: older },
+      () => turns.putBack(0, turns.next(), 0),
+    );
+    const taken = turns.next();
+    const later = turns.putBack(0, turns.next(), 0);
+    const turn = turns.putBack(0, taken, 1);
+    for (const copy of copies) turns.done(0, copy);
+    if (older === 256) {
+      assert.equal(turn, taken);
+      assert.ok(turns.mayTake(0, turn, 2));
+      assert.equal(turns.mayTake(0, later, 2), false, "behind it");
+    } else {
+      assert.ok(turn > later, "a new turn, at the tail");
+      assert.ok(turns.mayTake(0, later, 2));
+      assert.equal(turns.mayTake(0, turn, 2), false, "behind later");
+    }
   }
 });
