@@ -65,6 +65,11 @@ Deno.test("dispatch metrics: without /proc/self (Deno's --allow-read), no proces
   );
   for (const name of WITH_PROC) assert.ok(!values.has(name), name);
   assert.ok(values.get("process_resident_memory_bytes")! > 1_000_000);
+  // The resident set, not the JavaScript heap (which is part of it).
+  assert.ok(
+    values.get("process_resident_memory_bytes")! >
+      Deno.memoryUsage().heapTotal,
+  );
 });
 
 Deno.test("dispatch metrics: with /proc/self readable (--allow-all), open and maximum fds, threads and virtual memory are served, none 0", async () => {
@@ -101,7 +106,14 @@ Deno.test("dispatch metrics: process_cpu_seconds_total counts from the process's
     values.get("process_cpu_seconds_total")! >= used,
     `${values.get("process_cpu_seconds_total")} >= ${used}`,
   );
+  const user = values.get("process_cpu_user_seconds_total")!;
+  const system = values.get("process_cpu_system_seconds_total")!;
+  assert.ok(user >= before.user / 1e6);
+  assert.ok(system >= before.system / 1e6);
+  // In seconds, user and system making up the total.
   assert.ok(
-    values.get("process_cpu_user_seconds_total")! >= before.user / 1e6,
+    Math.abs(user + system - values.get("process_cpu_seconds_total")!) <
+      1e-3,
+    `${user} + ${system}`,
   );
 });
