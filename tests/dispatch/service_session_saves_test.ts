@@ -11,6 +11,8 @@
 //   old one's events are still unconfirmed: Redis kept the ended one, and
 //   the next start identified and lost the new one's events; a close that
 //   cannot drain names it, and says the old one's unconfirmed events lost.
+// - a session is saved with READY's resume URL and resumed there; one
+//   restored whose RESUME is refused is said lost and counted.
 import assert from "node:assert/strict";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { RedisSessionStore } from "../../redis/session_store.ts";
@@ -73,7 +75,7 @@ Deno.test("loadUsableSessions: a session too old to resume is said with its shar
 
 Deno.test({
   name:
-    "dispatch service: a session resumed from Redis is saved again (saved_at fresh) though no event was confirmed since",
+    "dispatch service: a session is saved with its resume URL and resumed there; resumed from Redis it is saved again (saved_at fresh) though no event was confirmed since",
   ignore: redisServer.ignore,
   sanitizeResources: false,
   sanitizeOps: false,
@@ -99,6 +101,8 @@ Deno.test({
     );
     await advanceUntil(scheduler, first.close(), "the first close");
     const before = (await saved())!;
+    // Saved with READY's resume_gateway_url, where Discord wants the RESUME.
+    assert.equal(before.resumeUrl, discord.gateway.resumeUrl);
     // The second resumes it and has nothing confirmed (an outage):
     // every save still refreshes saved_at, at the same sequence.
     await scheduler.advance(60_000);
@@ -109,6 +113,8 @@ Deno.test({
         () => discord.gateway.counters.resumes >= 1,
         "the RESUME",
       );
+      const connects = discord.gateway.log.filter((e) => e.type === "connect");
+      assert.equal(connects.at(-1)?.kind, "resume", "restored with its URL");
       const resumedAt = scheduler.now();
       await until(
         scheduler,
@@ -223,6 +229,46 @@ Deno.test({
         async () => (await store.loadAll())[0]?.sequence === 2,
         "READY and the guild confirmed and saved",
       );
+    });
+  });
+});
+
+Deno.test({
+  name:
+    "dispatch service: a session restored from Redis whose RESUME Discord refuses is said lost with its saved sequence and counted in dispatch_sessions_lost",
+  ignore: redisServer.ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await using scene = await FakesScene.start();
+  await using redis = await OwnRedis.start();
+  const { scheduler, discord, metricsPort } = scene;
+  // A session Discord no longer knows (it ended while no process ran).
+  await new RedisSessionStore(redis.admin, { key: REDIS_KEYS.sessions }).save(
+    [{
+      shardId: 0,
+      shardCount: 1,
+      sessionId: "ended-meanwhile",
+      sequence: 41,
+      savedAt: scheduler.now(),
+    }],
+  );
+  await withLogRecords(async (records) => {
+    await scene.run(scene.service(redis.port), async () => {
+      await until(
+        scheduler,
+        () => discord.gateway.counters.sessionStarts === 1,
+        "a new session",
+      );
+      const lost = linesSaying(records, "ended-meanwhile could not be resumed");
+      assert.equal(lost.length, 1, records.map((r) => r.message).join("\n"));
+      assert.match(lost[0]!, /the events after sequence 41 are lost/);
+      const metrics = await advanceUntil(
+        scheduler,
+        fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text()),
+        "/metrics",
+      );
+      assert.match(metrics, /^dispatch_sessions_lost 1$/m);
     });
   });
 });
