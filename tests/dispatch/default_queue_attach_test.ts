@@ -4,57 +4,15 @@
 // start, dispatch_default_queue_messages/consumers read 0, which looks just
 // like the "no consumer" an alert watches for. Checks never overlap.
 import assert from "node:assert/strict";
-import type { AMQPClient } from "@cloudamqp/amqp-client";
 import {
   DEFAULT_QUEUE_CHECK_INTERVAL,
   DefaultQueueWatch,
   type QueueCounts,
 } from "../../dispatch/default_queue_watch.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { fakeClient, flight } from "./_fake_queue_client.ts";
 
 const INTERVAL = DEFAULT_QUEUE_CHECK_INTERVAL;
-
-/** A connected client whose passive declare answers `counts`. */
-interface FakeClient {
-  client: AMQPClient;
-  /** Channels opened (one a check). */
-  channels: number;
-  /** While set, channel() waits for it: a check held in flight. */
-  hold?: Promise<void> | undefined;
-}
-
-/** Checks in flight across every fake client, and the most at once. */
-const flight = { now: 0, most: 0 };
-
-function fakeClient(counts: QueueCounts): FakeClient {
-  const fake: FakeClient = {
-    client: undefined as unknown as AMQPClient,
-    channels: 0,
-  };
-  const channel = {
-    onerror: undefined as unknown,
-    queueDeclare: (name: string) =>
-      Promise.resolve({
-        name,
-        messageCount: counts.messages,
-        consumerCount: counts.consumers,
-      }),
-    close: () => {
-      flight.now--;
-      return Promise.resolve();
-    },
-  };
-  fake.client = {
-    closed: false,
-    channel: async () => {
-      fake.channels++;
-      flight.most = Math.max(flight.most, ++flight.now);
-      await fake.hold;
-      return channel;
-    },
-  } as unknown as AMQPClient;
-  return fake;
-}
 
 /** A watch on the virtual clock, and every count its checks read. */
 function watching(scheduler: VirtualScheduler): {
