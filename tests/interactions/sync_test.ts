@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   command,
   integer,
+  messageCommand,
   string,
   subcommand,
   subcommandGroup,
@@ -226,13 +227,22 @@ Deno.test("syncCommands refuses more commands than Discord holds per scope, befo
     syncCommands(rest, menus, { applicationId: fake.applicationId }),
     /at most 15 user/,
   );
+  const messageMenus = Array.from(
+    { length: 16 },
+    (_, i) => messageCommand({ name: `Message ${i}` }),
+  );
+  await assert.rejects(
+    syncCommands(rest, messageMenus, { applicationId: fake.applicationId }),
+    /at most 15 message/,
+  );
   assert.equal(fake.requests.length, 0);
   // At the limits it goes through.
   const result = await syncCommands(rest, [
     ...slash.slice(0, 100),
     ...menus.slice(0, 15),
+    ...messageMenus.slice(0, 15),
   ], { applicationId: fake.applicationId });
-  assert.equal(result.commands.length, 115);
+  assert.equal(result.commands.length, 130);
 });
 
 Deno.test("syncCommands: a command whose choices sit in a group's subcommand, localized, is not rewritten on every start", async () => {
