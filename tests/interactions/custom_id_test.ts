@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { compileCustomId, customId } from "../../interactions/custom_id.ts";
+import {
+  checkCustomId,
+  compileCustomId,
+  customId,
+} from "../../interactions/custom_id.ts";
 
 Deno.test("customId and compileCustomId round-trip parameters, regex characters included", () => {
   const pattern = "page(1)+.{list}|*{n}";
@@ -152,6 +156,9 @@ Deno.test("compileCustomId matches in one pass: literals anchor both ends, each 
   assert.equal(compileCustomId("ok").match("ok!"), undefined);
   // Head and tail may not overlap.
   assert.equal(compileCustomId("ab{x}:ba").match("ab:a"), undefined);
+  // "a:a" starts with "a:" and ends with ":a" only by overlapping them.
+  assert.equal(compileCustomId("a:{x}:a").match("a:a"), undefined);
+  assert.deepEqual(compileCustomId("a:{x}:a").match("a::a"), { x: "" });
 });
 
 Deno.test("compileCustomId refuses text after the last parameter that a value could end with: 'ticket-{id}-close' beside 'ticket-{id}' took the value 'x-close' as a close", () => {
@@ -172,4 +179,24 @@ Deno.test("compileCustomId refuses text after the last parameter that a value co
   assert.deepEqual(compileCustomId("ticket-{id}").match(id), {
     id: "user:close",
   });
+});
+
+Deno.test("customId writes letters, digits, '-', '_', '.' and any non-ASCII character as they are, and each reads back", () => {
+  const kept = "azAZ09-_.\u0080é";
+  const id = customId("t:{v}", { v: kept });
+  assert.equal(id, `t:${kept}`);
+  assert.deepEqual(compileCustomId("t:{v}").match(id), { v: kept });
+});
+
+Deno.test("checkCustomId refuses an empty custom id (Discord's are 1-100 characters)", () => {
+  assert.throws(() => checkCustomId(""), RangeError);
+  checkCustomId("x");
+});
+
+Deno.test("compileCustomId counts a pattern's fixed text in characters, not UTF-16 units: 98 emoji and a separator fit", () => {
+  const head = "😀".repeat(98) + ":";
+  const pattern = compileCustomId(`${head}{v}`);
+  // 100 characters (199 UTF-16 units).
+  assert.deepEqual(pattern.match(`${head}x`), { v: "x" });
+  assert.throws(() => compileCustomId(`${"😀".repeat(100)}:{v}`), RangeError);
 });
