@@ -2,9 +2,10 @@
 // a command is defined, at their edges: names of 1-32 letters, digits, '-',
 // '_' and "'" (Thai and Devanagari marks included) in lower case; at most
 // 25 options; option types 1-11; the ranges of max_length and max_value;
-// and the fields a type does not take.
+// the fields a type does not take; up to 10 file types; and permissions
+// given as a number.
 import assert from "node:assert/strict";
-import { command, string } from "../../interactions/commands.ts";
+import { attachment, command, string } from "../../interactions/commands.ts";
 import type { OptionMap } from "../../interactions/command_types.ts";
 
 const define = (options: OptionMap) =>
@@ -111,4 +112,40 @@ Deno.test("a literal option is refused file types it cannot filter for, and auto
     () => define({ u: { ...user, channel_types: [0] } as never }),
     /does not take 'channel_types'/,
   );
+});
+
+Deno.test("an attachment option takes up to 10 file types, each a string", () => {
+  const ten = Array.from({ length: 10 }, (_, i) => `.e${i}`);
+  assert.equal(
+    attachment({ description: "d", fileTypes: ten }).file_types?.length,
+    10,
+  );
+  assert.throws(
+    () => attachment({ description: "d", fileTypes: [...ten, ".x"] }),
+    /at most 10 entries/,
+  );
+  assert.throws(
+    () => attachment({ description: "d", fileTypes: [7 as never] }),
+    /'fileTypes' entries must be strings/,
+  );
+});
+
+Deno.test("defaultMemberPermissions given as a number must be a safe integer >= 0", () => {
+  for (const permissions of [1.5, 2 ** 60, -1]) {
+    assert.throws(
+      () =>
+        command({
+          name: "a",
+          description: "d",
+          defaultMemberPermissions: permissions as never,
+        }),
+      RangeError,
+      String(permissions),
+    );
+  }
+  command({
+    name: "a",
+    description: "d",
+    defaultMemberPermissions: 8 as never,
+  });
 });
