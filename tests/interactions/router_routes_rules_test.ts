@@ -4,7 +4,9 @@
 // subcommand says which, `router.commands` lists what is routed (for
 // syncCommands), the channel comes from `channel` when `channel_id` is
 // absent, a modal submit or an autocomplete that does not say who sent it
-// is refused, and a component handler's failure names its custom id.
+// is refused, a component handler's failure names its custom id, an
+// overlap is reported past an earlier pattern that does not overlap, and
+// awaitComponent waits 60 s by default.
 import assert from "node:assert/strict";
 import {
   command,
@@ -14,6 +16,8 @@ import {
 } from "../../interactions/commands.ts";
 import type { InteractionError } from "../../interactions/errors.ts";
 import { InteractionRouter } from "../../interactions/router.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { commandInteraction } from "../_fakes/interactions.ts";
 
 const ping = command({ name: "ping", description: "Ping" });
@@ -151,4 +155,29 @@ Deno.test("router: a button handler's failure names its custom id in quotes", as
   assert.equal(errors.length, 1);
   assert.equal(errors[0]!.interaction, "'go:1'");
   assert.equal(errors[0]!.message, "The handler of 'go:1' threw: kaput");
+});
+
+Deno.test("router reports an overlap with an earlier pattern after one that does not overlap", async () => {
+  const router = new InteractionRouter();
+  const lines = await captureStderr(() => {
+    router.button("zzz", () => {});
+    router.button("a:{x}", () => {});
+    router.button("{y}:b", () => {});
+  });
+  assert.equal(lines.length, 1, lines.join("\n"));
+  assert.match(lines[0]!, /'\{y\}:b' overlaps 'a:\{x\}'/);
+});
+
+Deno.test("router: awaitComponent waits 60 s by default", async () => {
+  const clock = new VirtualScheduler();
+  const router = new InteractionRouter({ scheduler: clock });
+  let settled = false;
+  const waiting = router.awaitComponent().finally(() => {
+    settled = true;
+  });
+  waiting.catch(() => {});
+  await clock.advance(59_999);
+  assert.equal(settled, false);
+  await clock.advance(1);
+  await assert.rejects(waiting, /within 60000 ms/);
 });
