@@ -201,6 +201,13 @@ Deno.test("a container refuses, at run time too, a child Discord does not allow 
     TypeError,
     /type 18/,
   );
+  // A thumbnail goes in a section as its accessory, not in a container.
+  refused(
+    () =>
+      container([thumbnail("https://x/a.png") as unknown as ContainerChild]),
+    TypeError,
+    /type 11/,
+  );
   // Every documented child is still accepted.
   container([
     row(button({ id: "b", label: "B" })),
