@@ -7,7 +7,11 @@
 // sent.
 import assert from "node:assert/strict";
 import { command } from "../../interactions/commands.ts";
-import { stringSelect } from "../../interactions/components.ts";
+import {
+  channelSelect,
+  stringSelect,
+  userSelect,
+} from "../../interactions/components.ts";
 import {
   label,
   type Modal,
@@ -102,6 +106,47 @@ const REFUSED: [string, Modal, RegExp][] = [
     },
     /two of its components have the id 7/,
   ],
+  ...([
+    [
+      "a select's min_values above its options",
+      {
+        ...stringSelect({ id: "s", options: [{ label: "a", value: "a" }] }),
+        min_values: 2,
+      },
+      /'min'/,
+    ],
+    [
+      "a user select with more defaults than max_values",
+      {
+        ...userSelect({ id: "u" }),
+        default_values: [{ id: "1", type: "user" }, { id: "2", type: "user" }],
+      },
+      /'defaults'/,
+    ],
+    [
+      "a channel select with an undocumented channel type",
+      { ...channelSelect({ id: "c" }), channel_types: [99] },
+      /channelTypes/,
+    ],
+    [
+      "a placeholder of 200 characters",
+      { ...textInput({ id: "t" }), placeholder: "x".repeat(200) },
+      /placeholder/,
+    ],
+    [
+      "a text input value of 4001 characters",
+      { ...textInput({ id: "t" }), value: "x".repeat(4001) },
+      /value/,
+    ],
+  ] as const).map(([what, child, why]): [string, Modal, RegExp] => [
+    what,
+    {
+      custom_id: "m",
+      title: "t",
+      components: [label("L", child as never)],
+    },
+    why,
+  ]),
 ];
 
 function refused(pattern: RegExp): (error: unknown) => boolean {
