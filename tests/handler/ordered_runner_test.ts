@@ -154,6 +154,8 @@ Deno.test("OrderedRunner refuses a backlog threshold that is not a positive inte
 });
 
 Deno.test("OrderedRunner.idle waits for the tasks queued before it, not for those queued after", async () => {
+  // Its microtask flush lets a released task's promise finish it.
+  const scheduler = new VirtualScheduler();
   const runner = new OrderedRunner(() => {});
   const releases: (() => void)[] = [];
   const task = () => new Promise<void>((resolve) => releases.push(resolve));
@@ -165,14 +167,14 @@ Deno.test("OrderedRunner.idle waits for the tasks queued before it, not for thos
   for (let i = 0; i < 2; i++) {
     runner.push(task);
     releases.shift()!();
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await scheduler.flushMicrotasks();
   }
   assert.equal(idle, true, "idle() resolved while tasks kept coming");
   await idling;
   assert.ok(runner.busy, "later tasks still run");
   while (runner.busy) {
     releases.shift()?.();
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await scheduler.flushMicrotasks();
   }
 });
 
