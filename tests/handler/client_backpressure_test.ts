@@ -568,8 +568,8 @@ Deno.test("ShardSlot: past MAX_CLIENT_HELD_CHARS for all shards together the sha
   });
 });
 
-Deno.test("ShardSlot: shards the Client-wide bound paused resume after MAX_PAUSE_MS once the total is under the bound, not at a quarter", async () => {
-  await withLogRecords(async () => {
+Deno.test("ShardSlot: shards the Client-wide bound paused resume after MAX_PAUSE_MS once the total is under the bound, not at a quarter, saying nothing of being still behind", async () => {
+  await withLogRecords(async (records) => {
     await using all = await slotsOverShards(5);
     for (const slot of all.slots) slot.hold(13); // 65 MiB, none past 16
     await all.settle();
@@ -579,6 +579,7 @@ Deno.test("ShardSlot: shards the Client-wide bound paused resume after MAX_PAUSE
     assert.deepEqual(all.paused(), [true, true, true, true, true]);
     for (const { h } of all.slots) await h.scheduler.advance(MAX_PAUSE_MS);
     assert.deepEqual(all.paused(), [false, false, false, false, false]);
+    assert.equal(messagesOf(records, /still \d+ MiB/), 0, "they resumed");
     // Busy again, the total under the bound: not paused again.
     all.slots[2]!.hold(1);
     await all.settle();

@@ -6,12 +6,15 @@
 import assert from "node:assert/strict";
 import { ArrivalFlight } from "../../handler/_arrival_flight.ts";
 import { BACKLOG_REPEAT_MS } from "../../handler/ordered_runner.ts";
-import { QUEUED_CALL_CHARS } from "../../handler/shard_slot.ts";
+import {
+  HELD_EVENT_CHARS,
+  QUEUED_CALL_CHARS,
+} from "../../handler/shard_slot.ts";
 import { MAX_HELD_EVENT_CHARS } from "../../gateway/event_backlog.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { messagesOf, withLogRecords } from "../_fakes/log_records.ts";
-import { startedClient } from "./_held_slots.ts";
+import { MI, slotOverShard, startedClient } from "./_held_slots.ts";
 import { runUntil } from "../_fakes/run_until.ts";
 
 /** Messages of a quarter MiB that together pass the bound. */
@@ -129,6 +132,40 @@ Deno.test("Each handler call an event queues beyond the first counts QUEUED_CALL
     const stopping = client.stop({ drainTimeout: 1000 });
     await scheduler.advance(1000);
     await stopping;
+  });
+});
+
+Deno.test("ShardSlot.held counts an event of three calls as its frame, HELD_EVENT_CHARS and two QUEUED_CALL_CHARS: at exactly the bound the shard takes events on, one character more pauses it", async () => {
+  await withLogRecords(async () => {
+    for (const over of [0, 1]) {
+      const { h, slot, stop } = await slotOverShard();
+      const never = () => new Promise<void>(() => {});
+      slot.runner.push(never); // busy: what follows is held
+      const handed = slot.runner.handed;
+      for (let i = 0; i < 3; i++) slot.runner.push(never);
+      const frame = MAX_HELD_EVENT_CHARS - HELD_EVENT_CHARS -
+        2 * QUEUED_CALL_CHARS + over;
+      slot.held(frame, undefined, handed);
+      await h.settle();
+      assert.equal(h.shard.paused, over > 0, `${over} over the bound`);
+      stop.abort();
+      await h.shard.close();
+    }
+  });
+});
+
+Deno.test("ShardSlot.held counts nothing for a dispatch without a frame size (built by hand), and the bound still pauses the shard at the events after it", async () => {
+  await withLogRecords(async () => {
+    const { h, slot, stop, hold, release } = await slotOverShard();
+    hold(1);
+    slot.held(undefined);
+    hold(MAX_HELD_EVENT_CHARS / MI);
+    await h.settle();
+    assert.equal(h.shard.paused, true, "past the bound");
+    await release(Number.POSITIVE_INFINITY);
+    assert.equal(h.shard.paused, false, "caught up");
+    stop.abort();
+    await h.shard.close();
   });
 });
 

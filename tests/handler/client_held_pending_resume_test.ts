@@ -15,7 +15,7 @@ import {
   RESUME_CLIENT_HELD_CHARS,
 } from "../../handler/held_total.ts";
 import { MAX_PAUSE_MS } from "../../handler/shard_slot.ts";
-import { withLogRecords } from "../_fakes/log_records.ts";
+import { messagesOf, withLogRecords } from "../_fakes/log_records.ts";
 import { MI, slotOverShard, slotsOverShards } from "./_held_slots.ts";
 
 Deno.test("ShardSlot: a pause ends as its handlers catch up, however many promises wait (not at 45 s)", async () => {
@@ -59,6 +59,30 @@ Deno.test("ShardSlot: with promises filling three quarters of the bound, a pause
     assert.equal(h.shard.paused, false, "the overdue check sets them aside");
     open();
     await h.settle();
+    stop.abort();
+    await h.shard.close();
+  });
+});
+
+Deno.test("ShardSlot: promises that settled no longer count as promises: handler events still past the bound at 45 s keep the shard paused", async () => {
+  await withLogRecords(async (records) => {
+    const { h, slot, stop, hold, release } = await slotOverShard();
+    let open!: () => void;
+    const clicks = new Promise<void>((resolve) => open = resolve);
+    for (let i = 0; i < 8; i++) slot.arrivalPending(clicks, MI);
+    open();
+    await h.settle();
+    assert.equal(slot.arrivalsPending, 0, "the promises settled");
+    hold(MAX_HELD_EVENT_CHARS / MI + 1);
+    await h.settle();
+    assert.equal(h.shard.paused, true, "paused past the bound");
+    await h.scheduler.advance(MAX_PAUSE_MS);
+    await h.settle();
+    // Left counted as promises, 8 MiB of them would have been set aside.
+    assert.equal(h.shard.paused, true, "its handlers still past the bound");
+    assert.equal(messagesOf(records, /still \d+ MiB/), 1);
+    await release(Number.POSITIVE_INFINITY);
+    assert.equal(h.shard.paused, false, "caught up");
     stop.abort();
     await h.shard.close();
   });
