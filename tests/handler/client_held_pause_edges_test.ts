@@ -74,6 +74,20 @@ Deno.test("ShardSlot: a shard paused when the Client stops stays paused when its
   });
 });
 
+Deno.test("ShardSlot: a Client stopped during a pause leaves no pause timer: nothing is said at MAX_PAUSE_MS", async () => {
+  await withLogRecords(async (records) => {
+    const { h, stop, hold, release } = await slotOverShard();
+    hold(17);
+    await h.settle();
+    assert.equal(h.shard.paused, true);
+    stop.abort();
+    await h.scheduler.advance(MAX_PAUSE_MS);
+    assert.equal(messagesOf(records, /still \d+ MiB/), 0);
+    await release(17);
+    await h.shard.close();
+  });
+});
+
 Deno.test("ShardSlot: a pause asked in the turn the Client stops never pauses the shard", async () => {
   await withLogRecords(async () => {
     const { h, stop, hold, release } = await slotOverShard();

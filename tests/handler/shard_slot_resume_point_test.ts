@@ -14,7 +14,7 @@ const CHILD = new URL("./_slot_unfinished_growth_child.ts", import.meta.url);
 
 /** A slot over a stub shard, and its events' calls gated one by one. */
 interface GatedSlot {
-  shard: { sessionId: string };
+  shard: { sessionId: string | undefined };
   slot: ShardSlot;
   /** A dispatch whose one handler call waits for `release`. */
   event: (sequence: number, name?: string) => void;
@@ -53,6 +53,8 @@ Deno.test("ShardSlot.resumePoint: a new session's events queued behind a call of
   event(101);
   assert.equal(slot.resumePoint(), 99);
   shard.sessionId = "session-b";
+  // Session A's sequences mean nothing in B: no point before B's first.
+  assert.equal(slot.resumePoint(), undefined, "none of B's noted yet");
   event(1, "READY");
   event(5);
   // The old session's notes can never come again: its READY is where a
@@ -71,4 +73,36 @@ Deno.test("ShardSlot: 200,000 events queued behind a handler that is always busy
   const growth = await heapGrowthOf(CHILD);
   // Noted until the runner went idle, or a save asked: 13 MB for these.
   assert.ok(growth < 3, `the heap grew by ${growth} MB`);
+});
+
+Deno.test("ShardSlot.abandon drops the calls not started and resumes before the first of them: a RESUMED's own sequence, named as not replayed", () => {
+  const { slot, event } = gatedSlot();
+  event(5); // runs on after the stop: its event is not sent again
+  event(6, "RESUMED");
+  event(7);
+  event(8);
+  assert.deepEqual(slot.abandon(), {
+    dropped: 3,
+    resumeFrom: 6,
+    notReplayed: "RESUMED",
+  });
+  assert.deepEqual(slot.abandon(), {
+    dropped: 0,
+    resumeFrom: undefined,
+    notReplayed: undefined,
+  });
+});
+
+Deno.test("ShardSlot.abandon gives no resume point when the shard holds no session, or another one than the dropped calls'", () => {
+  for (const now of [undefined, "session-b"]) {
+    const { shard, slot, event } = gatedSlot();
+    event(5);
+    event(6);
+    shard.sessionId = now;
+    assert.deepEqual(slot.abandon(), {
+      dropped: 1,
+      resumeFrom: undefined,
+      notReplayed: undefined,
+    }, `the shard's session: ${now}`);
+  }
 });
