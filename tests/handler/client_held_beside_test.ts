@@ -9,7 +9,8 @@ import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { messagesOf, withLogRecords } from "../_fakes/log_records.ts";
 import { runUntil } from "../_fakes/run_until.ts";
-import { startedClient } from "./_held_slots.ts";
+import { HELD_EVENT_CHARS } from "../../handler/shard_slot.ts";
+import { slotOverShard, startedClient } from "./_held_slots.ts";
 
 /** Messages of a quarter MiB that together pass the bound. */
 const OVER_BOUND = Math.ceil(MAX_HELD_EVENT_CHARS / (256 * 1024)) + 24;
@@ -55,7 +56,7 @@ Deno.test("work handed to ctx.beside counts toward the held bound: the shard pau
   });
 });
 
-Deno.test("work handed to ctx.beside that rejects is said on stderr, and the shard carries on", async () => {
+Deno.test("work handed to ctx.beside that rejects, or throws as it starts, is said on stderr, and the shard carries on", async () => {
   const scheduler = new VirtualScheduler();
   await withLogRecords(async (records) => {
     await using discord = await FakeDiscord.start({ scheduler });
@@ -66,8 +67,12 @@ Deno.test("work handed to ctx.beside that rejects is said on stderr, and the sha
       (c) =>
         c.on("MESSAGE_CREATE", (message, ctx) => {
           seen.push(message.content);
-          const work = Promise.reject(new Error(`beside ${message.content}`));
-          (ctx as BesideContext).beside?.(() => work);
+          const error = new Error(`beside ${message.content}`);
+          (ctx as BesideContext).beside?.(
+            message.content === "1" ? () => Promise.reject(error) : () => {
+              throw error; // before it returns a promise
+            },
+          );
         }),
     );
     discord.postMessage("1");
@@ -83,5 +88,44 @@ Deno.test("work handed to ctx.beside that rejects is said on stderr, and the sha
     );
     assert.equal(messagesOf(records, /rejected: Error: beside 2/), 1);
     await client.stop();
+  });
+});
+
+Deno.test("ShardSlot: work handed to ctx.beside counts as its event's frame and HELD_EVENT_CHARS: at exactly the bound the shard takes events on, one character more pauses it", async () => {
+  await withLogRecords(async () => {
+    for (const over of [0, 1]) {
+      const { h, slot, stop } = await slotOverShard();
+      const frame = MAX_HELD_EVENT_CHARS - HELD_EVENT_CHARS + over;
+      slot.push(
+        "INTERACTION_CREATE",
+        () => slot.ctx.beside(() => new Promise<void>(() => {})),
+        frame,
+      );
+      await h.settle();
+      assert.equal(slot.besidesPending, 1);
+      assert.equal(h.shard.paused, over > 0, `${over} over the bound`);
+      stop.abort();
+      await h.shard.close();
+    }
+  });
+});
+
+Deno.test("ShardSlot.besidesSettled waits for work handed to ctx.beside while it waits, not only for the work running when asked", async () => {
+  await withLogRecords(async () => {
+    const { h, slot, stop } = await slotOverShard();
+    let openFirst!: () => void;
+    slot.ctx.beside(() => new Promise<void>((resolve) => openFirst = resolve));
+    let settled = false;
+    const waiting = slot.besidesSettled().then(() => settled = true);
+    let openSecond!: () => void;
+    slot.ctx.beside(() => new Promise<void>((resolve) => openSecond = resolve));
+    openFirst();
+    await h.settle();
+    assert.equal(settled, false, "the second still runs");
+    openSecond();
+    await waiting;
+    assert.equal(slot.besidesPending, 0);
+    stop.abort();
+    await h.shard.close();
   });
 });

@@ -62,6 +62,15 @@ Deno.test("ShardSlot: an excused atArrival charge that settles takes its excuse 
     await h.settle();
     assert.equal(h.shard.paused, false);
     assert.equal(slot.arrivalsPending, 0);
+    // No excuse is left over, the last excused promise's included: the
+    // shard pauses past the bound again, not a MiB later.
+    let charges = 0;
+    while (!h.shard.paused && charges < 20) {
+      slot.arrivalPending(new Promise<void>(() => {}), MI);
+      charges++;
+      await h.settle();
+    }
+    assert.equal(charges, 17, "past 16 MiB, as the first time");
     stop.abort();
     await h.shard.close();
   });
