@@ -51,6 +51,44 @@ Deno.test("ShardSlot: four shards stuck past their own bound, together past MAX_
   });
 });
 
+Deno.test("ShardSlot: a shard its own bound paused, still over the spared share when the Client-wide bound is passed, is held by the total too: not resumed at 45 s while the total is over", async () => {
+  await withLogRecords(async () => {
+    await using all = await slotsOverShards(5);
+    const [a, ...others] = all.slots;
+    a!.hold(PAST_OWN);
+    await all.settle();
+    await a!.release(PAST_OWN - 6); // 6 MiB: over the spared share (4)
+    assert.deepEqual(all.paused(), [true, false, false, false, false]);
+    for (const [i, other] of others.entries()) other.hold(i === 3 ? 14 : 15);
+    await all.settle();
+    assert.ok(all.total.chars > MAX_CLIENT_HELD_CHARS);
+    assert.deepEqual(all.paused(), [true, true, true, true, true]);
+    await a!.h.scheduler.advance(MAX_PAUSE_MS);
+    await all.settle();
+    // Under its own bound at 45 s, but the total still holds it.
+    assert.equal(a!.h.shard.paused, true);
+    await others[0]!.release(15); // the total under the bound: room
+    assert.equal(a!.h.shard.paused, false);
+  });
+});
+
+Deno.test("ShardSlot: a shard the Client-wide bound paused that then passes its own bound is held by its own too: the total back under a quarter, it waits until its own handlers are at a quarter of theirs", async () => {
+  await withLogRecords(async () => {
+    await using all = await slotsOverShards(5);
+    const [a, ...others] = all.slots;
+    for (const slot of all.slots) slot.hold(13); // 65 MiB, none past 16
+    await all.settle();
+    assert.deepEqual(all.paused(), [true, true, true, true, true]);
+    a!.hold(4); // 17 MiB: past its own bound too
+    await all.settle();
+    for (const other of others) await other.release(13);
+    await a!.release(7); // 10 MiB: the total under a quarter, with room
+    assert.deepEqual(all.paused(), [true, false, false, false, false]);
+    await a!.release(6); // 4 MiB: a quarter of its own bound
+    assert.deepEqual(all.paused(), [false, false, false, false, false]);
+  });
+});
+
 Deno.test("ShardSlot: huge frames adding up past MAX_CLIENT_OVERSHOOT_CHARS pause every shard, those holding nothing included, until they are handled", async () => {
   assert.equal(MAX_CLIENT_OVERSHOOT_CHARS, 64 * MI);
   await withLogRecords(async (records) => {
