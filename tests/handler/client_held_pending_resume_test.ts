@@ -116,6 +116,8 @@ Deno.test("ShardSlot: a shard the Client-wide bound paused resumes as its handle
     assert.equal(zero!.slot.arrivalsPending, 6, "the promises still wait");
     open();
     await all.settle();
+    // Never in the Client-wide total, they leave it as they settle.
+    assert.equal(all.total.chars, others.length * 4 * MI);
   });
 });
 
