@@ -590,7 +590,8 @@ Deno.test("ShardSlot: shards the Client-wide bound paused resume after MAX_PAUSE
 Deno.test("ShardSlot: a Client-wide pause still over the bound after MAX_PAUSE_MS is said once, not once per shard; a Client of one shard says only its own pause", async () => {
   await withLogRecords(async (records) => {
     await using all = await slotsOverShards(5);
-    for (const slot of all.slots) slot.hold(13); // 65 MiB, none past 16
+    // 68 MiB, none past its own bound (shard 0 right at it).
+    for (const [i, slot] of all.slots.entries()) slot.hold(i === 0 ? 16 : 13);
     await all.settle();
     for (const { h } of all.slots) await h.scheduler.advance(MAX_PAUSE_MS);
     assert.deepEqual(all.paused(), [true, true, true, true, true]);

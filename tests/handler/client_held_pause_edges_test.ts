@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { HELD_EVENT_CHARS, MAX_PAUSE_MS } from "../../handler/shard_slot.ts";
 import { MAX_HELD_EVENT_CHARS } from "../../gateway/event_backlog.ts";
 import { messagesOf, withLogRecords } from "../_fakes/log_records.ts";
+import { hello, ready } from "../_fakes/shard_harness.ts";
 import { MI, slotOverShard } from "./_held_slots.ts";
 
 Deno.test("ShardSlot: a pause that ends before it began (the call before finished in the same turn) leaves the shard taking events", async () => {
@@ -96,6 +97,37 @@ Deno.test("ShardSlot: a pause asked in the turn the Client stops never pauses th
     await h.settle();
     assert.equal(h.shard.paused, false);
     await release(17);
+    await h.shard.close();
+  });
+});
+
+Deno.test("ShardSlot: a pause its session survives says nothing of lost events, and a later pause whose session ends says so", async () => {
+  await withLogRecords(async (records) => {
+    const { h, stop, hold, release } = await slotOverShard();
+    const lost = () => messagesOf(records, /session ended while the shard/);
+    hold(17);
+    await h.settle();
+    await release(17); // resumed
+    hello(h.socket());
+    await h.settle();
+    h.socket().receive({ op: 0, s: 2, t: "RESUMED", d: {} });
+    await h.settle();
+    assert.equal(h.shard.status, "ready");
+    assert.equal(lost(), 0, "the session kept");
+    hold(17);
+    await h.settle();
+    assert.equal(h.shard.paused, true, "paused again");
+    await release(17);
+    hello(h.socket());
+    await h.settle();
+    h.socket().receive({ op: 9, d: false }); // the session is gone
+    await h.scheduler.advance(6000);
+    hello(h.socket());
+    await h.scheduler.advance(6000);
+    ready(h.socket(), 1, "session-2");
+    await h.settle();
+    assert.equal(lost(), 1, "said for the second pause");
+    stop.abort();
     await h.shard.close();
   });
 });
