@@ -449,7 +449,7 @@ Deno.test("A Client stopped while its paused shard is resuming says nothing abou
   });
 });
 
-Deno.test("ShardSlot: past MAX_PAUSE_MS over the bound, the shard resumes as soon as its handlers are under it, not at a quarter", async () => {
+Deno.test("ShardSlot: past MAX_PAUSE_MS over the bound, the shard resumes as soon as its handlers are back at it, not at a quarter", async () => {
   await withLogRecords(async (records) => {
     const { h, stop, hold, release } = await slotOverShard();
     hold(20);
@@ -459,7 +459,7 @@ Deno.test("ShardSlot: past MAX_PAUSE_MS over the bound, the shard resumes as soo
     await h.scheduler.advance(MAX_PAUSE_MS);
     assert.equal(messagesOf(records, /still \d+ MiB/), 1);
     assert.equal(h.shard.paused, true);
-    await release(2); // 15 MiB: under the bound, the session's time short
+    await release(1); // 16 MiB: at the bound, not over it; time is short
     assert.equal(h.shard.paused, false);
     stop.abort();
     await release(20);
@@ -597,6 +597,7 @@ Deno.test("ShardSlot: a Client-wide pause still over the bound after MAX_PAUSE_M
     assert.deepEqual(all.paused(), [true, true, true, true, true]);
     assert.equal(messagesOf(records, /still \d+ MiB/), 1);
     assert.equal(messagesOf(records, /handlers of all shards are 65 MiB/), 1);
+    assert.equal(messagesOf(records, /events behind; pausing/), 0, "none own");
   });
   await withLogRecords(async (records) => {
     await using one = await slotsOverShards(1);

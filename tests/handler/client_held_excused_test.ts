@@ -75,3 +75,23 @@ Deno.test("ShardSlot: an excused atArrival charge that settles takes its excuse 
     await h.shard.close();
   });
 });
+
+Deno.test("ShardSlot: after an overdue resume set promises aside, a pause their shard's handlers cause ends as they catch up, not at 45 s", async () => {
+  await withLogRecords(async () => {
+    const { h, slot, stop, hold, release } = await slotOverShard();
+    for (let i = 0; i < 17; i++) {
+      slot.arrivalPending(new Promise<void>(() => {}), MI);
+    }
+    await h.settle();
+    await h.scheduler.advance(MAX_PAUSE_MS);
+    await h.settle();
+    assert.equal(h.shard.paused, false, "the promises set aside");
+    hold(17);
+    await h.settle();
+    assert.equal(h.shard.paused, true, "its handlers past the bound");
+    await release(17);
+    assert.equal(h.shard.paused, false, "caught up: room, the excused aside");
+    stop.abort();
+    await h.shard.close();
+  });
+});
