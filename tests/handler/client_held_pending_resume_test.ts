@@ -148,3 +148,25 @@ Deno.test("ShardSlot: a shard spared by the Client-wide bound, its promises asid
     await all.settle();
   });
 });
+
+Deno.test("ShardSlot: a shard the Client-wide bound paused, the total back under a quarter, waits for a quarter of its own bound free with its promises", async () => {
+  await withLogRecords(async () => {
+    await using all = await slotsOverShards(5);
+    const [zero, ...others] = all.slots;
+    zero!.hold(9); // over the spared share, under its own bound
+    for (const other of others) other.hold(14);
+    await all.settle();
+    assert.deepEqual(all.paused(), [true, true, true, true, true]);
+    let open!: () => void;
+    const clicks = new Promise<void>((resolve) => open = resolve);
+    for (let i = 0; i < 6; i++) zero!.slot.arrivalPending(clicks, MI);
+    for (const other of others.slice(0, 3)) await other.release(14);
+    await others[3]!.release(7); // the total at 16 MiB: a quarter
+    assert.ok(all.total.chars <= RESUME_CLIENT_HELD_CHARS);
+    // 15 MiB with the promises: each further event would pause it again.
+    assert.equal(zero!.h.shard.paused, true, "no quarter free");
+    open();
+    await all.settle();
+    assert.equal(zero!.h.shard.paused, false, "settled: room");
+  });
+});
