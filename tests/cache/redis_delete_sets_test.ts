@@ -4,10 +4,12 @@
 // the guild's emojis would look up a key that is gone). Mutation testing
 // found both writes untested.
 import assert from "node:assert/strict";
-import { RedisCache } from "../../cache/mod.ts";
+import { MemoryCache, RedisCache } from "../../cache/mod.ts";
 import type { RedisConnection } from "../../redis/mod.ts";
 import { user } from "./_event_sequences.ts";
 import { guildMessage } from "./_guild_message.ts";
+import { BEFORE, OPTIONS, ready } from "./_dm_session_fixtures.ts";
+import { assertSameStores } from "./_same_stores.ts";
 import {
   privateRedisIgnored,
   withPrivateRedis,
@@ -98,5 +100,36 @@ Deno.test(privateTest(
       (await cache.all("emoji", "10")).map((emoji) => emoji.id),
       ["51"],
     );
+  },
+));
+
+Deno.test(privateTest(
+  "RedisCache: a held DM channel whose last message is deleted stays in the index of what no guild holds, and shard 0's next new session drops it as the memory store does",
+  async (redis) => {
+    const store = new RedisCache(redis, OPTIONS);
+    const memory = new MemoryCache(OPTIONS);
+    const apply = async (events: [string, object][]) => {
+      for (const [event, data] of events) {
+        await store.apply(event, structuredClone(data));
+        memory.apply(event, structuredClone(data));
+      }
+      await store.flush();
+    };
+    // Held DM channel 60's only message deleted: its set of messages is
+    // gone, its channel key is not.
+    await apply([
+      ...BEFORE,
+      ["MESSAGE_DELETE", { id: "301", channel_id: "60" }],
+    ]);
+    assert.equal(await redis.exists("channel_keys:60"), 0);
+    assert.equal(
+      await redis.sismember("disruption_cache_unguilded", "channel:60"),
+      1,
+    );
+    await apply([["READY", ready([0, 1])]]);
+    assert.equal(await redis.exists("channel:60"), 0);
+    assert.equal(await store.channel("60"), undefined);
+    await assertSameStores(redis, memory, "after the new session");
+    assert.equal(store.stale, false);
   },
 ));
