@@ -158,3 +158,27 @@ Deno.test(redisStoreTest(
     }
   },
 ));
+
+Deno.test(redisStoreTest(
+  "RedisCache: behind one message id from the future, a message exactly maxAge before the newest other one is kept and one a millisecond older dropped, as in the memory store",
+  13,
+  async (redis) => {
+    const future = idAt(10_000_000, 0);
+    const older = idAt(1_000, 1); // 60,001 ms before the newest other
+    const atBound = idAt(1_001, 2); // 60,000 ms before it
+    const newest = idAt(61_001, 3);
+    const memory = new MemoryCache(OPTIONS);
+    const cache = new RedisCache(redis, OPTIONS);
+    for (const id of [future, older, atBound, newest]) {
+      memory.apply("MESSAGE_CREATE", message(id));
+      await cache.apply("MESSAGE_CREATE", message(id));
+    }
+    await cache.flush();
+    const kept = [atBound, newest, future];
+    assert.deepEqual(memory.channelMessages("2").map((m) => m.id), kept);
+    assert.deepEqual(
+      (await cache.channelMessages("2")).map((m) => m.id),
+      kept,
+    );
+  },
+));
