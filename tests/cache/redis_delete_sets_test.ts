@@ -10,6 +10,11 @@ import { user } from "./_event_sequences.ts";
 import { guildMessage } from "./_guild_message.ts";
 import { BEFORE, OPTIONS, ready } from "./_dm_session_fixtures.ts";
 import { assertSameStores } from "./_same_stores.ts";
+import { wrapping } from "./_recording_redis.ts";
+import {
+  REMOVE_CHANNEL,
+  REMOVE_GUILD_ITEMS,
+} from "../../cache/redis_scripts.ts";
 import {
   privateRedisIgnored,
   withPrivateRedis,
@@ -133,3 +138,75 @@ Deno.test(privateTest(
     assert.equal(store.stale, false);
   },
 ));
+
+/**
+ * `redis`, on which another process writes message 99 of channel 20 (its
+ * key and listings, as a store writes them) right before the first
+ * `script` is sent, alone (EVAL) or in a MULTI: a message written between
+ * the removal of the channel's messages and that of the channel.
+ */
+function racingMessage(
+  redis: RedisConnection,
+  script: string,
+): RedisConnection {
+  let raced = false;
+  const race = async (sent: unknown[]) => {
+    if (raced || !sent.includes(script)) return;
+    raced = true;
+    await redis.set("message:20:99", JSON.stringify({ id: "99" }));
+    await redis.sadd("channel_keys:20", "message:20:99");
+    await redis.sadd("message_keys", "message:20:99");
+  };
+  return wrapping(redis, {
+    eval: (original) => async (...args) => {
+      await race(args);
+      return original(...args);
+    },
+    multi: (original) => (...args) => {
+      const commands = args[0] as unknown[][];
+      return {
+        exec: async () => {
+          await race(commands.map((command) => command[1]));
+          return (original(...args) as { exec(): Promise<unknown> }).exec();
+        },
+      };
+    },
+  });
+}
+
+const GUILD_WITH_CHANNEL = {
+  id: "10",
+  name: "g",
+  channels: [{ id: "20", type: 0, name: "c" }],
+  roles: [],
+  emojis: [],
+  members: [],
+};
+
+for (
+  const [what, script, removal] of [
+    ["CHANNEL_DELETE", REMOVE_CHANNEL, {
+      id: "20",
+      type: 0,
+      guild_id: "10",
+    }],
+    ["GUILD_DELETE", REMOVE_GUILD_ITEMS, { id: "10" }],
+  ] as const
+) {
+  Deno.test(privateTest(
+    `RedisCache: a ${what} removes a message another process wrote in the channel after its messages were removed, with the channel's set`,
+    async (redis) => {
+      const cache = new RedisCache(racingMessage(redis, script));
+      await cache.apply("GUILD_CREATE", structuredClone(GUILD_WITH_CHANNEL));
+      await cache.apply("MESSAGE_CREATE", guildMessage("30", "20", "10"));
+      await cache.flush();
+      await cache.apply(what, structuredClone(removal));
+      await cache.flush();
+      assert.equal(await redis.exists("message:20:99"), 0);
+      assert.equal(await redis.exists("channel_keys:20"), 0);
+      assert.deepEqual(await redis.smembers("message_keys"), []);
+      assert.equal(await redis.exists("channel:20"), 0);
+      assert.equal(cache.stale, false);
+    },
+  ));
+}
