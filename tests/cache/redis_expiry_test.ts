@@ -389,3 +389,46 @@ Deno.test("RedisCache.sweepExpired runs one sweep at a time: calls while one is 
   answer(["0", []]);
   assert.equal(await next, 0);
 });
+
+Deno.test(redisStoreTest(
+  "RedisCache: a member written in January or February (twilight-dispatch's time, read by the sweep's own date arithmetic) expires exactly when its ttl is up",
+  1,
+  async (redis) => {
+    // January and February count as months of the year before in that
+    // arithmetic; the end of a leap February and a March around them.
+    for (
+      const start of [
+        Date.UTC(2024, 0, 15, 12),
+        Date.UTC(2024, 1, 10, 12),
+        Date.UTC(2024, 1, 29, 23, 59, 30),
+        Date.UTC(2023, 2, 1, 0, 0, 0, 500),
+      ]
+    ) {
+      await redis.flushdb();
+      const clock = new VirtualScheduler({ start });
+      const cache = new RedisCache(redis, {
+        ttl: { members: 60 },
+        scheduler: clock,
+      });
+      await cache.apply("GUILD_CREATE", {
+        id: "1",
+        name: "g",
+        members: [{
+          user,
+          roles: [],
+          joined_at: null,
+          deaf: false,
+          mute: false,
+          flags: 0,
+        }],
+      });
+      await cache.flush();
+      const when = new Date(start).toISOString();
+      await clock.advance(59_999);
+      assert.equal(await cache.sweepExpired(), 0, `${when}: not yet due`);
+      await clock.advance(1);
+      assert.equal(await cache.sweepExpired(), 1, `${when}: due`);
+      assert.equal(await redis.exists("member:1:5"), 0);
+    }
+  },
+));
