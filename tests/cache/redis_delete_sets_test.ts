@@ -13,6 +13,7 @@ import { assertSameStores } from "./_same_stores.ts";
 import { wrapping } from "./_recording_redis.ts";
 import {
   REMOVE_CHANNEL,
+  REMOVE_GUILD,
   REMOVE_GUILD_ITEMS,
 } from "../../cache/redis_scripts.ts";
 import {
@@ -140,22 +141,20 @@ Deno.test(privateTest(
 ));
 
 /**
- * `redis`, on which another process writes message 99 of channel 20 (its
- * key and listings, as a store writes them) right before the first
- * `script` is sent, alone (EVAL) or in a MULTI: a message written between
- * the removal of the channel's messages and that of the channel.
+ * `redis`, on which another process runs `write` right before the first
+ * `script` is sent, alone (EVAL) or in a MULTI: a write landing between
+ * two steps of a chunked removal.
  */
-function racingMessage(
+function racing(
   redis: RedisConnection,
   script: string,
+  write: () => Promise<unknown>,
 ): RedisConnection {
   let raced = false;
   const race = async (sent: unknown[]) => {
     if (raced || !sent.includes(script)) return;
     raced = true;
-    await redis.set("message:20:99", JSON.stringify({ id: "99" }));
-    await redis.sadd("channel_keys:20", "message:20:99");
-    await redis.sadd("message_keys", "message:20:99");
+    await write();
   };
   return wrapping(redis, {
     eval: (original) => async (...args) => {
@@ -173,6 +172,18 @@ function racingMessage(
     },
   });
 }
+
+/**
+ * Message 99 of channel 20 (its key and listings, as a store writes them),
+ * written by another process: between the removal of the channel's
+ * messages and that of the channel.
+ */
+const racingMessage = (redis: RedisConnection) => () =>
+  redis.multi([
+    ["set", "message:20:99", JSON.stringify({ id: "99" })],
+    ["sadd", "channel_keys:20", "message:20:99"],
+    ["sadd", "message_keys", "message:20:99"],
+  ]).exec();
 
 const GUILD_WITH_CHANNEL = {
   id: "10",
@@ -196,7 +207,9 @@ for (
   Deno.test(privateTest(
     `RedisCache: a ${what} removes a message another process wrote in the channel after its messages were removed, with the channel's set`,
     async (redis) => {
-      const cache = new RedisCache(racingMessage(redis, script));
+      const cache = new RedisCache(
+        racing(redis, script, racingMessage(redis)),
+      );
       await cache.apply("GUILD_CREATE", structuredClone(GUILD_WITH_CHANNEL));
       await cache.apply("MESSAGE_CREATE", guildMessage("30", "20", "10"));
       await cache.flush();
@@ -210,3 +223,30 @@ for (
     },
   ));
 }
+
+Deno.test(privateTest(
+  "RedisCache: a GUILD_DELETE removes a thread another process wrote in the guild after its channels were removed (listed in the guild's channel kind set alone)",
+  async (redis) => {
+    const thread = {
+      id: "21",
+      type: 11,
+      guild_id: "10",
+      parent_id: "20",
+      name: "t",
+    };
+    const cache = new RedisCache(
+      racing(redis, REMOVE_GUILD, () =>
+        redis.multi([
+          ["set", "channel:21", JSON.stringify(thread)],
+          ["sadd", "guild_kind_keys:10:channel", "channel:21"],
+        ]).exec()),
+    );
+    await cache.apply("GUILD_CREATE", structuredClone(GUILD_WITH_CHANNEL));
+    await cache.flush();
+    await cache.apply("GUILD_DELETE", { id: "10" });
+    await cache.flush();
+    assert.deepEqual(await redis.keys("*10*"), []);
+    assert.equal(await redis.exists("channel:21"), 0);
+    assert.equal(cache.stale, false);
+  },
+));
