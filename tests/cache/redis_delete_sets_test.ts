@@ -11,6 +11,7 @@ import { guildMessage } from "./_guild_message.ts";
 import { BEFORE, OPTIONS, ready } from "./_dm_session_fixtures.ts";
 import { assertSameStores } from "./_same_stores.ts";
 import { wrapping } from "./_recording_redis.ts";
+import { CHUNK } from "../../cache/redis_chunks.ts";
 import {
   REMOVE_CHANNEL,
   REMOVE_GUILD,
@@ -248,5 +249,44 @@ Deno.test(privateTest(
     assert.deepEqual(await redis.keys("*10*"), []);
     assert.equal(await redis.exists("channel:21"), 0);
     assert.equal(cache.stale, false);
+  },
+));
+
+Deno.test(privateTest(
+  "RedisCache: a GUILD_DELETE of a guild of 2,500 members removes them a chunk of about CHUNK keys a script, leaving the guild's last script no key but the guild's own",
+  async (redis) => {
+    const removals: { script: string; keys: number; reply: unknown }[] = [];
+    const cache = new RedisCache(wrapping(redis, {
+      eval: (evaluate) => async (script, keys, ...rest) => {
+        const reply = await evaluate(script, keys, ...rest);
+        if (script === REMOVE_GUILD || script === REMOVE_GUILD_ITEMS) {
+          removals.push({ script, keys: Number(keys), reply });
+        }
+        return reply;
+      },
+    }));
+    await cache.apply("GUILD_CREATE", {
+      ...structuredClone(GUILD_WITH_CHANNEL),
+      members: Array.from({ length: 2_500 }, (_, i) => member(String(i + 1))),
+    });
+    await cache.flush();
+    removals.length = 0;
+    await cache.apply("GUILD_DELETE", { id: "10" });
+    await cache.flush();
+    assert.deepEqual(await redis.keys("*10*"), []);
+    assert.equal(await redis.scard("member_keys"), 0);
+    const items = removals.filter(({ script }) =>
+      script === REMOVE_GUILD_ITEMS
+    );
+    // SSCAN's COUNT is a hint: a chunk may hold a few more than CHUNK.
+    assert.ok(
+      items.every(({ keys }) => keys < 2 * CHUNK) && items.length >= 3,
+      `${items.map(({ keys }) => keys)}`,
+    );
+    assert.ok(items.reduce((sum, { keys }) => sum + keys, 0) >= 2_500);
+    const last = removals.filter(({ script }) => script === REMOVE_GUILD);
+    // At most the channel kind set's whole marker (COMPLETE), no key.
+    assert.equal(last.length, 1);
+    assert.ok(Number(last[0]!.reply) <= 1, `${last[0]!.reply}`);
   },
 ));
