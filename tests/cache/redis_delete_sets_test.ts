@@ -290,3 +290,20 @@ Deno.test(privateTest(
     assert.ok(Number(last[0]!.reply) <= 1, `${last[0]!.reply}`);
   },
 ));
+
+Deno.test(privateTest(
+  "RedisCache: a DM channel removed (CHANNEL_DELETE) with its messages leaves the index of what no guild holds at once, not at shard 0's next new session",
+  async (redis) => {
+    const store = new RedisCache(redis, OPTIONS);
+    for (const [event, data] of BEFORE) {
+      await store.apply(event, structuredClone(data));
+    }
+    await store.apply("CHANNEL_DELETE", { id: "60", type: 1, recipients: [] });
+    await store.flush();
+    assert.equal(await redis.exists("channel:60", "channel_keys:60"), 0);
+    assert.deepEqual(
+      (await redis.smembers("disruption_cache_unguilded")).sort(),
+      ["", "channel:50"],
+    );
+  },
+));
