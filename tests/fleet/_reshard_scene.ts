@@ -4,6 +4,7 @@
 // late (in virtual time, in order, ACKs included: a socket read late), a
 // numbered message stream goes round the guilds, and what the handler got
 // is tallied by message ID.
+import assert from "node:assert/strict";
 import type { FleetDispatch } from "../../fleet/mod.ts";
 import { ReshardingShards } from "../../fleet/mod.ts";
 import type { SessionStartLimit } from "../../gateway/identify_queue.ts";
@@ -298,4 +299,26 @@ function lagging(
     },
     close: (code: number, reason?: string) => socket.close(code, reason),
   };
+}
+
+/** Start the scene's first set: the test fails unless start() resolves. */
+export async function startFirstSet(t: ReshardScene): Promise<void> {
+  const outcome = await t.settle(t.shards.start(), 60_000, false);
+  assert.equal(
+    outcome?.status,
+    "fulfilled",
+    outcome?.status === "rejected" ? String(outcome.reason) : "unsettled",
+  );
+}
+
+/** Run the clock, 20 ms at a time, until the bot runs `count` shards. */
+export async function switchedTo(
+  t: ReshardScene,
+  count: number,
+): Promise<void> {
+  await t.settle(
+    (async () => {
+      while (t.shards.shardCount !== count) await t.scheduler.advance(20);
+    })(),
+  );
 }

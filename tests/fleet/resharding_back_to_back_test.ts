@@ -4,14 +4,11 @@
 // duplicate check must run on through its grace. Every message once, by ID.
 import assert from "node:assert/strict";
 import { withLogRecords } from "../_fakes/log_records.ts";
-import { reshardScene } from "./_reshard_scene.ts";
+import { reshardScene, startFirstSet } from "./_reshard_scene.ts";
 
 Deno.test("ReshardingShards: a reshard started right after the previous one resolved, while the running set reads 1 s late, delivers every message once (the previous overlap's grace still catches its late copies)", async () => {
   await using t = reshardScene({ count: 2, heartbeatInterval: 5_000 });
-  assert.equal(
-    (await t.settle(t.shards.start(), 60_000, false))?.status,
-    "fulfilled",
-  );
+  await startFirstSet(t);
   await t.stream(2_000);
   t.lag.set(4, 1_000); // the set of 4 reads its sockets 1 s late
   const first = await t.settle(t.shards.reshard(4), 300_000);
@@ -32,10 +29,7 @@ Deno.test("ReshardingShards: a reshard that fails right after the previous one r
   withLogRecords(async () => {
     // One IDENTIFY at a time: the set of 8 takes 40 s to complete.
     await using t = reshardScene({ count: 2, maxConcurrency: 1 });
-    assert.equal(
-      (await t.settle(t.shards.start(), 60_000, false))?.status,
-      "fulfilled",
-    );
+    await startFirstSet(t);
     await t.stream(2_000);
     t.lag.set(4, 3_000);
     const first = await t.settle(t.shards.reshard(4), 300_000);
@@ -86,10 +80,7 @@ Deno.test("ReshardingShards: a reshard started right after the previous one reso
   // One IDENTIFY at a time: the set of 16 takes some 80 s to complete,
   // past the minute of the first reshard's grace.
   await using t = reshardScene({ count: 2, maxConcurrency: 1 });
-  assert.equal(
-    (await t.settle(t.shards.start(), 60_000, false))?.status,
-    "fulfilled",
-  );
+  await startFirstSet(t);
   await t.stream(2_000);
   const first = await t.settle(t.shards.reshard(4), 300_000);
   assert.equal(first?.status, "fulfilled", String(first));

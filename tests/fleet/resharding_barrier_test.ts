@@ -5,7 +5,11 @@
 import assert from "node:assert/strict";
 import type { LogRecord } from "@logtape/logtape";
 import { withLogRecords } from "../_fakes/log_records.ts";
-import { type ReshardScene, reshardScene } from "./_reshard_scene.ts";
+import {
+  type ReshardScene,
+  reshardScene,
+  startFirstSet,
+} from "./_reshard_scene.ts";
 import { ackWaitMs, RESUME_WAIT_MS } from "../../fleet/shard_read_barrier.ts";
 import type { Transport } from "../../gateway/transport.ts";
 
@@ -15,10 +19,7 @@ const said = (records: LogRecord[], start: string): LogRecord[] =>
 
 /** Start the scene's first set and let its identify window pass. */
 async function started(t: ReshardScene): Promise<void> {
-  assert.equal(
-    (await t.settle(t.shards.start(), 60_000, false))?.status,
-    "fulfilled",
-  );
+  await startFirstSet(t);
   await t.stream(6_000);
 }
 

@@ -11,7 +11,11 @@ import {
 } from "../../fleet/reshard_identify_guard.ts";
 import { RedisIdentifyQueue } from "../../redis/identify_queue.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
-import { repeatedTwice, reshardScene } from "./_reshard_scene.ts";
+import {
+  repeatedTwice,
+  reshardScene,
+  startFirstSet,
+} from "./_reshard_scene.ts";
 
 Deno.test("ReshardingShards: a new shard that would wait for the session start budget's reset ends the reshard with a ReshardError; the new set is closed and the old one runs on", async () => {
   await using t = reshardScene({
@@ -26,10 +30,7 @@ Deno.test("ReshardingShards: a new shard that would wait for the session start b
       max_concurrency: 4,
     },
   });
-  assert.equal(
-    (await t.settle(t.shards.start(), 60_000, false))?.status,
-    "fulfilled",
-  );
+  await startFirstSet(t);
   await t.stream(6_000);
   assert.equal(t.queue.remaining, 8);
   const resharding = t.shards.reshard(8);
@@ -81,10 +82,7 @@ Deno.test("ReshardingShards: a new shard that would wait for a budget reset unde
       max_concurrency: 1,
     },
   });
-  assert.equal(
-    (await t.settle(t.shards.start(), 60_000, false))?.status,
-    "fulfilled",
-  );
+  await startFirstSet(t);
   await t.stream(6_000);
   const resharding = t.shards.reshard(4);
   resharding.catch(() => {}); // settled below
@@ -172,10 +170,7 @@ Deno.test("ReshardingShards: a reshard whose new set takes the day's last sessio
       max_concurrency: 1,
     },
   });
-  assert.equal(
-    (await t.settle(t.shards.start(), 60_000, false))?.status,
-    "fulfilled",
-  );
+  await startFirstSet(t);
   await t.stream(6_000);
   // The new set reads its sockets 3 s late: it completes seconds after
   // its last IDENTIFY, the budget read as spent meanwhile.

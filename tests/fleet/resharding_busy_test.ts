@@ -5,24 +5,17 @@
 import assert from "node:assert/strict";
 import { ReshardError } from "../../fleet/mod.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
-import { reshardScene } from "./_reshard_scene.ts";
+import { reshardScene, startFirstSet, switchedTo } from "./_reshard_scene.ts";
 
 Deno.test("ReshardingShards: a second reshard() during the first one's drain is refused with a ReshardError, and no message is delivered twice", async () => {
   await using t = reshardScene({ count: 2, heartbeatInterval: 5_000 });
-  assert.equal(
-    (await t.settle(t.shards.start(), 60_000, false))?.status,
-    "fulfilled",
-  );
+  await startFirstSet(t);
   await t.stream(6_000);
   // The old set's late copies come in after the switch.
   t.lag.set(2, 300);
   const first = t.shards.reshard(4);
   first.catch(() => {}); // settled below
-  await t.settle(
-    (async () => {
-      while (t.shards.shardCount !== 4) await t.scheduler.advance(20);
-    })(),
-  );
+  await switchedTo(t, 4);
   await t.stream(100);
   const second = await t.settle(t.shards.reshard(8), 60_000);
   assert.equal(second?.status, "rejected");
@@ -51,21 +44,14 @@ Deno.test("ReshardingShards.watchRecommended waits while the last reshard's old 
   withLogRecords(async (records) => {
     // Discord's interval: the wait for an ACK is two of them and 10 s.
     await using t = reshardScene({ count: 1, heartbeatInterval: 41_250 });
-    assert.equal(
-      (await t.settle(t.shards.start(), 60_000, false))?.status,
-      "fulfilled",
-    );
+    await startFirstSet(t);
     await t.stream(6_000);
     // The old shard's heartbeats go unanswered: its drain lasts the whole
     // wait for an ACK (92.5 s), past the watch's first check (60 s).
     t.gateway.setAcks(false);
     const first = t.shards.reshard(2);
     first.catch(() => {}); // settled below
-    await t.settle(
-      (async () => {
-        while (t.shards.shardCount !== 2) await t.scheduler.advance(20);
-      })(),
-    );
+    await switchedTo(t, 2);
     let asked = 0;
     const stop = t.shards.watchRecommended({
       intervalMs: 60_000,
@@ -91,11 +77,7 @@ Deno.test("ReshardingShards.watchRecommended waits while the last reshard's old 
       );
       assert.equal((await t.settle(first))?.status, "fulfilled");
       // The next check, once the old set is closed, reshards.
-      await t.settle(
-        (async () => {
-          while (t.shards.shardCount !== 4) await t.scheduler.advance(20);
-        })(),
-      );
+      await switchedTo(t, 4);
       assert.equal(asked, 2);
     } finally {
       stop();

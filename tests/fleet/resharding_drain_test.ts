@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import type { LogRecord } from "@logtape/logtape";
 import { withLogRecords } from "../_fakes/log_records.ts";
-import { reshardScene } from "./_reshard_scene.ts";
+import { reshardScene, startFirstSet } from "./_reshard_scene.ts";
 import {
   ACK_WAIT_MS,
   ackWaitMs,
@@ -18,10 +18,7 @@ const said = (records: LogRecord[], start: string): LogRecord[] =>
 Deno.test("ReshardingShards: the old set's socket read 4 s late: each old shard closes only once a heartbeat ACK shows it read what was sent before the switch, and every message is delivered once", async () => {
   await withLogRecords(async (records) => {
     await using t = reshardScene({ count: 2, heartbeatInterval: 5_000 });
-    assert.equal(
-      (await t.settle(t.shards.start(), 60_000, false))?.status,
-      "fulfilled",
-    );
+    await startFirstSet(t);
     await t.stream(6_000); // the identify window of the first set passes
     t.lag.set(2, 4_000);
     // Sent to the old set only, and still on their way in at the switch.
@@ -46,10 +43,7 @@ Deno.test("ReshardingShards: the old set's socket read 4 s late: each old shard 
 
 Deno.test("ReshardingShards: an old shard reconnecting at the switch (its RESUMEs refused a few times) is waited for: its replay is delivered before it closes, every message once", async () => {
   await using t = reshardScene({ count: 2, heartbeatInterval: 5_000 });
-  assert.equal(
-    (await t.settle(t.shards.start(), 60_000, false))?.status,
-    "fulfilled",
-  );
+  await startFirstSet(t);
   await t.stream(6_000);
   const old0 = t.gateway.connections.find((c) =>
     c.shard?.[0] === 0 && c.shard?.[1] === 2
@@ -73,10 +67,7 @@ Deno.test("ReshardingShards: an old shard reconnecting at the switch (its RESUME
 Deno.test("ReshardingShards: an old shard not back within the resume wait is closed with a warning naming it and the sequence from which its events are lost", async () => {
   await withLogRecords(async (records) => {
     await using t = reshardScene({ count: 2, heartbeatInterval: 5_000 });
-    assert.equal(
-      (await t.settle(t.shards.start(), 60_000, false))?.status,
-      "fulfilled",
-    );
+    await startFirstSet(t);
     await t.stream(6_000);
     const old0 = t.gateway.connections.find((c) =>
       c.shard?.[0] === 0 && c.shard?.[1] === 2
@@ -115,10 +106,7 @@ Deno.test("ReshardingShards: an old shard not back within the resume wait is clo
 Deno.test("ReshardingShards: an old shard whose heartbeats are never acknowledged is closed at the barrier's cap (two of its heartbeat intervals and 10 s), with a warning", async () => {
   await withLogRecords(async (records) => {
     await using t = reshardScene({ count: 1, heartbeatInterval: 5_000 });
-    assert.equal(
-      (await t.settle(t.shards.start(), 60_000, false))?.status,
-      "fulfilled",
-    );
+    await startFirstSet(t);
     await t.stream(6_000);
     t.gateway.setAcks(false);
     const began = t.scheduler.now();

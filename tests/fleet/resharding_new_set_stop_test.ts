@@ -8,23 +8,16 @@ import { coveringShards } from "../../fleet/old_set_drain.ts";
 import type { Shard } from "../../gateway/shard.ts";
 import { GatewayError } from "../../gateway/errors.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
-import { reshardScene } from "./_reshard_scene.ts";
+import { reshardScene, startFirstSet, switchedTo } from "./_reshard_scene.ts";
 
 Deno.test("ReshardingShards: a new shard stopped for good (4014) during the old set's drain keeps the old shard holding its guilds open: their messages are delivered once, the stop is said as an error, and reshard() rejects (another reshard is refused until close() and start())", () =>
   withLogRecords(async (records) => {
     await using t = reshardScene({ count: 2, heartbeatInterval: 5_000 });
-    assert.equal(
-      (await t.settle(t.shards.start(), 60_000, false))?.status,
-      "fulfilled",
-    );
+    await startFirstSet(t);
     await t.stream(6_000);
     const resharding = t.shards.reshard(4);
     resharding.catch(() => {}); // settled below
-    await t.settle(
-      (async () => {
-        while (t.shards.shardCount !== 4) await t.scheduler.advance(20);
-      })(),
-    );
+    await switchedTo(t, 4);
     await t.stream(100);
     // Only new shard 3 of 4: the old set has shards 0 and 1.
     assert.equal(t.gateway.closeWith(4014, { shardId: 3 }), 1);

@@ -6,7 +6,12 @@ import assert from "node:assert/strict";
 import { ReshardError } from "../../fleet/mod.ts";
 import { GatewayError } from "../../gateway/errors.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
-import { repeatedTwice, reshardScene } from "./_reshard_scene.ts";
+import {
+  repeatedTwice,
+  reshardScene,
+  startFirstSet,
+  switchedTo,
+} from "./_reshard_scene.ts";
 
 Deno.test("ReshardingShards.start() rejects with the shard's GatewayError when a shard of the first set stops for good before READY (close 4004)", () =>
   withLogRecords(async (records) => {
@@ -26,10 +31,7 @@ Deno.test("ReshardingShards.start() rejects with the shard's GatewayError when a
 
 Deno.test("ReshardingShards: a second reshard() called in the same turn as the first is refused once the first runs: one new set, every message once", async () => {
   await using t = reshardScene({ count: 2, heartbeatInterval: 5_000 });
-  assert.equal(
-    (await t.settle(t.shards.start(), 60_000, false))?.status,
-    "fulfilled",
-  );
+  await startFirstSet(t);
   await t.stream(6_000);
   // Both pass the check made before the budget is read; the second is
   // refused by the one made after it.
@@ -58,10 +60,7 @@ Deno.test("ReshardingShards: a second reshard() called in the same turn as the f
 
 Deno.test("ReshardingShards: a reshard's result counts the held events delivered at its switch and the second copies it dropped, not those of an earlier reshard", async () => {
   await using t = reshardScene({ count: 2, heartbeatInterval: 5_000 });
-  assert.equal(
-    (await t.settle(t.shards.start(), 60_000, false))?.status,
-    "fulfilled",
-  );
+  await startFirstSet(t);
   await t.stream(6_000);
   // The old set reads 300 ms late: at the switch the new set holds what
   // the old one has not delivered yet, and the old one's copies of it
@@ -114,20 +113,13 @@ Deno.test("ReshardingShards.watchRecommended waits quietly until start(): no res
 Deno.test("ReshardingShards: close() during the old set's drain ends the drain: reshard() resolves (the switch stood), and no new shard is said stopped", () =>
   withLogRecords(async (records) => {
     await using t = reshardScene({ count: 2, heartbeatInterval: 5_000 });
-    assert.equal(
-      (await t.settle(t.shards.start(), 60_000, false))?.status,
-      "fulfilled",
-    );
+    await startFirstSet(t);
     await t.stream(6_000);
     // No heartbeat is acknowledged: the old set drains up to the cap.
     t.gateway.setAcks(false);
     const resharding = t.shards.reshard(4);
     resharding.catch(() => {}); // settled below
-    await t.settle(
-      (async () => {
-        while (t.shards.shardCount !== 4) await t.scheduler.advance(20);
-      })(),
-    );
+    await switchedTo(t, 4);
     await t.stream(1_000);
     const closing = t.shards.close();
     const outcome = await t.settle(resharding, 10_000, false);
@@ -156,10 +148,7 @@ Deno.test("ReshardingShards: close() within a reshard's overlap grace ends its d
 
 Deno.test("ReshardingShards.reshard() called while close() runs is refused: no new set is started for close() to leave behind", async () => {
   await using t = reshardScene({ count: 2 });
-  assert.equal(
-    (await t.settle(t.shards.start(), 60_000, false))?.status,
-    "fulfilled",
-  );
+  await startFirstSet(t);
   await t.run(6_000);
   // The close takes a while: the shards' sockets are read late.
   t.lag.set(2, 1_000);
