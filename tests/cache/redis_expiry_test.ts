@@ -67,18 +67,7 @@ Deno.test(redisStoreTest(
     const cache = new RedisCache(redis, { ttl, scheduler: clock });
     // Past Date's range: read at each write, every write failed.
     ttl.members = 1e20;
-    await cache.apply("GUILD_CREATE", {
-      id: "1",
-      name: "g",
-      members: [{
-        user,
-        roles: [],
-        joined_at: null,
-        deaf: false,
-        mute: false,
-        flags: 0,
-      }],
-    });
+    await cache.apply("GUILD_CREATE", guildWith(["5"]));
     await cache.flush();
     assert.equal(cache.stale, false);
     assert.equal(
@@ -97,28 +86,8 @@ Deno.test(redisStoreTest(
       ttl: { members: 60, messages: 30 },
       scheduler: clock,
     });
-    await cache.apply("GUILD_CREATE", {
-      id: "1",
-      name: "g",
-      channels: [{ id: "2", type: 0 }],
-      roles: [{ id: "1", name: "@everyone" }],
-      members: [{
-        user,
-        roles: [],
-        joined_at: null,
-        deaf: false,
-        mute: false,
-        flags: 0,
-      }],
-    });
-    await cache.apply("MESSAGE_CREATE", {
-      id: "3",
-      channel_id: "2",
-      guild_id: "1",
-      author: user,
-      content: "x",
-      timestamp: "2024-01-01T00:00:00.000000+00:00",
-    });
+    await cache.apply("GUILD_CREATE", guildWith(["5"]));
+    await cache.apply("MESSAGE_CREATE", message("3"));
     await cache.flush();
     assert.deepEqual(
       (await redis.hkeys("expiry_keys")).sort(),
@@ -138,7 +107,7 @@ Deno.test(redisStoreTest(
     assert.deepEqual(await redis.smembers("member_keys"), []);
     assert.deepEqual(
       (await redis.smembers("guild_keys:1")).sort(),
-      ["channel:2", "role:1:1"],
+      ["channel:2", "role:1:9"],
     );
     assert.equal(await redis.hlen("expiry_keys"), 0);
   },
@@ -410,18 +379,7 @@ Deno.test(redisStoreTest(
         ttl: { members: 60 },
         scheduler: clock,
       });
-      await cache.apply("GUILD_CREATE", {
-        id: "1",
-        name: "g",
-        members: [{
-          user,
-          roles: [],
-          joined_at: null,
-          deaf: false,
-          mute: false,
-          flags: 0,
-        }],
-      });
+      await cache.apply("GUILD_CREATE", guildWith(["5"]));
       await cache.flush();
       const when = new Date(start).toISOString();
       await clock.advance(59_999);
