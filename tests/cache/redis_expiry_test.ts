@@ -390,3 +390,32 @@ Deno.test(redisStoreTest(
     }
   },
 ));
+
+Deno.test(redisStoreTest(
+  "RedisCache: a member's GUILD_MEMBER_UPDATE starts its time again (it lives ttl after its last write)",
+  1,
+  async (redis) => {
+    const clock = new VirtualScheduler();
+    const cache = new RedisCache(redis, {
+      ttl: { members: 60 },
+      scheduler: clock,
+    });
+    await cache.apply("GUILD_CREATE", guildWith(["5"]));
+    await cache.flush();
+    await clock.advance(50_000);
+    await cache.apply("GUILD_MEMBER_UPDATE", {
+      guild_id: "1",
+      user,
+      roles: ["9"],
+      joined_at: null,
+    });
+    await cache.flush();
+    // 70 s after its GUILD_CREATE, 20 s after its update: kept.
+    await clock.advance(20_000);
+    assert.equal(await cache.sweepExpired(), 0);
+    assert.ok(await redis.get("member:1:5"));
+    await clock.advance(40_000);
+    assert.equal(await cache.sweepExpired(), 1);
+    assert.equal(await redis.get("member:1:5"), null);
+  },
+));
