@@ -22,6 +22,8 @@ import { commandInteraction } from "../_fakes/interactions.ts";
 
 const ping = command({ name: "ping", description: "Ping" });
 const answered = { rest: undefined as never, respond: () => Promise.resolve() };
+/** A router's options whose timers (a handler's reply deadline) are virtual. */
+const quiet = () => ({ scheduler: new VirtualScheduler() });
 
 Deno.test("router: a command routed twice is refused; a user command of the same name is another route", () => {
   const router = new InteractionRouter().command(ping, () => {});
@@ -38,7 +40,7 @@ Deno.test("router: a command routed twice is refused; a user command of the same
 
 Deno.test("router: a command whose data leaves out `type` goes to the slash command (type 1 by default)", async () => {
   const ran: string[] = [];
-  const router = new InteractionRouter().command(ping, () => {
+  const router = new InteractionRouter(quiet()).command(ping, () => {
     ran.push("slash");
   });
   const handled = await router.handle(
@@ -60,9 +62,13 @@ Deno.test("router: an autocomplete in a subcommand tells the handler which subco
     },
   });
   const seen: (string | undefined)[] = [];
-  const router = new InteractionRouter().autocomplete(tag, "name", (i) => {
-    seen.push(i.subcommand);
-  });
+  const router = new InteractionRouter(quiet()).autocomplete(
+    tag,
+    "name",
+    (i) => {
+      seen.push(i.subcommand);
+    },
+  );
   await router.handle(
     commandInteraction({
       type: 4,
@@ -84,7 +90,7 @@ Deno.test("router: an autocomplete in a subcommand tells the handler which subco
 
 Deno.test("router: the channel of an interaction without channel_id is read from its channel", async () => {
   const channels: (string | undefined)[] = [];
-  const router = new InteractionRouter().command(ping, (i) => {
+  const router = new InteractionRouter(quiet()).command(ping, (i) => {
     channels.push(i.channelId);
   });
   await router.handle(
