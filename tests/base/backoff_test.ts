@@ -213,3 +213,17 @@ Deno.test("backoffDelay with initial: the base of the first attempt, still clamp
     },
   );
 });
+
+Deno.test("backoffDelay takes initial 0 (every delay is then min) and refuses a negative one", () => {
+  const zero = { initial: 0, min: 250, jitter: 0 };
+  assert.deepEqual([1, 2, 5].map((n) => backoffDelay(n, zero)), [
+    250,
+    250,
+    250,
+  ]);
+  assert.throws(() => backoffDelay(1, { initial: -1 }), {
+    name: "RangeError",
+    message:
+      "Cannot compute backoff delay as 'initial' must be a finite number >= 0: current value 'initial=-1'",
+  });
+});

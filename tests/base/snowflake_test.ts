@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { isSnowflake } from "../../base/snowflake.ts";
+import {
+  checkSnowflake,
+  isSnowflake,
+  unshownId,
+} from "../../base/snowflake.ts";
 
 Deno.test("isSnowflake: 1 to 20 ASCII digits, nothing else", () => {
   for (const yes of ["0", "7", "197038439483310086", "9".repeat(20)]) {
@@ -10,6 +14,8 @@ Deno.test("isSnowflake: 1 to 20 ASCII digits, nothing else", () => {
       "",
       "9".repeat(21),
       "1:2",
+      "1/2", // the characters either side of the digits: '/' and ':'
+      "/",
       "12a",
       " 12",
       "12 ",
@@ -27,4 +33,24 @@ Deno.test("isSnowflake: 1 to 20 ASCII digits, nothing else", () => {
   ) {
     assert.equal(isSnowflake(no), false, String(no));
   }
+});
+
+Deno.test("unshownId hides a value only when it is past 20 characters and not all digits", () => {
+  assert.equal(unshownId("x".repeat(20)), undefined);
+  assert.equal(
+    unshownId("x".repeat(21)),
+    "a 21-character string (not shown: it may be a token)",
+  );
+  assert.equal(unshownId("1".repeat(21)), undefined);
+});
+
+Deno.test("checkSnowflake shows a refused value it may show cut to 40 characters", () => {
+  const digits = "1234567890".repeat(5);
+  assert.throws(() => checkSnowflake("build route", "id", digits), {
+    name: "TypeError",
+    message:
+      `Cannot build route as 'id' must be a snowflake string: current value 'id=${
+        digits.slice(0, 40)
+      }'`,
+  });
 });

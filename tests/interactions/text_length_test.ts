@@ -35,6 +35,24 @@ Deno.test("textLength counts code points: an astral character is one, an unpaire
   assert.equal(textLength(mixed), [...mixed].length);
 });
 
+Deno.test("textLength pairs only a high surrogate (D800-DBFF) with a low one (DC00-DFFF)", () => {
+  // The first and last astral code points: one character each.
+  assert.equal(textLength("\u{10000}"), 1);
+  assert.equal(textLength("\u{10FFFF}"), 1);
+  // A unit just outside either range makes no pair: two characters.
+  for (
+    const two of [
+      "\uD7FF\uDC00",
+      "\uD83D\uE000",
+      "\uDC00\uDC00",
+      "\uDFFF\uDC00",
+    ]
+  ) {
+    assert.equal(textLength(two), 2, JSON.stringify(two));
+    assert.equal(textLength(two), [...two].length);
+  }
+});
+
 Deno.test("command descriptions, choices, context-menu names and the 8000 total count code points", () => {
   command({ name: "a", description: emoji(100) });
   assert.throws(
