@@ -58,3 +58,17 @@ Deno.test("redactUrlPassword hides a password holding an '@' or a newline, behin
   assert.ok(!redactUrlPassword("redis:\t//u:pw@h").includes("pw"));
   assert.equal(redactUrlPassword("REDIS://u:pw@h"), "REDIS://u:***@h");
 });
+
+Deno.test("assertUrlOption refuses a URL object: the option takes the URL's text", () => {
+  assert.throws(
+    () =>
+      assertUrlOption("REST client", "baseUrl", new URL("https://h/api"), [
+        "https:",
+      ]),
+    {
+      name: "TypeError",
+      message:
+        "Cannot create REST client as 'baseUrl' must be an https: URL: current value 'baseUrl=URL'",
+    },
+  );
+});

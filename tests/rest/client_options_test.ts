@@ -34,6 +34,16 @@ Deno.test("RestClient refuses a base URL, fetch, scheduler or retryServerErrors 
       "Cannot create REST client as 'scheduler' must be a Scheduler (now, setTimeout and clearTimeout functions): current value 'scheduler=object'",
     ],
     [
+      { scheduler: { now: () => 0, setTimeout: () => 0 } },
+      "TypeError",
+      "Cannot create REST client as 'scheduler' must be a Scheduler (now, setTimeout and clearTimeout functions): current value 'scheduler=object'",
+    ],
+    [
+      { scheduler: { setTimeout: () => 0, clearTimeout: () => {} } },
+      "TypeError",
+      "Cannot create REST client as 'scheduler' must be a Scheduler (now, setTimeout and clearTimeout functions): current value 'scheduler=object'",
+    ],
+    [
       { retryServerErrors: "always" },
       "TypeError",
       `Cannot create REST client as 'retryServerErrors' must be "idempotent", "all" or "never": current value 'retryServerErrors=always'`,
