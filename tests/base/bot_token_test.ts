@@ -8,12 +8,16 @@ import {
 
 Deno.test("assertBotToken drops surrounding whitespace and the Bot prefix, and refuses what a header cannot carry without showing it", () => {
   assert.equal(normalizeBotToken("  Bot abc.DEF-g_h\r\n"), "abc.DEF-g_h");
+  // The prefix in any case, as HTTP schemes are read.
+  assert.equal(normalizeBotToken("bot abc"), "abc");
+  assert.equal(normalizeBotToken("BOT abc"), "abc");
   assert.equal(assertBotToken("shard", "  Bot abc.DEF-g_h\r\n"), "abc.DEF-g_h");
   const cases: [string, string][] = [
     ["SECRET\nTOKEN", "whitespace at character 7"],
     ["SECRET\rTOKEN", "whitespace at character 7"],
     ["SECRET TOKEN", "whitespace at character 7"],
     ["SECRET\u0000TOKEN", "a control character at character 7"],
+    ["SECRET\u001fTOKEN", "a control character at character 7"],
     ["SECRET\u007fTOKEN", "a control character at character 7"],
     ["SECRET\u00e9TOKEN", "a non-ASCII character at character 7"],
   ];
@@ -29,18 +33,31 @@ Deno.test("assertBotToken drops surrounding whitespace and the Bot prefix, and r
     });
   }
   assert.throws(() => assertBotToken("shard", " \n "), /it is blank/);
+  // Every visible ASCII character passes, '!' and '~' at either end of the range.
+  assert.equal(botTokenFault("!abc.DEF~"), undefined);
 });
 
 Deno.test("assertBotToken names a token pasted with its quotes, and an OAuth2 Bearer token, without showing either", () => {
-  for (const token of ['"SECRET.TOKEN"', "'SECRET.TOKEN'", "`SECRET.TOKEN`"]) {
+  for (
+    const token of [
+      '"SECRET.TOKEN"',
+      "'SECRET.TOKEN'",
+      "`SECRET.TOKEN`",
+      // A quote at one end only (a .env line cut short) is no token either.
+      '"SECRET.TOKEN',
+      "SECRET.TOKEN'",
+    ]
+  ) {
     const fault = botTokenFault(normalizeBotToken(token));
     assert.match(fault!, /^it is wrapped in quotes/);
     assert.ok(!fault!.includes("SECRET"));
   }
-  assert.throws(() => assertBotToken("REST client", "Bearer SECRET"), {
-    name: "TypeError",
-    message: /it is a Bearer \(OAuth2\) token, not a bot token/,
-  });
+  for (const token of ["Bearer SECRET", "bearer SECRET", "BEARER SECRET"]) {
+    assert.throws(() => assertBotToken("REST client", token), {
+      name: "TypeError",
+      message: /it is a Bearer \(OAuth2\) token, not a bot token/,
+    });
+  }
 });
 
 Deno.test("assertTokenOption shows what it got when that holds no token: an unset environment variable, a blank string", () => {
@@ -54,5 +71,11 @@ Deno.test("assertTokenOption shows what it got when that holds no token: an unse
   });
   assert.throws(() => assertTokenOption("client", 42), {
     message: /: current value 'token=a number'$/,
+  });
+  // null is shown as itself, without the hint about an environment variable.
+  assert.throws(() => assertTokenOption("client", null), {
+    name: "TypeError",
+    message:
+      "Cannot create client as 'token' must be a non-empty string (not blank): current value 'token=null'",
   });
 });
