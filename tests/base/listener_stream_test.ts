@@ -69,3 +69,71 @@ Deno.test("listenerStream without a hold buffers without limit and never pauses"
   assert.equal((await reader.read()).value, 0);
   await reader.cancel();
 });
+
+/** A stream without a hold whose source records being stopped. */
+function tracked(ended = false): {
+  push: (event: number) => void;
+  end: () => void;
+  calls: string[];
+  stream: ReadableStream<number>;
+} {
+  let push: (event: number) => void = () => {};
+  let end: () => void = () => {};
+  const calls: string[] = [];
+  const stream = listenerStream<number>({
+    listen: (p) => {
+      calls.push("listen");
+      push = p;
+      return () => calls.push("unlisten");
+    },
+    watchEnd: (e) => {
+      end = e;
+      return () => calls.push("unwatch");
+    },
+    ended: () => ended,
+  });
+  return { push: (e) => push(e), end: () => end(), calls, stream };
+}
+
+Deno.test("listenerStream releases its listener and its end watch when the source ends, and still hands over what came", async () => {
+  const { push, end, calls, stream } = tracked();
+  push(1);
+  end();
+  assert.deepEqual(calls, ["listen", "unlisten", "unwatch"]);
+  const reader = stream.getReader();
+  assert.deepEqual(await reader.read(), { value: 1, done: false });
+  assert.deepEqual(await reader.read(), { value: undefined, done: true });
+});
+
+Deno.test("listenerStream releases its listener and its end watch when the reader cancels", async () => {
+  const { calls, stream } = tracked();
+  await stream.cancel();
+  assert.deepEqual(calls, ["listen", "unlisten", "unwatch"]);
+});
+
+Deno.test("listenerStream over a source already ended closes at once without listening", async () => {
+  const { calls, stream } = tracked(true);
+  assert.deepEqual(calls, []);
+  assert.equal((await stream.getReader().read()).done, true);
+});
+
+Deno.test("listenerStream pauses at the limit, not one unit before it, and resumes at resumeAt exactly", async () => {
+  const { push, calls, stream } = source();
+  push(99);
+  assert.deepEqual(calls, [], "1 unit of room left");
+  push(1);
+  assert.deepEqual(calls, ["pause"]);
+  const reader = stream.getReader();
+  await reader.read(); // 99 taken: 1 left
+  await Promise.resolve();
+  assert.deepEqual(calls, ["pause", "resume"]);
+  // Paused again once full again: the pause ended with the resume.
+  push(74);
+  push(25);
+  assert.deepEqual(calls, ["pause", "resume", "pause"]);
+  await reader.read(); // 1 taken: 99 left
+  await reader.read(); // 74 taken: 25 left, the resume point
+  await Promise.resolve();
+  assert.deepEqual(calls, ["pause", "resume", "pause", "resume"]);
+  await reader.cancel();
+});
