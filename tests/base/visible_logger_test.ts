@@ -125,3 +125,14 @@ Deno.test("A visible info line (a recovery) reaches stderr where the warnings do
     await reset();
   }
 });
+
+Deno.test("A visible line with no LogTape configuration writes {{ and }} as braces and reads a placeholder's name trimmed", async () => {
+  const lines = await captureStderr(() =>
+    getVisibleLogger(CATEGORY).warn("{{literal}} {{x}}} and { what } ran", {
+      what: "onX()",
+    })
+  );
+  assert.deepEqual(lines, [
+    "[WRN] disruption·visible_test: {literal} {x}} and onX() ran",
+  ]);
+});
