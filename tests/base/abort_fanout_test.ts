@@ -99,3 +99,17 @@ Deno.test("deadlineSignal: attempts sharing a caller's signal add one listener t
   assert.equal(otherCounts.removed, 1);
   assert.equal(scheduler.pending, 0);
 });
+
+Deno.test("onAbort: the same function added twice runs twice, and each stop removes one", () => {
+  const controller = new AbortController();
+  let calls = 0;
+  const listener = () => calls++;
+  onAbort(controller.signal, listener);
+  const stopSecond = onAbort(controller.signal, listener);
+  onAbort(controller.signal, listener);
+  assert.equal(abortListenerCount(controller.signal), 3);
+  stopSecond();
+  assert.equal(abortListenerCount(controller.signal), 2);
+  controller.abort();
+  assert.equal(calls, 2);
+});
