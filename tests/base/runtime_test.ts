@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   denoSocketsAvailable,
+  envReadRefused,
   nodeBuiltin,
   readEnvIfAllowed,
   runtimeOs,
@@ -28,4 +29,12 @@ Deno.test("readEnvIfAllowed reads a permitted variable and never prompts", async
 Deno.test("nodeBuiltin loads node:zlib synchronously", () => {
   const zlib = nodeBuiltin("node:zlib") as { inflateSync?: unknown };
   assert.equal(typeof zlib.inflateSync, "function");
+});
+
+Deno.test("envReadRefused says a permitted variable's read is not refused", async () => {
+  const status = await Deno.permissions.query({
+    name: "env",
+    variable: "PATH",
+  });
+  assert.equal(envReadRefused("PATH"), status.state !== "granted");
 });
