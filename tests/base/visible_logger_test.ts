@@ -136,3 +136,21 @@ Deno.test("A visible line with no LogTape configuration writes {{ and }} as brac
     "[WRN] disruption·visible_test: {literal} {x}} and onX() ran",
   ]);
 });
+
+Deno.test("A root logger configured without sinks leaves the visible lines on stderr", async () => {
+  await configure({
+    sinks: {},
+    loggers: [{ category: [], sinks: [] }, QUIET_META],
+  });
+  try {
+    assert.equal(logRouted(CATEGORY, "warning"), false);
+    const lines = await captureStderr(() =>
+      getVisibleLogger(CATEGORY).warn("{what} never runs", { what: "onX()" })
+    );
+    assert.deepEqual(lines, [
+      "[WRN] disruption·visible_test: onX() never runs",
+    ]);
+  } finally {
+    await reset();
+  }
+});
