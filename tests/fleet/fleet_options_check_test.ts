@@ -138,6 +138,9 @@ Deno.test("FleetShards: documented values are accepted", () => {
     { leaseTtlMs: 10_000 }, // renewMs defaults to 3333.3...
     { leaseTtlMs: 3, renewMs: 1 },
     { leaseTtlMs: 2 ** 31 - 1 },
+    // The count's bounds: one shard, and the most Discord recommends.
+    { shardCount: 1 },
+    { shardCount: 65_536 },
     { clock: "redis" },
     { clock: "scheduler", scheduler: new VirtualScheduler() },
     { prefix: "mybot:fleet" },

@@ -1,0 +1,77 @@
+// onStopped (shard_stops.ts) on its own: when a shard stops for good, and
+// why, as the resharding code watches a new shard set.
+import assert from "node:assert/strict";
+import type { GatewayError } from "../../gateway/errors.ts";
+import type { Shard } from "../../gateway/shard.ts";
+import { onStopped } from "../../fleet/shard_stops.ts";
+
+/** What onStopped uses of a shard: its error and state listeners. */
+class StoppingShard {
+  readonly listeners = new Map<string, Set<(value: never) => void>>();
+  constructor(readonly id: number) {}
+  on(type: string, listener: (value: never) => void): () => void {
+    const set = this.listeners.get(type) ?? new Set();
+    this.listeners.set(type, set);
+    set.add(listener);
+    return () => void set.delete(listener);
+  }
+  emit(type: "error" | "state", value: unknown): void {
+    for (const listener of this.listeners.get(type) ?? []) {
+      (listener as (value: unknown) => void)(value);
+    }
+  }
+  fatal(message: string): GatewayError {
+    const error = new Error(message) as GatewayError;
+    this.emit("error", error);
+    return error;
+  }
+  state(current: string): void {
+    this.emit("state", { current });
+  }
+}
+
+function watch(shards: StoppingShard[]): {
+  seen: [number, string | undefined][];
+  off: () => void;
+} {
+  const seen: [number, string | undefined][] = [];
+  const off = onStopped(
+    shards as unknown as Shard[],
+    (shard, why) => void seen.push([shard.id, why?.message]),
+  );
+  return { seen, off };
+}
+
+Deno.test("onStopped: a shard is reported only once closed, with the fatal close that just stopped it, or none for a close()", () => {
+  const [a, b] = [new StoppingShard(0), new StoppingShard(1)];
+  const { seen } = watch([a, b]);
+  a.state("reconnecting");
+  a.state("identifying");
+  a.state("ready");
+  assert.deepEqual(seen, []);
+  a.fatal("4014 Disallowed intents");
+  a.state("closed");
+  b.state("closed"); // its own close()
+  assert.deepEqual(seen, [[0, "4014 Disallowed intents"], [1, undefined]]);
+});
+
+Deno.test("onStopped: an error followed by another status (it reconnected) is not what stopped a shard closed later", () => {
+  const shard = new StoppingShard(3);
+  const { seen } = watch([shard]);
+  shard.fatal("resume failed");
+  shard.state("reconnecting");
+  shard.state("ready");
+  shard.state("closed");
+  assert.deepEqual(seen, [[3, undefined]]);
+});
+
+Deno.test("onStopped: nothing is reported once the watch is stopped, and its listeners are gone", () => {
+  const shard = new StoppingShard(2);
+  const { seen, off } = watch([shard]);
+  off();
+  shard.fatal("4004 Authentication failed");
+  shard.state("closed");
+  assert.deepEqual(seen, []);
+  assert.equal(shard.listeners.get("error")?.size, 0);
+  assert.equal(shard.listeners.get("state")?.size, 0);
+});
