@@ -1,34 +1,9 @@
 // onStopped (shard_stops.ts) on its own: when a shard stops for good, and
 // why, as the resharding code watches a new shard set.
 import assert from "node:assert/strict";
-import type { GatewayError } from "../../gateway/errors.ts";
 import type { Shard } from "../../gateway/shard.ts";
 import { onStopped } from "../../fleet/shard_stops.ts";
-
-/** What onStopped uses of a shard: its error and state listeners. */
-class StoppingShard {
-  readonly listeners = new Map<string, Set<(value: never) => void>>();
-  constructor(readonly id: number) {}
-  on(type: string, listener: (value: never) => void): () => void {
-    const set = this.listeners.get(type) ?? new Set();
-    this.listeners.set(type, set);
-    set.add(listener);
-    return () => void set.delete(listener);
-  }
-  emit(type: "error" | "state", value: unknown): void {
-    for (const listener of this.listeners.get(type) ?? []) {
-      (listener as (value: unknown) => void)(value);
-    }
-  }
-  fatal(message: string): GatewayError {
-    const error = new Error(message) as GatewayError;
-    this.emit("error", error);
-    return error;
-  }
-  state(current: string): void {
-    this.emit("state", { current });
-  }
-}
+import { StoppingShard } from "./_stopping_shard.ts";
 
 function watch(shards: StoppingShard[]): {
   seen: [number, string | undefined][];
@@ -72,6 +47,5 @@ Deno.test("onStopped: nothing is reported once the watch is stopped, and its lis
   shard.fatal("4004 Authentication failed");
   shard.state("closed");
   assert.deepEqual(seen, []);
-  assert.equal(shard.listeners.get("error")?.size, 0);
-  assert.equal(shard.listeners.get("state")?.size, 0);
+  assert.equal(shard.listening(), 0);
 });
