@@ -443,3 +443,52 @@ Deno.test("watchMarks: a mark Redis was not told of (a withdrawal of a lost shar
   assert.deepEqual(sent.slice(6), ["withdraw"], "stopped: not again");
   assert.equal(scheduler.pending, 0);
 });
+
+Deno.test("watchMarks: a failed mark's retry is not sent once the shard's state changed back, nor once stopped, and stop leaves no timer", async () => {
+  const scheduler = new VirtualScheduler();
+  const source = new DispatchSource();
+  const sent: string[] = [];
+  let failing = 0;
+  const stop = watchMarks(
+    source as unknown as Shard,
+    false,
+    scheduler,
+    (ready) => {
+      sent.push(ready ? "ready" : "withdraw");
+      return Promise.resolve(failing-- <= 0);
+    },
+  );
+  source.emit("READY", { id: "a", guilds: [] });
+  await scheduler.flushMicrotasks();
+  failing = 1; // the withdrawal fails: a retry is due
+  source.state("identifying", true);
+  await scheduler.flushMicrotasks();
+  // Complete again before the retry: the retry must not withdraw it.
+  source.emit("READY", { id: "b", guilds: [] });
+  await scheduler.flushMicrotasks();
+  assert.deepEqual(sent, ["ready", "withdraw", "ready"]);
+  await scheduler.advance(10 * MARK_RETRY_MS);
+  assert.deepEqual(sent, ["ready", "withdraw", "ready"]);
+  // A failed mark with its retry due: stop clears the timer at once.
+  failing = 1;
+  source.state("identifying", true);
+  await scheduler.flushMicrotasks();
+  assert.equal(scheduler.pending, 1);
+  stop();
+  assert.equal(scheduler.pending, 0);
+  // Stopped while a mark is on its way, which then fails: not sent again.
+  const stopMidway = watchMarks(
+    source as unknown as Shard,
+    false,
+    scheduler,
+    (ready) => {
+      sent.push(ready ? "ready" : "withdraw");
+      stopMidway();
+      return Promise.resolve(false);
+    },
+  );
+  source.emit("READY", { id: "c", guilds: [] });
+  await scheduler.advance(10 * MARK_RETRY_MS);
+  assert.deepEqual(sent.slice(4), ["ready"]);
+  assert.equal(scheduler.pending, 0);
+});
