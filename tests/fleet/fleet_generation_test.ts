@@ -165,6 +165,53 @@ Deno.test({
 
 Deno.test({
   name:
+    "FleetGeneration: a complete new set whose one shard's holder then died (its mark left, its lease run out) does not flip, every old holder renewed; taken over and marked again, it flips",
+  ignore: server.ignore,
+  fn: async () => {
+    const redis = await connectRedis({ url: server.url });
+    const prefix = `disruption:test:generation:${crypto.randomUUID()}`;
+    const TTL = 10_000;
+    const generation = new FleetGeneration(redis, prefix, TTL);
+    const t = 1_000_000;
+    const lease = (renewedAt: number) => `a|${renewedAt + TTL}`;
+    const renew = async (count: number, ids: number[], at: number) =>
+      await redis.hset(
+        `${prefix}:${count}:leases`,
+        Object.fromEntries(ids.map((id) => [id, lease(at)])),
+      );
+    try {
+      await generation.request(2, 4);
+      await renew(2, [0, 1], t);
+      await renew(4, [0, 1, 2, 3], t);
+      for (const shard of [0, 1, 2, 3]) {
+        assert.equal(await generation.markReady(4, shard, true, t), false);
+      }
+      // Complete since t; new shard 3's holder dies: its lease runs out
+      // while every other holder renews.
+      const t1 = t + TTL + 1_000;
+      await renew(2, [0, 1], t1);
+      await renew(4, [0, 1, 2], t1);
+      assert.deepEqual(await generation.sync(2, t1), { count: 2, next: 4 });
+      // Taken over, its session resumed, and marked again: the set flips
+      // once every old holder renewed since.
+      await renew(4, [3], t1);
+      assert.equal(await generation.markReady(4, 3, true, t1), false);
+      const t2 = t1 + 3_000;
+      await renew(2, [0, 1], t2);
+      await renew(4, [0, 1, 2, 3], t2);
+      assert.deepEqual(await generation.sync(2, t2), {
+        count: 4,
+        next: undefined,
+      });
+    } finally {
+      await deleteKeys(redis, prefix);
+      await closeRedis(redis);
+    }
+  },
+});
+
+Deno.test({
+  name:
     "FleetShards: a reshard request or cancel whose reply was lost and resent (Redis ran it twice) answers as its first run: reshard() resolves, cancelReshard() returns true, and the resend records or gives up nothing more",
   ignore: server.ignore,
   fn: async () => {
