@@ -161,7 +161,7 @@ seedTest(
 );
 
 seedTest(
-  "FleetGeneration: a reshard's barrier ignores a stored lease TTL that is none (-inf, nan, negative) and waits for the old holder as with the fleet's",
+  "FleetGeneration: a reshard's barrier ignores a stored lease TTL that is none (-inf, nan, negative, under the least valid 3 ms) and waits for the old holder as with the fleet's",
   async (redis, prefix, key) => {
     const keys = [
       key,
@@ -169,7 +169,7 @@ seedTest(
       `${prefix}:1:leases`,
       `${prefix}:2:leases`,
     ];
-    for (const stored of ["15000", "-100000000", "-inf", "nan"]) {
+    for (const stored of ["15000", "-100000000", "-inf", "nan", "0", "2"]) {
       await captureStderr(async () => {
         const g = new FleetGeneration(redis, prefix, new LeaseTimes(15_000));
         await g.sync(1, T);
