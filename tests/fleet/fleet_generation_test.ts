@@ -212,6 +212,56 @@ Deno.test({
 
 Deno.test({
   name:
+    "FleetGeneration: a new shard whose session ended is no longer complete (not resumed from the set's store) and the barrier waits for the old holders' renewals again once it is marked anew",
+  ignore: server.ignore,
+  fn: async () => {
+    const redis = await connectRedis({ url: server.url });
+    const prefix = `disruption:test:generation:${crypto.randomUUID()}`;
+    const TTL = 10_000;
+    const generation = new FleetGeneration(redis, prefix, TTL);
+    const t = 1_000_000;
+    const renew = async (count: number, ids: number[], at: number) =>
+      await redis.hset(
+        `${prefix}:${count}:leases`,
+        Object.fromEntries(ids.map((id) => [id, `a|${at + TTL}`])),
+      );
+    try {
+      await generation.request(2, 4);
+      await renew(2, [0, 1], t);
+      await renew(4, [0, 1, 2, 3], t);
+      for (const shard of [0, 1, 2, 3]) {
+        assert.equal(await generation.markReady(4, shard, true, t), false);
+      }
+      assert.equal(await generation.wasComplete(4, 3), true);
+      // Shard 2 merely stops (not lost): still complete, marked again.
+      await generation.markReady(4, 2, false, t);
+      assert.equal(await generation.wasComplete(4, 2), true);
+      assert.equal(await generation.markReady(4, 2, true, t), false);
+      // Shard 3 loses its session: no longer complete.
+      await generation.markReady(4, 3, false, t, true);
+      assert.equal(await generation.wasComplete(4, 3), false);
+      // Complete again once every holder renewed since the first
+      // completion: the old holders must renew after this one instead.
+      const t1 = t + 3_000;
+      await renew(2, [0, 1], t1);
+      await renew(4, [0, 1, 2, 3], t1);
+      assert.equal(await generation.markReady(4, 3, true, t1), false);
+      const t2 = t1 + 3_000;
+      await renew(2, [0, 1], t2);
+      await renew(4, [0, 1, 2, 3], t2);
+      assert.deepEqual(await generation.sync(2, t2), {
+        count: 4,
+        next: undefined,
+      });
+    } finally {
+      await deleteKeys(redis, prefix);
+      await closeRedis(redis);
+    }
+  },
+});
+
+Deno.test({
+  name:
     "FleetShards: a reshard request or cancel whose reply was lost and resent (Redis ran it twice) answers as its first run: reshard() resolves, cancelReshard() returns true, and the resend records or gives up nothing more",
   ignore: server.ignore,
   fn: async () => {
