@@ -497,11 +497,18 @@ export function interactionsEndpoint(
   const replayed = (id: unknown, now: number, signedAt: number): boolean => {
     for (const [old, until] of seen) {
       // Kept through `until` itself: a timestamp exactly maxAge old passes.
-      if (until >= now && seen.size < maxRemembered) break;
+      if (until >= now) break;
       seen.delete(old);
     }
     if (typeof id !== "string") return false;
     if (seen.has(id)) return true;
+    // Room is made only now, after the check: making it before forgot the
+    // oldest of `maxRemembered` ids before comparing (with 1, every replay
+    // passed).
+    for (const old of seen.keys()) {
+      if (seen.size < maxRemembered) break;
+      seen.delete(old);
+    }
     seen.set(id, Math.max(now, signedAt * 1000) + maxAge * 1000);
     return false;
   };

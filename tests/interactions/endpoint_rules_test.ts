@@ -184,6 +184,25 @@ Deno.test("endpoint: maxRemembered bounds the replay memory: past it the oldest 
   assert.equal(again.status, 401);
 });
 
+Deno.test("endpoint: maxRemembered ids are all remembered: with 2, a replay of either of the last two is refused; with 1, the last", async () => {
+  for (
+    const [remembered, ids] of [[2, ["830", "831"]], [1, ["840"]]] as const
+  ) {
+    const clock = new VirtualScheduler();
+    const { send } = await setUp(clock, { maxRemembered: remembered });
+    for (const id of ids) {
+      const response = await send({ id });
+      await response.body?.cancel();
+      assert.equal(response.status, 200, id);
+    }
+    // The oldest of them, sent again: the memory was made room for before
+    // the check, and forgot it (with 1, every replay passed).
+    const again = await send({ id: ids[0] });
+    assert.equal(await again.text(), "replayed request", `${remembered}`);
+    assert.equal(again.status, 401);
+  }
+});
+
 Deno.test("endpoint: a signed body whose type is not a number is 400 at once, never handed to the router", async () => {
   const clock = new VirtualScheduler();
   const { send, calls, errors } = await setUp(clock);
