@@ -281,3 +281,16 @@ Deno.test("interactionsEndpoint refuses a maxBufferedBodyBytes that is not an in
   await budgetEndpoint({ maxBodySize: Number.MAX_SAFE_INTEGER });
   await budgetEndpoint({ maxBodySize: 1, maxBufferedBodyBytes: 1 });
 });
+
+Deno.test("endpoint answers 413 at once a request whose Content-Length is over maxBodySize, without waiting for its body", async () => {
+  const { handler } = await budgetEndpoint({ maxBodySize: 1000 });
+  const { request, finish } = heldRequest(0, 1001);
+  let answered: Response | undefined;
+  const answer = handler(request).then((response) => answered = response);
+  await new VirtualScheduler().flushMicrotasks();
+  // Not a byte of it came, and it is refused all the same.
+  assert.equal(answered?.status, 413);
+  assert.equal(await answered?.text(), "Payload Too Large");
+  finish();
+  await answer;
+});

@@ -1,0 +1,75 @@
+// The signature headers and the public key at their edges: a signature
+// header one hex digit or one byte off a valid one is refused before any
+// handler runs, and a public key of 64 characters that are not all hex is
+// refused when the endpoint is made, not read as some other key.
+import assert from "node:assert/strict";
+import { command } from "../../interactions/commands.ts";
+import { interactionsEndpoint } from "../../interactions/http_endpoint.ts";
+import { InteractionRouter } from "../../interactions/router.ts";
+import { RestClient } from "../../rest/rest_client.ts";
+import { commandInteraction, endpointHarness } from "../_fakes/interactions.ts";
+
+const ping = command({ name: "ping", description: "Ping" });
+
+/** `request` again, its signature header replaced by `signature`. */
+function withSignature(request: Request, signature: string): Request {
+  const headers = new Headers(request.headers);
+  headers.set("x-signature-ed25519", signature);
+  return new Request(request.url, {
+    method: "POST",
+    headers,
+    body: request.clone().body,
+  });
+}
+
+Deno.test("endpoint refuses a signature header one hex digit or one byte off a valid signature with 401, and no handler runs", async () => {
+  const { signer, router, handler } = await endpointHarness();
+  let ran = 0;
+  router.command(ping, (_, ctx) => {
+    ran++;
+    return ctx.respond("pong");
+  });
+  const good = await signer.request(commandInteraction({ name: "ping" }));
+  const signature = good.headers.get("x-signature-ed25519")!;
+  assert.equal(signature.length, 128);
+  const cases: [string, string][] = [
+    ["a digit more", `${signature}0`],
+    ["a digit less", signature.slice(0, -1)],
+    ["a byte more", `${signature}00`],
+    ["a byte less", signature.slice(0, -2)],
+  ];
+  for (const [what, header] of cases) {
+    const response = await handler(withSignature(good, header));
+    assert.equal(response.status, 401, what);
+    assert.equal(await response.text(), "invalid request signature", what);
+  }
+  assert.equal(ran, 0, "no handler ran");
+  // The signature itself is good: sent as signed, it is taken.
+  const taken = await handler(good);
+  assert.equal(taken.status, 200);
+  assert.deepEqual(await taken.json(), { type: 4, data: { content: "pong" } });
+  assert.equal(ran, 1);
+});
+
+Deno.test("interactionsEndpoint refuses a public key of 64 characters that are not all hex", async () => {
+  const { signer } = await endpointHarness();
+  const router = new InteractionRouter();
+  const rest = new RestClient({ token: "t" });
+  // A real key with one digit mistyped, and one with a non-hex prefix.
+  for (
+    const publicKey of [
+      `${signer.publicKey.slice(0, 10)}g${signer.publicKey.slice(11)}`,
+      `zz${signer.publicKey.slice(2)}`,
+    ]
+  ) {
+    assert.equal(publicKey.length, 64);
+    assert.throws(
+      () => interactionsEndpoint({ publicKey, router, rest }),
+      {
+        name: "TypeError",
+        message: /'publicKey' must be 64 hex characters/,
+      },
+      publicKey,
+    );
+  }
+});
