@@ -73,3 +73,14 @@ Deno.test("interactionsEndpoint refuses a public key of 64 characters that are n
     );
   }
 });
+
+Deno.test("endpoint answers a signed PING with PONG once: the same PING sent again is refused as a replay", async () => {
+  const { signer, handler } = await endpointHarness();
+  const ping = await signer.request({ type: 1, id: "700" });
+  const pong = await handler(ping.clone());
+  assert.equal(pong.status, 200);
+  assert.deepEqual(await pong.json(), { type: 1 });
+  const again = await handler(ping);
+  assert.equal(again.status, 401);
+  assert.equal(await again.text(), "replayed request");
+});
