@@ -203,11 +203,20 @@ Deno.test("endpoint: maxRemembered ids are all remembered: with 2, a replay of e
   }
 });
 
-Deno.test("endpoint: a signed body whose type is not a number is 400 at once, never handed to the router", async () => {
+Deno.test("endpoint: a signed body whose type is not a number (a string, none, null, a boolean, a list) is 400 at once, never handed to the router", async () => {
   const clock = new VirtualScheduler();
   const { send, calls, errors } = await setUp(clock);
-  const response = send({ id: "820", type: "2" });
-  assert.equal(await state(response), "400 Bad Request");
+  const types: [string, unknown][] = [
+    ["820", "2"],
+    ["821", undefined],
+    ["822", null],
+    ["823", true],
+    ["824", [2]],
+  ];
+  for (const [id, type] of types) {
+    const response = send({ id, type });
+    assert.equal(await state(response), "400 Bad Request", String(type));
+  }
   assert.deepEqual(calls, []);
   assert.deepEqual(errors, []);
   assert.equal(clock.pending, 0);
