@@ -84,3 +84,35 @@ Deno.test("endpoint answers a signed PING with PONG once: the same PING sent aga
   assert.equal(again.status, 401);
   assert.equal(await again.text(), "replayed request");
 });
+
+Deno.test("interactionsEndpoint refuses a small-order key with its sign bit set and y = p, and takes the keys just beside them", () => {
+  const router = new InteractionRouter();
+  const rest = new RestClient({ token: "t" });
+  const ff = (n: number) => "ff".repeat(n);
+  const refused = [
+    "01" + "00".repeat(30) + "80", // the identity, x's sign bit set
+    "00".repeat(31) + "80", // order 4, x's sign bit set
+    "ec" + ff(30) + "ff", // order 2, x's sign bit set
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05", // order 8
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa", // order 8, x negative
+    "ed" + ff(30) + "7f", // y = p
+    "ed" + ff(30) + "ff", // y = p, x's sign bit set
+  ];
+  for (const publicKey of refused) {
+    assert.throws(
+      () => interactionsEndpoint({ publicKey, router, rest }),
+      { name: "TypeError", message: /is not a real Ed25519 key/ },
+      publicKey,
+    );
+  }
+  // Below p, none of them small-order: taken (made without an error).
+  const taken = [
+    "ed" + "fe" + ff(29) + "7f", // p - 256
+    "ee" + "00" + ff(29) + "7f",
+    "ee" + "00".repeat(30) + "7f",
+    "ee" + ff(30) + "7e",
+  ];
+  for (const publicKey of taken) {
+    interactionsEndpoint({ publicKey, router, rest });
+  }
+});
