@@ -303,6 +303,10 @@ Deno.test("the context refuses callbacks Discord would refuse for the interactio
   );
   await refused(of(2).update("hi"), /need a component's message/);
   await refused(
+    of(2).deferUpdate(),
+    /deferUpdate\(\) cannot answer an interaction of type 2 \(update\(\) and deferUpdate\(\) need a component's message\)/,
+  );
+  await refused(
     of(5).showModal(
       modal({ id: "m", title: "t", components: [textDisplay("x")] }),
     ),

@@ -160,3 +160,37 @@ Deno.test("follow-ups and edits with a stalled upload fail at the REST client's 
   assert.equal(fake.requests.length, before, "nothing more was sent");
   assert.equal(clock.pending, 0);
 });
+
+Deno.test("a stalled upload in a first reply begun 2 s after arrival fails at the 3 s deadline, not 3 s after the reply began", async () => {
+  const clock = new VirtualScheduler();
+  const { fake, rest, errors, router } = await endpointHarness({
+    scheduler: clock,
+  });
+  let caught: unknown;
+  let failedAt = -1;
+  router.command(cat, async (_, ctx) => {
+    await new Promise<void>((resolve) => clock.setTimeout(resolve, 2000));
+    try {
+      await ctx.respond({
+        content: "file",
+        files: [{ name: "a.bin", data: stalled() }],
+      });
+    } catch (error) {
+      caught = error;
+      failedAt = clock.now();
+    }
+  });
+  const start = clock.now();
+  const handled = router.handle(interaction("2"), { rest });
+  await clock.advance(2999);
+  await turns();
+  assert.equal(failedAt, -1, "failed before the deadline");
+  await clock.advance(1);
+  await turns();
+  assert.equal(failedAt - start, 3000, "the files had only the 1 s left");
+  assert.equal((caught as InteractionError).kind, "not_answered");
+  assert.equal(await handled, true);
+  assert.equal(fake.requests.length, 0, "nothing was sent");
+  assert.equal(clock.pending, 0, "no timer left behind");
+  assert.deepEqual(errors.map((e) => e.kind), ["not_answered"]);
+});
