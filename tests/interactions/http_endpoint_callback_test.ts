@@ -340,8 +340,9 @@ Deno.test("endpoint: a files response Discord refuses, with no fallback, is answ
   );
 });
 
-Deno.test("endpoint: a files callback that fails where Discord may have it (5xx, no answer) is answered 500 at once, and a fallback is refused", async () => {
+Deno.test("endpoint: a files callback that fails where Discord may have it (a 5xx, 500 included, or no answer) is answered 500 at once, and a fallback is refused", async () => {
   const failures: [string, CallbackAnswer][] = [
+    ["500", new Response("internal server error", { status: 500 })],
     ["502", new Response("bad gateway", { status: 502 })],
     ["network", "network"],
   ];
