@@ -3,6 +3,7 @@
 // 3 s deadline and its waits on the real clock: a route that never answered
 // was never reported `not_answered` as the test advanced the clock, and
 // awaitMessage on that Client never timed out. Both take the Client's clock.
+// A router made with a `scheduler` keeps it.
 import assert from "node:assert/strict";
 import { Client } from "../../handler/client.ts";
 import { awaitMessage } from "../../interactions/await_message.ts";
@@ -84,5 +85,39 @@ Deno.test("awaitMessage on a Client on a virtual clock times out on that clock, 
     assert.equal((click.settled as DOMException).name, "TimeoutError");
   } finally {
     await runUntilSettled(clock, client.stop());
+  }
+});
+
+Deno.test("a router made with its own scheduler keeps it when attached to a Client on another clock: not_answered comes at its 3 s", async () => {
+  const clock = new VirtualScheduler();
+  const own = new VirtualScheduler();
+  const errors: string[] = [];
+  let arrived = false;
+  const router = new InteractionRouter({
+    scheduler: own,
+    onError: (error) => void errors.push(error.kind),
+  }).command(mute, async () => {
+    arrived = true;
+    await new Promise<void>((resolve) => own.setTimeout(resolve, 600_000));
+  });
+  await using discord = await FakeDiscord.start({ scheduler: clock });
+  const client = new Client({
+    token: discord.token,
+    intents: INTENTS,
+    ...discord.clientOptions,
+  });
+  router.attach(client);
+  try {
+    await runUntilSettled(clock, client.start());
+    await runUntilSettled(clock, syncCommands(client.rest, router.commands));
+    watch(discord.runCommand(mute, {}));
+    await runUntil(clock, () => arrived);
+    await clock.advance(5000);
+    assert.deepEqual(errors, [], "the Client's clock is not the router's");
+    await own.advance(3000);
+    assert.deepEqual(errors, ["not_answered"]);
+  } finally {
+    await own.advance(600_000);
+    await runUntilSettled(clock, client.stop({ drainTimeout: 0 }));
   }
 });
