@@ -35,6 +35,6 @@ Deno.test("shown() and shownQuoted() cut a value after 100 characters, not at 10
 
 Deno.test("shown() names an object without a prototype 'object' and a method starting 'class' a function", () => {
   assert.equal(shown(Object.create(null)), "object");
-  assert.equal(shown({ classify() {} }.classify), "function classify");
+  assert.equal(shown({ classify(): void {} }.classify), "function classify");
   assert.equal(shown(class Setup {}), "class Setup");
 });

@@ -3,7 +3,7 @@
 // shards it says stay open for their guilds.
 import assert from "node:assert/strict";
 import type { LogRecord } from "@logtape/logtape";
-import { drainOldSet } from "../../fleet/old_set_drain.ts";
+import { drainOldSet, type OldSetDrained } from "../../fleet/old_set_drain.ts";
 import type { Shard } from "../../gateway/shard.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
@@ -13,7 +13,7 @@ function drain(
   next: StoppingShard[],
   signal = new AbortController().signal,
   old: StoppingShard[] = [],
-) {
+): Promise<OldSetDrained> {
   return drainOldSet({
     old: { count: 2, shards: old as unknown as Shard[] },
     next: { count: 4, shards: next as unknown as Shard[] },

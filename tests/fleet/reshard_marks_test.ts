@@ -12,7 +12,9 @@ import type { Shard } from "../../gateway/shard.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 
 /** What a process does as it marks, in order; `flips` answers the marks. */
-function marking(answer: () => Promise<boolean>) {
+function marking(
+  answer: () => Promise<boolean>,
+): { did: string[]; marks: ShardMarks } {
   const did: string[] = [];
   const marks: ShardMarks = {
     record: {
@@ -77,7 +79,12 @@ Deno.test("markShard: a mark Redis was not told of answers false, to be sent aga
 });
 
 /** What watchCompletion uses of a shard: its listeners, its session. */
-function completingShard(id: number) {
+function completingShard(id: number): {
+  shard: Shard;
+  listeners: Map<string, (value: never) => void>;
+  ready: () => void;
+  resumed: () => void;
+} {
   const listeners = new Map<string, (value: never) => void>();
   const fake = {
     id,

@@ -10,7 +10,13 @@ import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { StoppingShard } from "./_stopping_shard.ts";
 
 /** A set of 4 running `ids`, its watchers, and what its shards saw. */
-function scene(ids: number[], answered = true) {
+function scene(ids: number[], answered = true): {
+  set: ShardSet;
+  seen: string[];
+  watched: Set<number>;
+  scheduler: VirtualScheduler;
+  how: (over: Partial<SetStop>) => SetStop;
+} {
   const seen: string[] = [];
   const shards = ids.map((id) => {
     const shard = new StoppingShard(id);

@@ -13,7 +13,12 @@ import { captureStderr } from "../_fakes/capture_stderr.ts";
 const HOUR = 3_600_000;
 
 /** A watch of a target running `count` shards; its asks and reshards. */
-function watch(count: number, answer: () => Promise<RecommendedShards>) {
+function watch(count: number, answer: () => Promise<RecommendedShards>): {
+  clock: VirtualScheduler;
+  stop: () => void;
+  asked: number[];
+  reshards: [number, number][];
+} {
   const clock = new VirtualScheduler();
   const asked: number[] = [];
   const reshards: [number, number][] = [];
