@@ -15,6 +15,8 @@ import {
   type RedisConnection,
 } from "../../redis/mod.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
+import { realScheduler } from "../../base/scheduler.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import { withPrivateRedis } from "./_private_redis_store.ts";
 
@@ -133,6 +135,28 @@ Deno.test({
 
 Deno.test({
   name:
+    "RedisCache: given realScheduler by name, the store still stamps its writes on Redis's clock, not this machine's 15 min off",
+  ignore: server.ignore,
+  fn: () =>
+    withPrivateRedis(async (_, redis, admin) => {
+      const cache = new RedisCache(redis, {
+        ttl: { members: TTL },
+        scheduler: realScheduler,
+      });
+      await skewed(SKEW, async () => {
+        await cache.apply("GUILD_CREATE", GUILD);
+        await cache.flush();
+      });
+      near(
+        await expiresAt(admin, "member:1:5"),
+        await redisNow(admin) + TTL * 1000,
+        "the member's expiry",
+      );
+    }),
+});
+
+Deno.test({
+  name:
     "RedisCache: a later write on a clock stepped 15 min ahead still stamps Redis's time (the offset is read again)",
   ignore: server.ignore,
   fn: () =>
@@ -158,7 +182,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "RedisCache: a Redis user whose ACL refuses TIME is said once on stderr, naming +time (the expiry falls back to this machine's clock)",
+    "RedisCache: a Redis user whose ACL refuses TIME is said once on stderr, naming +time (the expiry falls back to this machine's clock); a store without a ttl, or on a given scheduler, reads no TIME and says nothing",
   ignore: server.ignore,
   fn: () =>
     withPrivateRedis(async (redisServer, _, admin) => {
@@ -188,6 +212,20 @@ Deno.test({
         assert.equal(lines.length, 1, said.join("\n"));
         assert.match(lines[0]!, /expiry/);
         assert.equal(cache.stale, false);
+        // Without a ttl, or on a given scheduler's clock, no TIME is read:
+        // nothing is refused, and nothing said.
+        const virtual = new VirtualScheduler();
+        for (
+          const options of [{}, { ttl: { members: TTL }, scheduler: virtual }]
+        ) {
+          const other = new RedisCache(redis, options);
+          const quiet = await captureStderr(async () => {
+            await other.apply("GUILD_CREATE", GUILD);
+            await other.flush();
+          });
+          assert.deepEqual(quiet.filter((line) => line.includes("+time")), []);
+          assert.equal(other.stale, false);
+        }
       } finally {
         await closeRedis(redis);
       }
