@@ -65,3 +65,32 @@ Deno.test("SilenceWatch: answers still coming while one call hangs are no silenc
   }
   assert.equal(said.length, 0, "answers kept coming");
 });
+
+Deno.test("SilenceWatch: calls made during a silence say it no more, and arm no timer, until Redis answers", async () => {
+  const { clock, said, watch } = watched();
+  void watch.watch(Promise.withResolvers<void>().promise); // never answered
+  await clock.advance(SAID_AFTER_MS);
+  assert.equal(said.length, 1);
+  for (let i = 0; i < 3; i++) {
+    void watch.watch(Promise.withResolvers<void>().promise);
+    await clock.advance(SAID_AFTER_MS);
+  }
+  assert.equal(said.length, 1, "one silence, said once");
+  assert.equal(clock.pending, 0, "no timer while silent");
+});
+
+Deno.test("SilenceWatch: a reconnect (a new socket, as many bytes read as the old one had) is no silence", async () => {
+  const clock = new VirtualScheduler();
+  const said: unknown[] = [];
+  const redis: { stream?: { bytesRead: number } } = {
+    stream: { bytesRead: 10 },
+  };
+  const watch = new SilenceWatch(clock, { failed: (e) => said.push(e) }, redis);
+  void watch.watch(Promise.withResolvers<void>().promise); // never answered
+  await clock.advance(SILENT_REDIS_MS - 1);
+  redis.stream = { bytesRead: 10 }; // the connection came back on a new socket
+  await clock.advance(SAID_AFTER_MS - SILENT_REDIS_MS + 1);
+  assert.equal(said.length, 0, "a new socket was heard");
+  await clock.advance(SAID_AFTER_MS);
+  assert.equal(said.length, 1, "then silent on the new socket: said");
+});
