@@ -255,7 +255,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "RedisCache stores guild:G with twilight-dispatch's emptied lists (\"roles\":[] and the rest), READY's unavailable guild as it is, and reads the guild as the memory store holds it",
+    "RedisCache stores guild:G with twilight-dispatch's emptied lists (\"roles\":[] and the rest), READY's unavailable guild as it is, and reads the guild as the memory store holds it (a list with items, written by another program, read as it is)",
   ignore: privateRedisIgnored,
   fn: () =>
     withPrivateRedis(async (_, redis) => {
@@ -315,5 +315,15 @@ Deno.test({
         JSON.stringify({ id: "9", name: "tw", ...lists }),
       );
       assert.deepEqual(await cache.guild("9"), { id: "9", name: "tw" });
+      // A list with items (another program's) is read as it is.
+      await redis.set(
+        "guild:8",
+        JSON.stringify({ id: "8", name: "o", ...lists, roles: [{ id: "8" }] }),
+      );
+      assert.deepEqual(await cache.guild("8"), {
+        id: "8",
+        name: "o",
+        roles: [{ id: "8" }],
+      });
     }),
 });
