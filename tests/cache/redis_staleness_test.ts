@@ -51,3 +51,21 @@ Deno.test("RedisStaleness: writes lost to Redis (an error reply, a lost connecti
     assert.ok(line.includes(error.message), line);
   }
 });
+
+Deno.test("RedisStaleness: a READY whose shard is malformed (past its count, negative, not two integers) ends no staleness and throws nothing; a well-formed one, or one without shard, ends it", async () => {
+  const stale = async (): Promise<RedisStaleness> => {
+    const staleness = new RedisStaleness({} as RedisConnection, undefined);
+    await captureStderr(() => staleness.failed(new Error("writes lost")));
+    return staleness;
+  };
+  for (const shard of [[2, 2], [-1, 2], [0.5, 2], [0], "0", [0, 1, 2]]) {
+    const staleness = await stale();
+    staleness.sessionStarted({ shard }, staleness.admit());
+    assert.equal(staleness.stale, true, JSON.stringify(shard));
+  }
+  for (const ready of [{ shard: [1, 2] }, { shard: null }, {}]) {
+    const staleness = await stale();
+    staleness.sessionStarted(ready, staleness.admit());
+    assert.equal(staleness.stale, false, JSON.stringify(ready));
+  }
+});
