@@ -6,7 +6,9 @@ import assert from "node:assert/strict";
 import { ReplyError } from "ioredis";
 import { RedisStaleness } from "../../cache/redis_staleness.ts";
 import type { RedisConnection } from "../../redis/mod.ts";
+import { trackServerSession } from "../../redis/server_session.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
+import { fakeConnection } from "../_fakes/info_connection.ts";
 
 /** What a fresh staleness logs when `error` lost writes. */
 async function said(error: unknown): Promise<string> {
@@ -68,4 +70,62 @@ Deno.test("RedisStaleness: a READY whose shard is malformed (past its count, neg
     staleness.sessionStarted(ready, staleness.admit());
     assert.equal(staleness.stale, false, JSON.stringify(ready));
   }
+});
+
+/**
+ * A staleness on a followed fake connection whose `INFO server` answers
+ * `runs` (see fakeConnection), and a drop and reconnect of it.
+ */
+function onServer(runs: (string | Error)[]): {
+  staleness: RedisStaleness;
+  reconnect: () => void;
+  check: () => Promise<string[]>;
+} {
+  const redis = fakeConnection(runs);
+  trackServerSession(redis);
+  const staleness = new RedisStaleness(
+    redis as unknown as RedisConnection,
+    undefined,
+  );
+  const reconnect = () => {
+    redis.emit("close");
+    redis.emit("ready");
+  };
+  const check = () => captureStderr(() => staleness.checkServer(0));
+  return { staleness, reconnect, check };
+}
+
+Deno.test("RedisStaleness.checkServer: stale after a reconnect to another server process, not after one to the same, and again after the next restart", async () => {
+  const { staleness, reconnect, check } = onServer([
+    "aaa111",
+    "aaa111",
+    "bbb222",
+    "bbb222",
+  ]);
+  reconnect();
+  await check();
+  assert.equal(staleness.stale, false, "the same server: nothing lost");
+  reconnect();
+  await check();
+  assert.equal(staleness.stale, true, "another server");
+  staleness.sessionStarted({}, staleness.admit());
+  assert.equal(staleness.stale, false);
+  reconnect();
+  await check();
+  assert.equal(staleness.stale, false, "bbb222 again: nothing lost");
+});
+
+Deno.test("RedisStaleness.checkServer: with INFO refused, each reconnect is taken for another server, and a check without a drop since marks nothing", async () => {
+  const { staleness, reconnect, check } = onServer([
+    new Error("NOPERM"),
+    new Error("NOPERM"),
+  ]);
+  await check();
+  assert.equal(staleness.stale, false, "no drop");
+  reconnect();
+  await check();
+  assert.equal(staleness.stale, true, "which server answers cannot be known");
+  staleness.sessionStarted({}, staleness.admit());
+  await check();
+  assert.equal(staleness.stale, false, "no drop since");
 });
