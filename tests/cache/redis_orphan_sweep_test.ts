@@ -172,3 +172,24 @@ Deno.test({
       );
     }),
 });
+
+Deno.test({
+  name:
+    "RedisCache: a store stale before any READY (no shard known yet) sweeps at its first READY what re-sent writes left of guilds it does not hold",
+  ignore: privateRedisIgnored,
+  fn: () =>
+    withPrivateRedis(async (_, redis, admin) => {
+      const cache = new RedisCache(redis, {
+        resources: ["guilds", "channels", "roles", "messages"],
+      });
+      await captureStderr(() => cache.markStale([], "writes lost"));
+      await orphan(admin, "1002", "3333");
+      await cache.applyBatch([
+        { event: "READY", data: ready(["1001"]) },
+        { event: "GUILD_CREATE", data: guild("1001") },
+      ]);
+      await cache.flush();
+      assert.equal(cache.stale, false);
+      assert.deepEqual(await traces(admin, ["1002", "3333"]), []);
+    }),
+});

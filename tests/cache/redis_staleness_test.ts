@@ -129,3 +129,20 @@ Deno.test("RedisStaleness.checkServer: with INFO refused, each reconnect is take
   await check();
   assert.equal(staleness.stale, false, "no drop since");
 });
+
+Deno.test("RedisStaleness: the first READY's count drops the known shard ids not below it, and a reshard drops every id of the old count, from those awaited too", async () => {
+  // From the `shardIds` option: 2 is no shard of a session of 2.
+  const given = new RedisStaleness({} as RedisConnection, undefined, [0, 2]);
+  await captureStderr(() => given.failed(new Error("writes lost")));
+  assert.deepEqual(given.awaiting.sort(), [0, 2]);
+  given.sessionStarted({ shard: [0, 2] }, given.admit());
+  assert.equal(given.stale, false, "shard 2 of 2 is awaited no more");
+  // Two shards of 2 fed it; the next sessions are of 3 shards.
+  const resharded = new RedisStaleness({} as RedisConnection, undefined);
+  resharded.sessionStarted({ shard: [0, 2] }, resharded.admit());
+  resharded.sessionStarted({ shard: [1, 2] }, resharded.admit());
+  await captureStderr(() => resharded.failed(new Error("writes lost")));
+  assert.deepEqual(resharded.awaiting.sort(), [0, 1]);
+  resharded.sessionStarted({ shard: [0, 3] }, resharded.admit());
+  assert.equal(resharded.stale, false, "shard 1 of 2 is awaited no more");
+});
