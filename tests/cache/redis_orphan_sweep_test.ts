@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { RedisCache } from "../../cache/mod.ts";
 import type { RedisConnection } from "../../redis/mod.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
+import { wrapping } from "./_recording_redis.ts";
 import {
   privateRedisIgnored,
   withPrivateRedis,
@@ -191,5 +192,38 @@ Deno.test({
       await cache.flush();
       assert.equal(cache.stale, false);
       assert.deepEqual(await traces(admin, ["1002", "3333"]), []);
+    }),
+});
+
+Deno.test({
+  name:
+    "RedisCache: a fresh cache's READY adds no round trip (no orphan sweep's SCAN, no index TYPE check); a stale cache's READY does both",
+  ignore: privateRedisIgnored,
+  fn: () =>
+    withPrivateRedis(async (_, redis) => {
+      const sent = { scans: 0, types: 0 };
+      const watched = wrapping(redis, {
+        scan: (scan) => (...args) => (sent.scans++, scan(...args)),
+        pipeline: (pipeline) => (...args) =>
+          wrapping(pipeline(...args) as object, {
+            type: (type) => (...keys) => (sent.types++, type(...keys)),
+          }),
+      });
+      const cache = new RedisCache(watched);
+      const session = async () => {
+        await cache.applyBatch([
+          { event: "READY", data: ready(["1001"]) },
+          { event: "GUILD_CREATE", data: guild("1001") },
+        ]);
+        await cache.flush();
+      };
+      await session();
+      await session();
+      assert.equal(cache.stale, false);
+      assert.deepEqual(sent, { scans: 0, types: 0 });
+      await captureStderr(() => cache.markStale([0], "a test"));
+      await session();
+      assert.equal(cache.stale, false);
+      assert.ok(sent.scans > 0 && sent.types > 0, JSON.stringify(sent));
     }),
 });
