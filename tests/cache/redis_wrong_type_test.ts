@@ -10,6 +10,7 @@ import { testRedis } from "../_fakes/servers.ts";
 import { guildMessage } from "./_guild_message.ts";
 import { withPrivateRedis } from "./_private_redis_store.ts";
 import { createdGuild } from "./_created_guild.ts";
+import { wrapping } from "./_recording_redis.ts";
 
 const server = testRedis();
 
@@ -87,11 +88,18 @@ for (const key of ["guild_keys", "member_keys", "expiry_keys", "role_keys"]) {
 
 Deno.test({
   name:
-    "RedisCache: a guild's or a channel's index of another type (guild_keys:G, channel_keys:C) is deleted with a warning after the write it failed, and the next READY makes the cache fresh",
+    "RedisCache: a guild's or a channel's index of another type (guild_keys:G, channel_keys:C) is deleted with a warning after the write it failed, the next READY makes the cache fresh, and later batches check no type again",
   ignore: server.ignore,
   fn: () =>
     withPrivateRedis(async (_, redis, admin) => {
-      const cache = new RedisCache(redis);
+      // The TYPE checks the store sends (in a pipeline).
+      let types = 0;
+      const cache = new RedisCache(wrapping(redis, {
+        pipeline: (pipeline) => (...args) =>
+          wrapping(pipeline(...args) as object, {
+            type: (type) => (...keys) => (types++, type(...keys)),
+          }),
+      }));
       await session(cache, "100");
       assert.equal(cache.stale, false);
       for (const key of ["guild_keys:1", "channel_keys:2"]) {
@@ -113,6 +121,11 @@ Deno.test({
         assert.match(await admin.type(key), /^(set|none)$/);
         assert.equal(cache.stale, false, all);
         assert.equal((await cache.message("2", "103"))?.id, "103");
+        // Looked at once: the batches after add no round trip.
+        types = 0;
+        await cache.apply("MESSAGE_CREATE", guildMessage("104", "2", "1"));
+        await cache.flush();
+        assert.equal(types, 0);
       }
     }),
 });
