@@ -7,6 +7,7 @@ import {
   settlesWithin,
 } from "../../base/scheduler.ts";
 import { VirtualScheduler } from "../../testing/mod.ts";
+import { counted } from "../_fakes/counted_listeners.ts";
 
 /** Run `body` with the runtime's setTimeout recording the delays it gets. */
 function recordingDelays(body: () => void): number[] {
@@ -53,15 +54,11 @@ Deno.test("clampTimerDelay keeps delays in the runtime's range", () => {
   assert.equal(clampTimerDelay(-Infinity), 0);
 });
 
-/** A signal that is never aborted and counts the listeners left on it. */
+/** A signal never aborted, and how many listeners are left on it. */
 function countingSignal(): { signal: AbortSignal; listeners: () => number } {
-  let count = 0;
-  const signal = {
-    aborted: false,
-    addEventListener: () => count++,
-    removeEventListener: () => count--,
-  } as unknown as AbortSignal;
-  return { signal, listeners: () => count };
+  const signal = new AbortController().signal;
+  const counts = counted(signal);
+  return { signal, listeners: () => counts.added - counts.removed };
 }
 
 Deno.test("delay rejects at once with an aborted signal's reason, setting no timer", async () => {
