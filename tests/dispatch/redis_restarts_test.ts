@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { watchRedisRestarts } from "../../dispatch/redis_restarts.ts";
 import { trackServerSession } from "../../redis/server_session.ts";
 import { fakeConnection } from "../_fakes/info_connection.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 
 interface Watched {
   /** How many times the watch said the server was replaced. */
@@ -24,8 +25,8 @@ function watched(runs: (string | Error)[]): Watched {
     redis.emit("close");
     redis.emit("ready");
     // INFO's answer (already settled on the fake) and the comparison after
-    // it run as microtasks: one turn of the event loop sees them done.
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    // it run as microtasks: flushing them sees them done.
+    await new VirtualScheduler().flushMicrotasks();
   };
   return { counted, reconnect };
 }
