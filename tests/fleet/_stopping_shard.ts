@@ -1,5 +1,6 @@
-// A shard as onStopped (shard_stops.ts) and the old set's drain see it:
-// its error and state listeners, its id, status and session, and close().
+// A shard as onStopped (shard_stops.ts), the old set's drain and a new
+// shard's watch see it: its error, state and dispatch listeners, its id,
+// status and session, and close().
 import type { GatewayError } from "../../gateway/errors.ts";
 
 /** A fake shard whose fatal errors and status changes a test emits. */
@@ -17,7 +18,7 @@ export class StoppingShard {
     set.add(listener);
     return () => void set.delete(listener);
   }
-  emit(type: "error" | "state", value: unknown): void {
+  emit(type: "error" | "state" | "dispatch", value: unknown): void {
     for (const listener of this.listeners.get(type) ?? []) {
       (listener as (value: unknown) => void)(value);
     }

@@ -10,6 +10,7 @@ import { watchNewShard } from "../../fleet/new_shard_watch.ts";
 import type { ShardSet } from "../../fleet/shard_sets.ts";
 import type { Shard } from "../../gateway/shard.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { StoppingShard } from "./_stopping_shard.ts";
 
 /** What a process does as it marks, in order; `flips` answers the marks. */
 function marking(
@@ -78,32 +79,23 @@ Deno.test("markShard: a mark Redis was not told of answers false, to be sent aga
   }
 });
 
-/** What watchCompletion uses of a shard: its listeners, its session. */
+/** A new shard with no session yet, whose READY or RESUMED the test emits. */
 function completingShard(id: number): {
   shard: Shard;
-  listeners: Map<string, (value: never) => void>;
+  fake: StoppingShard;
   ready: () => void;
   resumed: () => void;
 } {
-  const listeners = new Map<string, (value: never) => void>();
-  const fake = {
-    id,
-    sessionId: undefined as string | undefined,
-    on: (type: string, listener: (value: never) => void) => {
-      listeners.set(type, listener);
-      return () => void listeners.delete(type);
-    },
-  };
-  const emit = (type: string, value: unknown) =>
-    (listeners.get(type) as ((value: unknown) => void) | undefined)?.(value);
+  const fake = new StoppingShard(id);
+  fake.sessionId = undefined;
   return {
     shard: fake as unknown as Shard,
-    listeners,
+    fake,
     ready: () => {
       fake.sessionId = "s";
-      emit("dispatch", { name: "READY", data: { guilds: [] } });
+      fake.emit("dispatch", { name: "READY", data: { guilds: [] } });
     },
-    resumed: () => emit("dispatch", { name: "RESUMED", data: {} }),
+    resumed: () => fake.emit("dispatch", { name: "RESUMED", data: {} }),
   };
 }
 
@@ -125,7 +117,7 @@ Deno.test("watchNewShard: a new set's shard is marked once complete, under the s
   assert.deepEqual(m.did, ["save 1", "mark 4/1 true at 5000 lost=undefined"]);
   // Stopping the watch drops its listeners.
   newSet.watchers.get(1)!();
-  assert.equal(a.listeners.size, 0);
+  assert.equal(a.fake.listening(), 0);
   // Replaced in the set by another shard of that id: no mark.
   const b = completingShard(1);
   watchNewShard(m.marks, scheduler, () => isNext, newSet, b.shard, false);
