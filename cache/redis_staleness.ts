@@ -307,10 +307,11 @@ export class RedisStaleness {
    * another type than the store's (written by hand or by another program:
    * every write to it failed, and so would its reads, for good) is deleted,
    * with a warning: the global ones then (every `<kind>_keys`,
-   * `expiry_keys`), the failed batch's per-guild and per-channel ones after
-   * a failure. Never on a fresh cache's batches: no round trip is added to
-   * the normal event path. A stale cache's READY sweeps its shard's orphan
-   * guilds first (see redis_orphan_sweep.ts).
+   * `expiry_keys`, the applied marks' hash), the failed batch's per-guild
+   * and per-channel ones after a failure. Never on a fresh cache's
+   * batches: no round trip is added to the normal event path. A stale
+   * cache's READY sweeps its shard's orphan guilds first (see
+   * redis_orphan_sweep.ts).
    *
    * @returns When done; rejects with Redis's error.
    */

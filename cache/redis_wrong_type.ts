@@ -5,7 +5,8 @@
 // deleted, with a warning, so that the events that follow rebuild it.
 //
 // When they are looked at, so that the normal event path gains no round
-// trip: the global indexes (`<kind>_keys`, `expiry_keys`) at each READY of
+// trip: the global indexes (`<kind>_keys`, `expiry_keys`, the applied
+// marks' hash) at each READY of
 // a stale cache, the batch that rebuilds it; the per-guild and per-channel
 // ones (`guild_keys:G`, `guild_kind_keys:G:K`, `channel_keys:C`), of which
 // there are too many to look at, only after a failure that said WRONGTYPE:
@@ -22,7 +23,7 @@ import {
   KIND_RESOURCE,
 } from "./changes.ts";
 import { CHUNK } from "./redis_chunks.ts";
-import { INDEXED, kindKeys, UNKEYED } from "./redis_layout.ts";
+import { APPLIED_KEY, INDEXED, kindKeys, UNKEYED } from "./redis_layout.ts";
 import { UNGUILDED_KEY } from "./redis_unguilded.ts";
 
 /** Keys found broken are something a user must know of. */
@@ -32,9 +33,17 @@ const visible = getVisibleLogger(["disruption", "cache", "redis"]);
 const EXPIRY = "expiry_keys";
 
 /**
+ * The keys the store keeps as hashes: the expiry times, and each shard's
+ * last applied position (redis_applied_marks.ts). Every other index is a
+ * set.
+ */
+const HASHES: ReadonlySet<string> = new Set([EXPIRY, APPLIED_KEY]);
+
+/**
  * Every index the store keeps for the whole database: `<kind>_keys` for each
- * keyed kind (`guild_keys` among them), `expiry_keys`, and the index of what
- * no guild holds (redis_unguilded.ts). `message_keys` and `channel_keys`
+ * keyed kind (`guild_keys` among them), `expiry_keys`, the index of what no
+ * guild holds (redis_unguilded.ts) and the applied marks' hash (a READY
+ * starts a new session, which needs none of its marks). `message_keys` and `channel_keys`
  * first: the rebuild has always looked at those two.
  */
 export const GLOBAL_INDEXES: readonly string[] = [
@@ -47,6 +56,7 @@ export const GLOBAL_INDEXES: readonly string[] = [
   ]),
   EXPIRY,
   UNGUILDED_KEY,
+  APPLIED_KEY,
 ];
 
 /** Whether `error` is Redis's answer to a command on a key of another type. */
@@ -65,7 +75,8 @@ function guildIndexes(guildId: string): string[] {
 /**
  * The index keys a batch's reads and changes may have touched: where its
  * WRONGTYPE can have come from. The global indexes of the kinds it names
- * too (a batch's failure can come from one before the next READY).
+ * too (a batch's failure can come from one before the next READY), and the
+ * applied marks' hash, which ends every write chunk that carries positions.
  *
  * @param reads The batch's reads.
  * @param messageChannels The channels whose message ids it read.
@@ -76,7 +87,7 @@ export function indexKeysOf(
   messageChannels: readonly string[],
   changes: readonly CacheChange[],
 ): Set<string> {
-  const keys = new Set<string>();
+  const keys = new Set<string>([APPLIED_KEY]);
   const add = (...more: string[]): void => {
     for (const key of more) keys.add(key);
   };
@@ -122,7 +133,8 @@ export function indexKeysOf(
 
 /**
  * Delete those of `keys` that hold another type than the store's (a hash
- * for `expiry_keys`, a set for the others), with a warning naming them.
+ * for `expiry_keys` and the applied marks, a set for the others), with a
+ * warning naming them.
  * One round trip of TYPEs, and a DEL when some are.
  *
  * @returns The keys deleted; rejects with Redis's error.
@@ -140,7 +152,7 @@ export async function dropWrongTyped(
   const wrong = names.filter((key, i) => {
     const [error, type] = results[i]!;
     if (error) throw error;
-    return type !== "none" && type !== (key === EXPIRY ? "hash" : "set");
+    return type !== "none" && type !== (HASHES.has(key) ? "hash" : "set");
   });
   if (wrong.length === 0) return [];
   // A chunk of keys a DEL: spread whole into one call, more than some
@@ -149,7 +161,7 @@ export async function dropWrongTyped(
     await redis.del(...wrong.slice(from, from + CHUNK));
   }
   visible.warn(
-    "Redis cache: key(s) {keys} did not hold a set (or, for expiry_keys, a hash) as the cache writes them (written by hand or by another program); deleted, so that the cache can be rebuilt",
+    "Redis cache: key(s) {keys} did not hold a set (or, for expiry_keys and disruption_cache_applied, a hash) as the cache writes them (written by hand or by another program); deleted, so that the cache can be rebuilt",
     { keys: wrong.join(", ") },
   );
   return wrong;

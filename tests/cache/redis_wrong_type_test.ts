@@ -184,3 +184,70 @@ Deno.test({
       assert.equal(await admin.exists("channel_keys:50"), 0);
     }),
 });
+
+/** Shard 0's READY of `sessionId`, applied at sequence 1 and flushed. */
+async function readyAt(cache: RedisCache, sessionId: string): Promise<void> {
+  await cache.apply("READY", { ...READY, session_id: sessionId }, {
+    shardId: 0,
+    sessionId,
+    sequence: 1,
+  });
+  await cache.flush();
+}
+
+Deno.test({
+  name:
+    "RedisCache with positions: an applied-marks key of another type is deleted with a warning after the first READY's write it failed, and the next READY makes the cache fresh with its mark written",
+  ignore: server.ignore,
+  fn: () =>
+    withPrivateRedis(async (_, redis, admin) => {
+      await spoil(admin, "disruption_cache_applied");
+      const cache = new RedisCache(redis);
+      const lines = await captureStderr(async () => {
+        await readyAt(cache, "s1");
+        await readyAt(cache, "s2");
+      });
+      const all = lines.join("\n");
+      assert.equal(deletions(lines, "disruption_cache_applied").length, 1, all);
+      assert.equal(cache.stale, false, all);
+      assert.equal(await admin.hget("disruption_cache_applied", "0"), "s2:1");
+    }),
+});
+
+Deno.test({
+  name:
+    "RedisCache with positions: an applied-marks key spoilt under a fresh cache fails a write once; it is deleted before the next batch, whose mark lands, and the next READY makes the cache fresh",
+  ignore: server.ignore,
+  fn: () =>
+    withPrivateRedis(async (_, redis, admin) => {
+      const cache = new RedisCache(redis);
+      await readyAt(cache, "s1");
+      assert.equal(cache.stale, false);
+      await spoil(admin, "disruption_cache_applied");
+      const lines = await captureStderr(async () => {
+        await cache.apply("GUILD_CREATE", GUILD, {
+          shardId: 0,
+          sessionId: "s1",
+          sequence: 2,
+        });
+        await cache.flush();
+        assert.equal(cache.stale, true);
+        // The batch after the failure looks at its keys: its mark lands.
+        await cache.apply("GUILD_CREATE", GUILD, {
+          shardId: 0,
+          sessionId: "s1",
+          sequence: 3,
+        });
+        await cache.flush();
+        assert.equal(
+          await admin.hget("disruption_cache_applied", "0"),
+          "s1:3",
+        );
+        await readyAt(cache, "s2");
+      });
+      const all = lines.join("\n");
+      assert.equal(deletions(lines, "disruption_cache_applied").length, 1, all);
+      assert.equal(cache.stale, false, all);
+      assert.equal(await admin.hget("disruption_cache_applied", "0"), "s2:1");
+    }),
+});
