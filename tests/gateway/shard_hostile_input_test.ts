@@ -329,8 +329,12 @@ Deno.test("Shard answers one op 1 per heartbeat interval even when the server AC
     h.socket().receive({ op: 11, d: null });
   }
   assert.equal(heartbeats(), 1);
+  // Nor 2 s later: the spacing is the interval (41.25 s), not the 2 s floor.
+  await h.scheduler.advance(2_000);
+  h.socket().receive({ op: 1, d: null });
+  assert.equal(heartbeats(), 1);
   // A request a whole interval later is answered again.
-  await h.scheduler.advance(INTERVAL);
+  await h.scheduler.advance(INTERVAL - 2_000);
   h.socket().receive({ op: 11, d: null });
   const afterTick = heartbeats();
   h.socket().receive({ op: 1, d: null });

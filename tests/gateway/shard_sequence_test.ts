@@ -1,5 +1,6 @@
 // Sequence numbers a broken or hostile gateway gets wrong: a dispatch before
-// READY on a new session, and one not above the last outside a replay.
+// HELLO, one before READY on a new session, and one not above the last
+// outside a replay.
 import assert from "node:assert/strict";
 import {
   createHarness,
@@ -8,6 +9,7 @@ import {
   ready,
   readyHarness,
   sentOps,
+  TOKEN,
 } from "../_fakes/shard_harness.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { runUntil } from "../_fakes/run_until.ts";
@@ -43,6 +45,37 @@ for (const filtered of [false, true]) {
     await connected;
     dispatch(h.socket(), 2);
     assert.deepEqual(seen, ["READY:1", "MESSAGE_CREATE:2"]);
+    await h.shard.close();
+  });
+
+  Deno.test(`Shard refuses a dispatch before HELLO on a resuming connection (${path}): not delivered, and the RESUME starts from before it`, async () => {
+    const h = await readyHarness({ recordDispatches: false });
+    const seen: number[] = [];
+    h.shard.on(
+      "dispatch",
+      (event) => seen.push(event.sequence),
+      filtered ? { events: ["MESSAGE_CREATE"] } : {},
+    );
+    dispatch(h.socket(), 2);
+    h.socket().serverClose(4000);
+    const first = h.socket();
+    await runUntil(h.scheduler, () => h.socket() !== first);
+    const early = h.socket();
+    dispatch(early, 3); // before HELLO: no gateway sends that
+    await h.settle();
+    assert.deepEqual(seen, [2]);
+    assert.equal(h.shard.sequence, 2);
+    assert.equal(h.errors.at(-1)?.kind, "decode");
+    assert.notEqual(early.state, "open");
+    // The next connection resumes from 2: Discord sends 3 again.
+    await runUntil(h.scheduler, () => h.socket() !== early);
+    hello(h.socket());
+    await h.settle();
+    assert.deepEqual(h.socket().sentPayloads()[0]?.d, {
+      token: TOKEN,
+      session_id: "session-1",
+      seq: 2,
+    });
     await h.shard.close();
   });
 

@@ -222,6 +222,37 @@ Deno.test("Shard waits at most 5 s after op 9 d:false", async () => {
   await h.shard.close();
 });
 
+Deno.test("Shard takes only op 9 d:true as resumable: d null, missing or not a boolean starts a new session", async () => {
+  for (const d of [null, undefined, 1, "true"]) {
+    const h = await readyHarness();
+    h.socket().receive({ op: 9, d } as never);
+    assert.equal(h.shard.sessionId, undefined, `d=${String(d)}`);
+    await h.scheduler.advance(5_000);
+    hello(h.socket());
+    await h.scheduler.advance(IDENTIFY_SPACING);
+    assert.deepEqual(sentOps(h.socket()), [2], `d=${String(d)}`);
+    await h.shard.close();
+  }
+});
+
+Deno.test("Shard waits 1-5 s after op 9 d:true before its READY (no session to resume), as after d:false", async () => {
+  const h = createHarness(); // random() is 0.5: the wait is 3 s
+  h.shard.connect().catch(() => {});
+  await h.settle();
+  hello(h.socket());
+  await h.settle();
+  assert.deepEqual(sentOps(h.socket()), [2]);
+  h.socket().receive({ op: 9, d: true });
+  await h.scheduler.advance(2_999);
+  assert.equal(h.transport.sockets.length, 1);
+  await h.scheduler.advance(1);
+  assert.equal(h.transport.sockets.length, 2);
+  hello(h.socket());
+  await h.scheduler.advance(IDENTIFY_SPACING);
+  assert.deepEqual(sentOps(h.socket()), [2]);
+  await h.shard.close();
+});
+
 Deno.test("Shard drops dispatches whose sequence it has already seen", async () => {
   const h = await readyHarness();
   const socket = h.socket();
