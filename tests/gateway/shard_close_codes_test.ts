@@ -75,6 +75,8 @@ Deno.test("Shard reacts to each close code as the table says", async (t) => {
         assert.equal(h.errors[0]!.kind, expected.kind);
         assert.equal(h.errors[0]!.closeCode, code);
         assert.match(h.errors[0]!.message, expected.hint);
+        // Nothing left to resume: a connect() after the fix identifies.
+        assert.equal(h.shard.session, undefined);
         await h.scheduler.advance(120_000);
         assert.equal(
           h.transport.sockets.length,

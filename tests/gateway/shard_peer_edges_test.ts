@@ -281,7 +281,47 @@ Deno.test("Shard refuses a READY sent before its IDENTIFY (the identify queue st
   await shard.close();
 });
 
-Deno.test("Shard resumes from before a numbered or named frame whose op is missing or not a number, and from a second READY on one connection: nothing skipped, no session replaced", async (t) => {
+Deno.test("Shard whose connection ends while it waits in the identify queue gives its place up: no session start spent for it, and the next connection identifies at the first grant", async () => {
+  const scheduler = new VirtualScheduler();
+  const transport = new FakeTransport();
+  const identifyQueue = new MemoryIdentifyQueue({
+    scheduler,
+    sessionStartLimit: {
+      total: 1_000,
+      remaining: 1_000,
+      reset_after: 86_400_000,
+      max_concurrency: 1,
+    },
+  });
+  await identifyQueue.acquire(1); // another shard of the bucket just went
+  const shard = new Shard({
+    token: "t",
+    intents: 1,
+    gatewayUrl: "wss://gateway.test",
+    transport: transport.connect,
+    scheduler,
+    identifyQueue,
+    random: () => 0.5,
+  });
+  shard.connect().catch(() => {});
+  await scheduler.flushMicrotasks();
+  const first = transport.last!;
+  hello(first);
+  await scheduler.flushMicrotasks();
+  assert.equal(identifyQueue.pending, 1);
+  first.serverClose(1006); // ends while IDENTIFY waits for the queue
+  await scheduler.flushMicrotasks();
+  assert.equal(identifyQueue.pending, 0, "the wait was given up");
+  await scheduler.advance(1_000); // a failed attempt: 1 s of backoff
+  assert.notEqual(transport.last, first);
+  hello(transport.last!);
+  await scheduler.advance(5_250 - scheduler.now());
+  assert.deepEqual(sentOps(transport.last!), [2], "identified at the grant");
+  assert.equal(identifyQueue.remaining, 998, "one start for each IDENTIFY");
+  await shard.close();
+});
+
+Deno.test("Shard resumes from before a numbered or named frame whose op is missing or not a number, and from a second READY or an unasked RESUMED on one connection: nothing skipped, no session replaced", async (t) => {
   const frames: Record<string, unknown>[] = [
     { t: "MESSAGE_CREATE", s: 2, d: { id: "2" } },
     { op: "0", t: "MESSAGE_CREATE", s: 2, d: { id: "2" } },
@@ -292,6 +332,8 @@ Deno.test("Shard resumes from before a numbered or named frame whose op is missi
       t: "READY",
       d: { session_id: "taken", resume_gateway_url: "wss://x.test" },
     },
+    // A RESUMED on a connection that sent no RESUME (it identified).
+    { op: 0, s: 2, t: "RESUMED", d: null },
   ];
   for (const frame of frames) {
     await t.step(JSON.stringify(frame), async () => {

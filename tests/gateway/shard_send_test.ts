@@ -149,6 +149,27 @@ Deno.test("Shard never sends more than 120 frames per 60 s (and 2 s to spare), h
   await h.shard.close();
 });
 
+Deno.test("Shard counts the 120 frames per connection: a new connection's commands do not wait for the last one's window", async () => {
+  const h = await readyHarness();
+  let written = 0;
+  const sends = Array.from(
+    { length: 150 },
+    () => h.shard.send(leaveVoice).then(() => void written++),
+  );
+  await h.settle();
+  assert.equal(written, 114, "the first connection's window is full");
+  h.socket().receive({ op: 7, d: null });
+  await h.scheduler.advance(0);
+  hello(h.socket());
+  await h.settle();
+  h.socket().receive({ op: 0, s: 2, t: "RESUMED", d: null });
+  await h.settle();
+  assert.equal(h.scheduler.now(), 0);
+  assert.equal(written, 150, "the rest go at once on the new connection");
+  await Promise.all(sends);
+  await h.shard.close();
+});
+
 Deno.test("Shard rejects queued commands when it closes", async () => {
   const h = createHarness();
   h.shard.connect().catch(() => {});

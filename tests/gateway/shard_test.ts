@@ -222,6 +222,27 @@ Deno.test("Shard waits at most 5 s after op 9 d:false", async () => {
   await h.shard.close();
 });
 
+Deno.test("Shard waits 1-5 s again after an op 9 d:false that follows a session that came up: the wait grows only while sessions keep failing", async () => {
+  const h = await readyHarness(); // random() is 0.5: the first wait is 3 s
+  const waitAfterOp9 = async (): Promise<number> => {
+    const socket = h.socket();
+    const at = h.scheduler.now();
+    socket.receive({ op: 9, d: false });
+    await runUntil(h.scheduler, () => h.socket() !== socket);
+    return h.scheduler.now() - at;
+  };
+  assert.equal(await waitAfterOp9(), 3_000);
+  hello(h.socket());
+  await runUntil(h.scheduler, () => sentOps(h.socket()).includes(2));
+  ready(h.socket(), 1, "session-2");
+  for (let beat = 0; beat < 2; beat++) {
+    await h.scheduler.advance(INTERVAL);
+    h.socket().receive({ op: 11, d: null });
+  }
+  assert.equal(await waitAfterOp9(), 3_000);
+  await h.shard.close();
+});
+
 Deno.test("Shard takes only op 9 d:true as resumable: d null, missing or not a boolean starts a new session", async () => {
   for (const d of [null, undefined, 1, "true"]) {
     const h = await readyHarness();
