@@ -64,6 +64,36 @@ for (const status of ["reconnecting", "connecting"] as const) {
   });
 }
 
+Deno.test("Shard closed by an error listener (a frame it cannot decode, a READY timeout) stays closed: no reconnect, no timer left", async (t) => {
+  const causes: Record<string, (h: Harness) => Promise<void>> = {
+    "undecodable frame": async (h) => {
+      await h.settle();
+      hello(h.socket());
+      h.socket().receive("{not json");
+    },
+    "READY timeout": async (h) => {
+      await h.settle();
+      hello(h.socket());
+      await h.scheduler.advance(30_000);
+    },
+  };
+  for (const [name, cause] of Object.entries(causes)) {
+    await t.step(name, async () => {
+      const h = createHarness();
+      let closing: Promise<void> | undefined;
+      h.shard.on("error", () => closing ??= h.shard.close());
+      h.shard.connect().catch(() => {});
+      await cause(h);
+      await h.settle();
+      await closing;
+      assert.equal(h.shard.status, "closed");
+      await h.scheduler.advance(120_000);
+      assert.equal(h.transport.sockets.length, 1, "no reconnect");
+      assert.equal(h.scheduler.pending, 0, "no timer left");
+    });
+  }
+});
+
 Deno.test("Shard closed by a state listener on 'ready' delivers not even the READY", async () => {
   const h = createHarness();
   h.shard.on("state", ({ current }) => {
