@@ -234,6 +234,35 @@ for (const refusal of REFUSALS) {
   });
 }
 
+Deno.test("Shard waits at most 10 minutes for a Retry-After, however long the server asks", async () => {
+  let attempts = 0;
+  // Every upgrade refused with 429 and Retry-After: one hour.
+  const refusing: Transport = (_url, listener) => {
+    attempts++;
+    queueMicrotask(() => {
+      listener.onError(
+        new HandshakeError("answered 429", {
+          status: 429,
+          retryAfter: 3_600_000,
+        }),
+      );
+      listener.onClose(1006, "");
+    });
+    return { send: () => {}, close: () => {} };
+  };
+  const s = shardTo("wss://gateway.test", refusing);
+  const connecting = s.shard.connect().catch((error) => error);
+  await s.scheduler.advance(0);
+  assert.equal(s.errors[0]?.retryAfter, 3_600_000);
+  // Said on stderr a minute in (the outage); the wait goes on.
+  await captureStderr(() => s.scheduler.advance(599_999));
+  assert.equal(attempts, 1);
+  await s.scheduler.advance(1);
+  assert.equal(attempts, 2);
+  await s.shard.close();
+  await connecting;
+});
+
 Deno.test("Shard on the runtime's WebSocket reports a 429 upgrade as connect_failed with the status", async () => {
   const server = refusingServer(() =>
     "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\nContent-Length: 0\r\n\r\n"

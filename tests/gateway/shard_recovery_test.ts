@@ -40,6 +40,26 @@ Deno.test("Shard backs off 1 s doubling to 60 s while connections keep failing",
   assert.equal(h.scheduler.pending, 0);
 });
 
+Deno.test("Shard spreads its reconnects by ±25 % of the backoff, so shards that fail together do not retry together", async () => {
+  const gaps: number[] = [];
+  for (const random of [0, 0.999]) {
+    const h = createHarness({ autoOpen: false, random: () => random });
+    h.shard.connect().catch(() => {});
+    await h.settle();
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const count = h.transport.sockets.length;
+      const at = h.scheduler.now();
+      h.socket().refuse();
+      await runUntil(h.scheduler, () => h.transport.sockets.length !== count);
+      gaps.push(h.scheduler.now() - at);
+    }
+    await h.shard.close();
+  }
+  // random 0: 1 s (never below 1 s), then 2 s -25 %; random 0.999: just
+  // under +25 % of 1 s and 2 s.
+  assert.deepEqual(gaps, [1000, 1500, 1250, 2499]);
+});
+
 Deno.test("Shard resets the backoff after READY", async () => {
   const h = createHarness({ autoOpen: false });
   h.shard.connect().catch(() => {});
