@@ -123,3 +123,23 @@ Deno.test("Shard counts failed RESUMEs in a row: a RESUMED starts the count agai
   assert.deepEqual(ops, [[6], [6], [6], [6], [6], [6]]);
   await h.shard.close();
 });
+
+Deno.test("Shard does not count a RESUME its closing socket did not take as a failed one", async () => {
+  let [h, socket] = await droppedSession();
+  for (let i = 0; i < 4; i++) {
+    await runUntil(
+      h.scheduler,
+      () => h.socket() !== socket && h.socket().state === "open",
+    );
+    socket = h.socket();
+    // The close frame is in: the socket takes no frame, the RESUME neither.
+    Object.assign(socket, { send: () => false });
+    hello(socket);
+    await h.settle();
+    socket.serverClose(1006);
+  }
+  socket = await nextHandshake(h, socket);
+  assert.deepEqual(handshakeOps(socket), [6], "still resuming");
+  assert.equal(h.shard.sessionId, "session-1");
+  await h.shard.close();
+});

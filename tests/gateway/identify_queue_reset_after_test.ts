@@ -44,3 +44,22 @@ Deno.test("MemoryIdentifyQueue.resetAfter counts down while a shard waits for th
   assert.equal(queue.remaining, 999);
   assert.equal(queue.resetAfter, 86_400_000);
 });
+
+Deno.test("MemoryIdentifyQueue takes a reset_after over a day (Discord's window is one) as a day: a spent budget holds shards a day at most", async () => {
+  const scheduler = new VirtualScheduler();
+  const queue = new MemoryIdentifyQueue({
+    scheduler,
+    sessionStartLimit: {
+      total: 1000,
+      remaining: 0,
+      reset_after: 3 * 86_400_000,
+      max_concurrency: 1,
+    },
+  });
+  let grantedAt: number | undefined;
+  const granted = queue.acquire(0).then(() => grantedAt = scheduler.now());
+  await scheduler.advance(86_400_000);
+  await granted;
+  assert.equal(grantedAt, 86_400_000);
+  assert.equal(queue.remaining, 999);
+});
