@@ -467,6 +467,26 @@ Deno.test("A frame that takes longer than a heartbeat interval to arrive, its by
   await h.shard.close();
 });
 
+Deno.test("A connection whose bytes come without a whole frame is a zombie at the first heartbeat tick 5 minutes after its last frame, not one tick later", async () => {
+  const h = createHarness();
+  h.shard.connect().catch(() => {});
+  await h.settle();
+  const socket = h.socket();
+  hello(socket, 30_000); // ticks at 15 s, then every 30 s
+  await h.settle();
+  ready(socket);
+  await h.scheduler.advance(15_000); // the last tick that heard a frame
+  for (let tick = 1; tick < 10; tick++) {
+    socket.receiveBytes();
+    await h.scheduler.advance(30_000);
+  }
+  assert.equal(socket.state, "open", "4.5 minutes: a frame on its way");
+  socket.receiveBytes();
+  await h.scheduler.advance(30_000); // 5 minutes after that tick
+  assert.equal(socket.clientCloseCode, 4000, "a zombie: resumed");
+  await h.shard.close();
+});
+
 Deno.test("A replayed frame slower than the RESUMED deadline, its bytes coming, does not fail the RESUME; bytes that never finish a frame do, after 5 minutes", async () => {
   for (const finishes of [true, false]) {
     const h = await readyHarness();
