@@ -671,6 +671,26 @@ Deno.test("MemoryIdentifyQueue paces by elapsed time when the wall clock steps",
       assert.equal(scheduler.pending, 0);
     },
   );
+  await t.step(
+    "a step back while shards wait for a spent budget does not hold them for the step",
+    async () => {
+      const { scheduler, clock, step } = steppedClock(0);
+      const queue = new MemoryIdentifyQueue({
+        scheduler: clock,
+        sessionStartLimit: limit(0, 60_000),
+      });
+      await captureWarnings(async () => {
+        const { grants, done } = requestAll(queue, scheduler, [0]);
+        await scheduler.advance(1000);
+        step(-3_600_000); // the clock says the window is an hour off
+        await scheduler.advance(59_000);
+        assert.deepEqual([...grants], [[0, 60_000]], "the timer's reset");
+        await done;
+      });
+      assert.equal(queue.remaining, 999);
+      assert.equal(scheduler.pending, 0);
+    },
+  );
 });
 
 Deno.test("MemoryIdentifyQueue on the real clock: a wall clock stepped forward past the reset refills no spent budget", async () => {
