@@ -33,6 +33,26 @@ Deno.test("MemoryIdentifyQueue: a lower shard that asks late goes before the hig
   ]);
 });
 
+Deno.test("MemoryIdentifyQueue re-bucketed to a new max_concurrency grants the shards waiting lowest first, whatever rounds they asked in", async () => {
+  const scheduler = new VirtualScheduler();
+  const queue = new MemoryIdentifyQueue({ scheduler });
+  const grants: number[] = [];
+  const ask = (shard: number) =>
+    queue.acquire(shard).then(() => grants.push(shard));
+  const asked = [0, 4, 6].map(ask); // 0 at once; 4 and 6 in round 1
+  await scheduler.advance(5_250); // 4 goes
+  asked.push(ask(0)); // 0 again: round 2, behind 6
+  queue.updateSessionStartLimit({
+    total: 1_000,
+    remaining: 1_000,
+    reset_after: 86_400_000,
+    max_concurrency: 2,
+  });
+  await scheduler.runAll();
+  await Promise.all(asked);
+  assert.deepEqual(grants, [0, 4, 0, 6]);
+});
+
 Deno.test("MemoryIdentifyQueue: 1,000 shards of one bucket asking highest first are granted lowest first, one per interval", async () => {
   const scheduler = new VirtualScheduler();
   const queue = new MemoryIdentifyQueue({ scheduler, intervalMs: 1 });
