@@ -88,6 +88,31 @@ Deno.test("Shard resets the backoff after READY", async () => {
   await h.shard.close();
 });
 
+Deno.test("Shard connected again after close() forgets the quick drops before it: the first op 7 reconnects at once", async () => {
+  const h = await readyHarness();
+  // Every RESUMED answered with op 7 at once: quick drops pile up.
+  for (let i = 0; i < 4; i++) {
+    const socket = h.socket();
+    socket.receive({ op: 7, d: null });
+    await runUntil(h.scheduler, () => h.socket() !== socket);
+    hello(h.socket());
+    await h.settle();
+    h.socket().receive({ op: 0, s: 1, t: "RESUMED", d: null });
+  }
+  await h.shard.close();
+  const connected = h.shard.connect();
+  await h.settle();
+  hello(h.socket());
+  await runUntil(h.scheduler, () => sentOps(h.socket()).includes(2));
+  ready(h.socket(), 1, "session-2");
+  await connected;
+  const socket = h.socket();
+  socket.receive({ op: 7, d: null });
+  await h.scheduler.advance(0);
+  assert.notEqual(h.socket(), socket, "reconnected at once");
+  await h.shard.close();
+});
+
 Deno.test("Shard times out connecting after 10 s", async () => {
   const h = createHarness({ autoOpen: false });
   h.shard.connect().catch(() => {});

@@ -170,6 +170,24 @@ Deno.test("Shard counts the 120 frames per connection: a new connection's comman
   await h.shard.close();
 });
 
+Deno.test("Shard keeps a command its closing socket did not take, and writes it on the next connection", async () => {
+  const h = await readyHarness();
+  const first = h.socket();
+  Object.assign(first, { send: () => false }); // the close frame is in
+  let written = false;
+  const sent = h.shard.send(leaveVoice).then(() => written = true);
+  await h.settle();
+  assert.equal(written, false, "not taken: not written");
+  first.serverClose(4000);
+  await h.scheduler.advance(0);
+  hello(h.socket());
+  await h.settle();
+  h.socket().receive({ op: 0, s: 2, t: "RESUMED", d: null });
+  await sent;
+  assert.deepEqual(h.socket().sentPayloads().map((p) => p.op), [6, 4]);
+  await h.shard.close();
+});
+
 Deno.test("Shard rejects queued commands when it closes", async () => {
   const h = createHarness();
   h.shard.connect().catch(() => {});

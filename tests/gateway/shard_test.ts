@@ -520,6 +520,17 @@ Deno.test("Shard restored from a saved session resumes instead of identifying", 
   await h.shard.close();
 });
 
+Deno.test("Shard refuses to restore a session while it runs", async () => {
+  const h = await readyHarness();
+  assert.throws(
+    () => h.shard.restore({ sessionId: "other", sequence: 5 }),
+    /Cannot restore a session as shard 0 is running: current status 'ready'/,
+  );
+  assert.equal(h.shard.sessionId, "session-1");
+  assert.equal(h.shard.sequence, 1);
+  await h.shard.close();
+});
+
 Deno.test("Shard never shows the token", async () => {
   const h = await readyHarness();
   assert.ok(!Deno.inspect(h.shard).includes(TOKEN));
