@@ -188,6 +188,13 @@ Deno.test("Shard keeps a command its closing socket did not take, and writes it 
   await h.shard.close();
 });
 
+Deno.test("Shard's commandRoom is 0 once it is closed", async () => {
+  const h = await readyHarness();
+  assert.equal(h.shard.commandRoom, 1_000);
+  await h.shard.close();
+  assert.equal(h.shard.commandRoom, 0);
+});
+
 Deno.test("Shard rejects queued commands when it closes", async () => {
   const h = createHarness();
   h.shard.connect().catch(() => {});

@@ -573,6 +573,12 @@ Deno.test("Shard rejects bad options with clear errors", async (t) => {
       RangeError,
       /'shardId=3', 'shardCount=2'/,
     ],
+    [
+      "shardId equal to shardCount",
+      { shardId: 2, shardCount: 2 },
+      RangeError,
+      /'shardId=2', 'shardCount=2'/,
+    ],
     ["shardCount zero", { shardCount: 0 }, RangeError, /'shardCount=0'/],
     [
       "large threshold",
