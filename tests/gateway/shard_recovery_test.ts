@@ -88,6 +88,26 @@ Deno.test("Shard resets the backoff after READY", async () => {
   await h.shard.close();
 });
 
+Deno.test("Shard connected again after close() forgets the failed attempts before it: its first retry waits 1 s", async () => {
+  const h = createHarness({ autoOpen: false });
+  h.shard.connect().catch(() => {});
+  await h.settle();
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const count = h.transport.sockets.length;
+    h.socket().refuse();
+    await runUntil(h.scheduler, () => h.transport.sockets.length !== count);
+  }
+  await h.shard.close();
+  h.shard.connect().catch(() => {});
+  await h.settle();
+  const count = h.transport.sockets.length;
+  const at = h.scheduler.now();
+  h.socket().refuse();
+  await runUntil(h.scheduler, () => h.transport.sockets.length !== count);
+  assert.equal(h.scheduler.now() - at, 1000);
+  await h.shard.close();
+});
+
 Deno.test("Shard connected again after close() forgets the quick drops before it: the first op 7 reconnects at once", async () => {
   const h = await readyHarness();
   // Every RESUMED answered with op 7 at once: quick drops pile up.
