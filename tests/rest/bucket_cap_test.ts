@@ -152,7 +152,7 @@ Deno.test("RateLimiter: at the cap, idle named buckets go soonest reset first, a
   assert.equal(clock.now(), 0);
 });
 
-Deno.test("RateLimiter: at the cap, a bucket with requests waiting or in flight is never forgotten", async () => {
+Deno.test("RateLimiter: at the cap, a bucket with requests waiting (for a reset or held by their check) or in flight is never forgotten", async () => {
   const { clock, limiter } = unpacedLimiter();
   // Channel 1's bucket has no request left for an hour: three wait.
   const waiting = channel(1);
@@ -169,8 +169,16 @@ Deno.test("RateLimiter: at the cap, a bucket with requests waiting or in flight 
     inFlight,
     () => new Promise<AttemptResult<string>>((resolve) => answer = resolve),
   );
+  // Channel 3's request is held by its `hold` check (the invalid-request
+  // cap filled by requests in flight): no timer, nothing in flight.
+  const held = channel(3);
+  let holding = true;
+  const heldDone = limiter.schedule(held, empty, undefined, undefined, {
+    hold: () => holding,
+  });
   const waitingId = limiter.bucketState(waiting)!.id;
   const inFlightId = limiter.bucketState(inFlight)!.id;
+  const heldId = limiter.bucketState(held)!.id;
   // Idle buckets with an hour's window each, past the cap.
   for (let i = 0; i < PAST_CAP; i++) {
     await limiter.schedule(
@@ -181,10 +189,15 @@ Deno.test("RateLimiter: at the cap, a bucket with requests waiting or in flight 
   assert.ok(buckets.size <= MAX_BUCKETS, `${buckets.size} buckets kept`);
   assert.ok(buckets.has(waitingId), "a bucket with waiters forgotten");
   assert.ok(buckets.has(inFlightId), "a bucket in flight forgotten");
+  assert.ok(buckets.has(heldId), "a bucket held forgotten");
   assert.equal(limiter.bucketState(waiting)?.queued, 3);
   assert.equal(limiter.bucketState(inFlight)?.inFlight, 1);
+  assert.equal(limiter.bucketState(held)?.queued, 1);
+  // The answer pumps the held bucket: no longer held, its request goes.
+  holding = false;
   answer({ type: "success", value: "late" });
   assert.equal(await pending, "late");
+  assert.equal(await heldDone, "ok");
   // The waiters go out one an hour, as their bucket said.
   await clock.advance(HOUR);
   assert.equal(await queued[0], "ok");

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { type AttemptResult, RateLimiter } from "../../rest/rate_limiter.ts";
 import { parseRoute } from "../../rest/routes.ts";
-import type { Scheduler } from "../../base/scheduler.ts";
+import { realScheduler, type Scheduler } from "../../base/scheduler.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 
 Deno.test("RateLimiter: no 1000 ms, measured at each send, holds more than the global limit when each send takes time", async () => {
@@ -60,4 +60,44 @@ Deno.test("RateLimiter: no 1000 ms, measured at each send, holds more than the g
     most = Math.max(most, inWindow.length);
   }
   assert.ok(most <= 50, `${most} sent within 1000 ms`);
+});
+
+Deno.test("RateLimiter under the real clock reopens a global slot 1001 ms after a send read in the same whole millisecond: the reading is rounded up", async () => {
+  // The real clock reads whole milliseconds rounded down: a send at 0.9
+  // ms reads 0, and its slot reopened at 1000, 100 µs before a second had
+  // passed (bursts put up to 68 requests into some real second). Timers
+  // are recorded, not run: only the delay armed for the next send is read.
+  const monotonicNow = (): number =>
+    Math.floor(performance.timeOrigin + performance.now());
+  for (let tries = 0; tries < 100; tries++) {
+    const armed: number[] = [];
+    const scheduler: Scheduler = {
+      now: realScheduler.now,
+      setTimeout: (_callback, ms) => armed.push(ms),
+      clearTimeout: () => {},
+    };
+    const limiter = new RateLimiter({ scheduler, globalLimit: 1 });
+    const attempt = (): Promise<AttemptResult<string>> =>
+      Promise.resolve({ type: "success", value: "ok", rateLimit: {} });
+    const cancel = new AbortController();
+    const before = monotonicNow();
+    const first = limiter.schedule(
+      parseRoute("POST", "/channels/1/messages"),
+      attempt,
+    );
+    const second = limiter.schedule(
+      parseRoute("POST", "/channels/2/messages"),
+      attempt,
+      cancel.signal,
+    );
+    const after = monotonicNow();
+    cancel.abort(new Error("done"));
+    assert.equal(await first, "ok");
+    await assert.rejects(second, { message: "done" });
+    // Both sends read in one millisecond: else the delay is not known.
+    if (before !== after) continue;
+    assert.deepEqual(armed, [1001]);
+    return;
+  }
+  assert.fail("no try fitted in one millisecond");
 });

@@ -317,3 +317,24 @@ Deno.test("RateLimiter: a route mapped back to a bucket whose window is over tak
   await answer("m2", { bucket: "a", limit: 3, remaining: 0, resetAfter: 1000 });
   await answer("m3", { bucket: "a", limit: 3, remaining: 0, resetAfter: 1000 });
 });
+
+Deno.test("RateLimiter: an answer of 0 left without a reset lets one request ask, and that one's answer sets the count again", async () => {
+  // No X-RateLimit-Reset-After with nothing left: no reset to wait for, so
+  // the next request goes alone to learn the window, and what its answer
+  // says is left goes out at once.
+  const clock = new VirtualScheduler();
+  const limiter = new RateLimiter({ scheduler: clock, globalLimit: 1e9 });
+  const route = parseRoute("GET", "/channels/1/messages");
+  const { sent, attempt, answer } = heldAttempts(clock);
+  for (let i = 0; i < 5; i++) limiter.schedule(route, attempt(`j${i}`));
+  await clock.flushMicrotasks();
+  await answer("j0", { bucket: "h", limit: 5, remaining: 0 });
+  assert.deepEqual(sent.map(([name]) => name), ["j0", "j1"], "one asks");
+  await answer("j1", { bucket: "h", limit: 5, remaining: 3, resetAfter: 900 });
+  assert.deepEqual(sent.map(([name]) => name), ["j0", "j1", "j2", "j3", "j4"]);
+  assert.equal(limiter.bucketState(route)?.remaining, 0);
+  for (const name of ["j2", "j3", "j4"]) {
+    await answer(name, { bucket: "h", limit: 5, remaining: 0 });
+  }
+  assert.equal(clock.pending, 0);
+});

@@ -448,6 +448,8 @@ Deno.test("RateLimiter: a wall clock set back holds no bucket reset, global wind
   await limiter.schedule(route, answer(oneLeft));
   step(-8000);
   const second = limiter.schedule(route, answer(oneLeft));
+  // Shown on the scheduler's clock, as set back: 1 s from now.
+  assert.equal(limiter.bucketState(route)?.resetAt! - wall.now(), 1000);
   await clock.advance(1000);
   assert.deepEqual(sent, [0, 1000], "the second waited its 1 s");
   await second;

@@ -25,7 +25,7 @@ function cloudflare429(retryAfter: string): Response {
   });
 }
 
-Deno.test("RestClient: during a Cloudflare pause an interaction callback fails at once, unsent, one queued before the pause too; a follow-up waits the pause out", async () => {
+Deno.test("RestClient: during a Cloudflare pause an interaction callback fails at once, unsent, one queued before the pause too; a follow-up waits the pause out, and a callback at its very end is sent", async () => {
   // The pause held callbacks to its end (up to 60 s) and then sent them all:
   // each long past Discord's 3 s, answered 10062 Unknown interaction, and
   // one more request to the restricted IP.
@@ -88,10 +88,17 @@ Deno.test("RestClient: during a Cloudflare pause an interaction callback fails a
   }
   await clock.advance(19_000);
   assert.ok(followup.done && followup.error === undefined);
+  // At the pause's very end a callback is sent, not refused with 0 ms left.
+  const atEnd = settled(
+    rest.createInteractionResponse("8", "tok8", { type: 1 }),
+  );
+  await clock.flushMicrotasks();
+  assert.ok(atEnd.done && atEnd.error === undefined, String(atEnd.error));
   assert.deepEqual(sent, [
     "0 POST /interactions/5/tok5/callback",
     "0 GET /channels/1/messages",
     "20000 POST /webhooks/7/tok7",
+    "20000 POST /interactions/8/tok8/callback",
   ]);
 });
 
@@ -324,17 +331,22 @@ Deno.test("RestClient: with maxRateLimitWait 0 a Cloudflare 429 still pauses 1 s
   assert.match(warnings[0]!, /at most once a minute/);
 });
 
-Deno.test("RestClient: a Cloudflare probe that gets no answer (aborted, timed out) does not end the restriction: the next held request goes first, alone", async () => {
+Deno.test("RestClient: a Cloudflare probe that gets no answer (aborted, timed out) does not end the restriction: the next held request goes first, alone; a callback does not wait for the probe", async () => {
   // The probe's abort used to count as "answered, not by Cloudflare": all
   // 30 held requests then went into the restricted IP at once.
   const clock = new VirtualScheduler();
   const sent: string[] = [];
   const probe = new AbortController();
+  const callbacks: string[] = [];
   const rest = new RestClient({
     token: "bot.token.x",
     scheduler: clock,
     fetch: (input, init) => {
       const path = pathOf(input);
+      if (path.startsWith("/interactions/")) {
+        callbacks.push(`${clock.now()} ${path}`);
+        return Promise.resolve(new Response(null, { status: 204 }));
+      }
       sent.push(path);
       if (sent.length === 1) return Promise.resolve(cloudflare429("1"));
       if (path.endsWith("/channels/0")) {
@@ -358,6 +370,14 @@ Deno.test("RestClient: a Cloudflare probe that gets no answer (aborted, timed ou
   }
   await clock.advance(1000);
   assert.deepEqual(sent.slice(1), ["/channels/0"], "one probe first");
+  // An interaction callback neither waits for the probe's answer nor is
+  // the probe: it goes at once.
+  const callback = settled(
+    rest.createInteractionResponse("9", "tok9", { type: 1 }),
+  );
+  await clock.flushMicrotasks();
+  assert.deepEqual(callbacks, ["1000 /interactions/9/tok9/callback"]);
+  assert.ok(callback.done && callback.error === undefined);
   probe.abort();
   await clock.advance(0);
   assert.equal(sent.length, 3, `one new probe, not the queue: ${sent}`);
