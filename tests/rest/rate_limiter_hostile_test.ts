@@ -12,6 +12,7 @@ import {
 import type { RateLimitInfo } from "../../rest/rate_limit_headers.ts";
 import { parseRoute } from "../../rest/routes.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { DISCORD_EPOCH } from "../../base/snowflake.ts";
 
 /** An attempt answering at once with `info`, recording its name. */
 function answer(
@@ -336,5 +337,37 @@ Deno.test("RateLimiter: an answer of 0 left without a reset lets one request ask
   for (const name of ["j2", "j3", "j4"]) {
     await answer(name, { bucket: "h", limit: 5, remaining: 0 });
   }
+  assert.equal(clock.pending, 0);
+});
+
+Deno.test("RateLimiter: before a hash is known, each interaction's callback, each token of a webhook and a channel's old-message deletes have their own bucket", async () => {
+  // Their route keys leave the interaction id and the token out (one key
+  // per route, not per interaction): keyed by it alone, every callback
+  // waited for the one in flight before it, one at a time.
+  const clock = new VirtualScheduler();
+  const limiter = new RateLimiter({ scheduler: clock, globalLimit: 1e9 });
+  const now = Date.UTC(2026, 0, 1);
+  const old = String(BigInt(Date.UTC(2025, 0, 1) - DISCORD_EPOCH) << 22n);
+  const young = String(BigInt(now - 1000 - DISCORD_EPOCH) << 22n);
+  const routes = [
+    parseRoute("POST", "/interactions/1/tok1/callback"),
+    parseRoute("POST", "/interactions/2/tok2/callback"),
+    parseRoute("POST", "/webhooks/3/tokA"),
+    parseRoute("POST", "/webhooks/3/tokB"),
+    parseRoute("DELETE", `/channels/4/messages/${old}`, { now }),
+    parseRoute("DELETE", `/channels/4/messages/${young}`, { now }),
+  ];
+  const { sent, attempt, answer } = heldAttempts(clock);
+  routes.forEach((route, i) => limiter.schedule(route, attempt(`r${i}`)));
+  await clock.flushMicrotasks();
+  assert.deepEqual(sent.map(([name]) => name), [
+    "r0",
+    "r1",
+    "r2",
+    "r3",
+    "r4",
+    "r5",
+  ]);
+  for (const [name] of sent) await answer(name, {});
   assert.equal(clock.pending, 0);
 });
