@@ -371,3 +371,111 @@ Deno.test("RateLimiter: before a hash is known, each interaction's callback, eac
   for (const [name] of sent) await answer(name, {});
   assert.equal(clock.pending, 0);
 });
+
+Deno.test("RateLimiter: an answer without a reset, come after its bucket's window ended, is the new window's count: its requests left are sent, not the whole limit", async () => {
+  const clock = new VirtualScheduler();
+  const limiter = new RateLimiter({ scheduler: clock, globalLimit: 1e9 });
+  const route = parseRoute("GET", "/channels/1/messages");
+  const { sent, attempt, answer } = heldAttempts(clock);
+  limiter.schedule(route, attempt("a"));
+  await clock.flushMicrotasks();
+  await answer("a", { bucket: "h", limit: 5, remaining: 4, resetAfter: 100 });
+  await clock.advance(50);
+  limiter.schedule(route, attempt("b1"));
+  limiter.schedule(route, attempt("b2"));
+  await clock.flushMicrotasks();
+  // b1 is answered after the window's end at 100, with no reset of its
+  // own; b2, still in flight, keeps the bucket.
+  await clock.advance(100);
+  await answer("b1", { bucket: "h", limit: 5, remaining: 2 });
+  for (let i = 0; i < 5; i++) limiter.schedule(route, attempt(`c${i}`));
+  await clock.flushMicrotasks();
+  assert.deepEqual(sent.slice(3).map(([name]) => name), ["c0", "c1"]);
+  // The rest, as the answers allow: no reset known, one asks first.
+  for (const name of ["b2", "c0", "c1", "c2", "c3", "c4"]) {
+    await answer(name, { bucket: "h", limit: 5, remaining: 5 });
+  }
+  assert.equal(sent.length, 8);
+  assert.equal(clock.pending, 0);
+});
+
+Deno.test("RateLimiter: an answer counting fewer requests than were sent (others still in flight) does not raise the count kept", async () => {
+  // Answered before the requests sent after it reached the server, its
+  // X-RateLimit-Remaining is higher than what is left: trusted, it let
+  // another burst into a window already used.
+  const clock = new VirtualScheduler();
+  const limiter = new RateLimiter({ scheduler: clock, globalLimit: 1e9 });
+  const route = parseRoute("GET", "/channels/1/messages");
+  const { sent, attempt, answer } = heldAttempts(clock);
+  for (let i = 0; i < 8; i++) limiter.schedule(route, attempt(`j${i}`));
+  await clock.flushMicrotasks();
+  await answer("j0", { bucket: "h", limit: 5, remaining: 4, resetAfter: 900 });
+  assert.equal(sent.length, 5, "j1..j4 take the 4 left");
+  await answer("j1", { bucket: "h", limit: 5, remaining: 3, resetAfter: 900 });
+  assert.equal(limiter.bucketState(route)?.remaining, 0);
+  assert.equal(sent.length, 5);
+  for (const name of ["j2", "j3", "j4"]) {
+    await answer(name, {
+      bucket: "h",
+      limit: 5,
+      remaining: 0,
+      resetAfter: 900,
+    });
+  }
+  await clock.advance(900);
+  assert.equal(sent.length, 8);
+  for (const name of ["j5", "j6", "j7"]) {
+    await answer(name, {
+      bucket: "h",
+      limit: 5,
+      remaining: 2,
+      resetAfter: 900,
+    });
+  }
+});
+
+Deno.test("RateLimiter: a success naming a bucket but no count leaves the bucket one request at a time, not unlimited", async () => {
+  const clock = new VirtualScheduler();
+  const limiter = new RateLimiter({ scheduler: clock, globalLimit: 1e9 });
+  const route = parseRoute("GET", "/channels/1/messages");
+  const { sent, attempt, answer } = heldAttempts(clock);
+  for (let i = 0; i < 3; i++) limiter.schedule(route, attempt(`j${i}`));
+  await clock.flushMicrotasks();
+  await answer("j0", { bucket: "h" });
+  assert.deepEqual(sent.map(([name]) => name), ["j0", "j1"]);
+  await answer("j1", { bucket: "h" });
+  await answer("j2", { bucket: "h" });
+  assert.equal(sent.length, 3);
+  assert.equal(clock.pending, 0);
+});
+
+Deno.test("RateLimiter: a failure without rate-limit headers does not make its bucket unlimited, as a success without them does", async () => {
+  // A 404 or a proxy's 502 comes without X-RateLimit-*: it tells nothing
+  // of the route's limit, unlike a success.
+  const clock = new VirtualScheduler();
+  const limiter = new RateLimiter({ scheduler: clock, globalLimit: 1e9 });
+  const route = parseRoute("GET", "/channels/1/messages");
+  const sent: string[] = [];
+  const failing = (): Promise<AttemptResult<string>> => {
+    sent.push("failed");
+    return Promise.resolve({
+      type: "failure",
+      error: new Error("not found"),
+      rateLimit: {},
+    });
+  };
+  const { attempt, answer } = heldAttempts(clock);
+  const held = (name: string) => (): Promise<AttemptResult<string>> => {
+    sent.push(name);
+    return attempt(name)();
+  };
+  const failed = assert.rejects(limiter.schedule(route, failing), /not found/);
+  for (const name of ["a", "b"]) limiter.schedule(route, held(name));
+  await failed;
+  await clock.flushMicrotasks();
+  assert.deepEqual(sent, ["failed", "a"], "one at a time, the limit unknown");
+  await answer("a", {});
+  assert.deepEqual(sent, ["failed", "a", "b"]);
+  await answer("b", {});
+  assert.equal(clock.pending, 0);
+});
