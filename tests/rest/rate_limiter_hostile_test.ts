@@ -10,7 +10,7 @@ import {
   RateLimiter,
 } from "../../rest/rate_limiter.ts";
 import type { RateLimitInfo } from "../../rest/rate_limit_headers.ts";
-import { parseRoute } from "../../rest/routes.ts";
+import { parseRoute, type RouteInfo } from "../../rest/routes.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { DISCORD_EPOCH } from "../../base/snowflake.ts";
 
@@ -478,4 +478,80 @@ Deno.test("RateLimiter: a failure without rate-limit headers does not make its b
   assert.deepEqual(sent, ["failed", "a", "b"]);
   await answer("b", {});
   assert.equal(clock.pending, 0);
+});
+
+Deno.test("RateLimiter: when an answer moves its route to another hash, the bucket it was sent from lets its other routes' requests go", async () => {
+  // They waited for that answer (the bucket's count unknown): nothing else
+  // would wake them.
+  const clock = new VirtualScheduler();
+  const limiter = new RateLimiter({ scheduler: clock, globalLimit: 1e9 });
+  const post = (channel: number): RouteInfo =>
+    parseRoute("POST", `/channels/${channel}/messages`);
+  const patch = (channel: number): RouteInfo =>
+    parseRoute("PATCH", `/channels/${channel}/messages/5`);
+  const { sent, attempt, answer } = heldAttempts(clock);
+  const window = { limit: 5, remaining: 4, resetAfter: 1000 };
+  // Both routes learn the hash h on channel 9.
+  limiter.schedule(post(9), attempt("p9"));
+  limiter.schedule(patch(9), attempt("q9"));
+  await clock.flushMicrotasks();
+  await answer("p9", { bucket: "h", ...window });
+  await answer("q9", { bucket: "h", ...window });
+  // Channel 1's bucket h:channels/1 is new: one request at a time.
+  limiter.schedule(post(1), attempt("p1"));
+  limiter.schedule(patch(1), attempt("q1"));
+  await clock.flushMicrotasks();
+  assert.deepEqual(sent.slice(2).map(([name]) => name), ["p1"]);
+  // p1's answer moves the POST route to the hash h2.
+  await answer("p1", { bucket: "h2", ...window });
+  assert.deepEqual(sent.slice(2).map(([name]) => name), ["p1", "q1"]);
+  await answer("q1", { bucket: "h", ...window });
+  assert.equal(clock.pending, 0);
+});
+
+Deno.test("RateLimiter: a success without rate-limit headers leaves its route unlimited: what waits goes at once", async () => {
+  const clock = new VirtualScheduler();
+  const limiter = new RateLimiter({ scheduler: clock, globalLimit: 1e9 });
+  const route = parseRoute("GET", "/gateway");
+  const { sent, attempt, answer } = heldAttempts(clock);
+  for (let i = 0; i < 4; i++) limiter.schedule(route, attempt(`j${i}`));
+  await clock.flushMicrotasks();
+  await answer("j0", {});
+  assert.deepEqual(sent.map(([name]) => name), ["j0", "j1", "j2", "j3"]);
+  for (const name of ["j1", "j2", "j3"]) await answer(name, {});
+  assert.equal(clock.pending, 0);
+});
+
+Deno.test("RateLimiter: a 429 saying nothing is left holds its bucket until its retry_after, not its earlier reset, even once its request failed", async () => {
+  // Failed (its wait past what the caller allows), the request no longer
+  // holds its lane: the bucket's reset alone let the next one out at 100
+  // ms, into the 429's 3 s.
+  const clock = new VirtualScheduler();
+  const limiter = new RateLimiter({ scheduler: clock, globalLimit: 1e9 });
+  const route = parseRoute("PATCH", "/channels/1");
+  const sent: number[] = [];
+  const limited = (): Promise<AttemptResult<string>> => {
+    sent.push(clock.now());
+    return Promise.resolve({
+      type: "failure",
+      error: new Error("429"),
+      rateLimit: {
+        bucket: "h",
+        limit: 5,
+        remaining: 0,
+        resetAfter: 100,
+        retryAfter: 3000,
+      },
+    });
+  };
+  const ok = (): Promise<AttemptResult<string>> => {
+    sent.push(clock.now());
+    return Promise.resolve({ type: "success", value: "ok", rateLimit: {} });
+  };
+  const failed = assert.rejects(limiter.schedule(route, limited), /429/);
+  const next = limiter.schedule(route, ok);
+  await failed;
+  await clock.advance(3000);
+  assert.equal(await next, "ok");
+  assert.deepEqual(sent, [0, 3000]);
 });
