@@ -555,3 +555,72 @@ Deno.test("RateLimiter: a 429 saying nothing is left holds its bucket until its 
   assert.equal(await next, "ok");
   assert.deepEqual(sent, [0, 3000]);
 });
+
+Deno.test("RateLimiter: a 429 holds its bucket until its reset or its retry_after, whichever is later, with or without X-RateLimit-Remaining", async (t) => {
+  const cases: [string, RateLimitInfo, number][] = [
+    ["no remaining", { bucket: "h", retryAfter: 3000 }, 3000],
+    ["a later reset", {
+      bucket: "h",
+      limit: 5,
+      remaining: 0,
+      resetAfter: 5000,
+      retryAfter: 1000,
+    }, 5000],
+  ];
+  for (const [name, rateLimit, until] of cases) {
+    await t.step(name, async () => {
+      const clock = new VirtualScheduler();
+      const limiter = new RateLimiter({ scheduler: clock, globalLimit: 1e9 });
+      const route = parseRoute("PATCH", "/channels/1");
+      const sent: number[] = [];
+      const failed = assert.rejects(
+        limiter.schedule(route, (): Promise<AttemptResult<string>> => {
+          sent.push(clock.now());
+          return Promise.resolve({
+            type: "failure",
+            error: new Error("429"),
+            rateLimit,
+          });
+        }),
+        /429/,
+      );
+      const next = limiter.schedule(
+        route,
+        (): Promise<AttemptResult<string>> => {
+          sent.push(clock.now());
+          return Promise.resolve({
+            type: "success",
+            value: "ok",
+            rateLimit: {},
+          });
+        },
+      );
+      await failed;
+      await clock.advance(until);
+      assert.equal(await next, "ok");
+      assert.deepEqual(sent, [0, until]);
+    });
+  }
+});
+
+Deno.test("RateLimiter: a global 429 asking for less than the pause already running does not shorten it", async () => {
+  const clock = new VirtualScheduler();
+  const limiter = new RateLimiter({ scheduler: clock });
+  const answers: ((result: AttemptResult<string>) => void)[] = [];
+  const held = (): Promise<AttemptResult<string>> =>
+    new Promise((resolve) => answers.push(resolve));
+  const calls = [1, 2].map((channel) =>
+    limiter.schedule(parseRoute("GET", `/channels/${channel}`), held)
+  );
+  await clock.flushMicrotasks();
+  for (const retryAfter of [3000, 500]) {
+    answers.shift()!({
+      type: "failure",
+      error: new Error("global 429"),
+      rateLimit: { scope: "global", retryAfter },
+    });
+    await clock.flushMicrotasks();
+  }
+  assert.equal(limiter.globalPausedUntil, 3000);
+  for (const call of calls) await assert.rejects(call, /global 429/);
+});

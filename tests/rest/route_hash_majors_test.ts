@@ -5,7 +5,7 @@
 // virtual scheduler's.
 import assert from "node:assert/strict";
 import { type AttemptResult, RateLimiter } from "../../rest/rate_limiter.ts";
-import { parseRoute } from "../../rest/routes.ts";
+import { parseRoute, routeHashKey } from "../../rest/routes.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 
 /**
@@ -74,4 +74,17 @@ Deno.test("RateLimiter: a hash learned on one channel puts another channel's rou
     [1000, "2 patch"],
   ]);
   assert.equal(clock.pending, 0);
+});
+
+Deno.test("routeHashKey leaves out the major id of channel, guild and webhook routes alike, so each route learns its hash once", () => {
+  for (
+    const [method, path, key] of [
+      ["POST", "/channels/1/messages", "POST /channels/:major/messages"],
+      ["GET", "/guilds/2/members", "GET /guilds/:major/members"],
+      ["PATCH", "/guilds/3", "PATCH /guilds/:major"],
+      ["POST", "/webhooks/4/tok", "POST /webhooks/:major/:token"],
+    ]
+  ) {
+    assert.equal(routeHashKey(parseRoute(method!, path!).key), key);
+  }
 });
