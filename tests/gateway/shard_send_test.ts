@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { steppedClock } from "../_fakes/stepped_clock.ts";
 import { GatewayError } from "../../gateway/errors.ts";
 import { GATEWAY_SEND_WINDOW_MS } from "../../gateway/send_rate_limiter.ts";
+import { requestSoundboardSoundsCommands } from "../../gateway/gateway_commands.ts";
 import type { UpdatePresenceData } from "../../types/gateway_payloads.ts";
 import {
   createHarness,
@@ -193,6 +194,39 @@ Deno.test("Shard's commandRoom is 0 once it is closed", async () => {
   assert.equal(h.shard.commandRoom, 1_000);
   await h.shard.close();
   assert.equal(h.shard.commandRoom, 0);
+});
+
+/** Guild ids, as many as make `frames` op 31 frames of at most 4096 bytes. */
+function idsFilling(frames: number): string[] {
+  const ids: string[] = [];
+  for (;;) {
+    const next = [...ids, String(10n ** 18n + BigInt(ids.length))];
+    const made = requestSoundboardSoundsCommands({ guild_ids: next }).length;
+    if (made > frames) return ids;
+    ids.push(next.at(-1)!);
+  }
+}
+
+Deno.test("Shard takes a command split over several frames whole or not at all: with room for 2 frames, a 3-frame soundboard request is refused and queues nothing, a 2-frame one is taken", async () => {
+  const h = createHarness();
+  h.shard.connect().catch(() => {});
+  // Until READY commands wait in the queue: 998 leave room for 2.
+  const queued: Promise<unknown>[] = [];
+  for (let i = 0; i < 998; i++) {
+    queued.push(h.shard.send(leaveVoice).catch((error) => error));
+  }
+  assert.equal(h.shard.commandRoom, 2);
+  await assert.rejects(
+    h.shard.requestSoundboardSounds({ guild_ids: idsFilling(3) }),
+    (error: unknown) =>
+      error instanceof GatewayError && error.kind === "backlog_full",
+  );
+  assert.equal(h.shard.commandRoom, 2, "no frame of it was queued");
+  const taken = h.shard.requestSoundboardSounds({ guild_ids: idsFilling(2) })
+    .catch((error) => error);
+  assert.equal(h.shard.commandRoom, 0);
+  await h.shard.close();
+  await Promise.all([...queued, taken]);
 });
 
 Deno.test("Shard rejects queued commands when it closes", async () => {
