@@ -142,6 +142,11 @@ Deno.test("CompactMessage round-trips, and times survive encodeTime/decodeTime",
       "0099-01-01T00:00:00.000000+00:00",
       "2023-02-29T00:00:00.000000+00:00",
       "2024-02-29T23:59:59.999000+00:00",
+      // No such hour, minute or second (a leap second): kept as text, not
+      // rolled over into the next day, hour or minute.
+      "2024-01-01T24:00:00.000000+00:00",
+      "2024-01-01T23:60:00.000000+00:00",
+      "2016-12-31T23:59:60.000000+00:00",
       "not a time",
     ]
   ) {

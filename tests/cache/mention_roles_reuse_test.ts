@@ -54,7 +54,7 @@ Deno.test("a long mention_roles a changed message gives back unchanged (a reacti
   assert.deepEqual(stored.toJSON().mention_roles, ROLES);
 });
 
-Deno.test("a mention_roles copy changed after the message gave it out is interned again, not taken for the list it was copied from", () => {
+Deno.test("a mention_roles copy changed after the message gave it out (an id replaced, one removed or added) is interned again, not taken for the list it was copied from", () => {
   const interner = new CountingInterner();
   const first = new CompactMessage(MESSAGE, undefined, interner);
   const changed = first.toJSON();
@@ -67,6 +67,11 @@ Deno.test("a mention_roles copy changed after the message gave it out is interne
   (shorter.mention_roles as string[]).pop();
   const third = new CompactMessage(shorter, undefined, interner);
   assert.deepEqual(third.toJSON().mention_roles, ROLES.slice(0, -1));
+  // Longer by a role at the end: its first ones are the list's, still not it.
+  const longer = first.toJSON();
+  (longer.mention_roles as string[]).push("43");
+  const fourth = new CompactMessage(longer, undefined, interner);
+  assert.deepEqual(fourth.toJSON().mention_roles, [...ROLES, "43"]);
   // The list given out is the caller's: changing it changes no message.
   assert.deepEqual(first.toJSON().mention_roles, ROLES);
 });
