@@ -190,6 +190,15 @@ Deno.test("cacheIntentWarnings: without the Guilds intent, each resource asked f
       GatewayIntent.MessageContent,
   );
   assert.match(both!, /messages \(needs Guilds for guild ones\)/);
+  // A resource whose own intent is Guilds says it once.
+  const [own] = cacheIntentWarnings(
+    ["roles", "stageInstances"],
+    GatewayIntent.GuildMembers,
+  );
+  assert.match(
+    own!,
+    /keeps roles \(needs Guilds\), stageInstances \(needs Guilds\), which/,
+  );
 });
 
 Deno.test("MemoryCache: users live as long as a member or message holds them (bounded)", async () => {

@@ -65,6 +65,12 @@ Deno.test("MemoryCache: each kind Discord caps per guild is kept up to its cap; 
       assert.equal(cache.sizes()[kind as "role"], cap + 1, kind);
     }
     assert.equal(cache.role("1", id(0))?.name, "r");
+    // At the cap, a held one still takes its update.
+    cache.apply("GUILD_ROLE_UPDATE", {
+      guild_id: "1",
+      role: { id: id(0), name: "renamed" },
+    });
+    assert.equal(cache.role("1", id(0))?.name, "renamed");
     assert.equal(cache.role("1", id(GUILD_CAPS.role!)), undefined);
     // One deleted frees a place.
     cache.apply("GUILD_ROLE_DELETE", { guild_id: "1", role_id: id(0) });

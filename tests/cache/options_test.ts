@@ -142,6 +142,31 @@ Deno.test("cache message bounds given as strings are a TypeError quoting them; b
       RangeError,
       `Cannot create cache as 'messages.maxAge' must be a positive number of milliseconds: current value 'messages.maxAge=-1'`,
     ],
+    // A bound that is not a whole count, or past what a double counts.
+    [
+      "perChannel a fraction",
+      { perChannel: 1.5 },
+      RangeError,
+      `Cannot create cache as 'messages.perChannel' must be a positive integer: current value 'messages.perChannel=1.5'`,
+    ],
+    [
+      "dmChannels past the safe integers",
+      { dmChannels: 2 ** 53 },
+      RangeError,
+      `Cannot create cache as 'messages.dmChannels' must be a positive integer: current value 'messages.dmChannels=9007199254740992'`,
+    ],
+    [
+      "maxAge infinite",
+      { maxAge: Infinity },
+      RangeError,
+      `Cannot create cache as 'messages.maxAge' must be a positive number of milliseconds: current value 'messages.maxAge=Infinity'`,
+    ],
+    [
+      "maxAge NaN",
+      { maxAge: NaN },
+      RangeError,
+      `Cannot create cache as 'messages.maxAge' must be a positive number of milliseconds: current value 'messages.maxAge=NaN'`,
+    ],
   ];
   for (const [name, messages, type, message] of rows) {
     await t.step(name, () => {
