@@ -33,6 +33,7 @@ function check(
   }
   assert.equal(ring.oldestId(), model[0]?.[0], `${where}: oldest`);
   assert.equal(ring.newestId(), model.at(-1)?.[0], `${where}: newest`);
+  assert.equal(ring.idBeforeNewest(), model.at(-2)?.[0], `${where}: before`);
 }
 
 Deno.test("ChannelMessages keeps the newest `bound` messages in id order, like a sorted list", () => {
