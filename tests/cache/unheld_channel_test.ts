@@ -168,6 +168,12 @@ Deno.test("MemoryCache: a channel a guild holds after DMs were written in it lea
   assert.equal(cache.channel("52")?.guild_id, "5");
   assert.deepEqual(cache.channelMessages("70"), []);
   assert.deepEqual(cache.channelMessages("72").map((m) => m.id), ["104"]);
+  // Off the bound now: another edit there pushes out no DM.
+  cache.apply("MESSAGE_CREATE", message("105", "73"));
+  cache.apply("MESSAGE_UPDATE", { id: "100", channel_id: "52", content: "f" });
+  assert.deepEqual(cache.channelMessages("72").map((m) => m.id), ["104"]);
+  assert.deepEqual(cache.channelMessages("73").map((m) => m.id), ["105"]);
+  assert.equal(cache.message("52", "100")?.content, "f");
 });
 
 Deno.test("cache options: dmChannels must be a positive integer", () => {
