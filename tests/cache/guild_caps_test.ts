@@ -82,6 +82,11 @@ Deno.test("MemoryCache: each kind Discord caps per guild is kept up to its cap; 
     // A guild created again (rebuilt whole) counts from nothing.
     cache.apply("GUILD_CREATE", GUILD);
     assert.equal(cache.roles("1").length, 0);
+    // And warns again past its cap: the warnings went with the old one.
+    for (let n = 0; n <= GUILD_CAPS.role!; n++) {
+      cache.apply("GUILD_ROLE_CREATE", CREATES.role!(n, "1"));
+    }
+    assert.equal(messagesOf(records, /Guild 1 .* role/), 2);
     await Promise.resolve();
   });
 });
