@@ -90,6 +90,53 @@ Deno.test("ConfirmedPublisher: a body filled in later counts its frame (expected
   assert.equal(skip.bytes, 0);
 });
 
+Deno.test("ConfirmedPublisher: an event pushed with its body counts the body's length, not its expectedLength", () => {
+  const publisher = offline({ byteCapacity: 1_000 });
+  // The service sets both: the frame's length, and the body built from it.
+  assert.equal(publisher.push({ ...event(1, 300), expectedLength: 900 }), true);
+  assert.equal(publisher.bytes, 300);
+  assert.equal(publisher.push({ ...event(2, 300), expectedLength: 900 }), true);
+  assert.equal(publisher.full, false, "600 of 1,000 bytes");
+});
+
+Deno.test("ConfirmedPublisher: a skip is taken whatever its routing key; only an event to publish is refused one over 255 bytes", () => {
+  const publisher = offline();
+  const name = "E".repeat(256);
+  assert.equal(
+    publisher.push({
+      ...event(1, 100),
+      routingKey: name,
+      body: undefined,
+      skip: true,
+    }),
+    true,
+  );
+  assert.throws(
+    () => publisher.push({ ...event(2, 100), routingKey: name }),
+    RangeError,
+  );
+});
+
+Deno.test("ConfirmedPublisher: unconfirmed() gives the held events by shard and session, first to last sequence, leaving out the skips among them", () => {
+  const publisher = offline();
+  const on = (
+    sequence: number,
+    shardId: number,
+    sessionId: string,
+  ): PendingEvent => ({ ...event(sequence, 100), shardId, sessionId });
+  publisher.push(on(1, 0, "a"));
+  publisher.push({ ...on(2, 0, "a"), body: undefined, skip: true });
+  publisher.push(on(3, 0, "a"));
+  publisher.push(on(7, 1, "b"));
+  publisher.push(on(4, 0, "a"));
+  publisher.push(on(1, 0, "c"));
+  assert.deepEqual(publisher.unconfirmed(), [
+    { shardId: 0, sessionId: "a", count: 3, first: 1, last: 4 },
+    { shardId: 1, sessionId: "b", count: 1, first: 7, last: 7 },
+    { shardId: 0, sessionId: "c", count: 1, first: 1, last: 1 },
+  ]);
+});
+
 Deno.test("ConfirmedPublisher: byteCapacity must be a positive integer", () => {
   for (const byteCapacity of [0, -1, 1.5, Number.NaN]) {
     assert.throws(
