@@ -4,7 +4,8 @@
 // puts the command back; a shard closed while the service stops keeps its
 // command for the next process; a restart is taken at once and resumably,
 // and lets the shard's later commands through; a bounce whose copy was
-// refused frees its turn.
+// refused frees its turn; a body over 64 KiB is refused unread; before the
+// shard count is known, a command for a shard not run here waits.
 import assert from "node:assert/strict";
 import type { AMQPProperties } from "@cloudamqp/amqp-client";
 import {
@@ -13,6 +14,7 @@ import {
   type CommandMessage,
   type CommandShard,
   MAX_SHARD_COMMANDS,
+  REQUEUE_DELAY,
 } from "../../dispatch/command_handler.ts";
 import { countedHandler, countedResults } from "./_counted_handler.ts";
 import { GatewayError } from "../../gateway/errors.ts";
@@ -261,4 +263,51 @@ Deno.test("CommandHandler: a command put back while its shard was paused, whose 
   assert.deepEqual(channel.published, []);
   assert.equal(next.settled, "ack");
   assert.deepEqual(results, { retried: 1, done: 1 });
+});
+
+Deno.test("CommandHandler: a command body of 64 KiB is run; one byte more is rejected as malformed, unsent", async () => {
+  const scheduler = new VirtualScheduler();
+  const shard = new ScriptedShard();
+  const { handler, results } = setUp(scheduler, shard);
+  const channel = new Channel();
+  const command = { shard: 0, op: 0, data: soundsPayload() };
+  /** A command of `bytes` bytes: `command` with a field the handler ignores. */
+  const sized = (bytes: number): Delivery => {
+    const base = JSON.stringify({ ...command, pad: "" }).length;
+    return new Delivery(
+      { ...command, pad: "x".repeat(bytes - base) },
+      channel,
+    );
+  };
+  const limit = sized(64 * 1024);
+  assert.equal(limit.bodySize, 65_536);
+  await handler.handle(limit);
+  const over = sized(64 * 1024 + 1);
+  await handler.handle(over);
+  await scheduler.flushMicrotasks();
+  assert.equal(limit.settled, "ack");
+  assert.equal(over.settled, "reject");
+  assert.deepEqual(shard.sent, [soundsPayload()]);
+  assert.deepEqual(results, { done: 1, malformed: 1 });
+});
+
+Deno.test("CommandHandler: before the shard count is known (0), a command for a shard not run here is requeued after REQUEUE_DELAY, not refused", async () => {
+  const scheduler = new VirtualScheduler();
+  const { handler, results } = countedHandler({
+    shard: () => undefined,
+    shardCount: 0,
+    scheduler,
+  });
+  const channel = new Channel();
+  const delivery = new Delivery(
+    { shard: 3, op: 0, data: soundsPayload() },
+    channel,
+  );
+  await handler.handle(delivery);
+  await scheduler.advance(REQUEUE_DELAY - 1);
+  assert.equal(delivery.settled, undefined);
+  await scheduler.advance(1);
+  assert.equal(delivery.settled, "requeue");
+  assert.deepEqual(channel.published, [], "no copy before the count is known");
+  assert.deepEqual(results, { retried: 1 });
 });
