@@ -220,3 +220,43 @@ Deno.test({
     }
   });
 });
+
+Deno.test({
+  name:
+    "ConfirmedPublisher: a new connection lost before it confirmed anything does not start the reconnect backoff over: the waits go on doubling",
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await using broker = new FakeAmqpBroker({ heartbeat: HEARTBEAT });
+  const { publisher, scheduler, until } = watchedPublisher(
+    broker,
+    "test.frozen-again",
+  );
+  await withLogRecords(async () => {
+    try {
+      await within(publisher.start(), "connected to the fake broker");
+      publisher.push(event(1));
+      for (const [round, wait] of [[1, 250], [2, 500], [3, 1000]] as const) {
+        await within(broker.received(round), `event 1 written (${round})`);
+        broker.freeze();
+        await scheduler.advance(2 * HEARTBEAT * 1000);
+        await until(
+          () => !publisher.connected,
+          `the freeze noticed (${round})`,
+        );
+        assert.equal(
+          scheduler.nextDue! - scheduler.now(),
+          wait,
+          `the wait before reconnect ${round}`,
+        );
+        await scheduler.advance(wait);
+        await until(() => publisher.connected, `reconnect ${round}`);
+      }
+      await within(broker.received(4), "event 1 written again");
+      await broker.ack();
+      await within(publisher.drained(), "the event confirmed");
+    } finally {
+      await closeOn(publisher, scheduler);
+    }
+  });
+});

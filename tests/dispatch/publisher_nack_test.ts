@@ -64,6 +64,7 @@ function scene(broker: FakeAmqpBroker): Scene {
       nacked.push(e.sequence);
       changed.resolve();
     },
+    onBlocked: () => changed.resolve(),
   });
   return { scheduler, publisher, confirmed, nacked, until };
 }
@@ -184,6 +185,48 @@ Deno.test({
       await within(publisher.drained(), "every event confirmed");
       assert.deepEqual(sent(), [1, 2, 3, 3], "only the refused one again");
       assert.deepEqual(confirmed, [1, 2, 3]);
+    } finally {
+      await publisher.close();
+    }
+  });
+});
+
+Deno.test({
+  name:
+    "ConfirmedPublisher: a block and unblock during a nack stall keeps the stall: the refused event goes again alone, the new one waits until it is taken",
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await using broker = new FakeAmqpBroker();
+  const { scheduler, publisher, confirmed, nacked, until } = scene(broker);
+  const sent = () => broker.publishes.map((p) => p.bodyBytes - 100);
+  await withLogRecords(async () => {
+    try {
+      await within(publisher.start(), "connected to the fake broker");
+      for (const s of [1, 2, 3]) publisher.push(event(s));
+      await within(broker.received(3), "3 publishes");
+      await broker.nack(1);
+      await broker.ack(2);
+      await until(() => nacked.length === 1, "the nack");
+      publisher.push(event(4));
+      await broker.block("low on memory");
+      await until(() => publisher.blocked, "the block");
+      await broker.unblock();
+      await until(() => !publisher.blocked, "the unblock");
+      await scheduler.advance(250);
+      await within(broker.received(4), "event 1 sent again");
+      // Refused again: had the unblock ended the stall, 4 would have gone
+      // with it and be the next publish.
+      await broker.nack(1);
+      await until(() => nacked.length === 2, "the second nack");
+      await scheduler.advance(500);
+      await within(broker.received(5), "event 1 sent a third time");
+      assert.deepEqual(sent(), [1, 2, 3, 1, 1]);
+      await broker.ack(1);
+      await within(broker.received(6), "event 4, once 1 was taken");
+      await broker.ack();
+      await within(publisher.drained(), "every event confirmed");
+      assert.deepEqual(confirmed, [1, 2, 3, 4]);
     } finally {
       await publisher.close();
     }
