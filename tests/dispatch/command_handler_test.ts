@@ -711,3 +711,41 @@ Deno.test("CommandHandler: op 8 and op 4 go to their guild's shard ((guild_id >>
   assert.deepEqual(counted, { elsewhere: 1 });
   assert.deepEqual(zero.sent, []);
 });
+
+Deno.test("CommandHandler: a paused shard's command first put back MAX_REQUEUE_TIME ago is rejected; one put back a millisecond later goes round again, as does one stamped ahead, counted from now", async () => {
+  await withLogRecords(async () => {
+    const scheduler = new VirtualScheduler({ start: 1_000_000 });
+    const channel = recordingChannel();
+    const { handler: commands, results } = handler(
+      scheduler,
+      recordingShard(),
+      () => true,
+    );
+    const stamped = (first: number): Delivery => {
+      const delivery = new Delivery({ op: 0, shard: 0, data: SOUNDS }, channel);
+      delivery.properties = {
+        headers: { [BOUNCE_HEADER]: first, [LAST_BOUNCE_HEADER]: first },
+      };
+      return delivery;
+    };
+    const young = stamped(scheduler.now() - MAX_REQUEUE_TIME + 1);
+    await commands.handle(young);
+    const old = stamped(scheduler.now() - MAX_REQUEUE_TIME);
+    await commands.handle(old);
+    await scheduler.flushMicrotasks();
+    assert.equal(young.settled, "ack", "its copy published");
+    assert.equal(old.settled, "reject");
+    assert.equal(channel.published.length, 1);
+    // A stamp further ahead than a bounce can last counts from now.
+    const putBackAt = scheduler.now();
+    const ahead = stamped(putBackAt + 365 * 24 * 3_600_000);
+    await commands.handle(ahead);
+    await scheduler.advance(REQUEUE_DELAY);
+    assert.equal(ahead.settled, "ack");
+    assert.equal(
+      channel.published.at(-1)!.properties.headers![BOUNCE_HEADER],
+      putBackAt,
+    );
+    assert.deepEqual(results, { retried: 2, dropped: 1 });
+  });
+});
