@@ -255,3 +255,39 @@ Deno.test({
   assert.equal(publisher.connected, false);
   assert.equal(scheduler.pending, 0, "no timer left behind");
 });
+
+Deno.test({
+  name:
+    "ConfirmedPublisher: an event whose body is not known yet holds every later one back; once it is set, all are sent in order",
+}, async () => {
+  await using broker = new FakeAmqpBroker();
+  const publisher = new ConfirmedPublisher({
+    url: broker.url,
+    exchange: "test.bytes-late",
+    capacity: 100,
+    scheduler: new VirtualScheduler(),
+  });
+  try {
+    await within(publisher.start(), "connected to the fake broker");
+    const late = event(1, 100);
+    const body = late.body;
+    late.body = undefined;
+    publisher.push(late);
+    publisher.push(event(2, 100));
+    publisher.push(event(3, 100));
+    // A round trip after them: had they been sent, they came first.
+    await within(broker.sendHeartbeats(), "a heartbeat answered");
+    assert.equal(broker.publishes.length, 0, "2 and 3 wait behind 1");
+    late.body = body;
+    publisher.bodyReady(late);
+    await within(broker.received(3), "the three events");
+    assert.deepEqual(
+      broker.publishes.map((p) => JSON.parse(p.body).s),
+      [1, 2, 3],
+    );
+    await broker.ack();
+    await within(publisher.drained(), "every event confirmed");
+  } finally {
+    await publisher.close();
+  }
+});

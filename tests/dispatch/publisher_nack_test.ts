@@ -40,7 +40,7 @@ interface Scene {
   until: (test: () => boolean, what: string) => Promise<void>;
 }
 
-function scene(broker: FakeAmqpBroker): Scene {
+function scene(broker: FakeAmqpBroker, mandatory = false): Scene {
   const scheduler = new VirtualScheduler();
   const confirmed: number[] = [];
   const nacked: number[] = [];
@@ -56,6 +56,8 @@ function scene(broker: FakeAmqpBroker): Scene {
     exchange: "test.nack",
     capacity: 100,
     scheduler,
+    mandatory,
+    onConnection: () => changed.resolve(),
     onConfirmed: (e) => {
       confirmed.push(e.sequence);
       changed.resolve();
@@ -90,6 +92,9 @@ Deno.test({
       await until(() => nacked.length === 1, "the nack");
       publisher.push(event(4));
       await scheduler.flushMicrotasks();
+      // A round trip after it: had the push sent anything, it came first.
+      await within(broker.sendHeartbeats(), "a heartbeat answered");
+      assert.deepEqual(sent(), [1, 2, 3], "nothing sent before the wait");
       // The first attempt, 250 ms on: event 1 alone, not 4.
       await scheduler.advance(250);
       await within(broker.received(4), "event 1 sent again");
@@ -227,6 +232,41 @@ Deno.test({
       await broker.ack();
       await within(publisher.drained(), "every event confirmed");
       assert.deepEqual(confirmed, [1, 2, 3, 4]);
+    } finally {
+      await publisher.close();
+    }
+  });
+});
+
+Deno.test({
+  name:
+    "ConfirmedPublisher: a connection lost during a nack stall ends the stall: the new connection sends every unconfirmed event at once, not after the nack's wait",
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await using broker = new FakeAmqpBroker();
+  const { scheduler, publisher, nacked, until } = scene(broker, true);
+  const sent = () => broker.publishes.map((p) => p.bodyBytes - 100);
+  await withLogRecords(async () => {
+    try {
+      await within(publisher.start(), "connected to the fake broker");
+      for (const s of [1, 2, 3]) publisher.push(event(s));
+      await within(broker.received(3), "3 publishes");
+      await broker.nackOnly(0);
+      await until(() => nacked.length === 1, "event 1 refused");
+      // The first wait ends while 2 and 3 are unanswered: nothing is sent.
+      await scheduler.advance(250);
+      await broker.nackOnly(0);
+      await until(() => nacked.length === 2, "event 2 refused: a 500 ms wait");
+      // Event 3 returned: the connection is made again, 250 ms on.
+      await broker.returnOnly(0);
+      await until(() => !publisher.connected, "the connection dropped");
+      await scheduler.advance(250);
+      await until(() => publisher.connected, "a new connection");
+      await within(broker.received(6), "1, 2 and 3 sent again at once");
+      assert.deepEqual(sent(), [1, 2, 3, 1, 2, 3]);
+      await broker.ack();
+      await within(publisher.drained(), "every event confirmed");
     } finally {
       await publisher.close();
     }
