@@ -3,9 +3,10 @@
 // commands whose consumer ended are left to RabbitMQ; a shard's full backlog
 // puts the command back; a shard closed while the service stops keeps its
 // command for the next process; a restart is taken at once and resumably,
-// and lets the shard's later commands through; a bounce whose copy was
-// refused frees its turn; a body over 64 KiB is refused unread; before the
-// shard count is known, a command for a shard not run here waits.
+// connects the shard again, and lets the shard's later commands through; a
+// bounce whose copy was refused frees its turn; a body over 64 KiB is
+// refused unread; before the shard count is known, a command for a shard
+// not run here waits.
 import assert from "node:assert/strict";
 import type { AMQPProperties } from "@cloudamqp/amqp-client";
 import {
@@ -76,6 +77,8 @@ class ScriptedShard {
   readonly sent: unknown[] = [];
   /** The options of each `close`. */
   readonly closes: unknown[] = [];
+  /** Each `close` and `connect`, in order. */
+  readonly steps: ("close" | "connect")[] = [];
   /** How each send ends (at once, by default). */
   sending: (payload: unknown) => Promise<void> = () => Promise.resolve();
   send(payload: unknown): Promise<void> {
@@ -84,9 +87,11 @@ class ScriptedShard {
   }
   close(options: unknown): Promise<void> {
     this.closes.push(options);
+    this.steps.push("close");
     return Promise.resolve();
   }
   connect(): Promise<void> {
+    this.steps.push("connect");
     return Promise.resolve();
   }
 }
@@ -216,6 +221,19 @@ Deno.test("CommandHandler: a restart (op 1) while MAX_SHARD_COMMANDS sends run c
   await Promise.all([...running, restarted]);
   assert.deepEqual(shard.closes, [{ resumable: true }]);
   assert.equal(restart.settled, "ack");
+});
+
+Deno.test("CommandHandler: a restart closes the shard (resumably for op 1, not for op 2), then connects it again, and is acked", async () => {
+  const scheduler = new VirtualScheduler();
+  const shard = new ScriptedShard();
+  const { handler, results } = setUp(scheduler, shard);
+  const channel = new Channel();
+  const restarts = [1, 2].map((op) => new Delivery({ shard: 0, op }, channel));
+  for (const restart of restarts) await handler.handle(restart);
+  assert.deepEqual(shard.steps, ["close", "connect", "close", "connect"]);
+  assert.deepEqual(shard.closes, [{ resumable: true }, {}]);
+  assert.deepEqual(restarts.map((d) => d.settled), ["ack", "ack"]);
+  assert.deepEqual(results, { done: 2 });
 });
 
 Deno.test("CommandHandler: after a restart (op 1) the shard's next command is sent, not put back as restarting", async () => {
