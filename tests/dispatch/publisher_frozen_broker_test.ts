@@ -223,7 +223,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "ConfirmedPublisher: a new connection lost before it confirmed anything does not start the reconnect backoff over: the waits go on doubling",
+    "ConfirmedPublisher: a new connection lost before it confirmed anything does not start the reconnect backoff over: the waits go on doubling until a confirm starts them over",
   sanitizeResources: false,
   sanitizeOps: false,
 }, async () => {
@@ -255,6 +255,18 @@ Deno.test({
       await within(broker.received(4), "event 1 written again");
       await broker.ack();
       await within(publisher.drained(), "the event confirmed");
+      // A confirm starts the waits over.
+      publisher.push(event(2));
+      await within(broker.received(5), "event 2 written");
+      broker.freeze();
+      await scheduler.advance(2 * HEARTBEAT * 1000);
+      await until(() => !publisher.connected, "the last freeze noticed");
+      assert.equal(scheduler.nextDue! - scheduler.now(), 250);
+      await scheduler.advance(250);
+      await until(() => publisher.connected, "the last reconnect");
+      await within(broker.received(6), "event 2 written again");
+      await broker.ack();
+      await within(publisher.drained(), "event 2 confirmed");
     } finally {
       await closeOn(publisher, scheduler);
     }
