@@ -291,3 +291,34 @@ Deno.test({
     await publisher.close();
   }
 });
+
+Deno.test({
+  name:
+    "ConfirmedPublisher: connected, a run of skips long enough to compact the buffer leaves the next event sent and confirmed",
+}, async () => {
+  await using broker = new FakeAmqpBroker();
+  const confirmed: number[] = [];
+  const publisher = new ConfirmedPublisher({
+    url: broker.url,
+    exchange: "test.bytes-skips",
+    capacity: 100,
+    scheduler: new VirtualScheduler(),
+    onConfirmed: (e) => confirmed.push(e.sequence),
+  });
+  try {
+    await within(publisher.start(), "connected to the fake broker");
+    const skips = 2_000;
+    for (let s = 1; s <= skips; s++) {
+      publisher.push({ ...event(s, 100), body: undefined, skip: true });
+    }
+    assert.equal(publisher.size, 0);
+    publisher.push(event(skips + 1, 100));
+    await within(broker.received(1), "the event after the skips");
+    await broker.ack();
+    await within(publisher.drained(), "the event confirmed");
+    assert.equal(confirmed.length, skips + 1);
+    assert.equal(confirmed.at(-1), skips + 1);
+  } finally {
+    await publisher.close();
+  }
+});
