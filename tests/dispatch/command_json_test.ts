@@ -279,6 +279,11 @@ Deno.test("withStringSnowflakes: op 4's guild_id and channel_id and op 43's guil
     d: { guild_id: "41771983", fields: ["status"] },
   });
   assert.equal(sounds.d.guild_id, 41771983);
+  // 0 is a non-negative integer too: a string like the others.
+  assert.deepEqual(withStringSnowflakes({ op: 43, d: { guild_id: 0 } }), {
+    op: 43,
+    d: { guild_id: "0" },
+  });
   // Nothing to change: the same command, not a copy.
   const strings = { op: 31, d: { guild_ids: ["7", "8"] } };
   assert.equal(withStringSnowflakes(strings), strings);
