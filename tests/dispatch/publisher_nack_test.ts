@@ -272,3 +272,45 @@ Deno.test({
     }
   });
 });
+
+Deno.test({
+  name:
+    "ConfirmedPublisher: the waits between attempts at a refused event double from 250 ms to at most 30 s; a nack of several at once is one attempt",
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await using broker = new FakeAmqpBroker();
+  const { scheduler, publisher, nacked, until } = scene(broker);
+  await withLogRecords(async () => {
+    try {
+      await within(publisher.start(), "connected to the fake broker");
+      for (const s of [1, 2, 3]) publisher.push(event(s));
+      await within(broker.received(3), "3 publishes");
+      await broker.nack(3, { multiple: true });
+      await until(() => nacked.length === 3, "the three refused");
+      const waits = [250, 500, 1000, 2000, 4000, 8000, 16_000, 30_000, 30_000];
+      for (const [attempt, wait] of waits.entries()) {
+        const sent = broker.publishes.length;
+        await scheduler.advance(wait - 1);
+        // A round trip: had anything been sent, it came first.
+        await within(broker.sendHeartbeats(), "a heartbeat answered");
+        assert.equal(broker.publishes.length, sent, `not before ${wait} ms`);
+        await scheduler.advance(1);
+        await within(broker.received(sent + 1), `attempt ${attempt + 1}`);
+        await broker.nack(1);
+        await until(() => nacked.length === 4 + attempt, "refused again");
+      }
+      await scheduler.advance(30_000);
+      await within(broker.received(13), "event 1 once more");
+      await broker.ack(1);
+      await scheduler.flushMicrotasks();
+      await within(broker.received(14), "event 2 after it");
+      await broker.ack(1);
+      await within(broker.received(15), "event 3 after it");
+      await broker.ack(1);
+      await within(publisher.drained(), "every event confirmed");
+    } finally {
+      await publisher.close();
+    }
+  });
+});

@@ -30,13 +30,18 @@ interface OnBroker {
 }
 
 /** A publisher on `broker` and a wait for its next confirm or room. */
-function onBroker(broker: FakeAmqpBroker, capacity: number): OnBroker {
+function onBroker(
+  broker: FakeAmqpBroker,
+  capacity: number,
+  byteCapacity?: number,
+): OnBroker {
   const seen = { confirmed: 0, rooms: 0 };
   let changed = Promise.withResolvers<void>();
   const publisher = new ConfirmedPublisher({
     url: broker.url,
     exchange: "test.small",
     capacity,
+    ...(byteCapacity === undefined ? {} : { byteCapacity }),
     scheduler: new VirtualScheduler(),
     onConfirmed: () => {
       seen.confirmed++;
@@ -108,4 +113,38 @@ Deno.test("ConfirmedPublisher: two events of exactly byteCapacity bytes together
   });
   publisher.push({ ...event(1), body: "12345" });
   assert.equal(publisher.push({ ...event(2), body: "67890" }), false);
+});
+
+Deno.test("ConfirmedPublisher: room is reported once the events, or the bytes, are down to exactly half the bound", async () => {
+  await using broker = new FakeAmqpBroker();
+  const bytes = event(1).body!.length;
+  for (
+    const [capacity, byteCapacity, fill] of [
+      [4, undefined, 4],
+      [100, 2 * bytes, 2],
+    ] as const
+  ) {
+    const { publisher, seen, until } = onBroker(broker, capacity, byteCapacity);
+    try {
+      await within(publisher.start(), "connected to the fake broker");
+      const before = broker.publishes.length;
+      const taken = Array.from(
+        { length: fill },
+        (_, i) => publisher.push(event(i + 1)),
+      );
+      assert.equal(taken.at(-1), false, "full");
+      await within(broker.received(before + fill), "the events sent");
+      await broker.ack(fill / 2);
+      await until(() => seen.confirmed === fill / 2, "half confirmed");
+      assert.equal(
+        seen.rooms,
+        1,
+        `room at half of ${capacity}, ${byteCapacity}`,
+      );
+      await broker.ack();
+      await within(publisher.drained(), "every event confirmed");
+    } finally {
+      await publisher.close();
+    }
+  }
 });
