@@ -322,3 +322,36 @@ Deno.test({
     await publisher.close();
   }
 });
+
+Deno.test({
+  name:
+    "ConfirmedPublisher: a body set without bodyReady, sent and confirmed, is not measured by a later bodyReady: the released bytes stay released",
+}, async () => {
+  await using broker = new FakeAmqpBroker();
+  const publisher = new ConfirmedPublisher({
+    url: broker.url,
+    exchange: "test.bytes-unmeasured",
+    capacity: 100,
+    scheduler: new VirtualScheduler(),
+  });
+  try {
+    await within(publisher.start(), "connected to the fake broker");
+    const late: PendingEvent = {
+      ...event(1, 300),
+      body: undefined,
+      expectedLength: 100,
+    };
+    publisher.push(late);
+    late.body = event(1, 300).body;
+    // The next push sends both: the first with the body it found.
+    publisher.push(event(2, 200));
+    await within(broker.received(2), "both sent");
+    await broker.ack();
+    await within(publisher.drained(), "both confirmed");
+    assert.equal(publisher.bytes, 0);
+    publisher.bodyReady();
+    assert.equal(publisher.bytes, 0, "nothing measured once released");
+  } finally {
+    await publisher.close();
+  }
+});

@@ -115,13 +115,13 @@ Deno.test("ConfirmedPublisher: two events of exactly byteCapacity bytes together
   assert.equal(publisher.push({ ...event(2), body: "67890" }), false);
 });
 
-Deno.test("ConfirmedPublisher: room is reported once the events, or the bytes, are down to exactly half the bound", async () => {
+Deno.test("ConfirmedPublisher: room is reported once the events, or the bytes, are down to exactly half the bound, not before", async () => {
   await using broker = new FakeAmqpBroker();
   const bytes = event(1).body!.length;
   for (
     const [capacity, byteCapacity, fill] of [
-      [4, undefined, 4],
-      [100, 2 * bytes, 2],
+      [8, undefined, 8],
+      [100, 4 * bytes, 4],
     ] as const
   ) {
     const { publisher, seen, until } = onBroker(broker, capacity, byteCapacity);
@@ -134,7 +134,10 @@ Deno.test("ConfirmedPublisher: room is reported once the events, or the bytes, a
       );
       assert.equal(taken.at(-1), false, "full");
       await within(broker.received(before + fill), "the events sent");
-      await broker.ack(fill / 2);
+      await broker.ack(fill / 2 - 1);
+      await until(() => seen.confirmed === fill / 2 - 1, "all but half");
+      assert.equal(seen.rooms, 0, "above half");
+      await broker.ack(1);
       await until(() => seen.confirmed === fill / 2, "half confirmed");
       assert.equal(
         seen.rooms,
