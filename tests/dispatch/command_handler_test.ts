@@ -339,10 +339,14 @@ Deno.test("CommandHandler: a presence with activity fields bots cannot set (disc
     assert.deepEqual(shard.sent, [
       presence({ type: 1, name: "x", url: "https://twitch.tv/x" }),
     ]);
+    // A custom status's `state` is a field bots set: kept, nothing said.
+    const custom = presence({ type: 4, name: "Custom Status", state: "hi" });
+    await commands.handle(new Delivery({ op: 0, shard: 0, data: custom }));
+    assert.deepEqual(shard.sent.at(-1), custom);
     const said = records.filter((r) => r.level === "warning");
     assert.equal(said.length, 1);
     assert.equal(said[0]!.properties.fields, "assets, details");
-    assert.deepEqual(results, { done: 1 });
+    assert.deepEqual(results, { done: 2 });
   });
 });
 
