@@ -272,3 +272,68 @@ Deno.test({
     }
   });
 });
+
+Deno.test({
+  name:
+    "ConfirmedPublisher: the silence that loses a connection counts from the later of the last frame received and the publish awaited, and is measured again after each frame",
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await using broker = new FakeAmqpBroker({ heartbeat: HEARTBEAT });
+  const silence = 2 * HEARTBEAT * 1000;
+  const { publisher, scheduler, confirmed, until } = watchedPublisher(
+    broker,
+    "test.silence",
+  );
+  await withLogRecords(async () => {
+    try {
+      await within(publisher.start(), "connected to the fake broker");
+      publisher.push(event(1));
+      await within(broker.received(1), "event 1 written");
+      await broker.ack();
+      await until(() => confirmed.length === 1, "event 1 confirmed at 0 s");
+      // Event 2 written 1 s before the check armed by event 1.
+      await scheduler.advance(silence - 1000);
+      publisher.push(event(2));
+      await within(broker.received(2), "event 2 written");
+      await scheduler.advance(1000);
+      assert.equal(publisher.connected, true, "event 2 waited 1 s only");
+      // A heartbeat halfway: the silence starts over from it.
+      await scheduler.advance(HEARTBEAT * 1000 - 1000);
+      await within(broker.sendHeartbeats(), "a heartbeat answered");
+      await scheduler.advance(silence - 1);
+      assert.equal(publisher.connected, true, "silent for a moment less");
+      await scheduler.advance(1);
+      await until(() => !publisher.connected, "lost two intervals on");
+    } finally {
+      await closeOn(publisher, scheduler);
+    }
+  });
+});
+
+Deno.test({
+  name:
+    "ConfirmedPublisher: an idle connection (every publish confirmed) is not lost to the confirm watchdog however long nothing comes",
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await using broker = new FakeAmqpBroker({ heartbeat: HEARTBEAT });
+  const { publisher, scheduler, confirmed, until } = watchedPublisher(
+    broker,
+    "test.idle",
+  );
+  await withLogRecords(async () => {
+    try {
+      await within(publisher.start(), "connected to the fake broker");
+      publisher.push(event(1));
+      await within(broker.received(1), "event 1 written");
+      await broker.ack();
+      await until(() => confirmed.length === 1, "event 1 confirmed");
+      await scheduler.advance(10 * HEARTBEAT * 1000);
+      assert.equal(publisher.connected, true);
+      assert.equal(broker.connections, 1);
+    } finally {
+      await closeOn(publisher, scheduler);
+    }
+  });
+});
