@@ -1,6 +1,9 @@
 // CommandConsumer against a scripted AMQP client on a virtual clock: a
 // consumer the broker ends is subscribed again, backing off; a subscription
-// refused is retried; a lost connection is left to the publisher's reconnect.
+// refused is retried (backing off to 30 s, started over by a consumer that
+// lived a minute or a new connection); a lost connection is left to the
+// publisher's reconnect; the queue is declared, the prefetch set as qos and
+// acks left to the handler.
 import assert from "node:assert/strict";
 import type { AMQPClient } from "@cloudamqp/amqp-client";
 import { CommandConsumer } from "../../dispatch/command_consumer.ts";
@@ -18,21 +21,30 @@ class ScriptedClient {
   /** Delivers a message to the latest consumer. */
   deliver: ((message: unknown) => void) | undefined;
   channelsClosed = 0;
+  /** The set-up calls, in order: declares, qos and consumes. */
+  readonly calls: unknown[][] = [];
 
   channel(): Promise<unknown> {
     const channel = {
       onerror: (_reason: string) => {},
-      queueDeclare: () => Promise.resolve({}),
-      basicQos: () => Promise.resolve(),
+      queueDeclare: (queue: string) => {
+        this.calls.push(["queueDeclare", queue]);
+        return Promise.resolve({});
+      },
+      basicQos: (prefetch: number) => {
+        this.calls.push(["basicQos", prefetch]);
+        return Promise.resolve();
+      },
       close: () => {
         this.channelsClosed++;
         return Promise.resolve();
       },
       basicConsume: (
-        _queue: string,
-        _options: unknown,
+        queue: string,
+        options: unknown,
         onMessage: (message: unknown) => void,
       ) => {
+        this.calls.push(["basicConsume", queue, options]);
         this.consumes++;
         this.deliver = onMessage;
         if (this.refuse) return Promise.reject(this.refuse);
@@ -90,7 +102,7 @@ Deno.test("CommandConsumer: a consumer the broker cancels, or whose channel it c
   assert.deepEqual(states, [true, false, true, false, true]);
 });
 
-Deno.test("CommandConsumer: a refused subscription is retried, backing off, until it is taken", async () => {
+Deno.test("CommandConsumer: a refused subscription is retried, backing off to at most 30 s, until it is taken; a consumer that lived a minute, or a new connection, starts the backoff over", async () => {
   const scheduler = new VirtualScheduler();
   const { commands } = consumer(scheduler);
   const client = new ScriptedClient();
@@ -99,15 +111,38 @@ Deno.test("CommandConsumer: a refused subscription is retried, backing off, unti
   await scheduler.flushMicrotasks();
   assert.equal(client.consumes, 1);
   assert.equal(commands.consuming, false);
-  for (const wait of [250, 500, 1_000, 2_000]) {
+  const waits = [250, 500, 1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000];
+  for (const wait of waits) {
     const before: number = client.consumes;
-    await scheduler.advance(wait);
+    await scheduler.advance(wait - 1);
+    assert.equal(client.consumes, before, `not before ${wait} ms`);
+    await scheduler.advance(1);
     assert.equal(client.consumes, before + 1, `retried after ${wait} ms`);
   }
   assert.equal(commands.consuming, false);
   client.refuse = undefined;
-  await scheduler.advance(4_000);
+  await scheduler.advance(30_000);
   assert.equal(commands.consuming, true);
+  // A consumer that lived a minute starts the backoff over when it ends.
+  await scheduler.advance(60_000);
+  client.end!(new Error("Consumer cancelled by the server"));
+  await scheduler.advance(250);
+  assert.equal(commands.consuming, true, "subscribed again 250 ms on");
+  // A new connection starts it over too.
+  client.refuse = new Error("ACCESS_REFUSED - queue in exclusive use");
+  client.end!(new Error("Consumer cancelled by the server"));
+  await scheduler.advance(500);
+  const next = new ScriptedClient();
+  next.refuse = client.refuse;
+  commands.attach(next as unknown as AMQPClient);
+  await scheduler.flushMicrotasks();
+  await scheduler.advance(250);
+  assert.equal(
+    next.consumes,
+    2,
+    "retried 250 ms after the new connection's refusal",
+  );
+  commands.close();
 });
 
 Deno.test("CommandConsumer: a lost connection is not retried on; the next one is consumed at once; close() stops it", async () => {
@@ -167,4 +202,18 @@ Deno.test("CommandConsumer: each delivery's signal aborts when its consumer ends
   assert.equal(signals[2]!.aborted, false);
   commands.close();
   assert.equal(signals[2]!.aborted, true);
+});
+
+Deno.test("CommandConsumer: subscribes to its queue, declared first, with the prefetch as the channel's qos and acks left to the handler", async () => {
+  const scheduler = new VirtualScheduler();
+  const { commands } = consumer(scheduler);
+  const client = new ScriptedClient();
+  commands.attach(client as unknown as AMQPClient);
+  await scheduler.flushMicrotasks();
+  assert.deepEqual(client.calls, [
+    ["queueDeclare", "gateway.send"],
+    ["basicQos", 100],
+    ["basicConsume", "gateway.send", { noAck: false }],
+  ]);
+  commands.close();
 });
