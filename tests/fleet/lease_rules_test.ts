@@ -137,3 +137,112 @@ Deno.test({
       assert.deepEqual([t.kept, t.shed.sort()], [[0, 1], [2, 3]]);
     }),
 });
+
+Deno.test({
+  name:
+    "ShardLeases: before notBefore (the fleet's count just written afresh) a process takes no free shard, then takes them after it",
+  ignore: server.ignore,
+  fn: () =>
+    withLeases(async (make) => {
+      const a = make("a");
+      await a.tick([], 0); // a process's first tick only joins
+      let t = await a.tick([], 1, true, 5_000);
+      assert.deepEqual(t.acquired, [], "nothing taken before notBefore");
+      t = await a.tick([], 5_000, true, 5_000);
+      assert.deepEqual(t.acquired, SHARDS);
+    }),
+});
+
+Deno.test({
+  name:
+    "ShardLeases: a process frozen past its TTL whose expired membership nobody dropped is back as rejoined, and takes no free shard for a TTL",
+  ignore: server.ignore,
+  fn: () =>
+    withLeases(async (make) => {
+      const [a, b] = [make("a"), make("b")];
+      await a.tick([], 0);
+      await b.tick([], 0);
+      const aHeld = (await a.tick([], 1)).acquired;
+      assert.deepEqual(aHeld, [0, 1]);
+      assert.deepEqual((await b.tick([], 2)).acquired, [2, 3]);
+      // Both freeze; b never comes back. a wakes past its TTL: its own
+      // entry is still there, expired (no other process ticked to drop it).
+      const back = TTL + 1_000;
+      let t = await a.tick(aHeld, back);
+      assert.equal(t.rejoined, true);
+      assert.deepEqual([t.kept, t.acquired], [aHeld, []]);
+      t = await a.tick(aHeld, back + TTL / 2);
+      assert.deepEqual(t.acquired, [], "none within its grace");
+      t = await a.tick(aHeld, back + TTL + 1);
+      assert.deepEqual(t.acquired, [2, 3]);
+    }),
+});
+
+Deno.test({
+  name:
+    "ShardLeases: a process whose own membership expires further ahead than twice the TTL (the clock stepped back) is back as rejoined",
+  ignore: server.ignore,
+  fn: () =>
+    withLeases(async (make) => {
+      const a = make("a");
+      const later = 100 * TTL;
+      await a.tick([], later);
+      const held = (await a.tick([], later + 1)).acquired;
+      assert.deepEqual(held, SHARDS);
+      // The fleet's clock steps back by far more than a TTL.
+      const t = await a.tick(held, 1_000);
+      assert.equal(t.rejoined, true);
+      assert.deepEqual([t.kept, t.lost], [SHARDS, []]);
+    }),
+});
+
+Deno.test({
+  name:
+    "ShardLeases: a held shard whose lease another process took and let expire is kept and leased again, not stopped as lost",
+  ignore: server.ignore,
+  fn: () =>
+    withLeases(async (make, redis, leasesKey) => {
+      const [a, b] = [make("a"), make("b")];
+      await a.tick([], 0);
+      const aHeld = (await a.tick([], 1)).acquired;
+      assert.deepEqual(aHeld, SHARDS);
+      // a freezes; b takes every shard once a's leases expire, then freezes
+      // too, its own leases expiring in turn.
+      await b.tick([], TTL);
+      assert.deepEqual((await b.tick([], TTL + 2)).acquired, SHARDS);
+      const t = await a.tick(aHeld, 3 * TTL);
+      assert.deepEqual([t.kept, t.lost], [SHARDS, []]);
+      assert.deepEqual(await owners(redis, leasesKey), {
+        0: "a",
+        1: "a",
+        2: "a",
+        3: "a",
+      });
+    }),
+});
+
+Deno.test({
+  name:
+    "ShardLeases: a membership and a lease hold through their last millisecond: counted, not taken, and a stale holder loses the shard; taken the millisecond after",
+  ignore: server.ignore,
+  fn: () =>
+    withLeases(async (make) => {
+      const [a, b] = [make("a"), make("b")];
+      await a.tick([], 0);
+      await b.tick([], 0);
+      assert.deepEqual((await a.tick([], 1)).acquired, [0, 1]);
+      assert.deepEqual((await b.tick([], 2)).acquired, [2, 3]);
+      // b goes silent: its membership and leases end at 2 + TTL. a renews.
+      const last = 2 + TTL;
+      await a.tick([0, 1], TTL / 2);
+      let t = await a.tick([0, 1], last);
+      assert.equal(t.members, 2, "b counted through its last millisecond");
+      // b leaves the members; its leases stay until they expire.
+      await b.release([], true);
+      // a, believing it still runs 2 and 3 (a stale claim), loses them.
+      t = await a.tick([0, 1, 2, 3], last);
+      assert.deepEqual([t.kept, t.lost, t.acquired], [[0, 1], [2, 3], []]);
+      t = await a.tick([0, 1], last + 1);
+      assert.deepEqual(t.acquired, [2, 3]);
+    }),
+});

@@ -301,6 +301,10 @@ Deno.test({
       // b keeps ticking; past its grace it counts again, and a sheds its
       // share to it.
       await b.tick([], TTL + 7_000);
+      // Its grace runs a TTL from its return, whatever ticks it makes
+      // meanwhile: still uncounted.
+      t = await a.tick(aHeld, TTL + 7_500);
+      assert.deepEqual([t.members, t.shed], [1, []]);
       const after = TTL + 2_000 + TTL + 1;
       await b.tick([], after);
       t = await a.tick(aHeld, after + 1);
@@ -387,5 +391,29 @@ Deno.test({
       t = await b.tick([...bHeld, 2], 70);
       assert.equal(t.members, 2);
       assert.equal(t.shed.length, 1);
+    }),
+});
+
+Deno.test({
+  name:
+    "ShardLeases: a process whose preferred shards another still leases takes the free ones after its range, not the next process's preferred ones",
+  ignore: server.ignore,
+  fn: () =>
+    withLeases(async (make) => {
+      const [a, b, c, x] = [make("a"), make("b"), make("c"), make("x")];
+      // x, the only member, takes every shard, then leaves the members;
+      // its leases stay until they expire (its release comes late).
+      await x.tick([], 0);
+      assert.equal((await x.tick([], 1)).acquired.length, 12);
+      await x.release([...Array(12).keys()].filter((s) => s < 4 || s > 7));
+      await x.release([], true);
+      await a.tick([], 2);
+      await b.tick([], 2);
+      await c.tick([], 2);
+      // Three members: share 4. b (rank 1) prefers 4..7, still x's.
+      const t = await b.tick([], 3);
+      assert.equal(t.members, 3);
+      assert.deepEqual(t.acquired, [8, 9, 10, 11]);
+      assert.deepEqual((await a.tick([], 4)).acquired, [0, 1, 2, 3]);
     }),
 });
