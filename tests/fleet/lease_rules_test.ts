@@ -246,3 +246,40 @@ Deno.test({
       assert.deepEqual(t.acquired, [2, 3]);
     }),
 });
+
+Deno.test({
+  name:
+    "ShardLeases: a tick with take false after the first renews what is held and takes no free shard",
+  ignore: server.ignore,
+  fn: () =>
+    withLeases(async (make, redis, leasesKey) => {
+      const [a, b] = [make("a"), make("b")];
+      await a.tick([], 0);
+      await b.tick([], 0);
+      assert.deepEqual((await a.tick([], 1)).acquired, [0, 1]);
+      let t = await b.tick([], 2, false);
+      assert.deepEqual(t.acquired, [], "free shards left to a later tick");
+      assert.equal(t.members, 2);
+      t = await a.tick([0, 1], 3, false);
+      assert.deepEqual([t.kept, t.acquired], [[0, 1], []]);
+      assert.deepEqual(await owners(redis, leasesKey), { 0: "a", 1: "a" });
+    }),
+});
+
+Deno.test({
+  name:
+    "ShardLeases: a process that left on purpose and starts again joins afresh, not as one back from a loss: no grace, it takes its share at its second tick",
+  ignore: server.ignore,
+  fn: () =>
+    withLeases(async (make) => {
+      const a = make("a");
+      await a.tick([], 0);
+      const held = (await a.tick([], 1)).acquired;
+      assert.deepEqual(held, SHARDS);
+      await a.release(held, true); // close()
+      let t = await a.tick([], 2); // start() again: the first tick joins
+      assert.deepEqual([t.rejoined, t.acquired], [false, []]);
+      t = await a.tick([], 3);
+      assert.deepEqual(t.acquired, SHARDS);
+    }),
+});
