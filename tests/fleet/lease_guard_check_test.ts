@@ -69,3 +69,36 @@ Deno.test("LeaseGuard: a renewal answered at once across a 12 s forward step is 
     machine.uninstall();
   }
 });
+
+Deno.test("LeaseGuard: safeUntil is the renewal's deadline (its TTL less the renew period after it was sent) on a clock the offset ahead, and undefined once disarmed", async () => {
+  const virtual = new VirtualScheduler({ start: 1_000_000 });
+  const guard = new LeaseGuard(
+    virtual,
+    { ttlMs: 15_000, renewMs: 5_000 },
+    () => {},
+  );
+  assert.equal(guard.safeUntil(0), undefined, "not armed yet");
+  const sentAt = virtual.now();
+  await virtual.advance(300); // the renewal's round trip
+  guard.arm(sentAt);
+  assert.equal(guard.safeUntil(0), sentAt + 10_000);
+  assert.equal(guard.safeUntil(250), sentAt + 10_250);
+  assert.equal(guard.safeUntil(-250), sentAt + 9_750);
+  guard.disarm();
+  assert.equal(guard.safeUntil(0), undefined);
+});
+
+Deno.test("LeaseGuard: a start allowed by a renewal is refused once the guard is disarmed (closing), however much of the lease is left", () => {
+  const virtual = new VirtualScheduler({ start: 1_000_000 });
+  const guard = new LeaseGuard(
+    virtual,
+    { ttlMs: 15_000, renewMs: 5_000 },
+    () => {},
+  );
+  const sentAt = virtual.now();
+  guard.arm(sentAt);
+  const mayStart = guard.startable(sentAt);
+  assert.equal(mayStart(), true);
+  guard.disarm();
+  assert.equal(mayStart(), false);
+});
