@@ -5,7 +5,11 @@
 // remembered a whole window at least). Against a real Redis, on a clock
 // given as `now`; keys under a fresh prefix of the default database.
 import assert from "node:assert/strict";
-import { RedisDuplicateFilter } from "../../fleet/duplicate_filter.ts";
+import {
+  duplicateWindowMs,
+  RedisDuplicateFilter,
+} from "../../fleet/duplicate_filter.ts";
+import { DEFAULT_SESSION_MAX_AGE } from "../../gateway/session_store.ts";
 import {
   closeRedis,
   connectRedis,
@@ -107,4 +111,66 @@ Deno.test({
         );
       }
     }),
+});
+
+Deno.test({
+  name:
+    "RedisDuplicateFilter: a claim never confirmed (its claimer died) leaves keys that expire, even if the filter is never asked again",
+  ignore: server.ignore,
+  fn: () =>
+    withFilters(async ([a], at, redis, key) => {
+      const hash = await a.key("MESSAGE_CREATE never confirmed");
+      at(3 * WINDOW + 5);
+      assert.deepEqual(await a.firstSeen([hash]), [true]);
+      for (const k of [":pending", ":claimers"].map((s) => `${key}:3${s}`)) {
+        const ttl = await redis.pttl(k);
+        assert.ok(
+          ttl > 0 && ttl <= 2 * WINDOW - 5,
+          `${k} expires in ${ttl} ms`,
+        );
+      }
+    }),
+});
+
+Deno.test({
+  name:
+    "RedisDuplicateFilter: with the fleet's window, a confirmed event is still seen a session's longest age and 4 TTLs later, wherever in a window it fell",
+  ignore: server.ignore,
+  fn: async () => {
+    const redis = await connectRedis({ url: server.url });
+    const prefix = `disruption:test:filter:${crypto.randomUUID()}`;
+    const ttl = 15_000;
+    // A replay comes up to a saved session's longest age late, a held copy
+    // up to 4 TTLs (see duplicateWindowMs).
+    const late = DEFAULT_SESSION_MAX_AGE + 4 * ttl;
+    let now = 0;
+    const filter = new RedisDuplicateFilter(
+      redis,
+      `${prefix}:seen`,
+      duplicateWindowMs(ttl),
+      { now: () => now },
+    );
+    try {
+      const steps = [...Array(10).keys()].map((i) => (i * late) / 10);
+      const hashes = await Promise.all(
+        steps.map((_, i) => filter.key(`MESSAGE_CREATE ${i}`)),
+      );
+      for (const [i, at] of steps.entries()) {
+        now = at;
+        assert.deepEqual(await filter.firstSeen([hashes[i]!]), [true]);
+        await filter.confirm([hashes[i]!]);
+      }
+      for (const [i, at] of steps.entries()) {
+        now = at + late - 1;
+        assert.deepEqual(
+          await filter.seenAlready([hashes[i]!]),
+          [true],
+          `the event confirmed at ${at} ms, asked at ${now} ms`,
+        );
+      }
+    } finally {
+      await deleteKeys(redis, prefix);
+      await closeRedis(redis);
+    }
+  },
 });
