@@ -6,6 +6,10 @@
 import assert from "node:assert/strict";
 import { FleetClock } from "../../fleet/fleet_clock.ts";
 import { LeaseGuard } from "../../fleet/lease_guard.ts";
+import {
+  MemorySessionStore,
+  type SavedSession,
+} from "../../gateway/session_store.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { SuspendedMachine } from "./_suspended_machine.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
@@ -101,4 +105,40 @@ Deno.test("LeaseGuard: a start allowed by a renewal is refused once the guard is
   assert.equal(mayStart(), true);
   guard.disarm();
   assert.equal(mayStart(), false);
+});
+
+Deno.test("LeaseGuard: writeBack stops waiting for a session store that never answers when the renewal's leases stop being safe", async () => {
+  const virtual = new VirtualScheduler({ start: 1_000_000 });
+  const guard = new LeaseGuard(
+    virtual,
+    { ttlMs: 15_000, renewMs: 5_000 },
+    () => {},
+  );
+  const sentAt = virtual.now();
+  guard.parked.keep([{
+    shardId: 0,
+    shardCount: 2,
+    sessionId: "s0",
+    sequence: 3,
+    savedAt: sentAt,
+  }], sentAt + 60_000);
+  const store = new MemorySessionStore();
+  let asked = 0;
+  store.loadAll = (): Promise<SavedSession[]> => {
+    asked++;
+    return new Promise<SavedSession[]>(() => {}); // a frozen store
+  };
+  let done = false;
+  const written = guard.writeBack(
+    store,
+    { count: 2, shards: new Map() },
+    sentAt,
+    sentAt,
+  ).then(() => void (done = true));
+  await virtual.advance(9_999);
+  assert.equal(asked, 1);
+  assert.equal(done, false, "gave up while the leases were safe");
+  await virtual.advance(1); // the renewal's deadline: TTL less a renewal
+  await written;
+  assert.equal(done, true);
 });
