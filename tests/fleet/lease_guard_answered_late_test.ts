@@ -98,3 +98,21 @@ Deno.test("LeaseGuard: the clock stepped forward while a renewal was in flight d
   assert.doesNotMatch(lines[0]!, /event loop/);
   assert.equal(fired.length, 1);
 });
+
+Deno.test("LeaseGuard: a renewal answered at its deadline exactly counts as late: blamed on Redis, it renews rather than stopping the shards on time", async () => {
+  const scheduler = new VirtualScheduler({ start: 1_000_000 });
+  const { guard, fired, renewals } = guardOn(scheduler);
+  const sentAt = scheduler.now();
+  await scheduler.advance(TIMES.ttlMs - TIMES.renewMs);
+  const lines = await captureStderr(async () => {
+    guard.arm(sentAt);
+    await scheduler.advance(0);
+  });
+  assert.match(
+    lines.join("\n"),
+    /Redis answered a lease renewal after 10000 ms/,
+  );
+  assert.deepEqual(fired, []);
+  assert.equal(renewals(), 1);
+  guard.disarm();
+});

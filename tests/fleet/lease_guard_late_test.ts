@@ -4,7 +4,7 @@
 // shards only if that renewal does not answer before they do. On a
 // VirtualScheduler, the guard's loop blockable (see _blocked_loop.ts).
 import assert from "node:assert/strict";
-import { LeaseGuard } from "../../fleet/lease_guard.ts";
+import { BLOCKED_LOOP_MS, LeaseGuard } from "../../fleet/lease_guard.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { BlockedLoop } from "./_blocked_loop.ts";
@@ -111,4 +111,15 @@ Deno.test("LeaseGuard: blocked past its leases' end, it stops at once, saying wh
   ]);
   assert.match(lines.join("\n"), /event loop was blocked for at least 6000 ms/);
   assert.match(lines.join("\n"), /its leases may have expired/);
+});
+
+Deno.test("LeaseGuard: run exactly BLOCKED_LOOP_MS late, it is on time: it fires blaming Redis, nothing said of the event loop", async () => {
+  const { scheduler, loop, fired, lates, renewals } = armed(() => {});
+  await scheduler.advance(DUE - 1_000);
+  const lines = await captureStderr(() => loop.block(1_000 + BLOCKED_LOOP_MS));
+  assert.equal(scheduler.now(), DUE + BLOCKED_LOOP_MS);
+  assert.deepEqual(lines, []);
+  assert.deepEqual(fired, ["by Redis for 10000 ms"]);
+  assert.deepEqual(lates, [false]);
+  assert.equal(renewals(), 0);
 });
