@@ -79,3 +79,20 @@ Deno.test({
       ]);
     }),
 });
+
+Deno.test({
+  name:
+    "ChainedDuplicateFilter: a confirm through the chain is a confirm in the earlier filter too: a process still on it alone sees the event",
+  ignore: server.ignore,
+  fn: () =>
+    withFilters(async (earlier, later) => {
+      const chained = new ChainedDuplicateFilter(earlier, later);
+      const key = await chained.key('MESSAGE_CREATE\u0000{"id":"3"}');
+      const [[, earlierKey]] = chained.parts(key) as [
+        [RedisDuplicateFilter, string],
+      ];
+      assert.deepEqual(await chained.firstSeen([key]), [true]);
+      await chained.confirm([key]);
+      assert.deepEqual(await earlier.seenAlready([earlierKey]), [true]);
+    }),
+});
