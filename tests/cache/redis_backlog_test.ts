@@ -3,6 +3,7 @@
 // would wait behind others is refused.
 import assert from "node:assert/strict";
 import {
+  entitiesOf,
   MAX_WAITING,
   MAX_WAITING_ENTITIES,
   RedisBacklog,
@@ -20,6 +21,8 @@ Deno.test("RedisBacklog: one call of more than MAX_WAITING dispatches is taken w
   );
   backlog.reduced(count);
   backlog.done(count);
+  // Answered, none is left counted.
+  assert.equal(backlog.dispatches, 0);
   assert.equal(backlog.admit(1, 1), undefined);
 });
 
@@ -37,4 +40,29 @@ Deno.test("RedisBacklog: one call past MAX_WAITING_ENTITIES is taken when nothin
   const backlog = new RedisBacklog();
   assert.equal(backlog.admit(1, MAX_WAITING_ENTITIES + 1), undefined);
   assert.notEqual(backlog.admit(1, 1), undefined);
+});
+
+Deno.test("RedisBacklog: with entities waiting, a call that brings them to exactly MAX_WAITING_ENTITIES is taken; one more is refused", () => {
+  const backlog = new RedisBacklog();
+  assert.equal(backlog.admit(1, 1), undefined);
+  assert.equal(backlog.admit(1, MAX_WAITING_ENTITIES - 1), undefined);
+  assert.equal(
+    backlog.admit(1, 1),
+    `2 dispatches of ${MAX_WAITING_ENTITIES} entities are waiting for it`,
+  );
+  // Reduced, they no longer count (their writes do, as they are sent).
+  backlog.reduced(MAX_WAITING_ENTITIES);
+  assert.equal(backlog.admit(1, MAX_WAITING_ENTITIES), undefined);
+});
+
+Deno.test("entitiesOf: one per dispatch plus its top-level lists, also for the dispatches after one whose data is no object", () => {
+  const members = [{ user: { id: "1" } }, { user: { id: "2" } }];
+  assert.equal(
+    entitiesOf([
+      { data: null },
+      { data: "text" },
+      { data: { guild_id: "1", members, presences: [{}] } },
+    ]),
+    3 + members.length + 1,
+  );
 });
