@@ -258,3 +258,99 @@ Deno.test(ownRedisTest(
     assert.equal((await restarted.message("2", "10"))!.reactions![0]!.count, 5);
   },
 ));
+
+Deno.test(ownRedisTest(
+  "RedisCache with positions: a position no session can have (a negative shard, an empty session id, a sequence that is no integer) is applied every time, and marks nothing",
+  async (redis) => {
+    await firstRun(redis);
+    const marks = await redis.hgetall("disruption_cache_applied");
+    const cache = new RedisCache(redis);
+    const odd = [
+      { shardId: -1, sessionId: "s1", sequence: 7 },
+      { shardId: 0, sessionId: "", sequence: 7 },
+      { shardId: 0, sessionId: "s1", sequence: 7.5 },
+    ];
+    let user = 5;
+    for (const position of odd) {
+      // Its repeat too: nothing says it was applied.
+      for (const _ of [1, 2]) {
+        const update = await cache.apply(
+          "MESSAGE_REACTION_ADD",
+          reaction(user++),
+          position,
+        );
+        assert.notEqual(update.old, undefined, JSON.stringify(position));
+      }
+    }
+    assert.equal((await cache.message("2", "10"))!.reactions![0]!.count, 11);
+    assert.deepEqual(await redis.hgetall("disruption_cache_applied"), marks);
+  },
+));
+
+Deno.test(ownRedisTest(
+  "RedisCache with positions: a session id holding colons is marked whole, and a restarted store skips its replay",
+  async (redis) => {
+    const sessionId = "a:b:c";
+    const first = new RedisCache(redis);
+    await first.apply("GUILD_CREATE", GUILD);
+    await first.apply(
+      "MESSAGE_CREATE",
+      guildMessage("10", "2", "1"),
+      at(1, sessionId),
+    );
+    await first.apply("MESSAGE_REACTION_ADD", reaction(0), at(2, sessionId));
+    await first.flush();
+    const restarted = new RedisCache(redis);
+    const replay = await restarted.apply(
+      "MESSAGE_REACTION_ADD",
+      reaction(0),
+      at(2, sessionId),
+    );
+    assert.equal(replay.old, undefined);
+    assert.equal(
+      (await restarted.message("2", "10"))!.reactions![0]!.count,
+      1,
+    );
+  },
+));
+
+Deno.test(ownRedisTest(
+  "RedisCache with positions: a session's consecutive events read the marks once, and again only past a gap in its sequences (not after a replay)",
+  async (redis) => {
+    let reads = 0;
+    const counted = wrapping(redis, {
+      pipeline: (pipeline) => (...args) =>
+        wrapping(pipeline(...args) as object, {
+          hmget: (hmget) => (...hmgetArgs) => {
+            if (hmgetArgs[0] === "disruption_cache_applied") reads++;
+            return hmget(...hmgetArgs);
+          },
+        }),
+    });
+    const cache = new RedisCache(counted);
+    await cache.apply("GUILD_CREATE", GUILD);
+    await cache.apply("MESSAGE_CREATE", guildMessage("10", "2", "1"), at(1));
+    for (let sequence = 2; sequence <= 5; sequence++) {
+      await cache.apply(
+        "MESSAGE_REACTION_ADD",
+        reaction(sequence),
+        at(sequence),
+      );
+    }
+    assert.equal(reads, 1, "the session's first event alone");
+    // 6 went to another process: 7 reads the marks again.
+    await cache.apply("MESSAGE_REACTION_ADD", reaction(7), at(7));
+    assert.equal(reads, 2);
+    await cache.apply("MESSAGE_REACTION_ADD", reaction(8), at(8));
+    // A replay of 4 is skipped, and 9 follows 8: no gap either.
+    const replay = await cache.apply(
+      "MESSAGE_REACTION_ADD",
+      reaction(4),
+      at(4),
+    );
+    assert.equal(replay.old, undefined);
+    await cache.apply("MESSAGE_REACTION_ADD", reaction(9), at(9));
+    assert.equal(reads, 2);
+    assert.equal((await cache.message("2", "10"))!.reactions![0]!.count, 7);
+  },
+));
