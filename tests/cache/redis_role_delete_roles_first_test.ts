@@ -102,3 +102,33 @@ Deno.test({
       });
     }),
 });
+
+Deno.test({
+  name:
+    "RedisCache writes a member with its roles first, whatever order its payload had, so a role's deletion finds its list at once",
+  ignore: privateRedisIgnored,
+  fn: () =>
+    withPrivateRedis(async (_, redis) => {
+      const cache = new RedisCache(redis);
+      await cache.apply("GUILD_CREATE", {
+        id: "10",
+        name: "g",
+        roles: [{ id: "101", name: "m" }],
+        channels: [],
+        members: [],
+      });
+      await cache.apply("GUILD_MEMBER_ADD", {
+        guild_id: "10",
+        user: { id: "1", username: "u" },
+        nick: "[a]",
+        joined_at: "2024-01-01T00:00:00.000000+00:00",
+        deaf: false,
+        mute: false,
+        roles: ["101"],
+      });
+      await cache.flush();
+      const text = (await redis.get("member:10:1")) ?? "";
+      assert.match(text, /^\{"roles":\["101"\],/);
+      assert.equal(JSON.parse(text).nick, "[a]");
+    }),
+});
