@@ -358,3 +358,31 @@ Deno.test(redisStoreTest(
     ]);
   },
 ));
+
+Deno.test(redisStoreTest(
+  "Redis applyBatch: a channel patched by several dispatches of one batch (pins, messages) keeps every patch, as one by one",
+  6,
+  async (redis) => {
+    const pins = (year: number): [string, unknown] => [
+      "CHANNEL_PINS_UPDATE",
+      {
+        channel_id: "2",
+        guild_id: "1",
+        last_pin_timestamp: `${year}-01-01T00:00:00.000000+00:00`,
+      },
+    ];
+    const batch = [pins(2024), create("10"), create("11"), pins(2025)];
+    const store = new RedisCache(redis);
+    const memory = new MemoryCache();
+    for (const cache of [store, memory]) {
+      await cache.apply("GUILD_CREATE", GUILD);
+    }
+    await store.applyBatch(batch.map(([event, data]) => ({ event, data })));
+    for (const [event, data] of batch) memory.apply(event, data);
+    await store.flush();
+    const channel = await store.channel("2");
+    assert.deepStrictEqual(channel, memory.channel("2"));
+    assert.equal(channel?.last_message_id, "11");
+    assert.equal(store.stale, false);
+  },
+));

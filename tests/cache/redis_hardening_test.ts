@@ -407,3 +407,26 @@ Deno.test({
       assert.equal(createdGuild(await cache.guild("1"))?.name, "g");
     }),
 });
+
+Deno.test("RedisCache: every dispatch of a call stops counting against MAX_WAITING once answered, whether it wrote or not: after a call of more than MAX_WAITING dispatches, the next is taken", async () => {
+  const answered = (commands: number) =>
+    Promise.resolve(Array.from({ length: commands }, () => [null, "OK"]));
+  const cache = new RedisCache(guildHeldConnection(answered), {
+    scheduler: new VirtualScheduler(),
+    resources: ["members"],
+  });
+  const calls = (event: string) =>
+    Array.from({ length: MAX_WAITING + 1 }, (_, i) => ({
+      event,
+      data: memberChunk(i),
+    }));
+  // Nothing written (an event the store keeps nothing of), then members.
+  for (const event of ["TYPING_START", "GUILD_MEMBERS_CHUNK"]) {
+    await cache.applyBatch(calls(event));
+    await cache.flush();
+    await cache.flush();
+    const next = await cache.apply("GUILD_MEMBERS_CHUNK", memberChunk(-1));
+    assert.equal(next.changes.length, 1, `taken after ${event}`);
+  }
+  assert.equal(cache.stale, false);
+});
