@@ -386,3 +386,36 @@ Deno.test(redisStoreTest(
     assert.equal(store.stale, false);
   },
 ));
+
+Deno.test(redisStoreTest(
+  "Redis applyBatch: calls that wait together run as one batch, and each gets exactly its own dispatches' updates, in order",
+  6,
+  async (redis) => {
+    const store = new RedisCache(redis);
+    await store.apply("GUILD_CREATE", GUILD);
+    // The first runs at once; the two behind it wait, then run together.
+    const call = (...events: [string, unknown][]) =>
+      store.applyBatch(events.map(([event, data]) => ({ event, data })));
+    const calls = [
+      call(create("10")),
+      call(create("11"), create("12")),
+      call(reads("10")[0]!, [
+        "MESSAGE_UPDATE",
+        { id: "11", channel_id: "2", guild_id: "1", content: "e" },
+      ]),
+    ];
+    const [first, second, third] = await Promise.all(calls);
+    assert.deepEqual(
+      [first, second, third].map((updates) => updates!.length),
+      [1, 2, 2],
+    );
+    assert.deepEqual(
+      second!.map((update) => update.changes.length > 0),
+      [true, true],
+    );
+    assert.deepEqual(
+      third!.map((update) => (update.old as { content?: string })?.content),
+      ["m10", "m11"],
+    );
+  },
+));
