@@ -430,3 +430,19 @@ Deno.test("RedisCache: every dispatch of a call stops counting against MAX_WAITI
   }
   assert.equal(cache.stale, false);
 });
+
+Deno.test("RedisCache on a connection that is not ready (reconnecting) drops the dispatch at once and says it is stale, rather than queue its reads behind a server that may never come back", async () => {
+  const stale: unknown[] = [];
+  const redis = { ...hungConnection(), status: "reconnecting" };
+  const cache = new RedisCache(redis as unknown as RedisConnection, {
+    scheduler: new VirtualScheduler(),
+    onStale: (error) => stale.push(error),
+  });
+  const logs = await captureStderr(async () => {
+    const update = await cache.apply("GUILD_UPDATE", { id: "1", name: "g" });
+    assert.deepEqual(update, { changes: [], old: undefined });
+  });
+  assert.equal(cache.stale, true);
+  assert.match(String(stale[0]), /the connection is reconnecting/);
+  assert.equal(logs.filter((line) => line.includes("reconnecting")).length, 1);
+});
