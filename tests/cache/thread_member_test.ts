@@ -60,3 +60,34 @@ Deno.test("THREAD_LIST_SYNC sets each synced thread's member from `members`, and
   });
   assert.equal(cache.channel("3")?.member, undefined);
 });
+
+Deno.test("THREAD_MEMBER_UPDATE keeps the bot's thread member without the event's guild_id (a thread member object has none)", () => {
+  const cache = cacheWithThread();
+  const updated = { ...MEMBER, flags: 2 };
+  cache.apply("THREAD_MEMBER_UPDATE", { ...updated, guild_id: "1" });
+  assert.deepEqual(cache.channel("3")?.member, updated);
+});
+
+Deno.test("THREAD_MEMBERS_UPDATE keeps the bot's added thread member without the guild member and presence it carries", () => {
+  const cache = cacheWithThread();
+  cache.apply("THREAD_MEMBERS_UPDATE", {
+    id: "3",
+    guild_id: "1",
+    member_count: 1,
+    removed_member_ids: ["9"],
+  });
+  assert.equal(cache.channel("3")?.member, undefined);
+  const added = { ...MEMBER, flags: 1 };
+  cache.apply("THREAD_MEMBERS_UPDATE", {
+    id: "3",
+    guild_id: "1",
+    member_count: 2,
+    added_members: [{
+      ...added,
+      member: { user: BOT, roles: [], joined_at: null, deaf: false },
+      presence: { user: { id: "9" }, status: "online" },
+    }],
+  });
+  assert.deepEqual(cache.channel("3")?.member, added);
+  assert.equal(cache.channel("3")?.member_count, 2);
+});
