@@ -53,6 +53,19 @@ function guildCreate(
   };
 }
 
+/** Shard 0's READY (of 1) of bot user `bot`, listing guild G. */
+function ready(bot: Record<string, unknown>): Record<string, unknown> {
+  return {
+    v: 10,
+    user: bot,
+    guilds: [{ id: G, unavailable: true }],
+    session_id: "s",
+    resume_gateway_url: "wss://x",
+    application: { id: BOT, flags: 0 },
+    shard: [0, 1],
+  };
+}
+
 /** A cache of every resource holding {@linkcode guildCreate}'s guild. */
 function withGuild(): MemoryCache {
   const cache = new MemoryCache({ resources: [...CACHE_RESOURCES] });
@@ -84,17 +97,19 @@ Deno.test("MemoryCache: a presence's partial user changes its fields only, keepi
 Deno.test("MemoryCache: USER_UPDATE renames the bot's shared user, seen through its member", () => {
   const cache = new MemoryCache({ resources: [...CACHE_RESOURCES] });
   const bot = { ...user(BOT), bot: true };
-  cache.apply("READY", {
-    v: 10,
-    user: bot,
-    guilds: [{ id: G, unavailable: true }],
-    session_id: "s",
-    resume_gateway_url: "wss://x",
-    application: { id: BOT, flags: 0 },
-    shard: [0, 1],
-  });
+  cache.apply("READY", ready(bot));
   cache.apply("GUILD_CREATE", guildCreate({ members: [member(BOT)] }));
   cache.apply("USER_UPDATE", { ...bot, username: "renamed" });
+  assert.equal(cache.member(G, BOT)?.user?.username, "renamed");
+  assert.equal(cache.user(BOT)?.username, "renamed");
+});
+
+Deno.test("MemoryCache: a new session's READY renames the bot's shared user, seen through its member kept from the last session", () => {
+  const cache = new MemoryCache({ resources: [...CACHE_RESOURCES] });
+  const bot = { ...user(BOT), bot: true };
+  cache.apply("READY", ready(bot));
+  cache.apply("GUILD_CREATE", guildCreate({ members: [member(BOT)] }));
+  cache.apply("READY", ready({ ...bot, username: "renamed" }));
   assert.equal(cache.member(G, BOT)?.user?.username, "renamed");
   assert.equal(cache.user(BOT)?.username, "renamed");
 });
@@ -186,4 +201,46 @@ Deno.test("MemoryCache: THREAD_LIST_SYNC re-listing a held thread keeps it and i
   assert.deepEqual(old, []);
   assert.equal(cache.channel(T)?.id, T);
   assert.equal(cache.message(T, "30")?.id, "30");
+});
+
+Deno.test("MemoryCache: CHANNEL_PINS_UPDATE without last_pin_timestamp (the last pin removed) and VOICE_CHANNEL_STATUS_UPDATE without status leave them null", () => {
+  const cache = withGuild();
+  cache.apply("CHANNEL_PINS_UPDATE", {
+    guild_id: G,
+    channel_id: C,
+    last_pin_timestamp: "2024-01-01T00:00:00.000000+00:00",
+  });
+  cache.apply("VOICE_CHANNEL_STATUS_UPDATE", {
+    id: C,
+    guild_id: G,
+    status: "s",
+  });
+  cache.apply("CHANNEL_PINS_UPDATE", { guild_id: G, channel_id: C });
+  cache.apply("VOICE_CHANNEL_STATUS_UPDATE", { id: C, guild_id: G });
+  const channel = cache.channel(C) as Record<string, unknown> | undefined;
+  assert.strictEqual(channel?.last_pin_timestamp, null);
+  assert.strictEqual(channel?.status, null);
+});
+
+Deno.test("MemoryCache: GUILD_CREATE keeps the voice states in a channel only (one with channel_id null is no one in voice, as VOICE_STATE_UPDATE takes it)", () => {
+  const cache = new MemoryCache({ resources: [...CACHE_RESOURCES] });
+  const voice = (userId: string, channelId: string | null) => ({
+    user_id: userId,
+    channel_id: channelId,
+    session_id: "s",
+    deaf: false,
+    mute: false,
+    self_deaf: false,
+    self_mute: false,
+    self_video: false,
+    suppress: false,
+    request_to_speak_timestamp: null,
+  });
+  cache.apply(
+    "GUILD_CREATE",
+    guildCreate({ voice_states: [voice("1", C), voice("2", null)] }),
+  );
+  assert.equal(cache.voiceState(G, "1")?.channel_id, C);
+  assert.equal(cache.voiceState(G, "2"), undefined);
+  assert.deepEqual(cache.voiceStates(G).map((v) => v.user_id), ["1"]);
 });

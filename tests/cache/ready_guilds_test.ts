@@ -163,3 +163,20 @@ Deno.test("READY's reads depend on its payload only: the guild ids, each listed 
   });
   assert.ok(changes.every((c) => c.op !== "remove_guild"));
 });
+
+Deno.test("READY through a lookup without a shard index (every guild held read) drops only its own shard's missing guilds", () => {
+  const mine = guildOn(1, 2, 1);
+  const other = guildOn(0, 2, 1);
+  const lookup = {
+    get: (kind: string, _scope: string, id: string) =>
+      kind === "guild" ? { id, name: "g" } : undefined,
+    ids: (kind: string) => kind === "guild" ? [mine, other] : [],
+  };
+  const { changes } = reduceDispatch(lookup, "READY", ready([], [1, 2]), {
+    resources: new Set(CACHE_RESOURCES),
+  });
+  assert.deepEqual(
+    changes.filter((c) => c.op === "remove_guild"),
+    [{ op: "remove_guild", id: mine }],
+  );
+});
