@@ -100,7 +100,7 @@ Deno.test("MemoryCache: a THREAD_UPDATE archiving a held thread removes it and i
   assert.equal(cache.channelMessages("3").length, 1);
 });
 
-Deno.test("reduceDispatch keeping messages but not channels: an archived thread's messages go (whether it was held cannot be told)", () => {
+Deno.test("reduceDispatch keeping messages but not channels: an archived thread's messages go (whether it was held cannot be told), an active one's stay", () => {
   // The stores keep channels with messages; the core alone may be asked not to.
   const config = { resources: new Set(["messages"] as const) };
   const lookup = { get: () => undefined, ids: () => [] };
@@ -111,6 +111,11 @@ Deno.test("reduceDispatch keeping messages but not channels: an archived thread'
     config,
   );
   assert.deepEqual(changes, [{ op: "remove_channel", scope: "1", id: "3" }]);
+  // An active one's messages stay: its parent is unknown, not missing.
+  assert.deepEqual(
+    reduceDispatch(lookup, "THREAD_UPDATE", thread("3", false), config).changes,
+    [],
+  );
   // With channels kept, one not held adds nothing, not even a removal.
   const withChannels = {
     resources: new Set(["channels", "messages"] as const),

@@ -167,6 +167,9 @@ Deno.test("THREAD_CREATE in a forum or media channel sets the channel's last_mes
   // In a text channel, a thread is not its last message.
   cache.apply("THREAD_CREATE", post("22", "2"));
   assert.equal(cache.channel("2")?.last_message_id, null);
+  cache.apply("CHANNEL_CREATE", { id: "7", type: 16, guild_id: "1" });
+  cache.apply("THREAD_CREATE", post("23", "7"));
+  assert.equal(cache.channel("7")?.last_message_id, "23", "a media channel");
 });
 
 Deno.test(redisStoreTest(

@@ -244,3 +244,15 @@ Deno.test("MemoryCache: GUILD_CREATE keeps the voice states in a channel only (o
   assert.equal(cache.voiceState(G, "2"), undefined);
   assert.deepEqual(cache.voiceStates(G).map((v) => v.user_id), ["1"]);
 });
+
+Deno.test("MemoryCache: GUILD_SCHEDULED_EVENT_USER_REMOVE never takes a scheduled event's user_count below 0", () => {
+  const cache = withGuild();
+  const event = { id: "50", guild_id: G, name: "quiz", user_count: 0 };
+  cache.apply("GUILD_SCHEDULED_EVENT_CREATE", event);
+  cache.apply("GUILD_SCHEDULED_EVENT_USER_REMOVE", {
+    guild_id: G,
+    guild_scheduled_event_id: "50",
+    user_id: "1",
+  });
+  assert.equal(cache.scheduledEvent(G, "50")?.user_count, 0);
+});
