@@ -256,3 +256,24 @@ Deno.test("MemoryCache: GUILD_SCHEDULED_EVENT_USER_REMOVE never takes a schedule
   });
   assert.equal(cache.scheduledEvent(G, "50")?.user_count, 0);
 });
+
+Deno.test("MemoryCache: a private thread (type 12) is a thread: archiving it drops it with its messages, and its channel's delete takes it", () => {
+  const cache = withGuild();
+  const secret = (id: string, archived: boolean) => ({
+    ...thread,
+    id,
+    type: 12,
+    thread_metadata: { archived },
+  });
+  for (const id of ["202", "203"]) {
+    cache.apply("THREAD_CREATE", secret(id, false));
+    cache.apply("MESSAGE_CREATE", guildMessage(`${id}0`, id, G));
+  }
+  cache.apply("THREAD_UPDATE", secret("202", true));
+  assert.equal(cache.channel("202"), undefined);
+  assert.equal(cache.message("202", "2020"), undefined);
+  assert.equal(cache.message("203", "2030")?.id, "2030");
+  cache.apply("CHANNEL_DELETE", { id: C, type: 0, guild_id: G });
+  assert.equal(cache.channel("203"), undefined);
+  assert.equal(cache.message("203", "2030"), undefined);
+});
