@@ -1,10 +1,15 @@
-// Rules of the memory store that mutation testing found untested (each
+// Rules of the memory store (and of the core, reduceDispatch, where the
+// stores cannot reach them) that mutation testing found untested (each
 // test fails with one small change to the cache's code): how a partial
 // user is merged, when the shared user is freed, which partial message is
-// kept, the bounds' exact limits, and which messages a bulk delete or a
-// thread sync removes.
+// kept, the bounds' exact limits, which messages a bulk delete or a thread
+// sync removes, and the fields some events clear or never let go below 0.
 import assert from "node:assert/strict";
-import { CACHE_RESOURCES, MemoryCache } from "../../cache/mod.ts";
+import {
+  CACHE_RESOURCES,
+  MemoryCache,
+  reduceDispatch,
+} from "../../cache/mod.ts";
 import { createdGuild } from "./_created_guild.ts";
 import { user } from "./_event_sequences.ts";
 import { guildMessage } from "./_guild_message.ts";
@@ -276,4 +281,31 @@ Deno.test("MemoryCache: a private thread (type 12) is a thread: archiving it dro
   cache.apply("CHANNEL_DELETE", { id: C, type: 0, guild_id: G });
   assert.equal(cache.channel("203"), undefined);
   assert.equal(cache.message("203", "2030"), undefined);
+});
+
+Deno.test("reduceDispatch keeping messages without channels keeps a guild's message as it comes (its channel cannot be known)", () => {
+  const config = { resources: new Set(["messages"] as const) };
+  const lookup = { get: () => undefined, ids: () => [] };
+  const { changes } = reduceDispatch(
+    lookup,
+    "MESSAGE_CREATE",
+    guildMessage("30", C, G),
+    config,
+  );
+  assert.deepEqual(
+    changes.map((c) => c.op === "set" && [c.kind, c.scope, c.id]),
+    [["message", C, "30"]],
+  );
+});
+
+Deno.test("MemoryCache without messages: a MESSAGE_CREATE's author updates the shared user a member holds", () => {
+  const cache = new MemoryCache({ resources: ["guilds", "members", "users"] });
+  cache.apply("GUILD_CREATE", guildCreate({ members: [member("1")] }));
+  cache.apply(
+    "MESSAGE_CREATE",
+    guildMessage("30", C, G, { author: { ...user("1"), username: "renamed" } }),
+  );
+  assert.equal(cache.message(C, "30"), undefined);
+  assert.equal(cache.member(G, "1")?.user?.username, "renamed");
+  assert.equal(cache.user("1")?.username, "renamed");
 });
