@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import {
   CACHE_RESOURCES,
+  cacheReads,
   MemoryCache,
   reduceDispatch,
 } from "../../cache/mod.ts";
@@ -308,4 +309,19 @@ Deno.test("MemoryCache without messages: a MESSAGE_CREATE's author updates the s
   assert.equal(cache.message(C, "30"), undefined);
   assert.equal(cache.member(G, "1")?.user?.username, "renamed");
   assert.equal(cache.user("1")?.username, "renamed");
+});
+
+Deno.test("cacheReads: a PRESENCE_UPDATE whose user is its id alone reads no user (the most frequent event costs one read); one with user fields reads it", () => {
+  const config = { resources: new Set(CACHE_RESOURCES) };
+  const presence = (user: Record<string, unknown>): object => ({
+    guild_id: G,
+    user,
+    status: "online",
+  });
+  const users = (data: unknown): number =>
+    cacheReads("PRESENCE_UPDATE", data, config).filter((read) =>
+      read.kind === "user"
+    ).length;
+  assert.equal(users(presence({ id: "1" })), 0);
+  assert.equal(users(presence({ id: "1", username: "renamed" })), 1);
 });
