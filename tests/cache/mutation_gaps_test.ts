@@ -325,3 +325,27 @@ Deno.test("cacheReads: a PRESENCE_UPDATE whose user is its id alone reads no use
   assert.equal(users(presence({ id: "1" })), 0);
   assert.equal(users(presence({ id: "1", username: "renamed" })), 1);
 });
+
+Deno.test("reduceDispatch: a PRESENCE_UPDATE's partial user changes a cached user only, and adds none (its other fields are unknown)", () => {
+  const config = { resources: new Set(CACHE_RESOURCES) };
+  const data = {
+    guild_id: G,
+    user: { id: "1", username: "renamed" },
+    status: "online",
+  };
+  const userSets = (held: Record<string, unknown> | undefined): unknown[] =>
+    reduceDispatch(
+      { get: (kind) => kind === "user" ? held : undefined, ids: () => [] },
+      "PRESENCE_UPDATE",
+      data,
+      config,
+    ).changes.filter((c) => c.op === "set" && c.kind === "user");
+  assert.deepEqual(userSets(undefined), []);
+  assert.deepEqual(userSets(user("1")), [{
+    op: "set",
+    kind: "user",
+    scope: "",
+    id: "1",
+    value: { ...user("1"), username: "renamed" },
+  }]);
+});
