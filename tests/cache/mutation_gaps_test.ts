@@ -349,3 +349,31 @@ Deno.test("reduceDispatch: a PRESENCE_UPDATE's partial user changes a cached use
     value: { ...user("1"), username: "renamed" },
   }]);
 });
+
+Deno.test("MemoryCache: a thread event or sync of another guild naming a channel of this one (a parent, or the thread) neither adds the thread there nor moves it", () => {
+  const cache = withGuild();
+  const other = "101";
+  const otherChannel = { id: "300", type: 0, guild_id: other, name: "o" };
+  cache.apply("GUILD_CREATE", {
+    ...guildCreate(),
+    id: other,
+    channels: [otherChannel],
+    threads: [],
+  });
+  // A thread of the other guild under G's channel C: no parent there.
+  cache.apply("THREAD_CREATE", {
+    ...thread,
+    id: "301",
+    guild_id: other,
+    parent_id: C,
+  });
+  assert.equal(cache.channel("301"), undefined);
+  // A sync of the other guild listing G's thread T under its own channel.
+  cache.apply("THREAD_LIST_SYNC", {
+    guild_id: other,
+    threads: [{ ...thread, guild_id: other, parent_id: "300" }],
+    members: [],
+  });
+  assert.equal(cache.channel(T)?.guild_id, G);
+  assert.equal(cache.channel(T)?.parent_id, C);
+});
