@@ -377,3 +377,46 @@ Deno.test("MemoryCache: a thread event or sync of another guild naming a channel
   assert.equal(cache.channel(T)?.guild_id, G);
   assert.equal(cache.channel(T)?.parent_id, C);
 });
+
+Deno.test("reduceDispatch without guilds kept: a guild's whole emoji list is known, so GUILD_EMOJIS_UPDATE deletes the ones it drops and hands them back", () => {
+  const held = { id: "10", name: "gone" };
+  const lookup = {
+    get: (kind: string, _scope: string, id: string) =>
+      kind === "emoji" && id === "10" ? held : undefined,
+    ids: (kind: string) => kind === "emoji" ? ["10"] : [],
+  };
+  const { changes, old } = reduceDispatch(
+    lookup,
+    "GUILD_EMOJIS_UPDATE",
+    { guild_id: G, emojis: [{ id: "11", name: "new" }] },
+    { resources: new Set(["emojis"] as const) },
+  );
+  assert.deepEqual(old, [held]);
+  assert.deepEqual(changes.map((c) => c.op === "set" ? "set" : c), [
+    { op: "delete", kind: "emoji", scope: G, id: "10" },
+    "set",
+  ]);
+});
+
+Deno.test("reduceDispatch: members not kept are not handed back as old, even by a lookup holding them (a store's stale ones)", () => {
+  const lookup = {
+    get: (kind: string, _scope: string, id: string) =>
+      kind === "member" ? { user: { id }, roles: [] } : undefined,
+    ids: () => [],
+  };
+  const config = { resources: new Set(["guilds"] as const) };
+  for (const event of ["GUILD_MEMBER_UPDATE", "GUILD_MEMBER_REMOVE"]) {
+    const { old } = reduceDispatch(lookup, event, member("1"), config);
+    assert.equal(old, undefined, event);
+  }
+});
+
+Deno.test("reduceDispatch keeping messages without channels: shard 0's new session still drops what no guild holds", () => {
+  const { changes } = reduceDispatch(
+    { get: () => undefined, ids: () => [] },
+    "READY",
+    ready(user(BOT)),
+    { resources: new Set(["messages"] as const) },
+  );
+  assert.ok(changes.some((c) => c.op === "remove_unguilded"));
+});
