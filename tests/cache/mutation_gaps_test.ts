@@ -420,3 +420,28 @@ Deno.test("reduceDispatch keeping messages without channels: shard 0's new sessi
   );
   assert.ok(changes.some((c) => c.op === "remove_unguilded"));
 });
+
+Deno.test("MemoryCache: GUILD_MEMBER_UPDATE of a member not held keeps one whose joined_at is null (Discord's docs make it nullable)", () => {
+  const cache = withGuild();
+  cache.apply("GUILD_MEMBER_UPDATE", { ...member("1"), joined_at: null });
+  assert.equal(cache.member(G, "1")?.user?.id, "1");
+  assert.equal(cache.member(G, "1")?.joined_at, null);
+});
+
+Deno.test("MemoryCache: a whole list's old (GUILD_EMOJIS_UPDATE's) is in id order, not the order the emojis came in (the same from every store)", () => {
+  const cache = new MemoryCache({ resources: [...CACHE_RESOURCES] });
+  const emoji = (id: string): Record<string, unknown> => ({ id, name: id });
+  cache.apply(
+    "GUILD_CREATE",
+    guildCreate({ emojis: [emoji("12"), emoji("9"), emoji("11")] }),
+  );
+  const { old } = cache.apply("GUILD_EMOJIS_UPDATE", {
+    guild_id: G,
+    emojis: [],
+  });
+  assert.deepEqual((old as { id: string }[]).map((e) => e.id), [
+    "9",
+    "11",
+    "12",
+  ]);
+});
