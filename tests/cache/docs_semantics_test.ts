@@ -614,7 +614,7 @@ Deno.test("MESSAGE_POLL_VOTE_ADD and _REMOVE keep a poll's running tally (Discor
   );
 });
 
-Deno.test("Poll votes leave unknown (absent) and finalized results as they are (Discord's docs: the final count comes in the MESSAGE_UPDATE that ends the poll)", () => {
+Deno.test("Poll votes leave unknown (absent) and finalized results as they are (Discord's docs: the final count comes in the MESSAGE_UPDATE that ends the poll), and a vote for an answer the poll does not have changes nothing", () => {
   const cache = cacheWithGuild();
   cache.apply("MESSAGE_CREATE", pollMessage("10"));
   const final = { is_finalized: true, answer_counts: [{ id: 1, count: 2 }] };
@@ -628,8 +628,12 @@ Deno.test("Poll votes leave unknown (absent) and finalized results as they are (
     [cache.message("2", "10"), cache.message("2", "11")],
     before,
   );
-  // A vote for a message not cached changes nothing.
+  // A vote for a message not cached changes nothing, nor one for an answer
+  // the poll does not have (a made-up id would grow the tally).
   assert.equal(cache.apply(...vote(true, "99", 1)).changes.length, 0);
+  const open = { is_finalized: false, answer_counts: [] };
+  cache.apply("MESSAGE_CREATE", pollMessage("12", open));
+  assert.equal(cache.apply(...vote(true, "12", 3)).changes.length, 0);
 });
 
 Deno.test(redisStoreTest(
