@@ -84,3 +84,28 @@ Deno.test("MESSAGE_REACTION_REMOVE of a burst reaction lowers count_details.burs
   assert.equal(held!.count, 1);
   assert.deepEqual(held!.count_details, { burst: 0, normal: 1 });
 });
+
+Deno.test("MESSAGE_REACTION_REMOVE never takes count_details below 0 (a reaction counted as the other kind, or without details)", () => {
+  const cache = withMessage();
+  const emoji = { id: null, name: "x" };
+  for (const [user, burst] of [["5", false], ["6", true], ["7", true]]) {
+    cache.apply("MESSAGE_REACTION_ADD", {
+      ...REACTION,
+      user_id: user,
+      emoji,
+      burst,
+    });
+  }
+  // Two normal removals of a reaction holding one normal: the second
+  // finds none to take.
+  for (const user of ["5", "6"]) {
+    cache.apply("MESSAGE_REACTION_REMOVE", {
+      ...REACTION,
+      user_id: user,
+      emoji,
+    });
+  }
+  const [held] = cache.message("2", "10")!.reactions!;
+  assert.equal(held!.count, 1);
+  assert.deepEqual(held!.count_details, { burst: 2, normal: 0 });
+});
