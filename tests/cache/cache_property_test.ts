@@ -128,8 +128,13 @@ function checkTable(
     } else if (change.op === "remove_role") {
       assert.ok(row.updates.includes("member"), `${event} may not remove_role`);
     } else {
-      const kind = change.op === "remove_guild" ? "guild" : "channel";
-      assert.ok(row.deletes.includes(kind), `${event} may not ${change.op}`);
+      // A channel removed takes its messages; a guild, its channels too.
+      const kinds = change.op === "remove_guild"
+        ? ["guild", "channel", "message"] as const
+        : ["channel", "message"] as const;
+      for (const kind of kinds) {
+        assert.ok(row.deletes.includes(kind), `${event} may not ${change.op}`);
+      }
     }
   }
 }
