@@ -5,7 +5,7 @@
 // (cache/emptied_dms.ts).
 import assert from "node:assert/strict";
 import { MemoryCache } from "../../cache/mod.ts";
-import { EMPTIED_DMS_KEPT } from "../../cache/emptied_dms.ts";
+import { EMPTIED_DMS_KEPT, EmptiedDms } from "../../cache/emptied_dms.ts";
 import { guildMessage } from "./_guild_message.ts";
 import { user } from "./_event_sequences.ts";
 
@@ -140,4 +140,20 @@ Deno.test("MemoryCache: an emptied DM channel written less recently than the DM 
   assert.ok(deleted.has(b) && deleted.has(c));
   assert.ok(holds(cache, d, inD));
   assert.equal(cache.sizes().message, 2);
+});
+
+Deno.test("EmptiedDms: a channel emptied twice is taken off the DM bound's count once; written again, it counts again once", () => {
+  const emptied = new EmptiedDms();
+  emptied.add("1");
+  assert.equal(emptied.add("1"), undefined);
+  assert.equal(emptied.size, 1);
+  emptied.delete("1");
+  emptied.delete("1");
+  assert.equal(emptied.size, 0);
+  assert.equal(emptied.has("1"), false);
+  // Emptied again while still queued: counted off once more, not twice.
+  emptied.add("1");
+  emptied.add("1");
+  assert.equal(emptied.size, 1);
+  assert.equal(emptied.has("1"), true);
 });
