@@ -13,7 +13,9 @@ cache.apply("GUILD_CREATE", {
   name: "g",
   channels: [{ id: "2", type: 0, name: "general" }],
   roles: [],
-  members: [],
+  // Held, so that its updates are applied (one of a member the cache does
+  // not hold is not: a partial member adds none).
+  members: [{ user: user("5"), roles: [], joined_at: null }],
 });
 const author = user("5");
 let next = 10n ** 18n;
