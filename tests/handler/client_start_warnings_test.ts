@@ -128,3 +128,100 @@ Deno.test("new Client: a wrong cache bound is named by its path in the Client's 
       "Cannot create client as 'cache.resources' is empty, which keeps nothing: leave 'cache' out to keep no gateway state, or list the resources to keep",
   });
 });
+
+/** What starting a Client says about `method` of `handler`. */
+async function methodWarnings(
+  method: string,
+  options: Partial<ClientOptions>,
+  handler: Handler,
+): Promise<string[]> {
+  const lines = await startupLines(options, handler);
+  return lines.filter((line) => line.includes(`${method}()`));
+}
+
+Deno.test("Client start: a method whose event is outside 'events' is warned about for that alone, not also for its intents", async () => {
+  class Bot extends Handler {
+    override onPresenceUpdate(
+      _data: GatewayEventMap["PRESENCE_UPDATE"],
+    ): void {}
+  }
+  const warnings = await methodWarnings("onPresenceUpdate", {
+    events: ["GUILD_CREATE"],
+  }, new Bot());
+  assert.equal(warnings.length, 1, warnings.join("\n"));
+  assert.match(
+    warnings[0]!,
+    /onPresenceUpdate\(\) will never be called: PRESENCE_UPDATE is not in the Client's 'events' option/,
+  );
+});
+
+Deno.test("Client start: an event any of several intents delivers is said to need one or the other", async () => {
+  class Bot extends Handler {
+    override onMessageReactionAdd(
+      _data: GatewayEventMap["MESSAGE_REACTION_ADD"],
+    ): void {}
+  }
+  const warnings = await methodWarnings("onMessageReactionAdd", {}, new Bot());
+  assert.equal(warnings.length, 1, warnings.join("\n"));
+  assert.match(
+    warnings[0]!,
+    /MESSAGE_REACTION_ADD needs the GuildMessageReactions or DirectMessageReactions intent, which is not requested/,
+  );
+});
+
+Deno.test("Client start: onMessageUpdate is warned that guild message content is empty without MESSAGE_CONTENT, and not with DMs only", async () => {
+  class Bot extends Handler {
+    override onMessageUpdate(
+      _data: GatewayEventMap["MESSAGE_UPDATE"],
+    ): void {}
+  }
+  const guild = await methodWarnings("onMessageUpdate", {
+    intents: GatewayIntent.GuildMessages,
+  }, new Bot());
+  assert.equal(guild.length, 1, guild.join("\n"));
+  assert.match(
+    guild[0]!,
+    /onMessageUpdate\(\): without the MESSAGE_CONTENT intent, message content is empty/,
+  );
+  assert.deepEqual(
+    await methodWarnings("onMessageUpdate", {
+      intents: GatewayIntent.GuildMessages | GatewayIntent.MessageContent,
+    }, new Bot()),
+    [],
+  );
+  assert.deepEqual(
+    await methodWarnings("onMessageUpdate", {
+      intents: GatewayIntent.DirectMessages,
+    }, new Bot()),
+    [],
+  );
+});
+
+Deno.test("Client start: a warning lists up to ten shards, and counts them beyond", async () => {
+  class Bot extends Handler {
+    override onPresenceUpdate(
+      _data: GatewayEventMap["PRESENCE_UPDATE"],
+    ): void {}
+  }
+  const ten = await methodWarnings("onPresenceUpdate", {
+    intents: ALL,
+    shards: 12,
+    shardOptions: (id) =>
+      id > 0 && id < 11 ? { intents: GatewayIntent.Guilds } : {},
+  }, new Bot());
+  assert.equal(ten.length, 1, ten.join("\n"));
+  assert.match(
+    ten[0]!,
+    /will never be called on shards 1, 2, 3, 4, 5, 6, 7, 8, 9 and 10: /,
+  );
+  const eleven = await methodWarnings("onPresenceUpdate", {
+    intents: ALL,
+    shards: 12,
+    shardOptions: (id) => id > 0 ? { intents: GatewayIntent.Guilds } : {},
+  }, new Bot());
+  assert.equal(eleven.length, 1, eleven.join("\n"));
+  assert.match(
+    eleven[0]!,
+    /will never be called on shards 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, … \(11 shards\): /,
+  );
+});
