@@ -6,6 +6,7 @@ import { Client } from "../../handler/client.ts";
 import { MAX_RECOMMENDED_SHARDS } from "../../handler/gateway_bot_check.ts";
 import { FakeGateway } from "../../testing/fake_gateway.ts";
 import { within } from "../_fakes/watchdog.ts";
+import { DiscordApiError } from "../../rest/errors.ts";
 
 const LIMIT = {
   total: 1000,
@@ -24,6 +25,11 @@ Deno.test("Client refuses a GET /gateway/bot answer without the documented shape
     ["a billion shards", { ...GOOD, shards: 1e9 }, /'shards'.*1000000000/],
     ["shards as a string", { ...GOOD, shards: "2" }, /'shards'/],
     ["shards 0", { ...GOOD, shards: 0 }, /'shards'/],
+    ["one shard more than the cap", {
+      ...GOOD,
+      shards: MAX_RECOMMENDED_SHARDS + 1,
+    }, /'shards'/],
+    ["a fractional shard count", { ...GOOD, shards: 1.5 }, /'shards'.*1\.5/],
     ["a cleartext URL off this machine", {
       ...GOOD,
       url: "ws://gateway.test",
@@ -47,6 +53,23 @@ Deno.test("Client refuses a GET /gateway/bot answer without the documented shape
       ...GOOD,
       session_start_limit: { ...LIMIT, remaining: -1 },
     }, /'session_start_limit\.remaining'/],
+    ["total -1", {
+      ...GOOD,
+      session_start_limit: { ...LIMIT, total: -1 },
+    }, /'session_start_limit\.total'/],
+    ["reset_after over a day", {
+      ...GOOD,
+      session_start_limit: { ...LIMIT, reset_after: 24 * 60 * 60 * 1000 + 1 },
+    }, /'session_start_limit\.reset_after'/],
+    // null and "5" compare as numbers: only the type check refuses them.
+    ["reset_after null", {
+      ...GOOD,
+      session_start_limit: { ...LIMIT, reset_after: null },
+    }, /'session_start_limit\.reset_after'/],
+    ["reset_after a numeric string", {
+      ...GOOD,
+      session_start_limit: { ...LIMIT, reset_after: "5" },
+    }, /'session_start_limit\.reset_after'/],
     ["reset_after NaN-like", {
       ...GOOD,
       session_start_limit: { ...LIMIT, reset_after: "soon" },
@@ -88,4 +111,31 @@ Deno.test("Client accepts the largest recommended shard count and a ws: URL to t
     ...GOOD,
     session_start_limit: { ...LIMIT, max_concurrency: MAX_RECOMMENDED_SHARDS },
   });
+  checkGatewayBot({
+    ...GOOD,
+    session_start_limit: { ...LIMIT, reset_after: 24 * 60 * 60 * 1000 },
+  });
+});
+
+Deno.test("Client start: an HTTP error other than 401 on GET /gateway/bot is thrown as it is, not said to be a rejected token", async () => {
+  const client = new Client({
+    token: "t",
+    intents: 1,
+    transport: new FakeGateway({ tokens: ["t"] }).transport,
+    fetch: () =>
+      Promise.resolve(
+        Response.json({ message: "Missing Access", code: 50001 }, {
+          status: 403,
+        }),
+      ),
+  });
+  await assert.rejects(
+    within(client.start(), "start() to fail"),
+    (error: Error) => {
+      assert.ok(error instanceof DiscordApiError, String(error));
+      assert.equal(error.status, 403);
+      return true;
+    },
+  );
+  await client.stop();
 });
