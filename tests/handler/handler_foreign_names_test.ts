@@ -77,6 +77,50 @@ Deno.test("A bot's own helpers with other names, and event methods, are not warn
     sendReply(): void {}
     once(): void {}
     readonly helper = (): void => {};
+    // Data named on…, not methods: a field and a getter.
+    readonly onCooldown = new Set<string>();
+    get onDuty(): boolean {
+      return true;
+    }
   }
   assert.deepEqual(await startLines(new Bot()), []);
+});
+
+Deno.test("A misspelt event method is warned about with a lower-case letter after on too, and a helper declared before it does not hide it", async () => {
+  class Bot extends Handler {
+    sendReply(): void {}
+    onmessageCreate(): void {}
+    handleMessage(): void {}
+    onMesageDelete(): void {}
+    // Three letters off a long name: still within a quarter of it.
+    onMesagCreat(): void {}
+  }
+  const meant = (name: string, method: string): string =>
+    `[WRN] disruption·handler: ${name}() matches no gateway event and will never be called; did you mean ${method}()? (add 'override' to have TypeScript check the name)`;
+  assert.deepEqual(await startLines(new Bot()), [
+    meant("onmessageCreate", "onMessageCreate"),
+    meant("onMesageDelete", "onMessageDelete"),
+    meant("onMesagCreat", "onMessageCreate"),
+  ]);
+});
+
+Deno.test("A guessed name gets the method it begins only when it points at exactly one, and a word of it at least", async () => {
+  class Bot extends Handler {
+    // The one method it begins, four letters of its word.
+    onPres(): void {}
+    // Three letters: no guess.
+    onWeb(): void {}
+    // The beginning of several methods: no guess.
+    onVoice(): void {}
+    // onGuildDelete or onMessageDelete: no answer.
+    onDelete(): void {}
+  }
+  const helper = (name: string): string =>
+    `[WRN] disruption·handler: ${name}() matches no gateway event and will never be called by the Client (an event method is named after its event: onMessageCreate for MESSAGE_CREATE); a helper of your own: make it private (#${name}) or name it without 'on' to silence this`;
+  assert.deepEqual(await startLines(new Bot()), [
+    "[WRN] disruption·handler: onPres() matches no gateway event and will never be called; did you mean onPresenceUpdate()? (add 'override' to have TypeScript check the name)",
+    helper("onWeb"),
+    helper("onVoice"),
+    helper("onDelete"),
+  ]);
 });
