@@ -84,6 +84,7 @@ Deno.test("stop() during GET /gateway/bot cancels the request and start() reject
   await client.stop();
   await assert.rejects(starting, (error) => {
     assert.ok(error instanceof ClientStoppedError);
+    assert.equal(error.name, "ClientStoppedError");
     assert.match(error.message, /stopped before it finished starting/);
     return true;
   });

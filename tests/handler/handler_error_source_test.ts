@@ -93,3 +93,23 @@ Deno.test("a HandlerError built without a source keeps the plain wording", () =>
     "Handler method onMessageCreate for MESSAGE_CREATE (shard 0, sequence 3) threw: boom",
   );
 });
+
+Deno.test("a HandlerError is named HandlerError and keeps the event, shard and sequence; a raw one without a method names onRaw", () => {
+  const cause = new Error("boom");
+  const error = new HandlerError({
+    cause,
+    event: "GUILD_CREATE",
+    shardId: 2,
+    sequence: 41,
+    source: "raw",
+  });
+  assert.equal(error.name, "HandlerError");
+  assert.equal(error.event, "GUILD_CREATE");
+  assert.equal(error.shardId, 2);
+  assert.equal(error.sequence, 41);
+  assert.equal(error.cause, cause);
+  assert.equal(
+    error.message,
+    "Handler method onRaw for GUILD_CREATE (shard 2, sequence 41) threw: boom",
+  );
+});

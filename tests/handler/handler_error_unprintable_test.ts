@@ -197,3 +197,49 @@ Deno.test("An atArrival listener whose error report itself rejects (a JavaScript
     /Handler error sink failed for an atArrival listener of MESSAGE_CREATE \(shard 0\): Error: report failed/,
   );
 });
+
+Deno.test("A handler method's rejecting thenable (what JavaScript may return) reaches onError as that method's error", async () => {
+  const errors: HandlerError[] = [];
+  class Bot extends Handler {
+    override onError(error: HandlerError): void {
+      errors.push(error);
+    }
+    override onMessageCreate(
+      message: GatewayEventMap["MESSAGE_CREATE"],
+    ): void {
+      if (message.content !== "boom") return;
+      return {
+        then: (_ok: unknown, fail: (error: Error) => void) =>
+          fail(new Error("thenable bug")),
+      } as unknown as void;
+    }
+  }
+  const lines = await captureStderr(() => postThree(new Bot(), () => {}));
+  assert.deepEqual(lines, []);
+  assert.equal(errors.length, 1);
+  assert.equal(errors[0]!.method, "onMessageCreate");
+  assert.match(
+    errors[0]!.message,
+    /onMessageCreate for MESSAGE_CREATE .* threw: thenable bug$/,
+  );
+});
+
+Deno.test("An onError that throws is said on stderr with the error it was handling", async () => {
+  class Bot extends Handler {
+    override onError(): void {
+      throw new Error("sink bug");
+    }
+    override onMessageCreate(
+      message: GatewayEventMap["MESSAGE_CREATE"],
+    ): void {
+      if (message.content === "boom") throw new Error("handler bug");
+    }
+  }
+  const lines = await captureStderr(() => postThree(new Bot(), () => {}));
+  assert.equal(lines.length, 1, lines.join("\n"));
+  assert.match(lines[0]!, /Handler\.onError threw: Error: sink bug/);
+  assert.match(
+    lines[0]!,
+    /, handling: HandlerError: Handler method onMessageCreate for MESSAGE_CREATE .* threw: handler bug/,
+  );
+});
