@@ -40,6 +40,27 @@ Deno.test("Client refuses a passed-on option of the wrong type or shape at const
       TypeError,
       /^Cannot create client as 'presence' must be a presence the gateway takes \(.*'status'/,
     ],
+    // A number out of bounds keeps its RangeError through the wrapping.
+    [
+      "presence with a negative since",
+      {
+        presence: { since: -1, activities: [], status: "idle", afk: false },
+      },
+      RangeError,
+      /^Cannot create client as 'presence' must be a presence the gateway takes \(.*'since'/,
+    ],
+    [
+      "shardIds a number",
+      { shardIds: 3 },
+      TypeError,
+      /^Cannot create client as 'shardIds' must be an array or a function: current value 'shardIds=number'$/,
+    ],
+    [
+      "random a number",
+      { random: 0.5 },
+      TypeError,
+      /'random' must be a function/,
+    ],
     [
       "shardOptions an object",
       { shardOptions: { presence: {} } },
