@@ -208,6 +208,13 @@ Deno.test("A second concurrent start() rejects and events are handled once", asy
   await handled;
   await client.idle();
   assert.deepEqual(seen, ["once"]);
+  // While the stop runs, start() says so rather than "started".
+  const stopping = client.stop();
+  await assert.rejects(
+    client.start(),
+    /^Error: Cannot start client as it is already stopping: call stop\(\) and await it first$/,
+  );
+  await stopping;
 });
 
 Deno.test("A misspelt Handler method is reported at start with the nearest event method, one far from every event with how to silence it", async () => {
