@@ -374,6 +374,23 @@ Deno.test("HeldEvents: bounded by the characters held as well as by count: what 
   );
 });
 
+Deno.test("HeldEvents: an event that fills the characters bound exactly is held; the next one is delivered as it comes", () => {
+  const delivered: FleetDispatch[] = [];
+  const size = eventIdentity(event("a", 4)).length;
+  const events = new HeldEvents((e) => delivered.push(e), undefined, {
+    maxHeldChars: 2 * size,
+  });
+  events.hold(event("a", 4));
+  events.hold(event("b", 4));
+  assert.equal(events.heldCount, 2);
+  assert.equal(events.heldChars, 2 * size);
+  assert.equal(events.deliveredEarly, 0);
+  events.hold(event("c", 4));
+  assert.equal(events.heldCount, 2);
+  assert.equal(events.deliveredEarly, 1);
+  assert.deepEqual(ids(delivered), ["c"]);
+});
+
 Deno.test("HeldEvents.fromSet: an event of a set switched away from is delivered unless a copy was (it may exist nowhere else), and dropped without a filter", () => {
   const shard = { sessionId: "old" } as unknown as Shard;
   const [old, current] = [{ count: 2 }, { count: 4 }];
