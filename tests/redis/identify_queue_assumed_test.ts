@@ -16,6 +16,7 @@ import {
   wipeFleetKeys,
 } from "../_fakes/identify_fleet.ts";
 import { testRedis } from "../_fakes/servers.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { runUntil } from "../_fakes/run_until.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
@@ -254,4 +255,25 @@ Deno.test({
         await f.close();
       }
     }, "debug"),
+});
+
+Deno.test({
+  name:
+    "RedisIdentifyQueue without a session start limit: the assumed budget resets a day from when it was stored, not a day from the clock's zero",
+  ignore: server.ignore,
+  fn: async () => {
+    const start = 3 * 3_600_000;
+    const f = await fleet(1, { scheduler: new VirtualScheduler({ start }) });
+    try {
+      const queue = f.queues[0]!;
+      await spend(queue, 1);
+      assert.deepEqual(await queue.budget(), {
+        total: 1000,
+        remaining: 999,
+        resetAt: start + DAY_MS,
+      });
+    } finally {
+      await f.close();
+    }
+  },
 });
