@@ -391,6 +391,18 @@ Deno.test("HeldEvents: an event that fills the characters bound exactly is held;
   assert.deepEqual(ids(delivered), ["c"]);
 });
 
+Deno.test("HeldEvents: a prune gives back the characters of the copies it forgets", async () => {
+  const filter = new MemoryDuplicateFilter();
+  const events = new HeldEvents(() => {}, filter);
+  events.hold(event("a", 4));
+  events.hold(event("b", 4));
+  const both = events.heldChars;
+  events.accept(event("a", 2)); // the old set delivers a first
+  assert.equal(await events.prune(), 1);
+  assert.equal(events.heldCount, 1);
+  assert.equal(events.heldChars, both - eventIdentity(event("a", 4)).length);
+});
+
 Deno.test("HeldEvents.fromSet: an event of a set switched away from is delivered unless a copy was (it may exist nowhere else), and dropped without a filter", () => {
   const shard = { sessionId: "old" } as unknown as Shard;
   const [old, current] = [{ count: 2 }, { count: 4 }];
