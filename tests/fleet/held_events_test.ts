@@ -403,6 +403,21 @@ Deno.test("HeldEvents: a prune gives back the characters of the copies it forget
   assert.equal(events.heldChars, both - eventIdentity(event("a", 4)).length);
 });
 
+Deno.test("HeldEvents: events past the bound are said once a reshard, and again at the next one", async () => {
+  await withLogRecords(async (records) => {
+    const events = new HeldEvents(() => {}, undefined, { maxHeld: 1 });
+    const said = (): number =>
+      records.filter((r) => r.category.join(".") === "disruption.fleet.reshard")
+        .length;
+    for (const id of ["a", "b", "c"]) events.hold(event(id, 4));
+    assert.equal(said(), 1);
+    await events.release();
+    for (const id of ["d", "e"]) events.hold(event(id, 4));
+    assert.equal(said(), 2);
+    events.discard();
+  });
+});
+
 Deno.test("HeldEvents.fromSet: an event of a set switched away from is delivered unless a copy was (it may exist nowhere else), and dropped without a filter", () => {
   const shard = { sessionId: "old" } as unknown as Shard;
   const [old, current] = [{ count: 2 }, { count: 4 }];
