@@ -26,7 +26,7 @@ Deno.test("LeaseTimes: a renewMs option under a third of the adopted TTL stays a
 
 Deno.test("LeaseTimes: a fleet TTL that differs is said once however often adopted, and again after the process ran with its own", async () => {
   const times = new LeaseTimes(30_000);
-  const first = await captureStderr(async () => {
+  const first = await captureStderr(() => {
     times.adopt(9_000, "test:fleet");
     times.adopt(9_000, "test:fleet");
     times.adopt(9_000, "test:fleet");
@@ -35,12 +35,13 @@ Deno.test("LeaseTimes: a fleet TTL that differs is said once however often adopt
     first.filter((line) => /differs from the fleet's/.test(line)).length,
     1,
   );
-  await withLogRecords(async (records) => {
+  await withLogRecords((records) => {
     times.adopt(30_000, "test:fleet");
     times.adopt(30_000, "test:fleet");
     times.adopt(9_000, "test:fleet");
     assert.equal(times.ttlMs, 9_000);
     assert.equal(linesSaying(records, "leaseTtlMs again").length, 1);
     assert.equal(linesSaying(records, "differs from the fleet's").length, 1);
+    return Promise.resolve();
   }, "info");
 });
