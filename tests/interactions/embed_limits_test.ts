@@ -66,6 +66,18 @@ const OVER: [EmbedPayload[], RegExp][] = [
     [{ description: text(4096) }, { description: text(1905) }],
     /at most 6000 characters in all.*embeds 0-1 have '6001'/,
   ],
+  // Field names and values count towards the 6000: 4096 + 256 + 1024 +
+  // 1 + 624 is 6001 in one embed.
+  [
+    [{
+      description: text(4096),
+      fields: [{ name: text(256), value: text(1024) }, {
+        name: "n",
+        value: text(624),
+      }],
+    }],
+    /at most 6000 characters in all.*embeds 0-0 have '6001'/,
+  ],
   // Code points, as Discord counts: 257 emoji are 257 characters.
   [[{ title: text(257, "😀") }], /'title' .*at most 256.*'257'/],
 ];
@@ -104,6 +116,14 @@ Deno.test("the embed limits themselves are allowed, counted in code points witho
     }],
     [{ fields: [{ name: text(256), value: text(1024) }] }],
     [{ footer: { text: text(2048) } }],
+    // Exactly 6000 in one embed, its fields counted.
+    [{
+      description: text(4096),
+      fields: [{ name: text(256), value: text(1024) }, {
+        name: "n",
+        value: text(623),
+      }],
+    }],
     // Exactly 6000 across embeds.
     [{ description: text(4096) }, { description: text(1904) }],
     [{ title: text(256, "😀") }],
@@ -125,7 +145,7 @@ Deno.test("the embed limits themselves are allowed, counted in code points witho
   }
   assert.equal(sent.length, allowed.length);
   // Sent as given: the check trims only to count.
-  assert.deepEqual(sent[5]!.data, { embeds: allowed[5] });
+  assert.deepEqual(sent[6]!.data, { embeds: allowed[6] });
 });
 
 Deno.test("follow-ups, edits and update() check the embed limits before sending", async () => {
