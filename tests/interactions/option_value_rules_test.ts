@@ -137,3 +137,30 @@ Deno.test("a custom id whose middle literal could only be found inside the patte
   assert.equal(pattern.match("x:1:"), undefined);
   assert.deepEqual(pattern.match("x:1:2:"), { a: "1", b: "2" });
 });
+
+Deno.test("a subcommand sent as a subcommand group (type 2 for a type 1) is options_mismatch, not run", () => {
+  refused(
+    () =>
+      readOptions(
+        "t",
+        withSubcommands.options,
+        data("t", [{ name: "add", type: 2, options: [] }]),
+      ),
+    /unknown subcommand 'add'/,
+  );
+});
+
+Deno.test("a subcommand group defined without subcommands is options_mismatch: there is nothing to run", () => {
+  // A definition not built by command() (subcommandGroup() refuses an
+  // empty one) can still hold a group without `options`.
+  const definition = { admin: { type: 2, description: "d" } } as never;
+  refused(
+    () =>
+      readOptions(
+        "t",
+        definition,
+        data("t", [{ name: "admin", type: 2 }]),
+      ),
+    /unknown subcommand 'admin'/,
+  );
+});
