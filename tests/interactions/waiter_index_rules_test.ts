@@ -54,3 +54,14 @@ Deno.test("WaiterIndex: a waiter added while an event is offered is not offered 
   assert.deepEqual(got, ["first", "second"]);
   assert.deepEqual([...index.offer(["k"])], ["first", "second", "late"]);
 });
+
+Deno.test("WaiterIndex: removing a waiter twice counts it once and keeps the others filed", () => {
+  const index = new WaiterIndex<string>(1);
+  const remove = index.add(["k"], "settled");
+  index.add(["k"], "waiting");
+  // The remover may be called again (a second end of the same wait).
+  remove();
+  remove();
+  assert.equal(index.size, 1);
+  assert.deepEqual([...index.offer(["k"])], ["waiting"]);
+});
