@@ -31,6 +31,10 @@ Deno.test("overlapExample: an id the later pattern builds and the earlier one ta
     // Known miss (see the module doc): '%30:%30' is an id of both, but the
     // earlier parameter ends at a literal holding a '%'.
     ["{a}:%{b}", "%{c}:%{d}", undefined],
+    // Ids are 100 characters at most: one of exactly 100 is found, and
+    // a pair whose shortest shared id would be 101 has none.
+    [`${"a".repeat(98)}{x}:`, "{y}:", `${"a".repeat(98)}x:`],
+    [`${"a".repeat(99)}{x}:`, "{y}:", undefined],
     // Disjoint.
     ["tag:{name}", "vote:{id}", undefined],
     ["vote:{id}", "vote/{id}", undefined],
