@@ -13,7 +13,10 @@ import {
 } from "../../interactions/commands.ts";
 import { compileCustomId } from "../../interactions/custom_id.ts";
 import { InteractionError } from "../../interactions/errors.ts";
-import { readOptions } from "../../interactions/option_values.ts";
+import {
+  readAutocomplete,
+  readOptions,
+} from "../../interactions/option_values.ts";
 import type { ApplicationCommandInteractionData } from "../../types/objects/interaction.ts";
 
 const values = command({
@@ -163,4 +166,30 @@ Deno.test("a subcommand group defined without subcommands is options_mismatch: t
       ),
     /unknown subcommand 'admin'/,
   );
+});
+
+Deno.test("an autocomplete request hands over the strings, numbers and booleans filled in so far, and no object", () => {
+  const read = readAutocomplete(
+    data("c", [
+      { name: "s", type: 3, value: "ru", focused: true },
+      { name: "n", type: 10, value: 1.5 },
+      { name: "b", type: 5, value: false },
+      { name: "o", type: 3, value: { not: "raw" } },
+    ]),
+  );
+  assert.deepEqual(read.values, { s: "ru", n: 1.5, b: false });
+  assert.deepEqual(read.focused, { name: "s", value: "ru" });
+});
+
+Deno.test("options that are null, or a list holding null, are options_mismatch rather than no options or a TypeError", () => {
+  for (
+    const options of [null, [null], [{ name: "s", type: 3, value: "x" }, null]]
+  ) {
+    const sent = { ...data("c"), options } as never;
+    refused(
+      () => readOptions("c", values.options, sent),
+      /its options are not a list of options/,
+    );
+    refused(() => readAutocomplete(sent), /its options are not a list/);
+  }
 });
