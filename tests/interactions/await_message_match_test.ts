@@ -1,0 +1,54 @@
+// awaitMessage resolves with the first message that meets all it was given
+// (channel, author and filter): one its filter turns down is passed over,
+// and the wait goes on.
+import assert from "node:assert/strict";
+import {
+  awaitMessage,
+  type CreatedMessage,
+  type MessageSource,
+} from "../../interactions/await_message.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+
+/** A source whose `post` hands a message to its MESSAGE_CREATE listeners. */
+function source(): MessageSource & { post(message: object): void } {
+  const listeners = new Set<(message: CreatedMessage) => void>();
+  return {
+    on: (_, listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    post: (message) => {
+      for (const listener of listeners) listener(message as CreatedMessage);
+    },
+  };
+}
+
+Deno.test("awaitMessage passes over a message its filter turns down and resolves with the next that passes", async () => {
+  const clock = new VirtualScheduler();
+  const messages = source();
+  const seen: string[] = [];
+  const waiting = awaitMessage(messages, {
+    scheduler: clock,
+    channelId: "c",
+    authorId: "a",
+    filter: (message) => {
+      seen.push(message.content);
+      return message.content === "yes";
+    },
+  });
+  messages.post({
+    id: "1",
+    channel_id: "c",
+    author: { id: "a" },
+    content: "no",
+  });
+  messages.post({
+    id: "2",
+    channel_id: "c",
+    author: { id: "a" },
+    content: "yes",
+  });
+  assert.equal((await waiting).id, "2");
+  assert.deepEqual(seen, ["no", "yes"]);
+  assert.equal(clock.pending, 0);
+});
