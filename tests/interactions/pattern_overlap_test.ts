@@ -28,6 +28,8 @@ Deno.test("overlapExample: an id the later pattern builds and the earlier one ta
     // The earlier pattern decodes its value: '%' and digits, '%00' is NUL.
     ["{a}", "%{c}", "%00"],
     ["{a}:%x", "%{c}:%x", "%00:%x"],
+    // Its hex digits may be lowercase: '%0a' is a newline.
+    ["{a}", "%0a{c}", "%0ax"],
     // Known miss (see the module doc): '%30:%30' is an id of both, but the
     // earlier parameter ends at a literal holding a '%'.
     ["{a}:%{b}", "%{c}:%{d}", undefined],
