@@ -52,3 +52,32 @@ Deno.test("awaitMessage passes over a message its filter turns down and resolves
   assert.deepEqual(seen, ["no", "yes"]);
   assert.equal(clock.pending, 0);
 });
+
+Deno.test("awaitMessage whose source refuses the listener rejects, files nothing, and a later wait still lets go of its listener", async () => {
+  const clock = new VirtualScheduler();
+  const messages = source();
+  let listening = 0;
+  let refuse = true;
+  const counted: MessageSource = {
+    on: (event, listener) => {
+      if (refuse) throw new Error("source closed");
+      listening++;
+      const off = messages.on(event, listener);
+      return () => {
+        listening--;
+        off();
+      };
+    },
+  };
+  await assert.rejects(
+    awaitMessage(counted, { scheduler: clock }),
+    /source closed/,
+  );
+  refuse = false;
+  const waiting = awaitMessage(counted, { scheduler: clock });
+  assert.equal(listening, 1);
+  messages.post({ id: "1", channel_id: "c", author: { id: "a" } });
+  assert.equal((await waiting).id, "1");
+  assert.equal(listening, 0);
+  assert.equal(clock.pending, 0);
+});
