@@ -208,3 +208,36 @@ Deno.test("choices past the 25 sent are not checked: only what goes out must be 
     25,
   );
 });
+
+Deno.test("when the payload names no focused option of a choice type, each choice is checked by its own value's type", async () => {
+  const sent: InteractionResponseBody[] = [];
+  const rest = new RestClient({
+    token: "t",
+    fetch: new FakeRest({ token: "t" }).fetch,
+  });
+  const context = (interaction: Interaction): InteractionContext =>
+    new InteractionContext(interaction, {
+      rest,
+      respond: (body) => {
+        sent.push(body);
+        return Promise.resolve();
+      },
+    });
+  const unsaid = [
+    [], // no option has focus
+    [{ ...INTEGER, focused: "yes" }], // only `true` is focus
+    [{ name: "b", type: 5, value: "t", focused: true }], // no choices' type
+  ];
+  let id = 2400;
+  for (const options of unsaid) {
+    const choices = [{ name: "half", value: 0.5 }, { name: "s", value: "s" }];
+    await context(autocompleteOf(String(id++), STRING, { options }))
+      .autocomplete(choices);
+    await assert.rejects(
+      context(autocompleteOf(String(id++), STRING, { options }))
+        .autocomplete([{ name: "long", value: "y".repeat(101) }]),
+      refused(/100/),
+    );
+  }
+  assert.equal(sent.length, unsaid.length);
+});
