@@ -81,3 +81,19 @@ Deno.test("awaitMessage whose source refuses the listener rejects, files nothing
   assert.equal(listening, 0);
   assert.equal(clock.pending, 0);
 });
+
+Deno.test("one awaitMessage ending leaves another pending wait on the same source receiving messages", async () => {
+  const clock = new VirtualScheduler();
+  const messages = source();
+  const abort = new AbortController();
+  const ended = awaitMessage(messages, {
+    scheduler: clock,
+    signal: abort.signal,
+  });
+  const waiting = awaitMessage(messages, { scheduler: clock, channelId: "c" });
+  abort.abort();
+  await assert.rejects(ended);
+  messages.post({ id: "1", channel_id: "c", author: { id: "a" } });
+  assert.equal((await waiting).id, "1");
+  assert.equal(clock.pending, 0);
+});
