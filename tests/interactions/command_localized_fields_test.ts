@@ -155,3 +155,22 @@ Deno.test("a literal's *_localized text with no localization map holding it is w
   );
   assert.deepEqual(quiet, []);
 });
+
+Deno.test("a *_localized text is warned about once per option, when its map holds only other texts, and not when it is empty", async () => {
+  const topic = loose({
+    type: 3,
+    name: "topic",
+    name_localized: "thema",
+    name_localizations: { fr: "sujet" },
+    description: "Topic",
+    description_localized: "",
+  });
+  const define = (): unknown =>
+    command({ name: "tag", description: "Tag", options: { topic } });
+  const warned = await captureStderr(() => {
+    define();
+    define();
+  });
+  assert.equal(warned.length, 1, warned.join("\n"));
+  assert.match(warned[0]!, /'name_localized' \("thema"\)/);
+});
