@@ -91,3 +91,12 @@ Deno.test("a follow-up after defer() whose edit Discord refused leaves the defer
   assert.equal(discord.messages().length, 1);
   assert.equal(ctx.state, "answered");
 });
+
+Deno.test("a follow-up after defer() and deleteOriginal() is a new message: the loading message is gone", async () => {
+  const { ctx, calls } = setUp();
+  await ctx.defer();
+  await ctx.deleteOriginal();
+  const message = await ctx.followUp("after");
+  assert.deepEqual(calls, ["DELETE @original", "POST followup"]);
+  assert.equal(message.content, "after");
+});
