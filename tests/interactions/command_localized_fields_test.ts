@@ -174,3 +174,26 @@ Deno.test("a *_localized text is warned about once per option, when its map hold
   assert.equal(warned.length, 1, warned.join("\n"));
   assert.match(warned[0]!, /'name_localized' \("thema"\)/);
 });
+
+Deno.test("the payload leaves out *_localized and an empty choices list without changing the definition given", async () => {
+  const topic = loose({
+    type: 3,
+    description: "Topic",
+    name_localized: "thema",
+    choices: [],
+  });
+  let tag = command({ name: "tag", description: "Tag" });
+  const warned = await captureStderr(() => {
+    tag = command({ name: "tag", description: "Tag", options: { topic } });
+  });
+  assert.equal(warned.length, 1, warned.join("\n"));
+  assert.deepEqual(commandPayload(tag).options, [
+    { type: 3, name: "topic", description: "Topic" },
+  ]);
+  assert.deepEqual(topic, {
+    type: 3,
+    description: "Topic",
+    name_localized: "thema",
+    choices: [],
+  });
+});
