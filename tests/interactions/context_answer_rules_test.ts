@@ -269,3 +269,15 @@ Deno.test("a new message with nothing to show (respond(''), only flags, empty li
   await ctx.deferUpdate();
   await ctx.editOriginal({ allowed_mentions: { parse: [] } });
 });
+
+Deno.test("acknowledged resolves once the initial response went out, not before", async () => {
+  const { ctx, sent } = click();
+  let acknowledged = false;
+  void ctx.acknowledged.then(() => acknowledged = true);
+  await Promise.resolve();
+  assert.equal(acknowledged, false);
+  await ctx.deferUpdate();
+  await Promise.resolve();
+  assert.equal(acknowledged, true);
+  assert.deepEqual(sent.map((r) => r.method), ["POST"]);
+});
