@@ -117,3 +117,16 @@ Deno.test("autocomplete refuses a name that is not an option offering autocomple
     refused("lit", "b"),
   );
 });
+
+Deno.test("autocomplete refuses a BOOLEAN marked autocomplete: true in a definition command() did not check: Discord never sends it", () => {
+  const raw = {
+    name: "raw",
+    description: "Raw",
+    type: 1,
+    options: { flag: { type: 5, description: "f", autocomplete: true } },
+  } as never;
+  assert.throws(
+    () => new InteractionRouter().autocomplete(raw, "flag" as never, () => {}),
+    refused("raw", "flag"),
+  );
+});
