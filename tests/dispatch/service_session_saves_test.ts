@@ -1,6 +1,8 @@
 // When the dispatch service saves a shard's session, in-process on a
 // virtual clock with the loopback FakeDiscord, the fake broker (which
 // confirms only when told) and a redis-server of the test's own:
+// - a close keeps the sessions resumable on Discord's side (4000), so the
+//   next process's RESUME is taken;
 // - a session resumed from Redis is saved again every second (saved_at
 //   fresh) though nothing was confirmed since: restarts during a broker
 //   outage left saved_at at the last save before it, and once two minutes
@@ -75,7 +77,7 @@ Deno.test("loadUsableSessions: a session too old to resume is said with its shar
 
 Deno.test({
   name:
-    "dispatch service: a session is saved with its resume URL and resumed there; resumed from Redis it is saved again (saved_at fresh) though no event was confirmed since",
+    "dispatch service: a session is saved with its resume URL, left resumable by a close (4000) and resumed there; resumed from Redis it is saved again (saved_at fresh) though no event was confirmed since",
   ignore: redisServer.ignore,
   sanitizeResources: false,
   sanitizeOps: false,
@@ -115,6 +117,15 @@ Deno.test({
       );
       const connects = discord.gateway.log.filter((e) => e.type === "connect");
       assert.equal(connects.at(-1)?.kind, "resume", "restored with its URL");
+      // The close kept the session on Discord's side (4000, not 1000, which
+      // ends it): the RESUME is taken, not answered with op 9.
+      const closes = discord.gateway.log.filter((e) => e.type === "close");
+      assert.deepEqual(
+        closes.map((e) => [e.initiator, e.code, e.sessionResumable]),
+        [["client", 4000, true]],
+      );
+      const resumes = discord.gateway.log.filter((e) => e.type === "resume");
+      assert.deepEqual(resumes.map((e) => e.outcome), ["resumed"]);
       const resumedAt = scheduler.now();
       await until(
         scheduler,
