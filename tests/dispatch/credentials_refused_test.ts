@@ -66,3 +66,23 @@ Deno.test("redisPasswordHint names the variable only for a password refused", ()
     undefined,
   );
 });
+
+Deno.test("redisPasswordHint reads a wrong password in the error's causes, as Redis 6 and earlier servers say it", () => {
+  const wrong = new Error(
+    "WRONGPASS invalid username-password pair or user is disabled.",
+  );
+  assert.equal(
+    redisPasswordHint(
+      new Error("Redis connection setup failed", {
+        cause: new Error("the HELLO was refused", { cause: wrong }),
+      }),
+      "REDIS_PASSWORD",
+    ),
+    "Check REDIS_PASSWORD",
+  );
+  // Redis before 6: "ERR invalid password".
+  assert.equal(
+    redisPasswordHint(new Error("ERR invalid password"), "REDIS_PASSWORD"),
+    "Check REDIS_PASSWORD",
+  );
+});
