@@ -1,6 +1,8 @@
 // When the dispatch service saves a shard's session, in-process on a
 // virtual clock with the loopback FakeDiscord, the fake broker (which
 // confirms only when told) and a redis-server of the test's own:
+// - a close saves each session at the sequence the broker confirmed last,
+//   once the broker drained;
 // - a close keeps the sessions resumable on Discord's side (4000), so the
 //   next process's RESUME is taken;
 // - a session resumed from Redis is saved again every second (saved_at
@@ -141,6 +143,49 @@ Deno.test({
       );
     });
   });
+});
+
+Deno.test({
+  name:
+    "dispatch service: a close drains the broker, then saves each session at its last confirmed sequence, and says so",
+  ignore: redisServer.ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await using scene = await FakesScene.start();
+  await using redis = await OwnRedis.start();
+  const { scheduler, discord, broker } = scene;
+  const store = new RedisSessionStore(redis.admin, {
+    key: REDIS_KEYS.sessions,
+  });
+  const saved = async () => (await store.loadAll())[0];
+  await withLogRecords(async (records) => {
+    const dispatch = scene.service(redis.port);
+    await advanceUntil(scheduler, dispatch.start(), "the start");
+    await scene.untilConfirmed(
+      async () => (await saved())?.sequence === 2,
+      "READY and the guild confirmed and saved",
+    );
+    // Three more events, published but confirmed only during the close:
+    // no periodic save can record them, only the close's last one.
+    for (let i = 0; i < 3; i++) {
+      discord.gateway.dispatch("MESSAGE_CREATE", {
+        id: String(1_000 + i),
+        channel_id: "42",
+        content: `m${i}`,
+      }, { shardId: 0, ignoreIntents: true });
+    }
+    await until(scheduler, () => broker.publishes.length >= 5, "published");
+    let closed = false;
+    const closing = dispatch.close().then(() => closed = true);
+    await scene.untilConfirmed(() => closed, "the close");
+    await closing;
+    assert.equal((await saved())!.sequence, 5);
+    assert.equal(
+      linesSaying(records, "1 of 1 sessions saved for resuming").length,
+      1,
+    );
+  }, "info");
 });
 
 Deno.test({
