@@ -147,7 +147,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "dispatch service: a close drains the broker, then saves each session at its last confirmed sequence, and says so",
+    "dispatch service: a close drains the broker, then saves each session at its last confirmed sequence, says so and closes its Redis connections",
   ignore: redisServer.ignore,
   sanitizeResources: false,
   sanitizeOps: false,
@@ -181,6 +181,9 @@ Deno.test({
     await scene.untilConfirmed(() => closed, "the close");
     await closing;
     assert.equal((await saved())!.sequence, 5);
+    // Its Redis connections are closed: only the test's own is left.
+    const clients = String(await redis.admin.client("LIST")).trim();
+    assert.equal(clients.split("\n").length, 1, clients);
     assert.equal(
       linesSaying(records, "1 of 1 sessions saved for resuming").length,
       1,
