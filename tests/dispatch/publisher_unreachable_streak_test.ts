@@ -4,6 +4,7 @@
 // back says how long it lasted, which the repeats no longer show.
 import assert from "node:assert/strict";
 import { ConfirmedPublisher } from "../../dispatch/publisher.ts";
+import { ConnectionLog } from "../../dispatch/_connection_log.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
 import { tcpCut } from "../_fakes/tcp_cut.ts";
@@ -80,4 +81,30 @@ Deno.test({
       await relay.close();
     }
   }, "debug");
+});
+
+Deno.test("ConnectionLog: the reconnect line counts the outage from its first failure, and a second outage from its own", async () => {
+  await withLogRecords(async (records) => {
+    const scheduler = new VirtualScheduler();
+    const log = new ConnectionLog(scheduler, undefined);
+    const refused = new Error("connect ECONNREFUSED 127.0.0.1:5672");
+    log.failed(refused, 1, 5_000);
+    await scheduler.advance(5_000);
+    log.failed(refused, 1, 5_000);
+    await scheduler.advance(5_000);
+    log.connected(1);
+    // A connection lost, then back 2 s later.
+    await scheduler.advance(60_000);
+    log.down();
+    await scheduler.advance(1_000);
+    log.failed(refused, 0, 1_000);
+    await scheduler.advance(1_000);
+    log.connected(0);
+    const back = records.map((r) => r.message.join(""))
+      .filter((line) => line.startsWith("RabbitMQ connected"));
+    assert.deepEqual(back, [
+      "RabbitMQ connected after 10 s without it; 1 buffered event(s) to send",
+      "RabbitMQ connected after 2 s without it; 0 buffered event(s) to send",
+    ]);
+  }, "info");
 });
