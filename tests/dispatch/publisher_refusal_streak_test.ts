@@ -4,6 +4,8 @@
 // every attempt: 11 identical ERR lines in 25 s.
 import assert from "node:assert/strict";
 import { ConfirmedPublisher } from "../../dispatch/publisher.ts";
+import { ConnectionLog } from "../../dispatch/_connection_log.ts";
+import { ExchangeTypeError } from "../../dispatch/declare.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
 import { FakeAmqpBroker } from "./_fake_amqp.ts";
@@ -60,3 +62,25 @@ for (
     }, "debug");
   });
 }
+
+Deno.test("ConnectionLog: a refusal of another kind starts a new streak, said at error level", async () => {
+  await withLogRecords((records) => {
+    const log = new ConnectionLog(
+      new VirtualScheduler(),
+      "set RABBIT_PASSWORD",
+    );
+    const login = new Error("ACCESS_REFUSED - Login was refused (403)");
+    const type = new ExchangeTypeError("gateway", "direct");
+    for (const error of [login, login, type, type, login]) {
+      log.failed(error, 0, 20);
+    }
+    assert.deepEqual(records.map((r) => r.level), [
+      "error",
+      "debug",
+      "error",
+      "debug",
+      "error",
+    ]);
+    return Promise.resolve();
+  }, "debug");
+});
