@@ -63,7 +63,7 @@ for (
   });
 }
 
-Deno.test("ConnectionLog: a refusal of another kind starts a new streak, said at error level", async () => {
+Deno.test("ConnectionLog: a refusal of another kind, or one after a connection, starts a new streak, said at error level", async () => {
   await withLogRecords((records) => {
     const log = new ConnectionLog(
       new VirtualScheduler(),
@@ -74,11 +74,18 @@ Deno.test("ConnectionLog: a refusal of another kind starts a new streak, said at
     for (const error of [login, login, type, type, login]) {
       log.failed(error, 0, 20);
     }
-    assert.deepEqual(records.map((r) => r.level), [
+    // Connected in between: the next refusal is a new streak.
+    log.connected(0);
+    log.failed(login, 0, 20);
+    const refusals = records.filter((r) =>
+      !r.message.join("").startsWith("RabbitMQ connected")
+    );
+    assert.deepEqual(refusals.map((r) => r.level), [
       "error",
       "debug",
       "error",
       "debug",
+      "error",
       "error",
     ]);
     return Promise.resolve();
