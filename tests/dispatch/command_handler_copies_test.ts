@@ -15,6 +15,7 @@ import {
   MAX_REQUEUE_TIME,
   REQUEUE_DELAY,
 } from "../../dispatch/command_handler.ts";
+import { closedByBroker } from "../../dispatch/_command_copies.ts";
 import { countedHandler } from "./_counted_handler.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
@@ -292,4 +293,18 @@ Deno.test("CommandHandler: a delivery whose copy keeps being refused is requeued
     assert.equal(said.length, 1);
     assert.equal(said[0]!.properties.shard, 1);
   });
+});
+
+Deno.test("closedByBroker: only a channel the broker closed with an error code blames the copy, not a normal close (200) or a dropped connection", () => {
+  assert.equal(
+    closedByBroker(
+      new Error(
+        "channel 3 closed: PRECONDITION_FAILED - message size 200 is larger than configured max size 100 (406)",
+      ),
+    ),
+    true,
+  );
+  assert.equal(closedByBroker(new Error("channel 3 closed: OK (200)")), false);
+  assert.equal(closedByBroker(new Error("Connection closed")), false);
+  assert.equal(closedByBroker("channel 3 closed: NOT_FOUND (404)"), false);
 });
