@@ -15,7 +15,10 @@ import {
   MAX_REQUEUE_TIME,
   REQUEUE_DELAY,
 } from "../../dispatch/command_handler.ts";
-import { closedByBroker } from "../../dispatch/_command_copies.ts";
+import {
+  closedByBroker,
+  UnpublishedCopies,
+} from "../../dispatch/_command_copies.ts";
 import { countedHandler } from "./_counted_handler.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
@@ -307,4 +310,13 @@ Deno.test("closedByBroker: only a channel the broker closed with an error code b
   assert.equal(closedByBroker(new Error("channel 3 closed: OK (200)")), false);
   assert.equal(closedByBroker(new Error("Connection closed")), false);
   assert.equal(closedByBroker("channel 3 closed: NOT_FOUND (404)"), false);
+});
+
+Deno.test("UnpublishedCopies: a channel the broker closed is one loss, counted once for the first copy that reports it", () => {
+  const copies = new UnpublishedCopies();
+  const channel = {};
+  assert.equal(copies.failed("a", 0, channel, 0).losses, 1);
+  assert.equal(copies.failed("a", 1, channel, 0).losses, 1, "not again");
+  assert.equal(copies.failed("b", 2, channel, 0).losses, 0, "not another's");
+  assert.equal(copies.failed("a", 3, {}, 0).losses, 2, "a new channel lost");
 });
