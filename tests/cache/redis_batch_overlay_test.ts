@@ -70,7 +70,7 @@ async function compareBatch(
 }
 
 Deno.test(redisStoreTest(
-  "Redis applyBatch: a message evicted by a create earlier in the batch is not found by later dispatches (per-channel bound)",
+  "Redis applyBatch: a message evicted by a create earlier in the batch is not found by later dispatches, and one deleted earlier no longer counts (per-channel bound)",
   6,
   async (redis) => {
     const options = { messages: { perChannel: 2 } };
@@ -87,11 +87,18 @@ Deno.test(redisStoreTest(
       create("10"),
       create("11"),
     ], [create("12"), ...reads("10")]);
+    // A message deleted earlier in the batch no longer counts: a create
+    // after it evicts none.
+    await compareBatch(redis, options, [
+      ["GUILD_CREATE", GUILD],
+      create("10"),
+      create("11"),
+    ], [reads("11")[2]!, create("12"), ...reads("10")]);
   },
 ));
 
 Deno.test(redisStoreTest(
-  "Redis applyBatch: a message evicted by the age bound earlier in the batch is not found by later dispatches",
+  "Redis applyBatch: a message evicted by the age bound earlier in the batch is not found by later dispatches, while one exactly the bound older than the newest is still found",
   6,
   async (redis) => {
     const options = { messages: { maxAge: 60_000 } };
@@ -99,6 +106,12 @@ Deno.test(redisStoreTest(
     await compareBatch(redis, options, [["GUILD_CREATE", GUILD]], [
       create(old),
       create(at(1_000_000 + 60_001)),
+      ...reads(old),
+    ]);
+    // Exactly the bound older than the newest: kept.
+    await compareBatch(redis, options, [["GUILD_CREATE", GUILD]], [
+      create(old),
+      create(at(1_000_000 + 60_000)),
       ...reads(old),
     ]);
   },
@@ -417,5 +430,67 @@ Deno.test(redisStoreTest(
       third!.map((update) => (update.old as { content?: string })?.content),
       ["m10", "m11"],
     );
+  },
+));
+
+Deno.test(redisStoreTest(
+  "Redis applyBatch: a new session's READY of a shard removes the guilds created earlier in the batch it does not list, and removes a guild deleted earlier in the batch only once",
+  6,
+  async (redis) => {
+    // Guild 1 is shard 0's of 2.
+    const ready = {
+      v: 10,
+      guilds: [],
+      session_id: "s",
+      shard: [0, 2],
+      user: { id: "5", username: "b", discriminator: "0" },
+    };
+    const cases: [[string, unknown][], [string, unknown][]][] = [
+      [[], [["GUILD_CREATE", GUILD], ["READY", ready]]],
+      [[["GUILD_CREATE", GUILD]], [["GUILD_DELETE", { id: "1" }], [
+        "READY",
+        ready,
+      ]]],
+    ];
+    for (const [before, batch] of cases) {
+      await redis.flushdb();
+      const store = new RedisCache(redis);
+      const memory = new MemoryCache();
+      for (const [event, data] of before) {
+        await store.apply(event, structuredClone(data));
+        memory.apply(event, structuredClone(data));
+      }
+      const updates = await store.applyBatch(
+        batch.map(([event, data]) => ({ event, data: structuredClone(data) })),
+      );
+      batch.forEach(([event, data], i) => {
+        const expected = memory.apply(event, structuredClone(data));
+        assert.deepStrictEqual(updates[i]!.changes, expected.changes, event);
+      });
+      await store.flush();
+      assert.equal(await store.guild("1"), undefined);
+      assert.equal(store.stale, false);
+    }
+  },
+));
+
+Deno.test(redisStoreTest(
+  "Redis applyBatch: a message deleted after trims in two write chunks of the batch is trimmed first, so Redis keeps what one by one keeps",
+  6,
+  async (redis) => {
+    const guild = { ...GUILD, roles: [{ id: "3", name: "a" }] };
+    // The role's deletion ends a write chunk between the trims.
+    await compareBatch(redis, { messages: { perChannel: 2 } }, [
+      ["GUILD_CREATE", guild],
+      create("10"),
+      create("11"),
+    ], [
+      create("12"),
+      create("13"),
+      ["GUILD_ROLE_DELETE", { guild_id: "1", role_id: "3" }],
+      create("14"),
+      create("15"),
+      ["MESSAGE_DELETE", { id: "15", channel_id: "2", guild_id: "1" }],
+    ]);
   },
 ));
