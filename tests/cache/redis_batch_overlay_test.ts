@@ -8,6 +8,12 @@ import assert from "node:assert/strict";
 import { type CacheKind, MemoryCache, RedisCache } from "../../cache/mod.ts";
 import { mulberry32 } from "../_fakes/prng.ts";
 import { redisStoreTest } from "./_redis_database.ts";
+import {
+  BEFORE as DM_BEFORE,
+  GUILD as DM_GUILD,
+  message,
+  ready,
+} from "./_dm_session_fixtures.ts";
 
 const GUILD = {
   id: "1",
@@ -491,6 +497,76 @@ Deno.test(redisStoreTest(
       create("14"),
       create("15"),
       ["MESSAGE_DELETE", { id: "15", channel_id: "2", guild_id: "1" }],
+    ]);
+  },
+));
+
+Deno.test(redisStoreTest(
+  "Redis applyBatch: shard 0's new session earlier in the batch took the DMs and the messages of channels no guild holds, those held before the batch and those set in it, and kept those of a channel created in a guild earlier in the batch",
+  6,
+  async (redis) => {
+    const edit = (id: string, channelId: string): [string, unknown] => [
+      "MESSAGE_UPDATE",
+      { ...message(id, channelId), content: "e" },
+    ];
+    // Held before the batch: the DM channel 60's, the unheld 50's.
+    await compareBatch(redis, {}, DM_BEFORE, [
+      ["READY", ready([0, 1])],
+      edit("301", "60"),
+      edit("302", "50"),
+      edit("300", "100"),
+    ]);
+    // Set earlier in the batch, in a DM channel not held.
+    await compareBatch(redis, {}, DM_BEFORE, [
+      ["MESSAGE_CREATE", message("303", "51")],
+      ["READY", ready([0, 1])],
+      edit("303", "51"),
+    ]);
+    // Read earlier in the batch (a deletion): its other messages are not
+    // counted against the bound after the session's start.
+    await compareBatch(redis, { messages: { perChannel: 2 } }, [
+      ...DM_BEFORE,
+      ["MESSAGE_CREATE", message("305", "50")],
+    ], [
+      ["MESSAGE_DELETE", { id: "302", channel_id: "50" }],
+      ["READY", ready([0, 1])],
+      ["MESSAGE_CREATE", message("303", "50")],
+      ["MESSAGE_CREATE", message("304", "50")],
+      edit("303", "50"),
+    ]);
+    // A channel no guild held, created in a guild earlier in the batch:
+    // its messages held before stay.
+    await compareBatch(redis, {}, [
+      ...DM_BEFORE,
+      ["MESSAGE_CREATE", message("310", "99")],
+    ], [
+      ["CHANNEL_CREATE", { id: "99", type: 0, guild_id: DM_GUILD, name: "t" }],
+      ["READY", ready([0, 1])],
+      edit("310", "99"),
+    ]);
+  },
+));
+
+Deno.test(redisStoreTest(
+  "Redis applyBatch: a channel deleted earlier in the batch took the messages it held before the batch, and their ids no longer count against the bound",
+  6,
+  async (redis) => {
+    const { guild_id: _, ...outside } = create("8")[1] as Record<
+      string,
+      unknown
+    >;
+    await compareBatch(redis, { messages: { perChannel: 2 } }, [
+      ["GUILD_CREATE", GUILD],
+      create("10"),
+      create("11"),
+    ], [
+      reads("11")[2]!, // reads the channel's message ids
+      ["CHANNEL_DELETE", { id: "2", guild_id: "1", type: 0 }],
+      ...reads("10").slice(0, 1),
+      // Kept outside any guild, older than those deleted.
+      ["MESSAGE_CREATE", outside],
+      ["MESSAGE_CREATE", { ...outside, id: "9" }],
+      ["MESSAGE_UPDATE", { ...outside, content: "e" }],
     ]);
   },
 ));
