@@ -87,6 +87,18 @@ Deno.test(redisStoreTest(
       create("12"),
       ...reads("10"),
     ]);
+    // Evicted by an edit of a message not held, which adds it.
+    await compareBatch(redis, options, [
+      ["GUILD_CREATE", GUILD],
+      create("10"),
+      create("11"),
+    ], [
+      ["MESSAGE_UPDATE", {
+        ...create("12")[1] as object,
+        timestamp: "2024-01-01T00:00:00.000000+00:00",
+      }],
+      ...reads("10"),
+    ]);
     // Already in Redis, evicted by one create in the batch.
     await compareBatch(redis, options, [
       ["GUILD_CREATE", GUILD],
@@ -173,6 +185,17 @@ Deno.test(redisStoreTest(
       ["GUILD_CREATE", guild],
       update("150", "e"),
       ...reads("150").slice(1, 2),
+      update("150", "again"),
+    ]);
+    // Its channel's message ids read earlier in the batch (an edit).
+    await compareBatch(redis, options, [
+      ["GUILD_CREATE", guild],
+      create("200"),
+      create("201"),
+    ], [
+      reads("200")[0]!,
+      ["GUILD_CREATE", guild],
+      update("150", "e"),
       update("150", "again"),
     ]);
   },
@@ -516,6 +539,7 @@ Deno.test(redisStoreTest(
     // Held before the batch: the DM channel 60's, the unheld 50's.
     await compareBatch(redis, {}, DM_BEFORE, [
       ["READY", ready([0, 1])],
+      ["CHANNEL_UPDATE", { id: "60", type: 1, recipients: [] }],
       edit("301", "60"),
       edit("302", "50"),
       edit("300", "100"),
