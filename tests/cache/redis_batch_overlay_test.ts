@@ -471,7 +471,7 @@ Deno.test(redisStoreTest(
   6,
   async (redis) => {
     // Guild 1 is shard 0's of 2.
-    const ready = {
+    const session = {
       v: 10,
       guilds: [],
       session_id: "s",
@@ -479,10 +479,15 @@ Deno.test(redisStoreTest(
       user: { id: "5", username: "b", discriminator: "0" },
     };
     const cases: [[string, unknown][], [string, unknown][]][] = [
-      [[], [["GUILD_CREATE", GUILD], ["READY", ready]]],
+      [[], [["GUILD_CREATE", GUILD], ["READY", session]]],
       [[["GUILD_CREATE", GUILD]], [["GUILD_DELETE", { id: "1" }], [
         "READY",
-        ready,
+        session,
+      ]]],
+      // One shard: every guild held is read.
+      [[["GUILD_CREATE", GUILD]], [["GUILD_DELETE", { id: "1" }], [
+        "READY",
+        { ...session, shard: [0, 1] },
       ]]],
     ];
     for (const [before, batch] of cases) {
