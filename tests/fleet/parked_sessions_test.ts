@@ -95,3 +95,27 @@ Deno.test(
     assert.equal(parked.of(2).size, 0);
   },
 );
+
+Deno.test(
+  "ParkedSessions: a session parked again while publish waits on the store stays parked for the next renewal",
+  async () => {
+    let open!: () => void;
+    const answered = new Promise<void>((resolve) => open = resolve);
+    // A store whose read answers only when the test says.
+    const store = new (class extends MemorySessionStore {
+      override async loadAll(): Promise<SavedSession[]> {
+        await answered;
+        return super.loadAll();
+      }
+    })();
+    const parked = new ParkedSessions();
+    parked.park(set(2, [0]), NOW);
+    const publishing = parked.publish(store, set(2, []), NOW + 1_000);
+    // The guard stops the shard again meanwhile (Redis silent again).
+    parked.park(set(2, [0]), NOW + 2_000);
+    open();
+    await publishing;
+    assert.equal((await store.load(0))?.savedAt, NOW, "the first written");
+    assert.equal(parked.of(2).get(0)?.savedAt, NOW + 2_000, "the newer kept");
+  },
+);
