@@ -2,24 +2,11 @@
 // every event is published persistent (delivery-mode 2), so a durable
 // gateway.recv keeps it across a broker restart. Nothing read it before.
 import assert from "node:assert/strict";
-import {
-  ConfirmedPublisher,
-  type PendingEvent,
-} from "../../dispatch/publisher.ts";
+import { ConfirmedPublisher } from "../../dispatch/publisher.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { within } from "../_fakes/watchdog.ts";
 import { FakeAmqpBroker } from "./_fake_amqp.ts";
-
-function event(sequence: number): PendingEvent {
-  return {
-    shardId: 0,
-    sessionId: "s",
-    sequence,
-    routingKey: "MESSAGE_CREATE",
-    body: `{"op":0,"t":"MESSAGE_CREATE","s":${sequence},"d":{},"shard":0}`,
-    queuedAt: performance.now(),
-  };
-}
+import { pendingEvent } from "./_pending_event.ts";
 
 Deno.test({
   name: "ConfirmedPublisher: events are published persistent (delivery-mode 2)",
@@ -35,7 +22,7 @@ Deno.test({
   });
   try {
     await within(publisher.start(), "connected to the fake broker");
-    const events = [event(1), event(2)];
+    const events = [pendingEvent(1), pendingEvent(2)];
     for (const e of events) publisher.push(e);
     // The header comes before the body: once the bodies are in, so is it.
     await within(

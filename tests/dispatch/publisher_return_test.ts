@@ -6,26 +6,13 @@
 // sends it again. It was counted as confirmed and lost (13,516 of 13,858
 // events with gateway.recv deleted, healthcheck OK).
 import assert from "node:assert/strict";
-import {
-  ConfirmedPublisher,
-  type PendingEvent,
-} from "../../dispatch/publisher.ts";
+import { ConfirmedPublisher } from "../../dispatch/publisher.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
 import { within } from "../_fakes/watchdog.ts";
 import { FakeAmqpBroker } from "./_fake_amqp.ts";
-
-function event(sequence: number): PendingEvent {
-  return {
-    shardId: 0,
-    sessionId: "s",
-    sequence,
-    routingKey: "MESSAGE_CREATE",
-    body: `{"op":0,"t":"MESSAGE_CREATE","s":${sequence},"d":{},"shard":0}`,
-    queuedAt: performance.now(),
-  };
-}
+import { pendingEvent } from "./_pending_event.ts";
 
 /** Run `scheduler` until `test` holds, letting real I/O run. */
 function clockUntil(
@@ -72,7 +59,7 @@ Deno.test({
     try {
       await publisher.start();
       assert.equal(setUps, 1);
-      for (let s = 1; s <= 3; s++) publisher.push(event(s));
+      for (let s = 1; s <= 3; s++) publisher.push(pendingEvent(s));
       await broker.received(3);
       assert.ok(broker.publishes.every((p) => p.mandatory));
       // The second one reached no queue: returned, then confirmed all the
@@ -130,11 +117,11 @@ Deno.test({
       let published = 0;
       for (let round = 1; round <= 5; round++) {
         // This connection proves itself (a confirm), then a queue vanishes.
-        publisher.push(event(++sequence));
+        publisher.push(pendingEvent(++sequence));
         await broker.received(++published);
         await broker.ack();
         await until(() => publisher.size === 0, "the confirm");
-        publisher.push(event(++sequence));
+        publisher.push(pendingEvent(++sequence));
         await broker.received(++published);
         await broker.returnOnly(0);
         await broker.ack();

@@ -4,25 +4,12 @@
 // is the attempt's failure, retried, never an unhandled rejection. Against
 // the fake broker on a virtual clock.
 import assert from "node:assert/strict";
-import {
-  ConfirmedPublisher,
-  type PendingEvent,
-} from "../../dispatch/publisher.ts";
+import { ConfirmedPublisher } from "../../dispatch/publisher.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { within } from "../_fakes/watchdog.ts";
 import { FakeAmqpBroker } from "./_fake_amqp.ts";
-
-function event(sequence: number): PendingEvent {
-  return {
-    shardId: 0,
-    sessionId: "s",
-    sequence,
-    routingKey: "MESSAGE_CREATE",
-    body: `{"op":0,"t":"MESSAGE_CREATE","s":${sequence},"d":{},"shard":0}`,
-    queuedAt: performance.now(),
-  };
-}
+import { pendingEvent } from "./_pending_event.ts";
 
 Deno.test({
   name:
@@ -48,7 +35,7 @@ Deno.test({
   try {
     const started = publisher.start();
     await within(inSetUp, "onConnect called");
-    publisher.push(event(1));
+    publisher.push(pendingEvent(1));
     await scheduler.flushMicrotasks();
     assert.equal(publisher.connected, false, "up before its set-up ended");
     assert.equal(broker.publishes.length, 0);
@@ -86,7 +73,7 @@ Deno.test({
     try {
       await publisher.start(); // returns after the first attempt
       assert.equal(publisher.connected, false);
-      publisher.push(event(1));
+      publisher.push(pendingEvent(1));
       await within(
         (async () => {
           while (!publisher.connected) {

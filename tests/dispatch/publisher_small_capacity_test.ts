@@ -3,24 +3,11 @@
 // at once. With a capacity of 1, every event filled it: each shard paused,
 // resumed, and its RESUMED paused it again (17,607 pauses in 25 s).
 import assert from "node:assert/strict";
-import {
-  ConfirmedPublisher,
-  type PendingEvent,
-} from "../../dispatch/publisher.ts";
+import { ConfirmedPublisher } from "../../dispatch/publisher.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { within } from "../_fakes/watchdog.ts";
 import { FakeAmqpBroker } from "./_fake_amqp.ts";
-
-function event(sequence: number): PendingEvent {
-  return {
-    shardId: 0,
-    sessionId: "s",
-    sequence,
-    routingKey: "MESSAGE_CREATE",
-    body: `{"op":0,"t":"MESSAGE_CREATE","s":${sequence},"d":{},"shard":0}`,
-    queuedAt: performance.now(),
-  };
-}
+import { pendingEvent } from "./_pending_event.ts";
 
 /** A publisher on `broker`, what it reported, and a wait on its reports. */
 interface OnBroker {
@@ -68,9 +55,9 @@ Deno.test("ConfirmedPublisher: with a capacity of 1, one event alone does not fi
     capacity: 1,
     scheduler: new VirtualScheduler(),
   });
-  assert.equal(publisher.push(event(1)), true, "alone: not full");
+  assert.equal(publisher.push(pendingEvent(1)), true, "alone: not full");
   assert.equal(publisher.full, false);
-  assert.equal(publisher.push(event(2)), false, "beside it: full");
+  assert.equal(publisher.push(pendingEvent(2)), false, "beside it: full");
   assert.equal(publisher.size, 2, "neither dropped");
 });
 
@@ -81,7 +68,7 @@ for (const capacity of [1, 2]) {
     try {
       await within(publisher.start(), "connected to the fake broker");
       assert.deepEqual(
-        [1, 2].map((s) => publisher.push(event(s))),
+        [1, 2].map((s) => publisher.push(pendingEvent(s))),
         [true, false],
       );
       await within(broker.received(2), "2 publishes");
@@ -92,7 +79,11 @@ for (const capacity of [1, 2]) {
       await until(() => seen.rooms === 1, "room");
       assert.equal(publisher.size, 0);
       // The shard resumed: its RESUMED is taken without pausing it again.
-      assert.equal(publisher.push(event(3)), true, "the RESUMED: not full");
+      assert.equal(
+        publisher.push(pendingEvent(3)),
+        true,
+        "the RESUMED: not full",
+      );
       await within(broker.received(3), "the RESUMED published");
       await broker.ack();
       await within(publisher.drained(), "every event confirmed");
@@ -111,13 +102,13 @@ Deno.test("ConfirmedPublisher: two events of exactly byteCapacity bytes together
     byteCapacity: 10,
     scheduler: new VirtualScheduler(),
   });
-  publisher.push({ ...event(1), body: "12345" });
-  assert.equal(publisher.push({ ...event(2), body: "67890" }), false);
+  publisher.push({ ...pendingEvent(1), body: "12345" });
+  assert.equal(publisher.push({ ...pendingEvent(2), body: "67890" }), false);
 });
 
 Deno.test("ConfirmedPublisher: room is reported once the events, or the bytes, are down to exactly half the bound, not before", async () => {
   await using broker = new FakeAmqpBroker();
-  const bytes = event(1).body!.length;
+  const bytes = pendingEvent(1).body!.length;
   for (
     const [capacity, byteCapacity, fill] of [
       [8, undefined, 8],
@@ -130,7 +121,7 @@ Deno.test("ConfirmedPublisher: room is reported once the events, or the bytes, a
       const before = broker.publishes.length;
       const taken = Array.from(
         { length: fill },
-        (_, i) => publisher.push(event(i + 1)),
+        (_, i) => publisher.push(pendingEvent(i + 1)),
       );
       assert.equal(taken.at(-1), false, "full");
       await within(broker.received(before + fill), "the events sent");

@@ -9,21 +9,11 @@ import {
 } from "../../dispatch/publisher.ts";
 import { testAmqp, testRabbitmqctl } from "../_fakes/servers.ts";
 import { within } from "../_fakes/watchdog.ts";
+import { pendingEvent } from "./_pending_event.ts";
 import { CuttableProxy } from "./_service_harness.ts";
 
 const amqp = testAmqp();
 const EXCHANGE = "test.publisher";
-
-function event(sequence: number): PendingEvent {
-  return {
-    shardId: 0,
-    sessionId: "s",
-    sequence,
-    routingKey: "MESSAGE_CREATE",
-    body: `{"op":0,"t":"MESSAGE_CREATE","s":${sequence},"d":{},"shard":0}`,
-    queuedAt: performance.now(),
-  };
-}
 
 /**
  * A consumer straight on the broker of everything published to `exchange`:
@@ -82,24 +72,24 @@ Deno.test({
   try {
     await publisher.start(); // unreachable: returns after the first attempt
     assert.equal(publisher.connected, false);
-    assert.deepEqual([1, 2, 3].map((s) => publisher.push(event(s))), [
+    assert.deepEqual([1, 2, 3].map((s) => publisher.push(pendingEvent(s))), [
       true,
       true,
       true,
     ]);
-    assert.equal(publisher.push(event(4)), false, "full at capacity");
+    assert.equal(publisher.push(pendingEvent(4)), false, "full at capacity");
     assert.equal(
-      publisher.push(event(5)),
+      publisher.push(pendingEvent(5)),
       false,
       "still accepted, never dropped",
     );
     assert.equal(publisher.size, 5);
     // A body not known yet holds back what follows it, keeping the order.
-    const late = event(6);
+    const late = pendingEvent(6);
     const body = late.body;
     late.body = undefined;
     publisher.push(late);
-    publisher.push(event(7));
+    publisher.push(pendingEvent(7));
     proxy.restore();
     const drained = publisher.drained();
     late.body = body;
@@ -145,7 +135,7 @@ Deno.test({
   });
   try {
     await publisher.start();
-    for (let s = 1; s <= 5; s++) publisher.push(event(s));
+    for (let s = 1; s <= 5; s++) publisher.push(pendingEvent(s));
     // Only two fit: the rest is nacked and waits, unconfirmed. The first
     // reaches the queue a moment after push() returns: poll (a real broker
     // answers basicGet "empty" at once).
@@ -206,7 +196,7 @@ Deno.test({
     onConfirmed: (e) => confirmed.push(e.sequence),
   });
   const skip = (sequence: number): PendingEvent => ({
-    ...event(sequence),
+    ...pendingEvent(sequence),
     routingKey: "",
     body: undefined,
     skip: true,
@@ -218,22 +208,22 @@ Deno.test({
     assert.deepEqual(confirmed, [1]);
     assert.equal(publisher.size, 0);
     // Between two events: after the first, before the second.
-    publisher.push(event(2));
+    publisher.push(pendingEvent(2));
     publisher.push(skip(3));
-    publisher.push(event(4));
+    publisher.push(pendingEvent(4));
     assert.deepEqual(confirmed, [1], "not before the event ahead of it");
     await within(publisher.drained(), "events 2 to 4 confirmed");
     assert.deepEqual(confirmed, [1, 2, 3, 4]);
     // A body not known yet ahead of it, and the broker unreachable: it
     // waits its turn.
     await proxy.cut();
-    const late = event(5);
+    const late = pendingEvent(5);
     const body = late.body;
     late.body = undefined;
     publisher.push(late);
     publisher.push(skip(6));
     publisher.push(skip(7));
-    publisher.push(event(8));
+    publisher.push(pendingEvent(8));
     assert.deepEqual(confirmed, [1, 2, 3, 4]);
     late.body = body;
     publisher.bodyReady();
@@ -243,7 +233,7 @@ Deno.test({
     // A routing key the client would refuse is not taken as an event to
     // send: every later event would wait behind it.
     assert.throws(
-      () => publisher.push({ ...event(9), routingKey: "x".repeat(256) }),
+      () => publisher.push({ ...pendingEvent(9), routingKey: "x".repeat(256) }),
       RangeError,
     );
     assert.equal(publisher.size, 0);
@@ -306,7 +296,7 @@ Deno.test({
   );
   let restored = false;
   const big = (sequence: number): PendingEvent => ({
-    ...event(sequence),
+    ...pendingEvent(sequence),
     routingKey: "GUILD_CREATE",
     body: `{"op":0,"t":"GUILD_CREATE","s":${sequence},"d":{"x":"${
       "x".repeat(MAX_MESSAGE_SIZE + 1_000)
@@ -314,7 +304,15 @@ Deno.test({
   });
   try {
     await publisher.start();
-    for (const e of [event(1), big(2), event(3), big(4), event(5)]) {
+    for (
+      const e of [
+        pendingEvent(1),
+        big(2),
+        pendingEvent(3),
+        big(4),
+        pendingEvent(5),
+      ]
+    ) {
       publisher.push(e);
     }
     await within(publisher.drained(), "every event confirmed");
@@ -335,7 +333,7 @@ Deno.test({
     );
     // Known now: a later one is skipped without a try.
     publisher.push(big(6));
-    publisher.push(event(7));
+    publisher.push(pendingEvent(7));
     await within(publisher.drained(), "the later events");
     assert.deepEqual(confirmed, [1, 2, 3, 4, 5, 6, 7]);
     // The operator raises the limit and the connection is made again (a
@@ -355,7 +353,7 @@ Deno.test({
     }
     proxy.restore();
     publisher.push(big(8));
-    publisher.push(event(9));
+    publisher.push(pendingEvent(9));
     await within(publisher.drained(), "the events after the reconnect");
     assert.deepEqual(tooLarge.map(([s]) => s), [2, 4, 6]);
     while (!received.includes(9)) {
