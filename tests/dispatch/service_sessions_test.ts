@@ -93,10 +93,15 @@ Deno.test({
       assert.equal(long.length, 1);
       assert.match(long[0]!.message.join(""), /^Shard 0 /);
       // Room again: the RESUME is refused (the window passed), and a new
-      // session starts.
+      // session starts. Waited for until its READY is published, not only
+      // identified: the scrape below reads the shard's status before it
+      // awaits Redis, and the counters after, so a READY landing in between
+      // showed "identifying" beside two Ready events (once in CI).
+      const readies = () =>
+        broker.publishes.filter((p) => p.body.includes('"t":"READY"')).length;
       await until(
-        () => discord.gateway.counters.sessionStarts === 2,
-        "a new session",
+        () => discord.gateway.counters.sessionStarts === 2 && readies() === 2,
+        "a new session's READY published",
       );
       const lost = said(records, "could not be resumed");
       assert.equal(lost.length, 1, records.map((r) => r.message).join("\n"));
