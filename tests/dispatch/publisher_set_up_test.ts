@@ -9,6 +9,7 @@ import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { within } from "../_fakes/watchdog.ts";
 import { FakeAmqpBroker } from "./_fake_amqp.ts";
+import { advanceUntilTrue } from "./_in_process_service.ts";
 import { pendingEvent } from "./_pending_event.ts";
 
 Deno.test({
@@ -74,14 +75,13 @@ Deno.test({
       await publisher.start(); // returns after the first attempt
       assert.equal(publisher.connected, false);
       publisher.push(pendingEvent(1));
-      await within(
-        (async () => {
-          while (!publisher.connected) {
-            await scheduler.advance(50);
-            await new Promise((resolve) => setTimeout(resolve, 1));
-          }
-        })(),
+      await advanceUntilTrue(
+        scheduler,
+        () => publisher.connected,
         "a connection set up",
+        undefined,
+        1,
+        50,
       );
       assert.equal(setUps, 2);
       await broker.received(1);
