@@ -12,6 +12,7 @@ import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
 import { within } from "../_fakes/watchdog.ts";
 import { FakeAmqpBroker } from "./_fake_amqp.ts";
+import { advanceUntilTrue } from "./_in_process_service.ts";
 import { pendingEvent } from "./_pending_event.ts";
 
 /** Run `scheduler` until `test` holds, letting real I/O run. */
@@ -19,15 +20,7 @@ function clockUntil(
   scheduler: VirtualScheduler,
 ): (test: () => boolean, what: string) => Promise<void> {
   return (test, what) =>
-    within(
-      (async () => {
-        while (!test()) {
-          await scheduler.advance(50);
-          await new Promise((resolve) => setTimeout(resolve, 1));
-        }
-      })(),
-      what,
-    );
+    advanceUntilTrue(scheduler, test, what, undefined, 1, 50);
 }
 
 Deno.test({
