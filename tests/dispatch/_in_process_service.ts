@@ -86,8 +86,10 @@ export function serviceOnFakes(
  * for `pauseMs` of real time each: a real server's answer takes real time,
  * which a clock run at full speed outpaces (a RabbitMQ just started took
  * 40 ms to let a client in, past the service's 10 s of virtual time to
- * connect). The watchdog fails the test after `watchdogMs` of real time: a
- * wait of many steps, each with its pause, needs more on a loaded machine.
+ * connect), so the pauses also hold the clock to at most
+ * {@linkcode MAX_CLOCK_SPEED} times real time. The watchdog fails the test
+ * after `watchdogMs` of real time: a wait of many steps, each with its
+ * pause, needs more on a loaded machine.
  */
 export async function advanceUntil<T>(
   scheduler: VirtualScheduler,
@@ -97,12 +99,58 @@ export async function advanceUntil<T>(
   pauseMs = 0,
   watchdogMs = WATCHDOG_MS,
 ): Promise<T> {
+  return await drive(scheduler, () => promise, what, step, pauseMs, watchdogMs);
+}
+
+/**
+ * The most clock time the loops here run per ms of real time. The
+ * service's waits on real I/O are bounded on its clock (10 s to connect
+ * to the broker, 10 s for it to drain at a close), and a clock run at
+ * full speed (about 500 ms of it per ms of real time) ran such a bound
+ * out between two of the fake broker's frames on a loaded machine: a
+ * close saved its session before the broker's last two acks were read.
+ * At 50, a 10 s bound holds for 200 ms of real time.
+ */
+const MAX_CLOCK_SPEED = 50;
+
+/**
+ * A pause between two steps of the clock: `pauseMs` of real time, or
+ * longer while the clock ran more than {@linkcode MAX_CLOCK_SPEED} times
+ * as fast as real time since the wait began.
+ */
+function pacer(
+  scheduler: VirtualScheduler,
+): (pauseMs: number) => Promise<void> {
+  const [clockStart, realStart] = [scheduler.now(), performance.now()];
+  return (pauseMs) => {
+    const ahead = (scheduler.now() - clockStart) / MAX_CLOCK_SPEED -
+      (performance.now() - realStart);
+    return new Promise((resolve) =>
+      setTimeout(resolve, Math.max(pauseMs, ahead))
+    );
+  };
+}
+
+/**
+ * Advance the clock `step` ms at a time, paced ({@linkcode pacer}), until
+ * the promise `start` returns settles; `start` gets the same pace for a
+ * loop of its own.
+ */
+async function drive<T>(
+  scheduler: VirtualScheduler,
+  start: (pause: (pauseMs: number) => Promise<void>) => Promise<T>,
+  what: string,
+  step: number,
+  pauseMs: number,
+  watchdogMs: number,
+): Promise<T> {
+  const pause = pacer(scheduler);
   let settled = false;
-  const watched = promise.finally(() => settled = true);
+  const watched = start(pause).finally(() => settled = true);
   const driving = (async () => {
     while (!settled) {
       await scheduler.advance(step);
-      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      await pause(pauseMs);
     }
   })();
   try {
@@ -128,15 +176,15 @@ export function advanceUntilTrue(
   stepMs = 250,
   watchdogMs = WATCHDOG_MS,
 ): Promise<void> {
-  return advanceUntil(
+  return drive(
     scheduler,
-    (async () => {
+    async (pause) => {
       while (!await test()) {
         await each();
         await scheduler.advance(stepMs);
-        await new Promise((resolve) => setTimeout(resolve, pauseMs));
+        await pause(pauseMs);
       }
-    })(),
+    },
     what,
     stepMs,
     pauseMs,
