@@ -181,6 +181,8 @@ Deno.test("user, member, role, mentionable and attachment options refuse resolve
     ["who", { users: { 7: USER }, members: { 7: { evil: true } } }],
     ["who", { users: { 7: USER }, members: { 7: [] } }],
     ["who", { users: { 7: USER }, members: { 7: { roles: "mods" } } }],
+    ["who", { users: { 7: USER }, members: { 7: { roles: ["8", 8] } } }],
+    ["m", { users: { 7: USER }, members: { 7: { roles: [null] } } }],
     ["r", { roles: { 8: [] } }],
     ["r", { roles: { 8: { id: "8" } } }],
     ["r", { roles: { 8: { name: "mods" } } }],
