@@ -7,7 +7,12 @@ import assert from "node:assert/strict";
 import { TickFailures } from "../../fleet/tick_failures.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { pollUntil } from "../_fakes/fleet_scene.ts";
-import { running, sceneTest } from "./fleet_run_guard_scene.ts";
+import {
+  isLeaseTick,
+  isRelease,
+  running,
+  sceneTest,
+} from "./fleet_run_guard_scene.ts";
 
 const RENEW_FAILED =
   /^\[ERR\] disruption·fleet: Could not renew shard leases \(shards stop when their leases run out, and none is taken until a tick goes through\): .*ECONNREFUSED/s;
@@ -58,6 +63,62 @@ Deno.test("TickFailures: a run of throwing ticks is said once, and the tick that
   assert.match(lines[2]!, RENEWED);
   assert.match(lines[3]!, RAN);
 });
+
+Deno.test("TickFailures: a streak whose error changes from one failure to the next (a flapping Redis) is still said once, for renewals and for throwing ticks alike", async () => {
+  const failures = new TickFailures();
+  const lines = await captureStderr(() => {
+    failures.renewFailed(new Error("ECONNREFUSED"));
+    failures.renewFailed(new Error("ECONNRESET"));
+    failures.renewFailed(new Error("NOSCRIPT"));
+    failures.threw(new RangeError("boom"));
+    failures.threw(new TypeError("bang"));
+    failures.threw(new Error("crash"));
+  });
+  assert.equal(lines.length, 2, lines.join("\n"));
+  assert.match(lines[0]!, RENEW_FAILED);
+  assert.match(lines[1]!, THREW);
+});
+
+sceneTest(
+  "FleetShards: a forced tick (Redis ready again) that throws is said on stderr once per streak, not an unhandled rejection, and the tick that goes through after it once",
+  async (s, valve) => {
+    const fleet = await s.member(valve);
+    const lines = await captureStderr(async () => {
+      await running(s, fleet);
+      await valve.idle();
+      // Each lease tick while set leases shard 5 too, which cannot be
+      // created (its id past the count): the tick throws.
+      let throwing = true;
+      valve.rewrite = (command, answer) => {
+        if (!throwing || !isLeaseTick(command)) return answer;
+        const [kept, lost, acquired, ...rest] = answer as number[][];
+        return [kept, lost, [...acquired!, 5], ...rest];
+      };
+      const released = (): number =>
+        valve.sent.filter((c) => isRelease(c) && c.args.includes("5")).length;
+      // Redis says it is ready again twice (as after two drops): each
+      // forces a tick, on the clock as it is.
+      for (const n of [1, 2]) {
+        valve.connection!.emit("ready");
+        await pollUntil(`shard 5 handed back (${n})`, () => released() === n);
+        await valve.idle();
+        await s.scheduler.flushMicrotasks();
+      }
+      assert.deepEqual(fleet.shardIds, [0, 1]);
+      throwing = false;
+      const ticks = (): number => valve.sent.filter(isLeaseTick).length;
+      const before = ticks();
+      valve.connection!.emit("ready");
+      await pollUntil("a tick that went through", () => ticks() > before);
+      await valve.idle();
+      await s.scheduler.flushMicrotasks();
+    });
+    const said = lines.filter((l) => /fleet tick|Fleet ticks/.test(l));
+    assert.equal(said.length, 2, lines.join("\n"));
+    assert.match(said[0]!, /^\[ERR\] .*A fleet tick failed.*RangeError/s);
+    assert.match(said[1]!, RAN);
+  },
+);
 
 sceneTest(
   "FleetShards: renewals failing while Redis is down are said once on stderr, and once when they work again",
