@@ -290,10 +290,16 @@ Deno.test("readBarrier: a shard closed meanwhile, or before it began, ends it st
   const h = await readyManualHarness();
   const b = barrier(h);
   await keepAlive(h, b.since + 1_000);
-  await h.shard.close();
+  const last = seq++;
+  dispatch(h.socket(), last); // read since the last poll
+  // Closed resumably, it keeps its session: the sequence it read last is
+  // where what it did not read begins. (A plain close forgets the session
+  // before the state says so: the last sequence seen then is reported.)
+  await h.shard.close({ resumable: true });
   await h.settle();
   assert.equal(b.result()?.end, "stopped");
   assert.equal(b.result()?.sessionId, "session-1");
+  assert.equal(b.result()?.sequence, last);
   // One begun on a shard closed already ends at once.
   const late = barrier(h);
   await h.settle();
