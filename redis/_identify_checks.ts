@@ -5,7 +5,7 @@ import { checkOptionKeys } from "../base/option_keys.ts";
 import {
   assertObjectOption,
   assertSchedulerOption,
-  shown,
+  shownQuoted,
 } from "../base/option_checks.ts";
 import type { SessionStartLimit } from "../gateway/identify_queue.ts";
 
@@ -54,7 +54,7 @@ export function positiveInteger(name: string, value: number): void {
   if (!Number.isSafeInteger(value) || value < 1) {
     throw new RangeError(
       `Cannot configure identify queue as '${name}' must be a positive integer: current value '${name}=${
-        shown(value)
+        shownQuoted(value)
       }'`,
     );
   }
@@ -65,7 +65,7 @@ export function nonNegativeInteger(name: string, value: number): void {
   if (!Number.isSafeInteger(value) || value < 0) {
     throw new RangeError(
       `Cannot configure identify queue as '${name}' must be a non-negative integer: current value '${name}=${
-        shown(value)
+        shownQuoted(value)
       }'`,
     );
   }
@@ -76,7 +76,7 @@ export function nonNegative(name: string, value: number): void {
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
     throw new RangeError(
       `Cannot configure identify queue as '${name}' must be a non-negative finite number: current value '${name}=${
-        shown(value)
+        shownQuoted(value)
       }'`,
     );
   }

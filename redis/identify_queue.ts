@@ -27,6 +27,7 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { errorText } from "../base/error_text.ts";
+import { shownQuoted } from "../base/option_checks.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import {
   MAX_TIMER_DELAY,
@@ -246,7 +247,7 @@ export class RedisIdentifyQueue implements IdentifyQueue {
     if (typeof prefix !== "string" || prefix === "") {
       throw new TypeError(
         `Cannot create identify queue as 'prefix' must be a non-empty string: current value 'prefix=${
-          String(prefix)
+          shownQuoted(prefix)
         }'`,
       );
     }
@@ -257,14 +258,14 @@ export class RedisIdentifyQueue implements IdentifyQueue {
     if (intervalMs > MAX_TIMER_DELAY) {
       throw new RangeError(
         `Cannot configure identify queue as 'intervalMs' must be at most ${MAX_TIMER_DELAY}: current value 'intervalMs=${
-          String(intervalMs)
+          shownQuoted(intervalMs)
         }'`,
       );
     }
     if (!Number.isFinite(pollMs) || pollMs < 1) {
       throw new RangeError(
         `Cannot create identify queue as 'pollMs' must be a finite number of at least 1: current value 'pollMs=${
-          String(pollMs)
+          shownQuoted(pollMs)
         }'`,
       );
     }
@@ -274,14 +275,14 @@ export class RedisIdentifyQueue implements IdentifyQueue {
     ) {
       throw new RangeError(
         `Cannot create identify queue as 'livenessMs' must be above 'pollMs' and at most ${MAX_LIVENESS_MS}: current values 'livenessMs=${
-          String(livenessMs)
-        }', 'pollMs=${pollMs}'`,
+          shownQuoted(livenessMs)
+        }', 'pollMs=${shownQuoted(pollMs)}'`,
       );
     }
     if (clock !== "redis" && clock !== "scheduler") {
       throw new TypeError(
         `Cannot create identify queue as 'clock' must be "redis" or "scheduler": current value 'clock=${
-          String(clock)
+          shownQuoted(clock)
         }'`,
       );
     }

@@ -135,7 +135,7 @@ const refused: [
     {
       name: "TypeError",
       message:
-        `Cannot create identify queue as 'clock' must be "redis" or "scheduler": current value 'clock=local'`,
+        `Cannot create identify queue as 'clock' must be "redis" or "scheduler": current value 'clock="local"'`,
     },
   ],
   ...([
