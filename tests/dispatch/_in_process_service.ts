@@ -265,6 +265,20 @@ export class FakesScene implements AsyncDisposable {
   }
 
   /**
+   * Discord sends `count` MESSAGE_CREATEs on shard 0 (ids 1000 on, in
+   * channel 42): sequences after the ones sent so far.
+   */
+  messages(count: number): void {
+    for (let i = 0; i < count; i++) {
+      this.discord.gateway.dispatch("MESSAGE_CREATE", {
+        id: String(1_000 + i),
+        channel_id: "42",
+        content: `m${i}`,
+      }, { shardId: 0, ignoreIntents: true });
+    }
+  }
+
+  /**
    * {@linkcode advanceUntilTrue} on this scene's clock, the broker
    * confirming every publish at each step, for at most `watchdogMs` of real
    * time (more for a test whose frames take real work: megabytes to

@@ -68,17 +68,6 @@ async function withFrozenableScene(
   }
 }
 
-/** Publish `count` MESSAGE_CREATE on shard 0. */
-function messages(scene: FakesScene, count: number): void {
-  for (let i = 0; i < count; i++) {
-    scene.discord.gateway.dispatch("MESSAGE_CREATE", {
-      id: String(2_000 + i),
-      channel_id: "42",
-      content: `m${i}`,
-    }, { shardId: 0, ignoreIntents: true });
-  }
-}
-
 Deno.test({
   name:
     "dispatch service: a close waits for the save in flight, then saves the session at its last confirmed sequence",
@@ -99,7 +88,7 @@ Deno.test({
       proxy.freeze();
       await scheduler.advance(SAVE_INTERVAL);
       // Three more events, confirmed while that save waits.
-      messages(scene, 3);
+      scene.messages(3);
       await scene.untilConfirmed(
         () => broker.publishes.length >= 5,
         "published",
@@ -290,7 +279,7 @@ Deno.test({
             async () => (await saved())?.sequence === 2,
             "READY and the guild confirmed and saved",
           );
-          messages(scene, 3);
+          scene.messages(3);
           await until(
             scheduler,
             () => broker.publishes.length >= 5,

@@ -154,7 +154,7 @@ Deno.test({
 }, async () => {
   await using scene = await FakesScene.start();
   await using redis = await OwnRedis.start();
-  const { scheduler, discord, broker } = scene;
+  const { scheduler, broker } = scene;
   const store = new RedisSessionStore(redis.admin, {
     key: REDIS_KEYS.sessions,
   });
@@ -168,13 +168,7 @@ Deno.test({
     );
     // Three more events, published but confirmed only during the close:
     // no periodic save can record them, only the close's last one.
-    for (let i = 0; i < 3; i++) {
-      discord.gateway.dispatch("MESSAGE_CREATE", {
-        id: String(1_000 + i),
-        channel_id: "42",
-        content: `m${i}`,
-      }, { shardId: 0, ignoreIntents: true });
-    }
+    scene.messages(3);
     await until(scheduler, () => broker.publishes.length >= 5, "published");
     let closed = false;
     const closing = dispatch.close().then(() => closed = true);
@@ -226,13 +220,7 @@ Deno.test({
       );
       const old = (await saved())!.sessionId;
       // Events the broker does not confirm, then Discord ends the session.
-      for (let i = 0; i < 3; i++) {
-        discord.gateway.dispatch("MESSAGE_CREATE", {
-          id: String(1_000 + i),
-          channel_id: "42",
-          content: `m${i}`,
-        }, { shardId: 0, ignoreIntents: true });
-      }
+      scene.messages(3);
       await until(scheduler, () => broker.publishes.length >= 5, "published");
       discord.gateway.invalidateSession(false);
       await until(

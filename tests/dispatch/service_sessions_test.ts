@@ -67,13 +67,7 @@ Deno.test({
       }
       assert.match(ready, /^gateway_shard_events\{type="Connected"\} 1$/m);
       // No more confirms: the buffer (4) fills and the shard pauses.
-      for (let i = 0; i < 6; i++) {
-        discord.gateway.dispatch("MESSAGE_CREATE", {
-          id: String(1_000 + i),
-          channel_id: "42",
-          content: `m${i}`,
-        }, { shardId: 0, ignoreIntents: true });
-      }
+      scene.messages(6);
       await advanceUntil(
         scheduler,
         (async () => {
