@@ -16,20 +16,10 @@ import { WATCHDOG_MS, within } from "../_fakes/watchdog.ts";
 import { FakeAmqpBroker } from "./_fake_amqp.ts";
 import { freePort } from "./_service_harness.ts";
 
-/**
- * A service on `scheduler` with one shard whose gateway nobody answers
- * (`gatewayUrl`: nothing listens on port 1 by default), its metrics on
- * 127.0.0.1:`metricsPort`: `env` over a broker and a Redis nothing listens
- * on (port 1).
- */
-export function inProcessService(
-  scheduler: VirtualScheduler,
-  metricsPort: number,
-  env: Record<string, string> = {},
-  gatewayUrl = "ws://127.0.0.1:1",
-): DispatchService {
-  const gatewayBot = {
-    url: gatewayUrl,
+/** `/gateway/bot`'s answer for one shard at `url`, with a full budget. */
+export function gatewayBotFor(url: string): Record<string, unknown> {
+  return {
+    url,
     shards: 1,
     session_start_limit: {
       total: 1000,
@@ -38,6 +28,23 @@ export function inProcessService(
       max_concurrency: 1,
     },
   };
+}
+
+/**
+ * A service on `scheduler` with one shard whose gateway nobody answers
+ * (`gatewayUrl`: nothing listens on port 1 by default), its metrics on
+ * 127.0.0.1:`metricsPort`: `env` over a broker and a Redis nothing listens
+ * on (port 1). Its REST calls go to `fetch`, by default one answering
+ * `/gateway/bot` ({@linkcode gatewayBotFor}) to everything.
+ */
+export function inProcessService(
+  scheduler: VirtualScheduler,
+  metricsPort: number,
+  env: Record<string, string> = {},
+  gatewayUrl = "ws://127.0.0.1:1",
+  fetch: typeof globalThis.fetch = () =>
+    Promise.resolve(Response.json(gatewayBotFor(gatewayUrl))),
+): DispatchService {
   return new DispatchService(
     loadDispatchConfig({
       BOT_TOKEN: "fake-token",
@@ -50,13 +57,14 @@ export function inProcessService(
       PROMETHEUS_PORT: String(metricsPort),
       ...env,
     }),
-    { fetch: () => Promise.resolve(Response.json(gatewayBot)), scheduler },
+    { fetch, scheduler },
   );
 }
 
 /**
  * {@linkcode inProcessService} on the test's fakes: `discord`'s gateway and
- * token, `broker`, and the Redis on `redisPort`; no default queue.
+ * token, `broker`, and the Redis on `redisPort`; no default queue; its REST
+ * calls to `fetch` when given.
  */
 export function serviceOnFakes(
   scheduler: VirtualScheduler,
@@ -65,6 +73,7 @@ export function serviceOnFakes(
   broker: FakeAmqpBroker,
   redisPort: string,
   env: Record<string, string> = {},
+  fetch?: typeof globalThis.fetch,
 ): DispatchService {
   return inProcessService(
     scheduler,
@@ -77,6 +86,7 @@ export function serviceOnFakes(
       ...env,
     },
     discord.clientOptions.gatewayUrl,
+    fetch,
   );
 }
 

@@ -18,15 +18,16 @@
 //   (a Discord that never answers them), before it closes the broker.
 import assert from "node:assert/strict";
 import { RedisSessionStore } from "../../redis/session_store.ts";
-import { DispatchService, REDIS_KEYS } from "../../dispatch/service.ts";
-import { loadDispatchConfig } from "../../dispatch/config.ts";
+import { REDIS_KEYS } from "../../dispatch/service.ts";
 import { linesSaying, withLogRecords } from "../_fakes/log_records.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import {
   advanceUntil,
   advanceUntilTrue as until,
   FakesScene,
+  gatewayBotFor,
   OwnRedis,
+  serviceOnFakes,
 } from "./_in_process_service.ts";
 import { FreezableProxy } from "./_freezable_redis.ts";
 import { freePort } from "./_service_harness.ts";
@@ -342,16 +343,6 @@ Deno.test({
     key: REDIS_KEYS.sessions,
   });
   const saved = async () => (await store.loadAll())[0];
-  const gatewayBot = {
-    url: discord.clientOptions.gatewayUrl,
-    shards: 1,
-    session_start_limit: {
-      total: 1000,
-      remaining: 1000,
-      reset_after: 0,
-      max_concurrency: 1,
-    },
-  };
   let hung = 0;
   // Discord's REST: the gateway's address; posts to the log channel are
   // never answered (until the request is aborted).
@@ -361,7 +352,9 @@ Deno.test({
   ): Promise<Response> => {
     const request = new Request(input, init);
     if (request.method !== "POST") {
-      return Promise.resolve(Response.json(gatewayBot));
+      return Promise.resolve(
+        Response.json(gatewayBotFor(discord.clientOptions.gatewayUrl)),
+      );
     }
     hung++;
     const signal = init?.signal ?? request.signal;
@@ -371,20 +364,14 @@ Deno.test({
       });
     });
   };
-  const dispatch = new DispatchService(
-    loadDispatchConfig({
-      BOT_TOKEN: discord.token,
-      INTENTS: "1",
-      RABBIT_HOST: "127.0.0.1",
-      RABBIT_PORT: new URL(broker.url).port,
-      REDIS_HOST: "127.0.0.1",
-      REDIS_PORT: redis.port,
-      PROMETHEUS_HOST: "127.0.0.1",
-      PROMETHEUS_PORT: String(freePort()),
-      DEFAULT_QUEUE: "false",
-      LOG_CHANNEL: "779",
-    }),
-    { fetch: fetchStub as typeof fetch, scheduler },
+  const dispatch = serviceOnFakes(
+    scheduler,
+    freePort(),
+    discord,
+    broker,
+    redis.port,
+    { LOG_CHANNEL: "779" },
+    fetchStub as typeof fetch,
   );
   await withLogRecords(async (records) => {
     await advanceUntil(scheduler, dispatch.start(), "the start");
