@@ -49,33 +49,48 @@ export function checkQueueKeys<T>(
   assertObjectOption("identify queue", "sessionStartLimit", sessionStartLimit);
 }
 
-/** Throws a RangeError unless `value` is a positive safe integer. */
-export function positiveInteger(name: string, value: number): void {
+/**
+ * Throws a RangeError unless `value` is a positive safe integer; `action`
+ * names what was refused ("create identify queue").
+ */
+export function positiveInteger(
+  action: string,
+  name: string,
+  value: number,
+): void {
   if (!Number.isSafeInteger(value) || value < 1) {
     throw new RangeError(
-      `Cannot configure identify queue as '${name}' must be a positive integer: current value '${name}=${
+      `Cannot ${action} as '${name}' must be a positive integer: current value '${name}=${
         shownQuoted(value)
       }'`,
     );
   }
 }
 
-/** Throws a RangeError unless `value` is a non-negative safe integer. */
-export function nonNegativeInteger(name: string, value: number): void {
+/** Throws a RangeError unless `value` is a non-negative safe integer (see {@linkcode positiveInteger}). */
+export function nonNegativeInteger(
+  action: string,
+  name: string,
+  value: number,
+): void {
   if (!Number.isSafeInteger(value) || value < 0) {
     throw new RangeError(
-      `Cannot configure identify queue as '${name}' must be a non-negative integer: current value '${name}=${
+      `Cannot ${action} as '${name}' must be a non-negative integer: current value '${name}=${
         shownQuoted(value)
       }'`,
     );
   }
 }
 
-/** Throws a RangeError unless `value` is a non-negative finite number. */
-export function nonNegative(name: string, value: number): void {
+/** Throws a RangeError unless `value` is a non-negative finite number (see {@linkcode positiveInteger}). */
+export function nonNegative(
+  action: string,
+  name: string,
+  value: number,
+): void {
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
     throw new RangeError(
-      `Cannot configure identify queue as '${name}' must be a non-negative finite number: current value '${name}=${
+      `Cannot ${action} as '${name}' must be a non-negative finite number: current value '${name}=${
         shownQuoted(value)
       }'`,
     );
@@ -89,8 +104,10 @@ export function nonNegative(name: string, value: number): void {
  * @throws {RangeError} When a field is out of range.
  */
 export function checkSessionStartLimit(limit: SessionStartLimit): void {
-  nonNegativeInteger("total", limit.total);
-  nonNegativeInteger("remaining", limit.remaining);
-  nonNegative("reset_after", limit.reset_after);
-  positiveInteger("max_concurrency", limit.max_concurrency);
+  // Worded as MemoryIdentifyQueue words it, at construction too.
+  const action = "update session start limit";
+  nonNegativeInteger(action, "total", limit.total);
+  nonNegativeInteger(action, "remaining", limit.remaining);
+  nonNegative(action, "reset_after", limit.reset_after);
+  positiveInteger(action, "max_concurrency", limit.max_concurrency);
 }

@@ -251,13 +251,13 @@ export class RedisIdentifyQueue implements IdentifyQueue {
         }'`,
       );
     }
-    positiveInteger("maxConcurrency", maxConcurrency);
-    nonNegative("intervalMs", intervalMs);
+    positiveInteger("create identify queue", "maxConcurrency", maxConcurrency);
+    nonNegative("create identify queue", "intervalMs", intervalMs);
     // Redis's PX refuses what Lua prints in exponent form (1e17): every
     // attempt failed. A timer's longest wait is far past any pacing.
     if (intervalMs > MAX_TIMER_DELAY) {
       throw new RangeError(
-        `Cannot configure identify queue as 'intervalMs' must be at most ${MAX_TIMER_DELAY}: current value 'intervalMs=${
+        `Cannot create identify queue as 'intervalMs' must be at most ${MAX_TIMER_DELAY}: current value 'intervalMs=${
           shownQuoted(intervalMs)
         }'`,
       );

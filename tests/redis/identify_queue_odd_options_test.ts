@@ -89,28 +89,28 @@ const refused: [
     "maxConcurrency 1.5",
     { maxConcurrency: 1.5 },
     rangeError(
-      "Cannot configure identify queue as 'maxConcurrency' must be a positive integer: current value 'maxConcurrency=1.5'",
+      "Cannot create identify queue as 'maxConcurrency' must be a positive integer: current value 'maxConcurrency=1.5'",
     ),
   ],
   [
     "maxConcurrency 2^53",
     { maxConcurrency: 2 ** 53 },
     rangeError(
-      "Cannot configure identify queue as 'maxConcurrency' must be a positive integer: current value 'maxConcurrency=9007199254740992'",
+      "Cannot create identify queue as 'maxConcurrency' must be a positive integer: current value 'maxConcurrency=9007199254740992'",
     ),
   ],
   [
     "intervalMs -0.5",
     { intervalMs: -0.5 },
     rangeError(
-      "Cannot configure identify queue as 'intervalMs' must be a non-negative finite number: current value 'intervalMs=-0.5'",
+      "Cannot create identify queue as 'intervalMs' must be a non-negative finite number: current value 'intervalMs=-0.5'",
     ),
   ],
   [
     "intervalMs 2^31",
     { intervalMs: 2 ** 31 },
     rangeError(
-      "Cannot configure identify queue as 'intervalMs' must be at most 2147483647: current value 'intervalMs=2147483648'",
+      "Cannot create identify queue as 'intervalMs' must be at most 2147483647: current value 'intervalMs=2147483648'",
     ),
   ],
   // 0 made every waiter behind another ask again at once, in a loop.
@@ -154,7 +154,7 @@ const refused: [
     `session_start_limit.${field} ${String(value)}`,
     { sessionStartLimit: { ...LIMIT, [field]: value } },
     rangeError(
-      `Cannot configure identify queue as '${field}' must be ${rule}: current value '${field}=${shown}'`,
+      `Cannot update session start limit as '${field}' must be ${rule}: current value '${field}=${shown}'`,
     ),
   ]),
 ];
