@@ -10,7 +10,11 @@ import { DEFAULT_QUEUE_CHECK_INTERVAL } from "../../dispatch/default_queue_watch
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { FakeAmqpBroker } from "./_fake_amqp.ts";
-import { advanceUntil, inProcessService } from "./_in_process_service.ts";
+import {
+  advanceUntil,
+  advanceUntilTrue,
+  inProcessService,
+} from "./_in_process_service.ts";
 import { freePort } from "./_service_harness.ts";
 
 /** A service on `scheduler` publishing to `broker`. */
@@ -41,15 +45,13 @@ async function nextCheck(
   before: number,
 ): Promise<void> {
   const end = scheduler.now() + DEFAULT_QUEUE_CHECK_INTERVAL;
-  await advanceUntil(
+  await advanceUntilTrue(
     scheduler,
-    (async () => {
-      while (scheduler.now() < end || recvDeclares(broker) === before) {
-        await scheduler.advance(1_000);
-        await new Promise((resolve) => setTimeout(resolve, 0));
-      }
-    })(),
+    () => scheduler.now() >= end && recvDeclares(broker) !== before,
     "the next check of gateway.recv",
+    undefined,
+    0,
+    1_000,
   );
 }
 
@@ -94,15 +96,13 @@ Deno.test({
       await advanceUntil(scheduler, dispatch.start(), "the service started");
       // The setup's own declare (is it there?), then the check made at
       // once on the connection, then one a minute.
-      await advanceUntil(
+      await advanceUntilTrue(
         scheduler,
-        (async () => {
-          while (recvDeclares(broker) < 2) {
-            await scheduler.advance(0);
-            await new Promise((resolve) => setTimeout(resolve, 0));
-          }
-        })(),
+        () => recvDeclares(broker) >= 2,
         "the check made at the connection",
+        undefined,
+        0,
+        0,
       );
       const setUp = 1;
       // Its answer is read a few turns after the broker got the declare.
@@ -151,15 +151,13 @@ Deno.test({
     try {
       await advanceUntil(scheduler, dispatch.start(), "the service started");
       const end = scheduler.now() + 3 * DEFAULT_QUEUE_CHECK_INTERVAL;
-      await advanceUntil(
+      await advanceUntilTrue(
         scheduler,
-        (async () => {
-          while (scheduler.now() < end) {
-            await scheduler.advance(1_000);
-            await new Promise((resolve) => setTimeout(resolve, 0));
-          }
-        })(),
+        () => scheduler.now() >= end,
         "three check intervals",
+        undefined,
+        0,
+        1_000,
       );
     } finally {
       await advanceUntil(scheduler, dispatch.close(), "the service closed");

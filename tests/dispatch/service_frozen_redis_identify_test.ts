@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { withLogRecords } from "../_fakes/log_records.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import { FreezableProxy, withOwnRedis } from "./_freezable_redis.ts";
-import { advanceUntil, FakesScene } from "./_in_process_service.ts";
+import { advanceUntilTrue, FakesScene } from "./_in_process_service.ts";
 
 const redisServer = testRedis();
 
@@ -29,14 +29,9 @@ Deno.test({
         proxy.freezeOn(/mget/i);
         const service = scene.service(String(proxy.port));
         await scene.run(service, async () => {
-          await advanceUntil(
+          await advanceUntilTrue(
             scene.scheduler,
-            (async () => {
-              while (scene.discord.gateway.counters.sessionStarts === 0) {
-                await scene.scheduler.advance(250);
-                await new Promise((resolve) => setTimeout(resolve, 0));
-              }
-            })(),
+            () => scene.discord.gateway.counters.sessionStarts > 0,
             "the shard identified",
           );
           assert.ok(proxy.frozen, "Redis still frozen");

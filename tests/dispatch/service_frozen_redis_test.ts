@@ -11,7 +11,11 @@ import type { DispatchService } from "../../dispatch/service.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
 import { testRedis } from "../_fakes/servers.ts";
-import { advanceUntil, inProcessService } from "./_in_process_service.ts";
+import {
+  advanceUntil,
+  advanceUntilTrue,
+  inProcessService,
+} from "./_in_process_service.ts";
 import { freePort, REDIS_DB } from "./_service_harness.ts";
 import { FreezableProxy, withOwnRedis } from "./_freezable_redis.ts";
 
@@ -79,23 +83,22 @@ Deno.test({
         // And the next ones too (the read in flight is not repeated).
         await advanceUntil(scheduler, scrape(), "/metrics again");
         // The periodic save hangs: said once, however long it lasts.
-        await advanceUntil(
+        await advanceUntilTrue(
           scheduler,
-          (async () => {
-            while (!records.some((r) => stalled(r.message))) {
-              await scheduler.advance(1_000);
-              await new Promise((resolve) => setTimeout(resolve, 0));
-            }
-          })(),
+          () => records.some((r) => stalled(r.message)),
           "the stalled save said",
+          undefined,
+          0,
+          1_000,
         );
         const end = scheduler.now() + 30_000;
-        await advanceUntil(
+        await advanceUntilTrue(
           scheduler,
-          (async () => {
-            while (scheduler.now() < end) await scheduler.advance(1_000);
-          })(),
+          () => scheduler.now() >= end,
           "30 s more of the freeze",
+          undefined,
+          0,
+          1_000,
         );
         assert.equal(records.filter((r) => stalled(r.message)).length, 1);
         proxy.thaw();
@@ -122,27 +125,14 @@ Deno.test({
     });
     const scheduler = new VirtualScheduler();
     const service = serviceBehind(proxy, scheduler, freePort());
-    const run = (ms: number, what: string) =>
-      advanceUntil(
-        scheduler,
-        (async () => {
-          const end = scheduler.now() + ms;
-          while (scheduler.now() < end) {
-            await scheduler.advance(250);
-            await new Promise((resolve) => setTimeout(resolve, 0));
-          }
-        })(),
-        what,
-      );
+    const run = (ms: number, what: string) => {
+      const end = scheduler.now() + ms;
+      return advanceUntilTrue(scheduler, () => scheduler.now() >= end, what);
+    };
     const until = (records: LogRecord[], text: string) =>
-      advanceUntil(
+      advanceUntilTrue(
         scheduler,
-        (async () => {
-          while (!records.some((r) => r.message.join("").includes(text))) {
-            await scheduler.advance(250);
-            await new Promise((resolve) => setTimeout(resolve, 0));
-          }
-        })(),
+        () => records.some((r) => r.message.join("").includes(text)),
         text,
       );
     const said = (records: LogRecord[], text: string) =>
@@ -197,14 +187,9 @@ Deno.test({
       return /^dispatch_redis_connected (\d+)$/m.exec(text)?.[1];
     };
     const until = (records: LogRecord[], text: string) =>
-      advanceUntil(
+      advanceUntilTrue(
         scheduler,
-        (async () => {
-          while (!records.some((r) => r.message.join("").includes(text))) {
-            await scheduler.advance(250);
-            await new Promise((resolve) => setTimeout(resolve, 0));
-          }
-        })(),
+        () => records.some((r) => r.message.join("").includes(text)),
         text,
       );
     try {

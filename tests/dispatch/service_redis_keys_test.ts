@@ -11,6 +11,7 @@ import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import {
   advanceUntil,
+  advanceUntilTrue,
   inProcessService,
   OwnRedis,
   whileRunning,
@@ -34,15 +35,13 @@ Deno.test({
     REDIS_PORT: redis.port,
   });
   const wait = (what: string, until: () => Promise<boolean>) =>
-    advanceUntil(
+    advanceUntilTrue(
       scheduler,
-      (async () => {
-        while (!await until()) {
-          await scheduler.advance(500);
-          await new Promise((resolve) => setTimeout(resolve, 0));
-        }
-      })(),
+      until,
       what,
+      undefined,
+      0,
+      500,
     );
   // The shard's failed connects are said on stderr: kept out of the output.
   await captureStderr(async () => {

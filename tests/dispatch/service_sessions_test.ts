@@ -10,7 +10,11 @@
 import assert from "node:assert/strict";
 import type { LogRecord } from "@logtape/logtape";
 import { withLogRecords } from "../_fakes/log_records.ts";
-import { advanceUntil, FakesScene } from "./_in_process_service.ts";
+import {
+  advanceUntil,
+  advanceUntilTrue,
+  FakesScene,
+} from "./_in_process_service.ts";
 
 /** Discord's resume window in the fake: shorter than the pause below. */
 const SESSION_TTL = 90_000;
@@ -35,17 +39,7 @@ Deno.test({
     );
   /** Run the clock until `test` holds, letting real I/O run between steps. */
   const until = (test: () => boolean, what: string, step = 250) =>
-    advanceUntil(
-      scheduler,
-      (async () => {
-        while (!test()) {
-          await broker.ack();
-          await scheduler.advance(step);
-          await new Promise((resolve) => setTimeout(resolve, 0));
-        }
-      })(),
-      what,
-    );
+    advanceUntilTrue(scheduler, test, what, () => broker.ack(), 0, step);
   const said = (records: LogRecord[], text: string) =>
     records.filter((r) => r.message.join("").includes(text));
   await withLogRecords(async (records) => {
@@ -68,27 +62,23 @@ Deno.test({
       assert.match(ready, /^gateway_shard_events\{type="Connected"\} 1$/m);
       // No more confirms: the buffer (4) fills and the shard pauses.
       scene.messages(6);
-      await advanceUntil(
+      await advanceUntilTrue(
         scheduler,
-        (async () => {
-          while (said(records, "pausing the shard").length === 0) {
-            await scheduler.advance(10);
-            await new Promise((resolve) => setTimeout(resolve, 0));
-          }
-        })(),
+        () => said(records, "pausing the shard").length !== 0,
         "the shard paused",
+        undefined,
+        0,
+        10,
       );
       // A minute paused: said once.
       const pausedAt = scheduler.now();
-      await advanceUntil(
+      await advanceUntilTrue(
         scheduler,
-        (async () => {
-          while (scheduler.now() - pausedAt < SESSION_TTL + 30_000) {
-            await scheduler.advance(1_000);
-            await new Promise((resolve) => setTimeout(resolve, 0));
-          }
-        })(),
+        () => scheduler.now() - pausedAt >= SESSION_TTL + 30_000,
         "two minutes paused",
+        undefined,
+        0,
+        1_000,
       );
       const long = said(records, "has been paused for 60 s");
       assert.equal(long.length, 1);

@@ -10,7 +10,11 @@ import { Redis } from "ioredis";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { linesSaying, withLogRecords } from "../_fakes/log_records.ts";
 import { testRedis } from "../_fakes/servers.ts";
-import { advanceUntil, inProcessService } from "./_in_process_service.ts";
+import {
+  advanceUntil,
+  advanceUntilTrue,
+  inProcessService,
+} from "./_in_process_service.ts";
 import { freePort, REDIS_DB } from "./_service_harness.ts";
 import { FreezableProxy, withOwnRedis } from "./_freezable_redis.ts";
 
@@ -200,14 +204,9 @@ Deno.test(
         await advanceUntil(scheduler, closing, "the service closed");
         // Time for a start that went on to connect its shard (it did, at once).
         const end = scheduler.now() + 30_000;
-        await advanceUntil(
+        await advanceUntilTrue(
           scheduler,
-          (async () => {
-            while (scheduler.now() < end) {
-              await scheduler.advance(250);
-              await new Promise((resolve) => setTimeout(resolve, 0));
-            }
-          })(),
+          () => scheduler.now() >= end,
           "30 s after the close",
         );
         assert.equal(gateway.count, 0, "no shard connected after close()");
