@@ -71,6 +71,7 @@ import {
 import type { CaseResult } from "./_measure.ts";
 import { CPU_WINDOWS, parseFlags } from "./_measure.ts";
 import { runFloor } from "./_client_floor.ts";
+import { denoCommand, median, pinningWorks } from "./_process.ts";
 import { type BenchTransport, runShard } from "./_client_shard.ts";
 import { type IdleResult, runIdle } from "./_client_idle.ts";
 import {
@@ -165,40 +166,6 @@ const V8_FLAGS = "--v8-flags=--expose-gc";
 
 function scriptPath(name: string): string {
   return new URL(name, here).pathname;
-}
-
-/**
- * The command that starts a Deno process, pinned to `cpu` when pinning is
- * on and possible.
- */
-function denoCommand(
-  args: string[],
-  cpu: number | undefined,
-  options: Omit<Deno.CommandOptions, "args">,
-): Deno.Command {
-  if (cpu !== undefined && pinningWorks()) {
-    return new Deno.Command("taskset", {
-      ...options,
-      args: ["-c", String(cpu), Deno.execPath(), ...args],
-    });
-  }
-  return new Deno.Command(Deno.execPath(), { ...options, args });
-}
-
-let pinning: boolean | undefined;
-
-/** Whether `taskset` runs here and there are two CPUs to pin to. */
-function pinningWorks(): boolean {
-  if (pinning === undefined) {
-    try {
-      pinning = navigator.hardwareConcurrency >= 2 &&
-        new Deno.Command("taskset", { args: ["-c", "1", "true"] })
-          .outputSync().success;
-    } catch {
-      pinning = false;
-    }
-  }
-  return pinning;
 }
 
 /** CPU for the server process (none: unpinned). */
@@ -595,15 +562,6 @@ export function cpuPerEvent(run: CaseResult): number {
 
 function mb(bytes: number): string {
   return (bytes / 1024 / 1024).toFixed(1);
-}
-
-function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? sorted[mid]!
-    : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Summary of one case over the repetitions. */

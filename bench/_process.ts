@@ -1,0 +1,65 @@
+/**
+ * Starting a benchmark's processes: each measured case in a fresh Deno
+ * process of its own, pinned to a CPU where `taskset` works, and the
+ * median the benchmarks report their repetitions by.
+ *
+ * @module
+ */
+
+/**
+ * The command that starts a Deno process, pinned to `cpu` when pinning is
+ * on and possible.
+ *
+ * @param args The arguments after the `deno` executable.
+ * @param cpu The CPU to pin to (`undefined`: unpinned).
+ * @param options The rest of the command's options.
+ * @returns The command.
+ */
+export function denoCommand(
+  args: string[],
+  cpu: number | undefined,
+  options: Omit<Deno.CommandOptions, "args">,
+): Deno.Command {
+  if (cpu !== undefined && pinningWorks()) {
+    return new Deno.Command("taskset", {
+      ...options,
+      args: ["-c", String(cpu), Deno.execPath(), ...args],
+    });
+  }
+  return new Deno.Command(Deno.execPath(), { ...options, args });
+}
+
+let pinning: boolean | undefined;
+
+/**
+ * Whether `taskset` runs here and there are two CPUs to pin to.
+ *
+ * @returns `true` when processes can be pinned.
+ */
+export function pinningWorks(): boolean {
+  if (pinning === undefined) {
+    try {
+      pinning = navigator.hardwareConcurrency >= 2 &&
+        new Deno.Command("taskset", { args: ["-c", "1", "true"] })
+          .outputSync().success;
+    } catch {
+      pinning = false;
+    }
+  }
+  return pinning;
+}
+
+/**
+ * The median.
+ *
+ * @param values The values.
+ * @returns Their median, `NaN` for none.
+ */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? sorted[mid]!
+    : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
