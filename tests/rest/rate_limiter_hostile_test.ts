@@ -13,6 +13,7 @@ import type { RateLimitInfo } from "../../rest/rate_limit_headers.ts";
 import { parseRoute, type RouteInfo } from "../../rest/routes.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { DISCORD_EPOCH } from "../../base/snowflake.ts";
+import { heldAttempts } from "../_fakes/held_attempts.ts";
 
 /** An attempt answering at once with `info`, recording its name. */
 function answer(
@@ -197,37 +198,6 @@ Deno.test("RateLimiter: answers naming the global scope without a 429 pause leav
     1,
   );
 });
-
-/** Attempts held until the test answers them. */
-interface HeldAttempts {
-  /** Each attempt sent, with the time it was sent. */
-  sent: [string, number][];
-  /** An attempt named `name`. */
-  attempt: (name: string) => () => Promise<AttemptResult<string>>;
-  /** Settle the attempt `name` with these rate-limit headers. */
-  answer: (name: string, rateLimit: RateLimitInfo) => Promise<void>;
-}
-
-/**
- * Attempts the test answers by hand: each one sent is held until
- * `answer(name, info)` settles it with those rate-limit headers.
- */
-function heldAttempts(clock: VirtualScheduler): HeldAttempts {
-  const sent: [string, number][] = [];
-  const held = new Map<string, (result: AttemptResult<string>) => void>();
-  return {
-    sent,
-    attempt: (name: string) => (): Promise<AttemptResult<string>> => {
-      sent.push([name, clock.now()]);
-      return new Promise((resolve) => held.set(name, resolve));
-    },
-    answer: async (name: string, rateLimit: RateLimitInfo): Promise<void> => {
-      held.get(name)!({ type: "success", value: name, rateLimit });
-      held.delete(name);
-      await clock.flushMicrotasks();
-    },
-  };
-}
 
 Deno.test("RateLimiter never takes an X-RateLimit-Remaining above X-RateLimit-Limit", async () => {
   // A peer said 50 left of 5: the limiter sent 50 at once (the server
