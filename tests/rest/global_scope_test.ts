@@ -1,7 +1,9 @@
 // Which global limit a request counts against, and which a global 429
 // pauses: the bot's (sent with the bot token), the IP's (sent without
 // authorization: webhooks with their token), or none (interaction
-// endpoints), as Discord's rate-limit docs say.
+// endpoints, whatever credential they carry, and requests with a user's
+// OAuth2 token, which count against that user's), as Discord's rate-limit
+// docs say.
 import assert from "node:assert/strict";
 import { RateLimitError } from "../../rest/errors.ts";
 import { executeWebhook } from "../../rest/mod.ts";
@@ -218,5 +220,93 @@ Deno.test("RestClient: a global 429 to a webhook execution pauses the other webh
     [0, "bot /channels/55/messages"],
     [0, "/interactions/3/itok/callback"],
     [2000, "/webhooks/2/tokB"],
+  ]);
+});
+
+Deno.test("RestClient: an interaction callback sent through request(), with the bot token or none, and a request with a user's OAuth2 token wait for neither global limit", async () => {
+  const clock = new VirtualScheduler();
+  const sent: [number, string][] = [];
+  // One request a second with the bot token; the IP's 50 are Discord's.
+  const rest = new RestClient({
+    token: "t",
+    fetch: recordingFetch(clock, sent),
+    scheduler: clock,
+    globalLimit: 1,
+  });
+  const jobs: Promise<unknown>[] = [];
+  // Both global windows full: 50 webhook executions, 1 bot request.
+  for (let i = 0; i < 50; i++) {
+    jobs.push(executeWebhook(rest, String(1000 + i), `tok${i}`, {}));
+  }
+  jobs.push(rest.request("GET", "/users/@me"));
+  // Discord: interaction endpoints are not bound to the global limit,
+  // whatever credential they carry; a Bearer token's requests count
+  // against that user's, not the bot's nor the IP's.
+  jobs.push(
+    rest.request("POST", "/interactions/3/itok/callback", {
+      body: { type: 1 },
+    }),
+    rest.request("POST", "/interactions/4/itok/callback", {
+      body: { type: 1 },
+      auth: true,
+    }),
+    rest.request("GET", "/users/@me/guilds", {
+      auth: false,
+      headers: { Authorization: "Bearer user-token" },
+    }),
+  );
+  await clock.advance(1000);
+  await Promise.all(jobs);
+  const at = (path: string): number[] =>
+    sent.filter(([, what]) => what.endsWith(path)).map(([time]) => time);
+  assert.deepEqual(at("/interactions/3/itok/callback"), [0]);
+  assert.deepEqual(at("/interactions/4/itok/callback"), [0]);
+  assert.deepEqual(at("/users/@me/guilds"), [0]);
+  assert.deepEqual(at("bot /users/@me"), [0]);
+  // The limits were full: one more of each kind waits a second.
+  const more = [
+    executeWebhook(rest, "2000", "tokX", {}),
+    rest.request("GET", "/channels/5"),
+  ];
+  await clock.advance(1000);
+  await Promise.all(more);
+  assert.deepEqual(at("/webhooks/2000/tokX"), [1000]);
+  assert.deepEqual(at("/channels/5"), [1000]);
+});
+
+Deno.test("RateLimiter: a global 429 to an interaction callback pauses neither global limit: only the callback waits, its retry's delay", async () => {
+  const clock = new VirtualScheduler();
+  const limiter = new RateLimiter({ scheduler: clock });
+  const sent: [number, string][] = [];
+  let first = true;
+  const limited = (): Promise<AttemptResult<string>> => {
+    sent.push([clock.now(), "callback"]);
+    if (!first) return Promise.resolve({ type: "success", value: "ok" });
+    first = false;
+    return Promise.resolve({
+      type: "retry",
+      delay: 2000,
+      rateLimit: { retryAfter: 2000, scope: "global" },
+    });
+  };
+  const other = (name: string) => (): Promise<AttemptResult<string>> => {
+    sent.push([clock.now(), name]);
+    return Promise.resolve({ type: "success", value: name });
+  };
+  const retried = limiter.schedule(callback, limited);
+  await clock.advance(100);
+  assert.equal(limiter.globalPausedUntil, -Infinity);
+  assert.equal(limiter.ipGlobalPausedUntil, -Infinity);
+  const jobs = [
+    limiter.schedule(bot, other("bot")),
+    limiter.schedule(webhook, other("webhook")),
+  ];
+  await clock.advance(2000);
+  await Promise.all([retried, ...jobs]);
+  assert.deepEqual(sent, [
+    [0, "callback"],
+    [100, "bot"],
+    [100, "webhook"],
+    [2000, "callback"],
   ]);
 });
