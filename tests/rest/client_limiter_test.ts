@@ -114,3 +114,32 @@ Deno.test("RestClient without a globalLimit allows Discord's 50 requests with th
   assert.equal(sent.filter((t) => t === 0).length, 50);
   assert.deepEqual(sent.slice(50), [1000]);
 });
+
+Deno.test("RestClient logs a route's bucket when it learns it and when it changes, not for every answer naming it", async () => {
+  const clock = new VirtualScheduler();
+  // Discord names the bucket in every answer; the hash changes rarely.
+  const hashes = ["abcd", "abcd", "abcd", "efgh", "efgh"];
+  const rest = new RestClient({
+    token: "bot.token.x",
+    scheduler: clock,
+    fetch: () =>
+      Promise.resolve(Response.json({ id: "1" }, {
+        headers: {
+          "x-ratelimit-bucket": hashes.shift()!,
+          "x-ratelimit-limit": "5",
+          "x-ratelimit-remaining": "4",
+          "x-ratelimit-reset-after": "1",
+        },
+      })),
+  });
+  await withLogRecords(async (records) => {
+    for (let i = 0; i < 5; i++) await rest.request("GET", "/channels/7");
+    const learned = records.map(lineOf).filter((line) =>
+      line.includes("uses bucket")
+    );
+    assert.deepEqual(learned, [
+      "debug Route GET /channels/7 uses bucket abcd",
+      "debug Route GET /channels/7 uses bucket efgh",
+    ]);
+  }, "debug");
+});
