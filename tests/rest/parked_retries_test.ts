@@ -101,3 +101,23 @@ Deno.test("RateLimiter: a retry aside is failed by an abort and by a recheck's r
   assert.equal(clock.pending, 0);
   assert.deepEqual(sent, ["0 a", "10 b"]);
 });
+
+Deno.test("RateLimiter: when every lane of a bucket waits aside, the bucket wakes when the first wait ends, not the last one listed", async () => {
+  const clock = new VirtualScheduler();
+  const limiter = new RateLimiter({ scheduler: clock });
+  const rename = parseRoute("PATCH", "/channels/1");
+  const overwrite = parseRoute("PUT", "/channels/1/permissions/2");
+  const sent: string[] = [];
+  // Both routes learn they share the bucket `h`, 7 left.
+  await limiter.schedule(rename, job(clock, sent, "x"));
+  await limiter.schedule(overwrite, job(clock, sent, "y"));
+  // The rename's 429 asks 300 ms, answered first; the overwrite's 800 ms.
+  const retried = [
+    limiter.schedule(rename, job(clock, sent, "a", 300)),
+    limiter.schedule(overwrite, job(clock, sent, "b", 800)),
+  ];
+  await clock.advance(1000);
+  assert.deepEqual(sent.slice(2), ["0 a", "0 b", "300 a", "800 b"]);
+  assert.deepEqual(await Promise.all(retried), ["a", "b"]);
+  assert.equal(clock.pending, 0);
+});
