@@ -8,6 +8,7 @@ import {
   type AttemptResult,
   MAX_ROUTE_HASHES,
   RateLimiter,
+  type RateLimiterEvent,
 } from "../../rest/rate_limiter.ts";
 import type { RateLimitInfo } from "../../rest/rate_limit_headers.ts";
 import { parseRoute, type RouteInfo } from "../../rest/routes.ts";
@@ -199,6 +200,35 @@ Deno.test("RateLimiter: answers naming the global scope without a 429 pause leav
   );
 });
 
+Deno.test("RateLimiter: an answer naming the global scope without a 429 pause is read for its bucket's count, and reports no global pause", async () => {
+  // Discord sends the scope on 429s alone; a peer's 200 saying it (with
+  // X-RateLimit-Global) still tells its bucket's window.
+  const clock = new VirtualScheduler();
+  const events: RateLimiterEvent[] = [];
+  const limiter = new RateLimiter({
+    scheduler: clock,
+    onEvent: (event) => events.push(event),
+  });
+  const route = parseRoute("POST", "/channels/1/messages");
+  const { sent, attempt, answer } = heldAttempts(clock);
+  limiter.schedule(route, attempt("a"));
+  limiter.schedule(route, attempt("b"));
+  await clock.flushMicrotasks();
+  await answer("a", {
+    bucket: "h",
+    limit: 1,
+    remaining: 0,
+    resetAfter: 2000,
+    scope: "global",
+  });
+  assert.equal(limiter.globalPausedUntil, -Infinity);
+  assert.deepEqual(events.map((event) => event.type), ["bucket_learned"]);
+  await clock.advance(1999);
+  assert.deepEqual(sent.map(([name]) => name), ["a"], "b waits for the reset");
+  await clock.advance(1);
+  assert.deepEqual(sent, [["a", 0], ["b", 2000]]);
+});
+
 Deno.test("RateLimiter never takes an X-RateLimit-Remaining above X-RateLimit-Limit", async () => {
   // A peer said 50 left of 5: the limiter sent 50 at once (the server
   // answered 45 of them 429 in a loopback run).
@@ -258,36 +288,69 @@ Deno.test("RateLimiter: when an answer maps a route to another bucket, the reque
   ]);
 });
 
-Deno.test("RateLimiter: a route mapped back to a bucket whose window is over takes the answer's remaining and reset, not the old window's", async () => {
-  const clock = new VirtualScheduler();
-  const limiter = new RateLimiter({ scheduler: clock, globalLimit: 1e9 });
-  const pins = parseRoute("GET", "/channels/1/pins");
-  const messages = parseRoute("GET", "/channels/1/messages");
-  const { sent, attempt, answer } = heldAttempts(clock);
-  // Bucket a (pins): its window used up, and p1 still in flight from it,
-  // so the bucket is kept after its reset at 100.
-  limiter.schedule(pins, attempt("p0"));
-  limiter.schedule(pins, attempt("p1"));
-  await clock.flushMicrotasks();
-  await answer("p0", { bucket: "a", limit: 3, remaining: 1, resetAfter: 100 });
-  assert.deepEqual(limiter.bucketState(pins)?.remaining, 0);
-  // Messages use bucket b, one request per window.
-  limiter.schedule(messages, attempt("m0"));
-  await clock.flushMicrotasks();
-  await answer("m0", { bucket: "b", limit: 1, remaining: 0, resetAfter: 100 });
-  await clock.advance(150);
-  for (let i = 1; i <= 3; i++) limiter.schedule(messages, attempt(`m${i}`));
-  await clock.flushMicrotasks();
-  assert.deepEqual(sent.map(([name]) => name), ["p0", "p1", "m0", "m1"]);
-  // m1's answer maps messages to bucket a again: 2 left of a new window of
-  // 1 s. The old window's count (0 left, over at 100) no longer holds.
-  await answer("m1", { bucket: "a", limit: 3, remaining: 2, resetAfter: 1000 });
-  assert.equal(limiter.bucketState(messages)?.id, "a:channels/1");
-  assert.deepEqual(sent.slice(4), [["m2", 150], ["m3", 150]]);
-  await answer("p1", { bucket: "a", limit: 3, remaining: 0, resetAfter: 1000 });
-  await answer("m2", { bucket: "a", limit: 3, remaining: 0, resetAfter: 1000 });
-  await answer("m3", { bucket: "a", limit: 3, remaining: 0, resetAfter: 1000 });
-});
+// At the reset itself the window is over too, as the pump has it.
+for (const at of [150, 100]) {
+  Deno.test(`RateLimiter: a route mapped back to a bucket whose window is over (${at} ms, reset at 100) takes the answer's remaining and reset, not the old window's`, async () => {
+    const clock = new VirtualScheduler();
+    const limiter = new RateLimiter({ scheduler: clock, globalLimit: 1e9 });
+    const pins = parseRoute("GET", "/channels/1/pins");
+    const messages = parseRoute("GET", "/channels/1/messages");
+    const { sent, attempt, answer } = heldAttempts(clock);
+    // Bucket a (pins): its window used up, and p1 still in flight from it,
+    // so the bucket is kept after its reset at 100.
+    limiter.schedule(pins, attempt("p0"));
+    limiter.schedule(pins, attempt("p1"));
+    await clock.flushMicrotasks();
+    await answer("p0", {
+      bucket: "a",
+      limit: 3,
+      remaining: 1,
+      resetAfter: 100,
+    });
+    assert.deepEqual(limiter.bucketState(pins)?.remaining, 0);
+    // Messages use bucket b, one request per window.
+    limiter.schedule(messages, attempt("m0"));
+    await clock.flushMicrotasks();
+    await answer("m0", {
+      bucket: "b",
+      limit: 1,
+      remaining: 0,
+      resetAfter: 100,
+    });
+    await clock.advance(at);
+    for (let i = 1; i <= 3; i++) limiter.schedule(messages, attempt(`m${i}`));
+    await clock.flushMicrotasks();
+    assert.deepEqual(sent.map(([name]) => name), ["p0", "p1", "m0", "m1"]);
+    // m1's answer maps messages to bucket a again: 2 left of a new window of
+    // 1 s. The old window's count (0 left, over at 100) no longer holds.
+    await answer("m1", {
+      bucket: "a",
+      limit: 3,
+      remaining: 2,
+      resetAfter: 1000,
+    });
+    assert.equal(limiter.bucketState(messages)?.id, "a:channels/1");
+    assert.deepEqual(sent.slice(4), [["m2", at], ["m3", at]]);
+    await answer("p1", {
+      bucket: "a",
+      limit: 3,
+      remaining: 0,
+      resetAfter: 1000,
+    });
+    await answer("m2", {
+      bucket: "a",
+      limit: 3,
+      remaining: 0,
+      resetAfter: 1000,
+    });
+    await answer("m3", {
+      bucket: "a",
+      limit: 3,
+      remaining: 0,
+      resetAfter: 1000,
+    });
+  });
+}
 
 Deno.test("RateLimiter: an answer of 0 left without a reset lets one request ask, and that one's answer sets the count again", async () => {
   // No X-RateLimit-Reset-After with nothing left: no reset to wait for, so
@@ -402,6 +465,28 @@ Deno.test("RateLimiter: an answer counting fewer requests than were sent (others
       resetAfter: 900,
     });
   }
+});
+
+Deno.test("RateLimiter: an answer that counts the requests still in flight is taken as it says: they are not taken off the bucket's count again", async () => {
+  // The local count already went down for each request sent; an answer
+  // that came after the others reached the server says what is left.
+  const clock = new VirtualScheduler();
+  const limiter = new RateLimiter({ scheduler: clock, globalLimit: 1e9 });
+  const route = parseRoute("GET", "/channels/1/messages");
+  const window = { bucket: "h", limit: 10, resetAfter: 900 };
+  const { attempt, answer } = heldAttempts(clock);
+  limiter.schedule(route, attempt("j0"));
+  await clock.flushMicrotasks();
+  await answer("j0", { ...window, remaining: 9 });
+  for (let i = 1; i <= 3; i++) limiter.schedule(route, attempt(`j${i}`));
+  await clock.flushMicrotasks();
+  assert.equal(limiter.bucketState(route)?.remaining, 6);
+  // j1's answer: Discord had counted j1, j2 and j3, 6 left.
+  await answer("j1", { ...window, remaining: 6 });
+  assert.equal(limiter.bucketState(route)?.remaining, 6);
+  await answer("j2", { ...window, remaining: 6 });
+  await answer("j3", { ...window, remaining: 6 });
+  assert.equal(limiter.bucketState(route)?.remaining, 6);
 });
 
 Deno.test("RateLimiter: a success naming a bucket but no count leaves the bucket one request at a time, not unlimited", async () => {
