@@ -308,6 +308,37 @@ Deno.test("RateLimiter pauses every bucket after a global 429", async () => {
   ]);
 });
 
+Deno.test("RateLimiter: a global pause shorter than the global window ends into that window: the sends before the 429 still count", async () => {
+  // Two a second; the 429 asks 500 ms. At its end, the two sent at 0 still
+  // fill the window until 1000.
+  const clock = new VirtualScheduler();
+  const limiter = new RateLimiter({ scheduler: clock, globalLimit: 2 });
+  const sent: [number, string][] = [];
+  let limited = true;
+  const attempt = (name: string) => (): Promise<AttemptResult<string>> => {
+    sent.push([clock.now(), name]);
+    if (name === "a" && limited) {
+      limited = false;
+      return Promise.resolve({
+        type: "retry",
+        delay: 500,
+        rateLimit: { retryAfter: 500, scope: "global" },
+      });
+    }
+    return Promise.resolve({ type: "success", value: name });
+  };
+  const jobs = [
+    limiter.schedule(parseRoute("GET", "/channels/1"), attempt("a")),
+    limiter.schedule(parseRoute("GET", "/channels/2"), attempt("b")),
+  ];
+  await clock.flushMicrotasks();
+  assert.equal(limiter.globalPausedUntil, 500);
+  jobs.push(limiter.schedule(parseRoute("GET", "/channels/3"), attempt("c")));
+  await clock.advance(2000);
+  await Promise.all(jobs);
+  assert.deepEqual(sent, [[0, "a"], [0, "b"], [1000, "a"], [1000, "c"]]);
+});
+
 Deno.test("RateLimiter retries at the head of the bucket, so order holds", async () => {
   const clock = new VirtualScheduler();
   const limiter = new RateLimiter({ scheduler: clock });
