@@ -218,8 +218,8 @@ export interface BucketState {
   /** The bucket id: `<hash>:<major parameter>`, or `route:<key>|<major>` before a hash is known. */
   id: string;
   /**
-   * Requests waiting to be sent; not a retry waiting out a 429 of its own
-   * (a sublimit's, a shared resource's) until its wait is over.
+   * Requests waiting to be sent, a retry waiting out a 429 of its own (a
+   * sublimit's, a shared resource's) at the head of its lane among them.
    */
   queued: number;
   /** Requests sent and not yet answered. */

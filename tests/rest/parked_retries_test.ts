@@ -121,3 +121,25 @@ Deno.test("RateLimiter: when every lane of a bucket waits aside, the bucket wake
   assert.deepEqual(await Promise.all(retried), ["a", "b"]);
   assert.equal(clock.pending, 0);
 });
+
+Deno.test("RateLimiter.bucketState counts a retry waiting aside among its bucket's queued requests", async () => {
+  const clock = new VirtualScheduler();
+  const limiter = new RateLimiter({ scheduler: clock });
+  const route = parseRoute("PATCH", "/channels/1");
+  const sent: string[] = [];
+  await limiter.schedule(route, job(clock, sent, "x"));
+  const retried = limiter.schedule(route, job(clock, sent, "a", 800));
+  await clock.advance(10);
+  assert.deepEqual(sent, ["0 x", "0 a"]);
+  assert.deepEqual(limiter.bucketState(route), {
+    id: "h:channels/1",
+    queued: 1,
+    inFlight: 0,
+    limit: 10,
+    remaining: 6,
+    resetAt: 10_000,
+  });
+  await clock.advance(790);
+  assert.equal(await retried, "a");
+  assert.equal(limiter.bucketState(route)?.queued, 0);
+});
