@@ -9,13 +9,13 @@ import {
   BudgetWatchingQueue,
   RESET_SOON_MS,
 } from "../../fleet/reshard_identify_guard.ts";
-import { RedisIdentifyQueue } from "../../redis/identify_queue.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import {
   repeatedTwice,
   reshardScene,
   startFirstSet,
 } from "./_reshard_scene.ts";
+import { storedBudget } from "./_stored_budget.ts";
 
 Deno.test("ReshardingShards: a new shard that would wait for the session start budget's reset ends the reshard with a ReshardError; the new set is closed and the old one runs on", async () => {
   await using t = reshardScene({
@@ -95,19 +95,6 @@ Deno.test("ReshardingShards: a new shard that would wait for a budget reset unde
   assert.equal(t.shards.shardCount, 4);
   assert.ok(t.queue.remaining! > 900, "the new set identified after the reset");
 });
-
-/** A RedisIdentifyQueue whose stored budget is `budget` (no Redis). */
-function storedBudget(
-  budget: { total: number; remaining: number; resetAt: number },
-  acquire: () => Promise<void> = () => Promise.resolve(),
-): RedisIdentifyQueue {
-  const queue = Object.create(RedisIdentifyQueue.prototype);
-  Object.defineProperties(queue, {
-    budget: { value: () => Promise.resolve(budget) },
-    acquire: { value: acquire },
-  });
-  return queue;
-}
 
 Deno.test("sessionStartsLeft: a shared budget whose reset time has passed counts as full (its next grant refills it), one still to reset as stored", async () => {
   const scheduler = new VirtualScheduler({ start: 1_000_000 });
