@@ -105,3 +105,25 @@ Deno.test("ReshardOverlap.took: a count whose reshard this process runs keeps th
   o.took(4, fleetNow, 1_000);
   assert.equal(events.filter, own);
 });
+
+Deno.test("ReshardOverlap.took: a count this process switched to stays its own after a later reshard it dropped: taken up, it begins no second filter", () => {
+  const fleetNow = 5_000_000;
+  const { overlap: o, events } = overlap(fleetNow - 2_000);
+  o.begin(4, 0);
+  o.end(1_000, 4); // switched to 4
+  o.begin(8, 2_000);
+  o.end(3_000); // the reshard to 8 given up
+  const filter = events.filter;
+  o.took(4, fleetNow, 4_000);
+  assert.equal(events.filter, filter);
+});
+
+Deno.test("ReshardOverlap.took: a flip read as still to come (the fleet's clock behind it) is held from now, not from past now", () => {
+  const fleetNow = 5_000_000;
+  const hold = overlapHoldMs(OVERLAP_TTL_MS);
+  const { overlap: o, events } = overlap(fleetNow + 5_000);
+  o.took(4, fleetNow, 100_000);
+  assert.ok(events.filter !== undefined, "no duplicate filter");
+  o.tick(false, 100_000 + hold);
+  assert.equal(events.filter, undefined, "held past its hold");
+});
