@@ -116,6 +116,11 @@ export class FakeAmqpBroker {
   /** The queues declared (passively or not), in order, one entry a declare. */
   readonly declared: string[] = [];
   /**
+   * The declares that are not passive, queues' and exchanges', in order:
+   * the name and whether it asked for a durable one.
+   */
+  readonly created: { name: string; durable: boolean }[] = [];
+  /**
    * Queues deleted: a passive declare of one closes its channel with 404
    * `NOT_FOUND`, as RabbitMQ does; a declare that is not passive creates it
    * again (removes it from here).
@@ -479,8 +484,12 @@ export class FakeAmqpBroker {
             const type = new TextDecoder().decode(
               payload.subarray(8 + length, 8 + length + typeLength),
             );
-            // The bits after the type: passive is the first.
-            const passive = (payload[8 + length + typeLength]! & 1) === 1;
+            // The bits after the type: passive is the first, durable next.
+            const bits = payload[8 + length + typeLength]!;
+            const passive = (bits & 1) === 1;
+            if (!passive) {
+              this.created.push({ name, durable: (bits & 2) === 2 });
+            }
             const current = this.exchangeType;
             if (!passive && current !== undefined && type !== current) {
               const reply =
@@ -506,8 +515,12 @@ export class FakeAmqpBroker {
               payload.subarray(7, 7 + length),
             );
             this.declared.push(name);
-            // The bits after the name: passive is the first.
-            const passive = (payload[7 + length]! & 1) === 1;
+            // The bits after the name: passive is the first, durable next.
+            const bits = payload[7 + length]!;
+            const passive = (bits & 1) === 1;
+            if (!passive) {
+              this.created.push({ name, durable: (bits & 2) === 2 });
+            }
             if (passive && this.deleted.has(name)) {
               const reply = `NOT_FOUND - no queue '${name}' in vhost '/'`;
               await this.#send(
