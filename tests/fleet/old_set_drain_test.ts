@@ -99,3 +99,29 @@ Deno.test("drainOldSet: an old shard kept for a stopped new shard's guilds that 
       "4014 Disallowed intents",
     ]);
   }));
+
+Deno.test("drainOldSet: an old shard the drain is closing (it read everything) is not said to stay open for a stopped new shard's guilds", () =>
+  withLogRecords(async (records) => {
+    const old = new StoppingShard(1);
+    old.ackedHeartbeatAt = 1; // an ACK after the switch: read
+    const closing = Promise.withResolvers<void>();
+    old.close = () => {
+      old.status = "closing";
+      return closing.promise;
+    };
+    const next = new StoppingShard(3);
+    const drained = drain([next], undefined, [old]);
+    await Promise.resolve();
+    assert.equal(old.status, "closing", "the drain did not close it");
+    next.fatal("4014 Disallowed intents");
+    next.state("closed");
+    const said = stopErrors(records);
+    assert.equal(said.length, 1, JSON.stringify(records));
+    assert.match(
+      String(said[0]!.properties.what),
+      /^the old shards that held its guilds are closed already/,
+    );
+    old.state("closed");
+    closing.resolve();
+    assert.deepEqual((await drained).kept, []);
+  }));
