@@ -223,6 +223,57 @@ Deno.test(
 Deno.test(
   {
     name:
+      "dispatch service: close() while Redis does not answer the start's write of gateway_started ends start(), which connects no shard",
+    ignore: redisServer.ignore,
+    sanitizeResources: false,
+    sanitizeOps: false,
+  },
+  () =>
+    withFrozenRead(
+      /gateway_started/,
+      {},
+      async ({ service, scheduler, proxy, gateway, records }) => {
+        const started = service.start().then(
+          () => "resolved",
+          (error) => error,
+        );
+        await advanceUntil(
+          scheduler,
+          proxy.froze,
+          "the write of gateway_started to freeze",
+        );
+        const closing = service.close();
+        assert.equal(
+          await advanceUntil(
+            scheduler,
+            started,
+            "start() to end after close()",
+          ),
+          "resolved",
+        );
+        proxy.thaw();
+        await advanceUntil(scheduler, closing, "the service closed");
+        // Time for a start that went on to connect its shard.
+        const end = scheduler.now() + 30_000;
+        await advanceUntil(
+          scheduler,
+          (async () => {
+            while (scheduler.now() < end) {
+              await scheduler.advance(250);
+              await new Promise((resolve) => setTimeout(resolve, 0));
+            }
+          })(),
+          "30 s after the close",
+        );
+        assert.equal(gateway.count, 0, "no shard connected after close()");
+        assert.equal(linesSaying(records, "Starting shards").length, 1);
+      },
+    ),
+);
+
+Deno.test(
+  {
+    name:
       "dispatch service: with STATE_ENABLED, a Redis that stops answering at the read of dispatch_cache_stale holds the start 10 s, not once per read; the cache is stale for every shard",
     ignore: redisServer.ignore,
     sanitizeResources: false,
