@@ -614,9 +614,9 @@ export class RedisCache {
     this.#afterBatch = (async () => {
       await written;
       for (let step; (step = rest.shift()) !== undefined;) {
-        // Lost midway: the rest would land after a rebuild once the
-        // connection is back. Dropped; #drain marked the loss stale.
-        if (lost()) return;
+        // Lost midway (the status tells before "close" counts a cut MULTI):
+        // the rest would land after a rebuild. Dropped; #drain said it.
+        if (lost() || this.#redis.status !== "ready") return;
         if (!("chunk" in step)) await runRemoval(this.#redis, step);
         else if (step.chunk.length > 0) {
           await this.#exec(step.chunk, last, suspects);
