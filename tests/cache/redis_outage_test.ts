@@ -234,6 +234,45 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name:
+    "RedisCache: a connection lost while a batch's removal awaits its answers fails the calls behind it at once (stale), rather than holding them until Redis is back",
+  ignore: server.ignore,
+  fn: async () => {
+    await using setup = await relayed();
+    const { relay, redis } = setup;
+    const cache = new RedisCache(redis);
+    await cache.apply("GUILD_CREATE", GUILD);
+    await cache.flush();
+    // The guild's removal (a step after the batch's first chunk) sends its
+    // first SSCAN; its answer never comes.
+    const scanning = new Promise<void>((resolve) => {
+      const sscan = redis.sscan.bind(redis) as (
+        ...args: unknown[]
+      ) => Promise<unknown>;
+      (redis as unknown as { sscan: typeof sscan }).sscan = (...args) => {
+        relay.swallowReplies = true;
+        resolve();
+        return sscan(...args);
+      };
+    });
+    const removing = cache.apply("GUILD_DELETE", { id: "1" });
+    await scanning;
+    const behind = cache.apply("GUILD_UPDATE", { id: "1", name: "g" });
+    const down = new Promise((resolve) => redis.once("close", resolve));
+    await captureStderr(async () => {
+      // Gone for good: the client could only hold its commands.
+      await relay.stop();
+      await down;
+      assert.equal(
+        await settlesSoon(Promise.all([removing, behind])),
+        "settled",
+      );
+    });
+    assert.equal(cache.stale, true);
+  },
+});
+
 Deno.test("RedisCache: a Redis that is up but never answers holds at most MAX_WAITING dispatches; the next are dropped at once, and the cache says it is stale (once)", async () => {
   const hung = hungConnection();
   const stale: unknown[] = [];
@@ -602,6 +641,82 @@ Deno.test({
     assert.deepEqual(cache.staleShards, [0]);
     // The shard's next session rebuilds it.
     await cache.apply("READY", readyOf(0, 1));
+    assert.equal(cache.stale, false);
+  },
+});
+
+Deno.test({
+  name:
+    "RedisCache: calls run as one batch each keep their own call number: a READY admitted after a drop ends the staleness, one admitted before it does not, wherever it stands in the batch",
+  ignore: server.ignore,
+  fn: async () => {
+    await using setup = await relayed();
+    const update = (id: number) => ({
+      event: "GUILD_UPDATE",
+      data: { id: String(id), name: "g" },
+    });
+    // A call of MAX_WAITING dispatches, refused behind any call waiting.
+    const tooMany = Array.from({ length: MAX_WAITING }, (_, i) => update(i));
+    for (const readyAfterDrop of [true, false]) {
+      const cache = new RedisCache(setup.redis);
+      await cache.apply("READY", readyOf(0, 1));
+      await captureStderr(async () => {
+        // Not awaited, as the dispatch service feeds the store: the first
+        // call's reads are in flight, the others wait and run as one batch
+        // (the dropped call aside).
+        const calls: Promise<unknown>[] = [
+          cache.apply("GUILD_UPDATE", update(1).data),
+        ];
+        calls.push(cache.apply("GUILD_UPDATE", update(2).data));
+        if (readyAfterDrop) {
+          calls.push(cache.applyBatch(tooMany));
+          calls.push(cache.apply("READY", readyOf(0, 1)));
+        } else {
+          calls.push(cache.apply("READY", readyOf(0, 1)));
+          calls.push(cache.applyBatch(tooMany));
+          // Longer than the calls before it in the batch.
+          calls.push(cache.applyBatch([update(3), update(4), update(5)]));
+        }
+        await Promise.all(calls);
+        await cache.flush();
+      });
+      // After the drop in gateway order, the READY rebuilds what it lost;
+      // before it, it does not.
+      assert.equal(
+        cache.stale,
+        !readyAfterDrop,
+        `READY after: ${readyAfterDrop}`,
+      );
+      assert.deepEqual(cache.staleShards, readyAfterDrop ? [] : [0]);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "RedisCache: a dispatch the core throws on, in a batch of several calls, covers its own call only: a READY of a later call of the batch ends the staleness",
+  ignore: server.ignore,
+  fn: async () => {
+    await using setup = await relayed();
+    const cache = new RedisCache(setup.redis);
+    await cache.apply("READY", readyOf(0, 1));
+    // Not from JSON: a payload object whose field cannot be read.
+    const trap = {
+      id: "10",
+      channel_id: "2",
+      get guild_id(): string {
+        throw new Error("unreadable field");
+      },
+    };
+    await captureStderr(async () => {
+      // The first call's reads are in flight; the next two run as one batch.
+      await Promise.all([
+        cache.apply("GUILD_UPDATE", { id: "1", name: "g" }),
+        cache.apply("MESSAGE_CREATE", trap),
+        cache.apply("READY", readyOf(0, 1)),
+      ]);
+      await cache.flush();
+    });
     assert.equal(cache.stale, false);
   },
 });
