@@ -421,3 +421,36 @@ Deno.test(twoWriters(
     assert.deepEqual(locked?.permission_overwrites, deny);
   },
 ));
+
+Deno.test(twoWriters(
+  "RedisCache, two writers: B's THREAD_LIST_SYNC writes its threads as their own, whole, also over A's THREAD_UPDATE of one that landed after B read it",
+  async (a, b, proxy) => {
+    const thread = (name: string) => ({
+      id: "5001",
+      type: 11,
+      guild_id: "200",
+      parent_id: "2000",
+      name,
+      thread_metadata: {
+        archived: false,
+        locked: false,
+        auto_archive_duration: 60,
+        archive_timestamp: "2024-01-01T00:00:00.000000+00:00",
+      },
+    });
+    await a.apply("THREAD_CREATE", thread("created"));
+    await a.flush();
+    // The sync carries each thread whole, as Discord sends it: its write
+    // is the thread's own (unconditional), not one derived from B's read.
+    await late(b, proxy, "THREAD_LIST_SYNC", {
+      guild_id: "200",
+      channel_ids: ["2000"],
+      threads: [thread("synced")],
+      members: [],
+    }, async () => {
+      await a.apply("THREAD_UPDATE", thread("renamed"));
+      await a.flush();
+    });
+    assert.equal((await a.channel("5001"))?.name, "synced");
+  },
+));
