@@ -1,7 +1,8 @@
 /**
  * Starting a benchmark's processes: each measured case in a fresh Deno
  * process of its own, pinned to a CPU where `taskset` works, and the
- * median the benchmarks report their repetitions by.
+ * median the benchmarks report their repetitions by, and the line naming
+ * the runtime and machine they ran on.
  *
  * @module
  */
@@ -62,4 +63,22 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1
     ? sorted[mid]!
     : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * The runtime and the machine, for a report's title.
+ *
+ * @param benchmark Which benchmark ("gateway", "REST").
+ * @returns One line.
+ */
+export function machineTitle(benchmark: string): string {
+  let memory = "";
+  try {
+    memory = `, ${
+      (Deno.systemMemoryInfo().total / 1024 ** 3).toFixed(0)
+    } GB RAM`;
+  } catch {
+    // No --allow-sys.
+  }
+  return `Disruption ${benchmark} benchmark: Deno ${Deno.version.deno} (V8 ${Deno.version.v8}), ${Deno.build.os} ${Deno.build.arch}, ${navigator.hardwareConcurrency} CPUs${memory}`;
 }

@@ -71,7 +71,7 @@ import {
 import type { CaseResult } from "./_measure.ts";
 import { CPU_WINDOWS, parseFlags } from "./_measure.ts";
 import { runFloor } from "./_client_floor.ts";
-import { denoCommand, median, pinningWorks } from "./_process.ts";
+import { denoCommand, machineTitle, median, pinningWorks } from "./_process.ts";
 import { type BenchTransport, runShard } from "./_client_shard.ts";
 import { type IdleResult, runIdle } from "./_client_idle.ts";
 import {
@@ -884,23 +884,6 @@ export function formatReport(report: BenchReport): string {
 }
 
 /**
- * The runtime and the machine, for the table's title.
- *
- * @returns One line.
- */
-export function machine(): string {
-  let memory = "";
-  try {
-    memory = `, ${
-      (Deno.systemMemoryInfo().total / 1024 ** 3).toFixed(0)
-    } GB RAM`;
-  } catch {
-    // No --allow-sys.
-  }
-  return `Disruption gateway benchmark: Deno ${Deno.version.deno} (V8 ${Deno.version.v8}), ${Deno.build.os} ${Deno.build.arch}, ${navigator.hardwareConcurrency} CPUs${memory}`;
-}
-
-/**
  * Options from command-line flags.
  *
  * @param args The arguments.
@@ -975,7 +958,7 @@ if (import.meta.main) {
     }
   }
   // deno-lint-ignore no-console
-  console.log(`\n${machine()}\n`);
+  console.log(`\n${machineTitle("gateway")}\n`);
   // deno-lint-ignore no-console
   console.log(formatReport(report));
   Deno.exit(allDelivered(report) ? 0 : 1);

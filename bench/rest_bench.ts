@@ -57,7 +57,7 @@
  * @module
  */
 import { parseFlags } from "./_measure.ts";
-import { denoCommand, median, pinningWorks } from "./_process.ts";
+import { denoCommand, machineTitle, median, pinningWorks } from "./_process.ts";
 import { type RestServerStats, startRestServer } from "./_rest_server.ts";
 import {
   type MemoryReadings,
@@ -601,23 +601,6 @@ export function formatReport(report: RestBenchReport): string {
 }
 
 /**
- * The runtime and the machine, for the report's title.
- *
- * @returns One line.
- */
-export function machine(): string {
-  let memory = "";
-  try {
-    memory = `, ${
-      (Deno.systemMemoryInfo().total / 1024 ** 3).toFixed(0)
-    } GB RAM`;
-  } catch {
-    // No --allow-sys.
-  }
-  return `Disruption REST benchmark: Deno ${Deno.version.deno} (V8 ${Deno.version.v8}), ${Deno.build.os} ${Deno.build.arch}, ${navigator.hardwareConcurrency} CPUs${memory}`;
-}
-
-/**
  * Options from command-line flags.
  *
  * @param args The arguments.
@@ -685,7 +668,7 @@ if (import.meta.main) {
   const log = (message: string): void => console.error(message);
   const report = await runBench(optionsFromArgs(Deno.args, log));
   // deno-lint-ignore no-console
-  console.log(`\n${machine()}\n`);
+  console.log(`\n${machineTitle("REST")}\n`);
   // deno-lint-ignore no-console
   console.log(formatReport(report));
   Deno.exit(allAnswered(report) ? 0 : 1);
