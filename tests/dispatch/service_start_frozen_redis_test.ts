@@ -64,6 +64,16 @@ class SilentGateway {
   }
 }
 
+/** What a test of {@linkcode withFrozenRead} gets. */
+interface FrozenScene {
+  service: ReturnType<typeof inProcessService>;
+  scheduler: VirtualScheduler;
+  proxy: FreezableProxy;
+  gateway: SilentGateway;
+  records: LogRecord[];
+  metricsPort: number;
+}
+
 /**
  * Run `body` with a service (`env` over its defaults) whose Redis (its own,
  * holding a saved session for shard 0 that a start would resume) freezes
@@ -73,14 +83,7 @@ class SilentGateway {
 function withFrozenRead(
   at: RegExp,
   env: Record<string, string>,
-  body: (context: {
-    service: ReturnType<typeof inProcessService>;
-    scheduler: VirtualScheduler;
-    proxy: FreezableProxy;
-    gateway: SilentGateway;
-    records: LogRecord[];
-    metricsPort: number;
-  }) => Promise<void>,
+  body: (context: FrozenScene) => Promise<void>,
 ): Promise<void> {
   return withOwnRedis(async (redisUrl) => {
     const target = new URL(redisUrl);
@@ -166,6 +169,34 @@ Deno.test(
     ),
 );
 
+/**
+ * Start the service, close it once Redis froze at `what`, then run the
+ * clock 30 s: time for a start that went on regardless to connect its
+ * shard. start() must resolve (chosen: main.ts waits for close() to exit;
+ * a rejection would have it say the start failed and exit at once).
+ */
+async function closeWhileFrozen(
+  { service, scheduler, proxy }: FrozenScene,
+  what: string,
+): Promise<void> {
+  const started = service.start().then(() => "resolved", (error) => error);
+  await advanceUntil(scheduler, proxy.froze, `${what} to freeze`);
+  const closing = service.close();
+  assert.equal(
+    await advanceUntil(scheduler, started, "start() to end after close()"),
+    "resolved",
+  );
+  // The QUIT of the close is answered once Redis answers again.
+  proxy.thaw();
+  await advanceUntil(scheduler, closing, "the service closed");
+  const end = scheduler.now() + 30_000;
+  await advanceUntilTrue(
+    scheduler,
+    () => scheduler.now() >= end,
+    "30 s after the close",
+  );
+}
+
 Deno.test(
   {
     name:
@@ -178,37 +209,9 @@ Deno.test(
     withFrozenRead(
       /mget/i,
       {},
-      async ({ service, scheduler, proxy, gateway, records }) => {
-        const started = service.start().then(
-          () => "resolved",
-          (error) => error,
-        );
-        await advanceUntil(
-          scheduler,
-          proxy.froze,
-          "the session load to freeze",
-        );
-        const closing = service.close();
-        // Chosen: start() resolves (main.ts waits for close() to exit; a
-        // rejection would have it say the start failed and exit at once).
-        assert.equal(
-          await advanceUntil(
-            scheduler,
-            started,
-            "start() to end after close()",
-          ),
-          "resolved",
-        );
-        // The QUIT of the close is answered once Redis answers again.
-        proxy.thaw();
-        await advanceUntil(scheduler, closing, "the service closed");
-        // Time for a start that went on to connect its shard (it did, at once).
-        const end = scheduler.now() + 30_000;
-        await advanceUntilTrue(
-          scheduler,
-          () => scheduler.now() >= end,
-          "30 s after the close",
-        );
+      async (scene) => {
+        const { gateway, records } = scene;
+        await closeWhileFrozen(scene, "the session load");
         assert.equal(gateway.count, 0, "no shard connected after close()");
         assert.deepEqual(linesSaying(records, "Starting shards"), []);
         assert.deepEqual(
@@ -232,34 +235,9 @@ Deno.test(
     withFrozenRead(
       /gateway_started/,
       {},
-      async ({ service, scheduler, proxy, gateway, records }) => {
-        const started = service.start().then(
-          () => "resolved",
-          (error) => error,
-        );
-        await advanceUntil(
-          scheduler,
-          proxy.froze,
-          "the write of gateway_started to freeze",
-        );
-        const closing = service.close();
-        assert.equal(
-          await advanceUntil(
-            scheduler,
-            started,
-            "start() to end after close()",
-          ),
-          "resolved",
-        );
-        proxy.thaw();
-        await advanceUntil(scheduler, closing, "the service closed");
-        // Time for a start that went on to connect its shard.
-        const end = scheduler.now() + 30_000;
-        await advanceUntilTrue(
-          scheduler,
-          () => scheduler.now() >= end,
-          "30 s after the close",
-        );
+      async (scene) => {
+        const { gateway, records } = scene;
+        await closeWhileFrozen(scene, "the write of gateway_started");
         assert.equal(gateway.count, 0, "no shard connected after close()");
         assert.equal(linesSaying(records, "Starting shards").length, 1);
       },
