@@ -1,6 +1,7 @@
 // drainOldSet (old_set_drain.ts) on its own, with fake shards: which new
 // shards it reports as stopped for good, when it says so, and which old
-// shards it says stay open for their guilds.
+// shards it says stay open for their guilds; and its end by its signal
+// (close(), which closes every shard of both sets itself).
 import assert from "node:assert/strict";
 import type { LogRecord } from "@logtape/logtape";
 import { drainOldSet, type OldSetDrained } from "../../fleet/old_set_drain.ts";
@@ -124,4 +125,36 @@ Deno.test("drainOldSet: an old shard the drain is closing (it read everything) i
     old.state("closed");
     closing.resolve();
     assert.deepEqual((await drained).kept, []);
+  }));
+
+Deno.test("drainOldSet: aborted after a new shard stopped, it closes no old shard and reports no stop nor kept shard", async () => {
+  // Old shard 1 may hold new shard 3's guilds; old shard 0 does not.
+  const old = [new StoppingShard(0), new StoppingShard(1)];
+  const next = new StoppingShard(3);
+  const abort = new AbortController();
+  const drained = drain([next], abort.signal, old);
+  next.fatal("4014 Disallowed intents");
+  next.state("closed");
+  abort.abort();
+  assert.deepEqual(await drained, { kept: [], stopped: [] });
+  assert.deepEqual(
+    old.map((s) => s.status),
+    ["ready", "ready"],
+    "closed by the aborted drain",
+  );
+});
+
+Deno.test("drainOldSet: a new shard that stops, runs again and stops again is reported and said once", () =>
+  withLogRecords(async (records) => {
+    const old = new StoppingShard(1);
+    const next = new StoppingShard(3);
+    const drained = drain([next], undefined, [old]);
+    next.fatal("4014 Disallowed intents");
+    next.state("closed");
+    next.state("identifying");
+    next.state("closed");
+    old.state("closed");
+    const { stopped } = await drained;
+    assert.deepEqual(stopped.map((s) => s.shard.id), [3]);
+    assert.equal(stopErrors(records).length, 1);
   }));
