@@ -16,6 +16,44 @@ const bot = parseRoute("GET", "/channels/1");
 const webhook = parseRoute("POST", "/webhooks/2/webhook-token");
 const callback = parseRoute("POST", "/interactions/3/tok/callback");
 
+/** Attempts noted as they go out: when (the clock's time) and which. */
+type Sent = [number, string][];
+
+/**
+ * An attempt answered by a global 429 of `delay` ms the first time and by
+ * a success after it, each noted in `sent` as `name`.
+ */
+function limitedOnce(
+  clock: VirtualScheduler,
+  sent: Sent,
+  name: string,
+  delay: number,
+): () => Promise<AttemptResult<string>> {
+  let first = true;
+  return () => {
+    sent.push([clock.now(), name]);
+    if (!first) return Promise.resolve({ type: "success", value: "ok" });
+    first = false;
+    return Promise.resolve({
+      type: "retry",
+      delay,
+      rateLimit: { retryAfter: delay, scope: "global" },
+    });
+  };
+}
+
+/** An attempt that succeeds at once, noted in `sent` as `name`. */
+function succeeding(
+  clock: VirtualScheduler,
+  sent: Sent,
+  name: string,
+): () => Promise<AttemptResult<string>> {
+  return () => {
+    sent.push([clock.now(), name]);
+    return Promise.resolve({ type: "success", value: name });
+  };
+}
+
 Deno.test("routeGlobalScope: webhooks with their token are under the IP's limit, interaction callbacks under none", () => {
   assert.equal(routeGlobalScope(bot), "bot");
   assert.equal(routeGlobalScope(webhook), "ip");
@@ -29,7 +67,7 @@ Deno.test("RateLimiter counts webhook requests against the IP's global limit, ap
     globalLimit: 2,
     ipGlobalLimit: 2,
   });
-  const sent: [number, string][] = [];
+  const sent: Sent = [];
   const attempt = (name: string) => (): Promise<AttemptResult<string>> => {
     sent.push([clock.now(), name]);
     return Promise.resolve({ type: "success", value: name });
@@ -84,22 +122,9 @@ Deno.test("RateLimiter: a global 429 pauses the scope of the request it answered
     await t.step(`on a request under the ${scope} limit`, async () => {
       const clock = new VirtualScheduler();
       const limiter = new RateLimiter({ scheduler: clock });
-      const sent: [number, string][] = [];
-      let first = true;
-      const limited = (): Promise<AttemptResult<string>> => {
-        sent.push([clock.now(), "limited"]);
-        if (!first) return Promise.resolve({ type: "success", value: "ok" });
-        first = false;
-        return Promise.resolve({
-          type: "retry",
-          delay: 3000,
-          rateLimit: { retryAfter: 3000, scope: "global" },
-        });
-      };
-      const other = (name: string) => (): Promise<AttemptResult<string>> => {
-        sent.push([clock.now(), name]);
-        return Promise.resolve({ type: "success", value: name });
-      };
+      const sent: Sent = [];
+      const limited = limitedOnce(clock, sent, "limited", 3000);
+      const other = (name: string) => succeeding(clock, sent, name);
       const a = limiter.schedule(limitedRoute, limited);
       await clock.advance(500);
       assert.equal(
@@ -141,7 +166,7 @@ Deno.test("RateLimiter: a global 429 pauses the scope of the request it answered
 /** A Discord that answers every request at once, recording when. */
 function recordingFetch(
   clock: VirtualScheduler,
-  sent: [number, string][],
+  sent: Sent,
 ): typeof fetch {
   return (input, init) => {
     const path = new URL(String(input)).pathname.replace("/api/v10", "");
@@ -153,7 +178,7 @@ function recordingFetch(
 
 Deno.test("RestClient holds webhook executions to the IP's 50 per second, and leaves follow-ups and the bot's requests out of it", async () => {
   const clock = new VirtualScheduler();
-  const sent: [number, string][] = [];
+  const sent: Sent = [];
   const rest = new RestClient({
     token: "t",
     fetch: recordingFetch(clock, sent),
@@ -179,7 +204,7 @@ Deno.test("RestClient holds webhook executions to the IP's 50 per second, and le
 
 Deno.test("RestClient: a global 429 to a webhook execution pauses the other webhook requests, not the bot's", async () => {
   const clock = new VirtualScheduler();
-  const sent: [number, string][] = [];
+  const sent: Sent = [];
   const answer = recordingFetch(clock, sent);
   let first = true;
   const fetch: typeof globalThis.fetch = (input, init) => {
@@ -225,7 +250,7 @@ Deno.test("RestClient: a global 429 to a webhook execution pauses the other webh
 
 Deno.test("RestClient: an interaction callback sent through request(), with the bot token or none, and a request with a user's OAuth2 token wait for neither global limit", async () => {
   const clock = new VirtualScheduler();
-  const sent: [number, string][] = [];
+  const sent: Sent = [];
   // One request a second with the bot token; the IP's 50 are Discord's.
   const rest = new RestClient({
     token: "t",
@@ -277,22 +302,9 @@ Deno.test("RestClient: an interaction callback sent through request(), with the 
 Deno.test("RateLimiter: a global 429 to an interaction callback pauses neither global limit: only the callback waits, its retry's delay", async () => {
   const clock = new VirtualScheduler();
   const limiter = new RateLimiter({ scheduler: clock });
-  const sent: [number, string][] = [];
-  let first = true;
-  const limited = (): Promise<AttemptResult<string>> => {
-    sent.push([clock.now(), "callback"]);
-    if (!first) return Promise.resolve({ type: "success", value: "ok" });
-    first = false;
-    return Promise.resolve({
-      type: "retry",
-      delay: 2000,
-      rateLimit: { retryAfter: 2000, scope: "global" },
-    });
-  };
-  const other = (name: string) => (): Promise<AttemptResult<string>> => {
-    sent.push([clock.now(), name]);
-    return Promise.resolve({ type: "success", value: name });
-  };
+  const sent: Sent = [];
+  const limited = limitedOnce(clock, sent, "callback", 2000);
+  const other = (name: string) => succeeding(clock, sent, name);
   const retried = limiter.schedule(callback, limited);
   await clock.advance(100);
   assert.equal(limiter.globalPausedUntil, -Infinity);
