@@ -1,8 +1,7 @@
 /**
  * Starting a benchmark's processes: each measured case in a fresh Deno
- * process of its own, pinned to a CPU where `taskset` works, and the
- * median the benchmarks report their repetitions by, and the line naming
- * the runtime and machine they ran on.
+ * process of its own, pinned to a CPU where `taskset` works; and the line
+ * naming the runtime and machine they ran on.
  *
  * @module
  */
@@ -48,21 +47,6 @@ export function pinningWorks(): boolean {
     }
   }
   return pinning;
-}
-
-/**
- * The median.
- *
- * @param values The values.
- * @returns Their median, `NaN` for none.
- */
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? sorted[mid]!
-    : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /**

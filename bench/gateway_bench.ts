@@ -71,7 +71,8 @@ import {
 import type { CaseResult } from "./_measure.ts";
 import { CPU_WINDOWS, parseFlags } from "./_measure.ts";
 import { runFloor } from "./_client_floor.ts";
-import { denoCommand, machineTitle, median, pinningWorks } from "./_process.ts";
+import { denoCommand, machineTitle, pinningWorks } from "./_process.ts";
+import { median, pad, ratioSpread, windowedCpu } from "./_summary.ts";
 import { type BenchTransport, runShard } from "./_client_shard.ts";
 import { type IdleResult, runIdle } from "./_client_idle.ts";
 import {
@@ -555,9 +556,7 @@ function caseName(key: CaseKey): string {
  * @returns µs per event.
  */
 export function cpuPerEvent(run: CaseResult): number {
-  return run.windowCpuUs.length >= 3
-    ? median(run.windowCpuUs)
-    : run.cpuUs / Math.max(1, run.events);
+  return windowedCpu(run, run.events);
 }
 
 function mb(bytes: number): string {
@@ -648,10 +647,7 @@ export function summarize(report: BenchReport): CaseSummary[] {
       cpuPerEventUs: median(runs.map(perEvent)),
       peakRss: median(runs.map((run) => run.peakRss)),
       peakHeap: median(runs.map((run) => run.peakHeap)),
-      ratio: ratios.length > 0 ? median(ratios) : undefined,
-      ratioRange: ratios.length > 0
-        ? [Math.min(...ratios), Math.max(...ratios)]
-        : undefined,
+      ...ratioSpread(ratios),
       target,
       errors: runs.reduce((n, run) => n + run.errors, 0),
       incomplete: runs.filter((run) =>
@@ -701,10 +697,6 @@ export function allDelivered(report: BenchReport): boolean {
       run.errors === 0 && run.complete && run.delivered === run.expected
     ) &&
     report.idle.every((idle) => idle.ready === idle.shards);
-}
-
-function pad(text: string, width: number, right = false): string {
-  return right ? text.padStart(width) : text.padEnd(width);
 }
 
 /**

@@ -57,7 +57,8 @@
  * @module
  */
 import { parseFlags } from "./_measure.ts";
-import { denoCommand, machineTitle, median, pinningWorks } from "./_process.ts";
+import { denoCommand, machineTitle, pinningWorks } from "./_process.ts";
+import { median, pad, ratioSpread, windowedCpu } from "./_summary.ts";
 import { type RestServerStats, startRestServer } from "./_rest_server.ts";
 import {
   type MemoryReadings,
@@ -373,9 +374,7 @@ function caseName(key: RestCaseKey): string {
  * @returns µs per request.
  */
 export function cpuPerRequest(run: RestCaseResult): number {
-  return run.windowCpuUs.length >= 3
-    ? median(run.windowCpuUs)
-    : run.cpuUs / Math.max(1, run.requests);
+  return windowedCpu(run, run.requests);
 }
 
 /** Summary of one case over the repetitions. */
@@ -455,10 +454,7 @@ export function summarize(report: RestBenchReport): RestCaseSummary[] {
       cpuUs: median(runs.map(cpuPerRequest)),
       peakHeap: median(runs.map((run) => run.peakHeap)),
       heapPerQueued: heaps.length > 0 ? median(heaps) : undefined,
-      ratio: ratios.length > 0 ? median(ratios) : undefined,
-      ratioRange: ratios.length > 0
-        ? [Math.min(...ratios), Math.max(...ratios)]
-        : undefined,
+      ...ratioSpread(ratios),
       target: key.mode === "queue" && base ? QUEUE_TARGET : undefined,
       errors: runs.reduce(
         (n, run) =>
@@ -479,10 +475,6 @@ export function summarize(report: RestBenchReport): RestCaseSummary[] {
 export function allAnswered(report: RestBenchReport): boolean {
   return report.failures.length === 0 &&
     summarize(report).every((row) => row.errors === 0);
-}
-
-function pad(text: string, width: number, right = false): string {
-  return right ? text.padStart(width) : text.padEnd(width);
 }
 
 function count(n: number): string {
