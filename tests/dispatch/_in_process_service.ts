@@ -5,7 +5,9 @@
 // that drives that clock.
 import { Redis } from "ioredis";
 import { loadDispatchConfig } from "../../dispatch/config.ts";
-import { DispatchService } from "../../dispatch/service.ts";
+import { DispatchService, REDIS_KEYS } from "../../dispatch/service.ts";
+import type { SavedSession } from "../../gateway/saved_session.ts";
+import { RedisSessionStore } from "../../redis/session_store.ts";
 import {
   FakeDiscord,
   type FakeDiscordOptions,
@@ -348,6 +350,16 @@ export class OwnRedis implements AsyncDisposable {
   /** The server's port, as the service's REDIS_PORT takes it. */
   get port(): string {
     return String(this.server.port);
+  }
+
+  /** The sessions the service saves there, read and written as it does. */
+  get sessions(): RedisSessionStore {
+    return new RedisSessionStore(this.admin, { key: REDIS_KEYS.sessions });
+  }
+
+  /** The first session saved there (the tests' one shard), if any. */
+  async savedSession(): Promise<SavedSession | undefined> {
+    return (await this.sessions.loadAll())[0];
   }
 
   /** End the connection, then stop the server. */

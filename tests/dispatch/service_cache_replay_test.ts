@@ -14,7 +14,6 @@
 import assert from "node:assert/strict";
 import { RedisCache } from "../../cache/redis_store.ts";
 import { closeRedis, connectRedis } from "../../redis/connection.ts";
-import { RedisSessionStore } from "../../redis/session_store.ts";
 import type { DispatchService } from "../../dispatch/service.ts";
 import { REDIS_KEYS } from "../../dispatch/service.ts";
 import { FreezableProxy } from "./_freezable_redis.ts";
@@ -50,10 +49,7 @@ Deno.test({
   });
   await using redis = await OwnRedis.start();
   const { scheduler, discord, broker } = scene;
-  const store = new RedisSessionStore(redis.admin, {
-    key: REDIS_KEYS.sessions,
-  });
-  const saved = async () => (await store.loadAll())[0];
+  const saved = () => redis.savedSession();
   const bodies = () =>
     broker.publishes.map((p) =>
       JSON.parse(p.body) as {
@@ -203,10 +199,7 @@ async function dropScene(
     port: redis.server.port,
   });
   const { scheduler, discord, broker } = scene;
-  const store = new RedisSessionStore(redis.admin, {
-    key: REDIS_KEYS.sessions,
-  });
-  const saved = async () => (await store.loadAll())[0];
+  const saved = () => redis.savedSession();
   const close = async (service: DispatchService, pauseMs: number) => {
     let closed = false;
     const closing = service.close().finally(() => closed = true);
@@ -410,10 +403,7 @@ Deno.test({
   });
   await using redis = await OwnRedis.start();
   const { scheduler, discord } = scene;
-  const store = new RedisSessionStore(redis.admin, {
-    key: REDIS_KEYS.sessions,
-  });
-  const saved = async () => (await store.loadAll())[0];
+  const saved = () => redis.savedSession();
   const env = {
     INTENTS: String(1 | 2),
     STATE_ENABLED: "true",

@@ -17,8 +17,6 @@
 // - a close waits for the status log's last posts at most LOG_FLUSH_TIMEOUT
 //   (a Discord that never answers them), before it closes the broker.
 import assert from "node:assert/strict";
-import { RedisSessionStore } from "../../redis/session_store.ts";
-import { REDIS_KEYS } from "../../dispatch/service.ts";
 import { linesSaying, withLogRecords } from "../_fakes/log_records.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import {
@@ -59,11 +57,8 @@ async function withFrozenableScene(
     hostname: "127.0.0.1",
     port: redis.server.port,
   });
-  const store = new RedisSessionStore(redis.admin, {
-    key: REDIS_KEYS.sessions,
-  });
   try {
-    await body(scene, proxy, async () => (await store.loadAll())[0], redis);
+    await body(scene, proxy, () => redis.savedSession(), redis);
   } finally {
     proxy.close();
   }
@@ -339,10 +334,7 @@ Deno.test({
   await using scene = await FakesScene.start();
   await using redis = await OwnRedis.start();
   const { scheduler, discord, broker } = scene;
-  const store = new RedisSessionStore(redis.admin, {
-    key: REDIS_KEYS.sessions,
-  });
-  const saved = async () => (await store.loadAll())[0];
+  const saved = () => redis.savedSession();
   let hung = 0;
   // Discord's REST: the gateway's address; posts to the log channel are
   // never answered (until the request is aborted).

@@ -7,7 +7,6 @@
 // before any shard connects, and Redis keeps them.
 import assert from "node:assert/strict";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
-import { RedisSessionStore } from "../../redis/session_store.ts";
 import type { SavedSession } from "../../gateway/saved_session.ts";
 import * as errors from "../../gateway/errors.ts";
 import { loadUsableSessions, StartReads } from "../../dispatch/start_reads.ts";
@@ -37,10 +36,7 @@ Deno.test({
   await using scene = await FakesScene.start({ guilds: 1 });
   await using redis = await OwnRedis.start();
   const { scheduler, discord, broker, metricsPort } = scene;
-  const store = new RedisSessionStore(redis.admin, {
-    key: REDIS_KEYS.sessions,
-  });
-  const saved = async () => (await store.loadAll())[0];
+  const saved = () => redis.savedSession();
   await withLogRecords(async (records) => {
     await scene.run(scene.service(redis.port, { INTENTS: "1" }), async () => {
       await scene.untilConfirmed(
@@ -94,9 +90,7 @@ Deno.test({
   await using scene = await FakesScene.start({ guilds: 1 });
   await using redis = await OwnRedis.start();
   const { scheduler, discord } = scene;
-  const store = new RedisSessionStore(redis.admin, {
-    key: REDIS_KEYS.sessions,
-  });
+  const store = redis.sessions;
   const theirs: SavedSession = {
     shardId: 0,
     shardCount: 1,
@@ -171,9 +165,7 @@ Deno.test({
   await using scene = await FakesScene.start({ guilds: 1 }, TOKEN_B);
   await using redis = await OwnRedis.start();
   const { scheduler, discord } = scene;
-  const store = new RedisSessionStore(redis.admin, {
-    key: REDIS_KEYS.sessions,
-  });
+  const store = redis.sessions;
   const theirs: SavedSession = {
     shardId: 0,
     shardCount: 1,

@@ -19,10 +19,8 @@
 //   restored whose RESUME is refused is said lost and counted.
 import assert from "node:assert/strict";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
-import { RedisSessionStore } from "../../redis/session_store.ts";
 import type { SavedSession } from "../../gateway/saved_session.ts";
 import { loadUsableSessions, StartReads } from "../../dispatch/start_reads.ts";
-import { REDIS_KEYS } from "../../dispatch/service.ts";
 import { linesSaying, withLogRecords } from "../_fakes/log_records.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import {
@@ -90,11 +88,8 @@ Deno.test({
   });
   await using redis = await OwnRedis.start();
   const { scheduler, discord, broker } = scene;
-  const store = new RedisSessionStore(redis.admin, {
-    key: REDIS_KEYS.sessions,
-  });
   const port = redis.port;
-  const saved = async () => (await store.loadAll())[0];
+  const saved = () => redis.savedSession();
   await withLogRecords(async () => {
     // The first process: a session, confirmed and saved.
     const first = serviceOnFakes(scheduler, freePort(), discord, broker, port);
@@ -155,10 +150,7 @@ Deno.test({
   await using scene = await FakesScene.start();
   await using redis = await OwnRedis.start();
   const { scheduler, broker } = scene;
-  const store = new RedisSessionStore(redis.admin, {
-    key: REDIS_KEYS.sessions,
-  });
-  const saved = async () => (await store.loadAll())[0];
+  const saved = () => redis.savedSession();
   await withLogRecords(async (records) => {
     const dispatch = scene.service(redis.port);
     await advanceUntil(scheduler, dispatch.start(), "the start");
@@ -205,10 +197,7 @@ Deno.test({
   await using scene = await FakesScene.start();
   await using redis = await OwnRedis.start();
   const { scheduler, discord, broker } = scene;
-  const store = new RedisSessionStore(redis.admin, {
-    key: REDIS_KEYS.sessions,
-  });
-  const saved = async () => (await store.loadAll())[0];
+  const saved = () => redis.savedSession();
   await withLogRecords(async (records) => {
     const dispatch = scene.service(redis.port);
     let closed = false;
@@ -268,9 +257,7 @@ Deno.test({
   await using scene = await FakesScene.start();
   await using redis = await OwnRedis.start();
   const { scheduler, broker } = scene;
-  const store = new RedisSessionStore(redis.admin, {
-    key: REDIS_KEYS.sessions,
-  });
+  const store = redis.sessions;
   await withLogRecords(async () => {
     const dispatch = scene.service(redis.port);
     await scene.run(dispatch, async () => {
@@ -283,7 +270,7 @@ Deno.test({
       );
       assert.deepEqual(await store.loadAll(), [], "saved unconfirmed");
       await scene.untilConfirmed(
-        async () => (await store.loadAll())[0]?.sequence === 2,
+        async () => (await redis.savedSession())?.sequence === 2,
         "READY and the guild confirmed and saved",
       );
     });
@@ -301,7 +288,7 @@ Deno.test({
   await using redis = await OwnRedis.start();
   const { scheduler, discord, metricsPort } = scene;
   // A session Discord no longer knows (it ended while no process ran).
-  await new RedisSessionStore(redis.admin, { key: REDIS_KEYS.sessions }).save(
+  await redis.sessions.save(
     [{
       shardId: 0,
       shardCount: 1,
