@@ -17,6 +17,7 @@
 // - a close waits for the status log's last posts at most LOG_FLUSH_TIMEOUT
 //   (a Discord that never answers them), before it closes the broker.
 import assert from "node:assert/strict";
+import type { DispatchService } from "../../dispatch/service.ts";
 import { linesSaying, withLogRecords } from "../_fakes/log_records.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import {
@@ -64,6 +65,24 @@ async function withFrozenableScene(
   }
 }
 
+/**
+ * The service on `scene`, its Redis through `proxy`, started, with READY
+ * and the guild confirmed by the broker and their session saved.
+ */
+async function startedAndSaved(
+  scene: FakesScene,
+  proxy: FreezableProxy,
+  saved: () => Promise<{ sequence: number } | undefined>,
+): Promise<DispatchService> {
+  const dispatch = scene.service(String(proxy.port));
+  await advanceUntil(scene.scheduler, dispatch.start(), "the start");
+  await scene.untilConfirmed(
+    async () => (await saved())?.sequence === 2,
+    "READY and the guild confirmed and saved",
+  );
+  return dispatch;
+}
+
 Deno.test({
   name:
     "dispatch service: a close waits for the save in flight, then saves the session at its last confirmed sequence",
@@ -74,12 +93,7 @@ Deno.test({
   await withFrozenableScene(async (scene, proxy, saved) => {
     const { scheduler, broker } = scene;
     await withLogRecords(async (records) => {
-      const dispatch = scene.service(String(proxy.port));
-      await advanceUntil(scheduler, dispatch.start(), "the start");
-      await scene.untilConfirmed(
-        async () => (await saved())?.sequence === 2,
-        "READY and the guild confirmed and saved",
-      );
+      const dispatch = await startedAndSaved(scene, proxy, saved);
       // A periodic save held by Redis: it carries sequence 2.
       proxy.freeze();
       await scheduler.advance(SAVE_INTERVAL);
@@ -124,12 +138,7 @@ Deno.test({
   await withFrozenableScene(async (scene, proxy, saved) => {
     const { scheduler } = scene;
     await withLogRecords(async (records) => {
-      const dispatch = scene.service(String(proxy.port));
-      await advanceUntil(scheduler, dispatch.start(), "the start");
-      await scene.untilConfirmed(
-        async () => (await saved())?.sequence === 2,
-        "READY and the guild confirmed and saved",
-      );
+      const dispatch = await startedAndSaved(scene, proxy, saved);
       assert.equal(scene.broker.closedConnections, 0);
       proxy.freeze();
       await scheduler.advance(SAVE_INTERVAL);
@@ -175,12 +184,7 @@ Deno.test({
   await withFrozenableScene(async (scene, proxy, saved) => {
     const { scheduler } = scene;
     await withLogRecords(async (records) => {
-      const dispatch = scene.service(String(proxy.port));
-      await advanceUntil(scheduler, dispatch.start(), "the start");
-      await scene.untilConfirmed(
-        async () => (await saved())?.sequence === 2,
-        "READY and the guild confirmed and saved",
-      );
+      const dispatch = await startedAndSaved(scene, proxy, saved);
       proxy.fail("READONLY You can't write against a read only replica.");
       await advanceUntil(scheduler, dispatch.close(), "the close", 100);
       assert.equal(linesSaying(records, CANNOT_SAVE).length, 1);
@@ -269,12 +273,7 @@ Deno.test({
       await withFrozenableScene(async (scene, proxy, saved) => {
         const { scheduler, broker } = scene;
         await withLogRecords(async (records) => {
-          const dispatch = scene.service(String(proxy.port));
-          await advanceUntil(scheduler, dispatch.start(), "the start");
-          await scene.untilConfirmed(
-            async () => (await saved())?.sequence === 2,
-            "READY and the guild confirmed and saved",
-          );
+          const dispatch = await startedAndSaved(scene, proxy, saved);
           scene.messages(3);
           await until(
             scheduler,
