@@ -10,7 +10,11 @@
 // - an open that reaches its deadline is a failure: said with the deadline,
 //   and retried.
 import assert from "node:assert/strict";
-import { CLOSE_TIMEOUT, ConfirmedPublisher } from "../../dispatch/publisher.ts";
+import {
+  CLOSE_TIMEOUT,
+  ConfirmedPublisher,
+  type ConfirmedPublisherOptions,
+} from "../../dispatch/publisher.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { linesSaying, withLogRecords } from "../_fakes/log_records.ts";
 import { within } from "../_fakes/watchdog.ts";
@@ -19,16 +23,27 @@ import { FakeAmqpBroker } from "./_fake_amqp.ts";
 /** The publisher's CONNECT_TIMEOUT, documented: one open's deadline. */
 const CONNECT_TIMEOUT = 10_000;
 
+/** A publisher to `broker` on `scheduler`, with `extra` options. */
+function publisherOn(
+  broker: FakeAmqpBroker,
+  scheduler: VirtualScheduler,
+  extra: Partial<ConfirmedPublisherOptions> = {},
+): ConfirmedPublisher {
+  return new ConfirmedPublisher({
+    url: broker.url,
+    exchange: "test.open",
+    capacity: 10,
+    scheduler,
+    ...extra,
+  });
+}
+
 Deno.test("ConfirmedPublisher: close() during the connect closes the connection once it is made, sets nothing up on it and says no failure", async () => {
   await using broker = new FakeAmqpBroker();
   const scheduler = new VirtualScheduler();
   let setUps = 0;
   await withLogRecords(async (records) => {
-    const publisher = new ConfirmedPublisher({
-      url: broker.url,
-      exchange: "test.open",
-      capacity: 10,
-      scheduler,
+    const publisher = publisherOn(broker, scheduler, {
       onConnect: () => {
         setUps++;
         return Promise.resolve();
@@ -59,12 +74,7 @@ Deno.test("ConfirmedPublisher: close() dropping an open the broker stopped answe
   await using broker = new FakeAmqpBroker({ silentAfterOpen: true });
   const scheduler = new VirtualScheduler();
   await withLogRecords(async (records) => {
-    const publisher = new ConfirmedPublisher({
-      url: broker.url,
-      exchange: "test.open",
-      capacity: 10,
-      scheduler,
-    });
+    const publisher = publisherOn(broker, scheduler);
     const starting = publisher.start();
     await within(broker.ignoring, "the set-up's first unanswered frame");
     const closing = publisher.close();
@@ -82,12 +92,7 @@ Deno.test("ConfirmedPublisher: an open that reaches its deadline is said as a fa
   await using broker = new FakeAmqpBroker({ silentAfterOpen: true });
   const scheduler = new VirtualScheduler();
   await withLogRecords(async (records) => {
-    const publisher = new ConfirmedPublisher({
-      url: broker.url,
-      exchange: "test.open",
-      capacity: 10,
-      scheduler,
-    });
+    const publisher = publisherOn(broker, scheduler);
     try {
       const starting = publisher.start();
       await within(broker.ignoring, "the set-up's first unanswered frame");
@@ -109,12 +114,7 @@ Deno.test("ConfirmedPublisher: an open that reaches its deadline is said as a fa
 Deno.test("ConfirmedPublisher: close() during the connect, with a broker that never answers the connection's close, drops the socket after CLOSE_TIMEOUT", async () => {
   await using broker = new FakeAmqpBroker({ answerClose: false });
   const scheduler = new VirtualScheduler();
-  const publisher = new ConfirmedPublisher({
-    url: broker.url,
-    exchange: "test.open",
-    capacity: 10,
-    scheduler,
-  });
+  const publisher = publisherOn(broker, scheduler);
   const starting = publisher.start();
   let closed = false;
   const closing = publisher.close().then(() => closed = true);
