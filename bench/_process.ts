@@ -49,6 +49,47 @@ export function pinningWorks(): boolean {
   return pinning;
 }
 
+/** A server process started by {@linkcode startAnnouncedServer}. */
+export interface AnnouncedServer<T> {
+  /** What the server said on its first line of output (JSON). */
+  announced: T;
+  /** End its standard input (its signal to stop) and wait for its exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Start a benchmark's server process and wait for it to announce itself:
+ * its first line on standard output, JSON (where it listens); it runs
+ * until its standard input ends.
+ *
+ * @param command The server's command (spawned with stdin and stdout
+ *   piped, stderr inherited).
+ * @param name The server, for the error when it exits first.
+ * @returns The announcement and a way to stop it.
+ * @throws {Error} When it exits before announcing itself.
+ */
+export async function startAnnouncedServer<T>(
+  command: Deno.Command,
+  name: string,
+): Promise<AnnouncedServer<T>> {
+  const child = command.spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = "";
+  while (!buffered.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`The ${name} exited before listening`);
+    buffered += value;
+  }
+  return {
+    announced: JSON.parse(buffered.split("\n")[0]!) as T,
+    stop: async () => {
+      await child.stdin.close();
+      await reader.cancel();
+      await child.status;
+    },
+  };
+}
+
 /**
  * The runtime and the machine, for a report's title.
  *

@@ -27,6 +27,7 @@
  */
 import { AMQPClient } from "@cloudamqp/amqp-client";
 import { parseFlags } from "./_measure.ts";
+import { startAnnouncedServer } from "./_process.ts";
 
 const flags = parseFlags(Deno.args);
 const EVENTS = Number(flags.get("events") ?? 50_000);
@@ -90,7 +91,7 @@ async function cacheStale(metricsPort: number): Promise<boolean> {
 async function startServer(): Promise<
   { url: string; stop: () => Promise<void> }
 > {
-  const child = new Deno.Command(Deno.execPath(), {
+  const command = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "--quiet",
@@ -105,22 +106,14 @@ async function startServer(): Promise<
     stdin: "piped",
     stdout: "piped",
     stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("The bench server exited before listening");
-    text += value;
-  }
-  const { port } = JSON.parse(text.split("\n")[0]!) as { port: number };
+  });
+  const server = await startAnnouncedServer<{ port: number }>(
+    command,
+    "bench server",
+  );
   return {
-    url: `ws://127.0.0.1:${port}`,
-    stop: async () => {
-      await child.stdin.close();
-      await reader.cancel();
-      await child.status;
-    },
+    url: `ws://127.0.0.1:${server.announced.port}`,
+    stop: server.stop,
   };
 }
 

@@ -71,7 +71,12 @@ import {
 import type { CaseResult } from "./_measure.ts";
 import { CPU_WINDOWS, parseFlags } from "./_measure.ts";
 import { runFloor } from "./_client_floor.ts";
-import { denoCommand, machineTitle, pinningWorks } from "./_process.ts";
+import {
+  denoCommand,
+  machineTitle,
+  pinningWorks,
+  startAnnouncedServer,
+} from "./_process.ts";
 import { median, pad, ratioSpread, windowedCpu } from "./_summary.ts";
 import { type BenchTransport, runShard } from "./_client_shard.ts";
 import { type IdleResult, runIdle } from "./_client_idle.ts";
@@ -255,27 +260,13 @@ async function startServer(
     ],
     serverCpu(options),
     { stdin: "piped", stdout: "piped", stderr: "inherit" },
-  ).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let buffered = "";
-  while (!buffered.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("The bench server exited before listening");
-    buffered += value;
-  }
-  const { port, info } = JSON.parse(buffered.split("\n")[0]!) as {
-    port: number;
-    info: StreamInfo;
-  };
-  return {
-    url: `ws://127.0.0.1:${port}`,
-    info,
-    close: async () => {
-      await child.stdin.close();
-      await reader.cancel();
-      await child.status;
-    },
-  };
+  );
+  const server = await startAnnouncedServer<{ port: number; info: StreamInfo }>(
+    child,
+    "bench server",
+  );
+  const { port, info } = server.announced;
+  return { url: `ws://127.0.0.1:${port}`, info, close: server.stop };
 }
 
 async function runCase(

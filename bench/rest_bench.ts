@@ -57,7 +57,12 @@
  * @module
  */
 import { parseFlags } from "./_measure.ts";
-import { denoCommand, machineTitle, pinningWorks } from "./_process.ts";
+import {
+  denoCommand,
+  machineTitle,
+  pinningWorks,
+  startAnnouncedServer,
+} from "./_process.ts";
 import { median, pad, ratioSpread, windowedCpu } from "./_summary.ts";
 import { type RestServerStats, startRestServer } from "./_rest_server.ts";
 import {
@@ -163,26 +168,17 @@ async function startServer(options: RestBenchOptions): Promise<Server> {
     ],
     options.pin ? 0 : undefined,
     { stdin: "piped", stdout: "piped", stderr: "inherit" },
-  ).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let buffered = "";
-  while (!buffered.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("The REST bench server exited before listening");
-    buffered += value;
-  }
-  const { baseUrl } = JSON.parse(buffered.split("\n")[0]!) as {
-    baseUrl: string;
-  };
+  );
+  const server = await startAnnouncedServer<{ baseUrl: string }>(
+    child,
+    "REST bench server",
+  );
+  const { baseUrl } = server.announced;
   const statsUrl = new URL("/stats", baseUrl);
   return {
     baseUrl,
     stats: async () => await (await fetch(statsUrl)).json(),
-    close: async () => {
-      await child.stdin.close();
-      await reader.cancel();
-      await child.status;
-    },
+    close: server.stop,
   };
 }
 
