@@ -130,6 +130,8 @@ export {
   type RestUser,
   type RouteInfo,
   type RouteOptions,
+  SearchIndexNotReadyError,
+  type SearchIndexNotReadyErrorOptions,
   type ServerErrorRetry,
   type SessionStartLimitInfo,
   TokenRejectedError,

@@ -499,3 +499,80 @@ function innermostReason(error: unknown): string {
   }
   return errorText(inner);
 }
+
+/** Options for {@linkcode SearchIndexNotReadyError}. */
+export interface SearchIndexNotReadyErrorOptions extends RestErrorOptions {
+  /**
+   * How long to wait before searching again, in milliseconds: already
+   * floored and capped (see {@linkcode SearchIndexNotReadyError.retryAfter}).
+   */
+  retryAfter: number;
+  /** Documents indexed so far, when the answer said (a count >= 0). */
+  documentsIndexed?: number | undefined;
+  /**
+   * What the wait was made from, when it is not the answer's `retry_after`
+   * as given: said in the message.
+   */
+  retryAfterNote?: string | undefined;
+}
+
+/**
+ * A guild message search was answered `202 Accepted` with Discord's
+ * "Index not yet available. Try again later" (JSON code 110000): the
+ * guild is not indexed for search yet, and the answer holds no results.
+ * The client takes any 2xx as a success; `searchGuildMessages` reads this
+ * body and rejects with this error rather than hand it back as results.
+ * It does not retry on its own: search again after
+ * {@linkcode SearchIndexNotReadyError.retryAfter} ms, or give up.
+ *
+ * @example Usage
+ * ```ts
+ * import { RestError, SearchIndexNotReadyError } from "@disruption/disruption/rest";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new SearchIndexNotReadyError({
+ *   method: "GET",
+ *   path: "/guilds/1/messages/search",
+ *   retryAfter: 2000,
+ *   documentsIndexed: 0,
+ * });
+ * assert.ok(error instanceof RestError);
+ * assert.equal(error.code, 110000);
+ * assert.equal(error.retryAfter, 2000);
+ * ```
+ */
+export class SearchIndexNotReadyError extends RestError {
+  /** Discord's JSON code for an index not yet available. */
+  readonly code: 110000 = 110000;
+  /**
+   * How long to wait before searching again, in milliseconds: the
+   * answer's `retry_after` seconds rounded up, at least 1000 (Discord
+   * says to retry "after a short delay" when it is 0) and at most
+   * `MAX_TIMER_DELAY` (about 24.8 days, the longest `setTimeout` waits;
+   * past it a timer fires at once).
+   */
+  readonly retryAfter: number;
+  /** Documents indexed so far in the current index operation, if said. */
+  readonly documentsIndexed: number | undefined;
+
+  /**
+   * Create an error for a search answered "index not yet available".
+   *
+   * @param options The wait, the documents indexed, method and path.
+   */
+  constructor(options: SearchIndexNotReadyErrorOptions) {
+    const indexed = options.documentsIndexed === undefined
+      ? ""
+      : `, ${options.documentsIndexed} documents indexed so far`;
+    const note = options.retryAfterNote === undefined
+      ? ""
+      : ` (${options.retryAfterNote})`;
+    super(
+      `${options.method} ${options.path} was answered that the guild's search index is not yet available (code 110000${indexed}): search again in ${options.retryAfter} ms${note}`,
+      options,
+    );
+    this.name = "SearchIndexNotReadyError";
+    this.retryAfter = options.retryAfter;
+    this.documentsIndexed = options.documentsIndexed;
+  }
+}

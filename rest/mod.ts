@@ -36,6 +36,8 @@ export {
   type ResponseTooLargeErrorOptions,
   RestError,
   type RestErrorOptions,
+  SearchIndexNotReadyError,
+  type SearchIndexNotReadyErrorOptions,
 } from "./errors.ts";
 export {
   DEFAULT_UPLOAD_LIMIT,
@@ -190,6 +192,17 @@ export {
   getChannelMessages,
   type GetChannelMessagesQuery,
 } from "./api/messages.ts";
+export {
+  type GuildMessageSearchResults,
+  type SearchAuthorType,
+  type SearchedMessage,
+  type SearchEmbedType,
+  searchGuildMessages,
+  type SearchGuildMessagesQuery,
+  type SearchHasType,
+  type SearchSortBy,
+  type SearchSortOrder,
+} from "./api/message_search.ts";
 export {
   consumeEntitlement,
   createTestEntitlement,
