@@ -62,6 +62,11 @@ export type {
   UpdateVoiceStateData,
 } from "./gateway_payloads.ts";
 export type {
+  ActivityInstance,
+  ActivityLocation,
+  ActivityLocationKind,
+} from "./objects/activity_instance.ts";
+export type {
   Application,
   ApplicationIntegrationTypeConfiguration,
   ApplicationIntegrationTypesConfig,
@@ -163,6 +168,13 @@ export type {
   WelcomeScreen,
   WelcomeScreenChannel,
 } from "./objects/guild.ts";
+export type {
+  GuildTemplate,
+  TemplateChannel,
+  TemplateGuild,
+  TemplateOverwrite,
+  TemplateRole,
+} from "./objects/guild_template.ts";
 export type {
   Integration,
   IntegrationAccount,

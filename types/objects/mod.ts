@@ -5,6 +5,7 @@
  *
  * @module
  */
+export * from "./activity_instance.ts";
 export * from "./application.ts";
 export * from "./application_command.ts";
 export * from "./audit_log.ts";
@@ -14,6 +15,7 @@ export * from "./component.ts";
 export * from "./emoji.ts";
 export * from "./entitlement.ts";
 export * from "./guild.ts";
+export * from "./guild_template.ts";
 export * from "./integration.ts";
 export * from "./interaction.ts";
 export * from "./invite.ts";
