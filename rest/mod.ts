@@ -161,6 +161,16 @@ export {
   type ModifyGuildBody,
   modifyGuildChannelPositions,
 } from "./api/guilds.ts";
+export {
+  createGuildTemplate,
+  type CreateGuildTemplateBody,
+  deleteGuildTemplate,
+  getGuildTemplate,
+  getGuildTemplates,
+  modifyGuildTemplate,
+  type ModifyGuildTemplateBody,
+  syncGuildTemplate,
+} from "./api/guild_templates.ts";
 export { deleteInvite, getInvite } from "./api/invites.ts";
 export {
   addGuildMemberRole,
@@ -441,6 +451,13 @@ export type {
   WelcomeScreen,
   WelcomeScreenChannel,
 } from "../types/objects/guild.ts";
+export type {
+  GuildTemplate,
+  TemplateChannel,
+  TemplateGuild,
+  TemplateOverwrite,
+  TemplateRole,
+} from "../types/objects/guild_template.ts";
 export type {
   Invite,
   InviteChannel,
