@@ -157,9 +157,14 @@ export {
   getGuildInvites,
   getGuildPreview,
   type GuildPreview,
+  INCIDENT_ACTION_CLOCK_TOLERANCE,
+  MAX_INCIDENT_ACTION_DURATION,
   modifyGuild,
   type ModifyGuildBody,
   modifyGuildChannelPositions,
+  modifyGuildIncidentActions,
+  type ModifyGuildIncidentActionsBody,
+  type ModifyGuildIncidentActionsOptions,
 } from "./api/guilds.ts";
 export {
   createGuildTemplate,

@@ -1,5 +1,6 @@
 /**
- * Guild routes: get, preview, modify, channels and their positions, invites.
+ * Guild routes: get, preview, modify, channels and their positions, invites,
+ * incident actions.
  *
  * @module
  */
@@ -12,7 +13,7 @@ import {
   snowflake,
 } from "./_route.ts";
 import type { Snowflake } from "../../types/gateway_payloads.ts";
-import type { Guild } from "../../types/objects/guild.ts";
+import type { Guild, IncidentsData } from "../../types/objects/guild.ts";
 import type {
   Channel,
   DefaultReaction,
@@ -22,6 +23,10 @@ import type {
 import type { Emoji } from "../../types/objects/emoji.ts";
 import type { Sticker } from "../../types/objects/sticker.ts";
 import type { InviteWithMetadata } from "../../types/objects/invite.ts";
+import { realScheduler } from "../../base/scheduler.ts";
+import { parseIsoTimestamp } from "../../base/iso_timestamp.ts";
+import { assertOptionsObject, shownQuoted } from "../../base/option_checks.ts";
+import { optionKeys } from "../../base/option_keys.ts";
 /** Answer of {@linkcode getGuildPreview}. */
 export interface GuildPreview {
   /** Guild ID. */
@@ -136,6 +141,47 @@ export interface CreateGuildChannelBody {
   /** Channel flags. */
   flags?: number | null;
 }
+
+/**
+ * Body of {@linkcode modifyGuildIncidentActions}: each field an ISO 8601
+ * timestamp at most 24 hours ahead, `null` to end the action, or left out
+ * to keep it as it is.
+ */
+export interface ModifyGuildIncidentActionsBody {
+  /** Until when invites are disabled (24 hours ahead at most; `null` enables them). */
+  invites_disabled_until?: string | null;
+  /** Until when direct messages are disabled (24 hours ahead at most; `null` enables them). */
+  dms_disabled_until?: string | null;
+}
+
+/** Options of {@linkcode modifyGuildIncidentActions}. */
+export interface ModifyGuildIncidentActionsOptions extends RouteOptions {
+  /**
+   * The current time in Unix milliseconds, which the 24-hour limit is
+   * checked against (`Date.now()` through the real scheduler by default):
+   * a test's virtual clock, or a clock corrected to Discord's.
+   */
+  now?: () => number;
+}
+
+/**
+ * How far ahead of Discord's 24 hours a timestamp may be before it is
+ * refused: the bot's clock may be behind Discord's, and a timestamp built
+ * as "now + 24 hours" reaches Discord later than it was built. Only a time
+ * past the limit by more than this is known to be refused.
+ */
+export const INCIDENT_ACTION_CLOCK_TOLERANCE = 60_000;
+
+/** The longest an incident action may last, in milliseconds (24 hours). */
+export const MAX_INCIDENT_ACTION_DURATION = 24 * 60 * 60 * 1000;
+
+/** The options of {@linkcode modifyGuildIncidentActions} beside the call options. */
+const INCIDENT_ACTIONS_OWN_KEYS = optionKeys(
+  { now: true } satisfies Record<
+    Exclude<keyof ModifyGuildIncidentActionsOptions, keyof RouteOptions>,
+    true
+  >,
+);
 
 /** One entry of {@linkcode modifyGuildChannelPositions}. */
 export interface ChannelPosition {
@@ -297,4 +343,142 @@ export async function getGuildInvites(
     `/guilds/${snowflake("guildId", guildId)}/invites`,
     routeOptions(options),
   );
+}
+
+/**
+ * Disable or re-enable a guild's invites and direct messages for a while
+ * (`PUT /guilds/{guildId}/incident-actions`), as its moderators do during
+ * a raid. Needs `MANAGE_GUILD`. Each field is an ISO 8601 timestamp, at
+ * most 24 hours ahead (Discord's limit), until which the action lasts;
+ * `null` ends it; a field left out is kept as it is. Discord documents no
+ * audit-log reason for this route.
+ *
+ * The 24 hours are checked before sending against `options.now` (the real
+ * clock by default), with {@linkcode INCIDENT_ACTION_CLOCK_TOLERANCE} (one
+ * minute) of leeway for the clocks' skew: only a time more than 24 hours
+ * and a minute ahead is refused. A time in the past is sent as it is (the
+ * docs say nothing of one; Discord decides).
+ *
+ * @param rest The REST client.
+ * @param guildId The guild.
+ * @param body `invites_disabled_until`, `dms_disabled_until`.
+ * @param options Signal; `now`, the clock the limit is checked against.
+ * @returns The guild's incidents data after the change.
+ * @throws {TypeError} When `guildId` is not a snowflake, `body` is not an
+ *   object, a field is neither an ISO 8601 timestamp string (of a real
+ *   date) nor `null` (a `Date` included: give `date.toISOString()`), or
+ *   `options.now` is not a function returning a finite number, before
+ *   anything is sent.
+ * @throws {RangeError} When a timestamp is more than 24 hours (and the
+ *   minute of tolerance) after `options.now()`, before anything is sent.
+ *
+ * @example Disable invites for the next 6 hours
+ * ```ts
+ * import { modifyGuildIncidentActions, RestClient } from "@disruption/disruption/rest";
+ * import assert from "node:assert/strict";
+ *
+ * let sent: unknown;
+ * const rest = new RestClient({
+ *   token: "t",
+ *   fetch: async (input, init) => {
+ *     sent = await new Request(input, init).json();
+ *     return Response.json({ ...(sent as object), dms_disabled_until: null });
+ *   },
+ * });
+ * const now = Date.UTC(2026, 0, 1);
+ * const until = new Date(now + 6 * 60 * 60 * 1000).toISOString();
+ * const data = await modifyGuildIncidentActions(
+ *   rest,
+ *   "100000000000000001",
+ *   { invites_disabled_until: until },
+ *   { now: () => now },
+ * );
+ * assert.deepEqual(sent, { invites_disabled_until: "2026-01-01T06:00:00.000Z" });
+ * assert.equal(data.invites_disabled_until, until);
+ *
+ * // Two days ahead is past Discord's 24 hours: refused, nothing sent.
+ * await assert.rejects(
+ *   modifyGuildIncidentActions(rest, "100000000000000001", {
+ *     dms_disabled_until: new Date(now + 48 * 60 * 60 * 1000).toISOString(),
+ *   }, { now: () => now }),
+ *   RangeError,
+ * );
+ * ```
+ */
+export async function modifyGuildIncidentActions(
+  rest: RestClient,
+  guildId: Snowflake,
+  body: ModifyGuildIncidentActionsBody,
+  options: ModifyGuildIncidentActionsOptions = {},
+): Promise<IncidentsData> {
+  const path = `/guilds/${snowflake("guildId", guildId)}/incident-actions`;
+  // The options first: a `null` is refused as no options object, not with
+  // a failed read of its `now`.
+  const request = routeOptions(options, { body }, INCIDENT_ACTIONS_OWN_KEYS);
+  const now = options.now ?? ((): number => realScheduler.now());
+  if (typeof now !== "function") {
+    throw new TypeError(
+      `Cannot modify guild incident actions as 'now' must be a function returning Unix milliseconds: current value 'now=${
+        shownQuoted(now)
+      }'`,
+    );
+  }
+  checkIncidentActions(body, now);
+  return await rest.request<IncidentsData>("PUT", path, request);
+}
+
+/** The fields of {@linkcode ModifyGuildIncidentActionsBody}. */
+const INCIDENT_ACTION_FIELDS = [
+  "invites_disabled_until",
+  "dms_disabled_until",
+] as const;
+
+/**
+ * Check each timestamp of an incident actions body: ISO 8601 or `null`,
+ * at most 24 hours (and the tolerance) after `now()`.
+ */
+function checkIncidentActions(
+  body: unknown,
+  now: () => number,
+): void {
+  const action = "modify guild incident actions";
+  assertOptionsObject(action, body, "body");
+  let current: number | undefined;
+  for (const field of INCIDENT_ACTION_FIELDS) {
+    const value = (body as Record<string, unknown>)[field];
+    if (value === undefined || value === null) continue;
+    const at = parseIsoTimestamp(value);
+    if (at === undefined) {
+      const hint = value instanceof Date ? " (give date.toISOString())" : "";
+      throw new TypeError(
+        `Cannot ${action} as '${field}' must be an ISO 8601 timestamp string of a real date, or null${hint}: current value '${field}=${
+          shownQuoted(value)
+        }'`,
+      );
+    }
+    current ??= currentTime(action, now);
+    const ahead = at - current;
+    if (
+      ahead > MAX_INCIDENT_ACTION_DURATION + INCIDENT_ACTION_CLOCK_TOLERANCE
+    ) {
+      throw new RangeError(
+        `Cannot ${action} as '${field}' must be at most 24 hours from now (Discord's limit; a minute allowed for clock skew): current value '${field}=${value}' (${
+          (ahead / 3_600_000).toFixed(2)
+        } hours ahead)`,
+      );
+    }
+  }
+}
+
+/** `now()`, checked: a clock that returns no time would let anything through. */
+function currentTime(action: string, now: () => number): number {
+  const time: unknown = now();
+  if (typeof time !== "number" || !Number.isFinite(time)) {
+    throw new TypeError(
+      `Cannot ${action} as 'now' must return Unix milliseconds (a finite number): current value 'now()=${
+        shownQuoted(time)
+      }'`,
+    );
+  }
+  return time;
 }
