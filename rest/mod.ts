@@ -75,6 +75,7 @@ export {
   deleteApplicationEmoji,
   editCurrentApplication,
   type EditCurrentApplicationBody,
+  getApplicationActivityInstance,
   getApplicationEmoji,
   getCurrentApplication,
   listApplicationEmojis,
@@ -531,6 +532,11 @@ export type {
   Team,
   TeamMember,
 } from "../types/objects/application.ts";
+export type {
+  ActivityInstance,
+  ActivityLocation,
+  ActivityLocationKind,
+} from "../types/objects/activity_instance.ts";
 export type {
   AutoModerationAction,
   AutoModerationActionMetadata,

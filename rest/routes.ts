@@ -28,10 +28,17 @@ const METHODS: ReadonlySet<string> = new Set([
 
 /**
  * Path segments followed by a code rather than an id (`/invites/{code}`,
- * `/guilds/templates/{code}`, `/guilds/{id}/templates/{code}`): each code
- * would otherwise be a route key of its own.
+ * `/guilds/templates/{code}`, `/guilds/{id}/templates/{code}`,
+ * `/applications/{id}/activity-instances/{instance_id}`), and the
+ * placeholder that replaces it: each code would otherwise be a route key
+ * of its own (an activity instance's ID is text, `i-{launch}-gc-…`, not
+ * the digits of an id).
  */
-const CODE_HOLDERS: ReadonlySet<string> = new Set(["invites", "templates"]);
+const CODE_HOLDERS: ReadonlyMap<string, string> = new Map([
+  ["invites", ":code"],
+  ["templates", ":code"],
+  ["activity-instances", ":instance_id"],
+]);
 
 /** Messages older than this are deleted under a separate, stricter sub-limit. */
 const OLD_MESSAGE_AGE = 14 * 24 * 60 * 60 * 1000;
@@ -48,6 +55,7 @@ export interface RouteInfo {
    * The rate-limit route key: method and path, major parameters kept, other
    * ids replaced by `:id` (an interaction callback's too), webhook and
    * interaction tokens by `:token`, invite and template codes by `:code`,
+   * activity instance IDs by `:instance_id`,
    * reactions by `:reaction`, query string dropped; e.g.
    * `DELETE /channels/1/messages/:id`. The client maps this key, without its
    * major id (`routeHashKey`), to the bucket hash Discord returns.
@@ -222,11 +230,8 @@ export function parseRoute(
         templateParts.push("reactions", ":reaction");
         return;
       }
-      const part = isId(segment)
-        ? ":id"
-        : i > 0 && CODE_HOLDERS.has(tail[i - 1]!)
-        ? ":code"
-        : segment;
+      const code = i > 0 ? CODE_HOLDERS.get(tail[i - 1]!) : undefined;
+      const part = isId(segment) ? ":id" : code ?? segment;
       keyParts.push(part);
       templateParts.push(part);
     }
