@@ -23,6 +23,8 @@ const EXTENSION_TYPES: ReadonlyMap<string, string> = new Map([
   ["avif", "image/avif"],
   ["json", "application/json"],
   ["txt", "text/plain"],
+  // An invite's target users (`target_users_file`).
+  ["csv", "text/csv"],
   ["mp3", "audio/mpeg"],
   ["ogg", "audio/ogg"],
   ["wav", "audio/wav"],

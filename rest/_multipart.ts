@@ -75,10 +75,65 @@ function objectCopy(value: unknown): Record<string, unknown> {
   return isRecord(value) ? { ...value } : {};
 }
 
+/**
+ * How a request's files are laid out: `files[n]` parts, each listed in the
+ * message's `attachments` (where `message` says the message is), or, with
+ * `fileField`, one part under that form field (`target_users_file`), which
+ * `payload_json` does not list.
+ */
+export interface FileLayout {
+  /** Where the message's fields are in the JSON body. */
+  message: MessageField;
+  /** The form field of a route whose docs name its file's field. */
+  fileField?: string | undefined;
+}
+
+/** The JSON sent as `payload_json`, and the form field of each file. */
+export interface FormLayout {
+  /**
+   * The JSON text; `undefined` for no `payload_json` part (a route with
+   * its own file field and no JSON body: its docs list only the file).
+   */
+  json: string | undefined;
+  /** Each file's form field (`files[0]`, `target_users_file`), in order. */
+  fields: string[];
+}
+
+/**
+ * The `payload_json` and the files' form fields of a request laid out as
+ * `layout` says: with a `fileField`, the JSON body as it is (an object, or
+ * `{}`; none without a body) and that field for the file; else as
+ * {@linkcode payloadJson} makes them, `files[n]`.
+ *
+ * @param payload The JSON body (an object, or `undefined`).
+ * @param files The files, in order.
+ * @param layout Where the message is, and the route's own file field.
+ * @returns The JSON and the files' fields.
+ */
+export function formLayout(
+  payload: unknown,
+  files: readonly AttachmentSource[],
+  layout: FileLayout,
+): FormLayout {
+  if (layout.fileField !== undefined) {
+    const field = layout.fileField;
+    // Not a message: no `attachments` entry, which Discord reads only on
+    // messages (its invite routes document none).
+    return {
+      json: payload === undefined
+        ? undefined
+        : JSON.stringify(objectCopy(payload)),
+      fields: files.map(() => field),
+    };
+  }
+  const { json, ids } = payloadJson(payload, files, layout.message);
+  return { json, fields: ids.map((id) => `files[${id}]`) };
+}
+
 /** What a file part's headers are made from. */
 export interface FilePart {
-  /** Its `n` in `files[n]`. */
-  id: number;
+  /** Its form field (`files[0]`, `target_users_file`). */
+  field: string;
   /** The file name (`filename=`). */
   name: string;
   /** The media type asked for (as a `Blob`'s `type` option). */
@@ -101,19 +156,26 @@ const utf8 = new TextEncoder();
  * `Blob` refuses sent as `application/octet-stream`).
  *
  * @param files The file parts, in order.
+ * @param json Whether the body has a `payload_json` part.
  * @returns The framing's size in bytes.
  */
-export function framingBytes(files: readonly FilePart[]): number {
+export function framingBytes(
+  files: readonly FilePart[],
+  json = true,
+): number {
   const delimiter = 2 + BOUNDARY_LENGTH + 2; // `--boundary\r\n`
-  let text = 'Content-Disposition: form-data; name="payload_json"\r\n\r\n\r\n';
+  let text = json
+    ? 'Content-Disposition: form-data; name="payload_json"\r\n\r\n\r\n'
+    : "";
   for (const file of files) {
     const type = sentMediaType(file.type);
     const filename = file.name.replace(/[\n\r"]/g, (c) => ESCAPES[c]!);
-    text += `Content-Disposition: form-data; name="files[${file.id}]"; ` +
+    text += `Content-Disposition: form-data; name="${file.field}"; ` +
       `filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n\r\n`;
   }
   // One delimiter per part, and the closing `--boundary--`.
-  return utf8.encode(text).length + delimiter * (files.length + 2);
+  const parts = files.length + (json ? 1 : 0);
+  return utf8.encode(text).length + delimiter * (parts + 1);
 }
 
 const ESCAPES: Record<string, string> = {

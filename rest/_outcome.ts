@@ -228,6 +228,11 @@ export function attemptOutcome<T>(
       };
     }
     case "success": {
+      // A file's text (an invite's target users, as CSV), bounded by
+      // `maxResponseBytes` as every body: its route reads it.
+      if (request.answer === "text") {
+        return { type: "success", value: text as T, rateLimit: info };
+      }
       if (text === "") {
         return { type: "success", value: undefined as T, rateLimit: info };
       }

@@ -29,6 +29,7 @@ import {
 import type { AnswerFacts } from "./_request_policy.ts";
 import type { ResponseLease } from "./_response_budget.ts";
 import {
+  answersText,
   assertLiteralPath,
   type HttpMethod,
   parseRoute,
@@ -77,7 +78,11 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /**
    * Files to attach: the request is sent as `multipart/form-data` with the
-   * body as `payload_json` (see `multipartBody`).
+   * body as `payload_json` (see `multipartBody`), each file as `files[n]`
+   * listed in the body's `attachments`; on a route whose docs name its
+   * file's field (POST `/channels/{id}/invites`, PUT
+   * `/invites/{code}/target-users`: `target_users_file`), its one file is
+   * sent under that field and the body as it is.
    */
   files?: readonly FileUpload[];
   /**
@@ -328,6 +333,7 @@ export function prepareRequest(
   options: RequestOptions,
 ): PreparedRequest {
   const route = parseRoute(method, path, { now: client.now });
+  const answer = answersText(method, path) ? "text" : "json";
   // The route is read from the literal path: the URL sent must be that one.
   assertLiteralPath(client.baseUrl, path);
   // A falsy one was read as none; another failed in the limiter's queue.
@@ -397,6 +403,7 @@ export function prepareRequest(
     logPath: route.redactedPath,
     redact: redactor(secrets),
     signal,
+    answer,
   };
 }
 
@@ -563,6 +570,11 @@ export interface PreparedRequest {
   /** Removes the bot token and the route's token from a text. */
   redact: (text: string) => string;
   signal: AbortSignal | undefined;
+  /**
+   * What a successful answer resolves with: its parsed JSON, or its text
+   * (a route Discord answers with a file, see `answersText`).
+   */
+  answer: "json" | "text";
 }
 
 /** How one attempt went, before the policy judged it. */

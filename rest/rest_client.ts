@@ -42,6 +42,7 @@ import {
   type HttpMethod,
   isInteractionCallback,
   messageField,
+  namedFileField,
 } from "./routes.ts";
 import { globalScope } from "./_global_scope.ts";
 import type {
@@ -200,7 +201,8 @@ export class RestClient {
 
   /**
    * Send one request through the rate limiter and return the parsed JSON
-   * answer (`undefined` for 204 No Content).
+   * answer (`undefined` for 204 No Content; the text, for a route Discord
+   * answers with a file: GET `/invites/{code}/target-users`'s CSV).
    *
    * @typeParam T The expected JSON shape.
    * @param method The HTTP method.
@@ -265,18 +267,23 @@ export class RestClient {
       const { files, uploadLimit, ...rest } = options;
       // Discord reads the files' `attachments` (their alt text) in the
       // message: a callback's `data`, a forum post's `message`. The whole
-      // request counts towards Discord's 25 MiB, its JSON included.
-      const message = messageField(method, path);
+      // request counts towards Discord's 25 MiB, its JSON included. A
+      // route whose docs name its file's field (an invite's
+      // `target_users_file`) sends it so, not as a message's `files[n]`.
+      const layout = {
+        message: messageField(method, path),
+        fileField: namedFileField(method, path),
+      };
       const sent = prepareUploads(files, {
         ...(uploadLimit === undefined ? {} : { maxSize: uploadLimit }),
         ...(rest.signal === undefined ? {} : { signal: rest.signal }),
         timeout: this.#timeout,
         scheduler: this.#scheduler,
-        request: { payload: rest.body, message },
+        request: { payload: rest.body, ...layout },
       }).then((prepared) =>
         this.#request<T>(method, path, {
           ...rest,
-          body: multipartBody(rest.body, prepared, { message }),
+          body: multipartBody(rest.body, prepared, layout),
         }, interaction)
       );
       return calledFrom(sent, rest.signal);

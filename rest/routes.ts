@@ -395,6 +395,62 @@ export function messageField(
     : "body";
 }
 
+/** An invite's target users: `/invites/{code}/target-users`. */
+const TARGET_USERS = /^\/invites\/[^/?#]+\/target-users(?:[?#]|$)/;
+
+/**
+ * The form field of the file a route takes, when its docs name one other
+ * than a message's `files[n]`: `target_users_file` for creating a
+ * channel's invite (POST `/channels/{id}/invites`) and for replacing an
+ * invite's target users (PUT `/invites/{code}/target-users`). Their file
+ * is no attachment: `payload_json` lists no `attachments` for it.
+ *
+ * @param method The request's method.
+ * @param path A request path (a query string is allowed).
+ * @returns The field, or `undefined` for a message's files.
+ *
+ * @example Usage
+ * ```ts
+ * import { namedFileField } from "./routes.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(namedFileField("PUT", "/invites/abc/target-users"), "target_users_file");
+ * assert.equal(namedFileField("POST", "/channels/1/messages"), undefined);
+ * ```
+ */
+export function namedFileField(
+  method: HttpMethod,
+  path: string,
+): string | undefined {
+  const invite = method === "POST" &&
+    /^\/channels\/\d+\/invites(?:[?#]|$)/.test(path);
+  return invite || (method === "PUT" && TARGET_USERS.test(path))
+    ? "target_users_file"
+    : undefined;
+}
+
+/**
+ * Whether a route answers with a file, whose text a successful request
+ * resolves with rather than parsed JSON: GET `/invites/{code}/target-users`
+ * (a CSV file). Its error answers are JSON, as every route's.
+ *
+ * @param method The request's method.
+ * @param path A request path (a query string is allowed).
+ * @returns Whether the answer is text.
+ *
+ * @example Usage
+ * ```ts
+ * import { answersText } from "./routes.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(answersText("GET", "/invites/abc/target-users"), true);
+ * assert.equal(answersText("GET", "/invites/abc/target-users/job-status"), false);
+ * ```
+ */
+export function answersText(method: HttpMethod, path: string): boolean {
+  return method === "GET" && TARGET_USERS.test(path);
+}
+
 /**
  * Whether a path segment is `.` or `..`, which URL parsing drops or uses to
  * climb one segment up (`/reactions/..` becomes the message's own path).

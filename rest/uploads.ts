@@ -19,7 +19,7 @@ import {
   realScheduler,
   type Scheduler,
 } from "../base/scheduler.ts";
-import { framingBytes, payloadJson } from "./_multipart.ts";
+import { type FileLayout, formLayout, framingBytes } from "./_multipart.ts";
 import { uploadContentType } from "./_content_types.ts";
 
 /**
@@ -44,8 +44,8 @@ export interface FileUpload {
    * The media type (e.g. `image/png`), which Discord reads the file's kind
    * from. Without it, a `Blob`'s own type, else the one the name's
    * extension stands for (`.png` and `.apng` `image/png`, `.gif`, `.jpg`,
-   * `.jpeg`, `.webp`, `.avif`, `.json`, `.txt`, `.mp3`, `.ogg`, `.wav`,
-   * `.mp4`, `.webm`).
+   * `.jpeg`, `.webp`, `.avif`, `.json`, `.txt`, `.csv`, `.mp3`, `.ogg`,
+   * `.wav`, `.mp4`, `.webm`).
    *
    * @default {"application/octet-stream"}
    */
@@ -193,6 +193,13 @@ export async function prepareUploads(
   limits: UploadLimits = {},
 ): Promise<PreparedUpload[]> {
   const maxSize = bytesLimit("maxSize", limits.maxSize ?? DEFAULT_UPLOAD_LIMIT);
+  const fileField = limits.request?.fileField;
+  if (fileField !== undefined && files.length > 1) {
+    // Sent twice under one field, which of them Discord reads is not said.
+    throw new UploadError(
+      `Cannot upload files as the route takes one file, as '${fileField}': current count '${files.length}'`,
+    );
+  }
   if (files.length > MAX_FILES) {
     throw new UploadError(
       `Cannot upload files as at most ${MAX_FILES} fit in one message: current count '${files.length}'`,
@@ -328,12 +335,22 @@ export interface MultipartOptions {
    * @default {"body"}
    */
   message?: "body" | "data" | "message";
+  /**
+   * The form field of a route whose docs name its file's field
+   * (`target_users_file`): its one file is sent under it, not as
+   * `files[n]`, and `payload_json` is the JSON body as it is, with no
+   * `attachments` entry (they describe a message's files), or no part at
+   * all without a body. Without it, files are a message's.
+   */
+  fileField?: string | undefined;
 }
 
 /**
  * The multipart body of a request with files: `payload_json`, a plain
  * field (no filename), holds the JSON body with an `attachments` entry per
- * file, and each file is the part `files[n]` whose `n` is its entry's `id`.
+ * file, and each file is the part `files[n]` whose `n` is its entry's `id`
+ * (with `fileField`, the one file is that field's part and `payload_json`
+ * the JSON body as it is, left out without one).
  *
  * Attachments the payload already lists are kept, before the new files'
  * entries: on an edit (PATCH) they are the message's existing attachments
@@ -364,16 +381,21 @@ export function multipartBody(
   files: readonly PreparedUpload[],
   options: MultipartOptions = {},
 ): FormData {
-  const { json, ids } = payloadJson(payload, files, options.message ?? "body");
+  const { json, fields } = formLayout(payload, files, fileLayout(options));
   const form = new FormData();
   // A plain field, as Discord documents it and discord.js sends it: a Blob
   // would make it a file part, `filename="blob"` (a FormData part cannot
   // have its own Content-Type without a filename).
-  form.append("payload_json", json);
+  if (json !== undefined) form.append("payload_json", json);
   files.forEach((file, index) =>
-    form.append(`files[${ids[index]}]`, file.blob, file.name)
+    form.append(fields[index]!, file.blob, file.name)
   );
   return form;
+}
+
+/** The layout `options` asks for, `message` defaulted. */
+function fileLayout(options: MultipartOptions): FileLayout {
+  return { message: options.message ?? "body", fileField: options.fileField };
 }
 
 /** What a request holds besides its files' contents, in bytes. */
@@ -394,19 +416,20 @@ function requestExtra(
   request: UploadRequest | undefined,
 ): RequestExtra {
   if (request === undefined) return { json: 0, framing: 0 };
-  const { json, ids } = payloadJson(
+  const { json, fields } = formLayout(
     request.payload,
     files,
-    request.message ?? "body",
+    fileLayout(request),
   );
   const framing = framingBytes(
     files.map((file, index) => ({
-      id: ids[index]!,
+      field: fields[index]!,
       name: file.name,
       type: uploadContentType(file),
     })),
+    json !== undefined,
   );
-  return { json: utf8.encode(json).length, framing };
+  return { json: json === undefined ? 0 : utf8.encode(json).length, framing };
 }
 
 const utf8 = new TextEncoder();
