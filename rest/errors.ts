@@ -10,6 +10,7 @@ import { errorText } from "../base/error_text.ts";
 import {
   type DiscordFieldError,
   fieldErrorDetails,
+  fieldMessageLists,
   flattenErrors,
 } from "./field_errors.ts";
 
@@ -149,7 +150,10 @@ function earlierNote(options: DiscordApiErrorOptions): string {
  * `no JSON body` instead of a code, with the page's type and title);
  * `errors` is the raw per-field tree and {@linkcode DiscordApiError.fieldErrors}
  * its flattened leaves: the first 50, which the message lists too (within
- * a few KB), saying how many were left out.
+ * a few KB), saying how many were left out. A body of Discord's other
+ * shape, each field mapped to a list of messages and no `code`
+ * (`{ "target_users_file": ["Line 5: invalid user ID format"] }`), gives
+ * a leaf per message, its `code` empty.
  *
  * @example Tell an unknown message apart
  * ```ts
@@ -225,7 +229,11 @@ export class DiscordApiError extends RestError {
     const apiMessage = typeof options.body?.message === "string"
       ? shorten(options.body.message, MAX_API_MESSAGE)
       : `HTTP ${options.status}`;
-    const flattened = flattenErrors(options.body?.errors);
+    // Discord's `errors` tree, or its other shape, `{ field: [messages] }`
+    // (Update Target Users' 400), whose lines were lost ("HTTP 400").
+    const flattened = options.body?.errors === undefined
+      ? fieldMessageLists(options.body)
+      : flattenErrors(options.body.errors);
     const details = fieldErrorDetails(flattened);
     // Not "(code 0)", Discord's General error: a page of Cloudflare's or
     // of a proxy looked like one of Discord's answers.

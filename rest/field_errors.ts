@@ -113,6 +113,54 @@ export function flattenErrors(errors: unknown): FlattenedErrors {
 }
 
 /**
+ * The field errors of Discord's other error shape: a body that maps each
+ * field to a list of messages, without `code`, `message` or `errors`
+ * (Update Target Users' 400:
+ * `{ "target_users_file": ["Line 5: invalid user ID ..."] }`). Each
+ * message is a leaf whose path is its field and whose code is empty,
+ * bounded as {@linkcode flattenErrors}'s are: at most
+ * {@linkcode MAX_FIELD_ERRORS} kept, texts clipped, the rest counted. Any
+ * other body has none.
+ *
+ * @param body Discord's parsed error body.
+ * @returns The first leaves in field order and how many were left out.
+ *
+ * @example Usage
+ * ```ts
+ * import { fieldMessageLists } from "./field_errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(fieldMessageLists({ target_users_file: ["Line 5: invalid user ID format"] }), {
+ *   fields: [{ path: "target_users_file", code: "", message: "Line 5: invalid user ID format" }],
+ *   omitted: 0,
+ * });
+ * assert.deepEqual(fieldMessageLists({ code: 50035, message: "Invalid Form Body" }), { fields: [], omitted: 0 });
+ * ```
+ */
+export function fieldMessageLists(body: unknown): FlattenedErrors {
+  const fields: DiscordFieldError[] = [];
+  let omitted = 0;
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    return { fields, omitted };
+  }
+  const record = body as Record<string, unknown>;
+  // Discord's usual shape (`{ code, message, errors? }`) is flattenErrors'.
+  if ("code" in record || "message" in record || "errors" in record) {
+    return { fields, omitted };
+  }
+  for (const key in record) {
+    const list = record[key];
+    if (!Array.isArray(list)) continue;
+    const kept = Math.min(list.length, MAX_FIELD_ERRORS - fields.length);
+    for (let i = 0; i < kept; i++) {
+      fields.push(leaf(key, { message: list[i] }));
+    }
+    omitted += list.length - kept;
+  }
+  return { fields, omitted };
+}
+
+/**
  * The field lines an error's message lists, at most
  * {@linkcode MAX_FIELD_DETAILS_LENGTH} characters, ending with how many
  * leaves were left out when any were.
@@ -135,9 +183,9 @@ export function fieldErrorDetails(flattened: FlattenedErrors): string {
   let details = "";
   let shown = 0;
   for (const field of flattened.fields) {
-    const line = `\n  ${
-      field.path || "(body)"
-    }: ${field.code} ${field.message}`;
+    // A message-list error (fieldMessageLists) has no code.
+    const code = field.code === "" ? "" : `${field.code} `;
+    const line = `\n  ${field.path || "(body)"}: ${code}${field.message}`;
     if (details.length + line.length > MAX_FIELD_DETAILS_LENGTH) break;
     details += line;
     shown++;
