@@ -177,7 +177,15 @@ export {
   type ModifyGuildTemplateBody,
   syncGuildTemplate,
 } from "./api/guild_templates.ts";
-export { deleteInvite, getInvite } from "./api/invites.ts";
+export {
+  deleteInvite,
+  getInvite,
+  getInviteTargetUsers,
+  getInviteTargetUsersJobStatus,
+  type InviteTargetUsers,
+  updateInviteTargetUsers,
+} from "./api/invites.ts";
+export { TargetUsersCsvError } from "./api/_target_users.ts";
 export {
   addGuildMemberRole,
   bulkGuildBan,
@@ -464,12 +472,15 @@ export type {
   TemplateOverwrite,
   TemplateRole,
 } from "../types/objects/guild_template.ts";
-export type {
-  Invite,
-  InviteChannel,
-  InviteTargetType,
-  InviteType,
-  InviteWithMetadata,
+export {
+  type Invite,
+  type InviteChannel,
+  type InviteRole,
+  type InviteTargetType,
+  type InviteTargetUsersJob,
+  InviteTargetUsersJobStatus,
+  type InviteType,
+  type InviteWithMetadata,
 } from "../types/objects/invite.ts";
 export type { GuildMember } from "../types/objects/member.ts";
 export type {

@@ -216,12 +216,15 @@ export {
   type ResolvedData,
   type ResolvedMember,
 } from "./objects/interaction.ts";
-export type {
-  Invite,
-  InviteChannel,
-  InviteTargetType,
-  InviteType,
-  InviteWithMetadata,
+export {
+  type Invite,
+  type InviteChannel,
+  type InviteRole,
+  type InviteTargetType,
+  type InviteTargetUsersJob,
+  InviteTargetUsersJobStatus,
+  type InviteType,
+  type InviteWithMetadata,
 } from "./objects/invite.ts";
 export type {
   GuildMember,

@@ -20,6 +20,8 @@ import type {
 } from "../../types/objects/channel.ts";
 import type { InviteWithMetadata } from "../../types/objects/invite.ts";
 import type { Message } from "../../types/objects/message.ts";
+import { isRecord } from "../../base/is_record.ts";
+import { type InviteTargetUsers, targetUsersFile } from "./_target_users.ts";
 /** Body of {@linkcode modifyChannel} (channels and threads; every field optional). */
 export interface ModifyChannelBody {
   /** Name (1-100 characters). */
@@ -111,6 +113,16 @@ export interface CreateChannelInviteBody {
    * none above the sender's).
    */
   role_ids?: Snowflake[];
+  /**
+   * The users who alone may see and accept the invite: their IDs, which
+   * the library writes as the CSV file Discord takes (header `user_id`,
+   * one ID a line), or a CSV file of one's own. Given, the request is
+   * `multipart/form-data`: this file as the part `target_users_file`, the
+   * other fields as `payload_json`. Discord reads the file asynchronously
+   * (see `getInviteTargetUsersJobStatus`); a file with an
+   * invalid ID is answered 400.
+   */
+  target_users_file?: InviteTargetUsers;
 }
 
 /** Answer of {@linkcode followAnnouncementChannel}. */
@@ -271,12 +283,43 @@ export async function getChannelInvites(
 
 /**
  * Create an invite to a channel (`POST /channels/{channelId}/invites`).
+ * With `target_users_file`, only those users may see and accept it: the
+ * request is then `multipart/form-data`, the users' CSV file as the part
+ * `target_users_file` and the other fields as `payload_json`; without it,
+ * the body is JSON.
  *
  * @param rest The REST client.
  * @param channelId The channel.
  * @param body The fields to send.
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
+ * @throws {TypeError} Before anything is sent, when `target_users_file` is
+ *   an empty list, holds an ID that is not a snowflake string, or is
+ *   neither a list nor a file.
+ * @throws {UploadError} When the file is over 10 MiB or cannot be read.
+ *
+ * @example An invite only two users may accept, giving them a role
+ * ```ts
+ * import { createChannelInvite, RestClient } from "@disruption/disruption/rest";
+ * import { FakeRest } from "@disruption/disruption/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const discord = new FakeRest({ token: "t" });
+ * const rest = new RestClient({ token: "t", fetch: discord.fetch });
+ * // The fake keeps no channel 123: it answers 404, after recording the request.
+ * await createChannelInvite(rest, "123", {
+ *   max_age: 0,
+ *   role_ids: ["333333333333333333"],
+ *   target_users_file: ["111111111111111111", "222222222222222222"],
+ * }).catch(() => {});
+ * const sent = discord.requests.at(-1)!;
+ * assert.deepEqual(sent.body, { max_age: 0, role_ids: ["333333333333333333"] });
+ * assert.equal(sent.files![0]!.field, "target_users_file");
+ * assert.equal(
+ *   new TextDecoder().decode(sent.files![0]!.data),
+ *   "user_id\n111111111111111111\n222222222222222222\n",
+ * );
+ * ```
  */
 export async function createChannelInvite(
   rest: RestClient,
@@ -284,11 +327,23 @@ export async function createChannelInvite(
   body: CreateChannelInviteBody = {},
   options: AuditedRouteOptions = {},
 ): Promise<InviteWithMetadata> {
-  return await rest.request<InviteWithMetadata>(
-    "POST",
-    `/channels/${snowflake("channelId", channelId)}/invites`,
-    auditedRouteOptions(options, { body }),
-  );
+  const path = `/channels/${snowflake("channelId", channelId)}/invites`;
+  const users = isRecord(body) ? body.target_users_file : undefined;
+  if (users === undefined) {
+    return await rest.request<InviteWithMetadata>(
+      "POST",
+      path,
+      auditedRouteOptions(options, { body }),
+    );
+  }
+  const file = targetUsersFile("create channel invite", users);
+  const { target_users_file: _file, ...json } = body;
+  // The client sends this route's file as `target_users_file`
+  // (`namedFileField`), the other fields as `payload_json`.
+  return await rest.request<InviteWithMetadata>("POST", path, {
+    ...auditedRouteOptions(options, { body: json }),
+    files: [file],
+  });
 }
 
 /**

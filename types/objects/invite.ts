@@ -55,8 +55,68 @@ export interface Invite {
   guild_scheduled_event?: GuildScheduledEvent;
   /** Invite flags bitfield (1 guest invite). */
   flags?: number;
-  /** Roles (partial) given to the user who accepts the invite. */
-  roles?: Partial<Role>[];
+  /** Roles given to the user who accepts the invite. */
+  roles?: InviteRole[];
+}
+
+/**
+ * A role an invite gives (its `roles`): the partial role Discord sends
+ * there, since the Community Invites Update (February 2026) no longer the
+ * full role object.
+ */
+export type InviteRole = Pick<
+  Role,
+  "id" | "name" | "position" | "color" | "colors" | "icon" | "unicode_emoji"
+>;
+
+/**
+ * The state of the job that reads an invite's target users from their CSV
+ * file (see {@linkcode InviteTargetUsersJob}).
+ *
+ * @example Usage
+ * ```ts
+ * import { InviteTargetUsersJobStatus } from "@disruption/disruption/types";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(InviteTargetUsersJobStatus.Failed, 3);
+ * ```
+ */
+export const InviteTargetUsersJobStatus = {
+  /** The default value. */
+  Unspecified: 0,
+  /** The job is still being processed. */
+  Processing: 1,
+  /** The job has completed successfully. */
+  Completed: 2,
+  /** The job has failed: see its `error_message`. */
+  Failed: 3,
+} as const;
+
+/** A target users job status value. */
+export type InviteTargetUsersJobStatus =
+  typeof InviteTargetUsersJobStatus[keyof typeof InviteTargetUsersJobStatus];
+
+/**
+ * The job that reads an invite's target users from the CSV file sent when
+ * the invite was created or its target users updated: Discord processes
+ * the file asynchronously.
+ */
+export interface InviteTargetUsersJob {
+  /** Where the job is (see {@linkcode InviteTargetUsersJobStatus}). */
+  status: InviteTargetUsersJobStatus;
+  /** The users in the file. */
+  total_users: number;
+  /** The users processed so far. */
+  processed_users: number;
+  /** When the job was created (ISO 8601). */
+  created_at: string;
+  /** When the job completed (ISO 8601); `null` until it has. */
+  completed_at: string | null;
+  /**
+   * Why the job failed (status 3). The docs give it only in their example
+   * of a failed job: typed as possibly absent or `null` otherwise.
+   */
+  error_message?: string | null;
 }
 
 /** An invite with its usage metadata (from channel/guild invite listings). */
