@@ -13,7 +13,7 @@ import type {
   OptionDefinition,
   OptionMap,
 } from "./command_types.ts";
-import { isLocale, LOCALES } from "./locales.ts";
+import { isLocale, LOCALES } from "../types/locales.ts";
 import { checkChannelTypes, checkFileTypes } from "./_command_rules.ts";
 import { shown } from "../base/option_checks.ts";
 import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";

@@ -67,7 +67,7 @@ export {
   userCommand,
   type UserOptionValue,
 } from "./commands.ts";
-export { isLocale, type Locale, LOCALES } from "./locales.ts";
+export { isLocale, type Locale, LOCALES } from "../types/locales.ts";
 export {
   readAutocomplete,
   type ReadOptions,

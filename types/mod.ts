@@ -3,10 +3,10 @@
  * opcodes, close codes, intents, permissions, payload shapes and the typed
  * event map. Most of it is types, which vanish at run time. What runs is
  * small and pure: the constant tables (opcodes, close codes, intents,
- * permission bits and the event names) and a few helpers over them
- * (`isValidIntents`, `isGatewayEventName`, `parsePermissions`,
- * `hasPermission`, `combinePermissions`, `permissionNames`). Nothing here
- * does I/O or keeps state.
+ * permission bits, the event names and Discord's locales) and a few helpers
+ * over them (`isValidIntents`, `isGatewayEventName`, `parsePermissions`,
+ * `hasPermission`, `combinePermissions`, `permissionNames`, `isLocale`).
+ * Nothing here does I/O or keeps state.
  *
  * ```ts
  * import { GatewayIntent, GatewayOpcode } from "@disruption/disruption/types";
@@ -20,6 +20,7 @@
  */
 export { type GatewayCommandOpcode, GatewayOpcode } from "./opcodes.ts";
 export { GatewayCloseCode } from "./close_codes.ts";
+export { isLocale, type Locale, LOCALES } from "./locales.ts";
 export {
   ALL_INTENTS,
   GatewayIntent,
@@ -288,6 +289,11 @@ export type {
   ReceivedPresenceStatus,
 } from "./objects/presence.ts";
 export type { Role, RoleColors, RoleTags } from "./objects/role.ts";
+export {
+  type ApplicationRoleConnection,
+  type ApplicationRoleConnectionMetadata,
+  ApplicationRoleConnectionMetadataType,
+} from "./objects/role_connection.ts";
 export type {
   GuildScheduledEvent,
   RecurrenceRule,
@@ -314,6 +320,9 @@ export type {
 export type {
   AvatarDecorationData,
   Collectibles,
+  Connection,
+  ConnectionService,
+  ConnectionVisibility,
   NameplateData,
   PartialUser,
   PremiumType,

@@ -24,6 +24,7 @@ export * from "./message.ts";
 export * from "./poll.ts";
 export * from "./presence.ts";
 export * from "./role.ts";
+export * from "./role_connection.ts";
 export * from "./scheduled_event.ts";
 export * from "./soundboard.ts";
 export * from "./stage_instance.ts";

@@ -4,6 +4,7 @@
  * @module
  */
 import type { Snowflake } from "../gateway_payloads.ts";
+import type { Integration } from "./integration.ts";
 
 /** A user's Nitro tier: 0 None, 1 Nitro Classic, 2 Nitro, 3 Nitro Basic. */
 export type PremiumType = 0 | 1 | 2 | 3;
@@ -92,4 +93,68 @@ export interface User {
 export interface PartialUser extends Partial<User> {
   /** The user's ID. */
   id: Snowflake;
+}
+
+/**
+ * A third-party service a user can connect to their account, as the docs
+ * list them (`instagram` and `skype` can no longer be added, but old
+ * connections remain). Riot Games and League of Legends connections are not
+ * returned by `GET /users/@me/connections` (since July 10, 2026).
+ */
+export type ConnectionService =
+  | "amazon-music"
+  | "battlenet"
+  | "bungie"
+  | "bluesky"
+  | "crunchyroll"
+  | "domain"
+  | "ebay"
+  | "epicgames"
+  | "facebook"
+  | "github"
+  | "instagram"
+  | "mastodon"
+  | "paypal"
+  | "playstation"
+  | "reddit"
+  | "roblox"
+  | "spotify"
+  | "skype"
+  | "steam"
+  | "tiktok"
+  | "twitch"
+  | "twitter"
+  | "xbox"
+  | "youtube";
+
+/**
+ * Who sees a connection: 0 only the user, 1 everyone.
+ */
+export type ConnectionVisibility = 0 | 1;
+
+/**
+ * An account on another service that a user connected to their Discord
+ * account (read with the user's `connections` OAuth2 scope).
+ */
+export interface Connection {
+  /** ID of the account on the service. */
+  id: string;
+  /** The account's user name. */
+  name: string;
+  /** The service. */
+  type: ConnectionService;
+  /** Whether the connection is revoked. */
+  revoked?: boolean;
+  /** Partial guild integrations of the connection. */
+  integrations?: Partial<Integration>[];
+  /** Whether the connection is verified. */
+  verified: boolean;
+  /** Whether friend sync is on. */
+  friend_sync: boolean;
+  /** Whether activities of the connection show in presence updates. */
+  show_activity: boolean;
+  /** Whether it has a matching third-party OAuth2 token. */
+  two_way_link: boolean;
+  /** Who sees it. */
+  visibility: ConnectionVisibility;
 }

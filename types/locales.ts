@@ -1,7 +1,10 @@
 /**
  * Discord's locales: the keys a localization map (`nameLocalizations`,
- * `descriptionLocalizations`, a choice's `name_localizations`) may use, as
- * listed in the API reference ("Locales").
+ * `descriptionLocalizations`, a choice's `name_localizations`, a role
+ * connection metadata record's `name_localizations`) may use, as listed in
+ * the API reference ("Locales"). A table of the wire, under every layer:
+ * `interactions/` checks commands with it, `rest/` the role connection
+ * metadata records.
  *
  * @module
  */
@@ -56,7 +59,7 @@ const KNOWN: ReadonlySet<string> = new Set(LOCALES);
  *
  * @example Usage
  * ```ts
- * import { isLocale } from "@disruption/disruption/interactions";
+ * import { isLocale } from "@disruption/disruption/types";
  * import assert from "node:assert/strict";
  *
  * assert.equal(isLocale("pt-BR"), true);
