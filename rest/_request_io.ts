@@ -338,7 +338,6 @@ export function prepareRequest(
   assertLiteralPath(client.baseUrl, path);
   // A falsy one was read as none; another failed in the limiter's queue.
   assertSignalOption("send request", "signal", options.signal);
-  const secrets = secretsOf(client.token, pathToken(path));
   let url = client.baseUrl + path;
   const query = queryString(options.query);
   if (query) url += (path.includes("?") ? "&" : "?") + query;
@@ -379,6 +378,13 @@ export function prepareRequest(
     : sent === `Bot ${client.token}`
     ? "bot"
     : "other";
+  // Another credential (a user's OAuth2 access token) is as secret as the
+  // bot token: an error body or a fetch failure quoting it loses it too.
+  const secrets = secretsOf(
+    client.token,
+    pathToken(path),
+    authorization === "other" ? credentialOf(sent!) : undefined,
+  );
   return {
     method,
     // Discord limits each user on a route by its token: a user's OAuth2
@@ -567,7 +573,10 @@ export interface PreparedRequest {
   init: RequestInit;
   /** The path with tokens replaced, for logs and errors. */
   logPath: string;
-  /** Removes the bot token and the route's token from a text. */
+  /**
+   * Removes the bot token, the route's token and another credential the
+   * request carries (a user's Bearer token) from a text.
+   */
   redact: (text: string) => string;
   signal: AbortSignal | undefined;
   /**
@@ -686,15 +695,28 @@ function seconds(value: string | null): number | undefined {
   return parsed === undefined ? undefined : secondsToMs(parsed);
 }
 
-function secretsOf(botToken: string, routeToken: string | undefined): string[] {
+function secretsOf(
+  botToken: string,
+  routeToken: string | undefined,
+  otherCredential: string | undefined,
+): string[] {
   const secrets = new Set<string>();
-  for (const secret of [botToken, routeToken]) {
+  for (const secret of [botToken, routeToken, otherCredential]) {
     if (!secret) continue;
     secrets.add(secret);
     secrets.add(encodeURIComponent(secret));
   }
   // Longest first, so a token containing another is replaced whole.
   return [...secrets].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * The secret of an `Authorization` header's value: what follows its scheme
+ * (`Bearer <token>`), or the whole value when it has none.
+ */
+function credentialOf(header: string): string {
+  return /^[A-Za-z][\w.+-]*\s+(\S.*)$/s.exec(header.trim())?.[1] ??
+    header.trim();
 }
 
 /**

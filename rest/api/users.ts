@@ -9,7 +9,7 @@ import type { Snowflake } from "../../types/gateway_payloads.ts";
 import type { User } from "../../types/objects/user.ts";
 import type { Channel } from "../../types/objects/channel.ts";
 import type { GuildMember } from "../../types/objects/member.ts";
-import { botTokenFault } from "../../base/bot_token.ts";
+import { userTokenRouteOptions } from "./_user_token.ts";
 /** Query of {@linkcode getCurrentUserGuilds}. */
 export interface GetCurrentUserGuildsQuery {
   /** Guilds before this ID. */
@@ -146,33 +146,14 @@ export async function getCurrentUserGuildMember(
   return await rest.request<GuildMember>(
     "GET",
     `/users/@me/guilds/${snowflake("guildId", guildId)}/member`,
-    {
-      ...routeOptions(options),
-      auth: false,
-      headers: { Authorization: `Bearer ${bearerToken(accessToken)}` },
-    },
+    userTokenRouteOptions(
+      options,
+      accessToken,
+      "guilds.members.read",
+      {},
+      "a bot gets its own member with getGuildMember",
+    ),
   );
-}
-
-/**
- * A user's OAuth2 access token as sent after `Bearer `: visible ASCII, as
- * it goes into an HTTP header (the message never shows it).
- */
-function bearerToken(accessToken: string): string {
-  const token = typeof accessToken === "string"
-    ? accessToken.trim().replace(/^Bearer\s+/i, "")
-    : undefined;
-  const fault = token === undefined
-    ? `current type '${typeof accessToken}'`
-    : token === ""
-    ? "it is blank"
-    : botTokenFault(token);
-  if (fault !== undefined) {
-    throw new TypeError(
-      `Cannot build route as 'accessToken' must be a user's OAuth2 access token with the guilds.members.read scope, visible ASCII characters without spaces (a bot gets its own member with getGuildMember): ${fault}`,
-    );
-  }
-  return token!;
 }
 
 /**

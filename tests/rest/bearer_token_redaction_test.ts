@@ -1,0 +1,113 @@
+// A user's OAuth2 access token, sent as `Authorization: Bearer <token>`
+// with `auth: false`, is as secret as the bot token: the client redacts it
+// from Discord's error bodies (a 401's message, a 400's field errors) and
+// from what a failed `fetch` rejects with, as it does the bot token. Before,
+// only the bot token and a route's path token were redacted, and an answer
+// quoting the header reached the error's message and the logs whole.
+import assert from "node:assert/strict";
+import { DiscordApiError, NetworkError } from "../../rest/errors.ts";
+import { RestClient } from "../../rest/rest_client.ts";
+import { getCurrentUserGuildMember } from "../../rest/api/users.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+
+const BOT = "bot.T0KEN-secret_value-0123456789";
+const USER = "user-access-token-0123456789abcdef";
+
+/** Every text an error shows: message, JSON, cause and its stack. */
+function shownText(error: unknown): string {
+  const cause = (error as { cause?: unknown }).cause;
+  return [
+    String(error),
+    (error as Error).stack,
+    JSON.stringify(error),
+    String(cause),
+    (cause as Error | undefined)?.stack,
+  ].join("\n");
+}
+
+/** Discord, echoing the request's Authorization header in its answer. */
+function echoing(status: number): RestClient {
+  return new RestClient({
+    token: BOT,
+    maxRetries: 0,
+    scheduler: new VirtualScheduler(),
+    fetch: (_input, init) => {
+      const auth = new Headers(init?.headers).get("authorization");
+      return Promise.resolve(Response.json({
+        message: `${status}: Unauthorized (${auth})`,
+        code: status === 401 ? 0 : 50035,
+        errors: {
+          token: {
+            _errors: [{ code: "BASE_TYPE_INVALID", message: `${auth}` }],
+          },
+        },
+      }, { status }));
+    },
+  });
+}
+
+for (const status of [401, 400]) {
+  Deno.test(`a ${status} quoting the user's Bearer token shows it redacted, in the message, the field errors and the JSON`, async () => {
+    const error = await getCurrentUserGuildMember(
+      echoing(status),
+      "5",
+      USER,
+    ).catch((e) => e);
+    assert.ok(error instanceof DiscordApiError, String(error));
+    assert.equal(error.status, status);
+    const text = shownText(error);
+    assert.ok(!text.includes(USER), text);
+    assert.match(error.message, /Bearer \[REDACTED\]/);
+    assert.equal(
+      error.apiMessage,
+      `${status}: Unauthorized (Bearer [REDACTED])`,
+    );
+    assert.deepEqual(error.errors, {
+      token: {
+        _errors: [{ code: "BASE_TYPE_INVALID", message: "Bearer [REDACTED]" }],
+      },
+    });
+  });
+}
+
+Deno.test("a raw request with auth: false has its own credential redacted, whatever its scheme, and the bot token still is", async () => {
+  const error = await echoing(401).request("GET", "/users/@me", {
+    auth: false,
+    headers: { authorization: `Basic ${USER}` },
+  }).catch((e) => e);
+  assert.ok(error instanceof DiscordApiError);
+  assert.ok(!shownText(error).includes(USER));
+  assert.match(error.message, /Basic \[REDACTED\]/);
+  // The bot token, on a request that carries it, as before.
+  const bot = await echoing(401).request("GET", "/users/@me").catch((e) => e);
+  assert.ok(bot instanceof DiscordApiError);
+  assert.ok(!shownText(bot).includes(BOT));
+  assert.match(bot.message, /Bot \[REDACTED\]/);
+});
+
+Deno.test("a fetch rejecting with the request's Bearer header reaches the caller redacted", async () => {
+  const rest = new RestClient({
+    token: BOT,
+    maxRetries: 0,
+    fetch: (_input, init) =>
+      Promise.reject(
+        new TypeError(
+          `connection reset (sent ${
+            new Headers(init?.headers).get("authorization")
+          })`,
+        ),
+      ),
+  });
+  const error = await getCurrentUserGuildMember(rest, "5", `Bearer ${USER}`)
+    .catch((e) => e);
+  assert.ok(error instanceof NetworkError, String(error));
+  assert.ok(!shownText(error).includes(USER), shownText(error));
+  assert.match(error.message, /connection reset \(sent Bearer \[REDACTED\]\)/);
+});
+
+Deno.test("a short access token (a test's) is redacted where it stands whole, not inside other words", async () => {
+  const error = await getCurrentUserGuildMember(echoing(401), "5", "abc")
+    .catch((e) => e);
+  assert.ok(error instanceof DiscordApiError);
+  assert.equal(error.apiMessage, "401: Unauthorized (Bearer [REDACTED])");
+});
