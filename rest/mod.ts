@@ -242,6 +242,16 @@ export {
 } from "./api/monetization.ts";
 export { endPoll, getAnswerVoters } from "./api/polls.ts";
 export {
+  deleteCurrentUserApplicationRoleConnection,
+  getApplicationRoleConnectionMetadataRecords,
+  getCurrentUserApplicationRoleConnection,
+  MAX_ROLE_CONNECTION_METADATA,
+  type RoleConnectionMetadataValue,
+  type UpdateApplicationRoleConnectionBody,
+  updateApplicationRoleConnectionMetadataRecords,
+  updateCurrentUserApplicationRoleConnection,
+} from "./api/role_connections.ts";
+export {
   createReaction,
   deleteAllReactions,
   deleteAllReactionsForEmoji,
@@ -311,6 +321,7 @@ export {
 export {
   createDM,
   getCurrentUser,
+  getCurrentUserConnections,
   getCurrentUserGuildMember,
   getCurrentUserGuilds,
   type GetCurrentUserGuildsQuery,
@@ -529,11 +540,20 @@ export type {
 export type {
   AvatarDecorationData,
   Collectibles,
+  Connection,
+  ConnectionService,
+  ConnectionVisibility,
   NameplateData,
   PremiumType,
   User,
   UserPrimaryGuild,
 } from "../types/objects/user.ts";
+export {
+  type ApplicationRoleConnection,
+  type ApplicationRoleConnectionMetadata,
+  ApplicationRoleConnectionMetadataType,
+} from "../types/objects/role_connection.ts";
+export { isLocale, type Locale, LOCALES } from "../types/locales.ts";
 export type { Webhook, WebhookType } from "../types/objects/webhook.ts";
 export type {
   Application,

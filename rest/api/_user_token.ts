@@ -56,8 +56,10 @@ function bearerToken(
   scope: string,
   hint: string | undefined,
 ): string {
+  // `Bearer ` alone (a template given an empty token) is blank: sent, it
+  // went out as the token "Bearer".
   const token = typeof accessToken === "string"
-    ? accessToken.trim().replace(/^Bearer\s+/i, "")
+    ? accessToken.trim().replace(/^Bearer(?:\s+|$)/i, "")
     : undefined;
   const fault = token === undefined
     ? `current type '${typeof accessToken}'`

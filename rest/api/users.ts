@@ -6,7 +6,7 @@
 import type { RestClient } from "../rest_client.ts";
 import { type RouteOptions, routeOptions, snowflake } from "./_route.ts";
 import type { Snowflake } from "../../types/gateway_payloads.ts";
-import type { User } from "../../types/objects/user.ts";
+import type { Connection, User } from "../../types/objects/user.ts";
 import type { Channel } from "../../types/objects/channel.ts";
 import type { GuildMember } from "../../types/objects/member.ts";
 import { userTokenRouteOptions } from "./_user_token.ts";
@@ -153,6 +153,35 @@ export async function getCurrentUserGuildMember(
       {},
       "a bot gets its own member with getGuildMember",
     ),
+  );
+}
+
+/**
+ * List the accounts on other services (GitHub, Steam, ...) that the user an
+ * OAuth2 access token belongs to connected to Discord (`GET
+ * /users/@me/connections`). Discord requires the user's access token with
+ * the `connections` scope: the request is sent with `Authorization: Bearer
+ * <accessToken>`, never with the bot token. Riot Games and League of
+ * Legends connections are not listed (since July 10, 2026).
+ *
+ * @param rest The REST client.
+ * @param accessToken The user's OAuth2 access token (a leading `Bearer `
+ *   is dropped), with the `connections` scope. It is never shown in an
+ *   error or a log.
+ * @param options Signal.
+ * @returns Discord's answer.
+ * @throws {TypeError} When `accessToken` is not a token (it is never
+ *   shown).
+ */
+export async function getCurrentUserConnections(
+  rest: RestClient,
+  accessToken: string,
+  options: RouteOptions = {},
+): Promise<Connection[]> {
+  return await rest.request<Connection[]>(
+    "GET",
+    `/users/@me/connections`,
+    userTokenRouteOptions(options, accessToken, "connections"),
   );
 }
 

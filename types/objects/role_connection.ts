@@ -67,16 +67,16 @@ export interface ApplicationRoleConnectionMetadata {
   name: string;
   /**
    * Translations of the name keyed by Discord locale (`"de"`, `"en-US"`,
-   * ...), each 1-100 characters.
+   * ...), each 1-100 characters; one left undefined is not sent.
    */
-  name_localizations?: { [locale in Locale]?: string };
+  name_localizations?: { [locale in Locale]?: string | undefined };
   /** Description shown to guild admins (1-200 characters). */
   description: string;
   /**
    * Translations of the description keyed by Discord locale, each 1-200
-   * characters.
+   * characters; one left undefined is not sent.
    */
-  description_localizations?: { [locale in Locale]?: string };
+  description_localizations?: { [locale in Locale]?: string | undefined };
 }
 
 /**
