@@ -27,7 +27,7 @@ const CHECKED_HELPERS = ["redisStoreTest"];
 /** Each way to pick a database; group 1 is its number, a name, or more. */
 const DATABASE_USES = [
   /redisStoreTest\(\s*(?:"(?:[^"\\]|\\.)*"|`[^`]*`|'[^']*'),\s*([^,\s]+)\s*,/g,
-  /pathname\s*=\s*([^;\n]+)/g,
+  /pathname\s*=(?!=)\s*([^;\n]+)/g,
   /`\$\{[^}]*(?:redis|url)[^}]*\}\/\$\{([^}]+)\}`/gi,
   /REDIS_DB\s*=\s*(\d+)/g,
   /\.select\(\s*([^,()]+?)\s*\)/g,
