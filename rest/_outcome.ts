@@ -20,8 +20,8 @@ import {
   isObject,
   parseJson,
   type PreparedRequest,
-  redactError,
 } from "./_request_io.ts";
+import { redactError } from "./_redaction.ts";
 import {
   CLOUDFLARE_MIN_PAUSE,
   type RequestDecision,

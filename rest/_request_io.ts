@@ -15,7 +15,7 @@ import { assertUploadLimit } from "./client_options.ts";
 import { parseBoundedJson } from "../base/json_bounds.ts";
 import { fnv1a } from "../base/fnv1a.ts";
 import { textLength } from "../base/text_length.ts";
-import { errorText } from "../base/error_text.ts";
+import { credentialOf, redactor, secretsOf } from "./_redaction.ts";
 import { getLogger } from "@logtape/logtape";
 import { joinChunks, readBounded } from "../base/read_bounded.ts";
 import { deadlineSignal, type Scheduler } from "../base/scheduler.ts";
@@ -693,116 +693,4 @@ function answerFacts(
 function seconds(value: string | null): number | undefined {
   const parsed = decimalNumber(value);
   return parsed === undefined ? undefined : secondsToMs(parsed);
-}
-
-function secretsOf(
-  botToken: string,
-  routeToken: string | undefined,
-  otherCredential: string | undefined,
-): string[] {
-  const secrets = new Set<string>();
-  for (const secret of [botToken, routeToken, otherCredential]) {
-    if (!secret) continue;
-    secrets.add(secret);
-    secrets.add(encodeURIComponent(secret));
-  }
-  // Longest first, so a token containing another is replaced whole.
-  return [...secrets].sort((a, b) => b.length - a.length);
-}
-
-/**
- * The secret of an `Authorization` header's value: what follows its scheme
- * (`Bearer <token>`), or the whole value when it has none.
- */
-function credentialOf(header: string): string {
-  return /^[A-Za-z][\w.+-]*\s+(\S.*)$/s.exec(header.trim())?.[1] ??
-    header.trim();
-}
-
-/**
- * Shorter than any token Discord issues (bot, webhook and interaction tokens
- * are tens of characters): such a secret, a test's or a wrong one, is
- * redacted only where it stands whole. A longer one is redacted wherever it
- * occurs, even against a word: a real token at a sentence's end, before
- * its `.`, must not leak.
- */
-const SHORT_SECRET_LENGTH = 20;
-/** A character a token can hold: a neighbour that puts a match in a word. */
-const TOKEN_CHAR = "[A-Za-z0-9._-]";
-/**
- * An escape ending right before a secret: `%2F` (or `%252F`, encoded twice)
- * in a URL, `\n` or `\u00e9` in JSON. It stands for another character, so
- * its last digit or letter is no part of the token: a short token after
- * `%2F` in an encoded URL, or after `\n` in Discord's JSON, still counts as
- * whole.
- */
-const ESCAPE = [
-  String.raw`%(?:25)*[0-9A-Fa-f]{2}`,
-  String.raw`\\[bfnrtv0]`,
-  String.raw`\\x[0-9A-Fa-f]{2}`,
-  String.raw`\\u[0-9A-Fa-f]{4}`,
-  String.raw`\\u\{[0-9A-Fa-f]+\}`,
-].join("|");
-
-/**
- * What replaces each secret (or its encoded form) in one pass, the longest
- * tried first at each place, its pattern built once per request. A short
- * one only where it stands whole: with a token `abc`, "Bot abc" and
- * "/abc/" lose it but "abcdef" and "fabc" stay, so a short or wrong token
- * does not garble every message.
- */
-function redactor(secrets: string[]): (text: string) => string {
-  if (secrets.length === 0) return (text) => text;
-  const alternatives = secrets.map((secret) =>
-    secret.length >= SHORT_SECRET_LENGTH
-      ? escapeRegExp(secret)
-      : `(?:(?<!${TOKEN_CHAR})|(?<=${ESCAPE}))${
-        escapeRegExp(secret)
-      }(?!${TOKEN_CHAR})`
-  );
-  const pattern = new RegExp(alternatives.join("|"), "g");
-  return (text) => text.replace(pattern, "[REDACTED]");
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-/**
- * A copy of `error` with every secret removed from its message, stack and
- * causes; the original (which may name a URL with a token) is dropped. A
- * value that throws when read (a user `fetch` rejecting with an object
- * without a prototype, a hostile Proxy) becomes its text, so the request
- * still ends in a NetworkError, not in that throw.
- */
-export function redactError(
-  error: unknown,
-  redact: (text: string) => string,
-  depth = 0,
-): unknown {
-  try {
-    return redactedCopy(error, redact, depth);
-  } catch {
-    return redact(errorText(error));
-  }
-}
-
-/** {@linkcode redactError}'s copy, which may throw on a hostile value. */
-function redactedCopy(
-  error: unknown,
-  redact: (text: string) => string,
-  depth: number,
-): unknown {
-  if (!(error instanceof Error)) {
-    return typeof error === "string" ? redact(error) : redact(errorText(error));
-  }
-  const cause = error.cause !== undefined && depth < 4
-    ? { cause: redactError(error.cause, redact, depth + 1) }
-    : {};
-  const copy = error instanceof TypeError
-    ? new TypeError(redact(error.message), cause)
-    : new Error(redact(error.message), cause);
-  copy.name = redact(error.name);
-  copy.stack = redact(error.stack ?? `${copy.name}: ${copy.message}`);
-  return copy;
 }

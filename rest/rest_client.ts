@@ -41,8 +41,7 @@ import type {
 import {
   type HttpMethod,
   isInteractionCallback,
-  messageField,
-  namedFileField,
+  uploadLayout,
 } from "./routes.ts";
 import { globalScope } from "./_global_scope.ts";
 import type {
@@ -265,15 +264,8 @@ export class RestClient {
     if (options.files !== undefined && options.files.length > 0) {
       // Streams are read once here, so a retry re-sends the same blobs.
       const { files, uploadLimit, ...rest } = options;
-      // Discord reads the files' `attachments` (their alt text) in the
-      // message: a callback's `data`, a forum post's `message`. The whole
-      // request counts towards Discord's 25 MiB, its JSON included. A
-      // route whose docs name its file's field (an invite's
-      // `target_users_file`) sends it so, not as a message's `files[n]`.
-      const layout = {
-        message: messageField(method, path),
-        fileField: namedFileField(method, path),
-      };
+      // The whole request counts towards Discord's 25 MiB, its JSON too.
+      const layout = uploadLayout(method, path);
       const sent = prepareUploads(files, {
         ...(uploadLimit === undefined ? {} : { maxSize: uploadLimit }),
         ...(rest.signal === undefined ? {} : { signal: rest.signal }),

@@ -395,6 +395,26 @@ export function messageField(
     : "body";
 }
 
+/**
+ * Where a request's files go: the message whose `attachments` list them
+ * ({@linkcode messageField}), or the form field a route's docs name for its
+ * one file ({@linkcode namedFileField}: an invite's `target_users_file`,
+ * sent so rather than as a message's `files[n]`).
+ *
+ * @param method The request's method.
+ * @param path A request path (a query string is allowed).
+ * @returns Both, as `multipartBody` and `prepareUploads` take them.
+ */
+export function uploadLayout(
+  method: HttpMethod,
+  path: string,
+): { message: "body" | "data" | "message"; fileField: string | undefined } {
+  return {
+    message: messageField(method, path),
+    fileField: namedFileField(method, path),
+  };
+}
+
 /** An invite's target users: `/invites/{code}/target-users`. */
 const TARGET_USERS = /^\/invites\/[^/?#]+\/target-users(?:[?#]|$)/;
 
