@@ -22,8 +22,8 @@ import {
 } from "./_route.ts";
 import type { Snowflake } from "../../types/gateway_payloads.ts";
 import type { GuildTemplate } from "../../types/objects/guild_template.ts";
-import { assertOptionsObject, shownQuoted } from "../../base/option_checks.ts";
-import { textLength } from "../../base/text_length.ts";
+import { assertOptionsObject } from "../../base/option_checks.ts";
+import { assertTextLength } from "../../base/text_length.ts";
 
 /** The longest template name Discord takes, in characters (code points). */
 const MAX_GUILD_TEMPLATE_NAME = 100;
@@ -277,46 +277,16 @@ function checkTemplateBody(
   assertOptionsObject(action, body, "body");
   const { name, description } = body as Record<string, unknown>;
   if (name !== undefined || nameRequired) {
-    checkText(action, "name", name, 1, MAX_GUILD_TEMPLATE_NAME);
+    assertTextLength(action, "name", name, 1, MAX_GUILD_TEMPLATE_NAME);
   }
   if (description !== undefined && description !== null) {
-    checkText(
+    assertTextLength(
       action,
       "description",
       description,
       0,
       MAX_GUILD_TEMPLATE_DESCRIPTION,
       " or null",
-    );
-  }
-}
-
-/**
- * Check one text field's type and length (code points, as Discord counts
- * them).
- */
-function checkText(
-  action: string,
-  name: string,
-  value: unknown,
-  min: number,
-  max: number,
-  orNull = "",
-): void {
-  const rule = `a string of ${min} to ${max} characters${orNull}`;
-  if (typeof value !== "string") {
-    throw new TypeError(
-      `Cannot ${action} as '${name}' must be ${rule}: current value '${name}=${
-        shownQuoted(value)
-      }'`,
-    );
-  }
-  const length = textLength(value);
-  if (length < min || length > max) {
-    throw new RangeError(
-      `Cannot ${action} as '${name}' must be ${rule}: current value '${name}=${
-        shownQuoted(value)
-      }' (${length} characters)`,
     );
   }
 }

@@ -20,7 +20,7 @@ import {
   assertOptionsObject,
   shownQuoted,
 } from "../../base/option_checks.ts";
-import { textLength } from "../../base/text_length.ts";
+import { assertTextLength } from "../../base/text_length.ts";
 import type { Snowflake } from "../../types/gateway_payloads.ts";
 import type { Message } from "../../types/objects/message.ts";
 import type { Channel, ThreadMember } from "../../types/objects/channel.ts";
@@ -423,22 +423,7 @@ function textItem(
   min: number,
   max: number,
 ): string {
-  const rule = min === 0
-    ? `a string of at most ${max} characters`
-    : `a string of ${min} to ${max} characters`;
-  if (typeof value !== "string") {
-    throw new TypeError(
-      `Cannot ${ACTION} as '${name}' must be ${rule}: current value '${name}=${
-        shownQuoted(value)
-      }'`,
-    );
-  }
-  const length = textLength(value);
-  if (length < min || length > max) {
-    throw new RangeError(
-      `Cannot ${ACTION} as '${name}' must be ${rule}: current length ${length}`,
-    );
-  }
+  assertTextLength(ACTION, name, value, min, max);
   if (!value.isWellFormed()) {
     throw new TypeError(
       `Cannot ${ACTION} as '${name}' must be well-formed text (it holds a lone surrogate, half of an emoji): current value '${name}=${
@@ -465,7 +450,7 @@ function items(
   }
   if (value.length > max) {
     throw new RangeError(
-      `Cannot ${ACTION} as '${name}' must have at most ${max} items: current length ${value.length}`,
+      `Cannot ${ACTION} as '${name}' must have at most ${max} items: current length '${value.length}'`,
     );
   }
   return value;

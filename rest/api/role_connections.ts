@@ -30,7 +30,7 @@ import {
 import { isLocale, LOCALES } from "../../types/locales.ts";
 import { isRecord } from "../../base/is_record.ts";
 import { shown, shownQuoted } from "../../base/option_checks.ts";
-import { textLength } from "../../base/text_length.ts";
+import { assertTextLength } from "../../base/text_length.ts";
 
 /**
  * The most metadata records an application has ("An application can have
@@ -402,8 +402,14 @@ function checkRecords(records: unknown): void {
         }'`,
       );
     }
-    checkText(`${at}.name`, record.name, 1, MAX_NAME);
-    checkText(`${at}.description`, record.description, 1, MAX_DESCRIPTION);
+    assertTextLength(RECORDS_ACTION, `${at}.name`, record.name, 1, MAX_NAME);
+    assertTextLength(
+      RECORDS_ACTION,
+      `${at}.description`,
+      record.description,
+      1,
+      MAX_DESCRIPTION,
+    );
     checkLocalizations(
       `${at}.name_localizations`,
       record.name_localizations,
@@ -444,26 +450,6 @@ function checkKey(
   return key;
 }
 
-/** A record's text: a string of `min` to `max` characters (code points). */
-function checkText(
-  field: string,
-  text: unknown,
-  min: number,
-  max: number,
-): void {
-  if (typeof text !== "string") {
-    throw new TypeError(
-      `Cannot ${RECORDS_ACTION} as '${field}' must be a string of ${min}-${max} characters: current type '${typeof text}'`,
-    );
-  }
-  const length = textLength(text);
-  if (length < min || length > max) {
-    throw new RangeError(
-      `Cannot ${RECORDS_ACTION} as '${field}' must be ${min}-${max} characters: current length '${length}'`,
-    );
-  }
-}
-
 /** A record's translations: Discord locales to texts of its length. */
 function checkLocalizations(field: string, map: unknown, max: number): void {
   // Absent, or null as Discord may answer an unset map with: sent as given.
@@ -485,7 +471,7 @@ function checkLocalizations(field: string, map: unknown, max: number): void {
     }
     // A missing translation (`{ fr: t.fr?.[key] }`): JSON leaves it out.
     if (text === undefined) continue;
-    checkText(`${field}.${locale}`, text, 1, max);
+    assertTextLength(RECORDS_ACTION, `${field}.${locale}`, text, 1, max);
   }
 }
 
@@ -519,17 +505,7 @@ function roleConnectionBody(body: unknown): Record<string, unknown> {
  */
 function checkPlatformText(field: string, text: unknown, max: number): void {
   if (text === undefined || text === null) return;
-  if (typeof text !== "string") {
-    throw new TypeError(
-      `Cannot ${CONNECTION_ACTION} as '${field}' must be a string of at most ${max} characters: current type '${typeof text}'`,
-    );
-  }
-  const length = textLength(text);
-  if (length > max) {
-    throw new RangeError(
-      `Cannot ${CONNECTION_ACTION} as '${field}' must be at most ${max} characters: current length '${length}'`,
-    );
-  }
+  assertTextLength(CONNECTION_ACTION, field, text, 0, max);
 }
 
 /** A user's values, each as the string Discord keeps. */
@@ -582,11 +558,6 @@ function metadataValue(field: string, value: unknown): string {
       }'`,
     );
   }
-  const length = textLength(value);
-  if (length > MAX_VALUE) {
-    throw new RangeError(
-      `Cannot ${CONNECTION_ACTION} as '${field}' must be at most ${MAX_VALUE} characters: current length '${length}'`,
-    );
-  }
+  assertTextLength(CONNECTION_ACTION, field, value, 0, MAX_VALUE);
   return value;
 }

@@ -196,17 +196,17 @@ Deno.test("createGuildTemplate refuses a name or description out of the docs' li
     [
       { name: "" },
       RangeError,
-      "Cannot create guild template as 'name' must be a string of 1 to 100 characters: current value 'name=\"\"' (0 characters)",
+      "Cannot create guild template as 'name' must be a string of 1 to 100 characters: current length '0'",
     ],
     [
       { name: "😀".repeat(101) },
       RangeError,
-      "(101 characters)",
+      "current length '101'",
     ],
     [
       { name: "x", description: "d".repeat(121) },
       RangeError,
-      "Cannot create guild template as 'description' must be a string of 0 to 120 characters or null: current value 'description=",
+      "Cannot create guild template as 'description' must be a string of at most 120 characters or null: current length '121'",
     ],
     [
       {},
@@ -226,7 +226,7 @@ Deno.test("createGuildTemplate refuses a name or description out of the docs' li
     [
       { name: "x", description: 5 },
       TypeError,
-      "Cannot create guild template as 'description' must be a string of 0 to 120 characters or null: current value 'description=5'",
+      "Cannot create guild template as 'description' must be a string of at most 120 characters or null: current value 'description=5'",
     ],
     [
       null,

@@ -243,32 +243,32 @@ Deno.test("updateApplicationRoleConnectionMetadataRecords refuses a name or desc
   await refused([record("a", { name: "" })], {
     name: "RangeError",
     message:
-      `${ACTION} 'records[0].name' must be 1-100 characters: current length '0'`,
+      `${ACTION} 'records[0].name' must be a string of 1 to 100 characters: current length '0'`,
   });
   await refused([record("a", { name: "😀".repeat(101) })], {
     name: "RangeError",
     message:
-      `${ACTION} 'records[0].name' must be 1-100 characters: current length '101'`,
+      `${ACTION} 'records[0].name' must be a string of 1 to 100 characters: current length '101'`,
   });
   await refused([record("a", { name: 5 as never })], {
     name: "TypeError",
     message:
-      `${ACTION} 'records[0].name' must be a string of 1-100 characters: current type 'number'`,
+      `${ACTION} 'records[0].name' must be a string of 1 to 100 characters: current value 'records[0].name=5'`,
   });
   await refused([record("a", { description: "" })], {
     name: "RangeError",
     message:
-      `${ACTION} 'records[0].description' must be 1-200 characters: current length '0'`,
+      `${ACTION} 'records[0].description' must be a string of 1 to 200 characters: current length '0'`,
   });
   await refused([record("a", { description: "d".repeat(201) })], {
     name: "RangeError",
     message:
-      `${ACTION} 'records[0].description' must be 1-200 characters: current length '201'`,
+      `${ACTION} 'records[0].description' must be a string of 1 to 200 characters: current length '201'`,
   });
   await refused([{ type: 1, key: "a", name: "A" }], {
     name: "TypeError",
     message:
-      `${ACTION} 'records[0].description' must be a string of 1-200 characters: current type 'undefined'`,
+      `${ACTION} 'records[0].description' must be a string of 1 to 200 characters: current value 'records[0].description=undefined'`,
   });
 });
 
@@ -294,14 +294,14 @@ Deno.test("updateApplicationRoleConnectionMetadataRecords refuses a translation 
   await refused([record("a", { name_localizations: { fr: "" } })], {
     name: "RangeError",
     message:
-      `${ACTION} 'records[0].name_localizations.fr' must be 1-100 characters: current length '0'`,
+      `${ACTION} 'records[0].name_localizations.fr' must be a string of 1 to 100 characters: current length '0'`,
   });
   await refused(
     [record("a", { name_localizations: { fr: "n".repeat(101) } })],
     {
       name: "RangeError",
       message:
-        `${ACTION} 'records[0].name_localizations.fr' must be 1-100 characters: current length '101'`,
+        `${ACTION} 'records[0].name_localizations.fr' must be a string of 1 to 100 characters: current length '101'`,
     },
   );
   await refused([
@@ -309,12 +309,12 @@ Deno.test("updateApplicationRoleConnectionMetadataRecords refuses a translation 
   ], {
     name: "RangeError",
     message:
-      `${ACTION} 'records[0].description_localizations.de' must be 1-200 characters: current length '201'`,
+      `${ACTION} 'records[0].description_localizations.de' must be a string of 1 to 200 characters: current length '201'`,
   });
   await refused([record("a", { name_localizations: { fr: null } as never })], {
     name: "TypeError",
     message:
-      `${ACTION} 'records[0].name_localizations.fr' must be a string of 1-100 characters: current type 'object'`,
+      `${ACTION} 'records[0].name_localizations.fr' must be a string of 1 to 100 characters: current value 'records[0].name_localizations.fr=null'`,
   });
   for (
     const [map, shown] of [[new Map([["fr", "x"]]), "Map"], [["x"], "array"], [

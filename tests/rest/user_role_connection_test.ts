@@ -295,17 +295,17 @@ Deno.test("updateCurrentUserApplicationRoleConnection refuses a body that is no 
   await refused({ platform_name: "😀".repeat(51) }, {
     name: "RangeError",
     message:
-      `${ACTION} 'platform_name' must be at most 50 characters: current length '51'`,
+      `${ACTION} 'platform_name' must be a string of at most 50 characters: current length '51'`,
   });
   await refused({ platform_username: "u".repeat(101) }, {
     name: "RangeError",
     message:
-      `${ACTION} 'platform_username' must be at most 100 characters: current length '101'`,
+      `${ACTION} 'platform_username' must be a string of at most 100 characters: current length '101'`,
   });
   await refused({ platform_name: 5 }, {
     name: "TypeError",
     message:
-      `${ACTION} 'platform_name' must be a string of at most 50 characters: current type 'number'`,
+      `${ACTION} 'platform_name' must be a string of at most 50 characters: current value 'platform_name=5'`,
   });
 });
 
@@ -360,7 +360,7 @@ Deno.test("updateCurrentUserApplicationRoleConnection refuses a value Discord co
   await refused({ metadata: { a: "😀".repeat(101) } }, {
     name: "RangeError",
     message:
-      `${ACTION} 'metadata.a' must be at most 100 characters: current length '101'`,
+      `${ACTION} 'metadata.a' must be a string of at most 100 characters: current length '101'`,
   });
   for (
     const [value, shown] of [
