@@ -64,6 +64,41 @@ export const outOfRange = (min: number, max: number): Tree =>
   );
 
 /**
+ * A query integer below `min`, in the words Discord answers a query with.
+ *
+ * @param min The least allowed.
+ * @returns The leaf.
+ */
+export const numberMin = (min: number): Tree =>
+  fieldError(
+    "NUMBER_TYPE_MIN",
+    `int value should be greater than or equal to ${min}.`,
+  );
+
+/**
+ * A query integer above `max`, in the words Discord answers a query with.
+ *
+ * @param max The most allowed.
+ * @returns The leaf.
+ */
+export const numberMax = (max: number): Tree =>
+  fieldError(
+    "NUMBER_TYPE_MAX",
+    `int value should be less than or equal to ${max}.`,
+  );
+
+/**
+ * A query value that is not a number of the kind asked (`"latest"` for a
+ * snowflake, `"1.5"` for an int).
+ *
+ * @param value The value as sent.
+ * @param kind What it should be: `int` or `snowflake`.
+ * @returns The leaf.
+ */
+export const notNumber = (value: string, kind: "int" | "snowflake"): Tree =>
+  fieldError("NUMBER_TYPE_COERCE", `Value "${value}" is not ${kind}.`);
+
+/**
  * A field this kind of component may not carry.
  *
  * @param why Why not, in the docs' words.

@@ -20,6 +20,7 @@ import { textLength } from "../base/text_length.ts";
 import { snowflakeMs } from "../base/snowflake.ts";
 import { parseIsoTimestamp, timestampParseError } from "./_iso_timestamp.ts";
 import { prunedMembers, pruneRequest } from "./_guild_prune.ts";
+import { notNumber, numberMax, numberMin, type Tree } from "./_form_errors.ts";
 import {
   FORUM_POST_FLAGS,
   WEBHOOK_MESSAGE_FLAGS,
@@ -64,6 +65,21 @@ export interface FakeMember {
   roles: string[];
   /** Every other field. */
   [field: string]: unknown;
+}
+
+/**
+ * A thread's member as the fake answers it: Discord's thread member
+ * object, without `member`.
+ */
+export interface FakeThreadMember {
+  /** The thread's ID. */
+  id: string;
+  /** The user's ID. */
+  user_id: string;
+  /** When they last joined, ISO 8601. */
+  join_timestamp: string;
+  /** Notification settings (always 0 in the fake). */
+  flags: number;
 }
 
 /** A webhook as the fake stores it. */
@@ -237,6 +253,11 @@ const invalid = (field: string, code: string, message: string): FakeReply => ({
     errors: { [field]: { _errors: [{ code, message }] } },
   },
 });
+/** Discord's 400 Invalid Form Body with an `errors` tree. */
+const invalidTree = (errors: Tree): FakeReply => ({
+  status: 400,
+  body: { code: 50035, message: "Invalid Form Body", errors },
+});
 const noContent: FakeReply = { status: 204 };
 
 /** A reaction's Unicode emoji, as {@linkcode FakeResources} takes one. */
@@ -283,19 +304,9 @@ function emojiObject(emoji: string): { id: string | null; name: string } {
  * the bound it breaks, in Discord's words.
  */
 function badLimit(limit: number, max: number): FakeReply | undefined {
-  if (limit < 1) {
-    return invalid(
-      "limit",
-      "NUMBER_TYPE_MIN",
-      "int value should be greater than or equal to 1.",
-    );
-  }
+  if (limit < 1) return invalidTree({ limit: numberMin(1) });
   if (!(Number.isInteger(limit) && limit <= max)) {
-    return invalid(
-      "limit",
-      "NUMBER_TYPE_MAX",
-      `int value should be less than or equal to ${max}.`,
-    );
+    return invalidTree({ limit: numberMax(max) });
   }
   return undefined;
 }
@@ -312,11 +323,7 @@ function badCursor(
   for (const name of names) {
     const value = query.get(name);
     if (value && !/^\d{1,20}$/.test(value)) {
-      return invalid(
-        name,
-        "NUMBER_TYPE_COERCE",
-        `Value "${value}" is not snowflake.`,
-      );
+      return invalidTree({ [name]: notNumber(value, "snowflake") });
     }
   }
   return undefined;
@@ -665,6 +672,24 @@ export class FakeResources {
   }
 
   /**
+   * One member of a thread, as Discord's thread member object (no
+   * `member`): when they joined, and no notification flags.
+   *
+   * @param threadId The thread.
+   * @param userId The user.
+   * @returns A copy, or `undefined` when not a member.
+   */
+  threadMember(
+    threadId: string,
+    userId: string,
+  ): FakeThreadMember | undefined {
+    const at = this.#threadMembers.get(threadId)?.get(userId);
+    return at === undefined
+      ? undefined
+      : { id: threadId, user_id: userId, join_timestamp: at, flags: 0 };
+  }
+
+  /**
    * The stored webhooks.
    *
    * @returns Copies (with tokens).
@@ -966,14 +991,8 @@ export class FakeResources {
         re(`${C}/thread-members/(\\d+)`),
         ({ match }) =>
           this.#withThread(match[1]!, (thread) => {
-            const at = this.#threadMembers.get(thread.id)?.get(match[2]!);
-            if (!at) return unknown.member();
-            return ok({
-              id: thread.id,
-              user_id: match[2],
-              join_timestamp: at,
-              flags: 0,
-            });
+            const member = this.threadMember(thread.id, match[2]!);
+            return member ? ok(member) : unknown.member();
           }),
       ],
       [

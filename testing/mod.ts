@@ -102,6 +102,7 @@ export {
   type FakeRole,
   type FakeRoute,
   type FakeRouteContext,
+  type FakeThreadMember,
   type FakeUploadedFile,
   type FakeWebhook,
 } from "./fake_resources.ts";
