@@ -55,6 +55,12 @@ import type {
 } from "../rest/payloads.ts";
 import { deferredReplyEdit } from "./_deferred_followup.ts";
 import { tooManyRequests } from "./_rate_limit_answer.ts";
+import {
+  indexNotReady,
+  type ScriptSearchIndexOptions,
+  searchQueryErrors,
+  searchResults,
+} from "./_message_search.ts";
 import { isTokenReset } from "./_token_reset.ts";
 import { FakeClock, shareFakeClock } from "./_fake_clock.ts";
 import { authorizingIntegrationOwners } from "./_integration_owners.ts";
@@ -359,6 +365,8 @@ export interface ScriptNetworkErrorOptions {
   times?: number;
 }
 
+export type { ScriptSearchIndexOptions } from "./_message_search.ts";
+
 /** What {@linkcode FakeRest.serve} returns. */
 export interface FakeRestServer {
   /** The base URL to give `RestClient` (`http://127.0.0.1:<port>/api/v10`). */
@@ -384,6 +392,10 @@ interface ScriptError extends Script {
   code: number;
   message: string;
   errors: unknown;
+}
+
+interface ScriptIndex extends Script {
+  options: ScriptSearchIndexOptions;
 }
 
 interface RateLimitScript {
@@ -459,7 +471,10 @@ const invalidForm = (errors: unknown): Reply => ({
  * An in-memory Discord HTTP API for tests: pass {@linkcode FakeRest.fetch}
  * to `RestClient` (or {@linkcode FakeRest.serve} it on loopback).
  *
- * It implements messages (create, get, edit, delete), interaction callbacks,
+ * It implements messages (create, get, edit, delete), guild message search
+ * (`GET /guilds/{id}/messages/search` over the stored messages of the
+ * guild's channels, `202` "index not yet available" when scripted with
+ * {@linkcode FakeRest.scriptSearchIndexPending}), interaction callbacks,
  * original responses and follow-ups, bulk command overwrites and the gateway
  * routes; keeps, on every edit of a message, only the attachments the edit's
  * `attachments` lists (existing ones by id, new files by their `files[n]`
@@ -578,6 +593,7 @@ export class FakeRest {
   #sharedUntil = new Map<string, number>();
   #scriptedErrors: ScriptError[] = [];
   #scriptedNetwork: Script[] = [];
+  #scriptedIndex: ScriptIndex[] = [];
   #globalWindowStart = -Infinity;
   #globalCount = 0;
   #globalPausedUntil = -Infinity;
@@ -839,6 +855,57 @@ export class FakeRest {
     this.#scriptedNetwork.push({
       key: options.route === undefined ? undefined : routeOf(options.route).key,
       times: options.times ?? 1,
+    });
+  }
+
+  /**
+   * Answer the next searches of a guild (`GET /guilds/{id}/messages/search`)
+   * with Discord's `202` "Index not yet available. Try again later" (code
+   * 110000, `retry_after` and `documents_indexed`, no results), as Discord
+   * answers for a guild not yet indexed; the searches after the `times`
+   * ones get results. A search refused (unknown guild, invalid query)
+   * takes none of them.
+   *
+   * @param options The guild (default: any), `retryAfter` seconds
+   *   (default 2), `documentsIndexed` (default 0) and how many searches
+   *   (default 1).
+   *
+   * @example A bot's retry loop against an index not ready twice
+   * ```ts
+   * import {
+   *   RestClient,
+   *   searchGuildMessages,
+   *   SearchIndexNotReadyError,
+   * } from "@disruption/disruption/rest";
+   * import { FakeRest } from "@disruption/disruption/testing";
+   * import assert from "node:assert/strict";
+   *
+   * const discord = new FakeRest();
+   * discord.resources.addGuild({ id: "1" });
+   * discord.resources.addChannel({ id: "2", type: 0, guild_id: "1" });
+   * const rest = new RestClient({ token: "fake-bot-token", fetch: discord.fetch });
+   * await rest.createMessage("2", { content: "deploy done" });
+   * discord.scriptSearchIndexPending({ guildId: "1", retryAfter: 3, times: 2 });
+   *
+   * const waits: number[] = [];
+   * for (;;) {
+   *   try {
+   *     const found = await searchGuildMessages(rest, "1", { content: "deploy" });
+   *     assert.equal(found.messages[0]![0]!.content, "deploy done");
+   *     break;
+   *   } catch (error) {
+   *     if (!(error instanceof SearchIndexNotReadyError)) throw error;
+   *     waits.push(error.retryAfter); // a real bot waits this long
+   *   }
+   * }
+   * assert.deepEqual(waits, [3000, 3000]);
+   * ```
+   */
+  scriptSearchIndexPending(options: ScriptSearchIndexOptions = {}): void {
+    this.#scriptedIndex.push({
+      key: options.guildId,
+      times: options.times ?? 1,
+      options: { ...options },
     });
   }
 
@@ -1555,6 +1622,27 @@ export class FakeRest {
           bot: structuredClone(this.botUser),
         },
       })],
+      ["GET", /^\/guilds\/(\d+)\/messages\/search$/, ({ match, query }) => {
+        const guildId = match[1]!;
+        if (this.resources.guildOwner(guildId) === undefined) {
+          return { status: 404, body: errorBody(10004, "Unknown Guild") };
+        }
+        const errors = searchQueryErrors(query);
+        if (errors) return invalidForm(errors);
+        const pending = take(this.#scriptedIndex, guildId);
+        if (pending) return indexNotReady(pending.options);
+        const messages = [...this.#messages.values()].filter(inChannel);
+        return {
+          status: 200,
+          body: searchResults(query, {
+            guildId,
+            messages,
+            channel: (id) => this.resources.channel(id),
+            botThreadMember: (id) =>
+              this.resources.threadMember(id, this.botUser.id),
+          }),
+        };
+      }],
       ["GET", /^\/gateway$/, () => ({
         status: 200,
         body: { url: this.#gatewayUrl },

@@ -36,6 +36,7 @@ export {
   type ScriptErrorOptions,
   type ScriptNetworkErrorOptions,
   type ScriptRateLimitOptions,
+  type ScriptSearchIndexOptions,
 } from "./fake_rest.ts";
 export {
   type FakeAcceptOptions,
