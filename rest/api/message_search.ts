@@ -434,13 +434,18 @@ function textItem(
   return value;
 }
 
-/** An array of at most `max` items (each checked by the caller). */
+/**
+ * An array of at most `max` items (each checked by the caller), copied
+ * with each item read once: a hole is `undefined`, which the item's check
+ * refuses (`map` skipped it, and `URLSearchParams` sent it as the text
+ * `undefined`).
+ */
 function items(
   name: string,
   value: unknown,
   max: number,
   of: string,
-): readonly unknown[] {
+): unknown[] {
   if (!Array.isArray(value)) {
     throw new TypeError(
       `Cannot ${ACTION} as '${name}' must be an array of ${of} (each sent as its own '${name}='): current value '${name}=${
@@ -448,12 +453,13 @@ function items(
       }'`,
     );
   }
-  if (value.length > max) {
+  const length = value.length;
+  if (length > max) {
     throw new RangeError(
-      `Cannot ${ACTION} as '${name}' must have at most ${max} items: current length '${value.length}'`,
+      `Cannot ${ACTION} as '${name}' must have at most ${max} items: current length '${length}'`,
     );
   }
-  return value;
+  return Array.from({ length }, (_, i): unknown => value[i]);
 }
 
 /** One of `values`, or (when `negatable`) one of them after a `-`. */

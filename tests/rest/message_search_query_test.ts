@@ -489,3 +489,34 @@ Deno.test("searchGuildMessages refuses a bad guild id or option, and sends nothi
   );
   assert.equal(sent.length, 0);
 });
+
+Deno.test("searchGuildMessages refuses an array with holes, naming the hole, and sends nothing: a hole is no value, not 'undefined'", async () => {
+  const { sent, rest } = setup();
+  const holes: [key: string, given: unknown[], message: string][] = [
+    [
+      "channel_id",
+      // deno-lint-ignore no-sparse-arrays
+      [, "700000000000000001"],
+      `${C} 'channel_id[0]' must be a snowflake string: current value 'channel_id[0]=undefined'`,
+    ],
+    [
+      "embed_provider",
+      new Array(2),
+      `${C} 'embed_provider[0]' must be a string of 1 to 256 characters: current value 'embed_provider[0]=undefined'`,
+    ],
+    [
+      "has",
+      // deno-lint-ignore no-sparse-arrays
+      ["image", , "link"],
+      `${C} 'has[1]' must be one of image, sound, video, file, sticker, embed, link, poll, snapshot, each may be negated with a leading '-': current value 'has[1]=undefined'`,
+    ],
+  ];
+  for (const [key, given, message] of holes) {
+    await assert.rejects(
+      searchGuildMessages(rest, GUILD, { [key]: given }),
+      TypeError,
+      message,
+    );
+  }
+  assert.deepEqual(sent.map((request) => request.url), []);
+});
