@@ -48,12 +48,16 @@ export function targetUsersFile(action: string, users: unknown): FileUpload {
         `Cannot ${action} as 'target_users_file' must list at least one user ID: current count '0'`,
       );
     }
-    users.forEach((id, index) =>
-      checkSnowflake(action, `target_users_file[${index}]`, id)
+    // Each read once, a hole as `undefined`: forEach skipped it, and join
+    // wrote it as a blank line of the file.
+    const ids = Array.from(
+      { length: users.length },
+      (_, index): string =>
+        checkSnowflake(action, `target_users_file[${index}]`, users[index]),
     );
     return {
       name: TARGET_USERS_FILE_NAME,
-      data: `${HEADER}\n${users.join("\n")}\n`,
+      data: `${HEADER}\n${ids.join("\n")}\n`,
       contentType: "text/csv",
     };
   }

@@ -243,6 +243,30 @@ Deno.test("target users that are not a list of snowflakes nor a file are refused
   assert.equal(sent.length, 0, "nothing was sent");
 });
 
+Deno.test("target users with holes are refused unsent, naming the hole: not written as blank lines of the CSV file", async () => {
+  const { rest, sent } = client();
+  const cases: [string[], string][] = [
+    // deno-lint-ignore no-sparse-arrays
+    [[ALICE, , BOB] as string[], "1"],
+    [new Array(2), "0"],
+  ];
+  for (const [users, index] of cases) {
+    const message =
+      `as 'target_users_file[${index}]' must be a snowflake string: current value 'target_users_file[${index}]=undefined'`;
+    await assert.rejects(
+      createChannelInvite(rest, CHANNEL, { target_users_file: users }),
+      (error: unknown) =>
+        error instanceof TypeError && error.message.endsWith(message),
+    );
+    await assert.rejects(
+      updateInviteTargetUsers(rest, "abc", users),
+      (error: unknown) =>
+        error instanceof TypeError && error.message.endsWith(message),
+    );
+  }
+  assert.deepEqual(sent.map((request) => part(request.parts![0]!)), []);
+});
+
 Deno.test("a route with its own file field takes one file: two are refused unsent", async () => {
   const { rest, sent } = client();
   await assert.rejects(
