@@ -207,7 +207,8 @@ function paramErrors(param: Param, values: string[]): Tree | undefined {
     case "text":
       return textLength(value) > param.max ? tooLong(param.max) : undefined;
     case "boolean":
-      return value in BOOLEANS
+      // Own keys only: `in` took "constructor" and "toString" for booleans.
+      return Object.hasOwn(BOOLEANS, value)
         ? undefined
         : fieldError("BASE_TYPE_BOOLEAN", "Must be either true or false.");
     case "choice":

@@ -139,6 +139,21 @@ Deno.test("FakeRest search: a query past the docs' limits is 400 50035 with Disc
   });
 });
 
+Deno.test("FakeRest search: a boolean spelt as a name Object.prototype holds (constructor, toString, __proto__) is 400, not read as a filter", async () => {
+  const { rest } = searchScene();
+  for (const spelling of ["constructor", "toString", "__proto__"]) {
+    const error = await refused(rest, `pinned=${spelling}&include_nsfw=1`);
+    assert.deepEqual([error.status, error.errors], [400, {
+      pinned: {
+        _errors: [{
+          code: "BASE_TYPE_BOOLEAN",
+          message: "Must be either true or false.",
+        }],
+      },
+    }]);
+  }
+});
+
 Deno.test("FakeRest search: the largest values searchGuildMessages sends are taken, Discord's boolean spellings too", async () => {
   const { fake, rest } = searchScene();
   const [id] = seed(fake, message(TEXT, { content: "x".repeat(1024) }));
