@@ -389,7 +389,13 @@ function matcher(
   );
   any(
     "attachment_extension",
-    (m) => m.attachments.map((a) => a.filename.split(".").pop() ?? ""),
+    // After the last dot: a name without one has no extension ("txt"
+    // was its own extension).
+    (m) =>
+      m.attachments.flatMap((a) => {
+        const dot = a.filename.lastIndexOf(".");
+        return dot === -1 ? [] : [a.filename.slice(dot + 1)];
+      }),
     lower,
   );
   choices(query.getAll("author_type"), (m) => [authorType(m)], tests);

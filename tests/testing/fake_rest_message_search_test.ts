@@ -236,6 +236,34 @@ Deno.test("FakeRest search: has file, image, video, sound, embed, link, poll, st
   assert.deepEqual(await found(rest, { embed_type: ["video"] }), [clip]);
 });
 
+Deno.test("FakeRest search: attachment_extension reads the extension after the name's last dot, none for a name without one", async () => {
+  const { fake, rest } = searchScene();
+  const named = (filename: string): RestMessage =>
+    message(TEXT, {
+      attachments: [{
+        id: "600000000000000001",
+        filename,
+        size: 1,
+        url: "https://cdn.discordapp.com/x",
+        proxy_url: "https://media.discordapp.net/x",
+      }],
+    });
+  const [notes, , archive] = seed(
+    fake,
+    named("notes.TXT"),
+    named("txt"),
+    named("logs.tar.gz"),
+  );
+  assert.deepEqual(
+    await found(rest, { attachment_extension: ["txt"], sort_order: "asc" }),
+    [notes],
+  );
+  assert.deepEqual(
+    await found(rest, { attachment_extension: ["gz"] }),
+    [archive],
+  );
+});
+
 Deno.test("FakeRest search: max_id and min_id are exclusive bounds", async () => {
   const { fake, rest } = searchScene();
   const [a, b, c, d] = seed(
