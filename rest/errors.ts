@@ -240,8 +240,10 @@ export class DiscordApiError extends RestError {
     const kind = options.jsonNotObject
       ? "JSON that is not an error object"
       : "no JSON body";
+    // A JSON body without a code (a 5xx's `{ message }`, the field lists
+    // of Update Target Users' 400) is not Discord's General error either.
     const what = options.body !== undefined
-      ? `code ${code}`
+      ? typeof options.body.code === "number" ? `code ${code}` : "no code"
       : options.nonJson === undefined
       ? kind
       : `${kind}, ${options.nonJson}`;

@@ -528,8 +528,9 @@ function resultsFault(answer: unknown): string | undefined {
     return "its 'doing_deep_historical_index' is not a boolean";
   }
   for (const key of ["threads", "members"] as const) {
-    if (answer[key] !== undefined && !Array.isArray(answer[key])) {
-      return `its '${key}' is not an array`;
+    const list = answer[key];
+    if (list !== undefined && (!Array.isArray(list) || !list.every(isRecord))) {
+      return `its '${key}' is not an array of objects`;
     }
   }
   if (

@@ -40,7 +40,7 @@ Deno.test("RestClient: a GET retried after a 5xx and failing says nothing of an 
   assert.equal(error.mayHaveApplied, false);
   assert.equal(
     error.message,
-    "GET /channels/1 failed with 500: Internal Server Error (code 0)",
+    "GET /channels/1 failed with 500: Internal Server Error (no code)",
   );
 });
 

@@ -496,7 +496,7 @@ Deno.test("Update Target Users' 400 lists each invalid line in the DiscordApiErr
   ]);
   assert.equal(
     error.message,
-    "PUT /invites/abc/target-users failed with 400: HTTP 400 (code 0)" +
+    "PUT /invites/abc/target-users failed with 400: HTTP 400 (no code)" +
       `\n  target_users_file: ${body.target_users_file[0]}` +
       `\n  target_users_file: ${body.target_users_file[1]}`,
   );

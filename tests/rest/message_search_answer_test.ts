@@ -280,7 +280,15 @@ Deno.test("a 2xx body that is neither results nor the not-ready answer is a Rest
           `{"doing_deep_historical_index":false,"total_results":0,"messages":[],"threads":{}}`,
           200,
         ),
-      "its 'threads' is not an array",
+      "its 'threads' is not an array of objects",
+    ],
+    [
+      () =>
+        raw(
+          `{"doing_deep_historical_index":false,"total_results":0,"messages":[],"threads":[null]}`,
+          200,
+        ),
+      "its 'threads' is not an array of objects",
     ],
     [
       () =>
@@ -288,7 +296,15 @@ Deno.test("a 2xx body that is neither results nor the not-ready answer is a Rest
           `{"doing_deep_historical_index":false,"total_results":0,"messages":[],"members":"x"}`,
           200,
         ),
-      "its 'members' is not an array",
+      "its 'members' is not an array of objects",
+    ],
+    [
+      () =>
+        raw(
+          `{"doing_deep_historical_index":false,"total_results":0,"messages":[],"members":[{},7]}`,
+          200,
+        ),
+      "its 'members' is not an array of objects",
     ],
     [
       () =>

@@ -74,7 +74,7 @@ Deno.test("DiscordApiError: a retried DELETE failing with 403 says it may have b
   );
 });
 
-Deno.test("DiscordApiError: a code that is not a number is 0, as no code given", () => {
+Deno.test("DiscordApiError: a code that is not a number is 0, as no code given, and the message says no code (not code 0, Discord's General error)", () => {
   for (const code of ["50013", null, { n: 1 }]) {
     const error = new DiscordApiError({
       method: "GET",
@@ -83,7 +83,7 @@ Deno.test("DiscordApiError: a code that is not a number is 0, as no code given",
       body: { code, message: "Missing Permissions" } as never,
     });
     assert.equal(error.code, 0);
-    assert.match(error.message, /\(code 0\)$/);
+    assert.match(error.message, /\(no code\)$/);
   }
 });
 
