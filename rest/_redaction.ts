@@ -9,7 +9,9 @@ import { errorText } from "../base/error_text.ts";
 
 /**
  * The secrets a request must not show: the bot token, the route's token
- * and another credential it carries, each also URL-encoded, longest first.
+ * and another credential it carries, each also URL-encoded and as a JSON
+ * string writes it (a token's `"` and `\` escaped: Discord's error body
+ * quoting one showed it whole), longest first.
  */
 export function secretsOf(
   botToken: string,
@@ -21,6 +23,7 @@ export function secretsOf(
     if (!secret) continue;
     secrets.add(secret);
     secrets.add(encodeURIComponent(secret));
+    secrets.add(JSON.stringify(secret).slice(1, -1));
   }
   // Longest first, so a token containing another is replaced whole.
   return [...secrets].sort((a, b) => b.length - a.length);

@@ -111,3 +111,45 @@ Deno.test("a short access token (a test's) is redacted where it stands whole, no
   assert.ok(error instanceof DiscordApiError);
   assert.equal(error.apiMessage, "401: Unauthorized (Bearer [REDACTED])");
 });
+
+// A token is visible ASCII, which holds `"` and `\`: Discord's JSON writes
+// them escaped (`\"`, `\\`), a form neither the raw text nor the body
+// written back out showed as the token, and the whole token reached the
+// error's message.
+for (
+  const [what, token] of [
+    ["a quote", 'user"access-token-0123456789abcdef'],
+    ["a backslash", "user\\access-token-0123456789abcdef"],
+  ] as const
+) {
+  Deno.test(`a token holding ${what}, quoted in Discord's JSON, is redacted`, async () => {
+    const error = await getCurrentUserGuildMember(echoing(401), "5", token)
+      .catch((e) => e);
+    assert.ok(error instanceof DiscordApiError, String(error));
+    assert.ok(!shownText(error).includes(token), shownText(error));
+    assert.ok(
+      !shownText(error).includes(JSON.stringify(token).slice(1, -1)),
+      shownText(error),
+    );
+    assert.equal(error.apiMessage, "401: Unauthorized (Bearer [REDACTED])");
+  });
+}
+
+Deno.test("a bot token holding a backslash, quoted in Discord's JSON, is redacted", async () => {
+  const token = "bot\\T0KEN-secret_value-0123456789";
+  const rest = new RestClient({
+    token,
+    maxRetries: 0,
+    fetch: (_input, init) =>
+      Promise.resolve(Response.json({
+        message: `401: Unauthorized (${
+          new Headers(init?.headers).get("authorization")
+        })`,
+        code: 0,
+      }, { status: 401 })),
+  });
+  const error = await rest.request("GET", "/users/@me").catch((e) => e);
+  assert.ok(error instanceof DiscordApiError, String(error));
+  assert.ok(!shownText(error).includes(token), shownText(error));
+  assert.equal(error.apiMessage, "401: Unauthorized (Bot [REDACTED])");
+});
