@@ -346,7 +346,7 @@ export function prepareRequest(
   // replace the caller's whatever their case (as a plain object, a lower
   // case `authorization` was sent joined to the bot token's, "Bearer X,
   // Bot T", and `user-agent` likewise).
-  const headers = new Headers(options.headers);
+  const headers = callerHeaders(options.headers);
   headers.set("User-Agent", client.userAgent);
   const auth = options.auth ??
     !(route.tokenRoute || (method === "GET" && route.key === "GET /gateway"));
@@ -411,6 +411,24 @@ export function prepareRequest(
     signal,
     answer,
   };
+}
+
+/**
+ * The caller's headers as a Headers object. The runtime refuses a value
+ * holding a NUL, a CR or an LF with a TypeError quoting it whole: for an
+ * `Authorization` header (a user's token read with a stray character) that
+ * showed the credential, before the request knew it as a secret. The
+ * error says which header, never its value, and keeps no cause.
+ */
+function callerHeaders(init: HeadersInit | undefined): Headers {
+  try {
+    return new Headers(init);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    throw new TypeError(
+      "Cannot send request as a header's value is not valid in HTTP (it holds a NUL, a CR or an LF, or a character past U+00FF): the value is not shown, as it may be a credential",
+    );
+  }
 }
 
 /**

@@ -153,3 +153,32 @@ Deno.test("a bot token holding a backslash, quoted in Discord's JSON, is redacte
   assert.ok(!shownText(error).includes(token), shownText(error));
   assert.equal(error.apiMessage, "401: Unauthorized (Bot [REDACTED])");
 });
+
+// A credential read from storage with a NUL or a CR LF in it: the runtime's
+// Headers refuses the value and its TypeError quoted it whole, before the
+// client knew which secret to redact.
+for (
+  const [what, header] of [
+    ["a NUL", `Bearer ${USER}\u0000`],
+    ["a CR LF", `Bearer ${USER}\r\nX-Other: 1`],
+  ] as const
+) {
+  Deno.test(`a raw request's Authorization value holding ${what} is refused without showing it`, async () => {
+    let sent = 0;
+    const rest = new RestClient({
+      token: BOT,
+      maxRetries: 0,
+      fetch: () => {
+        sent++;
+        return Promise.resolve(Response.json({}));
+      },
+    });
+    const error = await rest.request("GET", "/users/@me", {
+      auth: false,
+      headers: { authorization: header },
+    }).catch((e) => e);
+    assert.ok(error instanceof TypeError, String(error));
+    assert.ok(!shownText(error).includes(USER), shownText(error));
+    assert.equal(sent, 0);
+  });
+}
