@@ -492,6 +492,11 @@ async function attempt(
   }
   const status = response.status;
   const headerInfo = parseRateLimitHeaders(response.headers);
+  // A hash echoing a secret (a peer quoting the request's token) is logged
+  // when learned and kept on a RateLimitError: redacted like a body.
+  if (headerInfo.bucket !== undefined) {
+    headerInfo.bucket = request.redact(headerInfo.bucket);
+  }
   logger.debug("{method} {path} -> {status}", {
     method: request.method,
     path: request.logPath,

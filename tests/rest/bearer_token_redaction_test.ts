@@ -5,7 +5,12 @@
 // only the bot token and a route's path token were redacted, and an answer
 // quoting the header reached the error's message and the logs whole.
 import assert from "node:assert/strict";
-import { DiscordApiError, NetworkError } from "../../rest/errors.ts";
+import { configure, type LogRecord, reset } from "@logtape/logtape";
+import {
+  DiscordApiError,
+  NetworkError,
+  RateLimitError,
+} from "../../rest/errors.ts";
 import { RestClient } from "../../rest/rest_client.ts";
 import { getCurrentUserGuildMember } from "../../rest/api/users.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
@@ -182,3 +187,49 @@ for (
     assert.equal(sent, 0);
   });
 }
+
+// A peer echoing the token in X-RateLimit-Bucket: the hash is logged when
+// learned and kept on a RateLimitError (its `bucket`, its JSON).
+Deno.test("a bucket hash echoing the user's Bearer token is redacted from the log and the RateLimitError", async () => {
+  const records: LogRecord[] = [];
+  await configure({
+    sinks: { memory: (record: LogRecord) => records.push(record) },
+    loggers: [
+      { category: ["disruption"], lowestLevel: "debug", sinks: ["memory"] },
+      { category: ["logtape", "meta"], lowestLevel: "error", sinks: [] },
+    ],
+  });
+  try {
+    const rest = new RestClient({
+      token: BOT,
+      maxRetries: 0,
+      maxRateLimitWait: 0,
+      fetch: (_input, init) =>
+        Promise.resolve(
+          Response.json({ message: "You are being rate limited." }, {
+            status: 429,
+            headers: {
+              "retry-after": "5",
+              "x-ratelimit-bucket": new Headers(init?.headers)
+                .get("authorization")!.slice("Bearer ".length),
+              "x-ratelimit-limit": "5",
+              "x-ratelimit-remaining": "0",
+              "x-ratelimit-reset-after": "5",
+              "x-ratelimit-scope": "user",
+            },
+          }),
+        ),
+    });
+    const error = await getCurrentUserGuildMember(rest, "5", USER)
+      .catch((e) => e);
+    assert.ok(error instanceof RateLimitError, String(error));
+    assert.ok(!shownText(error).includes(USER), shownText(error));
+    assert.notEqual(error.bucket, USER);
+    const logged = records.map((record) =>
+      JSON.stringify([record.message, record.properties])
+    ).join("\n");
+    assert.ok(!logged.includes(USER), logged);
+  } finally {
+    await reset();
+  }
+});
