@@ -349,18 +349,21 @@ export function nonJsonBody(
     const flat = redact(raw).replace(/\s+/g, " ").trim();
     return flat.length <= MAX_QUOTED ? flat : `${flat.slice(0, MAX_QUOTED)}…`;
   };
+  // Redacted before they are cut (at a `;`, at the next `<`): a token
+  // holding one was cut first, and its part before the cut was shown.
   const type = contentType === undefined
     ? "no Content-Type"
-    : shown(contentType.split(";")[0]!) || "no Content-Type";
+    : shown(redact(contentType).split(";")[0]!) || "no Content-Type";
   if (text === "") return `${type}, empty`;
+  const page = redact(text);
   // The tag in the head only; its text read whole up to the next tag (in
-  // linear time), so that a token in it is redacted before it is cut.
-  const tag = /<title\b[^>]*>/i.exec(text.slice(0, TITLE_SCAN));
+  // linear time).
+  const tag = /<title\b[^>]*>/i.exec(page.slice(0, TITLE_SCAN));
   const start = tag === null ? -1 : tag.index + tag[0].length;
-  const end = start < 0 ? -1 : text.indexOf("<", start);
+  const end = start < 0 ? -1 : page.indexOf("<", start);
   const title = start < 0
     ? undefined
-    : text.slice(start, end < 0 ? text.length : end);
+    : page.slice(start, end < 0 ? page.length : end);
   const quoted = title === undefined ? "" : shown(title);
   return quoted === "" ? type : `${type}, title ${JSON.stringify(quoted)}`;
 }

@@ -233,3 +233,46 @@ Deno.test("a bucket hash echoing the user's Bearer token is redacted from the lo
     await reset();
   }
 });
+
+// A non-JSON error's media type is cut at its `;` and its title at the
+// next `<`: a token holding one was cut before it was redacted, and the
+// part before the cut (no longer the whole token) was shown.
+for (
+  const [what, token, answer] of [
+    [
+      "a ';' in the Content-Type",
+      "user;access-token-0123456789abcdef",
+      (auth: string): Response =>
+        new Response("x", {
+          status: 500,
+          headers: { "content-type": `text/${auth}` },
+        }),
+    ],
+    [
+      "a '<' in the page's title",
+      "user<access-token-0123456789abcdef",
+      (auth: string): Response =>
+        new Response(`<html><title>${auth}</title></html>`, {
+          status: 500,
+          headers: { "content-type": "text/html" },
+        }),
+    ],
+  ] as const
+) {
+  Deno.test(`a token cut by ${what} of a non-JSON answer shows no part of it`, async () => {
+    const rest = new RestClient({
+      token: BOT,
+      maxRetries: 0,
+      fetch: (_input, init) =>
+        Promise.resolve(
+          answer(new Headers(init?.headers).get("authorization")!),
+        ),
+    });
+    const error = await getCurrentUserGuildMember(rest, "5", token)
+      .catch((e) => e);
+    assert.ok(error instanceof DiscordApiError, String(error));
+    const part = token.slice(0, 4);
+    assert.ok(!shownText(error).includes(`Bearer ${part}`), shownText(error));
+    assert.match(error.message, /Bearer \[REDACTED\]/);
+  });
+}
