@@ -277,9 +277,10 @@ export async function updateCurrentUserApplicationRoleConnection(
   options: RouteOptions = {},
 ): Promise<ApplicationRoleConnection> {
   const path = userRoleConnectionPath(applicationId);
-  const requestOptions = userTokenRouteOptions(options, accessToken, SCOPE, {
-    body: roleConnectionBody(body),
-  });
+  // The token first: given in the body's place (the two swapped from
+  // JavaScript), it was quoted whole as the wrong 'body'.
+  const sendAs = userTokenRouteOptions(options, accessToken, SCOPE);
+  const requestOptions = { ...sendAs, body: roleConnectionBody(body) };
   return await rest.request<ApplicationRoleConnection>(
     "PUT",
     path,

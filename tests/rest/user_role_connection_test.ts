@@ -462,3 +462,21 @@ for (const status of [401, 400]) {
     }
   });
 }
+
+Deno.test("updateCurrentUserApplicationRoleConnection: the token and the body swapped (from JavaScript) are refused without quoting the token", async () => {
+  const { rest, discord } = setup();
+  const update = api.updateCurrentUserApplicationRoleConnection as (
+    ...args: unknown[]
+  ) => Promise<unknown>;
+  const error = await update(
+    rest,
+    APP,
+    { platform_name: "Cookie Clicker" },
+    USER,
+  )
+    .catch((e) => e);
+  assert.ok(error instanceof TypeError, String(error));
+  assert.ok(!String(error.message).includes(USER), error.message);
+  assert.ok(!String(error.stack).includes(USER), error.stack);
+  assert.equal(discord.sent.length, 0);
+});
