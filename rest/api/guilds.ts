@@ -149,9 +149,9 @@ export interface CreateGuildChannelBody {
  */
 export interface ModifyGuildIncidentActionsBody {
   /** Until when invites are disabled (24 hours ahead at most; `null` enables them). */
-  invites_disabled_until?: string | null;
+  invites_disabled_until: string | null;
   /** Until when direct messages are disabled (24 hours ahead at most; `null` enables them). */
-  dms_disabled_until?: string | null;
+  dms_disabled_until: string | null;
 }
 
 /** Options of {@linkcode modifyGuildIncidentActions}. */
@@ -350,8 +350,11 @@ export async function getGuildInvites(
  * (`PUT /guilds/{guildId}/incident-actions`), as its moderators do during
  * a raid. Needs `MANAGE_GUILD`. Each field is an ISO 8601 timestamp, at
  * most 24 hours ahead (Discord's limit), until which the action lasts;
- * `null` ends it; a field left out is kept as it is. Discord documents no
- * audit-log reason for this route.
+ * `null` ends it. Both fields are required, though the docs mark them
+ * optional: the route is a PUT, and Discord takes a field left out as
+ * `null`, ending that action (hikari's maintainers found so), so a call
+ * pausing DMs alone would have let a raid's invites in again. Discord
+ * documents no audit-log reason for this route.
  *
  * The 24 hours are checked before sending against `options.now` (the real
  * clock by default), with {@linkcode INCIDENT_ACTION_CLOCK_TOLERANCE} (one
@@ -365,8 +368,8 @@ export async function getGuildInvites(
  * @param options Signal; `now`, the clock the limit is checked against.
  * @returns The guild's incidents data after the change.
  * @throws {TypeError} When `guildId` is not a snowflake, `body` is not an
- *   object, a field is neither an ISO 8601 timestamp string (of a real
- *   date) nor `null` (a `Date` included: give `date.toISOString()`), or
+ *   object, a field is missing or neither an ISO 8601 timestamp string (of
+ *   a real date) nor `null` (a `Date` included: give `date.toISOString()`), or
  *   `options.now` is not a function returning a finite number, before
  *   anything is sent.
  * @throws {RangeError} When a timestamp is more than 24 hours (and the
@@ -390,15 +393,19 @@ export async function getGuildInvites(
  * const data = await modifyGuildIncidentActions(
  *   rest,
  *   "100000000000000001",
- *   { invites_disabled_until: until },
+ *   { invites_disabled_until: until, dms_disabled_until: null },
  *   { now: () => now },
  * );
- * assert.deepEqual(sent, { invites_disabled_until: "2026-01-01T06:00:00.000Z" });
+ * assert.deepEqual(sent, {
+ *   invites_disabled_until: "2026-01-01T06:00:00.000Z",
+ *   dms_disabled_until: null,
+ * });
  * assert.equal(data.invites_disabled_until, until);
  *
  * // Two days ahead is past Discord's 24 hours: refused, nothing sent.
  * await assert.rejects(
  *   modifyGuildIncidentActions(rest, "100000000000000001", {
+ *     invites_disabled_until: null,
  *     dms_disabled_until: new Date(now + 48 * 60 * 60 * 1000).toISOString(),
  *   }, { now: () => now }),
  *   RangeError,
@@ -446,7 +453,12 @@ function checkIncidentActions(
   let current: number | undefined;
   for (const field of INCIDENT_ACTION_FIELDS) {
     const value = (body as Record<string, unknown>)[field];
-    if (value === undefined || value === null) continue;
+    if (value === undefined) {
+      throw new TypeError(
+        `Cannot ${action} as '${field}' must be given, an ISO 8601 timestamp or null: Discord takes a field left out as null, ending that action`,
+      );
+    }
+    if (value === null) continue;
     const at = parseIsoTimestamp(value);
     if (at === undefined) {
       const hint = value instanceof Date ? " (give date.toISOString())" : "";
@@ -462,9 +474,9 @@ function checkIncidentActions(
       ahead > MAX_INCIDENT_ACTION_DURATION + INCIDENT_ACTION_CLOCK_TOLERANCE
     ) {
       throw new RangeError(
-        `Cannot ${action} as '${field}' must be at most 24 hours from now (Discord's limit; a minute allowed for clock skew): current value '${field}=${value}' (${
-          (ahead / 3_600_000).toFixed(2)
-        } hours ahead)`,
+        `Cannot ${action} as '${field}' must be at most 24 hours from now (Discord's limit; a minute allowed for clock skew): current value '${field}=${
+          shownQuoted(value)
+        }' (${(ahead / 3_600_000).toFixed(2)} hours ahead)`,
       );
     }
   }
