@@ -418,7 +418,7 @@ export function prepareRequest(
  * holding a NUL, a CR or an LF with a TypeError quoting it whole: for an
  * `Authorization` header (a user's token read with a stray character) that
  * showed the credential, before the request knew it as a secret. The
- * error says which header, never its value, and keeps no cause.
+ * error shows no value (nor the runtime's message) and keeps no cause.
  */
 function callerHeaders(init: HeadersInit | undefined): Headers {
   try {
