@@ -63,6 +63,9 @@ import {
 } from "./_message_search.ts";
 import { isTokenReset } from "./_token_reset.ts";
 import { FakeClock, shareFakeClock } from "./_fake_clock.ts";
+import { messagePoll } from "./_poll_message.ts";
+import { pollErrors } from "./_poll_checks.ts";
+import type { PollCreateRequest } from "../types/objects/poll.ts";
 import { authorizingIntegrationOwners } from "./_integration_owners.ts";
 import {
   ANSWER_DEADLINE,
@@ -1311,6 +1314,16 @@ export class FakeRest {
     }
     if (typeof body.nonce === "string" || typeof body.nonce === "number") {
       message.nonce = body.nonce;
+    }
+    // Checked by the route; a route that takes no poll left it unchecked.
+    if (
+      body.poll !== undefined && body.poll !== null &&
+      pollErrors(body.poll) === undefined
+    ) {
+      message.poll = messagePoll(
+        body.poll as PollCreateRequest,
+        Date.parse(message.timestamp),
+      );
     }
     this.#messages.set(message.id, message);
     if (((message.flags ?? 0) & EPHEMERAL) === 0) {
