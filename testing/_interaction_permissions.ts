@@ -14,6 +14,7 @@
  */
 import { PermissionFlags } from "../types/permissions.ts";
 import type { FakeResources } from "./fake_resources.ts";
+import { THREAD_TYPES } from "./_thread_types.ts";
 
 /** Every documented permission: what an owner or an administrator has. */
 const ALL = Object.values(PermissionFlags).reduce((all, bit) => all | bit, 0n);
@@ -29,8 +30,6 @@ export const BOT_DM_APP_PERMISSIONS = String(
   PermissionFlags.AttachFiles | PermissionFlags.EmbedLinks |
     PermissionFlags.MentionEveryone | PermissionFlags.UseExternalEmojis,
 );
-
-const THREAD_TYPES = new Set([10, 11, 12]);
 
 /** A permission string as stored; anything malformed counts as none. */
 function bits(value: unknown): bigint {

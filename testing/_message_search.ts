@@ -57,6 +57,7 @@ import {
   type Tree,
 } from "./_form_errors.ts";
 import type { FakeChannel, FakeThreadMember } from "./fake_resources.ts";
+import { THREAD_TYPES } from "./_thread_types.ts";
 
 /** Options for `FakeRest.scriptSearchIndexPending`. */
 export interface ScriptSearchIndexOptions {
@@ -235,8 +236,6 @@ function notEnum(value: string): Tree {
     `Value "${value}" is not a valid enum value.`,
   );
 }
-
-const THREAD_TYPES: ReadonlySet<number> = new Set([10, 11, 12]);
 
 /**
  * The results of a valid query (see the module notes for what is matched).

@@ -26,6 +26,7 @@ import {
   WEBHOOK_MESSAGE_FLAGS,
   withSettableFlags,
 } from "./_message_flags.ts";
+import { THREAD_TYPES } from "./_thread_types.ts";
 
 /** A channel (or thread) as the fake stores it. */
 export interface FakeChannel {
@@ -382,7 +383,6 @@ function badLength(
 }
 
 const FOURTEEN_DAYS = 14 * 24 * 3600 * 1000;
-const THREAD_TYPES = new Set([10, 11, 12]);
 
 /**
  * The state behind the fake's resource routes. Seed it with
