@@ -52,19 +52,32 @@ export function closestName(
   return bestDistance <= limit ? best : undefined;
 }
 
-/** Levenshtein distance with one row of memory. */
+/**
+ * Edit distance counting two neighbouring letters swapped as one edit
+ * (optimal string alignment), with two rows of memory: as Levenshtein's,
+ * a swap cost two, so `nwo` was not near enough to `now` (one edit allowed
+ * for a name of three letters), though a swap is the commonest typo.
+ */
 function editDistance(a: string, b: string): number {
+  let beforePrevious: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
       const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min(
+      let distance = Math.min(
         previous[j]! + 1,
         current[j - 1]! + 1,
         substitution,
       );
+      if (
+        i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]
+      ) {
+        distance = Math.min(distance, beforePrevious[j - 2]! + 1);
+      }
+      current[j] = distance;
     }
+    beforePrevious = previous;
     previous = current;
   }
   return previous[b.length]!;

@@ -17,3 +17,14 @@ Deno.test("closestName counts each extra leading character as an edit", () => {
   // 3 extra letters: 3 edits, past a third of 8 (2).
   assert.equal(closestName("xxxready", ["ready"]), undefined);
 });
+
+Deno.test("closestName counts two neighbouring letters swapped as one edit", () => {
+  // Levenshtein counts a swap as two edits, past the one a 3-letter name
+  // may have: the commonest typo got no hint.
+  assert.equal(closestName("nwo", ["now", "shards"]), "now");
+  assert.equal(closestName("tokne", ["token", "intents"]), "token");
+  // Two swaps in a 3-letter name are still too far.
+  assert.equal(closestName("wno", ["now"]), undefined);
+  // Not a swap of neighbours: still two edits.
+  assert.equal(closestName("won", ["now"]), undefined);
+});

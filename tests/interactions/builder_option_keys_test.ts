@@ -135,7 +135,8 @@ const unknownKeys: [string, () => unknown, RegExp][] = [
   [
     "button",
     () => button({ id: "b", label: "x", styel: "danger" } as Loose),
-    /^Cannot build button as 'styel' is not one of its options; the options are .*'style'/,
+    // Two letters swapped: one edit, so the message names the option.
+    /^Cannot build button as 'styel' is not one of its options \(did you mean 'style'\?\)/,
   ],
   [
     "linkButton",
