@@ -227,6 +227,15 @@ export {
   type InviteType,
   type InviteWithMetadata,
 } from "./objects/invite.ts";
+export {
+  type Lobby,
+  type LobbyInvite,
+  type LobbyMember,
+  type LobbyMemberFlagName,
+  LobbyMemberFlags,
+  type LobbyMessage,
+  type LobbyMetadata,
+} from "./objects/lobby.ts";
 export type {
   GuildMember,
   PartialGuildMember,

@@ -19,6 +19,7 @@ export * from "./guild_template.ts";
 export * from "./integration.ts";
 export * from "./interaction.ts";
 export * from "./invite.ts";
+export * from "./lobby.ts";
 export * from "./member.ts";
 export * from "./message.ts";
 export * from "./poll.ts";
