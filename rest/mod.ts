@@ -240,6 +240,32 @@ export {
   type ListSkuSubscriptionsQuery,
   type Sku,
 } from "./api/monetization.ts";
+export {
+  addLobbyMember,
+  type AddLobbyMemberBody,
+  type BulkLobbyMemberUpdate,
+  bulkUpdateLobbyMembers,
+  createLobby,
+  type CreateLobbyBody,
+  createLobbyChannelInviteForSelf,
+  createLobbyChannelInviteForUser,
+  createOrJoinLobby,
+  type CreateOrJoinLobbyBody,
+  deleteLobby,
+  getLobby,
+  getLobbyMessages,
+  type GetLobbyMessagesQuery,
+  leaveLobby,
+  linkChannelToLobby,
+  type LobbyMemberParams,
+  modifyLobby,
+  type ModifyLobbyBody,
+  removeLobbyMember,
+  sendLobbyMessage,
+  type SendLobbyMessageBody,
+  unlinkChannelFromLobby,
+  updateLobbyMessageModerationMetadata,
+} from "./api/lobbies.ts";
 export { endPoll, getAnswerVoters } from "./api/polls.ts";
 export {
   deleteCurrentUserApplicationRoleConnection,
@@ -554,6 +580,15 @@ export {
   ApplicationRoleConnectionMetadataType,
 } from "../types/objects/role_connection.ts";
 export { isLocale, type Locale, LOCALES } from "../types/locales.ts";
+export {
+  type Lobby,
+  type LobbyInvite,
+  type LobbyMember,
+  type LobbyMemberFlagName,
+  LobbyMemberFlags,
+  type LobbyMessage,
+  type LobbyMetadata,
+} from "../types/objects/lobby.ts";
 export type { Webhook, WebhookType } from "../types/objects/webhook.ts";
 export type {
   Application,
