@@ -8,8 +8,9 @@
 import { errorText } from "../base/error_text.ts";
 
 /**
- * The secrets a request must not show: the bot token, the route's token
- * and another credential it carries, each also URL-encoded and as a JSON
+ * The secrets a request must not show: the bot token, the route's token,
+ * another credential it carries and those its body carries (see
+ * {@linkcode withBodySecrets}), each also URL-encoded and as a JSON
  * string writes it (a token's `"` and `\` escaped: Discord's error body
  * quoting one showed it whole), longest first.
  */
@@ -17,9 +18,12 @@ export function secretsOf(
   botToken: string,
   routeToken: string | undefined,
   otherCredential: string | undefined,
+  bodySecrets: readonly string[] = [],
 ): string[] {
   const secrets = new Set<string>();
-  for (const secret of [botToken, routeToken, otherCredential]) {
+  for (
+    const secret of [botToken, routeToken, otherCredential, ...bodySecrets]
+  ) {
     if (!secret) continue;
     secrets.add(secret);
     secrets.add(encodeURIComponent(secret));
@@ -27,6 +31,46 @@ export function secretsOf(
   }
   // Longest first, so a token containing another is replaced whole.
   return [...secrets].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * The credentials a route function put in a JSON body (a user's OAuth2
+ * `access_token`: Add Guild Member, Group DM Add Recipient), keyed by the
+ * body object the function hands to `RestClient.request`. Private to the
+ * package: no public option names a request's secrets, so a route cannot
+ * forget them and a caller cannot be promised a key that changes.
+ */
+const BODY_SECRETS = new WeakMap<object, readonly string[]>();
+
+/**
+ * Mark the credentials a JSON body carries as secrets of the request that
+ * sends it: redacted, with their encoded forms, from its error messages,
+ * field errors, JSON, causes and logs, as the bot token is. Discord's 400
+ * quoting the body's `access_token` (or a fetch failure naming it) showed
+ * it whole.
+ *
+ * @param body The body object, as given to `RestClient.request` (not a
+ *   copy of it: the mark is kept on this object).
+ * @param secrets The credentials it carries.
+ * @returns `body`.
+ */
+export function withBodySecrets<T extends object>(
+  body: T,
+  secrets: readonly string[],
+): T {
+  BODY_SECRETS.set(body, [...(BODY_SECRETS.get(body) ?? []), ...secrets]);
+  return body;
+}
+
+/**
+ * The secrets {@linkcode withBodySecrets} marked on a request's body.
+ *
+ * @param body The request's body, as given.
+ * @returns Its secrets (none for a body not marked, or not an object).
+ */
+export function bodySecretsOf(body: unknown): readonly string[] {
+  return (typeof body === "object" && body !== null &&
+    BODY_SECRETS.get(body)) || [];
 }
 
 /**

@@ -15,7 +15,12 @@ import { assertUploadLimit } from "./client_options.ts";
 import { parseBoundedJson } from "../base/json_bounds.ts";
 import { fnv1a } from "../base/fnv1a.ts";
 import { textLength } from "../base/text_length.ts";
-import { credentialOf, redactor, secretsOf } from "./_redaction.ts";
+import {
+  bodySecretsOf,
+  credentialOf,
+  redactor,
+  secretsOf,
+} from "./_redaction.ts";
 import { getLogger } from "@logtape/logtape";
 import { joinChunks, readBounded } from "../base/read_bounded.ts";
 import { deadlineSignal, type Scheduler } from "../base/scheduler.ts";
@@ -379,11 +384,14 @@ export function prepareRequest(
     ? "bot"
     : "other";
   // Another credential (a user's OAuth2 access token) is as secret as the
-  // bot token: an error body or a fetch failure quoting it loses it too.
+  // bot token: an error body or a fetch failure quoting it loses it too,
+  // in the Authorization header or in the body (Add Guild Member's
+  // `access_token`, marked by its route function).
   const secrets = secretsOf(
     client.token,
     pathToken(path),
     authorization === "other" ? credentialOf(sent!) : undefined,
+    bodySecretsOf(options.body),
   );
   return {
     method,

@@ -107,6 +107,9 @@ export {
   getChannelInvites,
   getChannelPins,
   type GetChannelPinsQuery,
+  groupDmAddRecipient,
+  type GroupDmAddRecipientBody,
+  groupDmRemoveRecipient,
   modifyChannel,
   type ModifyChannelBody,
   pinMessage,
@@ -187,6 +190,9 @@ export {
 } from "./api/invites.ts";
 export { TargetUsersCsvError } from "./api/_target_users.ts";
 export {
+  addGuildMember,
+  type AddGuildMemberBody,
+  type AddGuildMemberResult,
   addGuildMemberRole,
   bulkGuildBan,
   type BulkGuildBanBody,

@@ -15,6 +15,15 @@
 import type { RequestOptions } from "../rest_client.ts";
 import { type RouteOptions, routeOptions } from "./_route.ts";
 import { botTokenFault } from "../../base/bot_token.ts";
+import { assertTextLength } from "../../base/text_length.ts";
+import { isRecord } from "../../base/is_record.ts";
+import { withBodySecrets } from "../_redaction.ts";
+
+/**
+ * The most characters of a nickname (Discord's "Usernames and Nicknames":
+ * 1 to 32), a guild member's or a group DM recipient's.
+ */
+export const MAX_NICKNAME = 32;
 
 /**
  * Options of a user-token route: the call's options (checked as
@@ -39,7 +48,7 @@ export function userTokenRouteOptions(
   extra: Pick<RequestOptions, "body" | "query"> = {},
   hint?: string,
 ): RequestOptions {
-  const token = bearerToken(accessToken, scope, hint);
+  const token = userAccessToken(accessToken, scope, hint);
   return {
     ...routeOptions(options, extra),
     auth: false,
@@ -48,13 +57,24 @@ export function userTokenRouteOptions(
 }
 
 /**
- * A user's OAuth2 access token as sent after `Bearer `: visible ASCII, as
- * it goes into an HTTP header (the message never shows it).
+ * A user's OAuth2 access token as sent after `Bearer ` (or in a body's
+ * `access_token`): visible ASCII, as it goes into an HTTP header, not
+ * blank, a leading `Bearer ` dropped. The message never shows it.
+ *
+ * @param accessToken The token, as given.
+ * @param scope The OAuth2 scope the route needs, for the message.
+ * @param hint What to do instead, for the message.
+ * @param name The parameter's name, for the message.
+ * @param action What is refused, after "Cannot".
+ * @returns The token.
+ * @throws {TypeError} When it is not a token (it is never shown).
  */
-function bearerToken(
-  accessToken: string,
+export function userAccessToken(
+  accessToken: unknown,
   scope: string,
-  hint: string | undefined,
+  hint?: string,
+  name = "accessToken",
+  action = "build route",
 ): string {
   // `Bearer ` alone (a template given an empty token) is blank: sent, it
   // went out as the token "Bearer".
@@ -68,10 +88,54 @@ function bearerToken(
     : botTokenFault(token);
   if (fault !== undefined) {
     throw new TypeError(
-      `Cannot build route as 'accessToken' must be a user's OAuth2 access token with the ${scope} scope, visible ASCII characters without spaces${
+      `Cannot ${action} as '${name}' must be a user's OAuth2 access token with the ${scope} scope, visible ASCII characters without spaces${
         hint === undefined ? "" : ` (${hint})`
       }: ${fault}`,
     );
   }
   return token!;
+}
+
+/**
+ * A body carrying a user's OAuth2 access token (`access_token`) and an
+ * optional `nick`, checked and ready to send: a copy, the token without a
+ * leading `Bearer `, marked as a secret of the request (redacted from its
+ * errors and logs as the bot token is). The body is described by type
+ * only, never shown: it holds a credential.
+ *
+ * @param action What is refused, after "Cannot" (`add guild member`).
+ * @param body The body, as given.
+ * @param scope The OAuth2 scope the token needs, for the message.
+ * @returns The body to send, its token a secret of the request.
+ * @throws {TypeError} When `body` is not an object, `access_token` is not
+ *   a token (never shown) or `nick` not a string.
+ * @throws {RangeError} When `nick` is not 1 to 32 characters.
+ */
+export function accessTokenBody(
+  action: string,
+  body: unknown,
+  scope: string,
+): Record<string, unknown> {
+  if (!isRecord(body) || Array.isArray(body)) {
+    // Its type only: a token given in the body's place is not quoted.
+    throw new TypeError(
+      `Cannot ${action} as 'body' must be an object with the user's 'access_token': current type '${
+        body === null ? "null" : Array.isArray(body) ? "array" : typeof body
+      }'`,
+    );
+  }
+  // A copy, each field read once: what is checked is what is sent.
+  const copy: Record<string, unknown> = { ...body };
+  const token = userAccessToken(
+    copy.access_token,
+    scope,
+    undefined,
+    "access_token",
+    action,
+  );
+  if (copy.nick !== undefined) {
+    assertTextLength(action, "nick", copy.nick, 1, MAX_NICKNAME);
+  }
+  copy.access_token = token;
+  return withBodySecrets(copy, [token]);
 }

@@ -22,6 +22,7 @@ import type { InviteWithMetadata } from "../../types/objects/invite.ts";
 import type { Message } from "../../types/objects/message.ts";
 import { isRecord } from "../../base/is_record.ts";
 import { type InviteTargetUsers, targetUsersFile } from "./_target_users.ts";
+import { accessTokenBody } from "./_user_token.ts";
 /** Body of {@linkcode modifyChannel} (channels and threads; every field optional). */
 export interface ModifyChannelBody {
   /** Name (1-100 characters). */
@@ -478,4 +479,99 @@ export async function unpinMessage(
     }`,
     auditedRouteOptions(options),
   );
+}
+
+/** Body of {@linkcode groupDmAddRecipient}. */
+export interface GroupDmAddRecipientBody {
+  /**
+   * The user's OAuth2 access token, granted to the application with the
+   * `gdm.join` scope (a leading `Bearer ` is dropped). It is never shown
+   * in an error or a log.
+   */
+  access_token: string;
+  /** The user's nickname in the group DM, 1 to 32 characters. */
+  nick?: string;
+}
+
+// Create Group DM (`POST /users/@me/channels` with `access_tokens` and
+// `nicks`) is left out: its docs say it "was intended to be used with the
+// now-deprecated GameBridge SDK" and limit it to 10 active group DMs.
+
+/**
+ * Add a user to a group DM with their OAuth2 access token (`PUT
+ * /channels/{channelId}/recipients/{userId}`), granted to the application
+ * with the `gdm.join` scope.
+ *
+ * Who may call it: Discord's docs do not say which token the request
+ * carries. They say bots "cannot have friends or be added to or join
+ * Group DMs", and that a group DM may be `managed` by an application
+ * "via the gdm.join OAuth2 scope"; the route is sent with the client's
+ * bot token, for a group DM the application manages (one made through
+ * the GameBridge-era Create Group DM, which this library does not
+ * offer).
+ *
+ * The access token is a secret of the request: Discord's error body, a
+ * fetch failure or a log line quoting it shows `[REDACTED]`, as for the
+ * bot token.
+ *
+ * @param rest The REST client.
+ * @param channelId The group DM.
+ * @param userId The user the access token belongs to.
+ * @param body The access token and the user's nickname.
+ * @param options Signal.
+ * @returns A promise that resolves when Discord accepted it (its docs
+ *   name no answer).
+ * @throws {TypeError} When an ID is not a snowflake, `body` is not an
+ *   object, `access_token` is not a token (never shown) or `nick` not a
+ *   string: nothing is sent.
+ * @throws {RangeError} When `nick` is not 1 to 32 characters.
+ */
+export async function groupDmAddRecipient(
+  rest: RestClient,
+  channelId: Snowflake,
+  userId: Snowflake,
+  body: GroupDmAddRecipientBody,
+  options: RouteOptions = {},
+): Promise<void> {
+  const path = recipientPath(channelId, userId);
+  await rest.request(
+    "PUT",
+    path,
+    routeOptions(options, {
+      body: accessTokenBody("add group DM recipient", body, "gdm.join"),
+    }),
+  );
+}
+
+/**
+ * Remove a user from a group DM (`DELETE
+ * /channels/{channelId}/recipients/{userId}`). As for
+ * {@linkcode groupDmAddRecipient}, the docs do not say which token the
+ * request carries: it is sent with the client's bot token, for a group
+ * DM the application manages.
+ *
+ * @param rest The REST client.
+ * @param channelId The group DM.
+ * @param userId The user.
+ * @param options Signal.
+ * @returns A promise that resolves when Discord accepted it.
+ * @throws {TypeError} When an ID is not a snowflake: nothing is sent.
+ */
+export async function groupDmRemoveRecipient(
+  rest: RestClient,
+  channelId: Snowflake,
+  userId: Snowflake,
+  options: RouteOptions = {},
+): Promise<void> {
+  await rest.request(
+    "DELETE",
+    recipientPath(channelId, userId),
+    routeOptions(options),
+  );
+}
+
+function recipientPath(channelId: Snowflake, userId: Snowflake): string {
+  return `/channels/${snowflake("channelId", channelId)}/recipients/${
+    snowflake("userId", userId)
+  }`;
 }

@@ -14,6 +14,41 @@ import {
 import type { Snowflake } from "../../types/gateway_payloads.ts";
 import type { GuildMember } from "../../types/objects/member.ts";
 import type { User } from "../../types/objects/user.ts";
+import { accessTokenBody } from "./_user_token.ts";
+import { checkSnowflake } from "../../base/snowflake.ts";
+import { assertBooleanOption, shownQuoted } from "../../base/option_checks.ts";
+import { isRecord } from "../../base/is_record.ts";
+import { RestError } from "../errors.ts";
+
+/**
+ * Body of {@linkcode addGuildMember}. Every field but `access_token` is
+ * optional; each needs the bot's permission named beside it.
+ */
+export interface AddGuildMemberBody {
+  /**
+   * The user's OAuth2 access token, granted to the bot's own application
+   * with the `guilds.join` scope (a leading `Bearer ` is dropped). It is
+   * never shown in an error or a log.
+   */
+  access_token: string;
+  /** Nickname, 1 to 32 characters (MANAGE_NICKNAMES). */
+  nick?: string;
+  /** The roles the member joins with (MANAGE_ROLES). */
+  roles?: Snowflake[];
+  /** Whether the member is muted in voice channels (MUTE_MEMBERS). */
+  mute?: boolean;
+  /** Whether the member is deafened in voice channels (DEAFEN_MEMBERS). */
+  deaf?: boolean;
+}
+
+/**
+ * Answer of {@linkcode addGuildMember}: the member Discord created (its
+ * `201 Created`), or `added: false` when the user already was a member
+ * (its `204 No Content`, no body).
+ */
+export type AddGuildMemberResult =
+  | { added: true; member: GuildMember }
+  | { added: false };
 /** Query of {@linkcode listGuildMembers}. */
 export interface ListGuildMembersQuery {
   /** How many (1-1000, default 1). */
@@ -401,5 +436,116 @@ export async function bulkGuildBan(
     "POST",
     `/guilds/${snowflake("guildId", guildId)}/bulk-ban`,
     auditedRouteOptions(options, { body }),
+  );
+}
+
+const ADD_MEMBER = "add guild member";
+
+/**
+ * Add a user to a guild with their OAuth2 access token (`PUT
+ * /guilds/{guildId}/members/{userId}`): the user authorized the bot's
+ * application with the `guilds.join` scope, and the token came from that
+ * authorization. Sent with the bot token (of the same application); the
+ * bot must be in the guild with CREATE_INSTANT_INVITE, and each optional
+ * field needs its permission (see {@linkcode AddGuildMemberBody}). In a
+ * guild with Membership Screening the member joins `pending`.
+ *
+ * The access token is a secret of the request: Discord's error body, a
+ * fetch failure or a log line quoting it shows `[REDACTED]`, as for the
+ * bot token. The request is not recorded in the audit log (the docs name
+ * no `X-Audit-Log-Reason`).
+ *
+ * @param rest The REST client.
+ * @param guildId The guild.
+ * @param userId The user the access token belongs to.
+ * @param body The access token and the member's nickname, roles, mute and
+ *   deafen.
+ * @param options Signal.
+ * @returns `{ added: true, member }` for a user Discord added (201), or
+ *   `{ added: false }` for one already a member (204): Discord then
+ *   answers no member, and its docs do not say the fields were applied
+ *   (change an existing member with {@linkcode modifyGuildMember}).
+ * @throws {TypeError} When an ID is not a snowflake, `body` is not an
+ *   object, `access_token` is not a token (never shown), `nick` is not a
+ *   string, `roles` not an array of snowflakes (a hole included), or
+ *   `mute` or `deaf` not a boolean: nothing is sent.
+ * @throws {RangeError} When `nick` is not 1 to 32 characters.
+ * @throws {RestError} When Discord's 2xx answer is neither a member nor
+ *   empty.
+ *
+ * @example Add a user who authorized the bot with guilds.join
+ * ```ts
+ * import { addGuildMember, RestClient } from "@disruption/disruption/rest";
+ * import assert from "node:assert/strict";
+ *
+ * const rest = new RestClient({
+ *   token: "bot-token",
+ *   fetch: async (input, init) => {
+ *     const body = JSON.parse(String(init?.body));
+ *     assert.equal(String(input), "https://discord.com/api/v10/guilds/1/members/7");
+ *     assert.equal(new Headers(init?.headers).get("authorization"), "Bot bot-token");
+ *     assert.deepEqual(body, { access_token: "user-access-token", nick: "Ada" });
+ *     return Response.json({ user: { id: "7" }, nick: "Ada", roles: [] }, { status: 201 });
+ *   },
+ * });
+ * const result = await addGuildMember(rest, "1", "7", {
+ *   access_token: "user-access-token",
+ *   nick: "Ada",
+ * });
+ * assert.ok(result.added);
+ * assert.equal(result.member.nick, "Ada");
+ * ```
+ */
+export async function addGuildMember(
+  rest: RestClient,
+  guildId: Snowflake,
+  userId: Snowflake,
+  body: AddGuildMemberBody,
+  options: RouteOptions = {},
+): Promise<AddGuildMemberResult> {
+  const path = `/guilds/${snowflake("guildId", guildId)}/members/${
+    snowflake("userId", userId)
+  }`;
+  const sent = accessTokenBody(ADD_MEMBER, body, "guilds.join");
+  if (sent.roles !== undefined) sent.roles = roleIds(sent.roles);
+  assertBooleanOption(ADD_MEMBER, "mute", sent.mute);
+  assertBooleanOption(ADD_MEMBER, "deaf", sent.deaf);
+  const answer = await rest.request<unknown>(
+    "PUT",
+    path,
+    routeOptions(options, { body: sent }),
+  );
+  // The client gives a 2xx's parsed body whatever its status: a 204 has
+  // none, a 201 the member.
+  if (answer === undefined) return { added: false };
+  if (isRecord(answer) && !Array.isArray(answer) && isRecord(answer.user)) {
+    return { added: true, member: answer as unknown as GuildMember };
+  }
+  // Only our own words: the body is the peer's.
+  throw new RestError(
+    `PUT ${path} answered with a body that is neither a guild member (201 Created) nor empty (204 No Content, already a member): it is ${
+      Array.isArray(answer)
+        ? "an array"
+        : isRecord(answer)
+        ? "an object without a 'user' object"
+        : "not a JSON object"
+    }`,
+    { method: "PUT", path },
+  );
+}
+
+/** `roles` as given, copied with each ID read once (a hole refused). */
+function roleIds(roles: unknown): Snowflake[] {
+  if (!Array.isArray(roles)) {
+    throw new TypeError(
+      `Cannot ${ADD_MEMBER} as 'roles' must be an array of role IDs (snowflake strings): current value 'roles=${
+        shownQuoted(roles)
+      }'`,
+    );
+  }
+  // Indices, not map: a hole was skipped, and sent as null.
+  return Array.from(
+    { length: roles.length },
+    (_, i) => checkSnowflake(ADD_MEMBER, `roles[${i}]`, roles[i]),
   );
 }
