@@ -78,6 +78,7 @@ export type {
   ResolvedCacheOptions,
 } from "./cache/mod.ts";
 export {
+  allChannelsPermissionId,
   type AllowedMentionsPayload,
   type ApplicationCommandBody,
   type ApplicationCommandOptionPayload,

@@ -56,11 +56,14 @@ export {
 } from "./invalid_requests.ts";
 
 // Types the public signatures use, so this entry documents itself on its own.
+export { allChannelsPermissionId } from "./api/_command_permissions.ts";
 export {
   createGlobalApplicationCommand,
   createGuildApplicationCommand,
   deleteGlobalApplicationCommand,
   deleteGuildApplicationCommand,
+  editApplicationCommandPermissions,
+  type EditApplicationCommandPermissionsBody,
   editGlobalApplicationCommand,
   editGuildApplicationCommand,
   getApplicationCommandPermissions,
@@ -69,6 +72,7 @@ export {
   getGuildApplicationCommand,
   getGuildApplicationCommandPermissions,
   getGuildApplicationCommands,
+  MAX_APPLICATION_COMMAND_PERMISSIONS,
 } from "./api/application_commands.ts";
 export {
   createApplicationEmoji,
