@@ -63,14 +63,33 @@ export function withBodySecrets<T extends object>(
 }
 
 /**
- * The secrets {@linkcode withBodySecrets} marked on a request's body.
+ * The secrets a request's body carries: those {@linkcode withBodySecrets}
+ * marked on it, and a user's OAuth2 access tokens under the names
+ * Discord's docs give them in a JSON body, `access_token` (a string: Add
+ * Guild Member, Group DM Add Recipient) and `access_tokens` (strings:
+ * Create Group DM, which no route function offers), at its top level: a
+ * raw `RestClient.request` sending one loses it no more than a route
+ * function does.
  *
  * @param body The request's body, as given.
- * @returns Its secrets (none for a body not marked, or not an object).
+ * @returns Its secrets (none for a body with none, or not an object).
  */
 export function bodySecretsOf(body: unknown): readonly string[] {
-  return (typeof body === "object" && body !== null &&
-    BODY_SECRETS.get(body)) || [];
+  if (typeof body !== "object" || body === null) return [];
+  const marked = BODY_SECRETS.get(body) ?? [];
+  // A form's fields are its parts, not properties; an array has no keys.
+  if (body instanceof FormData || Array.isArray(body)) return marked;
+  const { access_token: one, access_tokens: many } = body as Record<
+    string,
+    unknown
+  >;
+  const named = [
+    ...(typeof one === "string" ? [one] : []),
+    ...(Array.isArray(many)
+      ? many.filter((token): token is string => typeof token === "string")
+      : []),
+  ];
+  return named.length === 0 ? marked : [...marked, ...named];
 }
 
 /**

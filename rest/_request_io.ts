@@ -46,7 +46,12 @@ const logger = getLogger(["disruption", "rest"]);
 
 /** Options for one {@linkcode RestClient.request}. */
 export interface RequestOptions {
-  /** A JSON body (sent with `Content-Type: application/json`). */
+  /**
+   * A JSON body (sent with `Content-Type: application/json`). A user's
+   * OAuth2 access token in it, at its top level as Discord's docs name it
+   * (`access_token`, or the strings of `access_tokens`), is a secret of the
+   * request: redacted from its errors and logs as the bot token is.
+   */
   body?: unknown;
   /** Query parameters; `undefined` values are left out. */
   query?:

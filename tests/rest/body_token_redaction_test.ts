@@ -265,3 +265,36 @@ Deno.test("no log line writes a request's body: the REST logger's calls name met
     }
   }
 });
+
+Deno.test("a raw request's body carrying access_token or access_tokens (Create Group DM, which no route offers) has them redacted too", async () => {
+  const other = "second-user-token-0123456789abcdef";
+  const rest = new RestClient({
+    token: BOT,
+    maxRetries: 0,
+    fetch: (_input, init) =>
+      Promise.resolve(
+        new Response(
+          `{"message":"bad ${
+            String(init?.body).replaceAll('"', "'")
+          }","code":50035}`,
+          { status: 400, headers: { "content-type": "application/json" } },
+        ),
+      ),
+  });
+  const group = await rest.request("POST", "/users/@me/channels", {
+    body: { access_tokens: [TOKEN, other], nicks: { "200": "Ada" } },
+  }).catch((e) => e);
+  assert.ok(group instanceof DiscordApiError, String(group));
+  assertNoLeak(shownText(group));
+  assert.ok(!shownText(group).includes(other), shownText(group));
+  assert.equal(
+    group.apiMessage,
+    "bad {'access_tokens':['[REDACTED]','[REDACTED]'],'nicks':{'200':'Ada'}}",
+  );
+  const member = await rest.request("PUT", "/guilds/100/members/200", {
+    body: { access_token: TOKEN },
+  }).catch((e) => e);
+  assert.ok(member instanceof DiscordApiError, String(member));
+  assertNoLeak(shownText(member));
+  assert.equal(member.apiMessage, "bad {'access_token':'[REDACTED]'}");
+});
