@@ -413,6 +413,8 @@ export class FakeResources {
   readonly #threadMembers = new Map<string, Map<string, string>>();
   readonly #webhooks = new Map<string, FakeWebhook>();
   readonly #dms = new Map<string, string>();
+  /** OAuth2 access tokens granted with `guilds.join`, to their user's ID. */
+  readonly #accessTokens = new Map<string, string>();
   /** Deleted channel IDs: Discord never reuses one, it stays 404. */
   readonly #deleted = new Set<string>();
 
@@ -555,6 +557,36 @@ export class FakeResources {
       premium_since: null,
       communication_disabled_until: null,
     });
+  }
+
+  /**
+   * Give a user an OAuth2 access token granted to the bot's application
+   * with the `guilds.join` scope (and make the user known): Add Guild
+   * Member (`PUT /guilds/{id}/members/{user}`) adds them with it.
+   *
+   * @param user The user who authorized the application.
+   * @param accessToken The access token their authorization gave.
+   *
+   * @example A bot adds a user who authorized it
+   * ```ts
+   * import { addGuildMember, RestClient } from "@disruption/disruption/rest";
+   * import { FakeRest } from "@disruption/disruption/testing";
+   * import assert from "node:assert/strict";
+   *
+   * const discord = new FakeRest({ token: "t" });
+   * const rest = new RestClient({ token: "t", fetch: discord.fetch });
+   * discord.resources.addGuild({ id: "1" });
+   * const ada = { id: "7", username: "ada", discriminator: "0", global_name: null, avatar: null };
+   * discord.resources.addAccessToken(ada, "ada-access-token");
+   * const first = await addGuildMember(rest, "1", "7", { access_token: "ada-access-token", nick: "Ada" });
+   * assert.ok(first.added && first.member.nick === "Ada");
+   * // Already a member: Discord's 204.
+   * assert.deepEqual(await addGuildMember(rest, "1", "7", { access_token: "ada-access-token" }), { added: false });
+   * ```
+   */
+  addAccessToken(user: RestUser, accessToken: string): void {
+    this.#users.set(user.id, user);
+    this.#accessTokens.set(accessToken, user.id);
   }
 
   /**
@@ -1200,6 +1232,15 @@ export class FakeResources {
           }),
       ],
       [
+        "PUT",
+        re(`${G}/members/(\\d+)`),
+        ({ match, body }) =>
+          this.#withGuild(
+            match[1]!,
+            (guild) => this.#addGuildMember(guild, match[2]!, fields(body)),
+          ),
+      ],
+      [
         "GET",
         re(`${G}/members/(\\d+)`),
         ({ match }) =>
@@ -1778,6 +1819,51 @@ export class FakeResources {
           }),
       ],
     ];
+  }
+
+  /**
+   * Add Guild Member as Discord answers it: 400 without an access token,
+   * 403 (50025) for one not granted to this user (see
+   * {@linkcode FakeResources.addAccessToken}), 204 for a member already,
+   * else 201 with the new member (its nick, roles, mute and deaf as
+   * sent; 400 for a nick not 1-32 characters, 404 for an unknown role)
+   * and GUILD_MEMBER_ADD. The token is checked before membership: the
+   * docs do not say which comes first. The bot's permissions are not.
+   */
+  #addGuildMember(
+    guild: Guild,
+    userId: string,
+    f: Record<string, unknown>,
+  ): FakeReply {
+    if (typeof f.access_token !== "string") {
+      return invalid(
+        "access_token",
+        "BASE_TYPE_REQUIRED",
+        "This field is required",
+      );
+    }
+    if (this.#accessTokens.get(f.access_token) !== userId) {
+      return error(403, 50025, "Invalid OAuth2 access token");
+    }
+    if (guild.members.has(userId)) return noContent;
+    if (f.nick !== undefined && badLength(f.nick, 1, 32)) {
+      return invalid(
+        "nick",
+        "BASE_TYPE_BAD_LENGTH",
+        "Must be between 1 and 32 in length.",
+      );
+    }
+    const roles = Array.isArray(f.roles) ? f.roles.map(String) : [];
+    if (roles.some((id) => !guild.roles.has(id))) return unknown.role();
+    this.addMember(guild.id, this.#users.get(userId)!, {
+      ...(typeof f.nick === "string" ? { nick: f.nick } : {}),
+      roles: [...new Set(roles)],
+    });
+    const member = guild.members.get(userId)!;
+    member.mute = f.mute === true;
+    member.deaf = f.deaf === true;
+    this.#emit("GUILD_MEMBER_ADD", structuredClone({ ...member }), guild.id);
+    return { status: 201, body: structuredClone(member) };
   }
 
   #withGuild(id: string, run: (guild: Guild) => FakeReply): FakeReply {
