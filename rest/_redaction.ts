@@ -37,8 +37,9 @@ export function secretsOf(
  * The credentials a route function put in a JSON body (a user's OAuth2
  * `access_token`: Add Guild Member, Group DM Add Recipient), keyed by the
  * body object the function hands to `RestClient.request`. Private to the
- * package: no public option names a request's secrets, so a route cannot
- * forget them and a caller cannot be promised a key that changes.
+ * package: no public request option names a request's secrets (a
+ * documented key would be a promise to keep), and a weak map keeps no
+ * body alive after its request.
  */
 const BODY_SECRETS = new WeakMap<object, readonly string[]>();
 

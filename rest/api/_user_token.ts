@@ -10,6 +10,11 @@
  * Discord limits each user on a route by their token, so one user's 429
  * does not hold another user's requests.
  *
+ * Also the body of a route sent with the bot token that carries a user's
+ * access token in its JSON (`access_token`: Add Guild Member, Group DM Add
+ * Recipient), checked as the Bearer one and marked as a secret of its
+ * request ({@linkcode accessTokenBody}).
+ *
  * @module
  */
 import type { RequestOptions } from "../rest_client.ts";
