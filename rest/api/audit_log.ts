@@ -5,6 +5,7 @@
  */
 import type { RestClient } from "../rest_client.ts";
 import { type RouteOptions, routeOptions, snowflake } from "./_route.ts";
+import { checkNumbers } from "./_numbers.ts";
 import type { Snowflake } from "../../types/gateway_payloads.ts";
 import type { AuditLog } from "../../types/objects/audit_log.ts";
 /** Query of {@linkcode getGuildAuditLog}. */
@@ -29,6 +30,10 @@ export interface GetGuildAuditLogQuery {
  * @param query Query parameters.
  * @param options Signal.
  * @returns Discord's answer.
+ * @throws {TypeError} When `limit` is not a number, before anything is sent.
+ * @throws {RangeError} When `limit` is not an integer from 1 to 100 (the docs'
+ *   "Maximum number of entries (between 1-100) to return"), before anything is
+ *   sent.
  */
 export async function getGuildAuditLog(
   rest: RestClient,
@@ -36,6 +41,7 @@ export async function getGuildAuditLog(
   query: GetGuildAuditLogQuery = {},
   options: RouteOptions = {},
 ): Promise<AuditLog> {
+  checkNumbers("get guild audit log", query, { limit: { min: 1, max: 100 } });
   return await rest.request<AuditLog>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/audit-logs`,

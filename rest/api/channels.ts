@@ -23,6 +23,39 @@ import type { Message } from "../../types/objects/message.ts";
 import { isRecord } from "../../base/is_record.ts";
 import { type InviteTargetUsers, targetUsersFile } from "./_target_users.ts";
 import { accessTokenBody } from "./_user_token.ts";
+import {
+  ARCHIVE_DURATION,
+  checkNumbers,
+  GUILD_CHANNEL_NUMBERS,
+  type NumberRules,
+} from "./_numbers.ts";
+
+/**
+ * Modify Channel's numbers and counts, as its tables state them: the guild
+ * channel's (`bitrate` min 8000, slow mode 0-21600, the default archive
+ * durations); `user_limit` "max 99 for voice channels and 10,000 for stage
+ * channels (0 refers to no limit)", checked as 0-10000 (the route does not
+ * know the channel's type: Discord refuses 100-10000 on a voice channel);
+ * `available_tags` "limited to 20"; and the thread's `auto_archive_duration`
+ * and `applied_tags` ("limited to 5").
+ */
+const MODIFY_CHANNEL_NUMBERS: NumberRules = {
+  ...GUILD_CHANNEL_NUMBERS,
+  user_limit: { min: 0, max: 10000, nullable: true },
+  available_tags: { items: [0, 20], of: "tags" },
+  auto_archive_duration: ARCHIVE_DURATION,
+  applied_tags: { items: [0, 5], of: "tag IDs" },
+};
+
+/**
+ * Create Channel Invite's numbers: `max_age` "duration of invite in
+ * seconds before expiry, or 0 for never. between 0 and 604800 (7 days)";
+ * `max_uses` "max number of uses or 0 for unlimited. between 0 and 100".
+ */
+const INVITE_NUMBERS: NumberRules = {
+  max_age: { min: 0, max: 604800 },
+  max_uses: { min: 0, max: 100 },
+};
 /** Body of {@linkcode modifyChannel} (channels and threads; every field optional). */
 export interface ModifyChannelBody {
   /** Name (1-100 characters). */
@@ -39,9 +72,9 @@ export interface ModifyChannelBody {
   nsfw?: boolean | null;
   /** Slow mode in seconds (0-21600). */
   rate_limit_per_user?: number | null;
-  /** Voice bitrate. */
+  /** Voice bitrate, in bits per second (at least 8000). */
   bitrate?: number | null;
-  /** Voice user limit. */
+  /** Voice user limit (0 none; at most 99 for voice, 10000 for stage). */
   user_limit?: number | null;
   /** Permission overwrites. */
   permission_overwrites?: Partial<Overwrite>[] | null;
@@ -51,7 +84,7 @@ export interface ModifyChannelBody {
   rtc_region?: string | null;
   /** Voice and stage: the camera video quality mode (1 auto, 2 full). */
   video_quality_mode?: 1 | 2 | null;
-  /** Default archive duration of new threads, in minutes. */
+  /** Default archive duration of new threads, in minutes (60, 1440, 4320, 10080). */
   default_auto_archive_duration?: number | null;
   /** Channel flags. */
   flags?: number;
@@ -95,9 +128,9 @@ export interface EditChannelPermissionsBody {
 
 /** Body of {@linkcode createChannelInvite}. */
 export interface CreateChannelInviteBody {
-  /** Seconds until it expires (0 never; default 86400). */
+  /** Seconds until it expires (0 never, at most 604800; default 86400). */
   max_age?: number;
-  /** Uses allowed (0 unlimited). */
+  /** Uses allowed (0 unlimited, at most 100). */
   max_uses?: number;
   /** Temporary membership. */
   temporary?: boolean;
@@ -178,6 +211,13 @@ export async function getChannel(
  * @param body The fields to send.
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
+ * @throws {TypeError} When a number field is not a number, or a list not
+ *   an array, before anything is sent.
+ * @throws {RangeError} When `rate_limit_per_user` is not an integer from 0
+ *   to 21600, `bitrate` below 8000, `user_limit` not 0-10000,
+ *   `auto_archive_duration` or `default_auto_archive_duration` not 60,
+ *   1440, 4320 or 10080, or `available_tags` (20) or `applied_tags` (5)
+ *   too long, before anything is sent.
  */
 export async function modifyChannel(
   rest: RestClient,
@@ -185,6 +225,7 @@ export async function modifyChannel(
   body: ModifyChannelBody,
   options: AuditedRouteOptions = {},
 ): Promise<Channel> {
+  checkNumbers("modify channel", body, MODIFY_CHANNEL_NUMBERS);
   return await rest.request<Channel>(
     "PATCH",
     `/channels/${snowflake("channelId", channelId)}`,
@@ -296,7 +337,9 @@ export async function getChannelInvites(
  * @returns Discord's answer.
  * @throws {TypeError} Before anything is sent, when `target_users_file` is
  *   an empty list, holds an ID that is not a snowflake string, or is
- *   neither a list nor a file.
+ *   neither a list nor a file, or `max_age` or `max_uses` is not a number.
+ * @throws {RangeError} Before anything is sent, when `max_age` is not an
+ *   integer from 0 to 604800 or `max_uses` one from 0 to 100.
  * @throws {UploadError} When the file is over 10 MiB or cannot be read.
  *
  * @example An invite only two users may accept, giving them a role
@@ -329,6 +372,7 @@ export async function createChannelInvite(
   options: AuditedRouteOptions = {},
 ): Promise<InviteWithMetadata> {
   const path = `/channels/${snowflake("channelId", channelId)}/invites`;
+  checkNumbers("create channel invite", body, INVITE_NUMBERS);
   const users = isRecord(body) ? body.target_users_file : undefined;
   if (users === undefined) {
     return await rest.request<InviteWithMetadata>(
@@ -397,6 +441,9 @@ export async function triggerTypingIndicator(
  * @param query Query parameters.
  * @param options Signal.
  * @returns Discord's answer.
+ * @throws {TypeError} When `limit` is not a number, before anything is sent.
+ * @throws {RangeError} When `limit` is not an integer from 1 to 50 (the
+ *   docs' "Max number of pins to return (1-50)"), before anything is sent.
  */
 export async function getChannelPins(
   rest: RestClient,
@@ -404,6 +451,7 @@ export async function getChannelPins(
   query: GetChannelPinsQuery = {},
   options: RouteOptions = {},
 ): Promise<ChannelPins> {
+  checkNumbers("get channel pins", query, { limit: { min: 1, max: 50 } });
   return await rest.request<ChannelPins>(
     "GET",
     `/channels/${snowflake("channelId", channelId)}/messages/pins`,

@@ -11,6 +11,7 @@ import {
   routeOptions,
   snowflake,
 } from "./_route.ts";
+import { checkNumbers, type NumberRules } from "./_numbers.ts";
 import type { Snowflake } from "../../types/gateway_payloads.ts";
 import type { Integration } from "../../types/objects/integration.ts";
 import type {
@@ -18,6 +19,12 @@ import type {
   WelcomeScreenChannel,
 } from "../../types/objects/guild.ts";
 import type { VoiceRegion } from "./voice.ts";
+
+/**
+ * `days` of Get Guild Prune Count ("number of days to count prune for
+ * (1-30)") and Begin Guild Prune ("number of days to prune (1-30)").
+ */
+const PRUNE_DAYS: NumberRules = { days: { min: 1, max: 30 } };
 
 /** Body of {@linkcode beginGuildPrune}. */
 export interface BeginGuildPruneBody {
@@ -75,6 +82,9 @@ export interface GuildOnboarding {
  * @param query Query parameters.
  * @param options Signal.
  * @returns Discord's answer.
+ * @throws {TypeError} When `days` is not a number, before anything is sent.
+ * @throws {RangeError} When `days` is not an integer from 1 to 30 (the docs'
+ *   "number of days to count prune for (1-30)"), before anything is sent.
  */
 export async function getGuildPruneCount(
   rest: RestClient,
@@ -82,6 +92,7 @@ export async function getGuildPruneCount(
   query: { days?: number; include_roles?: string } = {},
   options: RouteOptions = {},
 ): Promise<{ pruned: number }> {
+  checkNumbers("get guild prune count", query, PRUNE_DAYS);
   return await rest.request<{ pruned: number }>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/prune`,
@@ -97,6 +108,9 @@ export async function getGuildPruneCount(
  * @param body The fields to send.
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
+ * @throws {TypeError} When `days` is not a number, before anything is sent.
+ * @throws {RangeError} When `days` is not an integer from 1 to 30 (the docs'
+ *   "number of days to prune (1-30)"), before anything is sent.
  */
 export async function beginGuildPrune(
   rest: RestClient,
@@ -104,6 +118,7 @@ export async function beginGuildPrune(
   body: BeginGuildPruneBody,
   options: AuditedRouteOptions = {},
 ): Promise<{ pruned: number | null }> {
+  checkNumbers("begin guild prune", body, PRUNE_DAYS);
   return await rest.request<{ pruned: number | null }>(
     "POST",
     `/guilds/${snowflake("guildId", guildId)}/prune`,

@@ -27,6 +27,7 @@ import { realScheduler } from "../../base/scheduler.ts";
 import { parseIsoTimestamp } from "../../base/iso_timestamp.ts";
 import { assertOptionsObject, shownQuoted } from "../../base/option_checks.ts";
 import { optionKeys } from "../../base/option_keys.ts";
+import { checkNumbers, GUILD_CHANNEL_NUMBERS } from "./_numbers.ts";
 /** Answer of {@linkcode getGuildPreview}. */
 export interface GuildPreview {
   /** Guild ID. */
@@ -105,11 +106,11 @@ export interface CreateGuildChannelBody {
   type?: number;
   /** Topic. */
   topic?: string | null;
-  /** Voice bitrate. */
+  /** Voice bitrate, in bits per second (at least 8000). */
   bitrate?: number | null;
   /** Voice user limit. */
   user_limit?: number | null;
-  /** Slow mode in seconds. */
+  /** Slow mode in seconds (0-21600). */
   rate_limit_per_user?: number | null;
   /** Sorting position. */
   position?: number | null;
@@ -119,7 +120,7 @@ export interface CreateGuildChannelBody {
   parent_id?: Snowflake | null;
   /** Age-restricted. */
   nsfw?: boolean | null;
-  /** Default archive duration of new threads. */
+  /** Default archive duration of new threads, in minutes (60, 1440, 4320, 10080). */
   default_auto_archive_duration?: number | null;
   /** Voice and stage: voice region id, `null` for automatic. */
   rtc_region?: string | null;
@@ -289,6 +290,13 @@ export async function getGuildChannels(
  * @param body The fields to send.
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
+ * @throws {TypeError} When `bitrate`, `rate_limit_per_user` or
+ *   `default_auto_archive_duration` is neither a number nor `null`, before
+ *   anything is sent.
+ * @throws {RangeError} When `bitrate` is below 8000 ("min 8000"),
+ *   `rate_limit_per_user` not an integer from 0 to 21600, or
+ *   `default_auto_archive_duration` not 60, 1440, 4320 or 10080, before
+ *   anything is sent. (The docs give `user_limit` no range on this route.)
  */
 export async function createGuildChannel(
   rest: RestClient,
@@ -296,6 +304,7 @@ export async function createGuildChannel(
   body: CreateGuildChannelBody,
   options: AuditedRouteOptions = {},
 ): Promise<Channel> {
+  checkNumbers("create guild channel", body, GUILD_CHANNEL_NUMBERS);
   return await rest.request<Channel>(
     "POST",
     `/guilds/${snowflake("guildId", guildId)}/channels`,

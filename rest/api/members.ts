@@ -11,6 +11,7 @@ import {
   routeOptions,
   snowflake,
 } from "./_route.ts";
+import { checkNumbers, type NumberRule } from "./_numbers.ts";
 import type { Snowflake } from "../../types/gateway_payloads.ts";
 import type { GuildMember } from "../../types/objects/member.ts";
 import type { User } from "../../types/objects/user.ts";
@@ -49,6 +50,23 @@ export interface AddGuildMemberBody {
 export type AddGuildMemberResult =
   | { added: true; member: GuildMember }
   | { added: false };
+
+/**
+ * `delete_message_seconds` of Create Guild Ban and Bulk Guild Ban: "number
+ * of seconds to delete messages for, between 0 and 604800 (7 days)".
+ */
+const DELETE_MESSAGE_SECONDS: NumberRule = { min: 0, max: 604800 };
+
+/**
+ * Bulk Guild Ban's numbers: `user_ids` "list of user ids to ban (max
+ * 200)" (the docs give no minimum: an empty list is Discord's to answer)
+ * and `delete_message_seconds`.
+ */
+const BULK_BAN_NUMBERS = {
+  user_ids: { items: [0, 200], of: "user IDs" },
+  delete_message_seconds: DELETE_MESSAGE_SECONDS,
+} as const;
+
 /** Query of {@linkcode listGuildMembers}. */
 export interface ListGuildMembersQuery {
   /** How many (1-1000, default 1). */
@@ -159,6 +177,9 @@ export async function getGuildMember(
  * @param query Query parameters.
  * @param options Signal.
  * @returns Discord's answer.
+ * @throws {TypeError} When `limit` is not a number, before anything is sent.
+ * @throws {RangeError} When `limit` is not an integer from 1 to 1000 (the docs'
+ *   "max number of members to return (1-1000)"), before anything is sent.
  */
 export async function listGuildMembers(
   rest: RestClient,
@@ -166,6 +187,7 @@ export async function listGuildMembers(
   query: ListGuildMembersQuery = {},
   options: RouteOptions = {},
 ): Promise<GuildMember[]> {
+  checkNumbers("list guild members", query, { limit: { min: 1, max: 1000 } });
   return await rest.request<GuildMember[]>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/members`,
@@ -181,6 +203,9 @@ export async function listGuildMembers(
  * @param query Query parameters.
  * @param options Signal.
  * @returns Discord's answer.
+ * @throws {TypeError} When `limit` is not a number, before anything is sent.
+ * @throws {RangeError} When `limit` is not an integer from 1 to 1000 (the docs'
+ *   "max number of members to return (1-1000)"), before anything is sent.
  */
 export async function searchGuildMembers(
   rest: RestClient,
@@ -188,6 +213,7 @@ export async function searchGuildMembers(
   query: SearchGuildMembersQuery,
   options: RouteOptions = {},
 ): Promise<GuildMember[]> {
+  checkNumbers("search guild members", query, { limit: { min: 1, max: 1000 } });
   return await rest.request<GuildMember[]>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/members/search`,
@@ -327,6 +353,9 @@ export async function removeGuildMember(
  * @param query Query parameters.
  * @param options Signal.
  * @returns Discord's answer.
+ * @throws {TypeError} When `limit` is not a number, before anything is sent.
+ * @throws {RangeError} When `limit` is not an integer from 0 to 1000 (the docs'
+ *   "number of users to return (up to maximum 1000)"), before anything is sent.
  */
 export async function getGuildBans(
   rest: RestClient,
@@ -334,6 +363,9 @@ export async function getGuildBans(
   query: GetGuildBansQuery = {},
   options: RouteOptions = {},
 ): Promise<GuildBan[]> {
+  // "number of users to return (up to maximum 1000)": no minimum stated; a
+  // count is not negative, and 0 is left to Discord.
+  checkNumbers("get guild bans", query, { limit: { min: 0, max: 1000 } });
   return await rest.request<GuildBan[]>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/bans`,
@@ -374,6 +406,10 @@ export async function getGuildBan(
  * @param body The fields to send.
  * @param options Signal, audit-log reason.
  * @returns A promise that resolves when Discord accepted it.
+ * @throws {TypeError} When `delete_message_seconds` is not a number, before
+ *   anything is sent.
+ * @throws {RangeError} When `delete_message_seconds` is not an integer from 0
+ *   to 604800, before anything is sent.
  */
 export async function createGuildBan(
   rest: RestClient,
@@ -382,6 +418,9 @@ export async function createGuildBan(
   body: CreateGuildBanBody = {},
   options: AuditedRouteOptions = {},
 ): Promise<void> {
+  checkNumbers("create guild ban", body, {
+    delete_message_seconds: DELETE_MESSAGE_SECONDS,
+  });
   await rest.request(
     "PUT",
     `/guilds/${snowflake("guildId", guildId)}/bans/${
@@ -423,6 +462,11 @@ export async function removeGuildBan(
  * @param body The fields to send.
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
+ * @throws {TypeError} When `user_ids` is not an array or
+ *   `delete_message_seconds` not a number, before anything is sent.
+ * @throws {RangeError} When `user_ids` holds more than 200 IDs, or
+ *   `delete_message_seconds` is not an integer from 0 to 604800, before
+ *   anything is sent.
  */
 export async function bulkGuildBan(
   rest: RestClient,
@@ -430,6 +474,7 @@ export async function bulkGuildBan(
   body: BulkGuildBanBody,
   options: AuditedRouteOptions = {},
 ): Promise<{ banned_users: Snowflake[]; failed_users: Snowflake[] }> {
+  checkNumbers("bulk guild ban", body, BULK_BAN_NUMBERS);
   return await rest.request<
     { banned_users: Snowflake[]; failed_users: Snowflake[] }
   >(

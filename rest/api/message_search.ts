@@ -21,6 +21,7 @@ import {
   shownQuoted,
 } from "../../base/option_checks.ts";
 import { assertTextLength } from "../../base/text_length.ts";
+import { checkNumber } from "./_numbers.ts";
 import type { Snowflake } from "../../types/gateway_payloads.ts";
 import type { Message } from "../../types/objects/message.ts";
 import type { Channel, ThreadMember } from "../../types/objects/channel.ts";
@@ -393,23 +394,15 @@ function checked(name: string, param: Param, value: unknown): string[] {
   }
 }
 
-/** An integer in `[min, max]`, as sent. */
+/** An integer in `[min, max]`, as sent (checked as the other routes' numbers). */
 function integer(
   name: string,
   value: unknown,
   min: number,
   max: number,
 ): string {
-  if (typeof value === "number" && Number.isInteger(value)) {
-    if (value >= min && value <= max) return String(value);
-  }
-  // A string ("5") is of the wrong type; a number, of the wrong value.
-  const Refusal = typeof value === "number" ? RangeError : TypeError;
-  throw new Refusal(
-    `Cannot ${ACTION} as '${name}' must be an integer from ${min} to ${max}: current value '${name}=${
-      shownQuoted(value)
-    }'`,
-  );
+  checkNumber(ACTION, name, value, { min, max });
+  return String(value);
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   routeOptions,
   snowflake,
 } from "./_route.ts";
+import { checkNumbers } from "./_numbers.ts";
 import type { Snowflake } from "../../types/gateway_payloads.ts";
 import type { Message } from "../../types/objects/message.ts";
 /** Query of {@linkcode getChannelMessages}: at most one of around, before, after. */
@@ -33,6 +34,9 @@ export interface GetChannelMessagesQuery {
  * @param query Query parameters.
  * @param options Signal.
  * @returns Discord's answer.
+ * @throws {TypeError} When `limit` is not a number, before anything is sent.
+ * @throws {RangeError} When `limit` is not an integer from 1 to 100 (the docs'
+ *   "Max number of messages to return (1-100)"), before anything is sent.
  */
 export async function getChannelMessages(
   rest: RestClient,
@@ -40,6 +44,7 @@ export async function getChannelMessages(
   query: GetChannelMessagesQuery = {},
   options: RouteOptions = {},
 ): Promise<Message[]> {
+  checkNumbers("get channel messages", query, { limit: { min: 1, max: 100 } });
   return await rest.request<Message[]>(
     "GET",
     `/channels/${snowflake("channelId", channelId)}/messages`,
@@ -103,6 +108,10 @@ export async function crosspostMessage(
  * @param body The message IDs.
  * @param options Signal, audit-log reason.
  * @returns A promise that resolves when Discord accepted it.
+ * @throws {TypeError} When `messages` is not an array, before anything is sent.
+ * @throws {RangeError} When `messages` holds fewer than 2 or more than 100 IDs
+ *   (the docs' "an array of message ids to delete (2-100)"), before anything is
+ *   sent.
  */
 export async function bulkDeleteMessages(
   rest: RestClient,
@@ -110,6 +119,9 @@ export async function bulkDeleteMessages(
   body: { messages: Snowflake[] },
   options: AuditedRouteOptions = {},
 ): Promise<void> {
+  checkNumbers("bulk delete messages", body, {
+    messages: { items: [2, 100], of: "message IDs" },
+  });
   await rest.request(
     "POST",
     `/channels/${snowflake("channelId", channelId)}/messages/bulk-delete`,

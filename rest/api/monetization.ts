@@ -5,6 +5,7 @@
  */
 import type { RestClient } from "../rest_client.ts";
 import { type RouteOptions, routeOptions, snowflake } from "./_route.ts";
+import { checkNumbers } from "./_numbers.ts";
 import type { Snowflake } from "../../types/gateway_payloads.ts";
 import type { Entitlement } from "../../types/objects/entitlement.ts";
 import type { Subscription } from "../../types/objects/subscription.ts";
@@ -64,6 +65,9 @@ export interface Sku {
  * @param query Query parameters.
  * @param options Signal.
  * @returns Discord's answer.
+ * @throws {TypeError} When `limit` is not a number, before anything is sent.
+ * @throws {RangeError} When `limit` is not an integer from 1 to 100 (the docs'
+ *   "Number of entitlements to return, 1-100"), before anything is sent.
  */
 export async function listEntitlements(
   rest: RestClient,
@@ -71,6 +75,7 @@ export async function listEntitlements(
   query: ListEntitlementsQuery = {},
   options: RouteOptions = {},
 ): Promise<Entitlement[]> {
+  checkNumbers("list entitlements", query, { limit: { min: 1, max: 100 } });
   return await rest.request<Entitlement[]>(
     "GET",
     `/applications/${snowflake("applicationId", applicationId)}/entitlements`,
@@ -200,6 +205,9 @@ export async function listSkus(
  * @param query Query parameters.
  * @param options Signal.
  * @returns Discord's answer.
+ * @throws {TypeError} When `limit` is not a number, before anything is sent.
+ * @throws {RangeError} When `limit` is not an integer from 1 to 100 (the docs'
+ *   "Number of results to return (1-100)"), before anything is sent.
  */
 export async function listSkuSubscriptions(
   rest: RestClient,
@@ -207,6 +215,9 @@ export async function listSkuSubscriptions(
   query: ListSkuSubscriptionsQuery = {},
   options: RouteOptions = {},
 ): Promise<Subscription[]> {
+  checkNumbers("list SKU subscriptions", query, {
+    limit: { min: 1, max: 100 },
+  });
   return await rest.request<Subscription[]>(
     "GET",
     `/skus/${snowflake("skuId", skuId)}/subscriptions`,

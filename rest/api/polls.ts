@@ -5,6 +5,7 @@
  */
 import type { RestClient } from "../rest_client.ts";
 import { type RouteOptions, routeOptions, snowflake } from "./_route.ts";
+import { checkNumbers } from "./_numbers.ts";
 import type { Snowflake } from "../../types/gateway_payloads.ts";
 import type { Message } from "../../types/objects/message.ts";
 import type { User } from "../../types/objects/user.ts";
@@ -22,6 +23,9 @@ import type { User } from "../../types/objects/user.ts";
  * @returns Discord's answer.
  * @throws {TypeError} When `answerId` is not a positive safe integer or a
  *   string of one's digits (the promise rejects).
+ * @throws {TypeError} When `limit` is not a number, before anything is sent.
+ * @throws {RangeError} When `limit` is not an integer from 1 to 100 (the docs'
+ *   "Max number of users to return (1-100)"), before anything is sent.
  */
 export async function getAnswerVoters(
   rest: RestClient,
@@ -31,6 +35,7 @@ export async function getAnswerVoters(
   query: { after?: Snowflake; limit?: number } = {},
   options: RouteOptions = {},
 ): Promise<{ users: User[] }> {
+  checkNumbers("get answer voters", query, { limit: { min: 1, max: 100 } });
   return await rest.request<{ users: User[] }>(
     "GET",
     `/channels/${snowflake("channelId", channelId)}/polls/${

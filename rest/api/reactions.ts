@@ -10,6 +10,7 @@ import {
   segment,
   snowflake,
 } from "./_route.ts";
+import { checkNumbers } from "./_numbers.ts";
 import type { Snowflake } from "../../types/gateway_payloads.ts";
 import type { User } from "../../types/objects/user.ts";
 /** Query of {@linkcode getReactions}. */
@@ -112,6 +113,9 @@ export async function deleteUserReaction(
  * @param query Query parameters.
  * @param options Signal.
  * @returns Discord's answer.
+ * @throws {TypeError} When `limit` is not a number, before anything is sent.
+ * @throws {RangeError} When `limit` is not an integer from 1 to 100 (the docs'
+ *   "Max number of users to return (1-100)"), before anything is sent.
  */
 export async function getReactions(
   rest: RestClient,
@@ -121,6 +125,7 @@ export async function getReactions(
   query: GetReactionsQuery = {},
   options: RouteOptions = {},
 ): Promise<User[]> {
+  checkNumbers("get reactions", query, { limit: { min: 1, max: 100 } });
   return await rest.request<User[]>(
     "GET",
     `/channels/${snowflake("channelId", channelId)}/messages/${

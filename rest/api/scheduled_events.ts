@@ -11,6 +11,7 @@ import {
   routeOptions,
   snowflake,
 } from "./_route.ts";
+import { checkNumbers } from "./_numbers.ts";
 import type { Snowflake } from "../../types/gateway_payloads.ts";
 import type {
   GuildScheduledEvent,
@@ -184,6 +185,9 @@ export async function deleteScheduledEvent(
  * @param query Query parameters.
  * @param options Signal.
  * @returns Discord's answer.
+ * @throws {TypeError} When `limit` is not a number, before anything is sent.
+ * @throws {RangeError} When `limit` is not an integer from 0 to 100 (the docs'
+ *   "number of users to return (up to maximum 100)"), before anything is sent.
  */
 export async function getScheduledEventUsers(
   rest: RestClient,
@@ -194,6 +198,9 @@ export async function getScheduledEventUsers(
 ): Promise<
   { guild_scheduled_event_id: Snowflake; user: User; member?: GuildMember }[]
 > {
+  checkNumbers("get scheduled event users", query, {
+    limit: { min: 0, max: 100 },
+  });
   return await rest.request<
     { guild_scheduled_event_id: Snowflake; user: User; member?: GuildMember }[]
   >(

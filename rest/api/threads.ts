@@ -13,6 +13,12 @@ import {
   routeOptions,
   snowflake,
 } from "./_route.ts";
+import {
+  ARCHIVE_DURATION,
+  checkNumbers,
+  type NumberRules,
+  SLOWMODE,
+} from "./_numbers.ts";
 import type { Snowflake } from "../../types/gateway_payloads.ts";
 import type { Channel, ThreadMember } from "../../types/objects/channel.ts";
 import type {
@@ -20,13 +26,31 @@ import type {
   AttachmentPayload,
   ComponentPayload,
 } from "../payloads.ts";
+
+/**
+ * The Start Thread routes' numbers: `auto_archive_duration` ("can be set
+ * to: 60, 1440, 4320, 10080") and `rate_limit_per_user` ("amount of seconds
+ * a user has to wait before sending another message (0-21600)").
+ */
+const START_THREAD_NUMBERS: NumberRules = {
+  auto_archive_duration: ARCHIVE_DURATION,
+  rate_limit_per_user: SLOWMODE,
+};
+
+/**
+ * The archived thread lists' `limit`: "optional maximum number of threads
+ * to return", typed integer, with no range in the docs: only a negative or
+ * fractional count is refused, the rest is Discord's to answer.
+ */
+const ARCHIVED_LIMIT: NumberRules = { limit: { min: 0 } };
+
 /** Body of {@linkcode startThreadFromMessage}. */
 export interface StartThreadBody {
   /** Name (1-100 characters). */
   name: string;
   /** Minutes of inactivity before archiving (60, 1440, 4320, 10080). */
   auto_archive_duration?: number;
-  /** Slow mode in seconds. */
+  /** Slow mode in seconds (0-21600). */
   rate_limit_per_user?: number | null;
 }
 
@@ -101,6 +125,12 @@ export interface ArchivedThreads {
  * @param body The fields to send.
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
+ * @throws {TypeError} When `auto_archive_duration` is not a number, or
+ *   `rate_limit_per_user` neither a number nor `null`, before anything is
+ *   sent.
+ * @throws {RangeError} When `auto_archive_duration` is not 60, 1440, 4320 or
+ *   10080, or `rate_limit_per_user` not an integer from 0 to 21600, before
+ *   anything is sent.
  */
 export async function startThreadFromMessage(
   rest: RestClient,
@@ -109,6 +139,7 @@ export async function startThreadFromMessage(
   body: StartThreadBody,
   options: AuditedRouteOptions = {},
 ): Promise<Channel> {
+  checkNumbers("start thread from message", body, START_THREAD_NUMBERS);
   return await rest.request<Channel>(
     "POST",
     `/channels/${snowflake("channelId", channelId)}/messages/${
@@ -126,6 +157,12 @@ export async function startThreadFromMessage(
  * @param body The fields to send.
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
+ * @throws {TypeError} When `auto_archive_duration` is not a number, or
+ *   `rate_limit_per_user` neither a number nor `null`, before anything is
+ *   sent.
+ * @throws {RangeError} When `auto_archive_duration` is not 60, 1440, 4320 or
+ *   10080, or `rate_limit_per_user` not an integer from 0 to 21600, before
+ *   anything is sent.
  */
 export async function startThreadWithoutMessage(
   rest: RestClient,
@@ -133,6 +170,7 @@ export async function startThreadWithoutMessage(
   body: StartThreadWithoutMessageBody,
   options: AuditedRouteOptions = {},
 ): Promise<Channel> {
+  checkNumbers("start thread without message", body, START_THREAD_NUMBERS);
   return await rest.request<Channel>(
     "POST",
     `/channels/${snowflake("channelId", channelId)}/threads`,
@@ -150,6 +188,12 @@ export async function startThreadWithoutMessage(
  * @param body The fields to send.
  * @param options Signal, audit-log reason, files.
  * @returns Discord's answer.
+ * @throws {TypeError} When `auto_archive_duration` is not a number, or
+ *   `rate_limit_per_user` neither a number nor `null`, before anything is
+ *   sent.
+ * @throws {RangeError} When `auto_archive_duration` is not 60, 1440, 4320 or
+ *   10080, or `rate_limit_per_user` not an integer from 0 to 21600, before
+ *   anything is sent.
  */
 export async function startThreadInForum(
   rest: RestClient,
@@ -157,6 +201,7 @@ export async function startThreadInForum(
   body: StartForumThreadBody,
   options: AuditedUploadRouteOptions = {},
 ): Promise<Channel & { message?: unknown }> {
+  checkNumbers("start thread in forum", body, START_THREAD_NUMBERS);
   return await rest.request<Channel & { message?: unknown }>(
     "POST",
     `/channels/${snowflake("channelId", channelId)}/threads`,
@@ -286,6 +331,9 @@ export async function getThreadMember(
  * @param query Query parameters.
  * @param options Signal.
  * @returns Discord's answer.
+ * @throws {TypeError} When `limit` is not a number, before anything is sent.
+ * @throws {RangeError} When `limit` is not an integer from 1 to 100 (the docs'
+ *   "Max number of thread members to return (1-100)"), before anything is sent.
  */
 export async function listThreadMembers(
   rest: RestClient,
@@ -293,6 +341,7 @@ export async function listThreadMembers(
   query: ListThreadMembersQuery = {},
   options: RouteOptions = {},
 ): Promise<ThreadMember[]> {
+  checkNumbers("list thread members", query, { limit: { min: 1, max: 100 } });
   return await rest.request<ThreadMember[]>(
     "GET",
     `/channels/${snowflake("channelId", channelId)}/thread-members`,
@@ -308,6 +357,9 @@ export async function listThreadMembers(
  * @param query Query parameters.
  * @param options Signal.
  * @returns Discord's answer.
+ * @throws {TypeError} When `limit` is not a number, before anything is sent.
+ * @throws {RangeError} When `limit` is negative or not an integer, before
+ *   anything is sent (the docs give no range).
  */
 export async function listPublicArchivedThreads(
   rest: RestClient,
@@ -315,6 +367,7 @@ export async function listPublicArchivedThreads(
   query: ArchivedThreadsQuery = {},
   options: RouteOptions = {},
 ): Promise<ArchivedThreads> {
+  checkNumbers("list public archived threads", query, ARCHIVED_LIMIT);
   return await rest.request<ArchivedThreads>(
     "GET",
     `/channels/${snowflake("channelId", channelId)}/threads/archived/public`,
@@ -330,6 +383,9 @@ export async function listPublicArchivedThreads(
  * @param query Query parameters.
  * @param options Signal.
  * @returns Discord's answer.
+ * @throws {TypeError} When `limit` is not a number, before anything is sent.
+ * @throws {RangeError} When `limit` is negative or not an integer, before
+ *   anything is sent (the docs give no range).
  */
 export async function listPrivateArchivedThreads(
   rest: RestClient,
@@ -337,6 +393,7 @@ export async function listPrivateArchivedThreads(
   query: ArchivedThreadsQuery = {},
   options: RouteOptions = {},
 ): Promise<ArchivedThreads> {
+  checkNumbers("list private archived threads", query, ARCHIVED_LIMIT);
   return await rest.request<ArchivedThreads>(
     "GET",
     `/channels/${snowflake("channelId", channelId)}/threads/archived/private`,
@@ -352,6 +409,9 @@ export async function listPrivateArchivedThreads(
  * @param query Query parameters.
  * @param options Signal.
  * @returns Discord's answer.
+ * @throws {TypeError} When `limit` is not a number, before anything is sent.
+ * @throws {RangeError} When `limit` is negative or not an integer, before
+ *   anything is sent (the docs give no range).
  */
 export async function listJoinedPrivateArchivedThreads(
   rest: RestClient,
@@ -359,6 +419,7 @@ export async function listJoinedPrivateArchivedThreads(
   query: ArchivedThreadsQuery = {},
   options: RouteOptions = {},
 ): Promise<ArchivedThreads> {
+  checkNumbers("list joined private archived threads", query, ARCHIVED_LIMIT);
   return await rest.request<ArchivedThreads>(
     "GET",
     `/channels/${

@@ -5,6 +5,7 @@
  */
 import type { RestClient } from "../rest_client.ts";
 import { type RouteOptions, routeOptions, snowflake } from "./_route.ts";
+import { checkNumbers } from "./_numbers.ts";
 import type { Snowflake } from "../../types/gateway_payloads.ts";
 import type { Connection, User } from "../../types/objects/user.ts";
 import type { Channel } from "../../types/objects/channel.ts";
@@ -103,12 +104,18 @@ export async function modifyCurrentUser(
  * @param query Query parameters.
  * @param options Signal.
  * @returns Discord's answer.
+ * @throws {TypeError} When `limit` is not a number, before anything is sent.
+ * @throws {RangeError} When `limit` is not an integer from 1 to 200 (the docs'
+ *   "max number of guilds to return (1-200)"), before anything is sent.
  */
 export async function getCurrentUserGuilds(
   rest: RestClient,
   query: GetCurrentUserGuildsQuery = {},
   options: RouteOptions = {},
 ): Promise<PartialGuild[]> {
+  checkNumbers("get current user guilds", query, {
+    limit: { min: 1, max: 200 },
+  });
   return await rest.request<PartialGuild[]>(
     "GET",
     `/users/@me/guilds`,

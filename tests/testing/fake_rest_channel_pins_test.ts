@@ -74,7 +74,12 @@ Deno.test("FakeRest pins: a limit outside 1-50 or a `before` that is no ISO 8601
       [{ before: "yesterday" }, "before", "DATE_TYPE_PARSE"],
     ] as const
   ) {
-    const error = await getChannelPins(rest, CHANNEL, query).catch((e) => e);
+    // Sent raw: getChannelPins refuses a limit out of range unsent.
+    const error = await rest.request(
+      "GET",
+      `/channels/${CHANNEL}/messages/pins`,
+      { query },
+    ).catch((e) => e);
     assert.ok(error instanceof DiscordApiError, `${field}: ${error}`);
     assert.deepEqual([error.status, error.code], [400, 50035]);
     const errors = error.errors as Record<
