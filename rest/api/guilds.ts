@@ -23,11 +23,11 @@ import type {
 import type { Emoji } from "../../types/objects/emoji.ts";
 import type { Sticker } from "../../types/objects/sticker.ts";
 import type { InviteWithMetadata } from "../../types/objects/invite.ts";
-import { realScheduler } from "../../base/scheduler.ts";
 import { parseIsoTimestamp } from "../../base/iso_timestamp.ts";
 import { assertOptionsObject, shownQuoted } from "../../base/option_checks.ts";
 import { optionKeys } from "../../base/option_keys.ts";
 import { checkNumbers, GUILD_CHANNEL_NUMBERS } from "./_numbers.ts";
+import { CLOCK_TOLERANCE, routeClock } from "./_clock.ts";
 /** Answer of {@linkcode getGuildPreview}. */
 export interface GuildPreview {
   /** Guild ID. */
@@ -171,7 +171,7 @@ export interface ModifyGuildIncidentActionsOptions extends RouteOptions {
  * as "now + 24 hours" reaches Discord later than it was built. Only a time
  * past the limit by more than this is known to be refused.
  */
-export const INCIDENT_ACTION_CLOCK_TOLERANCE = 60_000;
+export const INCIDENT_ACTION_CLOCK_TOLERANCE: number = CLOCK_TOLERANCE;
 
 /** The longest an incident action may last, in milliseconds (24 hours). */
 export const MAX_INCIDENT_ACTION_DURATION = 24 * 60 * 60 * 1000;
@@ -431,14 +431,7 @@ export async function modifyGuildIncidentActions(
   // The options first: a `null` is refused as no options object, not with
   // a failed read of its `now`.
   const request = routeOptions(options, { body }, INCIDENT_ACTIONS_OWN_KEYS);
-  const now = options.now ?? ((): number => realScheduler.now());
-  if (typeof now !== "function") {
-    throw new TypeError(
-      `Cannot modify guild incident actions as 'now' must be a function returning Unix milliseconds: current value 'now=${
-        shownQuoted(now)
-      }'`,
-    );
-  }
+  const now = routeClock("modify guild incident actions", options.now);
   checkIncidentActions(body, now);
   return await rest.request<IncidentsData>("PUT", path, request);
 }
@@ -477,7 +470,7 @@ function checkIncidentActions(
         }'`,
       );
     }
-    current ??= currentTime(action, now);
+    current ??= now();
     const ahead = at - current;
     if (
       ahead > MAX_INCIDENT_ACTION_DURATION + INCIDENT_ACTION_CLOCK_TOLERANCE
@@ -489,17 +482,4 @@ function checkIncidentActions(
       );
     }
   }
-}
-
-/** `now()`, checked: a clock that returns no time would let anything through. */
-function currentTime(action: string, now: () => number): number {
-  const time: unknown = now();
-  if (typeof time !== "number" || !Number.isFinite(time)) {
-    throw new TypeError(
-      `Cannot ${action} as 'now' must return Unix milliseconds (a finite number): current value 'now()=${
-        shownQuoted(time)
-      }'`,
-    );
-  }
-  return time;
 }
