@@ -12,6 +12,10 @@ import {
   snowflake,
 } from "./_route.ts";
 import { checkNumbers, type NumberRule } from "./_numbers.ts";
+import { CLOCK_TOLERANCE, routeClock } from "./_clock.ts";
+import { parseIsoTimestamp } from "../../base/iso_timestamp.ts";
+import { optionKeys } from "../../base/option_keys.ts";
+import { shownQuoted } from "../../base/option_checks.ts";
 import type { Snowflake } from "../../types/gateway_payloads.ts";
 import type { GuildMember } from "../../types/objects/member.ts";
 import type { User } from "../../types/objects/user.ts";
@@ -100,6 +104,31 @@ export interface ModifyGuildMemberBody {
   /** Member flags. */
   flags?: number | null;
 }
+
+/**
+ * The longest timeout, in milliseconds (28 days): Modify Guild Member's
+ * `communication_disabled_until` is "when the user's timeout will expire
+ * [...] (up to 28 days in the future)".
+ */
+export const MAX_MEMBER_TIMEOUT = 28 * 24 * 60 * 60 * 1000;
+
+/** Options of {@linkcode modifyGuildMember}. */
+export interface ModifyGuildMemberOptions extends AuditedRouteOptions {
+  /**
+   * The current time in Unix milliseconds, which the 28 days of a timeout
+   * are checked against (`Date.now()` through the real scheduler by
+   * default): a test's virtual clock, or a clock corrected to Discord's.
+   */
+  now?: () => number;
+}
+
+/** The options of {@linkcode modifyGuildMember} beside the call options. */
+const MODIFY_MEMBER_OWN_KEYS = optionKeys(
+  { now: true } satisfies Record<
+    Exclude<keyof ModifyGuildMemberOptions, keyof AuditedRouteOptions>,
+    true
+  >,
+);
 
 /** Body of {@linkcode modifyCurrentMember}. */
 export interface ModifyCurrentMemberBody {
@@ -224,27 +253,112 @@ export async function searchGuildMembers(
 /**
  * Change a member: nickname, roles, mute, deafen, move, timeout (`PATCH /guilds/{guildId}/members/{userId}`).
  *
+ * A timeout (`communication_disabled_until`) is checked before sending
+ * against Discord's "up to 28 days in the future" ({@linkcode
+ * MAX_MEMBER_TIMEOUT}), by `options.now` (the real clock by default), with
+ * a minute of leeway for the clocks' skew: only a time more than 28 days
+ * and a minute ahead is refused. `null` lifts a timeout, and a time in the
+ * past is sent as it is (the member object's "null or a time in the past
+ * if the user is not timed out": it ends one).
+ *
  * @param rest The REST client.
  * @param guildId The guild.
  * @param userId The user.
  * @param body The fields to send.
- * @param options Signal, audit-log reason.
+ * @param options Signal, audit-log reason; `now`, the clock the 28 days
+ *   are checked against.
  * @returns Discord's answer.
+ * @throws {TypeError} When `communication_disabled_until` is neither an
+ *   ISO 8601 timestamp string of a real date, a valid `Date` (sent as its
+ *   ISO 8601 text) nor `null`, or `options.now` is not a function returning
+ *   a finite number, before anything is sent.
+ * @throws {RangeError} When `communication_disabled_until` is more than 28
+ *   days (and the minute of leeway) after `options.now()`, before anything
+ *   is sent.
+ *
+ * @example Time a member out for a week
+ * ```ts
+ * import { modifyGuildMember, RestClient } from "@disruption/disruption/rest";
+ * import assert from "node:assert/strict";
+ *
+ * const sent: unknown[] = [];
+ * const rest = new RestClient({
+ *   token: "t",
+ *   fetch: async (input, init) => {
+ *     sent.push(await new Request(input, init).json());
+ *     return Response.json({});
+ *   },
+ * });
+ * const now = Date.UTC(2026, 0, 1);
+ * const week = new Date(now + 7 * 24 * 60 * 60 * 1000).toISOString();
+ * await modifyGuildMember(rest, "1", "2", {
+ *   communication_disabled_until: week,
+ * }, { now: () => now, reason: "spam" });
+ * assert.deepEqual(sent, [{ communication_disabled_until: "2026-01-08T00:00:00.000Z" }]);
+ *
+ * // 30 days is past Discord's 28: refused, nothing sent.
+ * await assert.rejects(
+ *   modifyGuildMember(rest, "1", "2", {
+ *     communication_disabled_until: new Date(now + 30 * 24 * 60 * 60 * 1000)
+ *       .toISOString(),
+ *   }, { now: () => now }),
+ *   RangeError,
+ * );
+ * assert.equal(sent.length, 1);
+ * ```
  */
 export async function modifyGuildMember(
   rest: RestClient,
   guildId: Snowflake,
   userId: Snowflake,
   body: ModifyGuildMemberBody,
-  options: AuditedRouteOptions = {},
+  options: ModifyGuildMemberOptions = {},
 ): Promise<GuildMember> {
-  return await rest.request<GuildMember>(
-    "PATCH",
-    `/guilds/${snowflake("guildId", guildId)}/members/${
-      snowflake("userId", userId)
-    }`,
-    auditedRouteOptions(options, { body }),
+  const path = `/guilds/${snowflake("guildId", guildId)}/members/${
+    snowflake("userId", userId)
+  }`;
+  // The options first: a `null` is refused as no options object, not with
+  // a failed read of its `now`.
+  const request = auditedRouteOptions(
+    options,
+    { body },
+    MODIFY_MEMBER_OWN_KEYS,
   );
+  checkTimeout(body, routeClock(MODIFY_MEMBER, options.now));
+  return await rest.request<GuildMember>("PATCH", path, request);
+}
+
+/** What the timeout's refusals say the call could not do. */
+const MODIFY_MEMBER = "modify guild member";
+
+/**
+ * Check a body's `communication_disabled_until`, when given and not
+ * `null`: a time, at most 28 days (and the tolerance) after `now()`.
+ */
+function checkTimeout(body: unknown, now: () => number): void {
+  if (typeof body !== "object" || body === null) return;
+  const field = "communication_disabled_until";
+  const value = (body as Record<string, unknown>)[field];
+  if (value === undefined || value === null) return;
+  // A Date is sent as JSON writes it, its ISO 8601 text.
+  const at = value instanceof Date
+    ? (Number.isFinite(value.getTime()) ? value.getTime() : undefined)
+    : parseIsoTimestamp(value);
+  if (at === undefined) {
+    throw new TypeError(
+      `Cannot ${MODIFY_MEMBER} as '${field}' must be an ISO 8601 timestamp string of a real date, or null: current value '${field}=${
+        shownQuoted(value)
+      }'`,
+    );
+  }
+  const ahead = at - now();
+  if (ahead > MAX_MEMBER_TIMEOUT + CLOCK_TOLERANCE) {
+    throw new RangeError(
+      `Cannot ${MODIFY_MEMBER} as '${field}' must be at most 28 days from now (Discord's limit; a minute allowed for clock skew): current value '${field}=${
+        shownQuoted(value instanceof Date ? value.toISOString() : value)
+      }' (${(ahead / 86_400_000).toFixed(2)} days ahead)`,
+    );
+  }
 }
 
 /**

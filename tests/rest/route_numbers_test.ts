@@ -15,8 +15,9 @@ const C = "100000000000000001";
 const G = "100000000000000002";
 const M = "100000000000000003";
 const ID = "100000000000000004";
-/** `n` snowflakes. */
-const ids = (n: number): string[] => Array.from({ length: n }, () => ID);
+/** `n` different snowflakes. */
+const ids = (n: number): string[] =>
+  Array.from({ length: n }, (_, i) => String(100000000000000100n + BigInt(i)));
 
 /** How a field is checked, as in rest/api/_numbers.ts. */
 type Rule =

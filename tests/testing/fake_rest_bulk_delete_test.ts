@@ -25,7 +25,10 @@ Deno.test("FakeRest bulk delete refuses duplicate message ids with 400 50035 and
   const one = await rest.createMessage(CHANNEL, { content: "one" });
   const two = await rest.createMessage(CHANNEL, { content: "two" });
   const error = await refusal(
-    bulkDeleteMessages(rest, CHANNEL, { messages: [one.id, two.id, one.id] }),
+    // Sent raw: bulkDeleteMessages refuses a repeated ID unsent.
+    rest.request("POST", `/channels/${CHANNEL}/messages/bulk-delete`, {
+      body: { messages: [one.id, two.id, one.id] },
+    }),
   );
   assert.deepEqual([error.status, error.code], [400, 50035]);
   const errors = error.errors as { messages: { _errors: unknown[] } };
