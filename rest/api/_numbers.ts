@@ -14,6 +14,7 @@ import { shown, shownQuoted } from "../../base/option_checks.ts";
 /**
  * How one field is checked:
  * - `{ min, max? }`: an integer from `min` to `max` (or `>= min`);
+ *   with `fraction`, any finite number in that range (a volume);
  * - `{ values }`: one of these numbers;
  * - `{ items: [min, max], of }`: an array of `min` to `max` entries, `of`
  *   naming them in the message (`message IDs`).
@@ -21,7 +22,12 @@ import { shown, shownQuoted } from "../../base/option_checks.ts";
  * `nullable` lets `null` through, for a field the docs type `?integer`.
  */
 export type NumberRule =
-  | { readonly min: number; readonly max?: number; readonly nullable?: true }
+  | {
+    readonly min: number;
+    readonly max?: number;
+    readonly nullable?: true;
+    readonly fraction?: true;
+  }
   | { readonly values: readonly number[]; readonly nullable?: true }
   | { readonly items: readonly [number, number]; readonly of: string };
 
@@ -36,6 +42,8 @@ export type NumberRules = Readonly<Record<string, NumberRule>>;
  * @param action What was refused, after "Cannot" (`create channel invite`).
  * @param fields The body or query, as given.
  * @param rules The rules, by field name.
+ * @param at Where the fields are, before their names in the messages
+ *   (`trigger_metadata.`), for a nested object.
  * @throws {TypeError} When a field is of the wrong type (`"5"` for a
  *   number, a non-array for a list).
  * @throws {RangeError} When a number is not an integer in range (`NaN`,
@@ -63,10 +71,11 @@ export function checkNumbers(
   action: string,
   fields: unknown,
   rules: NumberRules,
+  at = "",
 ): void {
   if (!isRecord(fields)) return;
   for (const [name, rule] of Object.entries(rules)) {
-    checkNumber(action, name, fields[name], rule);
+    checkNumber(action, `${at}${name}`, fields[name], rule);
   }
 }
 
@@ -109,11 +118,13 @@ export function checkNumber(
     allowed = rule.values.includes(value as number);
     must = `one of ${rule.values.join(", ")}`;
   } else {
-    allowed = typeof value === "number" && Number.isSafeInteger(value) &&
+    const kind = rule.fraction ? "a number" : "an integer";
+    allowed = typeof value === "number" &&
+      (rule.fraction ? Number.isFinite(value) : Number.isSafeInteger(value)) &&
       value >= rule.min && (rule.max === undefined || value <= rule.max);
     must = rule.max === undefined
-      ? `an integer >= ${rule.min}`
-      : `an integer from ${rule.min} to ${rule.max}`;
+      ? `${kind} >= ${rule.min}`
+      : `${kind} from ${rule.min} to ${rule.max}`;
   }
   if (allowed) return;
   // A string ("5") is of the wrong type; a number, of the wrong value.

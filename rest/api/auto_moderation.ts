@@ -11,6 +11,8 @@ import {
   routeOptions,
   snowflake,
 } from "./_route.ts";
+import { checkNumbers } from "./_numbers.ts";
+import { isRecord } from "../../base/is_record.ts";
 import type { Snowflake } from "../../types/gateway_payloads.ts";
 import type {
   AutoModerationAction,
@@ -89,6 +91,14 @@ export async function getAutoModerationRule(
  * @param body The fields to send.
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
+ * @throws {TypeError} When a list is not an array or a number not a number,
+ *   before anything is sent.
+ * @throws {RangeError} When `exempt_roles` holds more than 20 IDs,
+ *   `exempt_channels` more than 50, `trigger_metadata`'s `keyword_filter` more
+ *   than 1000 entries, `regex_patterns` more than 10, `allow_list` more than
+ *   1000, its `mention_total_limit` is not an integer from 0 to 50, or an
+ *   action's `metadata.duration_seconds` not one from 0 to 2419200, before
+ *   anything is sent.
  */
 export async function createAutoModerationRule(
   rest: RestClient,
@@ -96,6 +106,7 @@ export async function createAutoModerationRule(
   body: AutoModerationRuleBody,
   options: AuditedRouteOptions = {},
 ): Promise<AutoModerationRule> {
+  checkRuleNumbers("create auto moderation rule", body);
   return await rest.request<AutoModerationRule>(
     "POST",
     `/guilds/${snowflake("guildId", guildId)}/auto-moderation/rules`,
@@ -112,6 +123,14 @@ export async function createAutoModerationRule(
  * @param body The fields to send.
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
+ * @throws {TypeError} When a list is not an array or a number not a number,
+ *   before anything is sent.
+ * @throws {RangeError} When `exempt_roles` holds more than 20 IDs,
+ *   `exempt_channels` more than 50, `trigger_metadata`'s `keyword_filter` more
+ *   than 1000 entries, `regex_patterns` more than 10, `allow_list` more than
+ *   1000, its `mention_total_limit` is not an integer from 0 to 50, or an
+ *   action's `metadata.duration_seconds` not one from 0 to 2419200, before
+ *   anything is sent.
  */
 export async function modifyAutoModerationRule(
   rest: RestClient,
@@ -120,6 +139,7 @@ export async function modifyAutoModerationRule(
   body: Partial<Omit<AutoModerationRuleBody, "trigger_type">>,
   options: AuditedRouteOptions = {},
 ): Promise<AutoModerationRule> {
+  checkRuleNumbers("modify auto moderation rule", body);
   return await rest.request<AutoModerationRule>(
     "PATCH",
     `/guilds/${snowflake("guildId", guildId)}/auto-moderation/rules/${
@@ -151,4 +171,35 @@ export async function deleteAutoModerationRule(
     }`,
     auditedRouteOptions(options),
   );
+}
+
+/**
+ * Check a rule's counts and numbers, as the docs' tables state them:
+ * `exempt_roles` "(Maximum of 20)", `exempt_channels` "(Maximum of 50)";
+ * the trigger metadata's `keyword_filter` "(Maximum of 1000)",
+ * `regex_patterns` "(Maximum of 10)", `allow_list` "(Maximum of 100 or
+ * 1000)" (100 for a keyword rule, 1000 for a preset one: the larger is
+ * checked, as a modified rule's type is not in the body) and
+ * `mention_total_limit` "(Maximum of 50)"; an action's
+ * `duration_seconds`, "maximum of 2419200 seconds (4 weeks)".
+ */
+function checkRuleNumbers(action: string, body: unknown): void {
+  if (!isRecord(body)) return;
+  checkNumbers(action, body, {
+    exempt_roles: { items: [0, 20], of: "role IDs" },
+    exempt_channels: { items: [0, 50], of: "channel IDs" },
+  });
+  checkNumbers(action, body.trigger_metadata, {
+    keyword_filter: { items: [0, 1000], of: "keywords" },
+    regex_patterns: { items: [0, 10], of: "patterns" },
+    allow_list: { items: [0, 1000], of: "keywords" },
+    mention_total_limit: { min: 0, max: 50 },
+  }, "trigger_metadata.");
+  if (!Array.isArray(body.actions)) return;
+  body.actions.forEach((entry: unknown, i) => {
+    if (!isRecord(entry)) return;
+    checkNumbers(action, entry.metadata, {
+      duration_seconds: { min: 0, max: 2419200 },
+    }, `actions[${i}].metadata.`);
+  });
 }

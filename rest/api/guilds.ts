@@ -248,6 +248,11 @@ export async function getGuildPreview(
  * @param body The fields to send.
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
+ * @throws {TypeError} When `afk_timeout` is not a number, before anything is
+ *   sent.
+ * @throws {RangeError} When `afk_timeout` is not 60, 300, 900, 1800 or 3600
+ *   (the docs' "afk timeout in seconds, can be set to: 60, 300, 900, 1800,
+ *   3600"), before anything is sent.
  */
 export async function modifyGuild(
   rest: RestClient,
@@ -255,6 +260,9 @@ export async function modifyGuild(
   body: ModifyGuildBody,
   options: AuditedRouteOptions = {},
 ): Promise<Guild> {
+  checkNumbers("modify guild", body, {
+    afk_timeout: { values: [60, 300, 900, 1800, 3600] },
+  });
   return await rest.request<Guild>(
     "PATCH",
     `/guilds/${snowflake("guildId", guildId)}`,

@@ -11,8 +11,17 @@ import {
   routeOptions,
   snowflake,
 } from "./_route.ts";
+import { checkNumbers, type NumberRules } from "./_numbers.ts";
 import type { Snowflake } from "../../types/gateway_payloads.ts";
 import type { SoundboardSound } from "../../types/objects/soundboard.ts";
+/**
+ * A sound's `volume`, typed `?double`: "the volume of the soundboard sound,
+ * from 0 to 1".
+ */
+const VOLUME: NumberRules = {
+  volume: { min: 0, max: 1, fraction: true, nullable: true },
+};
+
 /** Body of {@linkcode createGuildSoundboardSound}. */
 export interface CreateSoundboardSoundBody {
   /** Name (2-32 characters). */
@@ -119,6 +128,11 @@ export async function getGuildSoundboardSound(
  * @param body The fields to send.
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
+ * @throws {TypeError} When `volume` is neither a number nor `null`, before
+ *   anything is sent.
+ * @throws {RangeError} When `volume` is not a number from 0 to 1 (the docs'
+ *   "the volume of the soundboard sound, from 0 to 1"), before anything is
+ *   sent.
  */
 export async function createGuildSoundboardSound(
   rest: RestClient,
@@ -126,6 +140,7 @@ export async function createGuildSoundboardSound(
   body: CreateSoundboardSoundBody,
   options: AuditedRouteOptions = {},
 ): Promise<SoundboardSound> {
+  checkNumbers("create guild soundboard sound", body, VOLUME);
   return await rest.request<SoundboardSound>(
     "POST",
     `/guilds/${snowflake("guildId", guildId)}/soundboard-sounds`,
@@ -142,6 +157,11 @@ export async function createGuildSoundboardSound(
  * @param body The fields to send.
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
+ * @throws {TypeError} When `volume` is neither a number nor `null`, before
+ *   anything is sent.
+ * @throws {RangeError} When `volume` is not a number from 0 to 1 (the docs'
+ *   "the volume of the soundboard sound, from 0 to 1"), before anything is
+ *   sent.
  */
 export async function modifyGuildSoundboardSound(
   rest: RestClient,
@@ -150,6 +170,7 @@ export async function modifyGuildSoundboardSound(
   body: Partial<Omit<CreateSoundboardSoundBody, "sound">>,
   options: AuditedRouteOptions = {},
 ): Promise<SoundboardSound> {
+  checkNumbers("modify guild soundboard sound", body, VOLUME);
   return await rest.request<SoundboardSound>(
     "PATCH",
     `/guilds/${snowflake("guildId", guildId)}/soundboard-sounds/${

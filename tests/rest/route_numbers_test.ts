@@ -21,7 +21,7 @@ const ids = (n: number): string[] =>
 
 /** How a field is checked, as in rest/api/_numbers.ts. */
 type Rule =
-  | { min: number; max?: number; nullable?: true }
+  | { min: number; max?: number; nullable?: true; fraction?: true }
   | { values: number[]; nullable?: true }
   | { items: [number, number] };
 
@@ -170,6 +170,43 @@ const ROWS: Row[] = [
     call: (rest, f) => (api[route] as Any)(rest, G, f),
   })),
   {
+    route: "modifyGuild",
+    field: "afk_timeout",
+    rule: { values: [60, 300, 900, 1800, 3600] },
+    method: "PATCH",
+    path: `/guilds/${G}`,
+    in: "body",
+    call: (rest, f) => api.modifyGuild(rest, G, f as Any),
+  },
+  ...([
+    ["exempt_roles", { items: [0, 20] }],
+    ["exempt_channels", { items: [0, 50] }],
+  ] as [string, Rule][]).map(([field, rule]): Row => ({
+    route: "modifyAutoModerationRule",
+    field,
+    rule,
+    method: "PATCH",
+    path: `/guilds/${G}/auto-moderation/rules/${ID}`,
+    in: "body",
+    call: (rest, f) => api.modifyAutoModerationRule(rest, G, ID, f as Any),
+  })),
+  // soundboard.mdx
+  ...(["createGuildSoundboardSound", "modifyGuildSoundboardSound"] as const)
+    .map((route): Row => ({
+      route,
+      field: "volume",
+      rule: { min: 0, max: 1, fraction: true, nullable: true },
+      method: route === "createGuildSoundboardSound" ? "POST" : "PATCH",
+      path: route === "createGuildSoundboardSound"
+        ? `/guilds/${G}/soundboard-sounds`
+        : `/guilds/${G}/soundboard-sounds/${ID}`,
+      in: "body",
+      call: (rest, f) =>
+        route === "createGuildSoundboardSound"
+          ? api.createGuildSoundboardSound(rest, G, f as Any)
+          : api.modifyGuildSoundboardSound(rest, G, ID, f as Any),
+    })),
+  {
     route: "createGuildBan",
     field: "delete_message_seconds",
     rule: { min: 0, max: 604800 },
@@ -278,7 +315,8 @@ function accepted(rule: Rule): unknown[] {
     : rule.max === undefined
     ? [rule.min, Number.MAX_SAFE_INTEGER]
     : [rule.min, rule.max];
-  return rule.nullable ? [...edges, null] : edges;
+  const all = "fraction" in rule ? [...edges, rule.min + 0.5] : edges;
+  return rule.nullable ? [...all, null] : all;
 }
 
 /** A value refused, and the error it gets. */
@@ -301,7 +339,7 @@ function refused(rule: Rule): Refusal[] {
   return [
     [first - 1, "RangeError"],
     ...(last === undefined ? [] : [[last + 1, "RangeError"] as const]),
-    [first + 0.5, "RangeError"],
+    ...("fraction" in rule ? [] : [[first + 0.5, "RangeError"] as const]),
     [NaN, "RangeError"],
     [Infinity, "RangeError"],
     [String(first), "TypeError"],
@@ -423,4 +461,75 @@ Deno.test("createChannelInvite checks its numbers before writing the target user
     { name: "RangeError" },
   );
   assert.equal(sent.length, 0);
+});
+
+Deno.test("auto moderation rules: the trigger metadata's and actions' limits are checked where they are, named by their path", async () => {
+  const { rest, sent } = discord();
+  const rule = (extra: Record<string, unknown>): Any => ({
+    name: "r",
+    event_type: 1,
+    trigger_type: 1,
+    actions: [{ type: 1 }],
+    ...extra,
+  });
+  const taken = [
+    { trigger_metadata: { mention_total_limit: 50 } },
+    {
+      trigger_metadata: { keyword_filter: ids(1000), regex_patterns: ids(10) },
+    },
+    { trigger_metadata: { allow_list: ids(1000) } },
+    {
+      actions: [{ type: 1 }, {
+        type: 3,
+        metadata: { duration_seconds: 2419200 },
+      }],
+    },
+  ];
+  for (const extra of taken) {
+    await api.createAutoModerationRule(rest, G, rule(extra));
+    assert.deepEqual(sent.at(-1)!.body, rule(extra));
+  }
+  const refused: [Record<string, unknown>, string][] = [
+    [
+      { trigger_metadata: { mention_total_limit: 51 } },
+      "trigger_metadata.mention_total_limit",
+    ],
+    [
+      { trigger_metadata: { keyword_filter: ids(1001) } },
+      "trigger_metadata.keyword_filter",
+    ],
+    [
+      { trigger_metadata: { regex_patterns: ids(11) } },
+      "trigger_metadata.regex_patterns",
+    ],
+    [
+      { trigger_metadata: { allow_list: ids(1001) } },
+      "trigger_metadata.allow_list",
+    ],
+    [
+      {
+        actions: [{ type: 1 }, {
+          type: 3,
+          metadata: { duration_seconds: 2419201 },
+        }],
+      },
+      "actions[1].metadata.duration_seconds",
+    ],
+  ];
+  const before = sent.length;
+  for (const [extra, name] of refused) {
+    await assert.rejects(api.createAutoModerationRule(rest, G, rule(extra)), {
+      name: "RangeError",
+      message: new RegExp(
+        `^Cannot create auto moderation rule as '${
+          name.replace(/[[\].]/g, "\\$&")
+        }' must be `,
+      ),
+    });
+    await assert.rejects(
+      api.modifyAutoModerationRule(rest, G, ID, extra),
+      RangeError,
+    );
+  }
+  assert.equal(sent.length, before);
 });
