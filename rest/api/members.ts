@@ -15,7 +15,6 @@ import { checkNumbers, type NumberRule } from "./_numbers.ts";
 import { CLOCK_TOLERANCE, routeClock } from "./_clock.ts";
 import { parseIsoTimestamp } from "../../base/iso_timestamp.ts";
 import { optionKeys } from "../../base/option_keys.ts";
-import { shownQuoted } from "../../base/option_checks.ts";
 import type { Snowflake } from "../../types/gateway_payloads.ts";
 import type { GuildMember } from "../../types/objects/member.ts";
 import type { User } from "../../types/objects/user.ts";
