@@ -6,6 +6,7 @@
  * @module
  */
 import { errorText } from "../base/error_text.ts";
+import { isRecord } from "../base/is_record.ts";
 
 /**
  * The secrets a request must not show: the bot token, the route's token,
@@ -70,17 +71,34 @@ export function withBodySecrets<T extends object>(
  * Guild Member, Group DM Add Recipient) and `access_tokens` (strings:
  * Create Group DM, which no route function offers), at its top level: a
  * raw `RestClient.request` sending one loses it no more than a route
- * function does.
+ * function does. A form's are read from its `payload_json` (a request
+ * with files sends its JSON body so).
  *
  * @param body The request's body, as given.
+ * @param json A form's `payload_json`, if any.
  * @returns Its secrets (none for a body with none, or not an object).
  */
-export function bodySecretsOf(body: unknown): readonly string[] {
+export function bodySecretsOf(
+  body: unknown,
+  json?: string,
+): readonly string[] {
   if (typeof body !== "object" || body === null) return [];
   const marked = BODY_SECRETS.get(body) ?? [];
-  // A form's fields are its parts, not properties; an array has no keys.
-  if (body instanceof FormData || Array.isArray(body)) return marked;
-  const { access_token: one, access_tokens: many } = body as Record<
+  // An array has no keys.
+  if (Array.isArray(body)) return marked;
+  let fields: unknown = body;
+  if (body instanceof FormData) {
+    // A form's fields are its parts, its JSON body the payload_json,
+    // parsed only when it may name a token.
+    if (json === undefined || !json.includes('"access_token')) return marked;
+    try {
+      fields = JSON.parse(json);
+    } catch {
+      return marked;
+    }
+    if (!isRecord(fields)) return marked;
+  }
+  const { access_token: one, access_tokens: many } = fields as Record<
     string,
     unknown
   >;

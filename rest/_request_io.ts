@@ -396,7 +396,10 @@ export function prepareRequest(
     client.token,
     pathToken(path),
     authorization === "other" ? credentialOf(sent!) : undefined,
-    bodySecretsOf(options.body),
+    bodySecretsOf(
+      options.body,
+      body instanceof FormData ? formJson(body) : undefined,
+    ),
   );
   return {
     method,
@@ -424,6 +427,12 @@ export function prepareRequest(
     signal,
     answer,
   };
+}
+
+/** A form's `payload_json`, the JSON body it sends, if any. */
+function formJson(form: FormData): string | undefined {
+  const json = form.get("payload_json");
+  return typeof json === "string" ? json : undefined;
 }
 
 /**

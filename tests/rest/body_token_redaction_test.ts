@@ -298,3 +298,27 @@ Deno.test("a raw request's body carrying access_token or access_tokens (Create G
   assertNoLeak(shownText(member));
   assert.equal(member.apiMessage, "bad {'access_token':'[REDACTED]'}");
 });
+
+Deno.test("a raw request's body carrying access_token sent with files (as payload_json) has it redacted too", async () => {
+  const rest = new RestClient({
+    token: BOT,
+    maxRetries: 0,
+    fetch: (_input, init) => {
+      const form = init?.body as FormData;
+      const json = JSON.parse(String(form.get("payload_json")));
+      return Promise.resolve(
+        new Response(
+          `{"message":"bad ${json.access_token}","code":50035}`,
+          { status: 400, headers: { "content-type": "application/json" } },
+        ),
+      );
+    },
+  });
+  const error = await rest.request("PUT", "/guilds/100/members/200", {
+    body: { access_token: TOKEN },
+    files: [{ name: "a.txt", data: "a" }],
+  }).catch((e) => e);
+  assert.ok(error instanceof DiscordApiError, String(error));
+  assertNoLeak(shownText(error));
+  assert.equal(error.apiMessage, "bad [REDACTED]");
+});
