@@ -71,11 +71,12 @@ export function withBodySecrets<T extends object>(
  * Guild Member, Group DM Add Recipient) and `access_tokens` (strings:
  * Create Group DM, which no route function offers), at its top level: a
  * raw `RestClient.request` sending one loses it no more than a route
- * function does. A form's are read from its `payload_json` (a request
- * with files sends its JSON body so).
+ * function does. They are read from the JSON as sent (`payload_json` for
+ * a form), not from the object: a `toJSON` (a class written out as JSON)
+ * sent a token the object's own fields did not show.
  *
  * @param body The request's body, as given.
- * @param json A form's `payload_json`, if any.
+ * @param json The JSON text sent for it (a form's `payload_json`), if any.
  * @returns Its secrets (none for a body with none, or not an object).
  */
 export function bodySecretsOf(
@@ -84,24 +85,16 @@ export function bodySecretsOf(
 ): readonly string[] {
   if (typeof body !== "object" || body === null) return [];
   const marked = BODY_SECRETS.get(body) ?? [];
-  // An array has no keys.
-  if (Array.isArray(body)) return marked;
-  let fields: unknown = body;
-  if (body instanceof FormData) {
-    // A form's fields are its parts, its JSON body the payload_json,
-    // parsed only when it may name a token.
-    if (json === undefined || !json.includes('"access_token')) return marked;
-    try {
-      fields = JSON.parse(json);
-    } catch {
-      return marked;
-    }
-    if (!isRecord(fields)) return marked;
+  // Parsed only when it may name one: most bodies carry none.
+  if (json === undefined || !json.includes('"access_token')) return marked;
+  let sent: unknown;
+  try {
+    sent = JSON.parse(json);
+  } catch {
+    return marked;
   }
-  const { access_token: one, access_tokens: many } = fields as Record<
-    string,
-    unknown
-  >;
+  if (!isRecord(sent)) return marked;
+  const { access_token: one, access_tokens: many } = sent;
   const named = [
     ...(typeof one === "string" ? [one] : []),
     ...(Array.isArray(many)

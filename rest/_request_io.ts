@@ -398,7 +398,7 @@ export function prepareRequest(
     authorization === "other" ? credentialOf(sent!) : undefined,
     bodySecretsOf(
       options.body,
-      body instanceof FormData ? formJson(body) : undefined,
+      body instanceof FormData ? formJson(body) : body,
     ),
   );
   return {

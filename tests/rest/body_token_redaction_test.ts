@@ -322,3 +322,32 @@ Deno.test("a raw request's body carrying access_token sent with files (as payloa
   assertNoLeak(shownText(error));
   assert.equal(error.apiMessage, "bad [REDACTED]");
 });
+
+Deno.test("a raw request's body sending access_token through toJSON (a class written out as JSON) has it redacted too", async () => {
+  const rest = new RestClient({
+    token: BOT,
+    maxRetries: 0,
+    fetch: (_input, init) =>
+      Promise.resolve(
+        new Response(
+          `{"message":"bad ${bodyToken(init)}","code":50025}`,
+          { status: 403, headers: { "content-type": "application/json" } },
+        ),
+      ),
+  });
+  class Grant {
+    readonly #token: string;
+    constructor(token: string) {
+      this.#token = token;
+    }
+    toJSON(): { access_token: string } {
+      return { access_token: this.#token };
+    }
+  }
+  const error = await rest.request("PUT", "/guilds/100/members/200", {
+    body: new Grant(TOKEN),
+  }).catch((e) => e);
+  assert.ok(error instanceof DiscordApiError, String(error));
+  assertNoLeak(shownText(error));
+  assert.equal(error.apiMessage, "bad [REDACTED]");
+});
