@@ -1824,7 +1824,8 @@ export class FakeResources {
   /**
    * Add Guild Member as Discord answers it: 400 without an access token,
    * 403 (50025) for one not granted to this user (see
-   * {@linkcode FakeResources.addAccessToken}), 204 for a member already,
+   * {@linkcode FakeResources.addAccessToken}), 403 (40007) for a user
+   * banned from the guild, 204 for a member already,
    * else 201 with the new member (its nick, roles, mute and deaf as
    * sent; 400 for a nick not 1-32 characters, 404 for an unknown role)
    * and GUILD_MEMBER_ADD. The token is checked before membership: the
@@ -1844,6 +1845,11 @@ export class FakeResources {
     }
     if (this.#accessTokens.get(f.access_token) !== userId) {
       return error(403, 50025, "Invalid OAuth2 access token");
+    }
+    // A banned user is not added (JSON code 40007, which Discord's docs
+    // added for this endpoint).
+    if (guild.bans.has(userId)) {
+      return error(403, 40007, "The user is banned from this guild");
     }
     if (guild.members.has(userId)) return noContent;
     if (f.nick !== undefined && badLength(f.nick, 1, 32)) {

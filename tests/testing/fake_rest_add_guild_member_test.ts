@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import {
   addGuildMember,
+  createGuildBan,
   createGuildRole,
   DiscordApiError,
   getGuildMember,
@@ -110,4 +111,19 @@ Deno.test("FakeRest answers a raw Add Guild Member without an access token, or w
   assert.ok(long instanceof DiscordApiError);
   assert.deepEqual(long.fieldErrors.map((e) => e.path), ["nick"]);
   assert.equal(fake.resources.member(GUILD, ADA.id), undefined);
+});
+
+Deno.test("FakeRest refuses Add Guild Member for a user banned from the guild (403, 40007 The user is banned from this guild), adding no member", async () => {
+  const { fake, rest } = oneChannel();
+  fake.resources.addAccessToken(ADA, "ada-token-0123456789");
+  await createGuildBan(rest, GUILD, ADA.id);
+  const events: string[] = [];
+  fake.onGatewayEvent = (event) => void events.push(event);
+  const error = await addGuildMember(rest, GUILD, ADA.id, {
+    access_token: "ada-token-0123456789",
+  }).catch((e) => e);
+  assert.ok(error instanceof DiscordApiError, String(error));
+  assert.deepEqual([error.status, error.code], [403, 40007]);
+  assert.equal(fake.resources.member(GUILD, ADA.id), undefined);
+  assert.deepEqual(events, []);
 });
