@@ -18,6 +18,11 @@
  * requests on a route share its bucket (Discord's development limits count
  * each route per application), and `@me` stays literal in the route key.
  *
+ * Why one file of over 800 lines: one function per route of Discord's
+ * lobby.mdx, each with its documentation, and the checks of the tables
+ * those routes share (metadata, members, flags, limits); split, one
+ * table's checks would be spread over modules.
+ *
  * @module
  */
 import type { RestClient } from "../rest_client.ts";
