@@ -509,7 +509,7 @@ Deno.test("additional_name is refused in Create and Modify Lobby (Discord sets i
   );
 });
 
-Deno.test("flags must be a non-negative integer, idle_timeout_seconds an integer from 5 to 604800", async () => {
+Deno.test("flags must be an integer >= 0, idle_timeout_seconds an integer from 5 to 604800", async () => {
   for (
     const [flags, name, shown] of [
       [-1, "RangeError", "-1"],
@@ -525,7 +525,7 @@ Deno.test("flags must be a non-negative integer, idle_timeout_seconds an integer
       {
         name,
         message:
-          `Cannot add lobby member as 'flags' must be a non-negative integer: current value 'flags=${shown}'`,
+          `Cannot add lobby member as 'flags' must be an integer >= 0: current value 'flags=${shown}'`,
       },
     );
   }
@@ -534,7 +534,7 @@ Deno.test("flags must be a non-negative integer, idle_timeout_seconds an integer
     {
       name: "RangeError",
       message:
-        `${CREATE} 'members[0].flags' must be a non-negative integer: current value 'members[0].flags=-1'`,
+        `${CREATE} 'members[0].flags' must be an integer >= 0: current value 'members[0].flags=-1'`,
     },
   );
   for (

@@ -415,7 +415,7 @@ Deno.test("sendLobbyMessage refuses empty or missing content, bad metadata and f
     {
       name: "RangeError",
       message:
-        `${action} 'flags' must be a non-negative integer: current value 'flags=-4'`,
+        `${action} 'flags' must be an integer >= 0: current value 'flags=-4'`,
     },
   );
   await refused(
