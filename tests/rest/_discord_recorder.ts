@@ -1,6 +1,8 @@
 // A `fetch` standing in for Discord in the Linked Roles route tests: it
 // records each request as sent (method, URL, the Authorization header,
 // Content-Type, the body parsed) and answers with what the test scripted.
+import { RestClient } from "../../rest/rest_client.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 
 /** One request as it reached the fake Discord. */
 export interface SentRequest {
@@ -52,5 +54,30 @@ export function discordRecorder(body: unknown = {}): DiscordRecorder {
         ? new Response(null, { status })
         : Response.json(answerBody, { status });
     },
+  };
+}
+
+/**
+ * A `RestClient` with `token` whose requests reach a {@linkcode
+ * discordRecorder} answering `answer`: no retries, a virtual clock (a 429
+ * or 5xx ends the call instead of waiting).
+ *
+ * @param token The bot token.
+ * @param answer The first answer's body.
+ * @returns The client and the recorder.
+ */
+export function recordedClient(
+  token: string,
+  answer?: unknown,
+): { rest: RestClient; discord: DiscordRecorder } {
+  const discord = discordRecorder(answer);
+  return {
+    discord,
+    rest: new RestClient({
+      token,
+      fetch: discord.fetch,
+      maxRetries: 0,
+      scheduler: new VirtualScheduler(),
+    }),
   };
 }

@@ -13,7 +13,7 @@ import { DiscordApiError, RestError } from "../../rest/errors.ts";
 import { RestClient } from "../../rest/rest_client.ts";
 import { parseRoute } from "../../rest/routes.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
-import { discordRecorder } from "./_discord_recorder.ts";
+import { recordedClient } from "./_discord_recorder.ts";
 
 const BOT = "bot-token-for-lobbies";
 const BASE = "https://discord.com/api/v10";
@@ -34,20 +34,8 @@ const EXAMPLE: Lobby = {
   }],
 };
 
-function setup(answer: unknown = EXAMPLE): {
-  rest: RestClient;
-  discord: ReturnType<typeof discordRecorder>;
-} {
-  const discord = discordRecorder(answer);
-  return {
-    discord,
-    rest: new RestClient({
-      token: BOT,
-      fetch: discord.fetch,
-      maxRetries: 0,
-      scheduler: new VirtualScheduler(),
-    }),
-  };
+function setup(answer: unknown = EXAMPLE): ReturnType<typeof recordedClient> {
+  return recordedClient(BOT, answer);
 }
 
 Deno.test("createLobby: POST /lobbies with the bot token and the body as given, Discord's lobby typed", async () => {

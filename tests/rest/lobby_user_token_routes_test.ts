@@ -12,7 +12,7 @@ import { DiscordApiError, RestError } from "../../rest/errors.ts";
 import { TokenRejectedError } from "../../rest/invalid_requests.ts";
 import { RestClient } from "../../rest/rest_client.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
-import { discordRecorder } from "./_discord_recorder.ts";
+import { recordedClient } from "./_discord_recorder.ts";
 
 const BOT = "bot-token-for-lobbies";
 const USER_TOKEN = "6qrZcUqja7812RVdnEKjpzOL4CvHBFG";
@@ -48,20 +48,10 @@ const MESSAGE: LobbyMessage = {
   application_id: "41771983429993937",
 };
 
-function setup(answer: unknown = LOBBY_ANSWER): {
-  rest: RestClient;
-  discord: ReturnType<typeof discordRecorder>;
-} {
-  const discord = discordRecorder(answer);
-  return {
-    discord,
-    rest: new RestClient({
-      token: BOT,
-      fetch: discord.fetch,
-      maxRetries: 0,
-      scheduler: new VirtualScheduler(),
-    }),
-  };
+function setup(
+  answer: unknown = LOBBY_ANSWER,
+): ReturnType<typeof recordedClient> {
+  return recordedClient(BOT, answer);
 }
 
 Deno.test("createOrJoinLobby: PUT /lobbies with the user's Bearer token alone, the body as given, the lobby typed", async () => {

@@ -12,7 +12,7 @@ import { DiscordApiError } from "../../rest/errors.ts";
 import { TokenRejectedError } from "../../rest/invalid_requests.ts";
 import { RestClient } from "../../rest/rest_client.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
-import { discordRecorder } from "./_discord_recorder.ts";
+import { recordedClient } from "./_discord_recorder.ts";
 
 const BOT = "bot-token-for-role-connections";
 const USER = "6qrZcUqja7812RVdnEKjpzOL4CvHBFG";
@@ -26,20 +26,10 @@ const CONNECTION: ApplicationRoleConnection = {
   metadata: { cookies_eaten: "1483", allergic_to_nuts: "0" },
 };
 
-function setup(answer: unknown = CONNECTION): {
-  rest: RestClient;
-  discord: ReturnType<typeof discordRecorder>;
-} {
-  const discord = discordRecorder(answer);
-  return {
-    discord,
-    rest: new RestClient({
-      token: BOT,
-      fetch: discord.fetch,
-      maxRetries: 0,
-      scheduler: new VirtualScheduler(),
-    }),
-  };
+function setup(
+  answer: unknown = CONNECTION,
+): ReturnType<typeof recordedClient> {
+  return recordedClient(BOT, answer);
 }
 
 Deno.test("getCurrentUserApplicationRoleConnection: GET with the user's Bearer token alone, the role connection typed", async () => {
