@@ -35,15 +35,20 @@ export type NumberRule =
 export type NumberRules = Readonly<Record<string, NumberRule>>;
 
 /**
- * Check the fields of `fields` (a body or a query) that `rules` name.
- * Anything not a plain object is left as it is (its own checks, or
- * Discord, refuse it).
+ * Check the fields of `fields` (a body or a query) that `rules` name, and
+ * return what to send: a plain object is copied, each field read once
+ * (a checked list copied too), so a getter or a proxy cannot pass the
+ * check with one value and be sent with another. Anything not a plain
+ * object is checked and returned as it is, and anything not an object
+ * left as it is (its own checks, or Discord, refuse it).
  *
  * @param action What was refused, after "Cannot" (`create channel invite`).
  * @param fields The body or query, as given.
  * @param rules The rules, by field name.
  * @param at Where the fields are, before their names in the messages
  *   (`trigger_metadata.`), for a nested object.
+ * @returns The fields to send: the checked copy of a plain object, else
+ *   `fields` itself.
  * @throws {TypeError} When a field is of the wrong type (`"5"` for a
  *   number, a non-array for a list).
  * @throws {RangeError} When a number is not an integer in range (`NaN`,
@@ -67,16 +72,53 @@ export type NumberRules = Readonly<Record<string, NumberRule>>;
  * );
  * ```
  */
-export function checkNumbers(
+export function checkNumbers<T>(
   action: string,
-  fields: unknown,
+  fields: T,
   rules: NumberRules,
   at = "",
-): void {
-  if (!isRecord(fields)) return;
+): T {
+  if (!isRecord(fields)) return fields;
+  const copy: Record<string, unknown> = plainCopy(fields);
   for (const [name, rule] of Object.entries(rules)) {
-    checkNumber(action, `${at}${name}`, fields[name], rule);
+    const value = copy[name];
+    if (!("items" in rule) || value === undefined) {
+      checkNumber(action, `${at}${name}`, value, rule);
+      continue;
+    }
+    const length = checkCount(action, `${at}${name}`, value, rule);
+    if (copy !== fields) {
+      // As many entries as were counted, each read once.
+      const list = value as readonly unknown[];
+      copy[name] = Array.from({ length }, (_, i) => list[i]);
+    }
   }
+  return copy as T;
+}
+
+/**
+ * A plain object (of `Object.prototype` or none) copied, each own field
+ * read once; anything else (a class instance, `URLSearchParams`) as it is.
+ *
+ * @param value The value.
+ * @returns The copy, or `value`.
+ *
+ * @example Usage
+ * ```ts
+ * import { plainCopy } from "./_numbers.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const body = { limit: 5 };
+ * assert.notEqual(plainCopy(body), body);
+ * assert.deepEqual(plainCopy(body), body);
+ * const query = new URLSearchParams("limit=5");
+ * assert.equal(plainCopy(query), query);
+ * ```
+ */
+export function plainCopy<T>(value: T): T {
+  if (typeof value !== "object" || value === null) return value;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null ? { ...value } : value;
 }
 
 /**
@@ -110,7 +152,10 @@ export function checkNumber(
   rule: NumberRule,
 ): void {
   if (value === undefined) return;
-  if ("items" in rule) return checkCount(action, name, value, rule);
+  if ("items" in rule) {
+    checkCount(action, name, value, rule);
+    return;
+  }
   if (value === null && rule.nullable) return;
   let allowed: boolean;
   let must: string;
@@ -136,13 +181,16 @@ export function checkNumber(
   );
 }
 
-/** A list's count, checked; its entries are not shown, only its length. */
+/**
+ * A list's count, checked; its entries are not shown, only its length.
+ * Returns the length read (once).
+ */
 function checkCount(
   action: string,
   name: string,
   value: unknown,
   rule: { readonly items: readonly [number, number]; readonly of: string },
-): void {
+): number {
   const [min, max] = rule.items;
   const must = min === 0
     ? `an array of at most ${max} ${rule.of}`
@@ -154,11 +202,13 @@ function checkCount(
       }'`,
     );
   }
-  if (value.length < min || value.length > max) {
+  const length = value.length;
+  if (length < min || length > max) {
     throw new RangeError(
-      `Cannot ${action} as '${name}' must be ${must}: current length '${value.length}'`,
+      `Cannot ${action} as '${name}' must be ${must}: current length '${length}'`,
     );
   }
+  return length;
 }
 
 /**

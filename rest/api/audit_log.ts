@@ -41,7 +41,9 @@ export async function getGuildAuditLog(
   query: GetGuildAuditLogQuery = {},
   options: RouteOptions = {},
 ): Promise<AuditLog> {
-  checkNumbers("get guild audit log", query, { limit: { min: 1, max: 100 } });
+  query = checkNumbers("get guild audit log", query, {
+    limit: { min: 1, max: 100 },
+  });
   return await rest.request<AuditLog>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/audit-logs`,

@@ -11,7 +11,7 @@ import {
   routeOptions,
   snowflake,
 } from "./_route.ts";
-import { checkNumbers } from "./_numbers.ts";
+import { checkNumbers, plainCopy } from "./_numbers.ts";
 import { isRecord } from "../../base/is_record.ts";
 import type { Snowflake } from "../../types/gateway_payloads.ts";
 import type {
@@ -106,7 +106,7 @@ export async function createAutoModerationRule(
   body: AutoModerationRuleBody,
   options: AuditedRouteOptions = {},
 ): Promise<AutoModerationRule> {
-  checkRuleNumbers("create auto moderation rule", body);
+  body = checkRuleNumbers("create auto moderation rule", body);
   return await rest.request<AutoModerationRule>(
     "POST",
     `/guilds/${snowflake("guildId", guildId)}/auto-moderation/rules`,
@@ -139,7 +139,7 @@ export async function modifyAutoModerationRule(
   body: Partial<Omit<AutoModerationRuleBody, "trigger_type">>,
   options: AuditedRouteOptions = {},
 ): Promise<AutoModerationRule> {
-  checkRuleNumbers("modify auto moderation rule", body);
+  body = checkRuleNumbers("modify auto moderation rule", body);
   return await rest.request<AutoModerationRule>(
     "PATCH",
     `/guilds/${snowflake("guildId", guildId)}/auto-moderation/rules/${
@@ -183,23 +183,37 @@ export async function deleteAutoModerationRule(
  * `mention_total_limit` "(Maximum of 50)"; an action's
  * `duration_seconds`, "maximum of 2419200 seconds (4 weeks)".
  */
-function checkRuleNumbers(action: string, body: unknown): void {
-  if (!isRecord(body)) return;
-  checkNumbers(action, body, {
+function checkRuleNumbers<T>(action: string, body: T): T {
+  const copy: unknown = checkNumbers(action, body, {
     exempt_roles: { items: [0, 20], of: "role IDs" },
     exempt_channels: { items: [0, 50], of: "channel IDs" },
   });
-  checkNumbers(action, body.trigger_metadata, {
+  if (!isRecord(copy)) return body;
+  // What is sent is what is checked: the nested objects are copied too
+  // (when the body was), each field read once.
+  const copied = copy !== body;
+  const metadata = checkNumbers(action, copy.trigger_metadata, {
     keyword_filter: { items: [0, 1000], of: "keywords" },
     regex_patterns: { items: [0, 10], of: "patterns" },
     allow_list: { items: [0, 1000], of: "keywords" },
     mention_total_limit: { min: 0, max: 50 },
   }, "trigger_metadata.");
-  if (!Array.isArray(body.actions)) return;
-  body.actions.forEach((entry: unknown, i) => {
-    if (!isRecord(entry)) return;
-    checkNumbers(action, entry.metadata, {
-      duration_seconds: { min: 0, max: 2419200 },
-    }, `actions[${i}].metadata.`);
-  });
+  if (copied && metadata !== undefined) copy.trigger_metadata = metadata;
+  const actions = copy.actions;
+  if (!Array.isArray(actions)) return copy as T;
+  // map, as forEach did, skips a hole (sent as null) and allocates none.
+  const checked = Array.prototype.map.call(
+    actions,
+    (given: unknown, i: number): unknown => {
+      const entry = copied ? plainCopy(given) : given;
+      if (!isRecord(entry)) return entry;
+      const metadata = checkNumbers(action, entry.metadata, {
+        duration_seconds: { min: 0, max: 2419200 },
+      }, `actions[${i}].metadata.`);
+      if (copied && metadata !== undefined) entry.metadata = metadata;
+      return entry;
+    },
+  );
+  if (copied) copy.actions = checked;
+  return copy as T;
 }

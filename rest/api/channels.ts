@@ -225,7 +225,7 @@ export async function modifyChannel(
   body: ModifyChannelBody,
   options: AuditedRouteOptions = {},
 ): Promise<Channel> {
-  checkNumbers("modify channel", body, MODIFY_CHANNEL_NUMBERS);
+  body = checkNumbers("modify channel", body, MODIFY_CHANNEL_NUMBERS);
   return await rest.request<Channel>(
     "PATCH",
     `/channels/${snowflake("channelId", channelId)}`,
@@ -372,7 +372,7 @@ export async function createChannelInvite(
   options: AuditedRouteOptions = {},
 ): Promise<InviteWithMetadata> {
   const path = `/channels/${snowflake("channelId", channelId)}/invites`;
-  checkNumbers("create channel invite", body, INVITE_NUMBERS);
+  body = checkNumbers("create channel invite", body, INVITE_NUMBERS);
   const users = isRecord(body) ? body.target_users_file : undefined;
   if (users === undefined) {
     return await rest.request<InviteWithMetadata>(
@@ -451,7 +451,9 @@ export async function getChannelPins(
   query: GetChannelPinsQuery = {},
   options: RouteOptions = {},
 ): Promise<ChannelPins> {
-  checkNumbers("get channel pins", query, { limit: { min: 1, max: 50 } });
+  query = checkNumbers("get channel pins", query, {
+    limit: { min: 1, max: 50 },
+  });
   return await rest.request<ChannelPins>(
     "GET",
     `/channels/${snowflake("channelId", channelId)}/messages/pins`,

@@ -92,7 +92,7 @@ export async function getGuildPruneCount(
   query: { days?: number; include_roles?: string } = {},
   options: RouteOptions = {},
 ): Promise<{ pruned: number }> {
-  checkNumbers("get guild prune count", query, PRUNE_DAYS);
+  query = checkNumbers("get guild prune count", query, PRUNE_DAYS);
   return await rest.request<{ pruned: number }>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/prune`,
@@ -118,7 +118,7 @@ export async function beginGuildPrune(
   body: BeginGuildPruneBody,
   options: AuditedRouteOptions = {},
 ): Promise<{ pruned: number | null }> {
-  checkNumbers("begin guild prune", body, PRUNE_DAYS);
+  body = checkNumbers("begin guild prune", body, PRUNE_DAYS);
   return await rest.request<{ pruned: number | null }>(
     "POST",
     `/guilds/${snowflake("guildId", guildId)}/prune`,

@@ -260,7 +260,7 @@ export async function modifyGuild(
   body: ModifyGuildBody,
   options: AuditedRouteOptions = {},
 ): Promise<Guild> {
-  checkNumbers("modify guild", body, {
+  body = checkNumbers("modify guild", body, {
     afk_timeout: { values: [60, 300, 900, 1800, 3600] },
   });
   return await rest.request<Guild>(
@@ -312,7 +312,7 @@ export async function createGuildChannel(
   body: CreateGuildChannelBody,
   options: AuditedRouteOptions = {},
 ): Promise<Channel> {
-  checkNumbers("create guild channel", body, GUILD_CHANNEL_NUMBERS);
+  body = checkNumbers("create guild channel", body, GUILD_CHANNEL_NUMBERS);
   return await rest.request<Channel>(
     "POST",
     `/guilds/${snowflake("guildId", guildId)}/channels`,

@@ -11,7 +11,7 @@ import {
   routeOptions,
   snowflake,
 } from "./_route.ts";
-import { checkNumbers, type NumberRule } from "./_numbers.ts";
+import { checkNumbers, type NumberRule, plainCopy } from "./_numbers.ts";
 import { CLOCK_TOLERANCE, routeClock } from "./_clock.ts";
 import { parseIsoTimestamp } from "../../base/iso_timestamp.ts";
 import { optionKeys } from "../../base/option_keys.ts";
@@ -215,7 +215,9 @@ export async function listGuildMembers(
   query: ListGuildMembersQuery = {},
   options: RouteOptions = {},
 ): Promise<GuildMember[]> {
-  checkNumbers("list guild members", query, { limit: { min: 1, max: 1000 } });
+  query = checkNumbers("list guild members", query, {
+    limit: { min: 1, max: 1000 },
+  });
   return await rest.request<GuildMember[]>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/members`,
@@ -241,7 +243,9 @@ export async function searchGuildMembers(
   query: SearchGuildMembersQuery,
   options: RouteOptions = {},
 ): Promise<GuildMember[]> {
-  checkNumbers("search guild members", query, { limit: { min: 1, max: 1000 } });
+  query = checkNumbers("search guild members", query, {
+    limit: { min: 1, max: 1000 },
+  });
   return await rest.request<GuildMember[]>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/members/search`,
@@ -323,7 +327,7 @@ export async function modifyGuildMember(
     { body },
     MODIFY_MEMBER_OWN_KEYS,
   );
-  checkTimeout(body, routeClock(MODIFY_MEMBER, options.now));
+  request.body = checkTimeout(body, routeClock(MODIFY_MEMBER, options.now));
   return await rest.request<GuildMember>("PATCH", path, request);
 }
 
@@ -333,12 +337,15 @@ const MODIFY_MEMBER = "modify guild member";
 /**
  * Check a body's `communication_disabled_until`, when given and not
  * `null`: a time, at most 28 days (and the tolerance) after `now()`.
+ * Returns the body to send: a plain object copied, each field read once,
+ * a `Date` as the ISO 8601 text of the time checked.
  */
-function checkTimeout(body: unknown, now: () => number): void {
-  if (typeof body !== "object" || body === null) return;
+function checkTimeout(body: unknown, now: () => number): unknown {
+  if (typeof body !== "object" || body === null) return body;
+  const copy = plainCopy(body) as Record<string, unknown>;
   const field = "communication_disabled_until";
-  const value = (body as Record<string, unknown>)[field];
-  if (value === undefined || value === null) return;
+  const value = copy[field];
+  if (value === undefined || value === null) return copy;
   // A Date is sent as JSON writes it, its ISO 8601 text.
   const at = value instanceof Date
     ? (Number.isFinite(value.getTime()) ? value.getTime() : undefined)
@@ -358,6 +365,10 @@ function checkTimeout(body: unknown, now: () => number): void {
       }' (${(ahead / 86_400_000).toFixed(2)} days ahead)`,
     );
   }
+  if (value instanceof Date && copy !== body) {
+    copy[field] = new Date(at).toISOString();
+  }
+  return copy;
 }
 
 /**
@@ -478,7 +489,9 @@ export async function getGuildBans(
 ): Promise<GuildBan[]> {
   // "number of users to return (up to maximum 1000)": no minimum stated; a
   // count is not negative, and 0 is left to Discord.
-  checkNumbers("get guild bans", query, { limit: { min: 0, max: 1000 } });
+  query = checkNumbers("get guild bans", query, {
+    limit: { min: 0, max: 1000 },
+  });
   return await rest.request<GuildBan[]>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/bans`,
@@ -531,7 +544,7 @@ export async function createGuildBan(
   body: CreateGuildBanBody = {},
   options: AuditedRouteOptions = {},
 ): Promise<void> {
-  checkNumbers("create guild ban", body, {
+  body = checkNumbers("create guild ban", body, {
     delete_message_seconds: DELETE_MESSAGE_SECONDS,
   });
   await rest.request(
@@ -587,7 +600,7 @@ export async function bulkGuildBan(
   body: BulkGuildBanBody,
   options: AuditedRouteOptions = {},
 ): Promise<{ banned_users: Snowflake[]; failed_users: Snowflake[] }> {
-  checkNumbers("bulk guild ban", body, BULK_BAN_NUMBERS);
+  body = checkNumbers("bulk guild ban", body, BULK_BAN_NUMBERS);
   return await rest.request<
     { banned_users: Snowflake[]; failed_users: Snowflake[] }
   >(

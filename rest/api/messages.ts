@@ -46,7 +46,9 @@ export async function getChannelMessages(
   query: GetChannelMessagesQuery = {},
   options: RouteOptions = {},
 ): Promise<Message[]> {
-  checkNumbers("get channel messages", query, { limit: { min: 1, max: 100 } });
+  query = checkNumbers("get channel messages", query, {
+    limit: { min: 1, max: 100 },
+  });
   return await rest.request<Message[]>(
     "GET",
     `/channels/${snowflake("channelId", channelId)}/messages`,
@@ -130,7 +132,7 @@ export async function bulkDeleteMessages(
   body: { messages: Snowflake[] },
   options: AuditedRouteOptions = {},
 ): Promise<void> {
-  checkNumbers(BULK_DELETE, body, {
+  body = checkNumbers(BULK_DELETE, body, {
     messages: { items: [2, 100], of: "message IDs" },
   });
   checkRepeatedIds(body);

@@ -75,7 +75,9 @@ export async function listEntitlements(
   query: ListEntitlementsQuery = {},
   options: RouteOptions = {},
 ): Promise<Entitlement[]> {
-  checkNumbers("list entitlements", query, { limit: { min: 1, max: 100 } });
+  query = checkNumbers("list entitlements", query, {
+    limit: { min: 1, max: 100 },
+  });
   return await rest.request<Entitlement[]>(
     "GET",
     `/applications/${snowflake("applicationId", applicationId)}/entitlements`,
@@ -215,7 +217,7 @@ export async function listSkuSubscriptions(
   query: ListSkuSubscriptionsQuery = {},
   options: RouteOptions = {},
 ): Promise<Subscription[]> {
-  checkNumbers("list SKU subscriptions", query, {
+  query = checkNumbers("list SKU subscriptions", query, {
     limit: { min: 1, max: 100 },
   });
   return await rest.request<Subscription[]>(

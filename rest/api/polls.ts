@@ -35,7 +35,9 @@ export async function getAnswerVoters(
   query: { after?: Snowflake; limit?: number } = {},
   options: RouteOptions = {},
 ): Promise<{ users: User[] }> {
-  checkNumbers("get answer voters", query, { limit: { min: 1, max: 100 } });
+  query = checkNumbers("get answer voters", query, {
+    limit: { min: 1, max: 100 },
+  });
   return await rest.request<{ users: User[] }>(
     "GET",
     `/channels/${snowflake("channelId", channelId)}/polls/${

@@ -125,7 +125,7 @@ export async function getReactions(
   query: GetReactionsQuery = {},
   options: RouteOptions = {},
 ): Promise<User[]> {
-  checkNumbers("get reactions", query, { limit: { min: 1, max: 100 } });
+  query = checkNumbers("get reactions", query, { limit: { min: 1, max: 100 } });
   return await rest.request<User[]>(
     "GET",
     `/channels/${snowflake("channelId", channelId)}/messages/${

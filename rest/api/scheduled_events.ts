@@ -198,7 +198,7 @@ export async function getScheduledEventUsers(
 ): Promise<
   { guild_scheduled_event_id: Snowflake; user: User; member?: GuildMember }[]
 > {
-  checkNumbers("get scheduled event users", query, {
+  query = checkNumbers("get scheduled event users", query, {
     limit: { min: 0, max: 100 },
   });
   return await rest.request<

@@ -140,7 +140,7 @@ export async function createGuildSoundboardSound(
   body: CreateSoundboardSoundBody,
   options: AuditedRouteOptions = {},
 ): Promise<SoundboardSound> {
-  checkNumbers("create guild soundboard sound", body, VOLUME);
+  body = checkNumbers("create guild soundboard sound", body, VOLUME);
   return await rest.request<SoundboardSound>(
     "POST",
     `/guilds/${snowflake("guildId", guildId)}/soundboard-sounds`,
@@ -170,7 +170,7 @@ export async function modifyGuildSoundboardSound(
   body: Partial<Omit<CreateSoundboardSoundBody, "sound">>,
   options: AuditedRouteOptions = {},
 ): Promise<SoundboardSound> {
-  checkNumbers("modify guild soundboard sound", body, VOLUME);
+  body = checkNumbers("modify guild soundboard sound", body, VOLUME);
   return await rest.request<SoundboardSound>(
     "PATCH",
     `/guilds/${snowflake("guildId", guildId)}/soundboard-sounds/${

@@ -139,7 +139,7 @@ export async function startThreadFromMessage(
   body: StartThreadBody,
   options: AuditedRouteOptions = {},
 ): Promise<Channel> {
-  checkNumbers("start thread from message", body, START_THREAD_NUMBERS);
+  body = checkNumbers("start thread from message", body, START_THREAD_NUMBERS);
   return await rest.request<Channel>(
     "POST",
     `/channels/${snowflake("channelId", channelId)}/messages/${
@@ -170,7 +170,11 @@ export async function startThreadWithoutMessage(
   body: StartThreadWithoutMessageBody,
   options: AuditedRouteOptions = {},
 ): Promise<Channel> {
-  checkNumbers("start thread without message", body, START_THREAD_NUMBERS);
+  body = checkNumbers(
+    "start thread without message",
+    body,
+    START_THREAD_NUMBERS,
+  );
   return await rest.request<Channel>(
     "POST",
     `/channels/${snowflake("channelId", channelId)}/threads`,
@@ -201,7 +205,7 @@ export async function startThreadInForum(
   body: StartForumThreadBody,
   options: AuditedUploadRouteOptions = {},
 ): Promise<Channel & { message?: unknown }> {
-  checkNumbers("start thread in forum", body, START_THREAD_NUMBERS);
+  body = checkNumbers("start thread in forum", body, START_THREAD_NUMBERS);
   return await rest.request<Channel & { message?: unknown }>(
     "POST",
     `/channels/${snowflake("channelId", channelId)}/threads`,
@@ -341,7 +345,9 @@ export async function listThreadMembers(
   query: ListThreadMembersQuery = {},
   options: RouteOptions = {},
 ): Promise<ThreadMember[]> {
-  checkNumbers("list thread members", query, { limit: { min: 1, max: 100 } });
+  query = checkNumbers("list thread members", query, {
+    limit: { min: 1, max: 100 },
+  });
   return await rest.request<ThreadMember[]>(
     "GET",
     `/channels/${snowflake("channelId", channelId)}/thread-members`,
@@ -367,7 +373,7 @@ export async function listPublicArchivedThreads(
   query: ArchivedThreadsQuery = {},
   options: RouteOptions = {},
 ): Promise<ArchivedThreads> {
-  checkNumbers("list public archived threads", query, ARCHIVED_LIMIT);
+  query = checkNumbers("list public archived threads", query, ARCHIVED_LIMIT);
   return await rest.request<ArchivedThreads>(
     "GET",
     `/channels/${snowflake("channelId", channelId)}/threads/archived/public`,
@@ -393,7 +399,7 @@ export async function listPrivateArchivedThreads(
   query: ArchivedThreadsQuery = {},
   options: RouteOptions = {},
 ): Promise<ArchivedThreads> {
-  checkNumbers("list private archived threads", query, ARCHIVED_LIMIT);
+  query = checkNumbers("list private archived threads", query, ARCHIVED_LIMIT);
   return await rest.request<ArchivedThreads>(
     "GET",
     `/channels/${snowflake("channelId", channelId)}/threads/archived/private`,
@@ -419,7 +425,11 @@ export async function listJoinedPrivateArchivedThreads(
   query: ArchivedThreadsQuery = {},
   options: RouteOptions = {},
 ): Promise<ArchivedThreads> {
-  checkNumbers("list joined private archived threads", query, ARCHIVED_LIMIT);
+  query = checkNumbers(
+    "list joined private archived threads",
+    query,
+    ARCHIVED_LIMIT,
+  );
   return await rest.request<ArchivedThreads>(
     "GET",
     `/channels/${

@@ -113,7 +113,7 @@ export async function getCurrentUserGuilds(
   query: GetCurrentUserGuildsQuery = {},
   options: RouteOptions = {},
 ): Promise<PartialGuild[]> {
-  checkNumbers("get current user guilds", query, {
+  query = checkNumbers("get current user guilds", query, {
     limit: { min: 1, max: 200 },
   });
   return await rest.request<PartialGuild[]>(
