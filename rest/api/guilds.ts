@@ -26,7 +26,7 @@ import type { InviteWithMetadata } from "../../types/objects/invite.ts";
 import { parseIsoTimestamp } from "../../base/iso_timestamp.ts";
 import { assertOptionsObject, shownQuoted } from "../../base/option_checks.ts";
 import { optionKeys } from "../../base/option_keys.ts";
-import { checkNumbers, GUILD_CHANNEL_NUMBERS } from "./_numbers.ts";
+import { checkNumbers, GUILD_CHANNEL_NUMBERS, plainCopy } from "./_numbers.ts";
 import { CLOCK_TOLERANCE, routeClock } from "./_clock.ts";
 /** Answer of {@linkcode getGuildPreview}. */
 export interface GuildPreview {
@@ -440,7 +440,7 @@ export async function modifyGuildIncidentActions(
   // a failed read of its `now`.
   const request = routeOptions(options, { body }, INCIDENT_ACTIONS_OWN_KEYS);
   const now = routeClock("modify guild incident actions", options.now);
-  checkIncidentActions(body, now);
+  request.body = checkIncidentActions(body, now);
   return await rest.request<IncidentsData>("PUT", path, request);
 }
 
@@ -452,17 +452,20 @@ const INCIDENT_ACTION_FIELDS = [
 
 /**
  * Check each timestamp of an incident actions body: ISO 8601 or `null`,
- * at most 24 hours (and the tolerance) after `now()`.
+ * at most 24 hours (and the tolerance) after `now()`. Returns the body to
+ * send: a plain object copied, each field read once (what is checked is
+ * what is sent).
  */
 function checkIncidentActions(
   body: unknown,
   now: () => number,
-): void {
+): unknown {
   const action = "modify guild incident actions";
   assertOptionsObject(action, body, "body");
+  const copy = plainCopy(body) as Record<string, unknown>;
   let current: number | undefined;
   for (const field of INCIDENT_ACTION_FIELDS) {
-    const value = (body as Record<string, unknown>)[field];
+    const value = copy[field];
     if (value === undefined) {
       throw new TypeError(
         `Cannot ${action} as '${field}' must be given, an ISO 8601 timestamp or null: Discord takes a field left out as null, ending that action`,
@@ -490,4 +493,5 @@ function checkIncidentActions(
       );
     }
   }
+  return copy;
 }

@@ -139,3 +139,20 @@ Deno.test("a body that is no plain object is checked and sent as JSON writes it"
   });
   assert.deepEqual(sent.map((r) => r.body), [{ delete_message_seconds: 60 }]);
 });
+
+Deno.test("modifyGuildIncidentActions sends the times it checked against 24 hours", async () => {
+  const { rest, sent } = answering(() => Response.json({}));
+  const hour = new Date(NOW + 3_600_000).toISOString();
+  const body = shifting<api.ModifyGuildIncidentActionsBody>(
+    "dms_disabled_until",
+    hour,
+    new Date(NOW + 365 * DAY).toISOString(),
+    { invites_disabled_until: null },
+  );
+  await api.modifyGuildIncidentActions(rest, G, body.value, { now: () => NOW });
+  assert.deepEqual(sent[0]!.body, {
+    invites_disabled_until: null,
+    dms_disabled_until: hour,
+  });
+  assert.equal(body.reads(), 1);
+});
