@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { isRecord } from "../../base/is_record.ts";
+import { isPlainObject, isRecord } from "../../base/is_record.ts";
 import { checkSnowflake } from "../../base/snowflake.ts";
 import { cut, shown, shownQuoted } from "../../base/option_checks.ts";
 import { assertTextLength, textLength } from "../../base/text_length.ts";
@@ -25,17 +25,6 @@ const MAX_MODERATION_KEY = 1024;
 const MAX_MODERATION_VALUE = 2000;
 /** The most characters of a metadata key a message shows. */
 const MAX_SHOWN_KEY = 50;
-
-/**
- * A plain object (of `Object` or no prototype), as a JSON object is
- * written: a `Map`'s entries are no own properties, and it was sent as
- * `{}`, clearing the metadata.
- */
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (!isRecord(value)) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
 
 /** A route's body (or query), an object, copied. */
 export function bodyObject(

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { isRecord } from "../../base/is_record.ts";
+import { isPlainObject, isRecord } from "../../base/is_record.ts";
 import { shown, shownQuoted } from "../../base/option_checks.ts";
 
 /**
@@ -116,9 +116,7 @@ export function checkNumbers<T>(
  * ```
  */
 export function plainCopy<T>(value: T): T {
-  if (typeof value !== "object" || value === null) return value;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null ? { ...value } : value;
+  return isPlainObject(value) ? { ...value } : value;
 }
 
 /**

@@ -28,7 +28,7 @@ import {
   ApplicationRoleConnectionMetadataType,
 } from "../../types/objects/role_connection.ts";
 import { isLocale, LOCALES } from "../../types/locales.ts";
-import { isRecord } from "../../base/is_record.ts";
+import { isPlainObject, isRecord } from "../../base/is_record.ts";
 import { shown, shownQuoted } from "../../base/option_checks.ts";
 import { assertTextLength } from "../../base/text_length.ts";
 
@@ -340,17 +340,6 @@ const MAX_VALUE = 100;
 const TYPES: ReadonlySet<unknown> = new Set(
   Object.values(ApplicationRoleConnectionMetadataType),
 );
-
-/**
- * A plain object (of `Object` or no prototype), as a JSON object is
- * written: a `Map`'s entries are no own properties, and it was sent as
- * `{}`, clearing a user's values.
- */
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (!isRecord(value)) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
 
 /** The records as Discord's table takes them, or a `TypeError`/`RangeError`. */
 function checkRecords(records: unknown): void {
