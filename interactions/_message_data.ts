@@ -13,13 +13,16 @@ import type {
 import type { FileUpload } from "../rest/uploads.ts";
 import type { PollCreateRequest } from "../types/objects/poll.ts";
 import { shown } from "../base/option_checks.ts";
-import { textLength } from "../base/text_length.ts";
 import {
   componentCount,
   repeatedComponentId,
   repeatedCustomId,
 } from "./_component_limits.ts";
-import { checkEmbedLimits } from "./_embed_limits.ts";
+import {
+  contentLengthFault,
+  embedLimitFault,
+  MAX_EMBEDS,
+} from "../rest/_message_limits.ts";
 import { checkMessageComponents } from "./_message_components_check.ts";
 import { COMPONENTS_V2_FLAG, needsComponentsV2 } from "./components_v2.ts";
 import { InteractionError } from "./errors.ts";
@@ -31,8 +34,6 @@ export const EPHEMERAL = 1 << 6;
 const MAX_ACTION_ROWS = 5;
 /** Components a Components v2 message may have in all, nested ones included. */
 const MAX_V2_COMPONENTS = 40;
-/** Embeds a message may have. */
-const MAX_EMBEDS = 10;
 
 /** A message to send or edit in answer to an interaction. */
 export interface MessageResponse {
@@ -202,7 +203,10 @@ export function messageData(
   // The flag given, set on the message already, or set here for components.
   const v2 = needsV2 || ((bits | current) & COMPONENTS_V2_FLAG) !== 0;
   checkCounts(input, v2);
-  checkEmbedLimits(input.embeds);
+  const embedFault = embedLimitFault(input.embeds);
+  if (embedFault !== undefined) {
+    throw new InteractionError("invalid_response", embedFault);
+  }
   if (initial && isEmpty(input)) {
     // Discord refuses it (50006), over HTTP after the 200 the endpoint sent:
     // the call would resolve and the user see "This interaction failed".
@@ -228,14 +232,9 @@ export function messageData(
       "A message with Components v2 (the IS_COMPONENTS_V2 flag: given, already on the message, or set for sections, containers, text displays, ...) cannot have a poll: send the poll in a message of its own (followUp) without Components v2",
     );
   }
-  const length = typeof input.content === "string"
-    ? textLength(input.content)
-    : 0;
-  if (length > 2000) {
-    throw new InteractionError(
-      "invalid_response",
-      `Message content must be at most 2000 characters: current length '${length}'`,
-    );
+  const contentFault = contentLengthFault(input.content);
+  if (contentFault !== undefined) {
+    throw new InteractionError("invalid_response", contentFault);
   }
   const repeated = components ? repeatedCustomId(components) : undefined;
   if (repeated !== undefined) {

@@ -13,6 +13,7 @@
  * @module
  */
 import type { Scheduler } from "../base/scheduler.ts";
+import { messageToCreate, messageToEdit } from "./_message_limits.ts";
 import {
   type Attempted,
   type AuditedRouteOptions,
@@ -404,7 +405,7 @@ export class RestClient {
     return await this.request<T>(
       "POST",
       `/channels/${id("channelId", channelId)}/messages`,
-      { ...clientCallOptions(options, "upload"), body },
+      { ...clientCallOptions(options, "upload"), body: messageToCreate(body) },
     );
   }
 
@@ -429,7 +430,7 @@ export class RestClient {
       `/channels/${id("channelId", channelId)}/messages/${
         id("messageId", messageId)
       }`,
-      { ...clientCallOptions(options, "upload"), body },
+      { ...clientCallOptions(options, "upload"), body: messageToEdit(body) },
     );
   }
 
@@ -580,7 +581,7 @@ export class RestClient {
     return await this.#request<T>(
       "PATCH",
       `${webhook(applicationId, interactionToken)}/messages/@original`,
-      { ...clientCallOptions(options, "upload"), body },
+      { ...clientCallOptions(options, "upload"), body: messageToEdit(body) },
       true,
     );
   }
@@ -625,7 +626,7 @@ export class RestClient {
     return await this.#request<T>(
       "POST",
       webhook(applicationId, interactionToken),
-      { ...clientCallOptions(options, "upload"), body },
+      { ...clientCallOptions(options, "upload"), body: messageToCreate(body) },
       true,
     );
   }
@@ -680,7 +681,7 @@ export class RestClient {
       `${webhook(applicationId, interactionToken)}/messages/${
         id("messageId", messageId)
       }`,
-      { ...clientCallOptions(options, "upload"), body },
+      { ...clientCallOptions(options, "upload"), body: messageToEdit(body) },
       true,
     );
   }

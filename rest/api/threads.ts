@@ -4,6 +4,8 @@
  * @module
  */
 import type { RestClient } from "../rest_client.ts";
+import { checkedMessage } from "../_message_limits.ts";
+import { isPlainObject } from "../../base/is_record.ts";
 import {
   type AuditedRouteOptions,
   auditedRouteOptions,
@@ -206,6 +208,14 @@ export async function startThreadInForum(
   options: AuditedUploadRouteOptions = {},
 ): Promise<Channel & { message?: unknown }> {
   body = checkNumbers("start thread in forum", body, START_THREAD_NUMBERS);
+  // The first message, checked as a message; read once from the copy.
+  if (isPlainObject(body)) {
+    body.message = checkedMessage(
+      "start thread in forum",
+      body.message,
+      "message.",
+    );
+  }
   return await rest.request<Channel & { message?: unknown }>(
     "POST",
     `/channels/${snowflake("channelId", channelId)}/threads`,

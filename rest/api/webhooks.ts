@@ -20,6 +20,7 @@ import type { PollCreateRequest } from "../../types/objects/poll.ts";
 import type { Webhook } from "../../types/objects/webhook.ts";
 import type { FileUpload } from "../uploads.ts";
 import { optionKeys } from "../../base/option_keys.ts";
+import { checkedMessage } from "../_message_limits.ts";
 import type {
   AllowedMentionsPayload,
   ComponentPayload,
@@ -149,7 +150,7 @@ export async function executeWebhook(
   // options object, not with a failed property read.
   const request = uploadRouteOptions(
     options,
-    { body },
+    { body: checkedMessage("execute webhook", body) },
     EXECUTE_WEBHOOK_OWN_KEYS,
   );
   request.query = {
@@ -419,7 +420,10 @@ export async function editWebhookMessage(
     `/webhooks/${snowflake("webhookId", webhookId)}/${
       segment("webhookToken", webhookToken, true)
     }/messages/${snowflake("messageId", messageId)}`,
-    uploadRouteOptions(options, { body, query: { ...query } }),
+    uploadRouteOptions(options, {
+      body: checkedMessage("edit webhook message", body),
+      query: { ...query },
+    }),
   );
 }
 
