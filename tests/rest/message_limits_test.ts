@@ -45,6 +45,20 @@ const ROUTES: [string, string, string, string, Send][] = [
     (rest, body) => rest.createFollowupMessage(W, "tok", body),
   ],
   [
+    "editOriginalInteractionResponse",
+    "edit message",
+    "PATCH",
+    `${API}/webhooks/${W}/tok/messages/@original`,
+    (rest, body) => rest.editOriginalInteractionResponse(W, "tok", body),
+  ],
+  [
+    "editFollowupMessage",
+    "edit message",
+    "PATCH",
+    `${API}/webhooks/${W}/tok/messages/${M}`,
+    (rest, body) => rest.editFollowupMessage(W, "tok", M, body),
+  ],
+  [
     "executeWebhook",
     "execute webhook",
     "POST",
@@ -110,6 +124,18 @@ const LIMITS: [
     embed({ fields: [{ name: "n", value: "a".repeat(1024) }] }),
     embed({ fields: [{ name: "n", value: "a".repeat(1025) }] }),
     "embed 0's 'fields[0].value' must be at most 1024 characters: current length '1025'",
+  ],
+  [
+    "embed field name 256",
+    embed({ fields: [{ name: "a".repeat(256), value: "v" }] }),
+    embed({ fields: [{ name: "a".repeat(257), value: "v" }] }),
+    "embed 0's 'fields[0].name' must be at most 256 characters: current length '257'",
+  ],
+  [
+    "embed author 256",
+    embed({ author: { name: "a".repeat(256) } }),
+    embed({ author: { name: "a".repeat(257) } }),
+    "embed 0's 'author.name' must be at most 256 characters: current length '257'",
   ],
   [
     "embed footer 2048",
