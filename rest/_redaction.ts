@@ -11,7 +11,7 @@ import { isRecord } from "../base/is_record.ts";
 /**
  * The secrets a request must not show: the bot token, the route's token,
  * another credential it carries and those its body carries (see
- * {@linkcode withBodySecrets}), each also URL-encoded and as a JSON
+ * {@linkcode bodySecretsOf}), each also URL-encoded and as a JSON
  * string writes it (a token's `"` and `\` escaped: Discord's error body
  * quoting one showed it whole), longest first.
  */
@@ -35,73 +35,36 @@ export function secretsOf(
 }
 
 /**
- * The credentials a route function put in a JSON body (a user's OAuth2
- * `access_token`: Add Guild Member, Group DM Add Recipient), keyed by the
- * body object the function hands to `RestClient.request`. Private to the
- * package: no public request option names a request's secrets (a
- * documented key would be a promise to keep), and a weak map keeps no
- * body alive after its request.
- */
-const BODY_SECRETS = new WeakMap<object, readonly string[]>();
-
-/**
- * Mark the credentials a JSON body carries as secrets of the request that
- * sends it: redacted, with their encoded forms, from its error messages,
- * field errors, JSON, causes and logs, as the bot token is. Discord's 400
- * quoting the body's `access_token` (or a fetch failure naming it) showed
- * it whole.
- *
- * @param body The body object, as given to `RestClient.request` (not a
- *   copy of it: the mark is kept on this object).
- * @param secrets The credentials it carries.
- * @returns `body`.
- */
-export function withBodySecrets<T extends object>(
-  body: T,
-  secrets: readonly string[],
-): T {
-  BODY_SECRETS.set(body, [...(BODY_SECRETS.get(body) ?? []), ...secrets]);
-  return body;
-}
-
-/**
- * The secrets a request's body carries: those {@linkcode withBodySecrets}
- * marked on it, and a user's OAuth2 access tokens under the names
- * Discord's docs give them in a JSON body, `access_token` (a string: Add
- * Guild Member, Group DM Add Recipient) and `access_tokens` (strings:
- * Create Group DM, which no route function offers), at its top level: a
- * raw `RestClient.request` sending one loses it no more than a route
- * function does. They are read from the JSON as sent (`payload_json` for
- * a form), not from the object: a `toJSON` (a class written out as JSON)
+ * The secrets a request's body carries: a user's OAuth2 access tokens
+ * under the names Discord's docs give them in a JSON body, `access_token`
+ * (a string: Add Guild Member, Group DM Add Recipient) and `access_tokens`
+ * (strings: Create Group DM, which no route function offers), at its top
+ * level. One reading for the route functions and a raw
+ * `RestClient.request` alike, from the JSON as sent (`payload_json` for a
+ * form), not from the object: a `toJSON` (a class written out as JSON)
  * sent a token the object's own fields did not show.
  *
- * @param body The request's body, as given.
- * @param json The JSON text sent for it (a form's `payload_json`), if any.
- * @returns Its secrets (none for a body with none, or not an object).
+ * @param json The JSON text sent for the body (a form's `payload_json`),
+ *   if any.
+ * @returns Its secrets (none for a body with none).
  */
-export function bodySecretsOf(
-  body: unknown,
-  json?: string,
-): readonly string[] {
-  if (typeof body !== "object" || body === null) return [];
-  const marked = BODY_SECRETS.get(body) ?? [];
+export function bodySecretsOf(json: string | undefined): readonly string[] {
   // Parsed only when it may name one: most bodies carry none.
-  if (json === undefined || !json.includes('"access_token')) return marked;
+  if (json === undefined || !json.includes('"access_token')) return [];
   let sent: unknown;
   try {
     sent = JSON.parse(json);
   } catch {
-    return marked;
+    return [];
   }
-  if (!isRecord(sent)) return marked;
+  if (!isRecord(sent)) return [];
   const { access_token: one, access_tokens: many } = sent;
-  const named = [
+  return [
     ...(typeof one === "string" ? [one] : []),
     ...(Array.isArray(many)
       ? many.filter((token): token is string => typeof token === "string")
       : []),
   ];
-  return named.length === 0 ? marked : [...marked, ...named];
 }
 
 /**

@@ -391,15 +391,12 @@ export function prepareRequest(
   // Another credential (a user's OAuth2 access token) is as secret as the
   // bot token: an error body or a fetch failure quoting it loses it too,
   // in the Authorization header or in the body (Add Guild Member's
-  // `access_token`, marked by its route function).
+  // `access_token`, read from the JSON sent).
   const secrets = secretsOf(
     client.token,
     pathToken(path),
     authorization === "other" ? credentialOf(sent!) : undefined,
-    bodySecretsOf(
-      options.body,
-      body instanceof FormData ? formJson(body) : body,
-    ),
+    bodySecretsOf(body instanceof FormData ? formJson(body) : body),
   );
   return {
     method,

@@ -12,8 +12,8 @@
  *
  * Also the body of a route sent with the bot token that carries a user's
  * access token in its JSON (`access_token`: Add Guild Member, Group DM Add
- * Recipient), checked as the Bearer one and marked as a secret of its
- * request ({@linkcode accessTokenBody}).
+ * Recipient), checked as the Bearer one ({@linkcode accessTokenBody}); the
+ * client takes it from the JSON it sends as a secret of the request.
  *
  * @module
  */
@@ -22,7 +22,6 @@ import { type RouteOptions, routeOptions } from "./_route.ts";
 import { botTokenFault } from "../../base/bot_token.ts";
 import { assertTextLength } from "../../base/text_length.ts";
 import { isRecord } from "../../base/is_record.ts";
-import { withBodySecrets } from "../_redaction.ts";
 
 /**
  * The most characters of a nickname (Discord's "Usernames and Nicknames":
@@ -104,14 +103,15 @@ export function userAccessToken(
 /**
  * A body carrying a user's OAuth2 access token (`access_token`) and an
  * optional `nick`, checked and ready to send: a copy, the token without a
- * leading `Bearer `, marked as a secret of the request (redacted from its
- * errors and logs as the bot token is). The body is described by type
+ * leading `Bearer `. The client reads `access_token` from the JSON it sends
+ * as a secret of the request (redacted from its errors and logs as the bot
+ * token is: `bodySecretsOf`). The body is described by type
  * only, never shown: it holds a credential.
  *
  * @param action What is refused, after "Cannot" (`add guild member`).
  * @param body The body, as given.
  * @param scope The OAuth2 scope the token needs, for the message.
- * @returns The body to send, its token a secret of the request.
+ * @returns The body to send.
  * @throws {TypeError} When `body` is not an object, `access_token` is not
  *   a token (never shown) or `nick` not a string.
  * @throws {RangeError} When `nick` is not 1 to 32 characters.
@@ -121,7 +121,7 @@ export function accessTokenBody(
   body: unknown,
   scope: string,
 ): Record<string, unknown> {
-  if (!isRecord(body) || Array.isArray(body)) {
+  if (!isRecord(body)) {
     // Its type only: a token given in the body's place is not quoted.
     throw new TypeError(
       `Cannot ${action} as 'body' must be an object with the user's 'access_token': current type '${
@@ -142,5 +142,5 @@ export function accessTokenBody(
     assertTextLength(action, "nick", copy.nick, 1, MAX_NICKNAME);
   }
   copy.access_token = token;
-  return withBodySecrets(copy, [token]);
+  return copy;
 }
