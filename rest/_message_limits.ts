@@ -11,7 +11,7 @@
  */
 import type { EmbedPayload } from "./payloads.ts";
 import { isRecord } from "../base/is_record.ts";
-import { shownQuoted } from "../base/option_checks.ts";
+import { assertBooleanOption, shownQuoted } from "../base/option_checks.ts";
 import { textLength } from "../base/text_length.ts";
 
 /** Code points a message's content may have. */
@@ -289,14 +289,11 @@ function checkPoll(action: string, at: string, poll: unknown): void {
       throw new RangeError(`Cannot ${action} as ${rule}`);
     }
   }
-  const multiselect = poll.allow_multiselect;
-  if (multiselect !== undefined && typeof multiselect !== "boolean") {
-    throw new TypeError(
-      `Cannot ${action} as '${at}.allow_multiselect' must be a boolean: current value '${at}.allow_multiselect=${
-        shownQuoted(multiselect)
-      }'`,
-    );
-  }
+  assertBooleanOption(
+    action,
+    `${at}.allow_multiselect`,
+    poll.allow_multiselect,
+  );
 }
 
 /**

@@ -7,7 +7,13 @@
  */
 import { isPlainObject, isRecord } from "../../base/is_record.ts";
 import { checkSnowflake } from "../../base/snowflake.ts";
-import { cut, shown, shownQuoted } from "../../base/option_checks.ts";
+import {
+  assertBooleanOption,
+  assertOptionsObject,
+  cut,
+  shown,
+  shownQuoted,
+} from "../../base/option_checks.ts";
 import { assertTextLength, textLength } from "../../base/text_length.ts";
 import { checkNumber, type NumberRule } from "./_numbers.ts";
 
@@ -32,13 +38,7 @@ export function bodyObject(
   body: unknown,
   name = "body",
 ): Record<string, unknown> {
-  if (!isRecord(body)) {
-    throw new TypeError(
-      `Cannot ${action} as '${name}' must be an object: current value '${name}=${
-        shown(body)
-      }'`,
-    );
-  }
+  assertOptionsObject(action, body, name);
   return { ...body };
 }
 
@@ -97,14 +97,7 @@ export function checkMembers(
     checkSnowflake(action, `${at}.id`, member.id);
     checkMember(action, `${at}.`, member, bulk);
     if (bulk) {
-      const remove = member.remove_member;
-      if (remove !== undefined && typeof remove !== "boolean") {
-        throw new TypeError(
-          `Cannot ${action} as '${at}.remove_member' must be a boolean: current value '${at}.remove_member=${
-            shownQuoted(remove)
-          }'`,
-        );
-      }
+      assertBooleanOption(action, `${at}.remove_member`, member.remove_member);
     }
   }
 }
